@@ -1,0 +1,91 @@
+namespace LeNet5.Runtime;
+
+/// <summary>
+/// A network generated from an architecture file. Every member is static so that generic code over
+/// <c>TNetwork : struct, INetwork</c> is specialised by the JIT and calls the generated kernels directly.
+/// </summary>
+/// <remarks>
+/// Buffers are flat <see cref="float"/> spans. Images are laid out <c>[batch, channels, height, width]</c>;
+/// parameters follow PyTorch's layout (conv weights <c>[out, in, kh, kw]</c>, dense weights <c>[out, in]</c>,
+/// biases <c>[out]</c>) at the offsets given by <see cref="ParameterTensors"/>.
+/// </remarks>
+public interface INetwork
+{
+    /// <summary>The <c>name</c> declared in the architecture file.</summary>
+    static abstract string Name { get; }
+
+    /// <summary>Channels of one input image.</summary>
+    static abstract int InputChannels { get; }
+
+    /// <summary>Height of one input image, before any padding layer.</summary>
+    static abstract int InputHeight { get; }
+
+    /// <summary>Width of one input image, before any padding layer.</summary>
+    static abstract int InputWidth { get; }
+
+    /// <summary>Floats per input image (<c>channels * height * width</c>).</summary>
+    static abstract int InputSize { get; }
+
+    /// <summary>Number of classes, the length of one image's logits.</summary>
+    static abstract int ClassCount { get; }
+
+    /// <summary>Total number of trainable parameters.</summary>
+    static abstract int ParameterCount { get; }
+
+    /// <summary>Floats per image that <see cref="ForwardTrain"/> keeps for <see cref="Backward"/>.</summary>
+    static abstract int ActivationSize { get; }
+
+    /// <summary>Floats per image of scratch space needed by <see cref="Infer"/> and <see cref="Backward"/>.</summary>
+    static abstract int WorkspaceSize { get; }
+
+    /// <summary>The loss the architecture declares.</summary>
+    static abstract LossKind Loss { get; }
+
+    /// <summary>Named parameter tensors in PyTorch <c>state_dict</c> order and naming (<c>c1.weight</c>, <c>c1.bias</c>, ...).</summary>
+    static abstract IReadOnlyList<ParameterTensor> ParameterTensors { get; }
+
+    /// <summary>The training recipe declared in the architecture file's <c>training</c> section.</summary>
+    static abstract TrainingDefaults Training { get; }
+
+    /// <summary>Fills <paramref name="parameters"/> with PyTorch's default initialisation, drawn from <paramref name="random"/>.</summary>
+    static abstract void InitializeParameters(Span<float> parameters, Random random);
+
+    /// <summary>Inference forward pass: writes <c>batch * ClassCount</c> logits; keeps nothing.</summary>
+    /// <param name="parameters">All parameters, <see cref="ParameterCount"/> floats.</param>
+    /// <param name="input"><c>batch * InputSize</c> floats.</param>
+    /// <param name="logits"><c>batch * ClassCount</c> floats, written.</param>
+    /// <param name="workspace">At least <c>batch * WorkspaceSize</c> floats of scratch.</param>
+    /// <param name="batch">Number of images.</param>
+    static abstract void Infer(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> logits, Span<float> workspace, int batch);
+
+    /// <summary>Training forward pass: keeps every layer's output in <paramref name="activations"/> and writes the logits.</summary>
+    /// <param name="parameters">All parameters.</param>
+    /// <param name="input"><c>batch * InputSize</c> floats.</param>
+    /// <param name="activations">At least <c>batch * ActivationSize</c> floats, written.</param>
+    /// <param name="logits"><c>batch * ClassCount</c> floats, written.</param>
+    /// <param name="batch">Number of images.</param>
+    static abstract void ForwardTrain(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> activations, Span<float> logits, int batch);
+
+    /// <summary>
+    /// Backward pass for the batch last run through <see cref="ForwardTrain"/>: <b>adds</b> the gradient of the loss
+    /// with respect to every parameter into <paramref name="parameterGradients"/>, and writes the gradient with
+    /// respect to the input into <paramref name="inputGradient"/> unless it is empty.
+    /// </summary>
+    /// <param name="parameters">All parameters.</param>
+    /// <param name="input">The input given to <see cref="ForwardTrain"/>.</param>
+    /// <param name="activations">The activations written by <see cref="ForwardTrain"/>.</param>
+    /// <param name="logitsGradient">d loss / d logits, <c>batch * ClassCount</c> floats.</param>
+    /// <param name="parameterGradients"><see cref="ParameterCount"/> floats, accumulated into.</param>
+    /// <param name="inputGradient"><c>batch * InputSize</c> floats, written; or empty to skip.</param>
+    /// <param name="workspace">At least <c>batch * WorkspaceSize</c> floats of scratch.</param>
+    /// <param name="batch">Number of images.</param>
+    static abstract void Backward(
+        ReadOnlySpan<float> parameters,
+        ReadOnlySpan<float> input,
+        ReadOnlySpan<float> activations,
+        ReadOnlySpan<float> logitsGradient,
+        Span<float> parameterGradients,
+        Span<float> inputGradient,
+        Span<float> workspace,
+        int batch);
+}
