@@ -1,0 +1,1 @@
+Console.WriteLine("lenet5: not built yet");
