@@ -1,0 +1,417 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace LeNet5.Generator
+{
+    /// <summary>Turns the text of an architecture file into a <see cref="NetworkSpec"/>, reporting every problem it finds.</summary>
+    internal sealed class ArchitectureParser
+    {
+        private static readonly string[] TopLevelProperties = { "$schema", "name", "input", "classes", "layers", "loss", "training" };
+        private static readonly string[] InputProperties = { "channels", "height", "width" };
+        private static readonly string[] TrainingProperties = { "epochs", "batchSize", "optimizer", "learningRate", "momentum", "weightDecay", "seed" };
+        private static readonly string[] PadProperties = { "name", "kind", "padding", "value" };
+        private static readonly string[] ConvProperties = { "name", "kind", "filters", "kernel", "stride", "padding", "activation" };
+        private static readonly string[] PoolProperties = { "name", "kind", "size", "activation" };
+        private static readonly string[] DenseProperties = { "name", "kind", "units", "activation" };
+
+        private readonly string _path;
+        private readonly List<DiagnosticInfo> _diagnostics = new List<DiagnosticInfo>();
+        private bool _hasErrors;
+
+        private ArchitectureParser(string path)
+        {
+            _path = path;
+        }
+
+        public static ParseResult Parse(string path, string text)
+        {
+            var parser = new ArchitectureParser(path);
+            NetworkSpec? spec = parser.ParseDocument(text);
+            return new ParseResult(parser._hasErrors ? null : spec, new EquatableArray<DiagnosticInfo>(parser._diagnostics));
+        }
+
+        private NetworkSpec? ParseDocument(string text)
+        {
+            JsonNode root;
+            try
+            {
+                root = JsonReader.Parse(text);
+            }
+            catch (JsonReaderException exception)
+            {
+                Report(DiagnosticDescriptors.MalformedJson, exception.Span, exception.Message);
+                return null;
+            }
+
+            if (root is not JsonObject document)
+            {
+                Report(DiagnosticDescriptors.InvalidField, root.Span, "(document)", "an object", root.Describe());
+                return null;
+            }
+
+            CheckProperties(document, "the architecture", TopLevelProperties);
+            string name = ReadName(document, "The architecture", "name");
+
+            int channels = 1, height = 1, width = 1;
+            JsonObject? input = ReadObject(document, "The architecture", "input", required: true);
+            if (input != null)
+            {
+                CheckProperties(input, "'input'", InputProperties);
+                channels = ReadInt(input, "'input'", "channels", null, 1);
+                height = ReadInt(input, "'input'", "height", null, 1);
+                width = ReadInt(input, "'input'", "width", null, 1);
+            }
+
+            int classes = ReadInt(document, "The architecture", "classes", null, 2);
+            SourceSpan classesSpan = document.Find("classes")?.Value.Span ?? StartOf(document);
+
+            string? loss = ReadString(document, "loss", "softmax_cross_entropy");
+            if (loss != null && loss != "softmax_cross_entropy")
+            {
+                Report(DiagnosticDescriptors.UnknownLoss, document.Find("loss")!.Value.Span, loss);
+            }
+
+            TrainingSpec training = ReadTraining(document);
+            List<LayerSpec> layers = ReadLayers(document);
+
+            return new NetworkSpec(_path, name, channels, height, width, classes, new EquatableArray<LayerSpec>(layers), training, classesSpan);
+        }
+
+        private TrainingSpec ReadTraining(JsonObject document)
+        {
+            TrainingSpec defaults = TrainingSpec.Default;
+            JsonObject? training = ReadObject(document, "The architecture", "training", required: false);
+            if (training == null)
+            {
+                return defaults;
+            }
+
+            CheckProperties(training, "'training'", TrainingProperties);
+            int epochs = ReadInt(training, "'training'", "epochs", defaults.Epochs, 1);
+            int batchSize = ReadInt(training, "'training'", "batchSize", defaults.BatchSize, 1);
+            string? optimizer = ReadString(training, "optimizer", defaults.Optimizer);
+            if (optimizer != null && optimizer != "sgd" && optimizer != "adam")
+            {
+                Report(DiagnosticDescriptors.UnknownOptimizer, training.Find("optimizer")!.Value.Span, optimizer);
+            }
+
+            double learningRate = ReadNumber(training, "learningRate", defaults.LearningRate, value => value > 0, "greater than 0");
+            double momentum = ReadNumber(training, "momentum", defaults.Momentum, value => value >= 0 && value <= 1, "between 0 and 1");
+            double weightDecay = ReadNumber(training, "weightDecay", defaults.WeightDecay, value => value >= 0, "at least 0");
+            int seed = ReadInt(training, "'training'", "seed", defaults.Seed, int.MinValue);
+            return new TrainingSpec(epochs, batchSize, optimizer ?? defaults.Optimizer, learningRate, momentum, weightDecay, seed);
+        }
+
+        private List<LayerSpec> ReadLayers(JsonObject document)
+        {
+            var layers = new List<LayerSpec>();
+            JsonProperty? property = document.Find("layers");
+            if (property == null)
+            {
+                Report(DiagnosticDescriptors.MissingField, StartOf(document), "The architecture", "layers");
+                return layers;
+            }
+
+            if (property.Value is not JsonArray array)
+            {
+                Report(DiagnosticDescriptors.InvalidField, property.Value.Span, "layers", "an array of layers", property.Value.Describe());
+                return layers;
+            }
+
+            if (array.Items.Count == 0)
+            {
+                Report(DiagnosticDescriptors.NoLayers, array.Span);
+                return layers;
+            }
+
+            var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            for (int i = 0; i < array.Items.Count; i++)
+            {
+                JsonNode item = array.Items[i];
+                if (item is not JsonObject layer)
+                {
+                    Report(DiagnosticDescriptors.InvalidField, item.Span, "layers[" + i + "]", "a layer object", item.Describe());
+                    continue;
+                }
+
+                LayerSpec? spec = ReadLayer(layer, i);
+                if (spec == null)
+                {
+                    continue;
+                }
+
+                if (spec.Name.Length > 0)
+                {
+                    if (seen.TryGetValue(spec.Name, out int first))
+                    {
+                        Report(DiagnosticDescriptors.DuplicateLayerName, spec.NameSpan, spec.Name, first.ToString(CultureInfo.InvariantCulture));
+                    }
+                    else
+                    {
+                        seen.Add(spec.Name, i);
+                    }
+                }
+
+                layers.Add(spec);
+            }
+
+            return layers;
+        }
+
+        private LayerSpec? ReadLayer(JsonObject layer, int index)
+        {
+            JsonProperty? nameProperty = layer.Find("name");
+            string context = nameProperty?.Value is JsonString nameString
+                ? "Layer '" + nameString.Value + "'"
+                : "Layer " + index.ToString(CultureInfo.InvariantCulture);
+            string name = ReadName(layer, context, "name");
+            string displayName = name.Length > 0 ? name : index.ToString(CultureInfo.InvariantCulture);
+            SourceSpan nameSpan = nameProperty?.Value.Span ?? StartOf(layer);
+
+            JsonProperty? kindProperty = layer.Find("kind");
+            if (kindProperty == null)
+            {
+                Report(DiagnosticDescriptors.MissingField, StartOf(layer), context, "kind");
+                return null;
+            }
+
+            if (kindProperty.Value is not JsonString kindString)
+            {
+                Report(DiagnosticDescriptors.InvalidField, kindProperty.Value.Span, "kind", "a string", kindProperty.Value.Describe());
+                return null;
+            }
+
+            LayerKind kind;
+            string[] allowed;
+            switch (kindString.Value)
+            {
+                case "pad": kind = LayerKind.Pad; allowed = PadProperties; break;
+                case "conv2d": kind = LayerKind.Conv2d; allowed = ConvProperties; break;
+                case "avgpool2d": kind = LayerKind.AvgPool2d; allowed = PoolProperties; break;
+                case "maxpool2d": kind = LayerKind.MaxPool2d; allowed = PoolProperties; break;
+                case "dense": kind = LayerKind.Dense; allowed = DenseProperties; break;
+                default:
+                    Report(DiagnosticDescriptors.UnknownLayerKind, kindString.Span, displayName, kindString.Value);
+                    return null;
+            }
+
+            CheckProperties(layer, "layer '" + displayName + "'", allowed);
+            int size = 0, kernel = 0, stride = 1, padding = 0;
+            double padValue = 0;
+            SourceSpan kernelSpan = StartOf(layer);
+            switch (kind)
+            {
+                case LayerKind.Pad:
+                    padding = ReadInt(layer, context, "padding", null, 1);
+                    padValue = ReadNumber(layer, "value", 0, _ => true, string.Empty);
+                    break;
+                case LayerKind.Conv2d:
+                    size = ReadInt(layer, context, "filters", null, 1);
+                    kernel = ReadInt(layer, context, "kernel", null, 1);
+                    kernelSpan = layer.Find("kernel")?.Value.Span ?? kernelSpan;
+                    stride = ReadInt(layer, context, "stride", 1, 1);
+                    padding = ReadInt(layer, context, "padding", 0, 0);
+                    break;
+                case LayerKind.AvgPool2d:
+                case LayerKind.MaxPool2d:
+                    kernel = ReadInt(layer, context, "size", null, 1);
+                    kernelSpan = layer.Find("size")?.Value.Span ?? kernelSpan;
+                    stride = kernel;
+                    break;
+                case LayerKind.Dense:
+                    size = ReadInt(layer, context, "units", null, 1);
+                    break;
+            }
+
+            ActivationKind activation = ActivationKind.None;
+            JsonProperty? activationProperty = kind == LayerKind.Pad ? null : layer.Find("activation");
+            SourceSpan activationSpan = StartOf(layer);
+            if (activationProperty != null)
+            {
+                activationSpan = activationProperty.Value.Span;
+                if (activationProperty.Value is not JsonString activationString)
+                {
+                    Report(DiagnosticDescriptors.InvalidField, activationProperty.Value.Span, "activation", "a string", activationProperty.Value.Describe());
+                }
+                else
+                {
+                    switch (activationString.Value)
+                    {
+                        case "none": activation = ActivationKind.None; break;
+                        case "tanh": activation = ActivationKind.Tanh; break;
+                        case "relu": activation = ActivationKind.Relu; break;
+                        case "sigmoid": activation = ActivationKind.Sigmoid; break;
+                        case "scaled_tanh": activation = ActivationKind.ScaledTanh; break;
+                        default:
+                            Report(DiagnosticDescriptors.UnknownActivation, activationString.Span, displayName, activationString.Value);
+                            break;
+                    }
+                }
+            }
+
+            return new LayerSpec(name, kind, size, kernel, stride, padding, padValue, activation, nameSpan, kernelSpan, activationSpan);
+        }
+
+        /// <summary>Reads a required identifier-like name; returns "" after reporting if it is missing or invalid.</summary>
+        private string ReadName(JsonObject owner, string context, string field)
+        {
+            JsonProperty? property = owner.Find(field);
+            if (property == null)
+            {
+                Report(DiagnosticDescriptors.MissingField, StartOf(owner), context, field);
+                return string.Empty;
+            }
+
+            if (property.Value is not JsonString value)
+            {
+                Report(DiagnosticDescriptors.InvalidField, property.Value.Span, field, "a string", property.Value.Describe());
+                return string.Empty;
+            }
+
+            if (!IsIdentifier(value.Value))
+            {
+                Report(DiagnosticDescriptors.InvalidName, value.Span, value.Value);
+                return string.Empty;
+            }
+
+            return value.Value;
+        }
+
+        private JsonObject? ReadObject(JsonObject owner, string context, string field, bool required)
+        {
+            JsonProperty? property = owner.Find(field);
+            if (property == null)
+            {
+                if (required)
+                {
+                    Report(DiagnosticDescriptors.MissingField, StartOf(owner), context, field);
+                }
+
+                return null;
+            }
+
+            if (property.Value is not JsonObject value)
+            {
+                Report(DiagnosticDescriptors.InvalidField, property.Value.Span, field, "an object", property.Value.Describe());
+                return null;
+            }
+
+            return value;
+        }
+
+        /// <summary>Reads an integer field; <paramref name="defaultValue"/> null means required.</summary>
+        private int ReadInt(JsonObject owner, string context, string field, int? defaultValue, int minimum)
+        {
+            JsonProperty? property = owner.Find(field);
+            if (property == null)
+            {
+                if (defaultValue == null)
+                {
+                    Report(DiagnosticDescriptors.MissingField, StartOf(owner), context, field);
+                    return Math.Max(minimum, 1);
+                }
+
+                return defaultValue.Value;
+            }
+
+            if (property.Value is not JsonNumber number || !number.IsInteger)
+            {
+                Report(DiagnosticDescriptors.InvalidField, property.Value.Span, field, "an integer", property.Value.Describe());
+                return defaultValue ?? Math.Max(minimum, 1);
+            }
+
+            int value = (int)number.Value;
+            if (value < minimum)
+            {
+                Report(DiagnosticDescriptors.NonPositiveSize, number.Span, field, number.Text, minimum.ToString(CultureInfo.InvariantCulture));
+                return defaultValue ?? Math.Max(minimum, 1);
+            }
+
+            return value;
+        }
+
+        private double ReadNumber(JsonObject owner, string field, double defaultValue, Func<double, bool> isValid, string requirement)
+        {
+            JsonProperty? property = owner.Find(field);
+            if (property == null)
+            {
+                return defaultValue;
+            }
+
+            if (property.Value is not JsonNumber number)
+            {
+                Report(DiagnosticDescriptors.InvalidField, property.Value.Span, field, "a number", property.Value.Describe());
+                return defaultValue;
+            }
+
+            if (!isValid(number.Value))
+            {
+                Report(DiagnosticDescriptors.ValueOutOfRange, number.Span, field, number.Text, requirement);
+                return defaultValue;
+            }
+
+            return number.Value;
+        }
+
+        /// <summary>Reads an optional string field; null if it is absent-with-no-default or invalid (after reporting).</summary>
+        private string? ReadString(JsonObject owner, string field, string defaultValue)
+        {
+            JsonProperty? property = owner.Find(field);
+            if (property == null)
+            {
+                return defaultValue;
+            }
+
+            if (property.Value is not JsonString value)
+            {
+                Report(DiagnosticDescriptors.InvalidField, property.Value.Span, field, "a string", property.Value.Describe());
+                return null;
+            }
+
+            return value.Value;
+        }
+
+        private void CheckProperties(JsonObject owner, string context, string[] allowed)
+        {
+            foreach (JsonProperty property in owner.Properties)
+            {
+                if (Array.IndexOf(allowed, property.Name) < 0)
+                {
+                    Report(DiagnosticDescriptors.UnknownProperty, property.NameSpan, property.Name, context, string.Join(", ", allowed));
+                }
+            }
+        }
+
+        internal static bool IsIdentifier(string name)
+        {
+            if (name.Length == 0 || !(char.IsLetter(name[0]) || name[0] == '_') || name[0] > 127)
+            {
+                return false;
+            }
+
+            foreach (char c in name)
+            {
+                if (c > 127 || !(char.IsLetterOrDigit(c) || c == '_'))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static SourceSpan StartOf(JsonNode node)
+            => new SourceSpan(node.Span.Start, 1, node.Span.StartLine, node.Span.StartColumn, node.Span.StartLine, node.Span.StartColumn + 1);
+
+        private void Report(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, SourceSpan span, params string[] arguments)
+        {
+            if (descriptor.DefaultSeverity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error)
+            {
+                _hasErrors = true;
+            }
+
+            _diagnostics.Add(DiagnosticInfo.Create(descriptor, _path, span, arguments));
+        }
+    }
+}

@@ -1,0 +1,86 @@
+namespace LeNet5.Generator
+{
+    /// <summary>
+    /// The vector kernels shared by the layers: dot product, sum and y += a x over contiguous floats, with Vector256
+    /// and FMA where the hardware has them. They are inlined into every call, where the length is a constant.
+    /// </summary>
+    internal static class KernelHelpersEmitter
+    {
+        public static void Emit(CodeWriter writer)
+        {
+            writer.Line("// a * b + c, fused where the hardware can");
+            writer.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            writer.Open("private static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c)");
+            writer.Line("return Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : (a * b) + c;");
+            writer.Close();
+            writer.Line();
+
+            writer.Line("// sum of a[j] * b[j] for j < length");
+            writer.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            writer.Open("private static float Dot(float* a, float* b, int length)");
+            writer.Line("int j = 0;");
+            writer.Line("float sum = 0.0f;");
+            writer.Open("if (Vector256.IsHardwareAccelerated && length >= Vector256<float>.Count)");
+            writer.Line("Vector256<float> sum0 = Vector256<float>.Zero;");
+            writer.Line("Vector256<float> sum1 = Vector256<float>.Zero;");
+            writer.Open("for (; j <= length - (2 * Vector256<float>.Count); j += 2 * Vector256<float>.Count)");
+            writer.Line("sum0 = MultiplyAdd(Vector256.Load(a + j), Vector256.Load(b + j), sum0);");
+            writer.Line("sum1 = MultiplyAdd(Vector256.Load(a + j + Vector256<float>.Count), Vector256.Load(b + j + Vector256<float>.Count), sum1);");
+            writer.Close();
+            writer.Line();
+            writer.Open("if (j <= length - Vector256<float>.Count)");
+            writer.Line("sum0 = MultiplyAdd(Vector256.Load(a + j), Vector256.Load(b + j), sum0);");
+            writer.Line("j += Vector256<float>.Count;");
+            writer.Close();
+            writer.Line();
+            writer.Line("sum = Vector256.Sum(sum0 + sum1);");
+            writer.Close();
+            writer.Line();
+            writer.Open("for (; j < length; j++)");
+            writer.Line("sum += a[j] * b[j];");
+            writer.Close();
+            writer.Line();
+            writer.Line("return sum;");
+            writer.Close();
+            writer.Line();
+
+            writer.Line("// sum of values[j] for j < length");
+            writer.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            writer.Open("private static float Sum(float* values, int length)");
+            writer.Line("int j = 0;");
+            writer.Line("float sum = 0.0f;");
+            writer.Open("if (Vector256.IsHardwareAccelerated && length >= Vector256<float>.Count)");
+            writer.Line("Vector256<float> vectorSum = Vector256<float>.Zero;");
+            writer.Open("for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)");
+            writer.Line("vectorSum += Vector256.Load(values + j);");
+            writer.Close();
+            writer.Line();
+            writer.Line("sum = Vector256.Sum(vectorSum);");
+            writer.Close();
+            writer.Line();
+            writer.Open("for (; j < length; j++)");
+            writer.Line("sum += values[j];");
+            writer.Close();
+            writer.Line();
+            writer.Line("return sum;");
+            writer.Close();
+            writer.Line();
+
+            writer.Line("// y[j] += a * x[j] for j < length");
+            writer.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            writer.Open("private static void Axpy(float a, float* x, float* y, int length)");
+            writer.Line("int j = 0;");
+            writer.Open("if (Vector256.IsHardwareAccelerated)");
+            writer.Line("Vector256<float> scale = Vector256.Create(a);");
+            writer.Open("for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)");
+            writer.Line("Vector256.Store(MultiplyAdd(scale, Vector256.Load(x + j), Vector256.Load(y + j)), y + j);");
+            writer.Close();
+            writer.Close();
+            writer.Line();
+            writer.Open("for (; j < length; j++)");
+            writer.Line("y[j] += a * x[j];");
+            writer.Close();
+            writer.Close();
+        }
+    }
+}

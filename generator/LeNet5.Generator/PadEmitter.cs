@@ -1,0 +1,56 @@
+namespace LeNet5.Generator
+{
+    /// <summary>pad: copies every map into the middle of a larger one whose border holds a constant.</summary>
+    internal static class PadEmitter
+    {
+        public static string Describe(LayerModel layer)
+            => "pad " + layer.Input + " -> " + layer.Output + ", " + layer.Spec.Padding + " on every side with " + CodeWriter.Double(layer.Spec.PadValue);
+
+        public static void EmitConstants(CodeWriter writer, LayerModel layer)
+        {
+            writer.Line("public const int " + layer.Identifier + "Padding = " + CodeWriter.Int(layer.Spec.Padding) + ";");
+            writer.Line("public const float " + layer.Identifier + "Value = " + CodeWriter.Float(layer.Spec.PadValue) + ";");
+        }
+
+        public static void EmitForward(CodeWriter writer, LayerModel layer)
+        {
+            string p = layer.Identifier;
+            writer.Line("// " + layer.Spec.Name + ": " + Describe(layer));
+            writer.Open("private static void " + p + "Forward(float* input, float* output)");
+            writer.Line(layer.Spec.PadValue == 0
+                ? "new Span<float>(output, " + p + "OutputSize).Clear();"
+                : "new Span<float>(output, " + p + "OutputSize).Fill(" + p + "Value);");
+            writer.Open("for (int c = 0; c < " + p + "OutputChannels; c++)");
+            writer.Open("for (int y = 0; y < " + p + "InputHeight; y++)");
+            writer.Line("float* source = input + (((c * " + p + "InputHeight) + y) * " + p + "InputWidth);");
+            writer.Line("float* target = output + (((c * " + p + "OutputHeight) + y + " + p + "Padding) * " + p + "OutputWidth) + " + p + "Padding;");
+            writer.Line("new ReadOnlySpan<float>(source, " + p + "InputWidth).CopyTo(new Span<float>(target, " + p + "InputWidth));");
+            writer.Close();
+            writer.Close();
+            writer.Close();
+        }
+
+        public static void EmitBackward(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
+        {
+            string p = layer.Identifier;
+            writer.Line("// " + layer.Spec.Name + ": backward of " + Describe(layer) + "; the border's gradient is dropped");
+            writer.Open("private static void " + p + "Backward(float* outputGradient, float* inputGradient)");
+            if (inputGradientOptional)
+            {
+                writer.Open("if (inputGradient == null)");
+                writer.Line("return;");
+                writer.Close();
+                writer.Line();
+            }
+
+            writer.Open("for (int c = 0; c < " + p + "OutputChannels; c++)");
+            writer.Open("for (int y = 0; y < " + p + "InputHeight; y++)");
+            writer.Line("float* source = outputGradient + (((c * " + p + "OutputHeight) + y + " + p + "Padding) * " + p + "OutputWidth) + " + p + "Padding;");
+            writer.Line("float* target = inputGradient + (((c * " + p + "InputHeight) + y) * " + p + "InputWidth);");
+            writer.Line("new ReadOnlySpan<float>(source, " + p + "InputWidth).CopyTo(new Span<float>(target, " + p + "InputWidth));");
+            writer.Close();
+            writer.Close();
+            writer.Close();
+        }
+    }
+}

@@ -1,0 +1,116 @@
+namespace LeNet5.Generator
+{
+    /// <summary>avgpool2d / maxpool2d over non-overlapping size x size windows (stride = size).</summary>
+    internal static class PoolEmitter
+    {
+        public static string Describe(LayerModel layer)
+        {
+            string kind = layer.Spec.Kind == LayerKind.MaxPool2d ? "max pool " : "average pool ";
+            return kind + layer.Input + " -> " + layer.Output + ", " + layer.Spec.Kernel + "x" + layer.Spec.Kernel
+                + " windows, " + ActivationEmitter.Name(layer.Spec.Activation);
+        }
+
+        public static void EmitConstants(CodeWriter writer, LayerModel layer)
+        {
+            writer.Line("public const int " + layer.Identifier + "PoolSize = " + CodeWriter.Int(layer.Spec.Kernel) + ";");
+        }
+
+        public static void EmitForward(CodeWriter writer, LayerModel layer)
+        {
+            string p = layer.Identifier;
+            bool max = layer.Spec.Kind == LayerKind.MaxPool2d;
+            writer.Line("// " + layer.Spec.Name + ": " + Describe(layer));
+            writer.Open("private static void " + p + "Forward(float* input, float* output)");
+            writer.Open("for (int c = 0; c < " + p + "OutputChannels; c++)");
+            writer.Line("float* plane = input + (c * " + p + "InputHeight * " + p + "InputWidth);");
+            writer.Line("float* map = output + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
+            writer.Open("for (int y = 0; y < " + p + "OutputHeight; y++)");
+            writer.Open("for (int x = 0; x < " + p + "OutputWidth; x++)");
+            writer.Line("float* window = plane + (y * " + p + "PoolSize * " + p + "InputWidth) + (x * " + p + "PoolSize);");
+            writer.Line(max ? "float best = window[0];" : "float sum = 0.0f;");
+            writer.Open("for (int dy = 0; dy < " + p + "PoolSize; dy++)");
+            writer.Open("for (int dx = 0; dx < " + p + "PoolSize; dx++)");
+            if (max)
+            {
+                writer.Line("float value = window[(dy * " + p + "InputWidth) + dx];");
+                writer.Line("best = value > best ? value : best;");
+            }
+            else
+            {
+                writer.Line("sum += window[(dy * " + p + "InputWidth) + dx];");
+            }
+
+            writer.Close();
+            writer.Close();
+            writer.Line();
+            writer.Line(max
+                ? "map[(y * " + p + "OutputWidth) + x] = best;"
+                : "map[(y * " + p + "OutputWidth) + x] = sum * " + InverseArea(layer) + ";");
+            writer.Close();
+            writer.Close();
+            ActivationEmitter.EmitForward(writer, layer.Spec.Activation, "map", p + "OutputHeight * " + p + "OutputWidth");
+            writer.Close();
+            writer.Close();
+        }
+
+        public static void EmitBackward(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
+        {
+            string p = layer.Identifier;
+            bool max = layer.Spec.Kind == LayerKind.MaxPool2d;
+            writer.Line("// " + layer.Spec.Name + ": backward of " + Describe(layer)
+                + (max ? "; the gradient goes to the first maximum of each window" : "; the gradient is shared evenly by each window"));
+            writer.Open("private static void " + p + "Backward(float* input, float* output, float* outputGradient, float* inputGradient)");
+            if (inputGradientOptional)
+            {
+                writer.Open("if (inputGradient == null)");
+                writer.Line("return;");
+                writer.Close();
+                writer.Line();
+            }
+
+            ActivationEmitter.EmitBackward(writer, layer.Spec.Activation, "outputGradient", "output", p + "OutputSize");
+            writer.Open("for (int c = 0; c < " + p + "OutputChannels; c++)");
+            if (max)
+            {
+                writer.Line("float* plane = input + (c * " + p + "InputHeight * " + p + "InputWidth);");
+            }
+
+            writer.Line("float* gradientPlane = inputGradient + (c * " + p + "InputHeight * " + p + "InputWidth);");
+            writer.Line("float* map = outputGradient + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
+            writer.Open("for (int y = 0; y < " + p + "OutputHeight; y++)");
+            writer.Open("for (int x = 0; x < " + p + "OutputWidth; x++)");
+            writer.Line("int corner = (y * " + p + "PoolSize * " + p + "InputWidth) + (x * " + p + "PoolSize);");
+            writer.Line("float* gradientWindow = gradientPlane + corner;");
+            if (max)
+            {
+                writer.Line("float* window = plane + corner;");
+                writer.Line("int best = 0;");
+                writer.Open("for (int dy = 0; dy < " + p + "PoolSize; dy++)");
+                writer.Open("for (int dx = 0; dx < " + p + "PoolSize; dx++)");
+                writer.Line("int offset = (dy * " + p + "InputWidth) + dx;");
+                writer.Line("gradientWindow[offset] = 0.0f;");
+                writer.Line("best = window[offset] > window[best] ? offset : best;");
+                writer.Close();
+                writer.Close();
+                writer.Line();
+                writer.Line("gradientWindow[best] = map[(y * " + p + "OutputWidth) + x];");
+            }
+            else
+            {
+                writer.Line("float share = map[(y * " + p + "OutputWidth) + x] * " + InverseArea(layer) + ";");
+                writer.Open("for (int dy = 0; dy < " + p + "PoolSize; dy++)");
+                writer.Open("for (int dx = 0; dx < " + p + "PoolSize; dx++)");
+                writer.Line("gradientWindow[(dy * " + p + "InputWidth) + dx] = share;");
+                writer.Close();
+                writer.Close();
+            }
+
+            writer.Close();
+            writer.Close();
+            writer.Close();
+            writer.Close();
+        }
+
+        private static string InverseArea(LayerModel layer) => CodeWriter.Float(1.0 / (layer.Spec.Kernel * layer.Spec.Kernel));
+    }
+}
