@@ -231,6 +231,11 @@ namespace LeNet5.Generator
                         return ReadNumber();
                     }
 
+                    if (char.IsLetter(c))
+                    {
+                        throw UnquotedWord();
+                    }
+
                     throw new JsonReaderException("unexpected character '" + c + "', expected a value", SpanAt(_position, 1));
             }
         }
@@ -447,21 +452,28 @@ namespace LeNet5.Generator
         private JsonLiteral ReadLiteral(string word, JsonKind kind, bool value)
         {
             int start = _position;
-            if (string.CompareOrdinal(_text, _position, word, 0, word.Length) != 0)
+            int end = _position + word.Length;
+            if (string.CompareOrdinal(_text, _position, word, 0, word.Length) != 0 || (end < _text.Length && char.IsLetterOrDigit(_text[end])))
             {
-                int end = _position;
-                while (end < _text.Length && char.IsLetterOrDigit(_text[end]))
-                {
-                    end++;
-                }
-
-                throw new JsonReaderException(
-                    "unexpected '" + _text.Substring(start, Math.Max(1, end - start)) + "', expected a value (strings need double quotes)",
-                    SpanAt(start, Math.Max(1, end - start)));
+                throw UnquotedWord();
             }
 
-            _position += word.Length;
+            _position = end;
             return new JsonLiteral(Span(start, _position), kind, value);
+        }
+
+        private JsonReaderException UnquotedWord()
+        {
+            int start = _position;
+            int end = _position;
+            while (end < _text.Length && (char.IsLetterOrDigit(_text[end]) || _text[end] == '_'))
+            {
+                end++;
+            }
+
+            return new JsonReaderException(
+                "unexpected '" + _text.Substring(start, end - start) + "', expected a value (strings need double quotes)",
+                SpanAt(start, end - start));
         }
 
         private void SkipWhitespace()

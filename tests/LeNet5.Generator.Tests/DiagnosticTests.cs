@@ -1,0 +1,313 @@
+using Microsoft.CodeAnalysis;
+
+namespace LeNet5.Generator.Tests;
+
+/// <summary>
+/// One test per diagnostic: its id, its message, and where it points. The expected position is where a marker
+/// text first occurs in the JSON, so the tests read as "the diagnostic points at this value".
+/// </summary>
+public sealed class DiagnosticTests
+{
+    private const string Path = "/project/architecture.json";
+
+    /// <summary>A valid architecture; tests replace one piece of it.</summary>
+    private const string Valid = """
+        {
+          "name": "Small",
+          "input": { "channels": 1, "height": 8, "width": 8 },
+          "classes": 3,
+          "layers": [
+            { "name": "conv", "kind": "conv2d", "filters": 2, "kernel": 3, "activation": "tanh" },
+            { "name": "pool", "kind": "avgpool2d", "size": 2 },
+            { "name": "out", "kind": "dense", "units": 3 }
+          ]
+        }
+        """;
+
+    [Fact]
+    public void ValidArchitectureHasNoDiagnostics()
+    {
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(Valid, Path);
+        Assert.Empty(result.Diagnostics);
+        Assert.Single(result.GeneratedSources);
+        SnapshotTests.AssertCompiles(output);
+    }
+
+    [Fact]
+    public void LN0001_MalformedJson_MissingComma()
+    {
+        string json = Valid.Replace("\"classes\": 3,", "\"classes\": 3");
+        Diagnostic diagnostic = Single(json, "LN0001");
+        Assert.Equal("The architecture file is not valid JSON: unexpected character '\"', expected ',' or '}'", diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "\"layers\"");
+    }
+
+    [Fact]
+    public void LN0001_MalformedJson_UnquotedString()
+    {
+        string json = "{ \"name\": Small }";
+        Diagnostic diagnostic = Single(json, "LN0001");
+        Assert.Equal("The architecture file is not valid JSON: unexpected 'Small', expected a value (strings need double quotes)", diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "Small");
+    }
+
+    [Fact]
+    public void LN0001_MalformedJson_UnexpectedEnd()
+    {
+        string json = Valid.Substring(0, Valid.LastIndexOf(']'));
+        Diagnostic diagnostic = Single(json, "LN0001");
+        Assert.Equal("The architecture file is not valid JSON: unexpected end of file, expected ',' or ']'", diagnostic.GetMessage());
+        Assert.Equal(json.Length, diagnostic.Location.SourceSpan.Start);
+    }
+
+    [Fact]
+    public void LN0002_UnknownLayerKind()
+    {
+        string json = Valid.Replace("\"avgpool2d\"", "\"minpool2d\"");
+        Diagnostic diagnostic = Single(json, "LN0002");
+        Assert.Equal("Layer 'pool' has unknown kind 'minpool2d'; use one of pad, conv2d, avgpool2d, maxpool2d, dense", diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "\"minpool2d\"");
+    }
+
+    [Fact]
+    public void LN0003_UnknownActivation()
+    {
+        string json = Valid.Replace("\"tanh\"", "\"gelu\"");
+        Diagnostic diagnostic = Single(json, "LN0003");
+        Assert.Equal("Layer 'conv' has unknown activation 'gelu'; use one of none, tanh, relu, sigmoid, scaled_tanh", diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "\"gelu\"");
+    }
+
+    [Fact]
+    public void LN0004_MissingLayerField()
+    {
+        string json = Valid.Replace("\"filters\": 2, ", string.Empty);
+        Diagnostic diagnostic = Single(json, "LN0004");
+        Assert.Equal("Layer 'conv' is missing the required field 'filters'; add it", diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "{ \"name\": \"conv\"");
+    }
+
+    [Fact]
+    public void LN0004_MissingTopLevelField()
+    {
+        string json = Valid.Replace("  \"classes\": 3,\n", string.Empty);
+        Diagnostic diagnostic = Single(json, "LN0004");
+        Assert.Equal("The architecture is missing the required field 'classes'; add it", diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "{");
+    }
+
+    [Fact]
+    public void LN0005_InvalidField_StringForNumber()
+    {
+        string json = Valid.Replace("\"kernel\": 3", "\"kernel\": \"3\"");
+        Diagnostic diagnostic = Single(json, "LN0005");
+        Assert.Equal("Field 'kernel' must be an integer, but is the string \"3\"", diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "\"3\"");
+    }
+
+    [Fact]
+    public void LN0005_InvalidField_FractionForInteger()
+    {
+        string json = Valid.Replace("\"units\": 3", "\"units\": 2.5");
+        Diagnostic diagnostic = Single(json, "LN0005");
+        Assert.Equal("Field 'units' must be an integer, but is the number 2.5", diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "2.5");
+    }
+
+    [Fact]
+    public void LN0006_NonPositiveSize()
+    {
+        string json = Valid.Replace("\"filters\": 2", "\"filters\": 0");
+        Diagnostic diagnostic = Single(json, "LN0006");
+        Assert.Equal("Field 'filters' is 0; it must be at least 1", diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "0, \"kernel\"");
+    }
+
+    [Fact]
+    public void LN0007_KernelLargerThanInput()
+    {
+        string json = Valid.Replace("\"kernel\": 3", "\"kernel\": 9");
+        Diagnostic diagnostic = Single(json, "LN0007");
+        Assert.Equal(
+            "Layer 'conv' has a 9x9 kernel but its (padded) input is only 8x8; use a smaller kernel, add padding, or remove a pooling layer before it",
+            diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "9");
+    }
+
+    [Fact]
+    public void LN0008_PoolSizeDoesNotDivideInput()
+    {
+        string json = Valid.Replace("\"size\": 2", "\"size\": 4");
+        Diagnostic diagnostic = Single(json, "LN0008");
+        Assert.Equal(
+            "Layer 'pool' pools 4x4 windows but its input is 6x6; choose a size that divides both the height and the width",
+            diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "4 }");
+    }
+
+    [Fact]
+    public void LN0009_DuplicateLayerName()
+    {
+        string json = Valid.Replace("\"name\": \"pool\"", "\"name\": \"Conv\"");
+        Diagnostic diagnostic = Single(json, "LN0009");
+        Assert.Equal(
+            "Layer name 'Conv' is already used by layer 0 (names are compared ignoring case); give every layer a unique name",
+            diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "\"Conv\"");
+    }
+
+    [Fact]
+    public void LN0010_FinalLayerOutputIsNotClassCount()
+    {
+        string json = Valid.Replace("\"units\": 3", "\"units\": 4");
+        Diagnostic diagnostic = Single(json, "LN0010");
+        Assert.Equal(
+            "The last layer 'out' produces 4 outputs but 'classes' is 3; end with a dense layer of 3 units or change 'classes'",
+            diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "\"out\"");
+    }
+
+    [Fact]
+    public void LN0011_InvalidLayerName()
+    {
+        string json = Valid.Replace("\"name\": \"pool\"", "\"name\": \"pool-1\"");
+        Diagnostic diagnostic = Single(json, "LN0011");
+        Assert.Equal("'pool-1' is not a valid name; use a letter or '_' followed by letters, digits or '_'", diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "\"pool-1\"");
+    }
+
+    [Fact]
+    public void LN0011_InvalidNetworkName()
+    {
+        string json = Valid.Replace("\"Small\"", "\"1Small\"");
+        Diagnostic diagnostic = Single(json, "LN0011");
+        Assert.Equal("'1Small' is not a valid name; use a letter or '_' followed by letters, digits or '_'", diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "\"1Small\"");
+    }
+
+    [Fact]
+    public void LN0012_UnknownLoss()
+    {
+        string json = Valid.Replace("\"classes\": 3,", "\"classes\": 3, \"loss\": \"mse\",");
+        Diagnostic diagnostic = Single(json, "LN0012");
+        Assert.Equal("Unknown loss 'mse'; use softmax_cross_entropy", diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "\"mse\"");
+    }
+
+    [Fact]
+    public void LN0013_UnknownOptimizer()
+    {
+        string json = Valid.Replace("\"classes\": 3,", "\"classes\": 3, \"training\": { \"optimizer\": \"rmsprop\" },");
+        Diagnostic diagnostic = Single(json, "LN0013");
+        Assert.Equal("Unknown optimizer 'rmsprop'; use sgd or adam", diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "\"rmsprop\"");
+    }
+
+    [Fact]
+    public void LN0014_UnknownPropertyIsAWarningAndStillGenerates()
+    {
+        string json = Valid.Replace("\"kernel\": 3", "\"kernel\": 3, \"dilation\": 2");
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(json, Path);
+        Diagnostic diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal("LN0014", diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+        Assert.Equal(
+            "Unknown property 'dilation' in layer 'conv' is ignored; remove it or check its spelling (expected one of: name, kind, filters, kernel, stride, padding, activation)",
+            diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "\"dilation\"");
+        Assert.Single(result.GeneratedSources);
+        SnapshotTests.AssertCompiles(output);
+    }
+
+    [Fact]
+    public void LN0015_NoLayers()
+    {
+        string json = """
+            {
+              "name": "Empty",
+              "input": { "channels": 1, "height": 8, "width": 8 },
+              "classes": 3,
+              "layers": []
+            }
+            """;
+        Diagnostic diagnostic = Single(json, "LN0015");
+        Assert.Equal("'layers' is empty; declare at least one layer, the last one producing the logits", diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "[]");
+    }
+
+    [Fact]
+    public void LN0016_FinalActivationIsAWarning()
+    {
+        string json = Valid.Replace("\"units\": 3 }", "\"units\": 3, \"activation\": \"relu\" }");
+        (GeneratorRunResult result, _) = GeneratorHarness.Run(json, Path);
+        Diagnostic diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal("LN0016", diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+        Assert.Equal(
+            "The last layer 'out' applies 'relu' to the logits, which the softmax cross-entropy loss does not expect; set its activation to none",
+            diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "\"relu\"");
+        Assert.Single(result.GeneratedSources);
+    }
+
+    [Fact]
+    public void LN0017_ValueOutOfRange()
+    {
+        string json = Valid.Replace("\"classes\": 3,", "\"classes\": 3, \"training\": { \"momentum\": 1.5 },");
+        Diagnostic diagnostic = Single(json, "LN0017");
+        Assert.Equal("Field 'momentum' is 1.5; it must be between 0 and 1", diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "1.5");
+    }
+
+    [Fact]
+    public void DiagnosticsNameTheArchitectureFileAndLine()
+    {
+        Diagnostic diagnostic = Single(Valid.Replace("\"tanh\"", "\"gelu\""), "LN0003");
+        FileLinePositionSpan span = diagnostic.Location.GetLineSpan();
+        Assert.Equal(Path, span.Path);
+        Assert.Equal(5, span.StartLinePosition.Line);
+        Assert.StartsWith("/project/architecture.json(6,", diagnostic.ToString());
+    }
+
+    [Fact]
+    public void EveryErrorInTheFileIsReported()
+    {
+        string json = Valid.Replace("\"tanh\"", "\"gelu\"").Replace("\"avgpool2d\"", "\"minpool2d\"");
+        (GeneratorRunResult result, _) = GeneratorHarness.Run(json, Path);
+        Assert.Equal(new[] { "LN0003", "LN0002" }, result.Diagnostics.Select(d => d.Id));
+    }
+
+    [Fact]
+    public void ErrorsStopGeneration()
+    {
+        (GeneratorRunResult result, _) = GeneratorHarness.Run(Valid.Replace("\"size\": 2", "\"size\": 4"), Path);
+        Assert.Empty(result.GeneratedSources);
+    }
+
+    private static Diagnostic Single(string json, string id)
+    {
+        (GeneratorRunResult result, _) = GeneratorHarness.Run(json, Path);
+        Diagnostic diagnostic = Assert.Single(result.Diagnostics);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.Empty(result.GeneratedSources);
+        return diagnostic;
+    }
+
+    /// <summary>Asserts the diagnostic starts where <paramref name="marker"/> first occurs, by line and column and by offset.</summary>
+    private static void AssertAt(Diagnostic diagnostic, string json, string marker)
+    {
+        int offset = json.IndexOf(marker, StringComparison.Ordinal);
+        Assert.True(offset >= 0, "marker not found: " + marker);
+        int line = json.Substring(0, offset).Count(c => c == '\n');
+        int column = offset - (json.LastIndexOf('\n', Math.Max(0, offset - 1)) + 1);
+        if (line == 0)
+        {
+            column = offset;
+        }
+
+        FileLinePositionSpan span = diagnostic.Location.GetLineSpan();
+        Assert.Equal((line, column), (span.StartLinePosition.Line, span.StartLinePosition.Character));
+        Assert.Equal(offset, diagnostic.Location.SourceSpan.Start);
+    }
+}

@@ -1,0 +1,223 @@
+using System.Reflection;
+using System.Runtime.Loader;
+using Microsoft.CodeAnalysis;
+
+namespace LeNet5.Generator.Tests;
+
+/// <summary>
+/// Compiles the generated code for architectures other than the repository's, loads it, and checks the forward
+/// pass against <see cref="ReferenceNetwork"/> and the backward pass against finite differences of the reference.
+/// </summary>
+public sealed class GeneratedNetworkTests
+{
+    private const int Batch = 2;
+
+    [Theory]
+    [InlineData("mixed.architecture.json")]
+    [InlineData("tiny.architecture.json")]
+    public void ForwardMatchesTheReference(string file)
+    {
+        using var network = LoadedNetwork.Compile(file);
+        var random = new Random(3);
+        float[] parameters = network.Initialize(seed: 1);
+        float[] input = RandomArray(random, Batch * network.InputSize);
+
+        float[] logits = network.Infer(parameters, input, Batch);
+        (float[] trainLogits, _) = network.ForwardTrain(parameters, input, Batch);
+
+        for (int image = 0; image < Batch; image++)
+        {
+            double[] expected = network.Reference.Forward(ToDouble(parameters), ToDouble(input.AsSpan(image * network.InputSize, network.InputSize).ToArray()));
+            for (int k = 0; k < network.ClassCount; k++)
+            {
+                Assert.Equal(expected[k], logits[(image * network.ClassCount) + k], 1e-4);
+                Assert.Equal(expected[k], trainLogits[(image * network.ClassCount) + k], 1e-4);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("mixed.architecture.json")]
+    [InlineData("tiny.architecture.json")]
+    public void BackwardMatchesFiniteDifferences(string file)
+    {
+        using var network = LoadedNetwork.Compile(file);
+        var random = new Random(4);
+        float[] parameters = network.Initialize(seed: 2);
+        float[] input = RandomArray(random, Batch * network.InputSize);
+        float[] logitsWeights = RandomArray(random, Batch * network.ClassCount);
+        (_, float[] activations) = network.ForwardTrain(parameters, input, Batch);
+
+        // loss = sum(logits * logitsWeights), so d loss / d logits = logitsWeights
+        var parameterGradients = new float[network.ParameterCount];
+        Array.Fill(parameterGradients, 0.5f);
+        var inputGradient = new float[Batch * network.InputSize];
+        network.Backward(parameters, input, activations, logitsWeights, parameterGradients, inputGradient, Batch);
+
+        var withoutInput = new float[network.ParameterCount];
+        network.Backward(parameters, input, activations, logitsWeights, withoutInput, null, Batch);
+        for (int i = 0; i < withoutInput.Length; i++)
+        {
+            Assert.Equal(withoutInput[i] + 0.5f, parameterGradients[i], 1e-5); // accumulated, identical with or without an input gradient
+        }
+
+        double[] p = ToDouble(parameters);
+        double[] x = ToDouble(input);
+        double Loss()
+        {
+            double loss = 0;
+            for (int image = 0; image < Batch; image++)
+            {
+                double[] logits = network.Reference.Forward(p, x.AsSpan(image * network.InputSize, network.InputSize).ToArray());
+                for (int k = 0; k < logits.Length; k++)
+                {
+                    loss += logits[k] * logitsWeights[(image * network.ClassCount) + k];
+                }
+            }
+
+            return loss;
+        }
+
+        double Numeric(double[] values, int index)
+        {
+            const double h = 1e-6;
+            double saved = values[index];
+            values[index] = saved + h;
+            double plus = Loss();
+            values[index] = saved - h;
+            double minus = Loss();
+            values[index] = saved;
+            return (plus - minus) / (2 * h);
+        }
+
+        foreach (int index in Sample(random, network.ParameterCount, 120))
+        {
+            AssertClose(Numeric(p, index), withoutInput[index], "parameter " + index);
+        }
+
+        foreach (int index in Sample(random, input.Length, 60))
+        {
+            AssertClose(Numeric(x, index), inputGradient[index], "input " + index);
+        }
+    }
+
+    [Fact]
+    public void ArgumentLengthsAreChecked()
+    {
+        using var network = LoadedNetwork.Compile("tiny.architecture.json");
+        float[] parameters = network.Initialize(seed: 1);
+        var input = new float[network.InputSize];
+        var exception = Assert.Throws<ArgumentException>(() => network.Infer(parameters, input, batch: 2));
+        Assert.Contains("input holds", exception.Message);
+    }
+
+    private static void AssertClose(double expected, double actual, string what)
+    {
+        double error = Math.Abs(expected - actual) / Math.Max(1e-3, Math.Abs(expected) + Math.Abs(actual));
+        Assert.True(error < 1e-2, $"{what}: finite difference {expected:G6}, backward {actual:G6}");
+    }
+
+    private static IEnumerable<int> Sample(Random random, int count, int take)
+        => Enumerable.Range(0, count).OrderBy(_ => random.Next()).Take(take);
+
+    private static float[] RandomArray(Random random, int length)
+        => Enumerable.Range(0, length).Select(_ => (float)((random.NextDouble() * 2) - 1)).ToArray();
+
+    private static double[] ToDouble(float[] values) => values.Select(v => (double)v).ToArray();
+
+    /// <summary>The generated network of one architecture file, compiled and loaded into a collectible context.</summary>
+    private sealed class LoadedNetwork : IDisposable
+    {
+        private readonly AssemblyLoadContext _context;
+        private readonly Type _probe;
+
+        private LoadedNetwork(AssemblyLoadContext context, Type probe, NetworkModel model)
+        {
+            _context = context;
+            _probe = probe;
+            Reference = new ReferenceNetwork(model);
+            int[] sizes = (int[])Call("Sizes")!;
+            (ParameterCount, InputSize, ClassCount, ActivationSize, WorkspaceSize) = (sizes[0], sizes[1], sizes[2], sizes[3], sizes[4]);
+        }
+
+        public ReferenceNetwork Reference { get; }
+
+        public int ParameterCount { get; }
+
+        public int InputSize { get; }
+
+        public int ClassCount { get; }
+
+        public int ActivationSize { get; }
+
+        public int WorkspaceSize { get; }
+
+        public static LoadedNetwork Compile(string file)
+        {
+            string json = GeneratorHarness.ReadArchitecture(file);
+            NetworkModel model = ShapeInference.Infer(ArchitectureParser.Parse(file, json)).Model!;
+            string probe = $$"""
+                using T = {{GeneratorHarness.RootNamespace}}.{{model.TypeName}};
+
+                public static class Probe
+                {
+                    public static int[] Sizes() => new[] { T.ParameterCount, T.InputSize, T.ClassCount, T.ActivationSize, T.WorkspaceSize };
+                    public static void Initialize(float[] p, int seed) => T.InitializeParameters(p, new System.Random(seed));
+                    public static void Infer(float[] p, float[] x, float[] z, float[] w, int batch) => T.Infer(p, x, z, w, batch);
+                    public static void ForwardTrain(float[] p, float[] x, float[] a, float[] z, int batch) => T.ForwardTrain(p, x, a, z, batch);
+                    public static void Backward(float[] p, float[] x, float[] a, float[] dz, float[] g, float[]? dx, float[] w, int batch)
+                        => T.Backward(p, x, a, dz, g, dx is null ? System.Span<float>.Empty : dx, w, batch);
+                }
+                """;
+            (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(new[] { new InMemoryText("/p/" + file, json) }, probe);
+            Assert.Empty(result.Diagnostics);
+            using var stream = new MemoryStream();
+            var emit = output.Emit(stream);
+            Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
+            stream.Position = 0;
+            var context = new AssemblyLoadContext(file, isCollectible: true);
+            Assembly assembly = context.LoadFromStream(stream);
+            return new LoadedNetwork(context, assembly.GetType("Probe")!, model);
+        }
+
+        public float[] Initialize(int seed)
+        {
+            var parameters = new float[ParameterCount];
+            Call("Initialize", parameters, seed);
+            return parameters;
+        }
+
+        public float[] Infer(float[] parameters, float[] input, int batch)
+        {
+            var logits = new float[batch * ClassCount];
+            Call("Infer", parameters, input, logits, new float[batch * WorkspaceSize], batch);
+            return logits;
+        }
+
+        public (float[] Logits, float[] Activations) ForwardTrain(float[] parameters, float[] input, int batch)
+        {
+            var logits = new float[batch * ClassCount];
+            var activations = new float[batch * ActivationSize];
+            Call("ForwardTrain", parameters, input, activations, logits, batch);
+            return (logits, activations);
+        }
+
+        public void Backward(float[] parameters, float[] input, float[] activations, float[] logitsGradient, float[] parameterGradients, float[]? inputGradient, int batch)
+            => Call("Backward", parameters, input, activations, logitsGradient, parameterGradients, inputGradient, new float[batch * WorkspaceSize], batch);
+
+        public void Dispose() => _context.Unload();
+
+        private object? Call(string method, params object?[] arguments)
+        {
+            try
+            {
+                return _probe.GetMethod(method)!.Invoke(null, arguments);
+            }
+            catch (TargetInvocationException exception) when (exception.InnerException != null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(exception.InnerException).Throw();
+                throw;
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using Microsoft.CodeAnalysis;
+
+namespace LeNet5.Generator.Tests;
+
+/// <summary>The generated code, compared with committed snapshots, and compiled against LeNet5.Runtime.</summary>
+public sealed class SnapshotTests
+{
+    [Fact]
+    public void RepositoryArchitecture()
+    {
+        string json = File.ReadAllText(Path.Combine(GeneratorHarness.RepositoryRoot(), "architecture.json"));
+        string source = GenerateAndCompile(json, "architecture.json", "LeNet5Network.g.cs");
+        Snapshot.Verify(source);
+    }
+
+    [Fact]
+    public void MixedArchitecture()
+    {
+        // relu, max pooling, a constant pad with a non-zero value, padding and stride on a conv, sigmoid and scaled_tanh
+        string json = GeneratorHarness.ReadArchitecture("mixed.architecture.json");
+        string source = GenerateAndCompile(json, "mixed.architecture.json", "MixedNetwork.g.cs");
+        Snapshot.Verify(source);
+    }
+
+    [Fact]
+    public void ConvFirstArchitecture()
+    {
+        // the first layer has parameters, so it computes the input gradient only when asked; stride 2 without padding
+        string json = GeneratorHarness.ReadArchitecture("tiny.architecture.json");
+        string source = GenerateAndCompile(json, "tiny.architecture.json", "TinyNetwork.g.cs");
+        Snapshot.Verify(source);
+    }
+
+    [Fact]
+    public void SeveralArchitectureFilesGiveSeveralTypes()
+    {
+        var files = new AdditionalText[]
+        {
+            new InMemoryText("/p/architecture.json", File.ReadAllText(Path.Combine(GeneratorHarness.RepositoryRoot(), "architecture.json"))),
+            new InMemoryText("/p/mixed.architecture.json", GeneratorHarness.ReadArchitecture("mixed.architecture.json")),
+            new InMemoryText("/p/notes.json", "not an architecture, not even json"),
+        };
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(files);
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal(new[] { "LeNet5Network.g.cs", "MixedNetwork.g.cs" }, result.GeneratedSources.Select(s => s.HintName).OrderBy(n => n));
+        AssertCompiles(output);
+    }
+
+    [Fact]
+    public void NamespaceFallsBackToTheAssemblyName()
+    {
+        var compilation = GeneratorHarness.CreateCompilation();
+        var driver = Microsoft.CodeAnalysis.CSharp.CSharpGeneratorDriver.Create(
+            new[] { new NetworkGenerator().AsSourceGenerator() },
+            new AdditionalText[] { new InMemoryText("/p/tiny.architecture.json", GeneratorHarness.ReadArchitecture("tiny.architecture.json")) },
+            GeneratorHarness.ParseOptions);
+        driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out _);
+
+        Assert.NotNull(output.GetTypeByMetadataName(compilation.AssemblyName + ".TinyNetwork"));
+        AssertCompiles(output);
+    }
+
+    internal static string GenerateAndCompile(string json, string fileName, string hintName)
+    {
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(json, "/project/" + fileName);
+        Assert.Empty(result.Diagnostics);
+        GeneratedSourceResult generated = Assert.Single(result.GeneratedSources);
+        Assert.Equal(hintName, generated.HintName);
+        AssertCompiles(output);
+        return generated.SourceText.ToString();
+    }
+
+    internal static void AssertCompiles(Compilation output)
+    {
+        Diagnostic[] problems = output.GetDiagnostics()
+            .Where(d => d.Severity >= DiagnosticSeverity.Warning)
+            .ToArray();
+        Assert.True(problems.Length == 0, "The generated code does not compile cleanly:\n" + string.Join("\n", problems.Select(d => d.ToString())));
+    }
+}
