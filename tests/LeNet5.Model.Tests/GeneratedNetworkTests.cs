@@ -1,0 +1,172 @@
+using LeNet5.Runtime;
+
+namespace LeNet5.Model.Tests;
+
+/// <summary>
+/// The same checks for every generated network: forward against the double-precision reference, parameter and input
+/// gradients against central finite differences of the reference loss, and the Backward contract.
+/// </summary>
+public abstract class GeneratedNetworkTests<TNetwork> where TNetwork : struct, INetwork
+{
+    private const int Batch = 3;
+
+    protected abstract string ArchitectureFile { get; }
+
+    /// <summary>How many parameters per tensor the gradient check samples (all of them when the tensor is smaller).</summary>
+    protected virtual int ParametersCheckedPerTensor => int.MaxValue;
+
+    private NetworkCheck<TNetwork> NewCheck() => new(ArchitectureFile);
+
+    [Fact]
+    public void Parameter_tensors_match_the_architecture_file()
+    {
+        var check = NewCheck();
+        var expected = check.Reference.Tensors().Select(t => $"{t.Name}@{t.Offset}[{string.Join(",", t.Shape)}]").ToArray();
+        var actual = TNetwork.ParameterTensors.Select(t => $"{t.Name}@{t.Offset}[{string.Join(",", t.Shape)}]").ToArray();
+        Assert.Equal(expected, actual);
+        Assert.Equal(check.Reference.ParameterCount, TNetwork.ParameterCount);
+        Assert.Equal(check.Reference.InputSize, TNetwork.InputSize);
+        Assert.Equal(check.Reference.ClassCount, TNetwork.ClassCount);
+    }
+
+    [Fact]
+    public void Initialisation_is_pytorch_default_and_seeded()
+    {
+        var first = new float[TNetwork.ParameterCount];
+        var second = new float[TNetwork.ParameterCount];
+        var other = new float[TNetwork.ParameterCount];
+        TNetwork.InitializeParameters(first, new Random(3));
+        TNetwork.InitializeParameters(second, new Random(3));
+        TNetwork.InitializeParameters(other, new Random(4));
+        Assert.Equal(first, second);
+        Assert.NotEqual(first, other);
+        foreach (ParameterTensor tensor in TNetwork.ParameterTensors)
+        {
+            // PyTorch: kaiming_uniform(a=sqrt(5)) for weights and U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for biases; both have this bound.
+            int fanIn = tensor.Name.EndsWith(".bias")
+                ? TNetwork.ParameterTensors.Single(t => t.Name == tensor.Name.Replace(".bias", ".weight")).Shape.Skip(1).Aggregate(1, (a, b) => a * b)
+                : tensor.Shape.Skip(1).Aggregate(1, (a, b) => a * b);
+            float bound = 1 / MathF.Sqrt(fanIn);
+            Span<float> values = first.AsSpan(tensor.Offset, tensor.Length);
+            Assert.All(values.ToArray(), v => Assert.InRange(v, -bound, bound));
+            if (values.Length >= 8)
+            {
+                // Uniform draws spread over the interval: the largest magnitude is near the bound.
+                Assert.True(values.ToArray().Max(MathF.Abs) > bound * 0.5f, $"{tensor.Name} is not spread over ±{bound}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Inference_forward_matches_the_reference()
+    {
+        var check = NewCheck();
+        float[] images = check.RandomImages(Batch);
+        double[] expected = check.ReferenceLogits(images, Batch);
+        AssertClose(expected, check.Infer(images, Batch), "Infer logits");
+        AssertClose(expected, check.ForwardTrain(images, Batch).Logits, "ForwardTrain logits");
+    }
+
+    [Fact]
+    public void Parameter_gradients_match_finite_differences()
+    {
+        var check = NewCheck();
+        float[] images = check.RandomImages(Batch);
+        int[] labels = check.RandomLabels(Batch);
+        float[] gradients = check.Gradients(images, labels).Parameters;
+        var random = new Random(1);
+        foreach (ParameterTensor tensor in TNetwork.ParameterTensors)
+        {
+            IEnumerable<int> indices = tensor.Length <= ParametersCheckedPerTensor
+                ? Enumerable.Range(tensor.Offset, tensor.Length)
+                : Enumerable.Range(0, ParametersCheckedPerTensor).Select(_ => tensor.Offset + random.Next(tensor.Length));
+            foreach (int index in indices)
+            {
+                double expected = check.ParameterFiniteDifference(images, labels, index);
+                AssertGradient(expected, gradients[index], $"{tensor.Name}[{index - tensor.Offset}]");
+            }
+        }
+    }
+
+    [Fact]
+    public void Input_gradient_matches_finite_differences()
+    {
+        var check = NewCheck();
+        float[] images = check.RandomImages(Batch);
+        int[] labels = check.RandomLabels(Batch);
+        float[] gradient = check.Gradients(images, labels).Input;
+        var random = new Random(2);
+        int samples = Math.Min(images.Length, 200);
+        for (int s = 0; s < samples; s++)
+        {
+            int index = samples == images.Length ? s : random.Next(images.Length);
+            AssertGradient(check.InputFiniteDifference(images, labels, index), gradient[index], $"input[{index}]");
+        }
+    }
+
+    [Fact]
+    public void Backward_adds_to_the_gradient_buffer_and_splits_over_batches()
+    {
+        var check = NewCheck();
+        float[] images = check.RandomImages(4);
+        int[] labels = check.RandomLabels(4);
+        int classes = TNetwork.ClassCount;
+        int size = TNetwork.InputSize;
+
+        // Whole batch at once.
+        (float[] logits, float[] activations) = check.ForwardTrain(images, 4);
+        float[] logitsGradient = NetworkCheck<TNetwork>.LogitsGradient(logits, labels);
+        var whole = new float[TNetwork.ParameterCount];
+        var workspace = new float[4 * TNetwork.WorkspaceSize];
+        TNetwork.Backward(check.Parameters, images, activations, logitsGradient, whole, Span<float>.Empty, workspace, 4);
+
+        // Two halves accumulated into one buffer, as the trainer's shards do.
+        var halves = new float[TNetwork.ParameterCount];
+        for (int half = 0; half < 2; half++)
+        {
+            float[] part = images.AsSpan(half * 2 * size, 2 * size).ToArray();
+            (float[] _, float[] partActivations) = check.ForwardTrain(part, 2);
+            TNetwork.Backward(check.Parameters, part, partActivations, logitsGradient.AsSpan(half * 2 * classes, 2 * classes), halves, Span<float>.Empty, workspace, 2);
+        }
+        for (int i = 0; i < whole.Length; i++)
+        {
+            Assert.True(Math.Abs(whole[i] - halves[i]) <= 1e-5f + 1e-4f * Math.Abs(whole[i]), $"parameter {i}: whole batch {whole[i]}, two halves {halves[i]}");
+        }
+    }
+
+    private static void AssertClose(double[] expected, float[] actual, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-4 + 1e-4 * Math.Abs(expected[i]), $"{what}[{i}]: reference {expected[i]}, generated {actual[i]}");
+        }
+    }
+
+    private static void AssertGradient(double expected, float actual, string what)
+    {
+        Assert.True(Math.Abs(expected - actual) <= 2e-4 + 1e-2 * Math.Abs(expected), $"d loss / d {what}: finite difference {expected}, backward {actual}");
+    }
+}
+
+public sealed class LeNet5NetworkTests : GeneratedNetworkTests<LeNet5Network>
+{
+    protected override string ArchitectureFile => "architecture.json";
+
+    protected override int ParametersCheckedPerTensor => 24;
+}
+
+public sealed class ConvCheckNetworkTests : GeneratedNetworkTests<ConvCheckNetwork>
+{
+    protected override string ArchitectureFile => "tests/LeNet5.Model.Tests/Architectures/conv.architecture.json";
+}
+
+public sealed class PoolCheckNetworkTests : GeneratedNetworkTests<PoolCheckNetwork>
+{
+    protected override string ArchitectureFile => "tests/LeNet5.Model.Tests/Architectures/pool.architecture.json";
+}
+
+public sealed class WideCheckNetworkTests : GeneratedNetworkTests<WideCheckNetwork>
+{
+    protected override string ArchitectureFile => "tests/LeNet5.Model.Tests/Architectures/wide.architecture.json";
+}

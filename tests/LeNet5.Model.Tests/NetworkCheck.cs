@@ -1,0 +1,112 @@
+using LeNet5.Runtime;
+
+namespace LeNet5.Model.Tests;
+
+/// <summary>Checks one generated network against the <see cref="ReferenceNetwork"/> interpreter of its architecture file.</summary>
+internal sealed class NetworkCheck<TNetwork> where TNetwork : struct, INetwork
+{
+    private readonly ReferenceNetwork _reference;
+    private readonly Random _random = new(12345);
+
+    public NetworkCheck(string architectureFile)
+    {
+        _reference = new ReferenceNetwork(RepositoryPaths.Architecture(architectureFile));
+        Parameters = new float[TNetwork.ParameterCount];
+        TNetwork.InitializeParameters(Parameters, new Random(7));
+    }
+
+    public float[] Parameters { get; }
+
+    public ReferenceNetwork Reference => _reference;
+
+    public float[] RandomImages(int batch)
+    {
+        var images = new float[batch * TNetwork.InputSize];
+        for (int i = 0; i < images.Length; i++) images[i] = (float)(_random.NextDouble() * 4 - 2);
+        return images;
+    }
+
+    public int[] RandomLabels(int batch) => Enumerable.Range(0, batch).Select(_ => _random.Next(TNetwork.ClassCount)).ToArray();
+
+    public float[] Infer(float[] images, int batch)
+    {
+        var logits = new float[batch * TNetwork.ClassCount];
+        TNetwork.Infer(Parameters, images, logits, new float[batch * TNetwork.WorkspaceSize], batch);
+        return logits;
+    }
+
+    public (float[] Logits, float[] Activations) ForwardTrain(float[] images, int batch)
+    {
+        var logits = new float[batch * TNetwork.ClassCount];
+        var activations = new float[batch * TNetwork.ActivationSize];
+        TNetwork.ForwardTrain(Parameters, images, activations, logits, batch);
+        return (logits, activations);
+    }
+
+    public double[] ReferenceLogits(float[] images, int batch)
+    {
+        double[] parameters = ToDouble(Parameters);
+        double[] input = ToDouble(images);
+        var logits = new double[batch * TNetwork.ClassCount];
+        for (int n = 0; n < batch; n++)
+        {
+            _reference.Forward(parameters, input.AsSpan(n * TNetwork.InputSize, TNetwork.InputSize)).CopyTo(logits, n * TNetwork.ClassCount);
+        }
+        return logits;
+    }
+
+    /// <summary>Runs the generated training forward and backward for mean cross-entropy; returns (parameter, input) gradients.</summary>
+    public (float[] Parameters, float[] Input) Gradients(float[] images, int[] labels)
+    {
+        int batch = labels.Length;
+        (float[] logits, float[] activations) = ForwardTrain(images, batch);
+        float[] logitsGradient = LogitsGradient(logits, labels);
+        var parameterGradients = new float[TNetwork.ParameterCount];
+        var inputGradient = new float[images.Length];
+        TNetwork.Backward(Parameters, images, activations, logitsGradient, parameterGradients, inputGradient, new float[batch * TNetwork.WorkspaceSize], batch);
+        return (parameterGradients, inputGradient);
+    }
+
+    /// <summary>d (mean cross-entropy) / d logits, computed in double.</summary>
+    public static float[] LogitsGradient(float[] logits, int[] labels)
+    {
+        int classes = TNetwork.ClassCount;
+        var result = new float[logits.Length];
+        var row = new double[classes];
+        for (int n = 0; n < labels.Length; n++)
+        {
+            double[] z = logits.AsSpan(n * classes, classes).ToArray().Select(v => (double)v).ToArray();
+            ReferenceNetwork.CrossEntropy(z, labels[n], row);
+            for (int k = 0; k < classes; k++) result[n * classes + k] = (float)(row[k] / labels.Length);
+        }
+        return result;
+    }
+
+    /// <summary>Central finite difference of the reference loss with respect to parameter <paramref name="index"/>.</summary>
+    public double ParameterFiniteDifference(float[] images, int[] labels, int index, double step = 1e-5)
+    {
+        double[] parameters = ToDouble(Parameters);
+        double[] input = ToDouble(images);
+        double saved = parameters[index];
+        parameters[index] = saved + step;
+        double plus = _reference.Loss(parameters, input, labels);
+        parameters[index] = saved - step;
+        double minus = _reference.Loss(parameters, input, labels);
+        return (plus - minus) / (2 * step);
+    }
+
+    /// <summary>Central finite difference of the reference loss with respect to input element <paramref name="index"/>.</summary>
+    public double InputFiniteDifference(float[] images, int[] labels, int index, double step = 1e-5)
+    {
+        double[] parameters = ToDouble(Parameters);
+        double[] input = ToDouble(images);
+        double saved = input[index];
+        input[index] = saved + step;
+        double plus = _reference.Loss(parameters, input, labels);
+        input[index] = saved - step;
+        double minus = _reference.Loss(parameters, input, labels);
+        return (plus - minus) / (2 * step);
+    }
+
+    public static double[] ToDouble(float[] values) => values.Select(v => (double)v).ToArray();
+}
