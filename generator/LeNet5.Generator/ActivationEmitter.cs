@@ -47,6 +47,7 @@ namespace LeNet5.Generator
         public static void EmitHelpers(CodeWriter writer, IEnumerable<ActivationKind> used)
         {
             var seen = new HashSet<ActivationKind>();
+            bool tanhEmitted = false;
             foreach (ActivationKind activation in used)
             {
                 if (activation == ActivationKind.None || !seen.Add(activation))
@@ -57,7 +58,12 @@ namespace LeNet5.Generator
                 switch (activation)
                 {
                     case ActivationKind.Tanh:
-                        EmitScalarForward(writer, "Tanh", "tanh: y = tanh(x)", "MathF.Tanh(values[j])");
+                        if (!tanhEmitted)
+                        {
+                            EmitTanhForward(writer);
+                            tanhEmitted = true;
+                        }
+
                         EmitBackwardHelper(
                             writer,
                             "Tanh",
@@ -93,7 +99,13 @@ namespace LeNet5.Generator
                         break;
 
                     case ActivationKind.Sigmoid:
-                        EmitScalarForward(writer, "Sigmoid", "sigmoid: y = 1 / (1 + exp(-x))", "1.0f / (1.0f + MathF.Exp(-values[j]))");
+                        EmitVectorForward(
+                            writer,
+                            "Sigmoid",
+                            "sigmoid: y = 1 / (1 + exp(-x))",
+                            new[] { "Vector256<float> one = Vector256.Create(1.0f);" },
+                            "one / (one + Vector256.Exp(-x))",
+                            "1.0f / (1.0f + MathF.Exp(-values[j]))");
                         EmitBackwardHelper(
                             writer,
                             "Sigmoid",
@@ -109,11 +121,29 @@ namespace LeNet5.Generator
                         string slope = CodeWriter.Float(ScaledTanhSlope);
                         string scale = CodeWriter.Float(ScaledTanhSlope / ScaledTanhAmplitude);
                         string square = CodeWriter.Float(ScaledTanhAmplitude * ScaledTanhAmplitude);
-                        EmitScalarForward(
-                            writer,
-                            "ScaledTanh",
-                            "scaled_tanh: y = 1.7159 tanh(2x/3)",
-                            amplitude + " * MathF.Tanh(" + slope + " * values[j])");
+                        if (!tanhEmitted)
+                        {
+                            EmitTanhForward(writer);
+                            tanhEmitted = true;
+                        }
+
+                        writer.Line("// scaled_tanh: y = 1.7159 tanh(2x/3)");
+                        writer.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+                        writer.Open("private static void ApplyScaledTanh(float* values, int length)");
+                        writer.Line("int j = 0;");
+                        writer.Open("if (Vector256.IsHardwareAccelerated)");
+                        writer.Line("Vector256<float> amplitude = Vector256.Create(" + amplitude + ");");
+                        writer.Line("Vector256<float> slope = Vector256.Create(" + slope + ");");
+                        writer.Open("for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)");
+                        writer.Line("Vector256.Store(amplitude * Tanh(slope * Vector256.Load(values + j)), values + j);");
+                        writer.Close();
+                        writer.Close();
+                        writer.Line();
+                        writer.Open("for (; j < length; j++)");
+                        writer.Line("values[j] = " + amplitude + " * MathF.Tanh(" + slope + " * values[j]);");
+                        writer.Close();
+                        writer.Close();
+                        writer.Line();
                         EmitBackwardHelper(
                             writer,
                             "ScaledTanh",
@@ -131,13 +161,45 @@ namespace LeNet5.Generator
             }
         }
 
-        private static void EmitScalarForward(CodeWriter writer, string name, string comment, string expression)
+        /// <summary>
+        /// tanh over Vector256: 1 - 2 / (exp(2x) + 1), which saturates correctly at both ends, and its odd Taylor
+        /// polynomial near 0 where that formula would lose digits. Also writes the in-place ApplyTanh.
+        /// </summary>
+        private static void EmitTanhForward(CodeWriter writer)
+        {
+            writer.Line("// tanh of 8 floats: 1 - 2 / (exp(2x) + 1), or x - x^3/3 + 2x^5/15 near 0 where that formula loses digits");
+            writer.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            writer.Open("private static Vector256<float> Tanh(Vector256<float> x)");
+            writer.Line("Vector256<float> one = Vector256.Create(1.0f);");
+            writer.Line("Vector256<float> large = one - (Vector256.Create(2.0f) / (Vector256.Exp(x + x) + one));");
+            writer.Line("Vector256<float> square = x * x;");
+            writer.Line("Vector256<float> small = x * (one + (square * (Vector256.Create(" + CodeWriter.Float(-1.0 / 3.0) + ") + (square * Vector256.Create(" + CodeWriter.Float(2.0 / 15.0) + ")))));");
+            writer.Line("return Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(x), Vector256.Create(" + CodeWriter.Float(0.0625) + ")), small, large);");
+            writer.Close();
+            writer.Line();
+            EmitVectorForward(writer, "Tanh", "tanh: y = tanh(x)", new string[0], "Tanh(x)", "MathF.Tanh(values[j])");
+        }
+
+        private static void EmitVectorForward(CodeWriter writer, string name, string comment, string[] vectorConstants, string vectorExpression, string scalarExpression)
         {
             writer.Line("// " + comment);
             writer.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
             writer.Open("private static void Apply" + name + "(float* values, int length)");
-            writer.Open("for (int j = 0; j < length; j++)");
-            writer.Line("values[j] = " + expression + ";");
+            writer.Line("int j = 0;");
+            writer.Open("if (Vector256.IsHardwareAccelerated)");
+            foreach (string constant in vectorConstants)
+            {
+                writer.Line(constant);
+            }
+
+            writer.Open("for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)");
+            writer.Line("Vector256<float> x = Vector256.Load(values + j);");
+            writer.Line("Vector256.Store(" + vectorExpression + ", values + j);");
+            writer.Close();
+            writer.Close();
+            writer.Line();
+            writer.Open("for (; j < length; j++)");
+            writer.Line("values[j] = " + scalarExpression + ";");
             writer.Close();
             writer.Close();
             writer.Line();

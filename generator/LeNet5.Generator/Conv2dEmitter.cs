@@ -1,9 +1,11 @@
 namespace LeNet5.Generator
 {
     /// <summary>
-    /// conv2d: weights [filters, in, k, k], bias [filters]. Forward accumulates one kernel tap at a time over
-    /// whole output rows (contiguous, vectorised through the Axpy/Dot helpers when the stride is 1); zero padding
-    /// is handled by clipping each tap's row and column ranges, so no padded copy is made.
+    /// conv2d: weights [filters, in, k, k], bias [filters]. With stride 1 and no padding, rows of 8 or more columns take
+    /// register-blocked vector paths (a block of output rows in up to 8 accumulators; one accumulator per tap for the
+    /// weight gradient; the input gradient as a correlation of the zero-bordered output gradient with flipped kernels).
+    /// Otherwise a general path accumulates one kernel tap at a time over output rows, clipping each tap's row and
+    /// column ranges to handle zero padding and strides without a padded copy.
     /// </summary>
     internal static class Conv2dEmitter
     {
@@ -33,6 +35,62 @@ namespace LeNet5.Generator
             writer.Line("public const int " + p + "Padding = " + CodeWriter.Int(layer.Spec.Padding) + ";");
         }
 
+        /// <summary>Floats of per-image scratch the backward pass needs: the zero-bordered output gradient.</summary>
+        public static int ScratchSize(LayerModel layer)
+        {
+            if (!UsesPaddedGradient(layer))
+            {
+                return 0;
+            }
+
+            int border = 2 * (layer.Spec.Kernel - 1);
+            return layer.Output.Channels * (layer.Output.Height + border) * (layer.Output.Width + border);
+        }
+
+        /// <summary>Stride 1 and no padding: every tap reads whole contiguous rows.</summary>
+        private static bool IsDense(LayerModel layer) => layer.Spec.Stride == 1 && layer.Spec.Padding == 0;
+
+        /// <summary>Rows this wide are covered by at most 8 vectors of 8 floats (the last one may overlap).</summary>
+        private static bool CanBlock(int width) => width >= 8 && VectorStarts(width).Length <= 8;
+
+        private static bool UsesBlockedForward(LayerModel layer) => IsDense(layer) && CanBlock(layer.Output.Width);
+
+        private static bool UsesBlockedWeightGradient(LayerModel layer) => IsDense(layer) && layer.Output.Width >= 8 && layer.Spec.Kernel <= 8;
+
+        private static bool UsesPaddedGradient(LayerModel layer) => IsDense(layer) && CanBlock(layer.Input.Width);
+
+        /// <summary>Column where each vector of a row starts: 0, 8, 16, ... and a last one ending at the row's end.</summary>
+        private static int[] VectorStarts(int width)
+        {
+            var starts = new System.Collections.Generic.List<int>();
+            for (int start = 0; start + 8 <= width; start += 8)
+            {
+                starts.Add(start);
+            }
+
+            if (width % 8 != 0)
+            {
+                starts.Add(width - 8);
+            }
+
+            return starts.ToArray();
+        }
+
+        /// <summary>Output rows computed together: as many as keep 8 accumulators busy, dividing the height.</summary>
+        private static int RowsPerBlock(int height, int width)
+        {
+            int limit = System.Math.Max(1, 8 / VectorStarts(width).Length);
+            for (int rows = System.Math.Min(limit, height); rows > 1; rows--)
+            {
+                if (height % rows == 0)
+                {
+                    return rows;
+                }
+            }
+
+            return 1;
+        }
+
         public static void EmitForward(CodeWriter writer, LayerModel layer)
         {
             string p = layer.Identifier;
@@ -40,6 +98,30 @@ namespace LeNet5.Generator
             writer.Open("private static void " + p + "Forward(float* parameters, float* input, float* output)");
             writer.Line("float* weights = parameters + " + p + "WeightOffset;");
             writer.Line("float* biases = parameters + " + p + "BiasOffset;");
+            if (UsesBlockedForward(layer))
+            {
+                EmitBlockedCorrelation(
+                    writer,
+                    layer,
+                    new Correlation(
+                        Target: "output",
+                        TargetChannels: p + "Filters",
+                        TargetHeight: layer.Output.Height,
+                        TargetWidth: layer.Output.Width,
+                        TargetHeightName: p + "OutputHeight",
+                        TargetWidthName: p + "OutputWidth",
+                        Source: "input",
+                        SourceChannels: p + "InputChannels",
+                        SourcePlaneSize: MapSize(p, "Input"),
+                        SourceWidthName: p + "InputWidth",
+                        Kernel: "weights + (((o * " + p + "InputChannels) + i) * " + p + "Kernel * " + p + "Kernel)",
+                        Flipped: false,
+                        Initial: "Vector256.Create(biases[o])"),
+                    map => ActivationEmitter.EmitForward(writer, layer.Spec.Activation, map, MapSize(p, "Output")));
+                writer.Close();
+                return;
+            }
+
             writer.Open("for (int o = 0; o < " + p + "Filters; o++)");
             writer.Line("float* map = output + (o * " + MapSize(p, "Output") + ");");
             writer.Line("new Span<float>(map, " + MapSize(p, "Output") + ").Fill(biases[o]);");
@@ -54,6 +136,7 @@ namespace LeNet5.Generator
                 (rowIn, rowOut, start, count) => "Axpy(weight, plane + " + rowIn + ", map + " + rowOut + ", " + count + ");",
                 (inIndex, outIndex) => "map[" + outIndex + "] += weight * plane[" + inIndex + "];");
             writer.Close();
+            writer.Line();
             ActivationEmitter.EmitForward(writer, layer.Spec.Activation, "map", MapSize(p, "Output"));
             writer.Close();
             writer.Close();
@@ -63,11 +146,44 @@ namespace LeNet5.Generator
         {
             string p = layer.Identifier;
             writer.Line("// " + layer.Spec.Name + ": backward of " + Describe(layer));
-            writer.Open("private static void " + p + "Backward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient)");
+            writer.Open("private static void " + p + "Backward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)");
             ActivationEmitter.EmitBackward(writer, layer.Spec.Activation, "outputGradient", "output", p + "OutputSize");
             writer.Line("float* weights = parameters + " + p + "WeightOffset;");
             writer.Line("float* weightGradients = gradients + " + p + "WeightOffset;");
             writer.Line("float* biasGradients = gradients + " + p + "BiasOffset;");
+            if (UsesBlockedWeightGradient(layer))
+            {
+                EmitBlockedWeightGradient(writer, layer);
+            }
+            else
+            {
+                EmitWeightGradient(writer, layer);
+            }
+
+            writer.Line();
+            if (inputGradientOptional)
+            {
+                writer.Open("if (inputGradient == null)");
+                writer.Line("return;");
+                writer.Close();
+                writer.Line();
+            }
+
+            if (UsesPaddedGradient(layer))
+            {
+                EmitPaddedInputGradient(writer, layer);
+            }
+            else
+            {
+                EmitInputGradient(writer, layer);
+            }
+
+            writer.Close();
+        }
+
+        private static void EmitWeightGradient(CodeWriter writer, LayerModel layer)
+        {
+            string p = layer.Identifier;
             writer.Open("for (int o = 0; o < " + p + "Filters; o++)");
             writer.Line("float* map = outputGradient + (o * " + MapSize(p, "Output") + ");");
             writer.Line("biasGradients[o] += Sum(map, " + MapSize(p, "Output") + ");");
@@ -83,16 +199,97 @@ namespace LeNet5.Generator
                 (inIndex, outIndex) => "sum += map[" + outIndex + "] * plane[" + inIndex + "];");
             writer.Close();
             writer.Close();
-            writer.Line();
+        }
 
-            if (inputGradientOptional)
+        /// <summary>
+        /// d weight[o, i, ky, kx] = sum over y, x of d output[o, y, x] * input[i, y + ky, x + kx]: for each kernel row,
+        /// one vector accumulator per kx, reduced once at the end.
+        /// </summary>
+        private static void EmitBlockedWeightGradient(CodeWriter writer, LayerModel layer)
+        {
+            string p = layer.Identifier;
+            int kernel = layer.Spec.Kernel;
+            int width = layer.Output.Width;
+            int tail = width % 8;
+            if (tail != 0)
             {
-                writer.Open("if (inputGradient == null)");
-                writer.Line("return;");
-                writer.Close();
-                writer.Line();
+                writer.Line("// the last vector of a row overlaps the one before: count only its last " + tail + " columns");
+                writer.Line("Vector256<float> tailMask = Vector256.Create(" + Mask(8 - tail) + ").AsSingle();");
             }
 
+            writer.Open("for (int o = 0; o < " + p + "Filters; o++)");
+            writer.Line("float* map = outputGradient + (o * " + MapSize(p, "Output") + ");");
+            writer.Line("biasGradients[o] += Sum(map, " + MapSize(p, "Output") + ");");
+            writer.Open("for (int i = 0; i < " + p + "InputChannels; i++)");
+            writer.Line("float* plane = input + (i * " + MapSize(p, "Input") + ");");
+            writer.Line("float* kernelGradient = weightGradients + (((o * " + p + "InputChannels) + i) * " + p + "Kernel * " + p + "Kernel);");
+            writer.Open("for (int ky = 0; ky < " + p + "Kernel; ky++)");
+            for (int kx = 0; kx < kernel; kx++)
+            {
+                writer.Line("Vector256<float> tap" + kx + " = Vector256<float>.Zero;");
+            }
+
+            writer.Open("for (int y = 0; y < " + p + "OutputHeight; y++)");
+            writer.Line("float* gradientRow = map + (y * " + p + "OutputWidth);");
+            writer.Line("float* inputRow = plane + ((y + ky) * " + p + "InputWidth);");
+            if (width >= 16)
+            {
+                writer.Open("for (int x = 0; x <= " + p + "OutputWidth - 8; x += 8)");
+                EmitTapUpdates(writer, kernel, "x", "Vector256.Load(gradientRow + x)");
+                writer.Close();
+            }
+            else
+            {
+                writer.Open();
+                EmitTapUpdates(writer, kernel, "0", "Vector256.Load(gradientRow)");
+                writer.Close();
+            }
+
+            if (tail != 0)
+            {
+                writer.Line();
+                writer.Open();
+                string last = "(" + p + "OutputWidth - 8)";
+                EmitTapUpdates(writer, kernel, last, "Vector256.Load(gradientRow + " + last + ") & tailMask");
+                writer.Close();
+            }
+
+            writer.Close();
+            writer.Line();
+            for (int kx = 0; kx < kernel; kx++)
+            {
+                writer.Line("kernelGradient[(ky * " + p + "Kernel) + " + kx + "] += Vector256.Sum(tap" + kx + ");");
+            }
+
+            writer.Close();
+            writer.Close();
+            writer.Close();
+        }
+
+        private static void EmitTapUpdates(CodeWriter writer, int kernel, string column, string gradient)
+        {
+            writer.Line("Vector256<float> gradient = " + gradient + ";");
+            for (int kx = 0; kx < kernel; kx++)
+            {
+                string offset = column == "0" ? (kx == 0 ? string.Empty : " + " + kx) : " + " + column + (kx == 0 ? string.Empty : " + " + kx);
+                writer.Line("tap" + kx + " = MultiplyAdd(gradient, Vector256.Load(inputRow" + offset + "), tap" + kx + ");");
+            }
+        }
+
+        private static string Mask(int zeros)
+        {
+            var lanes = new string[8];
+            for (int lane = 0; lane < 8; lane++)
+            {
+                lanes[lane] = lane < zeros ? "0" : "-1";
+            }
+
+            return string.Join(", ", lanes);
+        }
+
+        private static void EmitInputGradient(CodeWriter writer, LayerModel layer)
+        {
+            string p = layer.Identifier;
             writer.Line("new Span<float>(inputGradient, " + p + "InputChannels * " + MapSize(p, "Input") + ").Clear();");
             writer.Open("for (int o = 0; o < " + p + "Filters; o++)");
             writer.Line("float* map = outputGradient + (o * " + MapSize(p, "Output") + ");");
@@ -108,8 +305,137 @@ namespace LeNet5.Generator
                 (inIndex, outIndex) => "plane[" + inIndex + "] += weight * map[" + outIndex + "];");
             writer.Close();
             writer.Close();
+        }
+
+        /// <summary>
+        /// d input[i, r, c] = sum over o, ky, kx of weight[o, i, ky, kx] * d output[o, r - ky, c - kx]: a plain correlation of
+        /// the output gradient, bordered by kernel - 1 zeros, with the flipped kernels, input and output channels swapped.
+        /// </summary>
+        private static void EmitPaddedInputGradient(CodeWriter writer, LayerModel layer)
+        {
+            string p = layer.Identifier;
+            writer.Line("// the input gradient correlates the output gradient, bordered by Kernel - 1 zeros, with the flipped kernels");
+            writer.Line("const int border = " + p + "Kernel - 1;");
+            writer.Line("const int paddedHeight = " + p + "OutputHeight + (2 * border);");
+            writer.Line("const int paddedWidth = " + p + "OutputWidth + (2 * border);");
+            writer.Line("new Span<float>(scratch, " + p + "Filters * paddedHeight * paddedWidth).Clear();");
+            writer.Open("for (int o = 0; o < " + p + "Filters; o++)");
+            writer.Open("for (int y = 0; y < " + p + "OutputHeight; y++)");
+            writer.Line("float* source = outputGradient + (((o * " + p + "OutputHeight) + y) * " + p + "OutputWidth);");
+            writer.Line("float* target = scratch + (((o * paddedHeight) + y + border) * paddedWidth) + border;");
+            writer.Line("new ReadOnlySpan<float>(source, " + p + "OutputWidth).CopyTo(new Span<float>(target, " + p + "OutputWidth));");
+            writer.Close();
+            writer.Close();
+            writer.Line();
+            EmitBlockedCorrelation(
+                writer,
+                layer,
+                new Correlation(
+                    Target: "inputGradient",
+                    TargetChannels: p + "InputChannels",
+                    TargetHeight: layer.Input.Height,
+                    TargetWidth: layer.Input.Width,
+                    TargetHeightName: p + "InputHeight",
+                    TargetWidthName: p + "InputWidth",
+                    Source: "scratch",
+                    SourceChannels: p + "Filters",
+                    SourcePlaneSize: "paddedHeight * paddedWidth",
+                    SourceWidthName: "paddedWidth",
+                    Kernel: "weights + (((i * " + p + "InputChannels) + o) * " + p + "Kernel * " + p + "Kernel)",
+                    Flipped: true,
+                    Initial: "Vector256<float>.Zero"),
+                null);
+        }
+
+        /// <summary>
+        /// A valid, stride-1 correlation target[o] = initial + sum over i of source[i] (*) kernel(o, i), computing a block
+        /// of output rows at once in up to 8 vector accumulators; the last vector of a row may overlap the one before
+        /// (it recomputes the same values, so storing both is harmless).
+        /// </summary>
+        private static void EmitBlockedCorrelation(CodeWriter writer, LayerModel layer, Correlation c, System.Action<string>? afterMap)
+        {
+            string p = layer.Identifier;
+            int[] starts = VectorStarts(c.TargetWidth);
+            int rows = RowsPerBlock(c.TargetHeight, c.TargetWidth);
+            writer.Open("for (int o = 0; o < " + c.TargetChannels + "; o++)");
+            writer.Line("float* map = " + c.Target + " + (o * " + c.TargetHeightName + " * " + c.TargetWidthName + ");");
+            if (c.Initial.StartsWith("Vector256.Create", System.StringComparison.Ordinal))
+            {
+                writer.Line("Vector256<float> initial = " + c.Initial + ";");
+            }
+
+            string initial = c.Initial.StartsWith("Vector256.Create", System.StringComparison.Ordinal) ? "initial" : c.Initial;
+            writer.Open("for (int y = 0; y < " + c.TargetHeightName + "; y += " + rows + ")");
+            writer.Line("// " + rows + (rows == 1 ? " row" : " rows") + " of " + c.TargetWidth + " columns, in " + (rows * starts.Length) + " accumulators");
+            for (int r = 0; r < rows; r++)
+            {
+                for (int v = 0; v < starts.Length; v++)
+                {
+                    writer.Line("Vector256<float> sum" + r + v + " = " + initial + ";");
+                }
+            }
+
+            writer.Open("for (int i = 0; i < " + c.SourceChannels + "; i++)");
+            writer.Line("float* kernel = " + c.Kernel + ";");
+            writer.Line("float* rows = " + c.Source + " + (i * " + c.SourcePlaneSize + ") + (y * " + c.SourceWidthName + ");");
+            writer.Open("for (int ky = 0; ky < " + p + "Kernel; ky++)");
+            writer.Line("float* row0 = rows + (ky * " + c.SourceWidthName + ");");
+            for (int r = 1; r < rows; r++)
+            {
+                writer.Line("float* row" + r + " = row" + (r - 1) + " + " + c.SourceWidthName + ";");
+            }
+
+            writer.Open("for (int kx = 0; kx < " + p + "Kernel; kx++)");
+            writer.Line(c.Flipped
+                ? "Vector256<float> weight = Vector256.Create(kernel[((" + p + "Kernel * " + p + "Kernel) - 1) - ((ky * " + p + "Kernel) + kx)]);"
+                : "Vector256<float> weight = Vector256.Create(kernel[(ky * " + p + "Kernel) + kx]);");
+            for (int r = 0; r < rows; r++)
+            {
+                for (int v = 0; v < starts.Length; v++)
+                {
+                    string offset = starts[v] == 0 ? " + kx" : " + kx + " + starts[v];
+                    writer.Line("sum" + r + v + " = MultiplyAdd(weight, Vector256.Load(row" + r + offset + "), sum" + r + v + ");");
+                }
+            }
+
+            writer.Close();
+            writer.Close();
+            writer.Close();
+            writer.Line();
+            for (int r = 0; r < rows; r++)
+            {
+                string row = r == 0 ? "y" : "(y + " + r + ")";
+                for (int v = 0; v < starts.Length; v++)
+                {
+                    string column = starts[v] == 0 ? string.Empty : " + " + starts[v];
+                    writer.Line("Vector256.Store(sum" + r + v + ", map + (" + row + " * " + c.TargetWidthName + ")" + column + ");");
+                }
+            }
+
+            writer.Close();
+            if (afterMap != null && layer.Spec.Activation != ActivationKind.None)
+            {
+                writer.Line();
+                afterMap("map");
+            }
+
             writer.Close();
         }
+
+        private sealed record Correlation(
+            string Target,
+            string TargetChannels,
+            int TargetHeight,
+            int TargetWidth,
+            string TargetHeightName,
+            string TargetWidthName,
+            string Source,
+            string SourceChannels,
+            string SourcePlaneSize,
+            string SourceWidthName,
+            string Kernel,
+            bool Flipped,
+            string Initial);
 
         private static string MapSize(string p, string side) => p + side + "Height * " + p + side + "Width";
 

@@ -150,11 +150,14 @@ namespace LeNet5.Generator
             writer.Line("/// <summary>Floats per image kept by <see cref=\"ForwardTrain\"/>: every layer's output, layer by layer.</summary>");
             writer.Line("public const int ActivationSize = " + CodeWriter.Int(model.ActivationSize) + ";");
             writer.Line();
-            writer.Line("/// <summary>Floats per image of scratch space for <see cref=\"Infer\"/> and <see cref=\"Backward\"/>.</summary>");
-            writer.Line("public const int WorkspaceSize = " + CodeWriter.Int(model.WorkspaceSize) + ";");
-            writer.Line();
             writer.Line("/// <summary>Floats in the largest feature map set of one image (input or any layer's output).</summary>");
-            writer.Line("public const int LargestMapSize = " + CodeWriter.Int(model.WorkspaceSize / 2) + ";");
+            writer.Line("public const int LargestMapSize = " + CodeWriter.Int(model.LargestMapSize) + ";");
+            writer.Line();
+            writer.Line("/// <summary>Floats of scratch a layer's backward pass needs beyond the two gradient buffers.</summary>");
+            writer.Line("public const int ScratchSize = " + CodeWriter.Int(ScratchSize(model)) + ";");
+            writer.Line();
+            writer.Line("/// <summary>Floats per image of scratch space for <see cref=\"Infer\"/> and <see cref=\"Backward\"/>.</summary>");
+            writer.Line("public const int WorkspaceSize = (2 * LargestMapSize) + ScratchSize;");
 
             foreach (LayerModel layer in model.Layers)
             {
@@ -190,6 +193,20 @@ namespace LeNet5.Generator
             }
 
             writer.Line();
+        }
+
+        private static int ScratchSize(NetworkModel model)
+        {
+            int size = 0;
+            foreach (LayerModel layer in model.Layers)
+            {
+                if (layer.Spec.Kind == LayerKind.Conv2d)
+                {
+                    size = Math.Max(size, Conv2dEmitter.ScratchSize(layer));
+                }
+            }
+
+            return size;
         }
 
         private static void EmitInterfaceMembers(CodeWriter writer, NetworkModel model)
@@ -410,6 +427,7 @@ namespace LeNet5.Generator
             writer.Open();
             writer.Line("float* front = w;");
             writer.Line("float* back = w + LargestMapSize;");
+            writer.Line("float* scratch = w + (2 * LargestMapSize);");
             writer.Open("for (int image = 0; image < batch; image++)");
             EmitOutputPointers(writer, model);
             writer.Line();
@@ -438,7 +456,9 @@ namespace LeNet5.Generator
 
                 string input = InputOf(model, index);
                 string output = LocalName(layer);
-                writer.Line(layer.HasParameters
+                writer.Line(layer.Spec.Kind == LayerKind.Conv2d
+                    ? layer.Identifier + "Backward(p, g, " + input + ", " + output + ", " + gradient + ", " + target + ", scratch);"
+                    : layer.HasParameters
                     ? layer.Identifier + "Backward(p, g, " + input + ", " + output + ", " + gradient + ", " + target + ");"
                     : layer.Spec.Kind == LayerKind.Pad
                         ? layer.Identifier + "Backward(" + gradient + ", " + target + ");"

@@ -129,7 +129,7 @@ namespace LeNet5.Generator
 
             NetworkModel? model = hasErrors
                 ? null
-                : new NetworkModel(spec, spec.Name + "Network", new EquatableArray<LayerModel>(layers), parameterOffset, activationOffset, 2 * largest);
+                : new NetworkModel(spec, spec.Name + "Network", new EquatableArray<LayerModel>(layers), parameterOffset, activationOffset, largest);
             return new ModelResult(model, new EquatableArray<DiagnosticInfo>(diagnostics));
         }
 

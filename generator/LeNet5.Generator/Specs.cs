@@ -88,7 +88,7 @@ namespace LeNet5.Generator
         EquatableArray<LayerModel> Layers,
         int ParameterCount,
         int ActivationSize,
-        int WorkspaceSize)
+        int LargestMapSize)
     {
         public Shape InputShape => new Shape(Spec.InputChannels, Spec.InputHeight, Spec.InputWidth);
     }

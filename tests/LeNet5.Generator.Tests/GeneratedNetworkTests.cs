@@ -15,6 +15,7 @@ public sealed class GeneratedNetworkTests
     [Theory]
     [InlineData("mixed.architecture.json")]
     [InlineData("tiny.architecture.json")]
+    [InlineData("blocked.architecture.json")]
     public void ForwardMatchesTheReference(string file)
     {
         using var network = LoadedNetwork.Compile(file);
@@ -39,6 +40,7 @@ public sealed class GeneratedNetworkTests
     [Theory]
     [InlineData("mixed.architecture.json")]
     [InlineData("tiny.architecture.json")]
+    [InlineData("blocked.architecture.json")]
     public void BackwardMatchesFiniteDifferences(string file)
     {
         using var network = LoadedNetwork.Compile(file);

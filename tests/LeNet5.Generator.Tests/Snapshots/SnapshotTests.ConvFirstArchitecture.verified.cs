@@ -43,11 +43,14 @@ public readonly unsafe partial struct TinyNetwork : INetwork
     /// <summary>Floats per image kept by <see cref="ForwardTrain"/>: every layer's output, layer by layer.</summary>
     public const int ActivationSize = 93;
 
-    /// <summary>Floats per image of scratch space for <see cref="Infer"/> and <see cref="Backward"/>.</summary>
-    public const int WorkspaceSize = 468;
-
     /// <summary>Floats in the largest feature map set of one image (input or any layer's output).</summary>
     public const int LargestMapSize = 234;
+
+    /// <summary>Floats of scratch a layer's backward pass needs beyond the two gradient buffers.</summary>
+    public const int ScratchSize = 0;
+
+    /// <summary>Floats per image of scratch space for <see cref="Infer"/> and <see cref="Backward"/>.</summary>
+    public const int WorkspaceSize = (2 * LargestMapSize) + ScratchSize;
 
     // conv: conv 2x9x13 -> 3x4x6, 3x3 kernel, stride 2, tanh
     #pragma warning disable CS1591 // the comment above describes the layer
@@ -255,6 +258,7 @@ public readonly unsafe partial struct TinyNetwork : INetwork
         {
             float* front = w;
             float* back = w + LargestMapSize;
+            float* scratch = w + (2 * LargestMapSize);
             for (int image = 0; image < batch; image++)
             {
                 float* image0 = x + (image * InputSize);
@@ -266,7 +270,7 @@ public readonly unsafe partial struct TinyNetwork : INetwork
                 new ReadOnlySpan<float>(dz + (image * ClassCount), ClassCount).CopyTo(new Span<float>(front, ClassCount));
                 OutBackward(p, g, poolOutput, outOutput, front, back);
                 PoolBackward(convOutput, poolOutput, back, front);
-                ConvBackward(p, g, image0, convOutput, front, wantsInputGradient ? dx + (image * InputSize) : null);
+                ConvBackward(p, g, image0, convOutput, front, wantsInputGradient ? dx + (image * InputSize) : null, scratch);
             }
         }
     }
@@ -299,12 +303,13 @@ public readonly unsafe partial struct TinyNetwork : INetwork
                     }
                 }
             }
+
             ApplyTanh(map, ConvOutputHeight * ConvOutputWidth);
         }
     }
 
     // conv: backward of conv 2x9x13 -> 3x4x6, 3x3 kernel, stride 2, tanh
-    private static void ConvBackward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient)
+    private static void ConvBackward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
     {
         TanhBackward(outputGradient, output, ConvOutputSize);
         float* weights = parameters + ConvWeightOffset;
@@ -471,11 +476,32 @@ public readonly unsafe partial struct TinyNetwork : INetwork
         }
     }
 
+    // tanh of 8 floats: 1 - 2 / (exp(2x) + 1), or x - x^3/3 + 2x^5/15 near 0 where that formula loses digits
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Tanh(Vector256<float> x)
+    {
+        Vector256<float> one = Vector256.Create(1.0f);
+        Vector256<float> large = one - (Vector256.Create(2.0f) / (Vector256.Exp(x + x) + one));
+        Vector256<float> square = x * x;
+        Vector256<float> small = x * (one + (square * (Vector256.Create(-0.33333334f) + (square * Vector256.Create(0.13333334f)))));
+        return Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(x), Vector256.Create(0.0625f)), small, large);
+    }
+
     // tanh: y = tanh(x)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ApplyTanh(float* values, int length)
     {
-        for (int j = 0; j < length; j++)
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)
+            {
+                Vector256<float> x = Vector256.Load(values + j);
+                Vector256.Store(Tanh(x), values + j);
+            }
+        }
+
+        for (; j < length; j++)
         {
             values[j] = MathF.Tanh(values[j]);
         }
@@ -508,7 +534,18 @@ public readonly unsafe partial struct TinyNetwork : INetwork
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ApplySigmoid(float* values, int length)
     {
-        for (int j = 0; j < length; j++)
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> one = Vector256.Create(1.0f);
+            for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)
+            {
+                Vector256<float> x = Vector256.Load(values + j);
+                Vector256.Store(one / (one + Vector256.Exp(-x)), values + j);
+            }
+        }
+
+        for (; j < length; j++)
         {
             values[j] = 1.0f / (1.0f + MathF.Exp(-values[j]));
         }

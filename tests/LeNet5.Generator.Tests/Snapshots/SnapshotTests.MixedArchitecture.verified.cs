@@ -46,11 +46,14 @@ public readonly unsafe partial struct MixedNetwork : INetwork
     /// <summary>Floats per image kept by <see cref="ForwardTrain"/>: every layer's output, layer by layer.</summary>
     public const int ActivationSize = 1717;
 
-    /// <summary>Floats per image of scratch space for <see cref="Infer"/> and <see cref="Backward"/>.</summary>
-    public const int WorkspaceSize = 1568;
-
     /// <summary>Floats in the largest feature map set of one image (input or any layer's output).</summary>
     public const int LargestMapSize = 784;
+
+    /// <summary>Floats of scratch a layer's backward pass needs beyond the two gradient buffers.</summary>
+    public const int ScratchSize = 0;
+
+    /// <summary>Floats per image of scratch space for <see cref="Infer"/> and <see cref="Backward"/>.</summary>
+    public const int WorkspaceSize = (2 * LargestMapSize) + ScratchSize;
 
     // border: pad 3x12x12 -> 3x14x14, 1 on every side with -0.5
     #pragma warning disable CS1591 // the comment above describes the layer
@@ -331,6 +334,7 @@ public readonly unsafe partial struct MixedNetwork : INetwork
         {
             float* front = w;
             float* back = w + LargestMapSize;
+            float* scratch = w + (2 * LargestMapSize);
             for (int image = 0; image < batch; image++)
             {
                 float* image0 = x + (image * InputSize);
@@ -345,9 +349,9 @@ public readonly unsafe partial struct MixedNetwork : INetwork
                 new ReadOnlySpan<float>(dz + (image * ClassCount), ClassCount).CopyTo(new Span<float>(front, ClassCount));
                 LogitsBackward(p, g, hiddenOutput, logitsOutput, front, back);
                 HiddenBackward(p, g, conv2Output, hiddenOutput, back, front);
-                Conv2Backward(p, g, pool1Output, conv2Output, front, back);
+                Conv2Backward(p, g, pool1Output, conv2Output, front, back, scratch);
                 Pool1Backward(conv1Output, pool1Output, back, front);
-                Conv1Backward(p, g, borderOutput, conv1Output, front, wantsInputGradient ? back : null);
+                Conv1Backward(p, g, borderOutput, conv1Output, front, wantsInputGradient ? back : null, scratch);
 
                 if (wantsInputGradient)
                 {
@@ -416,12 +420,13 @@ public readonly unsafe partial struct MixedNetwork : INetwork
                     }
                 }
             }
+
             ApplyRelu(map, Conv1OutputHeight * Conv1OutputWidth);
         }
     }
 
     // conv1: backward of conv 3x14x14 -> 4x14x14, 3x3 kernel, zero padding 1, relu
-    private static void Conv1Backward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient)
+    private static void Conv1Backward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
     {
         ReluBackward(outputGradient, output, Conv1OutputSize);
         float* weights = parameters + Conv1WeightOffset;
@@ -581,12 +586,13 @@ public readonly unsafe partial struct MixedNetwork : INetwork
                     }
                 }
             }
+
             ApplySigmoid(map, Conv2OutputHeight * Conv2OutputWidth);
         }
     }
 
     // conv2: backward of conv 4x7x7 -> 8x4x4, 3x3 kernel, stride 2, zero padding 1, sigmoid
-    private static void Conv2Backward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient)
+    private static void Conv2Backward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
     {
         SigmoidBackward(outputGradient, output, Conv2OutputSize);
         float* weights = parameters + Conv2WeightOffset;
@@ -782,7 +788,18 @@ public readonly unsafe partial struct MixedNetwork : INetwork
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ApplySigmoid(float* values, int length)
     {
-        for (int j = 0; j < length; j++)
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> one = Vector256.Create(1.0f);
+            for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)
+            {
+                Vector256<float> x = Vector256.Load(values + j);
+                Vector256.Store(one / (one + Vector256.Exp(-x)), values + j);
+            }
+        }
+
+        for (; j < length; j++)
         {
             values[j] = 1.0f / (1.0f + MathF.Exp(-values[j]));
         }
@@ -811,11 +828,53 @@ public readonly unsafe partial struct MixedNetwork : INetwork
         }
     }
 
+    // tanh of 8 floats: 1 - 2 / (exp(2x) + 1), or x - x^3/3 + 2x^5/15 near 0 where that formula loses digits
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Tanh(Vector256<float> x)
+    {
+        Vector256<float> one = Vector256.Create(1.0f);
+        Vector256<float> large = one - (Vector256.Create(2.0f) / (Vector256.Exp(x + x) + one));
+        Vector256<float> square = x * x;
+        Vector256<float> small = x * (one + (square * (Vector256.Create(-0.33333334f) + (square * Vector256.Create(0.13333334f)))));
+        return Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(x), Vector256.Create(0.0625f)), small, large);
+    }
+
+    // tanh: y = tanh(x)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ApplyTanh(float* values, int length)
+    {
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)
+            {
+                Vector256<float> x = Vector256.Load(values + j);
+                Vector256.Store(Tanh(x), values + j);
+            }
+        }
+
+        for (; j < length; j++)
+        {
+            values[j] = MathF.Tanh(values[j]);
+        }
+    }
+
     // scaled_tanh: y = 1.7159 tanh(2x/3)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ApplyScaledTanh(float* values, int length)
     {
-        for (int j = 0; j < length; j++)
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> amplitude = Vector256.Create(1.7159f);
+            Vector256<float> slope = Vector256.Create(0.6666667f);
+            for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)
+            {
+                Vector256.Store(amplitude * Tanh(slope * Vector256.Load(values + j)), values + j);
+            }
+        }
+
+        for (; j < length; j++)
         {
             values[j] = 1.7159f * MathF.Tanh(0.6666667f * values[j]);
         }
