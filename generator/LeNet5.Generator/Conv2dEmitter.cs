@@ -136,8 +136,12 @@ namespace LeNet5.Generator
                 (rowIn, rowOut, start, count) => "Axpy(weight, plane + " + rowIn + ", map + " + rowOut + ", " + count + ");",
                 (inIndex, outIndex) => "map[" + outIndex + "] += weight * plane[" + inIndex + "];");
             writer.Close();
-            writer.Line();
-            ActivationEmitter.EmitForward(writer, layer.Spec.Activation, "map", MapSize(p, "Output"));
+            if (layer.Spec.Activation != ActivationKind.None)
+            {
+                writer.Line();
+                ActivationEmitter.EmitForward(writer, layer.Spec.Activation, "map", MapSize(p, "Output"));
+            }
+
             writer.Close();
             writer.Close();
         }
@@ -215,6 +219,7 @@ namespace LeNet5.Generator
             {
                 writer.Line("// the last vector of a row overlaps the one before: count only its last " + tail + " columns");
                 writer.Line("Vector256<float> tailMask = Vector256.Create(" + Mask(8 - tail) + ").AsSingle();");
+                writer.Line();
             }
 
             writer.Open("for (int o = 0; o < " + p + "Filters; o++)");
@@ -240,6 +245,7 @@ namespace LeNet5.Generator
             }
             else
             {
+                writer.Line("// columns 0 to 7");
                 writer.Open();
                 EmitTapUpdates(writer, kernel, "0", "Vector256.Load(gradientRow)");
                 writer.Close();
@@ -248,6 +254,7 @@ namespace LeNet5.Generator
             if (tail != 0)
             {
                 writer.Line();
+                writer.Line("// columns " + (width - 8) + " to " + (width - 1) + ", of which the first " + (8 - tail) + " were counted above");
                 writer.Open();
                 string last = "(" + p + "OutputWidth - 8)";
                 EmitTapUpdates(writer, kernel, last, "Vector256.Load(gradientRow + " + last + ") & tailMask");
@@ -258,7 +265,7 @@ namespace LeNet5.Generator
             writer.Line();
             for (int kx = 0; kx < kernel; kx++)
             {
-                writer.Line("kernelGradient[(ky * " + p + "Kernel) + " + kx + "] += Vector256.Sum(tap" + kx + ");");
+                writer.Line("kernelGradient[(ky * " + p + "Kernel)" + (kx == 0 ? string.Empty : " + " + kx) + "] += Vector256.Sum(tap" + kx + ");");
             }
 
             writer.Close();
@@ -341,9 +348,11 @@ namespace LeNet5.Generator
                     SourceChannels: p + "Filters",
                     SourcePlaneSize: "paddedHeight * paddedWidth",
                     SourceWidthName: "paddedWidth",
-                    Kernel: "weights + (((i * " + p + "InputChannels) + o) * " + p + "Kernel * " + p + "Kernel)",
+                    Kernel: "weights + (((o * " + p + "InputChannels) + i) * " + p + "Kernel * " + p + "Kernel)",
                     Flipped: true,
-                    Initial: "Vector256<float>.Zero"),
+                    Initial: "Vector256<float>.Zero",
+                    TargetIndex: "i",
+                    SourceIndex: "o"),
                 null);
         }
 
@@ -357,8 +366,10 @@ namespace LeNet5.Generator
             string p = layer.Identifier;
             int[] starts = VectorStarts(c.TargetWidth);
             int rows = RowsPerBlock(c.TargetHeight, c.TargetWidth);
-            writer.Open("for (int o = 0; o < " + c.TargetChannels + "; o++)");
-            writer.Line("float* map = " + c.Target + " + (o * " + c.TargetHeightName + " * " + c.TargetWidthName + ");");
+            string t = c.TargetIndex;
+            string u = c.SourceIndex;
+            writer.Open("for (int " + t + " = 0; " + t + " < " + c.TargetChannels + "; " + t + "++)");
+            writer.Line("float* map = " + c.Target + " + (" + t + " * " + c.TargetHeightName + " * " + c.TargetWidthName + ");");
             if (c.Initial.StartsWith("Vector256.Create", System.StringComparison.Ordinal))
             {
                 writer.Line("Vector256<float> initial = " + c.Initial + ";");
@@ -375,9 +386,9 @@ namespace LeNet5.Generator
                 }
             }
 
-            writer.Open("for (int i = 0; i < " + c.SourceChannels + "; i++)");
+            writer.Open("for (int " + u + " = 0; " + u + " < " + c.SourceChannels + "; " + u + "++)");
             writer.Line("float* kernel = " + c.Kernel + ";");
-            writer.Line("float* rows = " + c.Source + " + (i * " + c.SourcePlaneSize + ") + (y * " + c.SourceWidthName + ");");
+            writer.Line("float* rows = " + c.Source + " + (" + u + " * " + c.SourcePlaneSize + ") + (y * " + c.SourceWidthName + ");");
             writer.Open("for (int ky = 0; ky < " + p + "Kernel; ky++)");
             writer.Line("float* row0 = rows + (ky * " + c.SourceWidthName + ");");
             for (int r = 1; r < rows; r++)
@@ -435,7 +446,9 @@ namespace LeNet5.Generator
             string SourceWidthName,
             string Kernel,
             bool Flipped,
-            string Initial);
+            string Initial,
+            string TargetIndex = "o",
+            string SourceIndex = "i");
 
         private static string MapSize(string p, string side) => p + side + "Height * " + p + side + "Width";
 
@@ -510,6 +523,7 @@ namespace LeNet5.Generator
             writer.Close();
             if (after != null)
             {
+                writer.Line();
                 writer.Line(after);
             }
 

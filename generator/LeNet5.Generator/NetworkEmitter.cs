@@ -159,12 +159,20 @@ namespace LeNet5.Generator
             writer.Line("/// <summary>Floats per image of scratch space for <see cref=\"Infer\"/> and <see cref=\"Backward\"/>.</summary>");
             writer.Line("public const int WorkspaceSize = (2 * LargestMapSize) + ScratchSize;");
 
+            writer.Line();
+            writer.Line("// Shapes and offsets of every layer, named after it: the comment above each group describes the layer.");
+            writer.Line("#pragma warning disable CS1591 // missing XML comment");
+            bool first = true;
             foreach (LayerModel layer in model.Layers)
             {
                 string p = layer.Identifier;
-                writer.Line();
+                if (!first)
+                {
+                    writer.Line();
+                }
+
+                first = false;
                 writer.Line("// " + layer.Spec.Name + ": " + Describe(layer));
-                writer.Line("#pragma warning disable CS1591 // the comment above describes the layer");
                 writer.Line("public const int " + p + "InputChannels = " + CodeWriter.Int(layer.Input.Channels) + ";");
                 writer.Line("public const int " + p + "InputHeight = " + CodeWriter.Int(layer.Input.Height) + ";");
                 writer.Line("public const int " + p + "InputWidth = " + CodeWriter.Int(layer.Input.Width) + ";");
@@ -189,8 +197,9 @@ namespace LeNet5.Generator
                 }
 
                 writer.Line("public const int " + p + "ActivationOffset = " + CodeWriter.Int(layer.ActivationOffset) + ";");
-                writer.Line("#pragma warning restore CS1591");
             }
+
+            writer.Line("#pragma warning restore CS1591");
 
             writer.Line();
         }

@@ -16,10 +16,19 @@ namespace LeNet5.Generator
         /// <summary>Tracking names of the pipeline steps, for the incremental-caching tests.</summary>
         public static class TrackingNames
         {
+            /// <summary>Path and text of each architecture file.</summary>
             public const string ArchitectureFiles = nameof(ArchitectureFiles);
+
+            /// <summary>The parsed spec and its diagnostics.</summary>
             public const string Parsed = nameof(Parsed);
+
+            /// <summary>The spec with shapes and offsets, ready to emit.</summary>
             public const string Model = nameof(Model);
+
+            /// <summary>The namespace of the generated types.</summary>
             public const string Namespace = nameof(Namespace);
+
+            /// <summary>Each model paired with the namespace, the input of the source output.</summary>
             public const string WithNamespace = nameof(WithNamespace);
         }
 

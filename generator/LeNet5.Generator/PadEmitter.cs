@@ -4,7 +4,7 @@ namespace LeNet5.Generator
     internal static class PadEmitter
     {
         public static string Describe(LayerModel layer)
-            => "pad " + layer.Input + " -> " + layer.Output + ", " + layer.Spec.Padding + " on every side with " + CodeWriter.Double(layer.Spec.PadValue);
+            => "pad " + layer.Input + " -> " + layer.Output + ", " + layer.Spec.Padding + " on every side with " + layer.Spec.PadValue.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
         public static void EmitConstants(CodeWriter writer, LayerModel layer)
         {

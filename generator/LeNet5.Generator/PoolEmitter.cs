@@ -48,7 +48,12 @@ namespace LeNet5.Generator
                 : "map[(y * " + p + "OutputWidth) + x] = sum * " + InverseArea(layer) + ";");
             writer.Close();
             writer.Close();
-            ActivationEmitter.EmitForward(writer, layer.Spec.Activation, "map", p + "OutputHeight * " + p + "OutputWidth");
+            if (layer.Spec.Activation != ActivationKind.None)
+            {
+                writer.Line();
+                ActivationEmitter.EmitForward(writer, layer.Spec.Activation, "map", p + "OutputHeight * " + p + "OutputWidth");
+            }
+
             writer.Close();
             writer.Close();
         }

@@ -52,8 +52,9 @@ public readonly unsafe partial struct TinyNetwork : INetwork
     /// <summary>Floats per image of scratch space for <see cref="Infer"/> and <see cref="Backward"/>.</summary>
     public const int WorkspaceSize = (2 * LargestMapSize) + ScratchSize;
 
+    // Shapes and offsets of every layer, named after it: the comment above each group describes the layer.
+    #pragma warning disable CS1591 // missing XML comment
     // conv: conv 2x9x13 -> 3x4x6, 3x3 kernel, stride 2, tanh
-    #pragma warning disable CS1591 // the comment above describes the layer
     public const int ConvInputChannels = 2;
     public const int ConvInputHeight = 9;
     public const int ConvInputWidth = 13;
@@ -70,10 +71,8 @@ public readonly unsafe partial struct TinyNetwork : INetwork
     public const int ConvBiasOffset = 54;
     public const int ConvBiasLength = 3;
     public const int ConvActivationOffset = 0;
-    #pragma warning restore CS1591
 
     // pool: average pool 3x4x6 -> 3x2x3, 2x2 windows, sigmoid
-    #pragma warning disable CS1591 // the comment above describes the layer
     public const int PoolInputChannels = 3;
     public const int PoolInputHeight = 4;
     public const int PoolInputWidth = 6;
@@ -83,10 +82,8 @@ public readonly unsafe partial struct TinyNetwork : INetwork
     public const int PoolOutputSize = PoolOutputChannels * PoolOutputHeight * PoolOutputWidth;
     public const int PoolPoolSize = 2;
     public const int PoolActivationOffset = 72;
-    #pragma warning restore CS1591
 
     // out: dense 18 -> 3, none
-    #pragma warning disable CS1591 // the comment above describes the layer
     public const int OutInputChannels = 3;
     public const int OutInputHeight = 2;
     public const int OutInputWidth = 3;
@@ -335,6 +332,7 @@ public readonly unsafe partial struct TinyNetwork : INetwork
                                 sum += map[(y * ConvOutputWidth) + x] * plane[(((y * ConvStride) + ky) * ConvInputWidth) + (x * ConvStride) + kx];
                             }
                         }
+
                         kernelGradient[(ky * ConvKernel) + kx] += sum;
                     }
                 }
@@ -396,6 +394,7 @@ public readonly unsafe partial struct TinyNetwork : INetwork
                     map[(y * PoolOutputWidth) + x] = sum * 0.25f;
                 }
             }
+
             ApplySigmoid(map, PoolOutputHeight * PoolOutputWidth);
         }
     }

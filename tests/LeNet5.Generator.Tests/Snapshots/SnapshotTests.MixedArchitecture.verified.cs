@@ -55,8 +55,9 @@ public readonly unsafe partial struct MixedNetwork : INetwork
     /// <summary>Floats per image of scratch space for <see cref="Infer"/> and <see cref="Backward"/>.</summary>
     public const int WorkspaceSize = (2 * LargestMapSize) + ScratchSize;
 
+    // Shapes and offsets of every layer, named after it: the comment above each group describes the layer.
+    #pragma warning disable CS1591 // missing XML comment
     // border: pad 3x12x12 -> 3x14x14, 1 on every side with -0.5
-    #pragma warning disable CS1591 // the comment above describes the layer
     public const int BorderInputChannels = 3;
     public const int BorderInputHeight = 12;
     public const int BorderInputWidth = 12;
@@ -67,10 +68,8 @@ public readonly unsafe partial struct MixedNetwork : INetwork
     public const int BorderPadding = 1;
     public const float BorderValue = -0.5f;
     public const int BorderActivationOffset = 0;
-    #pragma warning restore CS1591
 
     // conv1: conv 3x14x14 -> 4x14x14, 3x3 kernel, zero padding 1, relu
-    #pragma warning disable CS1591 // the comment above describes the layer
     public const int Conv1InputChannels = 3;
     public const int Conv1InputHeight = 14;
     public const int Conv1InputWidth = 14;
@@ -87,10 +86,8 @@ public readonly unsafe partial struct MixedNetwork : INetwork
     public const int Conv1BiasOffset = 108;
     public const int Conv1BiasLength = 4;
     public const int Conv1ActivationOffset = 588;
-    #pragma warning restore CS1591
 
     // pool1: max pool 4x14x14 -> 4x7x7, 2x2 windows, none
-    #pragma warning disable CS1591 // the comment above describes the layer
     public const int Pool1InputChannels = 4;
     public const int Pool1InputHeight = 14;
     public const int Pool1InputWidth = 14;
@@ -100,10 +97,8 @@ public readonly unsafe partial struct MixedNetwork : INetwork
     public const int Pool1OutputSize = Pool1OutputChannels * Pool1OutputHeight * Pool1OutputWidth;
     public const int Pool1PoolSize = 2;
     public const int Pool1ActivationOffset = 1372;
-    #pragma warning restore CS1591
 
     // conv2: conv 4x7x7 -> 8x4x4, 3x3 kernel, stride 2, zero padding 1, sigmoid
-    #pragma warning disable CS1591 // the comment above describes the layer
     public const int Conv2InputChannels = 4;
     public const int Conv2InputHeight = 7;
     public const int Conv2InputWidth = 7;
@@ -120,10 +115,8 @@ public readonly unsafe partial struct MixedNetwork : INetwork
     public const int Conv2BiasOffset = 400;
     public const int Conv2BiasLength = 8;
     public const int Conv2ActivationOffset = 1568;
-    #pragma warning restore CS1591
 
     // hidden: dense 128 -> 16, scaled_tanh
-    #pragma warning disable CS1591 // the comment above describes the layer
     public const int HiddenInputChannels = 8;
     public const int HiddenInputHeight = 4;
     public const int HiddenInputWidth = 4;
@@ -138,10 +131,8 @@ public readonly unsafe partial struct MixedNetwork : INetwork
     public const int HiddenBiasOffset = 2456;
     public const int HiddenBiasLength = 16;
     public const int HiddenActivationOffset = 1696;
-    #pragma warning restore CS1591
 
     // logits: dense 16 -> 5, none
-    #pragma warning disable CS1591 // the comment above describes the layer
     public const int LogitsInputChannels = 16;
     public const int LogitsInputHeight = 1;
     public const int LogitsInputWidth = 1;
@@ -454,6 +445,7 @@ public readonly unsafe partial struct MixedNetwork : INetwork
                         {
                             sum += Dot(map + (y * Conv1OutputWidth) + xStart, plane + ((y + ky - Conv1Padding) * Conv1InputWidth) + (xStart + kx - Conv1Padding), xEnd - xStart);
                         }
+
                         kernelGradient[(ky * Conv1Kernel) + kx] += sum;
                     }
                 }
@@ -623,6 +615,7 @@ public readonly unsafe partial struct MixedNetwork : INetwork
                                 sum += map[(y * Conv2OutputWidth) + x] * plane[(((y * Conv2Stride) + ky - Conv2Padding) * Conv2InputWidth) + (x * Conv2Stride) + kx - Conv2Padding];
                             }
                         }
+
                         kernelGradient[(ky * Conv2Kernel) + kx] += sum;
                     }
                 }

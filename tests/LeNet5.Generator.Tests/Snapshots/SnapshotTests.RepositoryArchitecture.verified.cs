@@ -15,7 +15,7 @@ namespace Test.Networks;
 /// The LeNet5 network compiled from architecture.json: 61706 parameters, input 1x28x28, 10 classes.
 /// </summary>
 /// <remarks>
-/// <c>pad</c>: pad 1x28x28 -> 1x32x32, 2 on every side with 0.0.<br/>
+/// <c>pad</c>: pad 1x28x28 -> 1x32x32, 2 on every side with 0.<br/>
 /// <c>c1</c>: conv 1x32x32 -> 6x28x28, 5x5 kernel, tanh.<br/>
 /// <c>s2</c>: average pool 6x28x28 -> 6x14x14, 2x2 windows, none.<br/>
 /// <c>c3</c>: conv 6x14x14 -> 16x10x10, 5x5 kernel, tanh.<br/>
@@ -57,8 +57,9 @@ public readonly unsafe partial struct LeNet5Network : INetwork
     /// <summary>Floats per image of scratch space for <see cref="Infer"/> and <see cref="Backward"/>.</summary>
     public const int WorkspaceSize = (2 * LargestMapSize) + ScratchSize;
 
-    // pad: pad 1x28x28 -> 1x32x32, 2 on every side with 0.0
-    #pragma warning disable CS1591 // the comment above describes the layer
+    // Shapes and offsets of every layer, named after it: the comment above each group describes the layer.
+    #pragma warning disable CS1591 // missing XML comment
+    // pad: pad 1x28x28 -> 1x32x32, 2 on every side with 0
     public const int PadInputChannels = 1;
     public const int PadInputHeight = 28;
     public const int PadInputWidth = 28;
@@ -69,10 +70,8 @@ public readonly unsafe partial struct LeNet5Network : INetwork
     public const int PadPadding = 2;
     public const float PadValue = 0.0f;
     public const int PadActivationOffset = 0;
-    #pragma warning restore CS1591
 
     // c1: conv 1x32x32 -> 6x28x28, 5x5 kernel, tanh
-    #pragma warning disable CS1591 // the comment above describes the layer
     public const int C1InputChannels = 1;
     public const int C1InputHeight = 32;
     public const int C1InputWidth = 32;
@@ -89,10 +88,8 @@ public readonly unsafe partial struct LeNet5Network : INetwork
     public const int C1BiasOffset = 150;
     public const int C1BiasLength = 6;
     public const int C1ActivationOffset = 1024;
-    #pragma warning restore CS1591
 
     // s2: average pool 6x28x28 -> 6x14x14, 2x2 windows, none
-    #pragma warning disable CS1591 // the comment above describes the layer
     public const int S2InputChannels = 6;
     public const int S2InputHeight = 28;
     public const int S2InputWidth = 28;
@@ -102,10 +99,8 @@ public readonly unsafe partial struct LeNet5Network : INetwork
     public const int S2OutputSize = S2OutputChannels * S2OutputHeight * S2OutputWidth;
     public const int S2PoolSize = 2;
     public const int S2ActivationOffset = 5728;
-    #pragma warning restore CS1591
 
     // c3: conv 6x14x14 -> 16x10x10, 5x5 kernel, tanh
-    #pragma warning disable CS1591 // the comment above describes the layer
     public const int C3InputChannels = 6;
     public const int C3InputHeight = 14;
     public const int C3InputWidth = 14;
@@ -122,10 +117,8 @@ public readonly unsafe partial struct LeNet5Network : INetwork
     public const int C3BiasOffset = 2556;
     public const int C3BiasLength = 16;
     public const int C3ActivationOffset = 6904;
-    #pragma warning restore CS1591
 
     // s4: average pool 16x10x10 -> 16x5x5, 2x2 windows, none
-    #pragma warning disable CS1591 // the comment above describes the layer
     public const int S4InputChannels = 16;
     public const int S4InputHeight = 10;
     public const int S4InputWidth = 10;
@@ -135,10 +128,8 @@ public readonly unsafe partial struct LeNet5Network : INetwork
     public const int S4OutputSize = S4OutputChannels * S4OutputHeight * S4OutputWidth;
     public const int S4PoolSize = 2;
     public const int S4ActivationOffset = 8504;
-    #pragma warning restore CS1591
 
     // f5: dense 400 -> 120, tanh
-    #pragma warning disable CS1591 // the comment above describes the layer
     public const int F5InputChannels = 16;
     public const int F5InputHeight = 5;
     public const int F5InputWidth = 5;
@@ -153,10 +144,8 @@ public readonly unsafe partial struct LeNet5Network : INetwork
     public const int F5BiasOffset = 50572;
     public const int F5BiasLength = 120;
     public const int F5ActivationOffset = 8904;
-    #pragma warning restore CS1591
 
     // f6: dense 120 -> 84, tanh
-    #pragma warning disable CS1591 // the comment above describes the layer
     public const int F6InputChannels = 120;
     public const int F6InputHeight = 1;
     public const int F6InputWidth = 1;
@@ -171,10 +160,8 @@ public readonly unsafe partial struct LeNet5Network : INetwork
     public const int F6BiasOffset = 60772;
     public const int F6BiasLength = 84;
     public const int F6ActivationOffset = 9024;
-    #pragma warning restore CS1591
 
     // output: dense 84 -> 10, none
-    #pragma warning disable CS1591 // the comment above describes the layer
     public const int OutputInputChannels = 84;
     public const int OutputInputHeight = 1;
     public const int OutputInputWidth = 1;
@@ -410,7 +397,7 @@ public readonly unsafe partial struct LeNet5Network : INetwork
         }
     }
 
-    // pad: pad 1x28x28 -> 1x32x32, 2 on every side with 0.0
+    // pad: pad 1x28x28 -> 1x32x32, 2 on every side with 0
     private static void PadForward(float* input, float* output)
     {
         new Span<float>(output, PadOutputSize).Clear();
@@ -425,7 +412,7 @@ public readonly unsafe partial struct LeNet5Network : INetwork
         }
     }
 
-    // pad: backward of pad 1x28x28 -> 1x32x32, 2 on every side with 0.0; the border's gradient is dropped
+    // pad: backward of pad 1x28x28 -> 1x32x32, 2 on every side with 0; the border's gradient is dropped
     private static void PadBackward(float* outputGradient, float* inputGradient)
     {
         for (int c = 0; c < PadOutputChannels; c++)
@@ -505,6 +492,7 @@ public readonly unsafe partial struct LeNet5Network : INetwork
         float* biasGradients = gradients + C1BiasOffset;
         // the last vector of a row overlaps the one before: count only its last 4 columns
         Vector256<float> tailMask = Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle();
+
         for (int o = 0; o < C1Filters; o++)
         {
             float* map = outputGradient + (o * C1OutputHeight * C1OutputWidth);
@@ -534,6 +522,7 @@ public readonly unsafe partial struct LeNet5Network : INetwork
                             tap4 = MultiplyAdd(gradient, Vector256.Load(inputRow + x + 4), tap4);
                         }
 
+                        // columns 20 to 27, of which the first 4 were counted above
                         {
                             Vector256<float> gradient = Vector256.Load(gradientRow + (C1OutputWidth - 8)) & tailMask;
                             tap0 = MultiplyAdd(gradient, Vector256.Load(inputRow + (C1OutputWidth - 8)), tap0);
@@ -544,7 +533,7 @@ public readonly unsafe partial struct LeNet5Network : INetwork
                         }
                     }
 
-                    kernelGradient[(ky * C1Kernel) + 0] += Vector256.Sum(tap0);
+                    kernelGradient[(ky * C1Kernel)] += Vector256.Sum(tap0);
                     kernelGradient[(ky * C1Kernel) + 1] += Vector256.Sum(tap1);
                     kernelGradient[(ky * C1Kernel) + 2] += Vector256.Sum(tap2);
                     kernelGradient[(ky * C1Kernel) + 3] += Vector256.Sum(tap3);
@@ -573,9 +562,9 @@ public readonly unsafe partial struct LeNet5Network : INetwork
             }
         }
 
-        for (int o = 0; o < C1InputChannels; o++)
+        for (int i = 0; i < C1InputChannels; i++)
         {
-            float* map = inputGradient + (o * C1InputHeight * C1InputWidth);
+            float* map = inputGradient + (i * C1InputHeight * C1InputWidth);
             for (int y = 0; y < C1InputHeight; y += 2)
             {
                 // 2 rows of 32 columns, in 8 accumulators
@@ -587,10 +576,10 @@ public readonly unsafe partial struct LeNet5Network : INetwork
                 Vector256<float> sum11 = Vector256<float>.Zero;
                 Vector256<float> sum12 = Vector256<float>.Zero;
                 Vector256<float> sum13 = Vector256<float>.Zero;
-                for (int i = 0; i < C1Filters; i++)
+                for (int o = 0; o < C1Filters; o++)
                 {
-                    float* kernel = weights + (((i * C1InputChannels) + o) * C1Kernel * C1Kernel);
-                    float* rows = scratch + (i * paddedHeight * paddedWidth) + (y * paddedWidth);
+                    float* kernel = weights + (((o * C1InputChannels) + i) * C1Kernel * C1Kernel);
+                    float* rows = scratch + (o * paddedHeight * paddedWidth) + (y * paddedWidth);
                     for (int ky = 0; ky < C1Kernel; ky++)
                     {
                         float* row0 = rows + (ky * paddedWidth);
@@ -729,6 +718,7 @@ public readonly unsafe partial struct LeNet5Network : INetwork
         float* biasGradients = gradients + C3BiasOffset;
         // the last vector of a row overlaps the one before: count only its last 2 columns
         Vector256<float> tailMask = Vector256.Create(0, 0, 0, 0, 0, 0, -1, -1).AsSingle();
+
         for (int o = 0; o < C3Filters; o++)
         {
             float* map = outputGradient + (o * C3OutputHeight * C3OutputWidth);
@@ -748,6 +738,7 @@ public readonly unsafe partial struct LeNet5Network : INetwork
                     {
                         float* gradientRow = map + (y * C3OutputWidth);
                         float* inputRow = plane + ((y + ky) * C3InputWidth);
+                        // columns 0 to 7
                         {
                             Vector256<float> gradient = Vector256.Load(gradientRow);
                             tap0 = MultiplyAdd(gradient, Vector256.Load(inputRow), tap0);
@@ -757,6 +748,7 @@ public readonly unsafe partial struct LeNet5Network : INetwork
                             tap4 = MultiplyAdd(gradient, Vector256.Load(inputRow + 4), tap4);
                         }
 
+                        // columns 2 to 9, of which the first 6 were counted above
                         {
                             Vector256<float> gradient = Vector256.Load(gradientRow + (C3OutputWidth - 8)) & tailMask;
                             tap0 = MultiplyAdd(gradient, Vector256.Load(inputRow + (C3OutputWidth - 8)), tap0);
@@ -767,7 +759,7 @@ public readonly unsafe partial struct LeNet5Network : INetwork
                         }
                     }
 
-                    kernelGradient[(ky * C3Kernel) + 0] += Vector256.Sum(tap0);
+                    kernelGradient[(ky * C3Kernel)] += Vector256.Sum(tap0);
                     kernelGradient[(ky * C3Kernel) + 1] += Vector256.Sum(tap1);
                     kernelGradient[(ky * C3Kernel) + 2] += Vector256.Sum(tap2);
                     kernelGradient[(ky * C3Kernel) + 3] += Vector256.Sum(tap3);
@@ -791,9 +783,9 @@ public readonly unsafe partial struct LeNet5Network : INetwork
             }
         }
 
-        for (int o = 0; o < C3InputChannels; o++)
+        for (int i = 0; i < C3InputChannels; i++)
         {
-            float* map = inputGradient + (o * C3InputHeight * C3InputWidth);
+            float* map = inputGradient + (i * C3InputHeight * C3InputWidth);
             for (int y = 0; y < C3InputHeight; y += 2)
             {
                 // 2 rows of 14 columns, in 4 accumulators
@@ -801,10 +793,10 @@ public readonly unsafe partial struct LeNet5Network : INetwork
                 Vector256<float> sum01 = Vector256<float>.Zero;
                 Vector256<float> sum10 = Vector256<float>.Zero;
                 Vector256<float> sum11 = Vector256<float>.Zero;
-                for (int i = 0; i < C3Filters; i++)
+                for (int o = 0; o < C3Filters; o++)
                 {
-                    float* kernel = weights + (((i * C3InputChannels) + o) * C3Kernel * C3Kernel);
-                    float* rows = scratch + (i * paddedHeight * paddedWidth) + (y * paddedWidth);
+                    float* kernel = weights + (((o * C3InputChannels) + i) * C3Kernel * C3Kernel);
+                    float* rows = scratch + (o * paddedHeight * paddedWidth) + (y * paddedWidth);
                     for (int ky = 0; ky < C3Kernel; ky++)
                     {
                         float* row0 = rows + (ky * paddedWidth);
