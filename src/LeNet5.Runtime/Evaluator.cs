@@ -1,0 +1,89 @@
+namespace LeNet5.Runtime;
+
+/// <summary>
+/// Evaluates a generated network on a labelled set with the inference pass, batched and multithreaded; the result
+/// is the same for any thread count (fixed chunks, losses summed in chunk order).
+/// </summary>
+/// <typeparam name="TNetwork">The generated network.</typeparam>
+public sealed class Evaluator<TNetwork> : IDisposable, IShardJob where TNetwork : struct, INetwork
+{
+    private readonly WorkerPool _pool;
+    private readonly Scratch[] _scratch;
+    private readonly int _chunkSize;
+
+    private ReadOnlyMemory<float> _parameters;
+    private MnistDataset? _data;
+    private double[] _chunkLoss = [];
+    private byte[] _predictions = [];
+
+    /// <summary>Creates an evaluator.</summary>
+    /// <param name="threads">Threads to use, the caller included.</param>
+    /// <param name="chunkSize">Images per inference call.</param>
+    public Evaluator(int threads = 0, int chunkSize = 64)
+    {
+        if (threads <= 0) threads = Environment.ProcessorCount;
+        if (chunkSize < 1) throw new LeNet5Exception($"chunk size must be at least 1, not {chunkSize}");
+        _chunkSize = chunkSize;
+        _pool = new WorkerPool(threads);
+        _scratch = new Scratch[threads];
+        for (int i = 0; i < threads; i++) _scratch[i] = new Scratch(chunkSize);
+    }
+
+    /// <summary>Classifies every image of <paramref name="data"/> and compares with its label.</summary>
+    public EvaluationResult Evaluate(ReadOnlyMemory<float> parameters, MnistDataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (parameters.Length != TNetwork.ParameterCount)
+            throw new ArgumentException($"{TNetwork.Name} has {TNetwork.ParameterCount} parameters, not {parameters.Length}", nameof(parameters));
+        if (data.ImageSize != TNetwork.InputSize)
+        {
+            throw new LeNet5Exception(
+                $"the images are {data.Height}x{data.Width} ({data.ImageSize} values) but {TNetwork.Name} takes {TNetwork.InputChannels}x{TNetwork.InputHeight}x{TNetwork.InputWidth} ({TNetwork.InputSize} values)");
+        }
+        int chunks = (data.Count + _chunkSize - 1) / _chunkSize;
+        _parameters = parameters;
+        _data = data;
+        _chunkLoss = new double[chunks];
+        _predictions = new byte[data.Count];
+        try
+        {
+            _pool.Run(this, chunks);
+        }
+        finally
+        {
+            _data = null;
+            _parameters = default;
+        }
+
+        int classes = TNetwork.ClassCount;
+        var confusion = new int[classes * classes];
+        for (int i = 0; i < data.Count; i++) confusion[data.Labels[i] * classes + _predictions[i]]++;
+        double loss = 0;
+        foreach (double chunkLoss in _chunkLoss) loss += chunkLoss;
+        return new EvaluationResult(classes, confusion, data.Count == 0 ? 0 : loss / data.Count, _predictions);
+    }
+
+    void IShardJob.RunShard(int shard, int worker)
+    {
+        Scratch scratch = _scratch[worker];
+        MnistDataset data = _data!;
+        int first = shard * _chunkSize;
+        int n = Math.Min(_chunkSize, data.Count - first);
+        int classes = TNetwork.ClassCount;
+        ReadOnlySpan<float> input = data.Images.AsSpan(first * TNetwork.InputSize, n * TNetwork.InputSize);
+        Span<float> logits = scratch.Logits.AsSpan(0, n * classes);
+        TNetwork.Infer(_parameters.Span, input, logits, scratch.Workspace.AsSpan(0, n * TNetwork.WorkspaceSize), n);
+        ReadOnlySpan<byte> labels = data.Labels.AsSpan(first, n);
+        _chunkLoss[shard] = SoftmaxCrossEntropy.SumLoss(logits, labels, classes, Span<float>.Empty, 0f);
+        for (int j = 0; j < n; j++) _predictions[first + j] = (byte)SoftmaxCrossEntropy.ArgMax(logits.Slice(j * classes, classes));
+    }
+
+    /// <summary>Stops the worker threads.</summary>
+    public void Dispose() => _pool.Dispose();
+
+    private sealed class Scratch(int images)
+    {
+        public readonly float[] Logits = new float[images * TNetwork.ClassCount];
+        public readonly float[] Workspace = new float[Math.Max(1, images * TNetwork.WorkspaceSize)];
+    }
+}

@@ -1,0 +1,71 @@
+namespace LeNet5.Runtime;
+
+/// <summary>
+/// Preprocessed MNIST images and their labels: images as floats <c>[Count, 1, Height, Width]</c>, normalized as the
+/// PyTorch replications do (see <see cref="MnistPreprocessing"/>).
+/// </summary>
+public sealed class MnistDataset
+{
+    /// <summary>Creates a dataset from normalized images and labels.</summary>
+    /// <param name="images"><c>count * height * width</c> normalized floats.</param>
+    /// <param name="labels">One label per image.</param>
+    /// <param name="height">Image height.</param>
+    /// <param name="width">Image width.</param>
+    public MnistDataset(float[] images, byte[] labels, int height, int width)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(labels);
+        if ((long)labels.Length * height * width != images.Length)
+            throw new ArgumentException($"{images.Length} floats are not {labels.Length} images of {height}x{width}", nameof(images));
+        Images = images;
+        Labels = labels;
+        Height = height;
+        Width = width;
+    }
+
+    /// <summary>Number of images.</summary>
+    public int Count => Labels.Length;
+
+    /// <summary>Image height.</summary>
+    public int Height { get; }
+
+    /// <summary>Image width.</summary>
+    public int Width { get; }
+
+    /// <summary>Floats per image (<c>Height * Width</c>, one channel).</summary>
+    public int ImageSize => Height * Width;
+
+    /// <summary>Normalized images, <c>[Count, 1, Height, Width]</c>.</summary>
+    public float[] Images { get; }
+
+    /// <summary>Labels, 0 to 9.</summary>
+    public byte[] Labels { get; }
+
+    /// <summary>The normalized pixels of image <paramref name="index"/>.</summary>
+    public ReadOnlySpan<float> Image(int index) => Images.AsSpan(index * ImageSize, ImageSize);
+
+    /// <summary>The first <paramref name="count"/> images (or all if there are fewer).</summary>
+    public MnistDataset Take(int count)
+    {
+        if (count >= Count) return this;
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        return new MnistDataset(Images.AsSpan(0, count * ImageSize).ToArray(), Labels.AsSpan(0, count).ToArray(), Height, Width);
+    }
+
+    /// <summary>Reads and preprocesses an IDX image file and its label file.</summary>
+    public static MnistDataset Load(string imagesPath, string labelsPath)
+    {
+        (IdxImages images, byte[] labels) = MnistReader.Read(imagesPath, labelsPath);
+        float[] floats = new float[images.Pixels.Length];
+        MnistPreprocessing.Normalize(images.Pixels, floats);
+        return new MnistDataset(floats, labels, images.Rows, images.Columns);
+    }
+
+    /// <summary>Loads the 60,000 training images from a data folder (checksums verified).</summary>
+    public static MnistDataset LoadTraining(string folder) =>
+        Load(MnistFiles.Locate(folder, MnistFiles.TrainImages), MnistFiles.Locate(folder, MnistFiles.TrainLabels));
+
+    /// <summary>Loads the 10,000 test images from a data folder (checksums verified).</summary>
+    public static MnistDataset LoadTest(string folder) =>
+        Load(MnistFiles.Locate(folder, MnistFiles.TestImages), MnistFiles.Locate(folder, MnistFiles.TestLabels));
+}

@@ -1,0 +1,164 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+
+namespace LeNet5.Runtime;
+
+/// <summary>Pixels of an IDX image file: <c>Count</c> images of <c>Rows x Columns</c> bytes, row-major.</summary>
+/// <param name="Count">Number of images.</param>
+/// <param name="Rows">Height of one image.</param>
+/// <param name="Columns">Width of one image.</param>
+/// <param name="Pixels"><c>Count * Rows * Columns</c> bytes in [0, 255].</param>
+public sealed record IdxImages(int Count, int Rows, int Columns, byte[] Pixels);
+
+/// <summary>
+/// Reads MNIST IDX files, gzipped (detected by the magic bytes <c>1f 8b</c>) or raw, and validates them:
+/// magic number (2051 for images, 2049 for labels), dimensions, and exact length.
+/// Every problem is a <see cref="MnistFormatException"/> (or <see cref="DataFileException"/> when the file cannot
+/// be read) whose message names the file and what is wrong.
+/// </summary>
+public static class MnistReader
+{
+    /// <summary>The IDX magic number of an unsigned-byte 3-dimensional file (images).</summary>
+    public const int ImagesMagic = 2051;
+
+    /// <summary>The IDX magic number of an unsigned-byte 1-dimensional file (labels).</summary>
+    public const int LabelsMagic = 2049;
+
+    /// <summary>Reads an image file.</summary>
+    public static IdxImages ReadImages(string path)
+    {
+        using Stream stream = OpenContent(path, out bool gzip);
+        Span<byte> header = stackalloc byte[16];
+        ReadExactly(stream, path, gzip, header, 0, 16, "header");
+        CheckMagic(path, header, ImagesMagic, "image");
+        int count = ReadDimension(path, header[4..], "image count");
+        int rows = ReadDimension(path, header[8..], "row count");
+        int columns = ReadDimension(path, header[12..], "column count");
+        if (rows == 0 || columns == 0)
+            throw new MnistFormatException($"{path}: images are {rows}x{columns}; both dimensions must be positive");
+        long length = (long)count * rows * columns;
+        if (length > Array.MaxLength)
+            throw new MnistFormatException($"{path}: header declares {count} images of {rows}x{columns}, {length} bytes, more than this reader supports");
+        byte[] pixels = new byte[length];
+        ReadExactly(stream, path, gzip, pixels, 16, 16 + length, "pixel data");
+        CheckEnd(stream, path, gzip, 16 + length);
+        return new IdxImages(count, rows, columns, pixels);
+    }
+
+    /// <summary>Reads a label file; every label must be below <paramref name="classCount"/>.</summary>
+    public static byte[] ReadLabels(string path, int classCount = 10)
+    {
+        using Stream stream = OpenContent(path, out bool gzip);
+        Span<byte> header = stackalloc byte[8];
+        ReadExactly(stream, path, gzip, header, 0, 8, "header");
+        CheckMagic(path, header, LabelsMagic, "label");
+        int count = ReadDimension(path, header[4..], "label count");
+        byte[] labels = new byte[count];
+        ReadExactly(stream, path, gzip, labels, 8, 8 + (long)count, "labels");
+        CheckEnd(stream, path, gzip, 8 + (long)count);
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if (labels[i] >= classCount)
+                throw new MnistFormatException($"{path}: label {labels[i]} at index {i} is out of range; labels must be 0 to {classCount - 1}");
+        }
+        return labels;
+    }
+
+    /// <summary>Reads an image file and its label file and checks that they hold the same number of items.</summary>
+    public static (IdxImages Images, byte[] Labels) Read(string imagesPath, string labelsPath, int classCount = 10)
+    {
+        IdxImages images = ReadImages(imagesPath);
+        byte[] labels = ReadLabels(labelsPath, classCount);
+        if (images.Count != labels.Length)
+        {
+            throw new MnistFormatException(
+                $"{imagesPath} holds {images.Count} images but {labelsPath} holds {labels.Length} labels; the counts must agree");
+        }
+        return (images, labels);
+    }
+
+    private static Stream OpenContent(string path, out bool gzip)
+    {
+        FileStream file = MnistFiles.OpenRead(path);
+        try
+        {
+            Span<byte> magic = stackalloc byte[2];
+            int read = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
+            file.Position = 0;
+            gzip = read == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+            return gzip ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: false) : file;
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    private static void ReadExactly(Stream stream, string path, bool gzip, Span<byte> buffer, long start, long end, string what)
+    {
+        int total = 0;
+        try
+        {
+            while (total < buffer.Length)
+            {
+                int read = stream.Read(buffer[total..]);
+                if (read == 0) break;
+                total += read;
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            throw new MnistFormatException($"{path}: corrupt gzip data ({e.Message})", e);
+        }
+        catch (IOException e)
+        {
+            throw new DataFileException($"{path}: cannot read: {e.Message}", e);
+        }
+        if (total < buffer.Length)
+        {
+            string content = gzip ? "decompressed content" : "file";
+            throw new MnistFormatException(
+                $"{path}: truncated {what}: the {content} should be {end} bytes long but ends after {start + total} bytes (expected {end - start} bytes of {what}, got {total})");
+        }
+    }
+
+    private static void CheckEnd(Stream stream, string path, bool gzip, long expectedLength)
+    {
+        Span<byte> probe = stackalloc byte[4096];
+        long extra = 0;
+        try
+        {
+            int read;
+            while ((read = stream.Read(probe)) > 0) extra += read;
+        }
+        catch (InvalidDataException e)
+        {
+            throw new MnistFormatException($"{path}: corrupt gzip data ({e.Message})", e);
+        }
+        if (extra > 0)
+        {
+            string content = gzip ? "decompressed content" : "file";
+            throw new MnistFormatException($"{path}: the {content} should be {expectedLength} bytes long but has {extra} bytes more than the header declares");
+        }
+    }
+
+    private static void CheckMagic(string path, ReadOnlySpan<byte> header, int expected, string kind)
+    {
+        int magic = BinaryPrimitives.ReadInt32BigEndian(header);
+        if (magic != expected)
+        {
+            string hint = magic == (expected == ImagesMagic ? LabelsMagic : ImagesMagic)
+                ? $" (that is the magic number of a {(expected == ImagesMagic ? "label" : "image")} file: are the files swapped?)"
+                : "";
+            throw new MnistFormatException($"{path}: wrong magic number {magic} (0x{magic:x8}); an IDX {kind} file starts with {expected} (0x{expected:x8}){hint}");
+        }
+    }
+
+    private static int ReadDimension(string path, ReadOnlySpan<byte> bytes, string what)
+    {
+        uint value = BinaryPrimitives.ReadUInt32BigEndian(bytes);
+        if (value > int.MaxValue) throw new MnistFormatException($"{path}: {what} {value} in the header is too large");
+        return (int)value;
+    }
+}

@@ -1,0 +1,18 @@
+namespace LeNet5.Runtime;
+
+/// <summary>Creates optimizers by name.</summary>
+public static class Optimizers
+{
+    /// <summary>The optimizer names understood by <see cref="Create"/>.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["sgd", "adam"];
+
+    /// <summary>Creates <c>sgd</c> (<see cref="SgdOptimizer"/>) or <c>adam</c> (<see cref="AdamOptimizer"/>).</summary>
+    /// <exception cref="LeNet5Exception">The name is not one of <see cref="Names"/>.</exception>
+    public static IOptimizer Create(string name, int parameterCount, float learningRate, float momentum, float weightDecay) =>
+        name.ToLowerInvariant() switch
+        {
+            "sgd" => new SgdOptimizer(parameterCount, learningRate, momentum, weightDecay),
+            "adam" => new AdamOptimizer(parameterCount, learningRate, weightDecay: weightDecay),
+            _ => throw new LeNet5Exception($"unknown optimizer '{name}'; use one of: {string.Join(", ", Names)}"),
+        };
+}

@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace LeNet5.Runtime;
+
+/// <summary>
+/// Trains a generated network with mini-batches, data-parallel over threads and bit-identical for any thread count:
+/// each batch is cut into fixed shards (<see cref="TrainingOptions.ShardSize"/>), every shard runs
+/// <c>ForwardTrain</c>, the loss gradient (scaled by 1 / batch size) and <c>Backward</c> into its own gradient
+/// buffer, the shard gradients are summed in shard order, then the optimizer steps. Buffers are allocated once;
+/// a step allocates nothing.
+/// </summary>
+/// <typeparam name="TNetwork">The generated network.</typeparam>
+public sealed class Trainer<TNetwork> : IDisposable, IShardJob where TNetwork : struct, INetwork
+{
+    private readonly WorkerPool _pool;
+    private readonly Scratch[] _scratch;
+    private readonly float[][] _shardGradients;
+    private readonly double[] _shardLoss;
+    private int[] _order = [];
+
+    // State of the batch being computed, read by the workers.
+    private MnistDataset? _data;
+    private int _batchStart;
+    private int _batchSize;
+    private int _shardCount;
+    private int _shardLength;
+
+    /// <summary>Creates a trainer; the parameters are initialised from the seed unless given.</summary>
+    /// <param name="options">The recipe and execution settings.</param>
+    /// <param name="initialParameters">Parameters to start from (copied), or null to initialise from <see cref="TrainingOptions.Seed"/>.</param>
+    public Trainer(TrainingOptions options, ReadOnlySpan<float> initialParameters = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        Parameters = new float[TNetwork.ParameterCount];
+        if (initialParameters.IsEmpty)
+        {
+            TNetwork.InitializeParameters(Parameters, new Random(options.Seed));
+        }
+        else
+        {
+            if (initialParameters.Length != TNetwork.ParameterCount)
+                throw new ArgumentException($"{TNetwork.Name} has {TNetwork.ParameterCount} parameters, not {initialParameters.Length}", nameof(initialParameters));
+            initialParameters.CopyTo(Parameters);
+        }
+        Optimizer = Optimizers.Create(options.Optimizer, TNetwork.ParameterCount, options.LearningRate, options.Momentum, options.WeightDecay);
+
+        int maxShards = Math.Min(options.MaxShards, (options.BatchSize + options.ShardSize - 1) / options.ShardSize);
+        _pool = new WorkerPool(Math.Min(options.Threads, maxShards));
+        _scratch = new Scratch[_pool.ThreadCount];
+        for (int i = 0; i < _scratch.Length; i++) _scratch[i] = new Scratch(options.ShardSize);
+        _shardGradients = new float[maxShards][];
+        for (int i = 0; i < maxShards; i++) _shardGradients[i] = new float[TNetwork.ParameterCount];
+        _shardLoss = new double[maxShards];
+    }
+
+    /// <summary>The options the trainer was created with.</summary>
+    public TrainingOptions Options { get; }
+
+    /// <summary>The parameters being trained, in the layout of <see cref="INetwork.ParameterTensors"/>.</summary>
+    public float[] Parameters { get; }
+
+    /// <summary>The optimizer (its state persists across epochs).</summary>
+    public IOptimizer Optimizer { get; }
+
+    /// <summary>Optimizer steps taken so far.</summary>
+    public int Steps => Optimizer.StepCount;
+
+    /// <summary>Trains one epoch over <paramref name="data"/> in the order of <see cref="DataOrder.Shuffle"/>.</summary>
+    /// <param name="data">Training images; their size must be the network's input size.</param>
+    /// <param name="epoch">The epoch number (0-based), which selects the shuffle.</param>
+    /// <param name="progress">Called after every step; may be null.</param>
+    /// <exception cref="LeNet5Exception">The images do not fit the network, or the loss stopped being finite.</exception>
+    public EpochResult TrainEpoch(MnistDataset data, int epoch, Action<TrainingProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.ImageSize != TNetwork.InputSize)
+        {
+            throw new LeNet5Exception(
+                $"the images are {data.Height}x{data.Width} ({data.ImageSize} values) but {TNetwork.Name} takes {TNetwork.InputChannels}x{TNetwork.InputHeight}x{TNetwork.InputWidth} ({TNetwork.InputSize} values)");
+        }
+        if (_order.Length != data.Count) _order = new int[data.Count];
+        DataOrder.Shuffle(_order, Options.Seed, epoch);
+
+        long started = Stopwatch.GetTimestamp();
+        double lossSum = 0;
+        int steps = 0;
+        _data = data;
+        try
+        {
+            for (int start = 0; start < data.Count; start += Options.BatchSize)
+            {
+                int size = Math.Min(Options.BatchSize, data.Count - start);
+                double batchLoss = Step(start, size);
+                if (!double.IsFinite(batchLoss))
+                {
+                    throw new LeNet5Exception(
+                        $"training diverged: the loss became {batchLoss} at epoch {epoch + 1}, step {steps + 1}; lower the learning rate");
+                }
+                lossSum += batchLoss;
+                steps++;
+                if (progress is not null)
+                {
+                    int done = start + size;
+                    TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
+                    progress(new TrainingProgress(epoch, done, data.Count, lossSum / done, done / Math.Max(elapsed.TotalSeconds, 1e-9), elapsed));
+                }
+            }
+        }
+        finally
+        {
+            _data = null;
+        }
+        return new EpochResult(epoch, data.Count, steps, data.Count == 0 ? 0 : lossSum / data.Count, Stopwatch.GetElapsedTime(started));
+    }
+
+    /// <summary>One optimizer step on the images at <c>order[start .. start + size]</c>; returns the summed loss.</summary>
+    private double Step(int start, int size)
+    {
+        _batchStart = start;
+        _batchSize = size;
+        _shardCount = Math.Min(_shardGradients.Length, (size + Options.ShardSize - 1) / Options.ShardSize);
+        _shardLength = (size + _shardCount - 1) / _shardCount;
+        _pool.Run(this, _shardCount);
+
+        Span<float> total = _shardGradients[0];
+        double loss = _shardLoss[0];
+        for (int shard = 1; shard < _shardCount; shard++)
+        {
+            Add(total, _shardGradients[shard]);
+            loss += _shardLoss[shard];
+        }
+        Optimizer.Step(Parameters, total);
+        return loss;
+    }
+
+    void IShardJob.RunShard(int shard, int worker)
+    {
+        Scratch scratch = _scratch[worker];
+        MnistDataset data = _data!;
+        Span<float> gradient = _shardGradients[shard];
+        gradient.Clear();
+        int first = shard * _shardLength;
+        int end = Math.Min(_batchSize, first + _shardLength);
+        float scale = 1f / _batchSize;
+        int inputSize = TNetwork.InputSize, classes = TNetwork.ClassCount;
+        double loss = 0;
+        for (int piece = first; piece < end; piece += Options.ShardSize)
+        {
+            int n = Math.Min(Options.ShardSize, end - piece);
+            for (int j = 0; j < n; j++)
+            {
+                int index = _order[_batchStart + piece + j];
+                data.Image(index).CopyTo(scratch.Input.AsSpan(j * inputSize, inputSize));
+                scratch.Labels[j] = data.Labels[index];
+            }
+            ReadOnlySpan<float> input = scratch.Input.AsSpan(0, n * inputSize);
+            Span<float> logits = scratch.Logits.AsSpan(0, n * classes);
+            Span<float> logitsGradient = scratch.LogitsGradient.AsSpan(0, n * classes);
+            Span<float> activations = scratch.Activations.AsSpan(0, n * TNetwork.ActivationSize);
+            TNetwork.ForwardTrain(Parameters, input, activations, logits, n);
+            loss += SoftmaxCrossEntropy.SumLoss(logits, scratch.Labels.AsSpan(0, n), classes, logitsGradient, scale);
+            TNetwork.Backward(Parameters, input, activations, logitsGradient, gradient, Span<float>.Empty, scratch.Workspace.AsSpan(0, n * TNetwork.WorkspaceSize), n);
+        }
+        _shardLoss[shard] = loss;
+    }
+
+    private static void Add(Span<float> total, ReadOnlySpan<float> addend)
+    {
+        Span<Vector<float>> t = MemoryMarshal.Cast<float, Vector<float>>(total);
+        ReadOnlySpan<Vector<float>> a = MemoryMarshal.Cast<float, Vector<float>>(addend);
+        for (int k = 0; k < t.Length; k++) t[k] += a[k];
+        for (int i = t.Length * Vector<float>.Count; i < total.Length; i++) total[i] += addend[i];
+    }
+
+    /// <summary>Stops the worker threads.</summary>
+    public void Dispose() => _pool.Dispose();
+
+    private sealed class Scratch(int images)
+    {
+        public readonly float[] Input = new float[images * TNetwork.InputSize];
+        public readonly float[] Activations = new float[images * TNetwork.ActivationSize];
+        public readonly float[] Logits = new float[images * TNetwork.ClassCount];
+        public readonly float[] LogitsGradient = new float[images * TNetwork.ClassCount];
+        public readonly float[] Workspace = new float[Math.Max(1, images * TNetwork.WorkspaceSize)];
+        public readonly byte[] Labels = new byte[images];
+    }
+}

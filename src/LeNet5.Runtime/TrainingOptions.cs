@@ -1,0 +1,61 @@
+namespace LeNet5.Runtime;
+
+/// <summary>How <see cref="Trainer{TNetwork}"/> trains: the recipe plus execution settings.</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Images per optimizer step.</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Optimizer name: <c>sgd</c> or <c>adam</c>.</summary>
+    public string Optimizer { get; init; } = "adam";
+
+    /// <summary>Step size.</summary>
+    public float LearningRate { get; init; } = 1e-3f;
+
+    /// <summary>SGD momentum (ignored by Adam).</summary>
+    public float Momentum { get; init; }
+
+    /// <summary>L2 penalty added to the gradient.</summary>
+    public float WeightDecay { get; init; }
+
+    /// <summary>Seed of the initialisation and the per-epoch shuffles.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Threads that compute shards (the calling thread included). Does not change the result.</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Images per shard: each batch is cut into shards of this many images (at most <see cref="MaxShards"/>
+    /// shards, larger ones processed in pieces of this size), whose gradients are summed in shard order. Part of
+    /// the recipe: changing it may change the last bits of the result; the thread count never does.
+    /// </summary>
+    public int ShardSize { get; init; } = 16;
+
+    /// <summary>Largest number of shards (and gradient buffers) per batch.</summary>
+    public int MaxShards { get; init; } = 64;
+
+    /// <summary>Options from an architecture's training defaults.</summary>
+    public static TrainingOptions FromDefaults(TrainingDefaults defaults) => new()
+    {
+        BatchSize = defaults.BatchSize,
+        Optimizer = defaults.Optimizer,
+        LearningRate = defaults.LearningRate,
+        Momentum = defaults.Momentum,
+        WeightDecay = defaults.WeightDecay,
+        Seed = defaults.Seed,
+    };
+
+    /// <summary>Throws a <see cref="LeNet5Exception"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        if (BatchSize < 1) throw new LeNet5Exception($"batch size must be at least 1, not {BatchSize}");
+        if (!Optimizers.Names.Contains(Optimizer.ToLowerInvariant()))
+            throw new LeNet5Exception($"unknown optimizer '{Optimizer}'; use one of: {string.Join(", ", Optimizers.Names)}");
+        if (!(LearningRate > 0) || !float.IsFinite(LearningRate)) throw new LeNet5Exception($"learning rate must be a positive number, not {LearningRate}");
+        if (!(Momentum >= 0) || !float.IsFinite(Momentum)) throw new LeNet5Exception($"momentum must be 0 or more, not {Momentum}");
+        if (!(WeightDecay >= 0) || !float.IsFinite(WeightDecay)) throw new LeNet5Exception($"weight decay must be 0 or more, not {WeightDecay}");
+        if (Threads < 1) throw new LeNet5Exception($"threads must be at least 1, not {Threads}");
+        if (ShardSize < 1) throw new LeNet5Exception($"shard size must be at least 1, not {ShardSize}");
+        if (MaxShards < 1) throw new LeNet5Exception($"max shards must be at least 1, not {MaxShards}");
+    }
+}
