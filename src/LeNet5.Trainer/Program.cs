@@ -1,1 +1,3 @@
-Console.WriteLine("lenet5: not built yet");
+using LeNet5.Trainer;
+
+return Cli.Run(args, Console.Out, Console.Error);

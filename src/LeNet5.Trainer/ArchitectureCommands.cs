@@ -1,0 +1,181 @@
+using System.Globalization;
+using LeNet5.Runtime;
+
+namespace LeNet5.Trainer;
+
+/// <summary>The console commands, specialised for one generated network.</summary>
+/// <typeparam name="TNetwork">The generated network.</typeparam>
+public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where TNetwork : struct, INetwork
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <inheritdoc />
+    public string Name => TNetwork.Name;
+
+    /// <inheritdoc />
+    public TrainingDefaults Training => TNetwork.Training;
+
+    /// <summary>The checkpoint path used when none is given.</summary>
+    public static string DefaultCheckpoint => Path.Combine("checkpoints", TNetwork.Name.ToLowerInvariant() + ".safetensors");
+
+    /// <inheritdoc />
+    public int Train(TrainSettings settings, Output output)
+    {
+        TrainingDefaults defaults = TNetwork.Training;
+        int epochs = settings.Epochs ?? defaults.Epochs;
+        if (epochs < 1) throw new LeNet5Exception($"--epochs must be at least 1, not {epochs}");
+        if (settings.Limit is < 1) throw new LeNet5Exception($"--limit must be at least 1, not {settings.Limit}");
+        var options = new TrainingOptions
+        {
+            BatchSize = settings.BatchSize ?? defaults.BatchSize,
+            Optimizer = (settings.Optimizer ?? defaults.Optimizer).ToLowerInvariant(),
+            LearningRate = settings.LearningRate ?? defaults.LearningRate,
+            Momentum = settings.Momentum ?? defaults.Momentum,
+            WeightDecay = settings.WeightDecay ?? defaults.WeightDecay,
+            Seed = settings.Seed ?? defaults.Seed,
+            Threads = settings.Threads,
+        };
+        try
+        {
+            options.Validate();
+        }
+        catch (LeNet5Exception e)
+        {
+            throw new LeNet5Exception("invalid option: " + e.Message);
+        }
+        string checkpoint = string.IsNullOrWhiteSpace(settings.Output) ? DefaultCheckpoint : settings.Output;
+
+        string folder = MnistDataLocator.Resolve(settings.Data, new MnistDownloader { Log = output.Error.WriteLine });
+        MnistDataset train = MnistDataset.LoadTraining(folder);
+        if (settings.Limit is int limit) train = train.Take(limit);
+        MnistDataset test = MnistDataset.LoadTest(folder);
+
+        output.Out.WriteLine(string.Create(Invariant,
+            $"{TNetwork.Name}: {TNetwork.ParameterCount:N0} parameters; {train.Count:N0} training and {test.Count:N0} test images from {folder}"));
+        string momentumText = options.Optimizer == "sgd" ? string.Create(Invariant, $" momentum {options.Momentum:G}") : "";
+        string threadsText = options.Threads == 1 ? "1 thread" : $"{options.Threads} threads";
+        output.Out.WriteLine(string.Create(Invariant,
+            $"{epochs} epochs, batch {options.BatchSize}, {options.Optimizer} lr {options.LearningRate:G}{momentumText}, weight decay {options.WeightDecay:G}, seed {options.Seed}, {threadsText}"));
+        output.Out.WriteLine();
+        output.Out.WriteLine("epoch  train loss  test loss  test accuracy  images/s  seconds");
+
+        var history = new TrainingHistory(TNetwork.Name);
+        using var trainer = new Trainer<TNetwork>(options);
+        using var evaluator = new Evaluator<TNetwork>(options.Threads);
+        for (int epoch = 0; epoch < epochs; epoch++)
+        {
+            var progress = new ProgressDisplay(output.Error, output.Interactive, epoch, epochs);
+            EpochResult result = trainer.TrainEpoch(train, epoch, progress.Report);
+            progress.Finish();
+            EvaluationResult evaluation = evaluator.Evaluate(trainer.Parameters, test);
+            var row = new EpochRecord(epoch + 1, result.MeanLoss, evaluation.MeanLoss, evaluation.Accuracy, result.ImagesPerSecond, result.Elapsed.TotalSeconds);
+            history.Add(row);
+            output.Out.WriteLine(string.Create(Invariant,
+                $"{row.Epoch,5}  {row.TrainLoss,10:F4}  {row.TestLoss,9:F4}  {row.TestAccuracy * 100,12:F2}%  {row.ImagesPerSecond,8:N0}  {row.Seconds,7:F1}"));
+
+            var metadata = new Dictionary<string, string>
+            {
+                ["epoch"] = (epoch + 1).ToString(Invariant),
+                ["epochs"] = epochs.ToString(Invariant),
+                ["batch_size"] = options.BatchSize.ToString(Invariant),
+                ["optimizer"] = options.Optimizer,
+                ["learning_rate"] = options.LearningRate.ToString("R", Invariant),
+                ["momentum"] = options.Momentum.ToString("R", Invariant),
+                ["weight_decay"] = options.WeightDecay.ToString("R", Invariant),
+                ["seed"] = options.Seed.ToString(Invariant),
+                ["training_images"] = train.Count.ToString(Invariant),
+                ["train_loss"] = row.TrainLoss.ToString("R", Invariant),
+                ["test_loss"] = row.TestLoss.ToString("R", Invariant),
+                ["test_accuracy"] = row.TestAccuracy.ToString("R", Invariant),
+            };
+            Checkpoint.Save<TNetwork>(checkpoint, trainer.Parameters, metadata);
+            history.Write(checkpoint);
+        }
+        output.Out.WriteLine();
+        output.Out.WriteLine($"checkpoint: {checkpoint}");
+        output.Out.WriteLine($"history:    {TrainingHistory.CsvPath(checkpoint)}");
+        output.Out.WriteLine($"plot:       {TrainingHistory.PlotPath(checkpoint)}");
+        return 0;
+    }
+
+    /// <inheritdoc />
+    public int Evaluate(EvaluateSettings settings, Output output)
+    {
+        Checkpoint checkpoint = Checkpoint.Load<TNetwork>(settings.Checkpoint);
+        if (settings.Threads < 1) throw new LeNet5Exception($"--threads must be at least 1, not {settings.Threads}");
+        string folder = MnistDataLocator.Resolve(settings.Data, new MnistDownloader { Log = output.Error.WriteLine });
+        MnistDataset test = MnistDataset.LoadTest(folder);
+        using var evaluator = new Evaluator<TNetwork>(settings.Threads);
+        EvaluationResult result = evaluator.Evaluate(checkpoint.Parameters, test);
+
+        TextWriter o = output.Out;
+        o.WriteLine($"{TNetwork.Name} checkpoint {settings.Checkpoint} on {test.Count:N0} test images");
+        o.WriteLine(string.Create(Invariant, $"accuracy: {result.Accuracy * 100:F2}% ({result.Correct} of {result.Count}), error {100 - result.Accuracy * 100:F2}%"));
+        o.WriteLine(string.Create(Invariant, $"loss:     {result.MeanLoss:F4}"));
+        o.WriteLine();
+        WriteConfusion(o, result);
+        return 0;
+    }
+
+    private static void WriteConfusion(TextWriter o, EvaluationResult result)
+    {
+        int classes = result.ClassCount;
+        o.WriteLine("confusion matrix (rows: true digit, columns: predicted digit)");
+        o.Write("true\\pred");
+        for (int c = 0; c < classes; c++) o.Write(string.Create(Invariant, $"{c,6}"));
+        o.WriteLine("  recall");
+        for (int t = 0; t < classes; t++)
+        {
+            o.Write(string.Create(Invariant, $"{t,9}"));
+            int total = 0;
+            for (int p = 0; p < classes; p++)
+            {
+                o.Write(string.Create(Invariant, $"{result[t, p],6}"));
+                total += result[t, p];
+            }
+            double recall = total == 0 ? 0 : 100.0 * result[t, t] / total;
+            o.WriteLine(string.Create(Invariant, $"  {recall,5:F1}%"));
+        }
+    }
+
+    /// <inheritdoc />
+    public int Infer(InferSettings settings, Output output)
+    {
+        if (settings.Files.Count == 0 && settings.Indices.Count == 0)
+            throw new LeNet5Exception("infer needs image files and/or --index N (see 'lenet5 infer --help')");
+        if (TNetwork.InputChannels != 1)
+            throw new LeNet5Exception($"{TNetwork.Name} takes {TNetwork.InputChannels} channels; infer reads grey images only");
+        Checkpoint checkpoint = Checkpoint.Load<TNetwork>(settings.Checkpoint);
+
+        // Read every input first so that a bad file fails before any output.
+        var inputs = new List<(string Label, float[] Pixels, int? Truth)>();
+        foreach (string file in settings.Files)
+            inputs.Add((file, DigitImage.Load(file, TNetwork.InputHeight, TNetwork.InputWidth, settings.Invert), null));
+        if (settings.Indices.Count > 0)
+        {
+            string folder = MnistDataLocator.Resolve(settings.Data, new MnistDownloader { Log = output.Error.WriteLine });
+            MnistDataset test = MnistDataset.LoadTest(folder);
+            foreach (int index in settings.Indices)
+            {
+                if (index < 0 || index >= test.Count)
+                    throw new LeNet5Exception($"--index {index} is out of range; the test set has indices 0 to {test.Count - 1}");
+                inputs.Add(($"test[{index}]", test.Image(index).ToArray(), test.Labels[index]));
+            }
+        }
+
+        var logits = new float[TNetwork.ClassCount];
+        var probabilities = new float[TNetwork.ClassCount];
+        var workspace = new float[Math.Max(1, TNetwork.WorkspaceSize)];
+        int width = inputs.Max(i => i.Label.Length);
+        foreach ((string label, float[] pixels, int? truth) in inputs)
+        {
+            TNetwork.Infer(checkpoint.Parameters, pixels, logits, workspace, 1);
+            SoftmaxCrossEntropy.Softmax(logits, probabilities);
+            int digit = SoftmaxCrossEntropy.ArgMax(logits);
+            string line = string.Create(Invariant, $"{label.PadRight(width)}  digit {digit}  confidence {probabilities[digit] * 100,6:F2}%");
+            if (truth is int t) line += t == digit ? $"  true {t}" : $"  true {t} (wrong)";
+            output.Out.WriteLine(line);
+        }
+        return 0;
+    }
+}

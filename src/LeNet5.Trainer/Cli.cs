@@ -1,0 +1,147 @@
+using System.CommandLine;
+using System.Globalization;
+using LeNet5.Runtime;
+
+namespace LeNet5.Trainer;
+
+/// <summary>The <c>lenet5</c> command line: <c>train</c>, <c>evaluate</c>, <c>infer</c>.</summary>
+public static class Cli
+{
+    /// <summary>Parses and runs <paramref name="args"/>; returns the exit code (0 success, 1 error).</summary>
+    /// <param name="args">Command-line arguments.</param>
+    /// <param name="stdout">Results and help.</param>
+    /// <param name="stderr">Progress and errors.</param>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        bool interactive = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;
+        var output = new Output(stdout, stderr, interactive);
+        RootCommand root = Build(output);
+        ParseResult parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            stderr.WriteLine($"lenet5: {parse.Errors[0].Message} (see 'lenet5 --help')");
+            return 1;
+        }
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (LeNet5Exception e)
+        {
+            return Fail(output, e.Message);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Fail(output, e.Message);
+        }
+        catch (Exception e)
+        {
+            return Fail(output, $"unexpected {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private static int Fail(Output output, string message)
+    {
+        if (output.Interactive) output.Error.WriteLine();
+        output.Error.WriteLine($"lenet5: error: {message}");
+        return 1;
+    }
+
+    private static RootCommand Build(Output output)
+    {
+        IArchitectureCommands architecture = NetworkCatalog.Default;
+        TrainingDefaults d = architecture.Training;
+        CultureInfo c = CultureInfo.InvariantCulture;
+        string defaultCheckpoint = Path.Combine("checkpoints", architecture.Name.ToLowerInvariant() + ".safetensors");
+
+        var data = new Option<string?>("--data")
+        {
+            Description = $"Folder holding the four MNIST files (default: ${MnistDataLocator.EnvironmentVariable}, else download into {MnistDataLocator.CacheFolder})",
+            HelpName = "DIR",
+        };
+        var threads = new Option<int>("--threads")
+        {
+            Description = "Threads to use (the result does not depend on it)",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+        };
+
+        // train
+        var epochs = new Option<int?>("--epochs") { Description = $"Passes over the training set [default: {d.Epochs}]" };
+        var batchSize = new Option<int?>("--batch-size") { Description = $"Images per optimizer step [default: {d.BatchSize}]" };
+        var optimizer = new Option<string?>("--optimizer") { Description = $"sgd or adam [default: {d.Optimizer}]" };
+        optimizer.AcceptOnlyFromAmong([.. Optimizers.Names]);
+        var learningRate = new Option<float?>("--learning-rate", "--lr") { Description = string.Create(c, $"Step size [default: {d.LearningRate:G}]") };
+        var momentum = new Option<float?>("--momentum") { Description = string.Create(c, $"SGD momentum [default: {d.Momentum:G}]") };
+        var weightDecay = new Option<float?>("--weight-decay") { Description = string.Create(c, $"L2 penalty [default: {d.WeightDecay:G}]") };
+        var seed = new Option<int?>("--seed") { Description = $"Seed of initialisation and shuffling [default: {d.Seed}]" };
+        var checkpointOut = new Option<string>("--output", "-o")
+        {
+            Description = "Checkpoint to write after every epoch (safetensors); the history .csv and plot .png go beside it",
+            DefaultValueFactory = _ => defaultCheckpoint,
+            HelpName = "PATH",
+        };
+        var limit = new Option<int?>("--limit") { Description = "Train on the first N training images only (quick runs)", HelpName = "N" };
+        var train = new Command("train", $"Train {architecture.Name} on MNIST, evaluating on the test set after every epoch")
+        {
+            data, epochs, batchSize, optimizer, learningRate, momentum, weightDecay, seed, threads, checkpointOut, limit,
+        };
+        train.SetAction(parse => architecture.Train(new TrainSettings
+        {
+            Data = parse.GetValue(data),
+            Epochs = parse.GetValue(epochs),
+            BatchSize = parse.GetValue(batchSize),
+            Optimizer = parse.GetValue(optimizer),
+            LearningRate = parse.GetValue(learningRate),
+            Momentum = parse.GetValue(momentum),
+            WeightDecay = parse.GetValue(weightDecay),
+            Seed = parse.GetValue(seed),
+            Threads = parse.GetValue(threads),
+            Output = parse.GetValue(checkpointOut),
+            Limit = parse.GetValue(limit),
+        }, output));
+
+        // evaluate
+        var checkpoint = new Option<string>("--checkpoint", "-c")
+        {
+            Description = "Checkpoint to load",
+            DefaultValueFactory = _ => defaultCheckpoint,
+            HelpName = "PATH",
+        };
+        var evaluate = new Command("evaluate", "Accuracy, loss and confusion matrix of a checkpoint on the MNIST test set") { checkpoint, data, threads };
+        evaluate.SetAction(parse => architecture.Evaluate(new EvaluateSettings
+        {
+            Checkpoint = parse.GetValue(checkpoint)!,
+            Data = parse.GetValue(data),
+            Threads = parse.GetValue(threads),
+        }, output));
+
+        // infer
+        var files = new Argument<string[]>("files")
+        {
+            Description = "Images to classify (PNG, grey or colour, at least 28x28, scaled to 28x28 by area averaging; " +
+                          "MNIST convention: white digit on a black background, see --invert)",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var index = new Option<int[]>("--index", "-i")
+        {
+            Description = "MNIST test-set image to classify (repeatable); prints the true label too",
+            HelpName = "N",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var invert = new Option<bool>("--invert") { Description = "The images are dark digits on a light background" };
+        var infer = new Command("infer", "Classify image files and/or MNIST test images with a checkpoint") { files, checkpoint, index, invert, data };
+        infer.SetAction(parse => architecture.Infer(new InferSettings
+        {
+            Checkpoint = parse.GetValue(checkpoint)!,
+            Files = parse.GetValue(files) ?? [],
+            Indices = parse.GetValue(index) ?? [],
+            Invert = parse.GetValue(invert),
+            Data = parse.GetValue(data),
+        }, output));
+
+        return new RootCommand($"Train, evaluate and run {architecture.Name}, compiled from architecture.json, on MNIST")
+        {
+            train, evaluate, infer,
+        };
+    }
+}

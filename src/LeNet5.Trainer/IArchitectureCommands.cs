@@ -1,0 +1,81 @@
+using LeNet5.Runtime;
+
+namespace LeNet5.Trainer;
+
+/// <summary>The console commands for one architecture, non-generic so the catalog can hold several.</summary>
+public interface IArchitectureCommands
+{
+    /// <summary>The architecture's name.</summary>
+    string Name { get; }
+
+    /// <summary>The architecture's training recipe.</summary>
+    TrainingDefaults Training { get; }
+
+    /// <summary>Trains and saves checkpoints; returns the exit code.</summary>
+    int Train(TrainSettings settings, Output output);
+
+    /// <summary>Evaluates a checkpoint on the test set; returns the exit code.</summary>
+    int Evaluate(EvaluateSettings settings, Output output);
+
+    /// <summary>Classifies images and test-set indices; returns the exit code.</summary>
+    int Infer(InferSettings settings, Output output);
+}
+
+/// <summary>Where a command writes: results to <see cref="Out"/>, progress and errors to <see cref="Error"/>.</summary>
+/// <param name="Out">Results.</param>
+/// <param name="Error">Progress, notes and errors.</param>
+/// <param name="Interactive">Whether <see cref="Error"/> is a terminal (progress redrawn in place with \r).</param>
+public sealed record Output(TextWriter Out, TextWriter Error, bool Interactive);
+
+/// <summary>Options of <c>train</c>; null means the architecture's default.</summary>
+public sealed record TrainSettings
+{
+    /// <summary>Data folder.</summary>
+    public string? Data { get; init; }
+    /// <summary>Epochs.</summary>
+    public int? Epochs { get; init; }
+    /// <summary>Batch size.</summary>
+    public int? BatchSize { get; init; }
+    /// <summary>sgd or adam.</summary>
+    public string? Optimizer { get; init; }
+    /// <summary>Learning rate.</summary>
+    public float? LearningRate { get; init; }
+    /// <summary>SGD momentum.</summary>
+    public float? Momentum { get; init; }
+    /// <summary>Weight decay.</summary>
+    public float? WeightDecay { get; init; }
+    /// <summary>Seed.</summary>
+    public int? Seed { get; init; }
+    /// <summary>Threads.</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary>Checkpoint path.</summary>
+    public string? Output { get; init; }
+    /// <summary>Train on the first N training images only.</summary>
+    public int? Limit { get; init; }
+}
+
+/// <summary>Options of <c>evaluate</c>.</summary>
+public sealed record EvaluateSettings
+{
+    /// <summary>Checkpoint path.</summary>
+    public required string Checkpoint { get; init; }
+    /// <summary>Data folder.</summary>
+    public string? Data { get; init; }
+    /// <summary>Threads.</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+}
+
+/// <summary>Options of <c>infer</c>.</summary>
+public sealed record InferSettings
+{
+    /// <summary>Checkpoint path.</summary>
+    public required string Checkpoint { get; init; }
+    /// <summary>Image files.</summary>
+    public IReadOnlyList<string> Files { get; init; } = [];
+    /// <summary>Test-set indices.</summary>
+    public IReadOnlyList<int> Indices { get; init; } = [];
+    /// <summary>Images are dark digits on a light background.</summary>
+    public bool Invert { get; init; }
+    /// <summary>Data folder (for indices).</summary>
+    public string? Data { get; init; }
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text;
+
+namespace LeNet5.Trainer;
+
+/// <summary>One row of the training history.</summary>
+public sealed record EpochRecord(int Epoch, double TrainLoss, double TestLoss, double TestAccuracy, double ImagesPerSecond, double Seconds);
+
+/// <summary>Per-epoch history, written beside the checkpoint as CSV and as a PNG plot (ScottPlot).</summary>
+public sealed class TrainingHistory(string architecture)
+{
+    private readonly List<EpochRecord> _records = [];
+
+    /// <summary>The rows so far.</summary>
+    public IReadOnlyList<EpochRecord> Records => _records;
+
+    /// <summary>Appends a row.</summary>
+    public void Add(EpochRecord record) => _records.Add(record);
+
+    /// <summary>The CSV path for a checkpoint path.</summary>
+    public static string CsvPath(string checkpoint) => Path.ChangeExtension(checkpoint, ".csv");
+
+    /// <summary>The plot path for a checkpoint path.</summary>
+    public static string PlotPath(string checkpoint) => Path.ChangeExtension(checkpoint, ".png");
+
+    /// <summary>Writes the CSV and the plot beside <paramref name="checkpoint"/>.</summary>
+    public void Write(string checkpoint)
+    {
+        var csv = new StringBuilder("epoch,train_loss,test_loss,test_accuracy,images_per_second,seconds\n");
+        foreach (EpochRecord r in _records)
+        {
+            csv.Append(CultureInfo.InvariantCulture,
+                $"{r.Epoch},{r.TrainLoss:R},{r.TestLoss:R},{r.TestAccuracy:R},{r.ImagesPerSecond:F1},{r.Seconds:F3}\n");
+        }
+        WriteAtomically(CsvPath(checkpoint), Encoding.UTF8.GetBytes(csv.ToString()));
+        WriteAtomically(PlotPath(checkpoint), RenderPlot());
+    }
+
+    /// <summary>Loss (left axis) and test accuracy (right axis) per epoch, as PNG bytes.</summary>
+    public byte[] RenderPlot()
+    {
+        double[] epochs = _records.Select(r => (double)r.Epoch).ToArray();
+        var plot = new ScottPlot.Plot();
+        var train = plot.Add.Scatter(epochs, _records.Select(r => r.TrainLoss).ToArray());
+        train.LegendText = "train loss";
+        var test = plot.Add.Scatter(epochs, _records.Select(r => r.TestLoss).ToArray());
+        test.LegendText = "test loss";
+        var accuracy = plot.Add.Scatter(epochs, _records.Select(r => r.TestAccuracy * 100).ToArray());
+        accuracy.LegendText = "test accuracy (%)";
+        accuracy.Axes.YAxis = plot.Axes.Right;
+        plot.Title($"{architecture} on MNIST");
+        plot.XLabel("epoch");
+        plot.YLabel("loss");
+        plot.Axes.Right.Label.Text = "test accuracy (%)";
+        plot.ShowLegend();
+        return plot.GetImageBytes(900, 500, ScottPlot.ImageFormat.Png);
+    }
+
+    private static void WriteAtomically(string path, byte[] bytes)
+    {
+        string full = Path.GetFullPath(path);
+        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
+        File.WriteAllBytes(temp, bytes);
+        File.Move(temp, full, overwrite: true);
+    }
+}
