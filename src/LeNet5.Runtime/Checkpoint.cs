@@ -21,11 +21,6 @@ public sealed record Checkpoint(float[] Parameters, IReadOnlyDictionary<string, 
     public static Checkpoint Load<TNetwork>(string path) where TNetwork : struct, INetwork
     {
         Checkpoint checkpoint = SafeTensors.Load(path, TNetwork.Name, TNetwork.ParameterTensors, TNetwork.ParameterCount);
-        if (checkpoint.Metadata.TryGetValue(ArchitectureKey, out string? saved) && saved != TNetwork.Name)
-        {
-            throw new CheckpointException(
-                $"{path}: checkpoint was saved for architecture '{saved}' but is being loaded into '{TNetwork.Name}'");
-        }
         return checkpoint;
     }
 }

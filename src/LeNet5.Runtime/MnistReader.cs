@@ -29,8 +29,9 @@ public static class MnistReader
     {
         using Stream stream = OpenContent(path, out bool gzip);
         Span<byte> header = stackalloc byte[16];
-        ReadExactly(stream, path, gzip, header, 0, 16, "header");
+        ReadExactly(stream, path, gzip, header[..4], 0, 16, "header");
         CheckMagic(path, header, ImagesMagic, "image");
+        ReadExactly(stream, path, gzip, header[4..], 4, 16, "header");
         int count = ReadDimension(path, header[4..], "image count");
         int rows = ReadDimension(path, header[8..], "row count");
         int columns = ReadDimension(path, header[12..], "column count");
@@ -50,8 +51,9 @@ public static class MnistReader
     {
         using Stream stream = OpenContent(path, out bool gzip);
         Span<byte> header = stackalloc byte[8];
-        ReadExactly(stream, path, gzip, header, 0, 8, "header");
+        ReadExactly(stream, path, gzip, header[..4], 0, 8, "header");
         CheckMagic(path, header, LabelsMagic, "label");
+        ReadExactly(stream, path, gzip, header[4..], 4, 8, "header");
         int count = ReadDimension(path, header[4..], "label count");
         byte[] labels = new byte[count];
         ReadExactly(stream, path, gzip, labels, 8, 8 + (long)count, "labels");
@@ -119,7 +121,7 @@ public static class MnistReader
         {
             string content = gzip ? "decompressed content" : "file";
             throw new MnistFormatException(
-                $"{path}: truncated {what}: the {content} should be {end} bytes long but ends after {start + total} bytes (expected {end - start} bytes of {what}, got {total})");
+                $"{path}: truncated {what}: the {content} ends after {start + total} bytes but must be {(what == "header" ? "at least " : "")}{end} bytes long (expected {buffer.Length} bytes of {what}, got {total})");
         }
     }
 

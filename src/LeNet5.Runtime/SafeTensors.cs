@@ -77,7 +77,8 @@ public static class SafeTensors
     /// <summary>
     /// Loads and validates a checkpoint against an architecture: the header parses, every expected tensor is present
     /// with the expected shape and dtype <c>F32</c>, there are no other tensors, data offsets lie within the data and
-    /// match the shapes, and the file length matches the header.
+    /// match the shapes, and the file length matches the header. A checkpoint whose <c>__metadata__</c> names another
+    /// architecture is refused.
     /// </summary>
     /// <param name="path">The checkpoint file.</param>
     /// <param name="architecture">Architecture name used in messages.</param>
@@ -122,6 +123,12 @@ public static class SafeTensors
         catch (ArgumentException e)
         {
             throw new CheckpointException($"{file}: the safetensors header is not valid UTF-8 JSON: {e.Message}", e);
+        }
+
+        if (metadata.TryGetValue(Checkpoint.ArchitectureKey, out string? saved) && saved != architecture)
+        {
+            throw new CheckpointException(
+                $"{file}: checkpoint was saved for architecture '{saved}' but is being loaded into '{architecture}'");
         }
 
         string[] unexpected = found.Keys.Where(name => !tensors.Any(t => t.Name == name)).ToArray();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using LeNet5.Runtime;
 
 namespace LeNet5.Trainer;
@@ -16,10 +17,17 @@ public static class Cli
         bool interactive = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;
         var output = new Output(stdout, stderr, interactive);
         RootCommand root = Build(output);
+        if (args.Length == 0)
+        {
+            root.Parse(["--help"]).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+            return 1;
+        }
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            stderr.WriteLine($"lenet5: {parse.Errors[0].Message} (see 'lenet5 --help')");
+            // An unknown word explains more than "required command was not provided".
+            var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
+            stderr.WriteLine($"lenet5: error: {Describe(error.Message)} (see 'lenet5 --help')");
             return 1;
         }
         try
@@ -38,6 +46,18 @@ public static class Cli
         {
             return Fail(output, $"unexpected {e.GetType().Name}: {e.Message}");
         }
+    }
+
+    /// <summary>Rewrites System.CommandLine's type-conversion message in the user's terms.</summary>
+    private static string Describe(string message)
+    {
+        Match match = Regex.Match(message, "^Cannot parse argument '(?<value>.*)' for option '(?<option>[^']*)' as expected type '(?<type>[^']*)'");
+        if (!match.Success) return Regex.Replace(message, @"\s*\n\s*", " ");
+        string type = match.Groups["type"].Value;
+        string expected = type.Contains("Int32", StringComparison.Ordinal) ? "an integer"
+            : type.Contains("Single", StringComparison.Ordinal) || type.Contains("Double", StringComparison.Ordinal) ? "a number"
+            : "a value of type " + type;
+        return $"'{match.Groups["value"].Value}' is not a valid value for {match.Groups["option"].Value}: expected {expected}";
     }
 
     private static int Fail(Output output, string message)

@@ -1,0 +1,162 @@
+using System.Text.RegularExpressions;
+using LeNet5.Runtime;
+using LeNet5.Trainer;
+
+namespace LeNet5.Runtime.Tests;
+
+/// <summary>The <c>lenet5</c> console, run in-process.</summary>
+public sealed class CliTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private static (int Code, string Out, string Error) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = Cli.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void Train_evaluate_and_infer()
+    {
+        string checkpoint = _temp.File("out/model.safetensors");
+        var train = Run("train", "--data", TestData.MnistFolder, "--epochs", "2", "--limit", "2000", "--threads", "2", "--output", checkpoint);
+        Assert.True(train.Code == 0, train.Error);
+        Assert.Matches(new Regex(@"^\s+1\s+\d+\.\d{4}\s+\d+\.\d{4}\s+\d+\.\d\d%", RegexOptions.Multiline), train.Out);
+        Assert.Matches(new Regex(@"^\s+2\s+\d+\.\d{4}", RegexOptions.Multiline), train.Out);
+        Assert.Contains("2,000 training", train.Out);
+        Assert.Contains("epoch 2/2: 100%", train.Error); // plain progress lines when not on a terminal
+        Assert.True(File.Exists(checkpoint));
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(_temp.File("out/model.png"))[..4]);
+        string[] csv = File.ReadAllLines(_temp.File("out/model.csv"));
+        Assert.Equal(3, csv.Length);
+        Assert.StartsWith("epoch,train_loss,test_loss,test_accuracy", csv[0]);
+        Assert.Equal(3, Directory.GetFiles(_temp.File("out")).Length); // no temporary files left
+        Checkpoint saved = Checkpoint.Load<LeNet5.Model.LeNet5Network>(checkpoint);
+        Assert.Equal("2", saved.Metadata["epoch"]);
+        Assert.Equal("adam", saved.Metadata["optimizer"]);
+
+        var evaluate = Run("evaluate", "--checkpoint", checkpoint, "--data", TestData.MnistFolder);
+        Assert.True(evaluate.Code == 0, evaluate.Error);
+        Match accuracy = Regex.Match(evaluate.Out, @"accuracy: (\d+\.\d\d)% \((\d+) of 10000\)");
+        Assert.True(accuracy.Success, evaluate.Out);
+        Assert.InRange(double.Parse(accuracy.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 80, 100);
+        Assert.Contains("confusion matrix", evaluate.Out);
+        // Ten rows of the confusion matrix whose counts add up to the test set.
+        int total = Regex.Matches(evaluate.Out, @"^\s+\d\s+((?:\s+\d+){10})\s+\d+\.\d%$", RegexOptions.Multiline)
+            .Sum(m => m.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Sum(int.Parse));
+        Assert.Equal(10000, total);
+
+        // Test image 0 (a 7) written as PNGs: grey 28x28, RGB 56x56 (each pixel 2x2), and inverted black-on-white.
+        MnistDataset test = TestData.Test;
+        byte[] grey = test.Image(0).ToArray().Select(v => (byte)MathF.Round((v * MnistPreprocessing.StandardDeviation + MnistPreprocessing.Mean) * 255)).ToArray();
+        string plain = _temp.File("seven.png"), large = _temp.File("seven-large.png"), inverted = _temp.File("seven-inverted.png");
+        PngWriter.Write(plain, 28, 28, grey, 1);
+        var rgb = new byte[56 * 56 * 3];
+        for (int y = 0; y < 56; y++)
+            for (int x = 0; x < 56; x++)
+                for (int c = 0; c < 3; c++) rgb[(y * 56 + x) * 3 + c] = grey[y / 2 * 28 + x / 2];
+        PngWriter.Write(large, 56, 56, rgb, 3);
+        PngWriter.Write(inverted, 28, 28, grey.Select(v => (byte)(255 - v)).ToArray(), 1);
+
+        var infer = Run("infer", "--checkpoint", checkpoint, "--data", TestData.MnistFolder, plain, large, "--index", "0");
+        Assert.True(infer.Code == 0, infer.Error);
+        string[] lines = infer.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.Contains("test[0]", lines[2]);
+        Assert.Contains("true 7", lines[2]);
+        string expected = Regex.Match(lines[2], @"digit \d  confidence\s+\d+\.\d\d%").Value;
+        Assert.NotEmpty(expected);
+        Assert.Contains(expected, lines[0]); // the PNG gives exactly the test image's input
+        Assert.Contains(expected, lines[1]); // area averaging of 2x2 blocks restores it
+
+        var invert = Run("infer", "--checkpoint", checkpoint, "--invert", inverted);
+        Assert.True(invert.Code == 0, invert.Error);
+        Assert.Contains(expected, invert.Out);
+    }
+
+    [Fact]
+    public void Errors_are_one_line_on_stderr_with_exit_code_1()
+    {
+        string garbage = _temp.File("garbage.safetensors");
+        File.WriteAllText(garbage, "this is not a checkpoint");
+        string badPng = _temp.File("bad.png");
+        File.WriteAllBytes(badPng, [0x89, 1, 2, 3, 4, 5]);
+        string small = _temp.File("small.png");
+        PngWriter.Write(small, 10, 10, new byte[100], 1);
+        string tiny = _temp.File("tiny.safetensors");
+        Checkpoint.Save<TinyMlp>(tiny, new float[TinyMlp.ParameterCount]);
+        string missing = _temp.File("no-such-folder");
+
+        (string[] Args, string Expected)[] cases =
+        [
+            (["evaluate", "--checkpoint", garbage, "--data", TestData.MnistFolder], garbage),
+            (["evaluate", "--checkpoint", _temp.File("none.safetensors")], "not found"),
+            (["evaluate", "--checkpoint", tiny, "--data", TestData.MnistFolder], "TinyMlp"),
+            (["train", "--data", missing], missing),
+            (["train", "--epochs", "0"], "--epochs"),
+            (["train", "--epochs", "many"], "'many' is not a valid value for --epochs"),
+            (["train", "--batch-size", "0", "--data", TestData.MnistFolder], "batch size"),
+            (["train", "--optimizer", "rmsprop"], "rmsprop"),
+            (["train", "--learning-rate", "-1", "--data", TestData.MnistFolder], "learning rate"),
+            (["infer", "--checkpoint", tiny], "needs image files"),
+            (["bogus"], "bogus"),
+        ];
+        foreach ((string[] args, string expectedText) in cases)
+        {
+            var result = Run(args);
+            Assert.True(result.Code == 1, $"{string.Join(' ', args)}: exit {result.Code}");
+            string[] lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.True(lines.Length == 1, $"{string.Join(' ', args)}: {result.Error}");
+            Assert.StartsWith("lenet5: error: ", lines[0]);
+            Assert.Contains(expectedText, lines[0]);
+            Assert.DoesNotContain("   at ", result.Error);
+        }
+    }
+
+    [Fact]
+    public void Bad_images_are_reported_by_infer()
+    {
+        string checkpoint = _temp.File("zero.safetensors");
+        Checkpoint.Save<LeNet5.Model.LeNet5Network>(checkpoint, new float[LeNet5.Model.LeNet5Network.ParameterCount]);
+        string badPng = _temp.File("bad.png");
+        File.WriteAllBytes(badPng, [0x89, 1, 2, 3, 4, 5]);
+        string small = _temp.File("small.png");
+        PngWriter.Write(small, 10, 10, new byte[100], 1);
+
+        var bad = Run("infer", "--checkpoint", checkpoint, badPng);
+        Assert.Equal(1, bad.Code);
+        Assert.Contains($"{badPng}: not a readable image", bad.Error);
+        var tooSmall = Run("infer", "--checkpoint", checkpoint, small);
+        Assert.Equal(1, tooSmall.Code);
+        Assert.Contains("10x10", tooSmall.Error);
+        var index = Run("infer", "--checkpoint", checkpoint, "--data", TestData.MnistFolder, "--index", "10000");
+        Assert.Equal(1, index.Code);
+        Assert.Contains("--index 10000 is out of range", index.Error);
+    }
+
+    [Theory]
+    [InlineData]
+    [InlineData("train")]
+    [InlineData("evaluate")]
+    [InlineData("infer")]
+    public void Help_works_on_every_command(params string[] command)
+    {
+        var result = Run([.. command, "--help"]);
+        Assert.Equal(0, result.Code);
+        Assert.Contains("Usage:", result.Out);
+        Assert.Empty(result.Error);
+    }
+
+    [Fact]
+    public void Help_shows_the_architecture_defaults()
+    {
+        var result = Run("train", "--help");
+        Assert.Contains($"[default: {LeNet5.Model.LeNet5Network.Training.Epochs}]", result.Out);
+        Assert.Contains("--threads", result.Out);
+        Assert.Contains("--limit", result.Out);
+    }
+}
