@@ -75,7 +75,8 @@ namespace LeNet5.Generator
             TrainingSpec training = ReadTraining(document);
             List<LayerSpec> layers = ReadLayers(document);
 
-            return new NetworkSpec(_path, name, channels, height, width, classes, new EquatableArray<LayerSpec>(layers), training, classesSpan);
+            SourceSpan nameSpan = document.Find("name")?.Value.Span ?? StartOf(document);
+            return new NetworkSpec(_path, name, channels, height, width, classes, new EquatableArray<LayerSpec>(layers), training, classesSpan, nameSpan);
         }
 
         private TrainingSpec ReadTraining(JsonObject document)

@@ -144,11 +144,28 @@ namespace LeNet5.Generator
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true);
 
+        public static readonly DiagnosticDescriptor NetworkTooLarge = new DiagnosticDescriptor(
+            id: "LN0018",
+            title: "Network too large",
+            messageFormat: "Layer '{0}' brings the network to {1} {2}, more than the generated code can index; use fewer filters or units",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor DuplicateNetworkName = new DiagnosticDescriptor(
+            id: "LN0019",
+            title: "Duplicate network name",
+            messageFormat: "Network name '{0}' is also used by {1}; each architecture file of a project needs its own name, since it names the generated type {0}Network",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
         private static readonly DiagnosticDescriptor[] All =
         {
             MalformedJson, UnknownLayerKind, UnknownActivation, MissingField, InvalidField, NonPositiveSize,
             KernelTooLarge, PoolSizeDoesNotDivide, DuplicateLayerName, OutputSizeMismatch, InvalidName,
             UnknownLoss, UnknownOptimizer, UnknownProperty, NoLayers, FinalActivation, ValueOutOfRange,
+            NetworkTooLarge, DuplicateNetworkName,
         };
 
         public static DiagnosticDescriptor ById(string id)

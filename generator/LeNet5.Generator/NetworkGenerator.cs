@@ -1,5 +1,8 @@
 using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
@@ -30,6 +33,9 @@ namespace LeNet5.Generator
 
             /// <summary>Each model paired with the namespace, the input of the source output.</summary>
             public const string WithNamespace = nameof(WithNamespace);
+
+            /// <summary>Files whose network name an earlier file already uses.</summary>
+            public const string DuplicateNames = nameof(DuplicateNames);
         }
 
         /// <inheritdoc/>
@@ -56,9 +62,18 @@ namespace LeNet5.Generator
                         : pair.Right)
                 .WithTrackingName(TrackingNames.Namespace);
 
+            // Two files naming their network alike would generate the same type: the later file (by path) reports LN0019
+            // and generates nothing.
+            IncrementalValueProvider<EquatableArray<DiagnosticInfo>> duplicates = models
+                .Where(static result => result.Model != null)
+                .Select(static (result, _) => new NetworkName(result.Model!.Spec.Name, result.Model.Spec.FilePath, result.Model.Spec.NameSpan))
+                .Collect()
+                .Select(static (names, _) => FindDuplicateNames(names))
+                .WithTrackingName(TrackingNames.DuplicateNames);
+
             context.RegisterSourceOutput(
-                models.Combine(namespaceName).WithTrackingName(TrackingNames.WithNamespace),
-                static (productionContext, pair) => Produce(productionContext, pair.Left, pair.Right));
+                models.Combine(namespaceName).Combine(duplicates).WithTrackingName(TrackingNames.WithNamespace),
+                static (productionContext, input) => Produce(productionContext, input.Left.Left, input.Left.Right, input.Right));
         }
 
         internal static bool IsArchitectureFile(string path)
@@ -68,7 +83,7 @@ namespace LeNet5.Generator
                 || fileName.EndsWith(".architecture.json", StringComparison.OrdinalIgnoreCase);
         }
 
-        private static void Produce(SourceProductionContext context, ModelResult result, string namespaceName)
+        private static void Produce(SourceProductionContext context, ModelResult result, string namespaceName, EquatableArray<DiagnosticInfo> duplicates)
         {
             foreach (DiagnosticInfo diagnostic in result.Diagnostics)
             {
@@ -80,8 +95,36 @@ namespace LeNet5.Generator
                 return;
             }
 
+            foreach (DiagnosticInfo duplicate in duplicates)
+            {
+                if (duplicate.FilePath == result.Model.Spec.FilePath)
+                {
+                    context.ReportDiagnostic(duplicate.ToDiagnostic());
+                    return;
+                }
+            }
+
             string source = NetworkEmitter.Emit(result.Model, IsNamespace(namespaceName) ? namespaceName : null);
             context.AddSource(result.Model.TypeName + ".g.cs", SourceText.From(source, System.Text.Encoding.UTF8));
+        }
+
+        private static EquatableArray<DiagnosticInfo> FindDuplicateNames(ImmutableArray<NetworkName> names)
+        {
+            var first = new Dictionary<string, NetworkName>(StringComparer.OrdinalIgnoreCase);
+            var duplicates = new List<DiagnosticInfo>();
+            foreach (NetworkName name in names.OrderBy(static name => name.FilePath, StringComparer.Ordinal))
+            {
+                if (first.TryGetValue(name.Name, out NetworkName? earlier))
+                {
+                    duplicates.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateNetworkName, name.FilePath, name.Span, name.Name, earlier.FilePath));
+                }
+                else
+                {
+                    first.Add(name.Name, name);
+                }
+            }
+
+            return new EquatableArray<DiagnosticInfo>(duplicates);
         }
 
         private static bool IsNamespace(string name)
@@ -101,6 +144,9 @@ namespace LeNet5.Generator
 
             return true;
         }
+
+        /// <summary>A network's name and where it is declared.</summary>
+        private sealed record NetworkName(string Name, string FilePath, SourceSpan Span);
 
         /// <summary>The path and text of one architecture file, selected early so that later steps compare by value.</summary>
         private sealed record ArchitectureFile(string Path, string? Text);

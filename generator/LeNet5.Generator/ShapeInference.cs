@@ -37,7 +37,7 @@ namespace LeNet5.Generator
             {
                 LayerSpec layer = spec.Layers[index];
                 Shape output;
-                int weightLength = 0, biasLength = 0, fanIn = 0;
+                long fanIn = 0;
                 switch (layer.Kind)
                 {
                     case LayerKind.Pad:
@@ -64,9 +64,7 @@ namespace LeNet5.Generator
                             layer.Size,
                             ((paddedHeight - layer.Kernel) / layer.Stride) + 1,
                             ((paddedWidth - layer.Kernel) / layer.Stride) + 1);
-                        fanIn = shape.Channels * layer.Kernel * layer.Kernel;
-                        weightLength = layer.Size * fanIn;
-                        biasLength = layer.Size;
+                        fanIn = (long)shape.Channels * layer.Kernel * layer.Kernel;
                         break;
                     }
 
@@ -89,15 +87,31 @@ namespace LeNet5.Generator
 
                     case LayerKind.Dense:
                         output = new Shape(layer.Size, 1, 1);
-                        fanIn = shape.Size;
-                        weightLength = layer.Size * fanIn;
-                        biasLength = layer.Size;
+                        fanIn = (long)shape.Channels * shape.Height * shape.Width;
                         break;
 
                     default:
                         throw new InvalidOperationException("Unexpected layer kind " + layer.Kind);
                 }
 
+                // Everything the generated code indexes must stay well inside int, even multiplied by a batch.
+                const long limit = int.MaxValue / 1024;
+                long parameters = (long)parameterOffset + (layer.Size * fanIn) + (fanIn > 0 ? layer.Size : 0);
+                long activations = (long)activationOffset + ((long)output.Channels * output.Height * output.Width);
+                if (parameters > limit || activations > limit)
+                {
+                    bool parametersTooMany = parameters > limit;
+                    Report(
+                        DiagnosticDescriptors.NetworkTooLarge,
+                        layer.NameSpan,
+                        layer.Name,
+                        (parametersTooMany ? parameters : activations).ToString(CultureInfo.InvariantCulture),
+                        parametersTooMany ? "parameters" : "activation floats per image");
+                    return new ModelResult(null, new EquatableArray<DiagnosticInfo>(diagnostics));
+                }
+
+                int weightLength = fanIn > 0 ? layer.Size * (int)fanIn : 0;
+                int biasLength = fanIn > 0 ? layer.Size : 0;
                 layers.Add(new LayerModel(
                     layer,
                     index,
@@ -108,7 +122,7 @@ namespace LeNet5.Generator
                     weightLength,
                     parameterOffset + weightLength,
                     biasLength,
-                    fanIn,
+                    (int)fanIn,
                     activationOffset));
                 parameterOffset += weightLength + biasLength;
                 activationOffset += output.Size;

@@ -51,7 +51,8 @@ namespace LeNet5.Generator
         int Classes,
         EquatableArray<LayerSpec> Layers,
         TrainingSpec Training,
-        SourceSpan ClassesSpan);
+        SourceSpan ClassesSpan,
+        SourceSpan NameSpan);
 
     /// <summary>The output of the parse step: a spec if the file had no errors, and the diagnostics found.</summary>
     internal sealed record ParseResult(NetworkSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);

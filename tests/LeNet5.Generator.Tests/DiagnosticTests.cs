@@ -260,6 +260,37 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void LN0018_NetworkTooLarge()
+    {
+        string json = Valid.Replace("\"units\": 3 }", "\"units\": 3 },\n    { \"name\": \"huge\", \"kind\": \"dense\", \"units\": 100000 }");
+        json = json.Replace("\"name\": \"out\", \"kind\": \"dense\", \"units\": 3", "\"name\": \"out\", \"kind\": \"dense\", \"units\": 30000");
+        Diagnostic diagnostic = Single(json, "LN0018");
+        Assert.Equal(
+            "Layer 'huge' brings the network to 3000670020 parameters, more than the generated code can index; use fewer filters or units",
+            diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "\"huge\"");
+    }
+
+    [Fact]
+    public void LN0019_DuplicateNetworkName()
+    {
+        var files = new Microsoft.CodeAnalysis.AdditionalText[]
+        {
+            new InMemoryText("/p/a.architecture.json", Valid),
+            new InMemoryText("/p/b.architecture.json", Valid.Replace("\"Small\"", "\"small\"")),
+        };
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(files);
+        Diagnostic diagnostic = Assert.Single(result.Diagnostics);
+        Assert.True(diagnostic.Id == "LN0019", diagnostic.ToString());
+        Assert.Equal(
+            "Network name 'small' is also used by /p/a.architecture.json; each architecture file of a project needs its own name, since it names the generated type smallNetwork",
+            diagnostic.GetMessage());
+        Assert.Equal("/p/b.architecture.json", diagnostic.Location.GetLineSpan().Path);
+        AssertAt(diagnostic, Valid.Replace("\"Small\"", "\"small\""), "\"small\"");
+        Assert.Equal("SmallNetwork.g.cs", Assert.Single(result.GeneratedSources).HintName);
+    }
+
+    [Fact]
     public void DiagnosticsNameTheArchitectureFileAndLine()
     {
         Diagnostic diagnostic = Single(Valid.Replace("\"tanh\"", "\"gelu\""), "LN0003");

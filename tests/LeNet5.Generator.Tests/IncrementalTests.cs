@@ -11,6 +11,7 @@ public sealed class IncrementalTests
         NetworkGenerator.TrackingNames.ArchitectureFiles,
         NetworkGenerator.TrackingNames.Parsed,
         NetworkGenerator.TrackingNames.Model,
+        NetworkGenerator.TrackingNames.DuplicateNames,
         NetworkGenerator.TrackingNames.WithNamespace,
     };
 
