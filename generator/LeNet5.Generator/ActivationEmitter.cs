@@ -99,13 +99,19 @@ namespace LeNet5.Generator
                         break;
 
                     case ActivationKind.Sigmoid:
+                        if (!tanhEmitted)
+                        {
+                            EmitTanhForward(writer);
+                            tanhEmitted = true;
+                        }
+
                         EmitVectorForward(
                             writer,
                             "Sigmoid",
-                            "sigmoid: y = 1 / (1 + exp(-x))",
-                            new[] { "Vector256<float> one = Vector256.Create(1.0f);" },
-                            "one / (one + Vector256.Exp(-x))",
-                            "1.0f / (1.0f + MathF.Exp(-values[j]))");
+                            "sigmoid: y = 1 / (1 + exp(-x)) = (1 + tanh(x / 2)) / 2",
+                            new[] { "Vector256<float> half = Vector256.Create(0.5f);" },
+                            "half + (half * Tanh(half * x))",
+                            "0.5f + (0.5f * Tanh(0.5f * values[j]))");
                         EmitBackwardHelper(
                             writer,
                             "Sigmoid",
@@ -140,7 +146,7 @@ namespace LeNet5.Generator
                         writer.Close();
                         writer.Line();
                         writer.Open("for (; j < length; j++)");
-                        writer.Line("values[j] = " + amplitude + " * MathF.Tanh(" + slope + " * values[j]);");
+                        writer.Line("values[j] = " + amplitude + " * Tanh(" + slope + " * values[j]);");
                         writer.Close();
                         writer.Close();
                         writer.Line();
@@ -161,23 +167,51 @@ namespace LeNet5.Generator
             }
         }
 
-        /// <summary>
-        /// tanh over Vector256: 1 - 2 / (exp(2x) + 1), which saturates correctly at both ends, and its odd Taylor
-        /// polynomial near 0 where that formula would lose digits. Also writes the in-place ApplyTanh.
-        /// </summary>
+        // tanh(x) ~ x P(x^2) / Q(x^2) on [-Clamp, Clamp], +-1 beyond: the rational approximation Eigen uses for float
+        // (error below 4e-7 everywhere), only multiplications, additions and one division, so it vectorises well.
+        private const double TanhClamp = 7.90531110763549805;
+        private static readonly double[] TanhNumerator =
+        {
+            -2.76076847742355e-16, 2.00018790482477e-13, -8.60467152213735e-11, 5.12229709037114e-08,
+            1.48572235717979e-05, 6.37261928875436e-04, 4.89352455891786e-03,
+        };
+
+        private static readonly double[] TanhDenominator = { 1.19825839466702e-06, 1.18534705686654e-04, 2.26843463243900e-03, 4.89352518554385e-03 };
+
+        /// <summary>Writes the scalar and vector tanh helpers and the in-place ApplyTanh.</summary>
         private static void EmitTanhForward(CodeWriter writer)
         {
-            writer.Line("// tanh of 8 floats: 1 - 2 / (exp(2x) + 1), or x - x^3/3 + 2x^5/15 near 0 where that formula loses digits");
+            writer.Line("// tanh(x) ~ x P(x^2) / Q(x^2) for |x| < " + CodeWriter.Float(TanhClamp) + ", +-1 beyond (error below 4e-7); the vector and scalar forms agree");
             writer.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-            writer.Open("private static Vector256<float> Tanh(Vector256<float> x)");
-            writer.Line("Vector256<float> one = Vector256.Create(1.0f);");
-            writer.Line("Vector256<float> large = one - (Vector256.Create(2.0f) / (Vector256.Exp(x + x) + one));");
-            writer.Line("Vector256<float> square = x * x;");
-            writer.Line("Vector256<float> small = x * (one + (square * (Vector256.Create(" + CodeWriter.Float(-1.0 / 3.0) + ") + (square * Vector256.Create(" + CodeWriter.Float(2.0 / 15.0) + ")))));");
-            writer.Line("return Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(x), Vector256.Create(" + CodeWriter.Float(0.0625) + ")), small, large);");
+            writer.Open("private static float Tanh(float x)");
+            writer.Line("float clamped = Math.Clamp(x, -" + CodeWriter.Float(TanhClamp) + ", " + CodeWriter.Float(TanhClamp) + ");");
+            writer.Line("float square = clamped * clamped;");
+            EmitPolynomial(writer, "numerator", TanhNumerator, c => c, "square");
+            EmitPolynomial(writer, "denominator", TanhDenominator, c => c, "square");
+            writer.Line("return clamped * numerator / denominator;");
             writer.Close();
             writer.Line();
-            EmitVectorForward(writer, "Tanh", "tanh: y = tanh(x)", new string[0], "Tanh(x)", "MathF.Tanh(values[j])");
+            writer.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            writer.Open("private static Vector256<float> Tanh(Vector256<float> x)");
+            writer.Line("Vector256<float> clamped = Vector256.Min(Vector256.Max(x, Vector256.Create(-" + CodeWriter.Float(TanhClamp) + ")), Vector256.Create(" + CodeWriter.Float(TanhClamp) + "));");
+            writer.Line("Vector256<float> square = clamped * clamped;");
+            EmitPolynomial(writer, "numerator", TanhNumerator, c => "Vector256.Create(" + c + ")", "square");
+            EmitPolynomial(writer, "denominator", TanhDenominator, c => "Vector256.Create(" + c + ")", "square");
+            writer.Line("return clamped * numerator / denominator;");
+            writer.Close();
+            writer.Line();
+            EmitVectorForward(writer, "Tanh", "tanh: y = tanh(x)", new string[0], "Tanh(x)", "Tanh(values[j])");
+        }
+
+        /// <summary>Horner's rule, highest coefficient first, as plain multiplications and additions.</summary>
+        private static void EmitPolynomial(CodeWriter writer, string name, double[] coefficients, System.Func<string, string> constant, string variable)
+        {
+            string type = constant("c") == "c" ? "float" : "Vector256<float>";
+            writer.Line(type + " " + name + " = " + constant(CodeWriter.Float(coefficients[0])) + ";");
+            for (int i = 1; i < coefficients.Length; i++)
+            {
+                writer.Line(name + " = (" + name + " * " + variable + ") + " + constant(CodeWriter.Float(coefficients[i])) + ";");
+            }
         }
 
         private static void EmitVectorForward(CodeWriter writer, string name, string comment, string[] vectorConstants, string vectorExpression, string scalarExpression)

@@ -76,11 +76,16 @@ namespace LeNet5.Generator
             return starts.ToArray();
         }
 
-        /// <summary>Output rows computed together: as many as keep 8 accumulators busy, dividing the height.</summary>
+        /// <summary>
+        /// Output rows computed together: enough for 8 vector accumulators (FMA latency times throughput), at most 12,
+        /// preferring a count that divides the height; leftover rows get a block of their own.
+        /// </summary>
         private static int RowsPerBlock(int height, int width)
         {
-            int limit = System.Math.Max(1, 8 / VectorStarts(width).Length);
-            for (int rows = System.Math.Min(limit, height); rows > 1; rows--)
+            int vectors = VectorStarts(width).Length;
+            int least = System.Math.Max(1, (8 + vectors - 1) / vectors);
+            int most = System.Math.Max(1, 12 / vectors);
+            for (int rows = System.Math.Min(most, height); rows >= least; rows--)
             {
                 if (height % rows == 0)
                 {
@@ -88,7 +93,7 @@ namespace LeNet5.Generator
                 }
             }
 
-            return 1;
+            return System.Math.Min(least, height);
         }
 
         public static void EmitForward(CodeWriter writer, LayerModel layer)
@@ -367,7 +372,6 @@ namespace LeNet5.Generator
             int[] starts = VectorStarts(c.TargetWidth);
             int rows = RowsPerBlock(c.TargetHeight, c.TargetWidth);
             string t = c.TargetIndex;
-            string u = c.SourceIndex;
             writer.Open("for (int " + t + " = 0; " + t + " < " + c.TargetChannels + "; " + t + "++)");
             writer.Line("float* map = " + c.Target + " + (" + t + " * " + c.TargetHeightName + " * " + c.TargetWidthName + ");");
             if (c.Initial.StartsWith("Vector256.Create", System.StringComparison.Ordinal))
@@ -376,7 +380,33 @@ namespace LeNet5.Generator
             }
 
             string initial = c.Initial.StartsWith("Vector256.Create", System.StringComparison.Ordinal) ? "initial" : c.Initial;
-            writer.Open("for (int y = 0; y < " + c.TargetHeightName + "; y += " + rows + ")");
+            int tail = c.TargetHeight % rows;
+            writer.Open("for (int y = 0; y < " + c.TargetHeightName + (tail == 0 ? string.Empty : " - " + tail) + "; y += " + rows + ")");
+            EmitRowBlock(writer, layer, c, starts, rows, initial);
+            writer.Close();
+            if (tail != 0)
+            {
+                writer.Line();
+                writer.Open();
+                writer.Line("int y = " + c.TargetHeightName + " - " + tail + ";");
+                EmitRowBlock(writer, layer, c, starts, tail, initial);
+                writer.Close();
+            }
+
+            if (afterMap != null && layer.Spec.Activation != ActivationKind.None)
+            {
+                writer.Line();
+                afterMap("map");
+            }
+
+            writer.Close();
+        }
+
+        /// <summary>One block of <paramref name="rows"/> output rows starting at y, in rows x starts.Length accumulators.</summary>
+        private static void EmitRowBlock(CodeWriter writer, LayerModel layer, Correlation c, int[] starts, int rows, string initial)
+        {
+            string p = layer.Identifier;
+            string u = c.SourceIndex;
             writer.Line("// " + rows + (rows == 1 ? " row" : " rows") + " of " + c.TargetWidth + " columns, in " + (rows * starts.Length) + " accumulators");
             for (int r = 0; r < rows; r++)
             {
@@ -422,15 +452,6 @@ namespace LeNet5.Generator
                     writer.Line("Vector256.Store(sum" + r + v + ", map + (" + row + " * " + c.TargetWidthName + ")" + column + ");");
                 }
             }
-
-            writer.Close();
-            if (afterMap != null && layer.Spec.Activation != ActivationKind.None)
-            {
-                writer.Line();
-                afterMap("map");
-            }
-
-            writer.Close();
         }
 
         private sealed record Correlation(
