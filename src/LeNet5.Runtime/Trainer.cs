@@ -73,8 +73,10 @@ public sealed class Trainer<TNetwork> : IDisposable, IShardJob where TNetwork : 
     /// <param name="data">Training images; their size must be the network's input size.</param>
     /// <param name="epoch">The epoch number (0-based), which selects the shuffle.</param>
     /// <param name="progress">Called after every step; may be null.</param>
+    /// <param name="cancellationToken">Checked before every step; the parameters then hold the last completed step.</param>
     /// <exception cref="LeNet5Exception">The images do not fit the network, or the loss stopped being finite.</exception>
-    public EpochResult TrainEpoch(MnistDataset data, int epoch, Action<TrainingProgress>? progress = null)
+    /// <exception cref="OperationCanceledException">Cancellation was requested.</exception>
+    public EpochResult TrainEpoch(MnistDataset data, int epoch, Action<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (data.ImageSize != TNetwork.InputSize)
@@ -93,6 +95,7 @@ public sealed class Trainer<TNetwork> : IDisposable, IShardJob where TNetwork : 
         {
             for (int start = 0; start < data.Count; start += Options.BatchSize)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 int size = Math.Min(Options.BatchSize, data.Count - start);
                 double batchLoss = Step(start, size);
                 if (!double.IsFinite(batchLoss))

@@ -65,7 +65,7 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
         for (int epoch = 0; epoch < epochs; epoch++)
         {
             var progress = new ProgressDisplay(output.Error, output.Interactive, epoch, epochs);
-            EpochResult result = trainer.TrainEpoch(train, epoch, progress.Report);
+            EpochResult result = trainer.TrainEpoch(train, epoch, progress.Report, output.Cancellation);
             progress.Finish();
             EvaluationResult evaluation = evaluator.Evaluate(trainer.Parameters, test);
             var row = new EpochRecord(epoch + 1, result.MeanLoss, evaluation.MeanLoss, evaluation.Accuracy, result.ImagesPerSecond, result.Elapsed.TotalSeconds);

@@ -12,10 +12,11 @@ public static class Cli
     /// <param name="args">Command-line arguments.</param>
     /// <param name="stdout">Results and help.</param>
     /// <param name="stderr">Progress and errors.</param>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <param name="cancellationToken">Stops training after the current step (exit code 130).</param>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
         bool interactive = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;
-        var output = new Output(stdout, stderr, interactive);
+        var output = new Output(stdout, stderr, interactive, cancellationToken);
         RootCommand root = Build(output);
         if (args.Length == 0)
         {
@@ -37,6 +38,12 @@ public static class Cli
         catch (LeNet5Exception e)
         {
             return Fail(output, e.Message);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            if (interactive) stderr.WriteLine();
+            stderr.WriteLine("lenet5: interrupted; checkpoints of completed epochs are kept");
+            return 130;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

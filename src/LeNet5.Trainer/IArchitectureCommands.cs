@@ -25,7 +25,8 @@ public interface IArchitectureCommands
 /// <param name="Out">Results.</param>
 /// <param name="Error">Progress, notes and errors.</param>
 /// <param name="Interactive">Whether <see cref="Error"/> is a terminal (progress redrawn in place with \r).</param>
-public sealed record Output(TextWriter Out, TextWriter Error, bool Interactive);
+/// <param name="Cancellation">Signalled by Ctrl+C: training stops after the current step.</param>
+public sealed record Output(TextWriter Out, TextWriter Error, bool Interactive, CancellationToken Cancellation = default);
 
 /// <summary>Options of <c>train</c>; null means the architecture's default.</summary>
 public sealed record TrainSettings

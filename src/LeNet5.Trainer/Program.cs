@@ -1,3 +1,11 @@
 using LeNet5.Trainer;
 
-return Cli.Run(args, Console.Out, Console.Error);
+using var cancellation = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    // First Ctrl+C: stop after the current step and keep the last epoch's checkpoint; second: terminate.
+    if (cancellation.IsCancellationRequested) return;
+    e.Cancel = true;
+    cancellation.Cancel();
+};
+return Cli.Run(args, Console.Out, Console.Error, cancellation.Token);

@@ -46,6 +46,34 @@ public sealed class ChecksumTests : IDisposable
     }
 
     [Fact]
+    public void A_corrupt_cached_file_is_downloaded_again()
+    {
+        using var server = new FileServer(name => File.ReadAllBytes(Path.Combine(TestData.MnistFolder, name)));
+        string cache = _temp.File("cache");
+        Directory.CreateDirectory(cache);
+        foreach (MnistFile file in MnistFiles.All)
+            File.Copy(Path.Combine(TestData.MnistFolder, file.FileName), Path.Combine(cache, file.FileName));
+        File.WriteAllText(Path.Combine(cache, MnistFiles.TrainLabels.FileName), "half a download");
+        new MnistDownloader([server.BaseAddress]).EnsureFiles(cache);
+        Assert.Equal(1, server.Requests);
+        MnistFiles.VerifyChecksum(Path.Combine(cache, MnistFiles.TrainLabels.FileName), MnistFiles.TrainLabels.Sha256);
+    }
+
+    [Fact]
+    public void A_folder_of_decompressed_files_is_accepted()
+    {
+        foreach (MnistFile file in new[] { MnistFiles.TestImages, MnistFiles.TestLabels })
+        {
+            using var gzip = new System.IO.Compression.GZipStream(File.OpenRead(Path.Combine(TestData.MnistFolder, file.FileName)), System.IO.Compression.CompressionMode.Decompress);
+            using var raw = File.Create(_temp.File(file.RawFileName));
+            gzip.CopyTo(raw);
+        }
+        MnistDataset test = MnistDataset.LoadTest(_temp.Path);
+        Assert.Equal(TestData.Test.Labels, test.Labels);
+        Assert.Equal(TestData.Test.Images, test.Images);
+    }
+
+    [Fact]
     public void Download_of_a_corrupt_file_is_refused()
     {
         using var server = new FileServer(name => [1, 2, 3]);

@@ -17,8 +17,10 @@ internal static class TestData
 
     private static string FindFolder()
     {
+        // $LENET5_DATA may be relative to where `dotnet test` was started (the repository root), which is not the
+        // test host's working folder: when it does not resolve here, look for shared/data/mnist above the tests.
         string? fromEnvironment = Environment.GetEnvironmentVariable(MnistDataLocator.EnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(fromEnvironment)) return fromEnvironment;
+        if (!string.IsNullOrWhiteSpace(fromEnvironment) && Directory.Exists(fromEnvironment)) return Path.GetFullPath(fromEnvironment);
         for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
             string candidate = Path.Combine(directory.FullName, "shared", "data", "mnist");

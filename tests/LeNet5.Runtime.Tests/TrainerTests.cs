@@ -120,6 +120,20 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void Cancellation_stops_between_steps()
+    {
+        MnistDataset data = TinyMlp.SyntheticData(320, 1);
+        using var trainer = new Trainer<TinyMlp>(new TrainingOptions { BatchSize = 32, Threads = 2 });
+        using var cancellation = new CancellationTokenSource();
+        int steps = 0;
+        Assert.Throws<OperationCanceledException>(() => trainer.TrainEpoch(data, 0, p =>
+        {
+            if (++steps == 3) cancellation.Cancel();
+        }, cancellation.Token));
+        Assert.Equal(3, trainer.Steps);
+    }
+
+    [Fact]
     public void Images_of_the_wrong_size_are_refused()
     {
         var data = new MnistDataset(new float[2 * 25], [0, 1], 5, 5);

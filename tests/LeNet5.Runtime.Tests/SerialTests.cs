@@ -1,0 +1,87 @@
+using LeNet5.Model;
+using LeNet5.Runtime;
+
+namespace LeNet5.Runtime.Tests;
+
+/// <summary>Tests that measure the whole process or change its environment, run alone after the parallel ones.</summary>
+[CollectionDefinition(nameof(SerialTests), DisableParallelization = true)]
+public sealed class SerialCollection;
+
+[Collection(nameof(SerialTests))]
+public sealed class SerialTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Training_steps_allocate_nothing_once_warm(int threads)
+    {
+        // AllocationProbe reads each thread's own allocation counter every time a worker (or the caller) enters the
+        // network, so everything the runtime does between two shards on any thread is counted exactly, whatever
+        // other threads in the process do.
+        MnistDataset data = TinyMlp.SyntheticData(64 * 40, 3);
+        var options = new TrainingOptions { BatchSize = 64, Optimizer = "adam", LearningRate = 0.01f, Threads = threads, ShardSize = 8 };
+        using var trainer = new Trainer<AllocationProbe>(options);
+        for (int epoch = 0; epoch < 3; epoch++) trainer.TrainEpoch(data, epoch, _ => { });
+        Thread.Sleep(200);
+
+        AllocationProbe.Reset();
+        int steps = 0;
+        trainer.TrainEpoch(data, 3, _ =>
+        {
+            steps++;
+            if (steps == 5) AllocationProbe.Enabled = true;
+            if (steps == 39) AllocationProbe.Enabled = false;
+        });
+        Assert.True(AllocationProbe.Samples >= 34 * 8, $"only {AllocationProbe.Samples} samples");
+        Assert.True(AllocationProbe.Allocated == 0, $"{AllocationProbe.Allocated} bytes allocated in 34 steps");
+    }
+
+    [Fact]
+    public void Data_folder_comes_from_the_option_then_the_environment()
+    {
+        string? saved = Environment.GetEnvironmentVariable(MnistDataLocator.EnvironmentVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(MnistDataLocator.EnvironmentVariable, TestData.MnistFolder);
+            Assert.Equal(TestData.MnistFolder, MnistDataLocator.Resolve(null));
+
+            string missing = _temp.File("nowhere");
+            Environment.SetEnvironmentVariable(MnistDataLocator.EnvironmentVariable, missing);
+            var error = Assert.Throws<DataFileException>(() => MnistDataLocator.Resolve(null));
+            Assert.Contains(missing, error.Message);
+            Assert.Contains("from LENET5_DATA", error.Message);
+            Assert.Equal(TestData.MnistFolder, MnistDataLocator.Resolve(TestData.MnistFolder)); // --data wins
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(MnistDataLocator.EnvironmentVariable, saved);
+        }
+    }
+
+    [Fact]
+    public void Without_a_folder_the_cache_is_filled_from_the_mirrors()
+    {
+        string? saved = Environment.GetEnvironmentVariable(MnistDataLocator.EnvironmentVariable);
+        string? savedCache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        try
+        {
+            Environment.SetEnvironmentVariable(MnistDataLocator.EnvironmentVariable, null);
+            Environment.SetEnvironmentVariable("XDG_CACHE_HOME", _temp.Path);
+            Assert.Equal(Path.Combine(_temp.Path, "lenet5", "mnist"), MnistDataLocator.CacheFolder);
+            var offline = new MnistDownloader([new Uri("http://127.0.0.1:1/")], TimeSpan.FromSeconds(10));
+            var error = Assert.Throws<DataFileException>(() => MnistDataLocator.Resolve(null, offline));
+            Assert.Contains("offline", error.Message);
+            Assert.Contains("LENET5_DATA", error.Message);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(MnistDataLocator.EnvironmentVariable, saved);
+            Environment.SetEnvironmentVariable("XDG_CACHE_HOME", savedCache);
+        }
+    }
+}
