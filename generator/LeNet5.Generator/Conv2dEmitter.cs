@@ -9,6 +9,9 @@ namespace LeNet5.Generator
     /// </summary>
     internal static class Conv2dEmitter
     {
+        /// <summary>Kernels up to this size have the taps of a kernel row written out one by one.</summary>
+        private const int MaxUnrolledKernel = 5;
+
         public static string Describe(LayerModel layer)
         {
             LayerSpec spec = layer.Spec;
@@ -426,20 +429,45 @@ namespace LeNet5.Generator
                 writer.Line("float* row" + r + " = row" + (r - 1) + " + " + c.SourceWidthName + ";");
             }
 
-            writer.Open("for (int kx = 0; kx < " + p + "Kernel; kx++)");
+            int kernel = layer.Spec.Kernel;
+            bool unrolled = kernel <= MaxUnrolledKernel;
             writer.Line(c.Flipped
-                ? "Vector256<float> weight = Vector256.Create(kernel[((" + p + "Kernel * " + p + "Kernel) - 1) - ((ky * " + p + "Kernel) + kx)]);"
-                : "Vector256<float> weight = Vector256.Create(kernel[(ky * " + p + "Kernel) + kx]);");
-            for (int r = 0; r < rows; r++)
+                ? "float* taps = kernel + ((" + p + "Kernel - 1 - ky) * " + p + "Kernel); // kernel rows in reverse, read right to left"
+                : "float* taps = kernel + (ky * " + p + "Kernel);");
+            if (!unrolled)
             {
-                for (int v = 0; v < starts.Length; v++)
+                writer.Open("for (int kx = 0; kx < " + p + "Kernel; kx++)");
+            }
+
+            for (int kx = 0; kx < (unrolled ? kernel : 1); kx++)
+            {
+                string column = unrolled ? CodeWriter.Int(kx) : "kx";
+                if (unrolled && kx > 0)
                 {
-                    string offset = starts[v] == 0 ? " + kx" : " + kx + " + starts[v];
-                    writer.Line("sum" + r + v + " = MultiplyAdd(weight, Vector256.Load(row" + r + offset + "), sum" + r + v + ");");
+                    writer.Line();
+                }
+
+                string index = c.Flipped
+                    ? (unrolled ? CodeWriter.Int(kernel - 1 - kx) : p + "Kernel - 1 - kx")
+                    : column;
+                writer.Line((unrolled && kx > 0 ? string.Empty : "Vector256<float> ") + "weight = Vector256.Create(taps[" + index + "]);");
+                for (int r = 0; r < rows; r++)
+                {
+                    for (int v = 0; v < starts.Length; v++)
+                    {
+                        string offset = unrolled
+                            ? (kx + starts[v] == 0 ? string.Empty : " + " + (kx + starts[v]))
+                            : (starts[v] == 0 ? " + kx" : " + kx + " + starts[v]);
+                        writer.Line("sum" + r + v + " = MultiplyAdd(weight, Vector256.Load(row" + r + offset + "), sum" + r + v + ");");
+                    }
                 }
             }
 
-            writer.Close();
+            if (!unrolled)
+            {
+                writer.Close();
+            }
+
             writer.Close();
             writer.Close();
             writer.Line();

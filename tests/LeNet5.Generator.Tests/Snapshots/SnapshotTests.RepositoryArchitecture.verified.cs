@@ -454,18 +454,56 @@ public readonly unsafe partial struct LeNet5Network : INetwork
                     {
                         float* row0 = rows + (ky * C1InputWidth);
                         float* row1 = row0 + C1InputWidth;
-                        for (int kx = 0; kx < C1Kernel; kx++)
-                        {
-                            Vector256<float> weight = Vector256.Create(kernel[(ky * C1Kernel) + kx]);
-                            sum00 = MultiplyAdd(weight, Vector256.Load(row0 + kx), sum00);
-                            sum01 = MultiplyAdd(weight, Vector256.Load(row0 + kx + 8), sum01);
-                            sum02 = MultiplyAdd(weight, Vector256.Load(row0 + kx + 16), sum02);
-                            sum03 = MultiplyAdd(weight, Vector256.Load(row0 + kx + 20), sum03);
-                            sum10 = MultiplyAdd(weight, Vector256.Load(row1 + kx), sum10);
-                            sum11 = MultiplyAdd(weight, Vector256.Load(row1 + kx + 8), sum11);
-                            sum12 = MultiplyAdd(weight, Vector256.Load(row1 + kx + 16), sum12);
-                            sum13 = MultiplyAdd(weight, Vector256.Load(row1 + kx + 20), sum13);
-                        }
+                        float* taps = kernel + (ky * C1Kernel);
+                        Vector256<float> weight = Vector256.Create(taps[0]);
+                        sum00 = MultiplyAdd(weight, Vector256.Load(row0), sum00);
+                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 8), sum01);
+                        sum02 = MultiplyAdd(weight, Vector256.Load(row0 + 16), sum02);
+                        sum03 = MultiplyAdd(weight, Vector256.Load(row0 + 20), sum03);
+                        sum10 = MultiplyAdd(weight, Vector256.Load(row1), sum10);
+                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 8), sum11);
+                        sum12 = MultiplyAdd(weight, Vector256.Load(row1 + 16), sum12);
+                        sum13 = MultiplyAdd(weight, Vector256.Load(row1 + 20), sum13);
+
+                        weight = Vector256.Create(taps[1]);
+                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 1), sum00);
+                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 9), sum01);
+                        sum02 = MultiplyAdd(weight, Vector256.Load(row0 + 17), sum02);
+                        sum03 = MultiplyAdd(weight, Vector256.Load(row0 + 21), sum03);
+                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 1), sum10);
+                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 9), sum11);
+                        sum12 = MultiplyAdd(weight, Vector256.Load(row1 + 17), sum12);
+                        sum13 = MultiplyAdd(weight, Vector256.Load(row1 + 21), sum13);
+
+                        weight = Vector256.Create(taps[2]);
+                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 2), sum00);
+                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 10), sum01);
+                        sum02 = MultiplyAdd(weight, Vector256.Load(row0 + 18), sum02);
+                        sum03 = MultiplyAdd(weight, Vector256.Load(row0 + 22), sum03);
+                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 2), sum10);
+                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 10), sum11);
+                        sum12 = MultiplyAdd(weight, Vector256.Load(row1 + 18), sum12);
+                        sum13 = MultiplyAdd(weight, Vector256.Load(row1 + 22), sum13);
+
+                        weight = Vector256.Create(taps[3]);
+                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 3), sum00);
+                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 11), sum01);
+                        sum02 = MultiplyAdd(weight, Vector256.Load(row0 + 19), sum02);
+                        sum03 = MultiplyAdd(weight, Vector256.Load(row0 + 23), sum03);
+                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 3), sum10);
+                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 11), sum11);
+                        sum12 = MultiplyAdd(weight, Vector256.Load(row1 + 19), sum12);
+                        sum13 = MultiplyAdd(weight, Vector256.Load(row1 + 23), sum13);
+
+                        weight = Vector256.Create(taps[4]);
+                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 4), sum00);
+                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 12), sum01);
+                        sum02 = MultiplyAdd(weight, Vector256.Load(row0 + 20), sum02);
+                        sum03 = MultiplyAdd(weight, Vector256.Load(row0 + 24), sum03);
+                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 4), sum10);
+                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 12), sum11);
+                        sum12 = MultiplyAdd(weight, Vector256.Load(row1 + 20), sum12);
+                        sum13 = MultiplyAdd(weight, Vector256.Load(row1 + 24), sum13);
                     }
                 }
 
@@ -584,18 +622,56 @@ public readonly unsafe partial struct LeNet5Network : INetwork
                     {
                         float* row0 = rows + (ky * paddedWidth);
                         float* row1 = row0 + paddedWidth;
-                        for (int kx = 0; kx < C1Kernel; kx++)
-                        {
-                            Vector256<float> weight = Vector256.Create(kernel[((C1Kernel * C1Kernel) - 1) - ((ky * C1Kernel) + kx)]);
-                            sum00 = MultiplyAdd(weight, Vector256.Load(row0 + kx), sum00);
-                            sum01 = MultiplyAdd(weight, Vector256.Load(row0 + kx + 8), sum01);
-                            sum02 = MultiplyAdd(weight, Vector256.Load(row0 + kx + 16), sum02);
-                            sum03 = MultiplyAdd(weight, Vector256.Load(row0 + kx + 24), sum03);
-                            sum10 = MultiplyAdd(weight, Vector256.Load(row1 + kx), sum10);
-                            sum11 = MultiplyAdd(weight, Vector256.Load(row1 + kx + 8), sum11);
-                            sum12 = MultiplyAdd(weight, Vector256.Load(row1 + kx + 16), sum12);
-                            sum13 = MultiplyAdd(weight, Vector256.Load(row1 + kx + 24), sum13);
-                        }
+                        float* taps = kernel + ((C1Kernel - 1 - ky) * C1Kernel); // kernel rows in reverse, read right to left
+                        Vector256<float> weight = Vector256.Create(taps[4]);
+                        sum00 = MultiplyAdd(weight, Vector256.Load(row0), sum00);
+                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 8), sum01);
+                        sum02 = MultiplyAdd(weight, Vector256.Load(row0 + 16), sum02);
+                        sum03 = MultiplyAdd(weight, Vector256.Load(row0 + 24), sum03);
+                        sum10 = MultiplyAdd(weight, Vector256.Load(row1), sum10);
+                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 8), sum11);
+                        sum12 = MultiplyAdd(weight, Vector256.Load(row1 + 16), sum12);
+                        sum13 = MultiplyAdd(weight, Vector256.Load(row1 + 24), sum13);
+
+                        weight = Vector256.Create(taps[3]);
+                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 1), sum00);
+                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 9), sum01);
+                        sum02 = MultiplyAdd(weight, Vector256.Load(row0 + 17), sum02);
+                        sum03 = MultiplyAdd(weight, Vector256.Load(row0 + 25), sum03);
+                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 1), sum10);
+                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 9), sum11);
+                        sum12 = MultiplyAdd(weight, Vector256.Load(row1 + 17), sum12);
+                        sum13 = MultiplyAdd(weight, Vector256.Load(row1 + 25), sum13);
+
+                        weight = Vector256.Create(taps[2]);
+                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 2), sum00);
+                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 10), sum01);
+                        sum02 = MultiplyAdd(weight, Vector256.Load(row0 + 18), sum02);
+                        sum03 = MultiplyAdd(weight, Vector256.Load(row0 + 26), sum03);
+                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 2), sum10);
+                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 10), sum11);
+                        sum12 = MultiplyAdd(weight, Vector256.Load(row1 + 18), sum12);
+                        sum13 = MultiplyAdd(weight, Vector256.Load(row1 + 26), sum13);
+
+                        weight = Vector256.Create(taps[1]);
+                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 3), sum00);
+                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 11), sum01);
+                        sum02 = MultiplyAdd(weight, Vector256.Load(row0 + 19), sum02);
+                        sum03 = MultiplyAdd(weight, Vector256.Load(row0 + 27), sum03);
+                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 3), sum10);
+                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 11), sum11);
+                        sum12 = MultiplyAdd(weight, Vector256.Load(row1 + 19), sum12);
+                        sum13 = MultiplyAdd(weight, Vector256.Load(row1 + 27), sum13);
+
+                        weight = Vector256.Create(taps[0]);
+                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 4), sum00);
+                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 12), sum01);
+                        sum02 = MultiplyAdd(weight, Vector256.Load(row0 + 20), sum02);
+                        sum03 = MultiplyAdd(weight, Vector256.Load(row0 + 28), sum03);
+                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 4), sum10);
+                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 12), sum11);
+                        sum12 = MultiplyAdd(weight, Vector256.Load(row1 + 20), sum12);
+                        sum13 = MultiplyAdd(weight, Vector256.Load(row1 + 28), sum13);
                     }
                 }
 
@@ -697,20 +773,66 @@ public readonly unsafe partial struct LeNet5Network : INetwork
                         float* row2 = row1 + C3InputWidth;
                         float* row3 = row2 + C3InputWidth;
                         float* row4 = row3 + C3InputWidth;
-                        for (int kx = 0; kx < C3Kernel; kx++)
-                        {
-                            Vector256<float> weight = Vector256.Create(kernel[(ky * C3Kernel) + kx]);
-                            sum00 = MultiplyAdd(weight, Vector256.Load(row0 + kx), sum00);
-                            sum01 = MultiplyAdd(weight, Vector256.Load(row0 + kx + 2), sum01);
-                            sum10 = MultiplyAdd(weight, Vector256.Load(row1 + kx), sum10);
-                            sum11 = MultiplyAdd(weight, Vector256.Load(row1 + kx + 2), sum11);
-                            sum20 = MultiplyAdd(weight, Vector256.Load(row2 + kx), sum20);
-                            sum21 = MultiplyAdd(weight, Vector256.Load(row2 + kx + 2), sum21);
-                            sum30 = MultiplyAdd(weight, Vector256.Load(row3 + kx), sum30);
-                            sum31 = MultiplyAdd(weight, Vector256.Load(row3 + kx + 2), sum31);
-                            sum40 = MultiplyAdd(weight, Vector256.Load(row4 + kx), sum40);
-                            sum41 = MultiplyAdd(weight, Vector256.Load(row4 + kx + 2), sum41);
-                        }
+                        float* taps = kernel + (ky * C3Kernel);
+                        Vector256<float> weight = Vector256.Create(taps[0]);
+                        sum00 = MultiplyAdd(weight, Vector256.Load(row0), sum00);
+                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 2), sum01);
+                        sum10 = MultiplyAdd(weight, Vector256.Load(row1), sum10);
+                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 2), sum11);
+                        sum20 = MultiplyAdd(weight, Vector256.Load(row2), sum20);
+                        sum21 = MultiplyAdd(weight, Vector256.Load(row2 + 2), sum21);
+                        sum30 = MultiplyAdd(weight, Vector256.Load(row3), sum30);
+                        sum31 = MultiplyAdd(weight, Vector256.Load(row3 + 2), sum31);
+                        sum40 = MultiplyAdd(weight, Vector256.Load(row4), sum40);
+                        sum41 = MultiplyAdd(weight, Vector256.Load(row4 + 2), sum41);
+
+                        weight = Vector256.Create(taps[1]);
+                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 1), sum00);
+                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 3), sum01);
+                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 1), sum10);
+                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 3), sum11);
+                        sum20 = MultiplyAdd(weight, Vector256.Load(row2 + 1), sum20);
+                        sum21 = MultiplyAdd(weight, Vector256.Load(row2 + 3), sum21);
+                        sum30 = MultiplyAdd(weight, Vector256.Load(row3 + 1), sum30);
+                        sum31 = MultiplyAdd(weight, Vector256.Load(row3 + 3), sum31);
+                        sum40 = MultiplyAdd(weight, Vector256.Load(row4 + 1), sum40);
+                        sum41 = MultiplyAdd(weight, Vector256.Load(row4 + 3), sum41);
+
+                        weight = Vector256.Create(taps[2]);
+                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 2), sum00);
+                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 4), sum01);
+                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 2), sum10);
+                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 4), sum11);
+                        sum20 = MultiplyAdd(weight, Vector256.Load(row2 + 2), sum20);
+                        sum21 = MultiplyAdd(weight, Vector256.Load(row2 + 4), sum21);
+                        sum30 = MultiplyAdd(weight, Vector256.Load(row3 + 2), sum30);
+                        sum31 = MultiplyAdd(weight, Vector256.Load(row3 + 4), sum31);
+                        sum40 = MultiplyAdd(weight, Vector256.Load(row4 + 2), sum40);
+                        sum41 = MultiplyAdd(weight, Vector256.Load(row4 + 4), sum41);
+
+                        weight = Vector256.Create(taps[3]);
+                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 3), sum00);
+                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 5), sum01);
+                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 3), sum10);
+                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 5), sum11);
+                        sum20 = MultiplyAdd(weight, Vector256.Load(row2 + 3), sum20);
+                        sum21 = MultiplyAdd(weight, Vector256.Load(row2 + 5), sum21);
+                        sum30 = MultiplyAdd(weight, Vector256.Load(row3 + 3), sum30);
+                        sum31 = MultiplyAdd(weight, Vector256.Load(row3 + 5), sum31);
+                        sum40 = MultiplyAdd(weight, Vector256.Load(row4 + 3), sum40);
+                        sum41 = MultiplyAdd(weight, Vector256.Load(row4 + 5), sum41);
+
+                        weight = Vector256.Create(taps[4]);
+                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 4), sum00);
+                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 6), sum01);
+                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 4), sum10);
+                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 6), sum11);
+                        sum20 = MultiplyAdd(weight, Vector256.Load(row2 + 4), sum20);
+                        sum21 = MultiplyAdd(weight, Vector256.Load(row2 + 6), sum21);
+                        sum30 = MultiplyAdd(weight, Vector256.Load(row3 + 4), sum30);
+                        sum31 = MultiplyAdd(weight, Vector256.Load(row3 + 6), sum31);
+                        sum40 = MultiplyAdd(weight, Vector256.Load(row4 + 4), sum40);
+                        sum41 = MultiplyAdd(weight, Vector256.Load(row4 + 6), sum41);
                     }
                 }
 
@@ -828,18 +950,56 @@ public readonly unsafe partial struct LeNet5Network : INetwork
                         float* row1 = row0 + paddedWidth;
                         float* row2 = row1 + paddedWidth;
                         float* row3 = row2 + paddedWidth;
-                        for (int kx = 0; kx < C3Kernel; kx++)
-                        {
-                            Vector256<float> weight = Vector256.Create(kernel[((C3Kernel * C3Kernel) - 1) - ((ky * C3Kernel) + kx)]);
-                            sum00 = MultiplyAdd(weight, Vector256.Load(row0 + kx), sum00);
-                            sum01 = MultiplyAdd(weight, Vector256.Load(row0 + kx + 6), sum01);
-                            sum10 = MultiplyAdd(weight, Vector256.Load(row1 + kx), sum10);
-                            sum11 = MultiplyAdd(weight, Vector256.Load(row1 + kx + 6), sum11);
-                            sum20 = MultiplyAdd(weight, Vector256.Load(row2 + kx), sum20);
-                            sum21 = MultiplyAdd(weight, Vector256.Load(row2 + kx + 6), sum21);
-                            sum30 = MultiplyAdd(weight, Vector256.Load(row3 + kx), sum30);
-                            sum31 = MultiplyAdd(weight, Vector256.Load(row3 + kx + 6), sum31);
-                        }
+                        float* taps = kernel + ((C3Kernel - 1 - ky) * C3Kernel); // kernel rows in reverse, read right to left
+                        Vector256<float> weight = Vector256.Create(taps[4]);
+                        sum00 = MultiplyAdd(weight, Vector256.Load(row0), sum00);
+                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 6), sum01);
+                        sum10 = MultiplyAdd(weight, Vector256.Load(row1), sum10);
+                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 6), sum11);
+                        sum20 = MultiplyAdd(weight, Vector256.Load(row2), sum20);
+                        sum21 = MultiplyAdd(weight, Vector256.Load(row2 + 6), sum21);
+                        sum30 = MultiplyAdd(weight, Vector256.Load(row3), sum30);
+                        sum31 = MultiplyAdd(weight, Vector256.Load(row3 + 6), sum31);
+
+                        weight = Vector256.Create(taps[3]);
+                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 1), sum00);
+                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 7), sum01);
+                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 1), sum10);
+                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 7), sum11);
+                        sum20 = MultiplyAdd(weight, Vector256.Load(row2 + 1), sum20);
+                        sum21 = MultiplyAdd(weight, Vector256.Load(row2 + 7), sum21);
+                        sum30 = MultiplyAdd(weight, Vector256.Load(row3 + 1), sum30);
+                        sum31 = MultiplyAdd(weight, Vector256.Load(row3 + 7), sum31);
+
+                        weight = Vector256.Create(taps[2]);
+                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 2), sum00);
+                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 8), sum01);
+                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 2), sum10);
+                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 8), sum11);
+                        sum20 = MultiplyAdd(weight, Vector256.Load(row2 + 2), sum20);
+                        sum21 = MultiplyAdd(weight, Vector256.Load(row2 + 8), sum21);
+                        sum30 = MultiplyAdd(weight, Vector256.Load(row3 + 2), sum30);
+                        sum31 = MultiplyAdd(weight, Vector256.Load(row3 + 8), sum31);
+
+                        weight = Vector256.Create(taps[1]);
+                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 3), sum00);
+                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 9), sum01);
+                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 3), sum10);
+                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 9), sum11);
+                        sum20 = MultiplyAdd(weight, Vector256.Load(row2 + 3), sum20);
+                        sum21 = MultiplyAdd(weight, Vector256.Load(row2 + 9), sum21);
+                        sum30 = MultiplyAdd(weight, Vector256.Load(row3 + 3), sum30);
+                        sum31 = MultiplyAdd(weight, Vector256.Load(row3 + 9), sum31);
+
+                        weight = Vector256.Create(taps[0]);
+                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 4), sum00);
+                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 10), sum01);
+                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 4), sum10);
+                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 10), sum11);
+                        sum20 = MultiplyAdd(weight, Vector256.Load(row2 + 4), sum20);
+                        sum21 = MultiplyAdd(weight, Vector256.Load(row2 + 10), sum21);
+                        sum30 = MultiplyAdd(weight, Vector256.Load(row3 + 4), sum30);
+                        sum31 = MultiplyAdd(weight, Vector256.Load(row3 + 10), sum31);
                     }
                 }
 
@@ -868,14 +1028,36 @@ public readonly unsafe partial struct LeNet5Network : INetwork
                     {
                         float* row0 = rows + (ky * paddedWidth);
                         float* row1 = row0 + paddedWidth;
-                        for (int kx = 0; kx < C3Kernel; kx++)
-                        {
-                            Vector256<float> weight = Vector256.Create(kernel[((C3Kernel * C3Kernel) - 1) - ((ky * C3Kernel) + kx)]);
-                            sum00 = MultiplyAdd(weight, Vector256.Load(row0 + kx), sum00);
-                            sum01 = MultiplyAdd(weight, Vector256.Load(row0 + kx + 6), sum01);
-                            sum10 = MultiplyAdd(weight, Vector256.Load(row1 + kx), sum10);
-                            sum11 = MultiplyAdd(weight, Vector256.Load(row1 + kx + 6), sum11);
-                        }
+                        float* taps = kernel + ((C3Kernel - 1 - ky) * C3Kernel); // kernel rows in reverse, read right to left
+                        Vector256<float> weight = Vector256.Create(taps[4]);
+                        sum00 = MultiplyAdd(weight, Vector256.Load(row0), sum00);
+                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 6), sum01);
+                        sum10 = MultiplyAdd(weight, Vector256.Load(row1), sum10);
+                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 6), sum11);
+
+                        weight = Vector256.Create(taps[3]);
+                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 1), sum00);
+                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 7), sum01);
+                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 1), sum10);
+                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 7), sum11);
+
+                        weight = Vector256.Create(taps[2]);
+                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 2), sum00);
+                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 8), sum01);
+                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 2), sum10);
+                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 8), sum11);
+
+                        weight = Vector256.Create(taps[1]);
+                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 3), sum00);
+                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 9), sum01);
+                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 3), sum10);
+                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 9), sum11);
+
+                        weight = Vector256.Create(taps[0]);
+                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 4), sum00);
+                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 10), sum01);
+                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 4), sum10);
+                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 10), sum11);
                     }
                 }
 
