@@ -223,6 +223,10 @@ namespace LeNet5.Generator
             int kernel = layer.Spec.Kernel;
             int width = layer.Output.Width;
             int tail = width % 8;
+
+            // Two filters at once when their count is even (and the kernel small enough to keep 2k accumulators):
+            // each input load then feeds two accumulators.
+            int filters = layer.Spec.Size % 2 == 0 && kernel <= 6 ? 2 : 1;
             if (tail != 0)
             {
                 writer.Line("// the last vector of a row overlaps the one before: count only its last " + tail + " columns");
@@ -230,32 +234,49 @@ namespace LeNet5.Generator
                 writer.Line();
             }
 
-            writer.Open("for (int o = 0; o < " + p + "Filters; o++)");
-            writer.Line("float* map = outputGradient + (o * " + MapSize(p, "Output") + ");");
-            writer.Line("biasGradients[o] += Sum(map, " + MapSize(p, "Output") + ");");
+            writer.Open("for (int o = 0; o < " + p + "Filters; o" + (filters == 1 ? "++" : " += " + filters) + ")");
+            for (int f = 0; f < filters; f++)
+            {
+                string o = f == 0 ? "o" : "(o + " + f + ")";
+                writer.Line("float* map" + f + " = outputGradient + (" + o + " * " + MapSize(p, "Output") + ");");
+                writer.Line("biasGradients[" + (f == 0 ? "o" : "o + " + f) + "] += Sum(map" + f + ", " + MapSize(p, "Output") + ");");
+            }
+
             writer.Open("for (int i = 0; i < " + p + "InputChannels; i++)");
             writer.Line("float* plane = input + (i * " + MapSize(p, "Input") + ");");
-            writer.Line("float* kernelGradient = weightGradients + (((o * " + p + "InputChannels) + i) * " + p + "Kernel * " + p + "Kernel);");
-            writer.Open("for (int ky = 0; ky < " + p + "Kernel; ky++)");
-            for (int kx = 0; kx < kernel; kx++)
+            for (int f = 0; f < filters; f++)
             {
-                writer.Line("Vector256<float> tap" + kx + " = Vector256<float>.Zero;");
+                string o = f == 0 ? "o" : "(o + " + f + ")";
+                writer.Line("float* kernelGradient" + f + " = weightGradients + (((" + o + " * " + p + "InputChannels) + i) * " + p + "Kernel * " + p + "Kernel);");
+            }
+
+            writer.Open("for (int ky = 0; ky < " + p + "Kernel; ky++)");
+            for (int f = 0; f < filters; f++)
+            {
+                for (int kx = 0; kx < kernel; kx++)
+                {
+                    writer.Line("Vector256<float> tap" + f + kx + " = Vector256<float>.Zero;");
+                }
             }
 
             writer.Open("for (int y = 0; y < " + p + "OutputHeight; y++)");
-            writer.Line("float* gradientRow = map + (y * " + p + "OutputWidth);");
+            for (int f = 0; f < filters; f++)
+            {
+                writer.Line("float* gradientRow" + f + " = map" + f + " + (y * " + p + "OutputWidth);");
+            }
+
             writer.Line("float* inputRow = plane + ((y + ky) * " + p + "InputWidth);");
             if (width >= 16)
             {
                 writer.Open("for (int x = 0; x <= " + p + "OutputWidth - 8; x += 8)");
-                EmitTapUpdates(writer, kernel, "x", "Vector256.Load(gradientRow + x)");
+                EmitTapUpdates(writer, kernel, filters, "x", f => "Vector256.Load(gradientRow" + f + " + x)");
                 writer.Close();
             }
             else
             {
                 writer.Line("// columns 0 to 7");
                 writer.Open();
-                EmitTapUpdates(writer, kernel, "0", "Vector256.Load(gradientRow)");
+                EmitTapUpdates(writer, kernel, filters, "0", f => "Vector256.Load(gradientRow" + f + ")");
                 writer.Close();
             }
 
@@ -265,15 +286,18 @@ namespace LeNet5.Generator
                 writer.Line("// columns " + (width - 8) + " to " + (width - 1) + ", of which the first " + (8 - tail) + " were counted above");
                 writer.Open();
                 string last = "(" + p + "OutputWidth - 8)";
-                EmitTapUpdates(writer, kernel, last, "Vector256.Load(gradientRow + " + last + ") & tailMask");
+                EmitTapUpdates(writer, kernel, filters, last, f => "Vector256.Load(gradientRow" + f + " + " + last + ") & tailMask");
                 writer.Close();
             }
 
             writer.Close();
             writer.Line();
-            for (int kx = 0; kx < kernel; kx++)
+            for (int f = 0; f < filters; f++)
             {
-                writer.Line("kernelGradient[(ky * " + p + "Kernel)" + (kx == 0 ? string.Empty : " + " + kx) + "] += Vector256.Sum(tap" + kx + ");");
+                for (int kx = 0; kx < kernel; kx++)
+                {
+                    writer.Line("kernelGradient" + f + "[(ky * " + p + "Kernel)" + (kx == 0 ? string.Empty : " + " + kx) + "] += Vector256.Sum(tap" + f + kx + ");");
+                }
             }
 
             writer.Close();
@@ -281,13 +305,21 @@ namespace LeNet5.Generator
             writer.Close();
         }
 
-        private static void EmitTapUpdates(CodeWriter writer, int kernel, string column, string gradient)
+        private static void EmitTapUpdates(CodeWriter writer, int kernel, int filters, string column, System.Func<int, string> gradient)
         {
-            writer.Line("Vector256<float> gradient = " + gradient + ";");
+            for (int f = 0; f < filters; f++)
+            {
+                writer.Line("Vector256<float> gradient" + f + " = " + gradient(f) + ";");
+            }
+
             for (int kx = 0; kx < kernel; kx++)
             {
                 string offset = column == "0" ? (kx == 0 ? string.Empty : " + " + kx) : " + " + column + (kx == 0 ? string.Empty : " + " + kx);
-                writer.Line("tap" + kx + " = MultiplyAdd(gradient, Vector256.Load(inputRow" + offset + "), tap" + kx + ");");
+                writer.Line((kx == 0 ? "Vector256<float> " : string.Empty) + "source = Vector256.Load(inputRow" + offset + ");");
+                for (int f = 0; f < filters; f++)
+                {
+                    writer.Line("tap" + f + kx + " = MultiplyAdd(gradient" + f + ", source, tap" + f + kx + ");");
+                }
             }
         }
 
@@ -419,10 +451,21 @@ namespace LeNet5.Generator
                 }
             }
 
+            string kyStart = "0";
+            string kyEnd = p + "Kernel";
+            if (c.Flipped)
+            {
+                // the source has Kernel - 1 zero rows above and below: skip kernel rows that only meet zeros
+                kyStart = "kyStart";
+                kyEnd = "kyEnd";
+                writer.Line("int kyStart = Math.Max(0, border - y - " + (rows - 1) + ");");
+                writer.Line("int kyEnd = Math.Min(" + p + "Kernel, border + " + p + "OutputHeight - y);");
+            }
+
             writer.Open("for (int " + u + " = 0; " + u + " < " + c.SourceChannels + "; " + u + "++)");
             writer.Line("float* kernel = " + c.Kernel + ";");
             writer.Line("float* rows = " + c.Source + " + (" + u + " * " + c.SourcePlaneSize + ") + (y * " + c.SourceWidthName + ");");
-            writer.Open("for (int ky = 0; ky < " + p + "Kernel; ky++)");
+            writer.Open("for (int ky = " + kyStart + "; ky < " + kyEnd + "; ky++)");
             writer.Line("float* row0 = rows + (ky * " + c.SourceWidthName + ");");
             for (int r = 1; r < rows; r++)
             {

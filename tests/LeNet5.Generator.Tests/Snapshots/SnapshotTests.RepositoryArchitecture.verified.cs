@@ -531,51 +531,87 @@ public readonly unsafe partial struct LeNet5Network : INetwork
         // the last vector of a row overlaps the one before: count only its last 4 columns
         Vector256<float> tailMask = Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle();
 
-        for (int o = 0; o < C1Filters; o++)
+        for (int o = 0; o < C1Filters; o += 2)
         {
-            float* map = outputGradient + (o * C1OutputHeight * C1OutputWidth);
-            biasGradients[o] += Sum(map, C1OutputHeight * C1OutputWidth);
+            float* map0 = outputGradient + (o * C1OutputHeight * C1OutputWidth);
+            biasGradients[o] += Sum(map0, C1OutputHeight * C1OutputWidth);
+            float* map1 = outputGradient + ((o + 1) * C1OutputHeight * C1OutputWidth);
+            biasGradients[o + 1] += Sum(map1, C1OutputHeight * C1OutputWidth);
             for (int i = 0; i < C1InputChannels; i++)
             {
                 float* plane = input + (i * C1InputHeight * C1InputWidth);
-                float* kernelGradient = weightGradients + (((o * C1InputChannels) + i) * C1Kernel * C1Kernel);
+                float* kernelGradient0 = weightGradients + (((o * C1InputChannels) + i) * C1Kernel * C1Kernel);
+                float* kernelGradient1 = weightGradients + ((((o + 1) * C1InputChannels) + i) * C1Kernel * C1Kernel);
                 for (int ky = 0; ky < C1Kernel; ky++)
                 {
-                    Vector256<float> tap0 = Vector256<float>.Zero;
-                    Vector256<float> tap1 = Vector256<float>.Zero;
-                    Vector256<float> tap2 = Vector256<float>.Zero;
-                    Vector256<float> tap3 = Vector256<float>.Zero;
-                    Vector256<float> tap4 = Vector256<float>.Zero;
+                    Vector256<float> tap00 = Vector256<float>.Zero;
+                    Vector256<float> tap01 = Vector256<float>.Zero;
+                    Vector256<float> tap02 = Vector256<float>.Zero;
+                    Vector256<float> tap03 = Vector256<float>.Zero;
+                    Vector256<float> tap04 = Vector256<float>.Zero;
+                    Vector256<float> tap10 = Vector256<float>.Zero;
+                    Vector256<float> tap11 = Vector256<float>.Zero;
+                    Vector256<float> tap12 = Vector256<float>.Zero;
+                    Vector256<float> tap13 = Vector256<float>.Zero;
+                    Vector256<float> tap14 = Vector256<float>.Zero;
                     for (int y = 0; y < C1OutputHeight; y++)
                     {
-                        float* gradientRow = map + (y * C1OutputWidth);
+                        float* gradientRow0 = map0 + (y * C1OutputWidth);
+                        float* gradientRow1 = map1 + (y * C1OutputWidth);
                         float* inputRow = plane + ((y + ky) * C1InputWidth);
                         for (int x = 0; x <= C1OutputWidth - 8; x += 8)
                         {
-                            Vector256<float> gradient = Vector256.Load(gradientRow + x);
-                            tap0 = MultiplyAdd(gradient, Vector256.Load(inputRow + x), tap0);
-                            tap1 = MultiplyAdd(gradient, Vector256.Load(inputRow + x + 1), tap1);
-                            tap2 = MultiplyAdd(gradient, Vector256.Load(inputRow + x + 2), tap2);
-                            tap3 = MultiplyAdd(gradient, Vector256.Load(inputRow + x + 3), tap3);
-                            tap4 = MultiplyAdd(gradient, Vector256.Load(inputRow + x + 4), tap4);
+                            Vector256<float> gradient0 = Vector256.Load(gradientRow0 + x);
+                            Vector256<float> gradient1 = Vector256.Load(gradientRow1 + x);
+                            Vector256<float> source = Vector256.Load(inputRow + x);
+                            tap00 = MultiplyAdd(gradient0, source, tap00);
+                            tap10 = MultiplyAdd(gradient1, source, tap10);
+                            source = Vector256.Load(inputRow + x + 1);
+                            tap01 = MultiplyAdd(gradient0, source, tap01);
+                            tap11 = MultiplyAdd(gradient1, source, tap11);
+                            source = Vector256.Load(inputRow + x + 2);
+                            tap02 = MultiplyAdd(gradient0, source, tap02);
+                            tap12 = MultiplyAdd(gradient1, source, tap12);
+                            source = Vector256.Load(inputRow + x + 3);
+                            tap03 = MultiplyAdd(gradient0, source, tap03);
+                            tap13 = MultiplyAdd(gradient1, source, tap13);
+                            source = Vector256.Load(inputRow + x + 4);
+                            tap04 = MultiplyAdd(gradient0, source, tap04);
+                            tap14 = MultiplyAdd(gradient1, source, tap14);
                         }
 
                         // columns 20 to 27, of which the first 4 were counted above
                         {
-                            Vector256<float> gradient = Vector256.Load(gradientRow + (C1OutputWidth - 8)) & tailMask;
-                            tap0 = MultiplyAdd(gradient, Vector256.Load(inputRow + (C1OutputWidth - 8)), tap0);
-                            tap1 = MultiplyAdd(gradient, Vector256.Load(inputRow + (C1OutputWidth - 8) + 1), tap1);
-                            tap2 = MultiplyAdd(gradient, Vector256.Load(inputRow + (C1OutputWidth - 8) + 2), tap2);
-                            tap3 = MultiplyAdd(gradient, Vector256.Load(inputRow + (C1OutputWidth - 8) + 3), tap3);
-                            tap4 = MultiplyAdd(gradient, Vector256.Load(inputRow + (C1OutputWidth - 8) + 4), tap4);
+                            Vector256<float> gradient0 = Vector256.Load(gradientRow0 + (C1OutputWidth - 8)) & tailMask;
+                            Vector256<float> gradient1 = Vector256.Load(gradientRow1 + (C1OutputWidth - 8)) & tailMask;
+                            Vector256<float> source = Vector256.Load(inputRow + (C1OutputWidth - 8));
+                            tap00 = MultiplyAdd(gradient0, source, tap00);
+                            tap10 = MultiplyAdd(gradient1, source, tap10);
+                            source = Vector256.Load(inputRow + (C1OutputWidth - 8) + 1);
+                            tap01 = MultiplyAdd(gradient0, source, tap01);
+                            tap11 = MultiplyAdd(gradient1, source, tap11);
+                            source = Vector256.Load(inputRow + (C1OutputWidth - 8) + 2);
+                            tap02 = MultiplyAdd(gradient0, source, tap02);
+                            tap12 = MultiplyAdd(gradient1, source, tap12);
+                            source = Vector256.Load(inputRow + (C1OutputWidth - 8) + 3);
+                            tap03 = MultiplyAdd(gradient0, source, tap03);
+                            tap13 = MultiplyAdd(gradient1, source, tap13);
+                            source = Vector256.Load(inputRow + (C1OutputWidth - 8) + 4);
+                            tap04 = MultiplyAdd(gradient0, source, tap04);
+                            tap14 = MultiplyAdd(gradient1, source, tap14);
                         }
                     }
 
-                    kernelGradient[(ky * C1Kernel)] += Vector256.Sum(tap0);
-                    kernelGradient[(ky * C1Kernel) + 1] += Vector256.Sum(tap1);
-                    kernelGradient[(ky * C1Kernel) + 2] += Vector256.Sum(tap2);
-                    kernelGradient[(ky * C1Kernel) + 3] += Vector256.Sum(tap3);
-                    kernelGradient[(ky * C1Kernel) + 4] += Vector256.Sum(tap4);
+                    kernelGradient0[(ky * C1Kernel)] += Vector256.Sum(tap00);
+                    kernelGradient0[(ky * C1Kernel) + 1] += Vector256.Sum(tap01);
+                    kernelGradient0[(ky * C1Kernel) + 2] += Vector256.Sum(tap02);
+                    kernelGradient0[(ky * C1Kernel) + 3] += Vector256.Sum(tap03);
+                    kernelGradient0[(ky * C1Kernel) + 4] += Vector256.Sum(tap04);
+                    kernelGradient1[(ky * C1Kernel)] += Vector256.Sum(tap10);
+                    kernelGradient1[(ky * C1Kernel) + 1] += Vector256.Sum(tap11);
+                    kernelGradient1[(ky * C1Kernel) + 2] += Vector256.Sum(tap12);
+                    kernelGradient1[(ky * C1Kernel) + 3] += Vector256.Sum(tap13);
+                    kernelGradient1[(ky * C1Kernel) + 4] += Vector256.Sum(tap14);
                 }
             }
         }
@@ -614,11 +650,13 @@ public readonly unsafe partial struct LeNet5Network : INetwork
                 Vector256<float> sum11 = Vector256<float>.Zero;
                 Vector256<float> sum12 = Vector256<float>.Zero;
                 Vector256<float> sum13 = Vector256<float>.Zero;
+                int kyStart = Math.Max(0, border - y - 1);
+                int kyEnd = Math.Min(C1Kernel, border + C1OutputHeight - y);
                 for (int o = 0; o < C1Filters; o++)
                 {
                     float* kernel = weights + (((o * C1InputChannels) + i) * C1Kernel * C1Kernel);
                     float* rows = scratch + (o * paddedHeight * paddedWidth) + (y * paddedWidth);
-                    for (int ky = 0; ky < C1Kernel; ky++)
+                    for (int ky = kyStart; ky < kyEnd; ky++)
                     {
                         float* row0 = rows + (ky * paddedWidth);
                         float* row1 = row0 + paddedWidth;
@@ -862,51 +900,87 @@ public readonly unsafe partial struct LeNet5Network : INetwork
         // the last vector of a row overlaps the one before: count only its last 2 columns
         Vector256<float> tailMask = Vector256.Create(0, 0, 0, 0, 0, 0, -1, -1).AsSingle();
 
-        for (int o = 0; o < C3Filters; o++)
+        for (int o = 0; o < C3Filters; o += 2)
         {
-            float* map = outputGradient + (o * C3OutputHeight * C3OutputWidth);
-            biasGradients[o] += Sum(map, C3OutputHeight * C3OutputWidth);
+            float* map0 = outputGradient + (o * C3OutputHeight * C3OutputWidth);
+            biasGradients[o] += Sum(map0, C3OutputHeight * C3OutputWidth);
+            float* map1 = outputGradient + ((o + 1) * C3OutputHeight * C3OutputWidth);
+            biasGradients[o + 1] += Sum(map1, C3OutputHeight * C3OutputWidth);
             for (int i = 0; i < C3InputChannels; i++)
             {
                 float* plane = input + (i * C3InputHeight * C3InputWidth);
-                float* kernelGradient = weightGradients + (((o * C3InputChannels) + i) * C3Kernel * C3Kernel);
+                float* kernelGradient0 = weightGradients + (((o * C3InputChannels) + i) * C3Kernel * C3Kernel);
+                float* kernelGradient1 = weightGradients + ((((o + 1) * C3InputChannels) + i) * C3Kernel * C3Kernel);
                 for (int ky = 0; ky < C3Kernel; ky++)
                 {
-                    Vector256<float> tap0 = Vector256<float>.Zero;
-                    Vector256<float> tap1 = Vector256<float>.Zero;
-                    Vector256<float> tap2 = Vector256<float>.Zero;
-                    Vector256<float> tap3 = Vector256<float>.Zero;
-                    Vector256<float> tap4 = Vector256<float>.Zero;
+                    Vector256<float> tap00 = Vector256<float>.Zero;
+                    Vector256<float> tap01 = Vector256<float>.Zero;
+                    Vector256<float> tap02 = Vector256<float>.Zero;
+                    Vector256<float> tap03 = Vector256<float>.Zero;
+                    Vector256<float> tap04 = Vector256<float>.Zero;
+                    Vector256<float> tap10 = Vector256<float>.Zero;
+                    Vector256<float> tap11 = Vector256<float>.Zero;
+                    Vector256<float> tap12 = Vector256<float>.Zero;
+                    Vector256<float> tap13 = Vector256<float>.Zero;
+                    Vector256<float> tap14 = Vector256<float>.Zero;
                     for (int y = 0; y < C3OutputHeight; y++)
                     {
-                        float* gradientRow = map + (y * C3OutputWidth);
+                        float* gradientRow0 = map0 + (y * C3OutputWidth);
+                        float* gradientRow1 = map1 + (y * C3OutputWidth);
                         float* inputRow = plane + ((y + ky) * C3InputWidth);
                         // columns 0 to 7
                         {
-                            Vector256<float> gradient = Vector256.Load(gradientRow);
-                            tap0 = MultiplyAdd(gradient, Vector256.Load(inputRow), tap0);
-                            tap1 = MultiplyAdd(gradient, Vector256.Load(inputRow + 1), tap1);
-                            tap2 = MultiplyAdd(gradient, Vector256.Load(inputRow + 2), tap2);
-                            tap3 = MultiplyAdd(gradient, Vector256.Load(inputRow + 3), tap3);
-                            tap4 = MultiplyAdd(gradient, Vector256.Load(inputRow + 4), tap4);
+                            Vector256<float> gradient0 = Vector256.Load(gradientRow0);
+                            Vector256<float> gradient1 = Vector256.Load(gradientRow1);
+                            Vector256<float> source = Vector256.Load(inputRow);
+                            tap00 = MultiplyAdd(gradient0, source, tap00);
+                            tap10 = MultiplyAdd(gradient1, source, tap10);
+                            source = Vector256.Load(inputRow + 1);
+                            tap01 = MultiplyAdd(gradient0, source, tap01);
+                            tap11 = MultiplyAdd(gradient1, source, tap11);
+                            source = Vector256.Load(inputRow + 2);
+                            tap02 = MultiplyAdd(gradient0, source, tap02);
+                            tap12 = MultiplyAdd(gradient1, source, tap12);
+                            source = Vector256.Load(inputRow + 3);
+                            tap03 = MultiplyAdd(gradient0, source, tap03);
+                            tap13 = MultiplyAdd(gradient1, source, tap13);
+                            source = Vector256.Load(inputRow + 4);
+                            tap04 = MultiplyAdd(gradient0, source, tap04);
+                            tap14 = MultiplyAdd(gradient1, source, tap14);
                         }
 
                         // columns 2 to 9, of which the first 6 were counted above
                         {
-                            Vector256<float> gradient = Vector256.Load(gradientRow + (C3OutputWidth - 8)) & tailMask;
-                            tap0 = MultiplyAdd(gradient, Vector256.Load(inputRow + (C3OutputWidth - 8)), tap0);
-                            tap1 = MultiplyAdd(gradient, Vector256.Load(inputRow + (C3OutputWidth - 8) + 1), tap1);
-                            tap2 = MultiplyAdd(gradient, Vector256.Load(inputRow + (C3OutputWidth - 8) + 2), tap2);
-                            tap3 = MultiplyAdd(gradient, Vector256.Load(inputRow + (C3OutputWidth - 8) + 3), tap3);
-                            tap4 = MultiplyAdd(gradient, Vector256.Load(inputRow + (C3OutputWidth - 8) + 4), tap4);
+                            Vector256<float> gradient0 = Vector256.Load(gradientRow0 + (C3OutputWidth - 8)) & tailMask;
+                            Vector256<float> gradient1 = Vector256.Load(gradientRow1 + (C3OutputWidth - 8)) & tailMask;
+                            Vector256<float> source = Vector256.Load(inputRow + (C3OutputWidth - 8));
+                            tap00 = MultiplyAdd(gradient0, source, tap00);
+                            tap10 = MultiplyAdd(gradient1, source, tap10);
+                            source = Vector256.Load(inputRow + (C3OutputWidth - 8) + 1);
+                            tap01 = MultiplyAdd(gradient0, source, tap01);
+                            tap11 = MultiplyAdd(gradient1, source, tap11);
+                            source = Vector256.Load(inputRow + (C3OutputWidth - 8) + 2);
+                            tap02 = MultiplyAdd(gradient0, source, tap02);
+                            tap12 = MultiplyAdd(gradient1, source, tap12);
+                            source = Vector256.Load(inputRow + (C3OutputWidth - 8) + 3);
+                            tap03 = MultiplyAdd(gradient0, source, tap03);
+                            tap13 = MultiplyAdd(gradient1, source, tap13);
+                            source = Vector256.Load(inputRow + (C3OutputWidth - 8) + 4);
+                            tap04 = MultiplyAdd(gradient0, source, tap04);
+                            tap14 = MultiplyAdd(gradient1, source, tap14);
                         }
                     }
 
-                    kernelGradient[(ky * C3Kernel)] += Vector256.Sum(tap0);
-                    kernelGradient[(ky * C3Kernel) + 1] += Vector256.Sum(tap1);
-                    kernelGradient[(ky * C3Kernel) + 2] += Vector256.Sum(tap2);
-                    kernelGradient[(ky * C3Kernel) + 3] += Vector256.Sum(tap3);
-                    kernelGradient[(ky * C3Kernel) + 4] += Vector256.Sum(tap4);
+                    kernelGradient0[(ky * C3Kernel)] += Vector256.Sum(tap00);
+                    kernelGradient0[(ky * C3Kernel) + 1] += Vector256.Sum(tap01);
+                    kernelGradient0[(ky * C3Kernel) + 2] += Vector256.Sum(tap02);
+                    kernelGradient0[(ky * C3Kernel) + 3] += Vector256.Sum(tap03);
+                    kernelGradient0[(ky * C3Kernel) + 4] += Vector256.Sum(tap04);
+                    kernelGradient1[(ky * C3Kernel)] += Vector256.Sum(tap10);
+                    kernelGradient1[(ky * C3Kernel) + 1] += Vector256.Sum(tap11);
+                    kernelGradient1[(ky * C3Kernel) + 2] += Vector256.Sum(tap12);
+                    kernelGradient1[(ky * C3Kernel) + 3] += Vector256.Sum(tap13);
+                    kernelGradient1[(ky * C3Kernel) + 4] += Vector256.Sum(tap14);
                 }
             }
         }
@@ -940,11 +1014,13 @@ public readonly unsafe partial struct LeNet5Network : INetwork
                 Vector256<float> sum21 = Vector256<float>.Zero;
                 Vector256<float> sum30 = Vector256<float>.Zero;
                 Vector256<float> sum31 = Vector256<float>.Zero;
+                int kyStart = Math.Max(0, border - y - 3);
+                int kyEnd = Math.Min(C3Kernel, border + C3OutputHeight - y);
                 for (int o = 0; o < C3Filters; o++)
                 {
                     float* kernel = weights + (((o * C3InputChannels) + i) * C3Kernel * C3Kernel);
                     float* rows = scratch + (o * paddedHeight * paddedWidth) + (y * paddedWidth);
-                    for (int ky = 0; ky < C3Kernel; ky++)
+                    for (int ky = kyStart; ky < kyEnd; ky++)
                     {
                         float* row0 = rows + (ky * paddedWidth);
                         float* row1 = row0 + paddedWidth;
@@ -1020,11 +1096,13 @@ public readonly unsafe partial struct LeNet5Network : INetwork
                 Vector256<float> sum01 = Vector256<float>.Zero;
                 Vector256<float> sum10 = Vector256<float>.Zero;
                 Vector256<float> sum11 = Vector256<float>.Zero;
+                int kyStart = Math.Max(0, border - y - 1);
+                int kyEnd = Math.Min(C3Kernel, border + C3OutputHeight - y);
                 for (int o = 0; o < C3Filters; o++)
                 {
                     float* kernel = weights + (((o * C3InputChannels) + i) * C3Kernel * C3Kernel);
                     float* rows = scratch + (o * paddedHeight * paddedWidth) + (y * paddedWidth);
-                    for (int ky = 0; ky < C3Kernel; ky++)
+                    for (int ky = kyStart; ky < kyEnd; ky++)
                     {
                         float* row0 = rows + (ky * paddedWidth);
                         float* row1 = row0 + paddedWidth;
