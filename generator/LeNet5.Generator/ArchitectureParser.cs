@@ -9,7 +9,7 @@ namespace LeNet5.Generator
     {
         private static readonly string[] TopLevelProperties = { "$schema", "name", "input", "classes", "layers", "loss", "training" };
         private static readonly string[] InputProperties = { "channels", "height", "width" };
-        private static readonly string[] TrainingProperties = { "epochs", "batchSize", "optimizer", "learningRate", "momentum", "weightDecay", "seed" };
+        private static readonly string[] TrainingProperties = { "epochs", "batchSize", "optimizer", "learningRate", "learningRateDecay", "momentum", "weightDecay", "seed" };
         private static readonly string[] PadProperties = { "name", "kind", "padding", "value" };
         private static readonly string[] ConvProperties = { "name", "kind", "filters", "kernel", "stride", "padding", "activation" };
         private static readonly string[] PoolProperties = { "name", "kind", "size", "activation" };
@@ -98,10 +98,11 @@ namespace LeNet5.Generator
             }
 
             double learningRate = ReadNumber(training, "learningRate", defaults.LearningRate, value => value > 0, "greater than 0");
+            double learningRateDecay = ReadNumber(training, "learningRateDecay", defaults.LearningRateDecay, value => value > 0 && value <= 1, "greater than 0 and at most 1");
             double momentum = ReadNumber(training, "momentum", defaults.Momentum, value => value >= 0 && value <= 1, "between 0 and 1");
             double weightDecay = ReadNumber(training, "weightDecay", defaults.WeightDecay, value => value >= 0, "at least 0");
             int seed = ReadInt(training, "'training'", "seed", defaults.Seed, int.MinValue);
-            return new TrainingSpec(epochs, batchSize, optimizer ?? defaults.Optimizer, learningRate, momentum, weightDecay, seed);
+            return new TrainingSpec(epochs, batchSize, optimizer ?? defaults.Optimizer, learningRate, learningRateDecay, momentum, weightDecay, seed);
         }
 
         private List<LayerSpec> ReadLayers(JsonObject document)

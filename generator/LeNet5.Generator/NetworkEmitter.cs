@@ -267,6 +267,7 @@ namespace LeNet5.Generator
             writer.Line("LearningRate: " + CodeWriter.Float(training.LearningRate) + ",");
             writer.Line("Momentum: " + CodeWriter.Float(training.Momentum) + ",");
             writer.Line("WeightDecay: " + CodeWriter.Float(training.WeightDecay) + ",");
+            writer.Line("LearningRateDecay: " + CodeWriter.Float(training.LearningRateDecay) + ",");
             writer.Line("Seed: " + CodeWriter.Int(training.Seed) + ");");
             writer.Unindent();
             writer.Line();

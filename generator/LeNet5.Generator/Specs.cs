@@ -36,9 +36,9 @@ namespace LeNet5.Generator
         SourceSpan ActivationSpan);
 
     /// <summary>The <c>training</c> section, with the schema's defaults filled in.</summary>
-    internal sealed record TrainingSpec(int Epochs, int BatchSize, string Optimizer, double LearningRate, double Momentum, double WeightDecay, int Seed)
+    internal sealed record TrainingSpec(int Epochs, int BatchSize, string Optimizer, double LearningRate, double LearningRateDecay, double Momentum, double WeightDecay, int Seed)
     {
-        public static readonly TrainingSpec Default = new TrainingSpec(10, 64, "adam", 0.001, 0.9, 0, 1);
+        public static readonly TrainingSpec Default = new TrainingSpec(10, 64, "adam", 0.001, 1, 0.9, 0, 1);
     }
 
     /// <summary>A whole architecture file, parsed and checked field by field (shapes are checked by <see cref="ShapeInference"/>).</summary>

@@ -36,7 +36,17 @@ public sealed class AdamOptimizer : IOptimizer
     public int ParameterCount { get; }
 
     /// <summary>Step size.</summary>
-    public float LearningRate { get; }
+    public float LearningRate
+    {
+        get => _learningRate;
+        set
+        {
+            if (!(value > 0) || !float.IsFinite(value)) throw new LeNet5Exception($"learning rate must be a positive number, not {value}");
+            _learningRate = value;
+        }
+    }
+
+    private float _learningRate;
 
     /// <summary>Decay of the first moment (a double, like the Python float torch receives).</summary>
     public double Beta1 { get; }

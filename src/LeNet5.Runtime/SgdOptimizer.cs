@@ -30,7 +30,17 @@ public sealed class SgdOptimizer : IOptimizer
     public int ParameterCount { get; }
 
     /// <summary>Step size.</summary>
-    public float LearningRate { get; }
+    public float LearningRate
+    {
+        get => _learningRate;
+        set
+        {
+            if (!(value > 0) || !float.IsFinite(value)) throw new LeNet5Exception($"learning rate must be a positive number, not {value}");
+            _learningRate = value;
+        }
+    }
+
+    private float _learningRate;
 
     /// <summary>Momentum factor (0: plain SGD).</summary>
     public float Momentum { get; }

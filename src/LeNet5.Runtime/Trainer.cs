@@ -69,6 +69,9 @@ public sealed class Trainer<TNetwork> : IDisposable, IShardJob where TNetwork : 
     /// <summary>Optimizer steps taken so far.</summary>
     public int Steps => Optimizer.StepCount;
 
+    /// <summary>The learning rate of epoch <paramref name="epoch"/> (0-based): the base rate decayed once per epoch.</summary>
+    public float LearningRateAt(int epoch) => (float)(Options.LearningRate * Math.Pow(Options.LearningRateDecay, epoch));
+
     /// <summary>Trains one epoch over <paramref name="data"/> in the order of <see cref="DataOrder.Shuffle"/>.</summary>
     /// <param name="data">Training images; their size must be the network's input size.</param>
     /// <param name="epoch">The epoch number (0-based), which selects the shuffle.</param>
@@ -86,6 +89,7 @@ public sealed class Trainer<TNetwork> : IDisposable, IShardJob where TNetwork : 
         }
         if (_order.Length != data.Count) _order = new int[data.Count];
         DataOrder.Shuffle(_order, Options.Seed, epoch);
+        Optimizer.LearningRate = LearningRateAt(epoch);
 
         long started = Stopwatch.GetTimestamp();
         double lossSum = 0;

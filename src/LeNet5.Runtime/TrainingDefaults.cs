@@ -8,4 +8,5 @@ namespace LeNet5.Runtime;
 /// <param name="Momentum">SGD momentum (ignored by Adam).</param>
 /// <param name="WeightDecay">L2 penalty added to the gradient.</param>
 /// <param name="Seed">Seed for initialisation and shuffling.</param>
-public sealed record TrainingDefaults(int Epochs, int BatchSize, string Optimizer, float LearningRate, float Momentum, float WeightDecay, int Seed);
+/// <param name="LearningRateDecay">Factor applied to the learning rate after every epoch (PyTorch's <c>StepLR</c> with step 1); 1 keeps it constant.</param>
+public sealed record TrainingDefaults(int Epochs, int BatchSize, string Optimizer, float LearningRate, float Momentum, float WeightDecay, int Seed, float LearningRateDecay = 1f);

@@ -12,6 +12,9 @@ public sealed record TrainingOptions
     /// <summary>Step size.</summary>
     public float LearningRate { get; init; } = 1e-3f;
 
+    /// <summary>Factor applied to the learning rate after every epoch (1 keeps it constant).</summary>
+    public float LearningRateDecay { get; init; } = 1f;
+
     /// <summary>SGD momentum (ignored by Adam).</summary>
     public float Momentum { get; init; }
 
@@ -40,6 +43,7 @@ public sealed record TrainingOptions
         BatchSize = defaults.BatchSize,
         Optimizer = defaults.Optimizer,
         LearningRate = defaults.LearningRate,
+        LearningRateDecay = defaults.LearningRateDecay,
         Momentum = defaults.Momentum,
         WeightDecay = defaults.WeightDecay,
         Seed = defaults.Seed,
@@ -52,6 +56,7 @@ public sealed record TrainingOptions
         if (!Optimizers.Names.Contains(Optimizer.ToLowerInvariant()))
             throw new LeNet5Exception($"unknown optimizer '{Optimizer}'; use one of: {string.Join(", ", Optimizers.Names)}");
         if (!(LearningRate > 0) || !float.IsFinite(LearningRate)) throw new LeNet5Exception($"learning rate must be a positive number, not {LearningRate}");
+        if (!(LearningRateDecay > 0 && LearningRateDecay <= 1)) throw new LeNet5Exception($"learning rate decay must be in (0, 1], not {LearningRateDecay}");
         if (!(Momentum >= 0) || !float.IsFinite(Momentum)) throw new LeNet5Exception($"momentum must be 0 or more, not {Momentum}");
         if (!(WeightDecay >= 0) || !float.IsFinite(WeightDecay)) throw new LeNet5Exception($"weight decay must be 0 or more, not {WeightDecay}");
         if (Threads < 1) throw new LeNet5Exception($"threads must be at least 1, not {Threads}");

@@ -30,6 +30,7 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
             BatchSize = settings.BatchSize ?? defaults.BatchSize,
             Optimizer = (settings.Optimizer ?? defaults.Optimizer).ToLowerInvariant(),
             LearningRate = settings.LearningRate ?? defaults.LearningRate,
+            LearningRateDecay = settings.LearningRateDecay ?? defaults.LearningRateDecay,
             Momentum = settings.Momentum ?? defaults.Momentum,
             WeightDecay = settings.WeightDecay ?? defaults.WeightDecay,
             Seed = settings.Seed ?? defaults.Seed,
@@ -53,9 +54,10 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
         output.Out.WriteLine(string.Create(Invariant,
             $"{TNetwork.Name}: {TNetwork.ParameterCount:N0} parameters; {train.Count:N0} training and {test.Count:N0} test images from {folder}"));
         string momentumText = options.Optimizer == "sgd" ? string.Create(Invariant, $" momentum {options.Momentum:G}") : "";
+        string decayText = options.LearningRateDecay == 1f ? "" : string.Create(Invariant, $" x{options.LearningRateDecay:G} per epoch");
         string threadsText = options.Threads == 1 ? "1 thread" : $"{options.Threads} threads";
         output.Out.WriteLine(string.Create(Invariant,
-            $"{epochs} epochs, batch {options.BatchSize}, {options.Optimizer} lr {options.LearningRate:G}{momentumText}, weight decay {options.WeightDecay:G}, seed {options.Seed}, {threadsText}"));
+            $"{epochs} epochs, batch {options.BatchSize}, {options.Optimizer} lr {options.LearningRate:G}{decayText}{momentumText}, weight decay {options.WeightDecay:G}, seed {options.Seed}, {threadsText}"));
         output.Out.WriteLine();
         output.Out.WriteLine("epoch  train loss  test loss  test accuracy  images/s  seconds");
 
@@ -80,6 +82,7 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
                 ["batch_size"] = options.BatchSize.ToString(Invariant),
                 ["optimizer"] = options.Optimizer,
                 ["learning_rate"] = options.LearningRate.ToString("R", Invariant),
+                ["learning_rate_decay"] = options.LearningRateDecay.ToString("R", Invariant),
                 ["momentum"] = options.Momentum.ToString("R", Invariant),
                 ["weight_decay"] = options.WeightDecay.ToString("R", Invariant),
                 ["seed"] = options.Seed.ToString(Invariant),

@@ -98,6 +98,7 @@ public static class Cli
         var optimizer = new Option<string?>("--optimizer") { Description = $"sgd or adam [default: {d.Optimizer}]" };
         optimizer.AcceptOnlyFromAmong([.. Optimizers.Names]);
         var learningRate = new Option<float?>("--learning-rate", "--lr") { Description = string.Create(c, $"Step size [default: {d.LearningRate:G}]") };
+        var learningRateDecay = new Option<float?>("--lr-decay") { Description = string.Create(c, $"Learning-rate factor applied after every epoch [default: {d.LearningRateDecay:G}]") };
         var momentum = new Option<float?>("--momentum") { Description = string.Create(c, $"SGD momentum [default: {d.Momentum:G}]") };
         var weightDecay = new Option<float?>("--weight-decay") { Description = string.Create(c, $"L2 penalty [default: {d.WeightDecay:G}]") };
         var seed = new Option<int?>("--seed") { Description = $"Seed of initialisation and shuffling [default: {d.Seed}]" };
@@ -110,7 +111,7 @@ public static class Cli
         var limit = new Option<int?>("--limit") { Description = "Train on the first N training images only (quick runs)", HelpName = "N" };
         var train = new Command("train", $"Train {architecture.Name} on MNIST, evaluating on the test set after every epoch")
         {
-            data, epochs, batchSize, optimizer, learningRate, momentum, weightDecay, seed, threads, checkpointOut, limit,
+            data, epochs, batchSize, optimizer, learningRate, learningRateDecay, momentum, weightDecay, seed, threads, checkpointOut, limit,
         };
         train.SetAction(parse => architecture.Train(new TrainSettings
         {
@@ -119,6 +120,7 @@ public static class Cli
             BatchSize = parse.GetValue(batchSize),
             Optimizer = parse.GetValue(optimizer),
             LearningRate = parse.GetValue(learningRate),
+            LearningRateDecay = parse.GetValue(learningRateDecay),
             Momentum = parse.GetValue(momentum),
             WeightDecay = parse.GetValue(weightDecay),
             Seed = parse.GetValue(seed),

@@ -41,6 +41,8 @@ public sealed record TrainSettings
     public string? Optimizer { get; init; }
     /// <summary>Learning rate.</summary>
     public float? LearningRate { get; init; }
+    /// <summary>Learning-rate factor per epoch.</summary>
+    public float? LearningRateDecay { get; init; }
     /// <summary>SGD momentum.</summary>
     public float? Momentum { get; init; }
     /// <summary>Weight decay.</summary>

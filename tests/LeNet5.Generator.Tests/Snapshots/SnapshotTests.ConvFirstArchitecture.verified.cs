@@ -132,6 +132,7 @@ public readonly unsafe partial struct TinyNetwork : INetwork
         LearningRate: 0.001f,
         Momentum: 0.9f,
         WeightDecay: 0.0f,
+        LearningRateDecay: 1.0f,
         Seed: 1);
 
     /// <summary>

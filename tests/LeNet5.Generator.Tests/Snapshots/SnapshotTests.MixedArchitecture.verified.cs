@@ -185,6 +185,7 @@ public readonly unsafe partial struct MixedNetwork : INetwork
         LearningRate: 0.01f,
         Momentum: 0.9f,
         WeightDecay: 0.0f,
+        LearningRateDecay: 1.0f,
         Seed: 1);
 
     /// <summary>

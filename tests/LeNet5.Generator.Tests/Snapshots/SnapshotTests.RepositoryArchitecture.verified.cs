@@ -212,10 +212,11 @@ public readonly unsafe partial struct LeNet5Network : INetwork
     public static TrainingDefaults Training { get; } = new TrainingDefaults(
         Epochs: 10,
         BatchSize: 64,
-        Optimizer: "adam",
-        LearningRate: 0.001f,
+        Optimizer: "sgd",
+        LearningRate: 0.05f,
         Momentum: 0.9f,
         WeightDecay: 0.0f,
+        LearningRateDecay: 0.85f,
         Seed: 1);
 
     /// <summary>
