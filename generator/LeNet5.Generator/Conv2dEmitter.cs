@@ -2,8 +2,9 @@ namespace LeNet5.Generator
 {
     /// <summary>
     /// conv2d: weights [filters, in, k, k], bias [filters]. With stride 1 and no padding, rows of 8 or more columns take
-    /// register-blocked vector paths (a block of output rows in up to 8 accumulators; one accumulator per tap for the
-    /// weight gradient; the input gradient as a correlation of the zero-bordered output gradient with flipped kernels).
+    /// register-blocked vector paths (a block of output rows in 8 to 12 accumulators, the taps of a kernel row unrolled;
+    /// one accumulator per tap and filter for the weight gradient; the input gradient as a correlation of the
+    /// zero-bordered output gradient with the flipped kernels).
     /// Otherwise a general path accumulates one kernel tap at a time over output rows, clipping each tap's row and
     /// column ranges to handle zero padding and strides without a padded copy.
     /// </summary>
@@ -50,17 +51,17 @@ namespace LeNet5.Generator
             return layer.Output.Channels * (layer.Output.Height + border) * (layer.Output.Width + border);
         }
 
-        /// <summary>Stride 1 and no padding: every tap reads whole contiguous rows.</summary>
-        private static bool IsDense(LayerModel layer) => layer.Spec.Stride == 1 && layer.Spec.Padding == 0;
+        /// <summary>Stride 1 and no padding: every tap reads whole contiguous input rows.</summary>
+        private static bool IsPlain(LayerModel layer) => layer.Spec.Stride == 1 && layer.Spec.Padding == 0;
 
         /// <summary>Rows this wide are covered by at most 8 vectors of 8 floats (the last one may overlap).</summary>
         private static bool CanBlock(int width) => width >= 8 && VectorStarts(width).Length <= 8;
 
-        private static bool UsesBlockedForward(LayerModel layer) => IsDense(layer) && CanBlock(layer.Output.Width);
+        private static bool UsesBlockedForward(LayerModel layer) => IsPlain(layer) && CanBlock(layer.Output.Width);
 
-        private static bool UsesBlockedWeightGradient(LayerModel layer) => IsDense(layer) && layer.Output.Width >= 8 && layer.Spec.Kernel <= 8;
+        private static bool UsesBlockedWeightGradient(LayerModel layer) => IsPlain(layer) && layer.Output.Width >= 8 && layer.Spec.Kernel <= 8;
 
-        private static bool UsesPaddedGradient(LayerModel layer) => IsDense(layer) && CanBlock(layer.Input.Width);
+        private static bool UsesPaddedGradient(LayerModel layer) => IsPlain(layer) && CanBlock(layer.Input.Width);
 
         /// <summary>Column where each vector of a row starts: 0, 8, 16, ... and a last one ending at the row's end.</summary>
         private static int[] VectorStarts(int width)
@@ -86,8 +87,8 @@ namespace LeNet5.Generator
         private static int RowsPerBlock(int height, int width)
         {
             int vectors = VectorStarts(width).Length;
-            int least = System.Math.Max(1, (8 + vectors - 1) / vectors);
             int most = System.Math.Max(1, 12 / vectors);
+            int least = System.Math.Min(most, (8 + vectors - 1) / vectors);
             for (int rows = System.Math.Min(most, height); rows >= least; rows--)
             {
                 if (height % rows == 0)
@@ -102,11 +103,17 @@ namespace LeNet5.Generator
         public static void EmitForward(CodeWriter writer, LayerModel layer)
         {
             string p = layer.Identifier;
+            bool blocked = UsesBlockedForward(layer);
             writer.Line("// " + layer.Spec.Name + ": " + Describe(layer));
             writer.Open("private static void " + p + "Forward(float* parameters, float* input, float* output)");
+            if (blocked)
+            {
+                EmitPortableDispatch(writer, p + "ForwardPortable(parameters, input, output);");
+            }
+
             writer.Line("float* weights = parameters + " + p + "WeightOffset;");
             writer.Line("float* biases = parameters + " + p + "BiasOffset;");
-            if (UsesBlockedForward(layer))
+            if (blocked)
             {
                 EmitBlockedCorrelation(
                     writer,
@@ -127,7 +134,11 @@ namespace LeNet5.Generator
                         Initial: "Vector256.Create(biases[o])"),
                     map => ActivationEmitter.EmitForward(writer, layer.Spec.Activation, map, MapSize(p, "Output")));
                 writer.Close();
-                return;
+                writer.Line();
+                writer.Line("// " + layer.Spec.Name + ": the same, one kernel tap at a time over output rows, for hardware without 256-bit vectors");
+                writer.Open("private static void " + p + "ForwardPortable(float* parameters, float* input, float* output)");
+                writer.Line("float* weights = parameters + " + p + "WeightOffset;");
+                writer.Line("float* biases = parameters + " + p + "BiasOffset;");
             }
 
             writer.Open("for (int o = 0; o < " + p + "Filters; o++)");
@@ -141,7 +152,7 @@ namespace LeNet5.Generator
                 layer,
                 "float weight = kernel[(ky * " + p + "Kernel) + kx];",
                 null,
-                (rowIn, rowOut, start, count) => "Axpy(weight, plane + " + rowIn + ", map + " + rowOut + ", " + count + ");",
+                (rowIn, rowOut, count) => "Axpy(weight, plane + " + rowIn + ", map + " + rowOut + ", " + count + ");",
                 (inIndex, outIndex) => "map[" + outIndex + "] += weight * plane[" + inIndex + "];");
             writer.Close();
             if (layer.Spec.Activation != ActivationKind.None)
@@ -157,13 +168,44 @@ namespace LeNet5.Generator
         public static void EmitBackward(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
         {
             string p = layer.Identifier;
+            bool blocked = UsesBlockedWeightGradient(layer) || UsesPaddedGradient(layer);
+            const string Parameters = "(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)";
             writer.Line("// " + layer.Spec.Name + ": backward of " + Describe(layer));
-            writer.Open("private static void " + p + "Backward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)");
+            writer.Open("private static void " + p + "Backward" + Parameters);
+            if (blocked)
+            {
+                EmitPortableDispatch(writer, p + "BackwardPortable(parameters, gradients, input, output, outputGradient, inputGradient, scratch);");
+            }
+
+            EmitBackwardBody(writer, layer, inputGradientOptional, blocked);
+            writer.Close();
+            if (blocked)
+            {
+                writer.Line();
+                writer.Line("// " + layer.Spec.Name + ": the same, one kernel tap at a time over output rows, for hardware without 256-bit vectors");
+                writer.Open("private static void " + p + "BackwardPortable" + Parameters);
+                EmitBackwardBody(writer, layer, inputGradientOptional, false);
+                writer.Close();
+            }
+        }
+
+        private static void EmitPortableDispatch(CodeWriter writer, string call)
+        {
+            writer.Open("if (!Vector256.IsHardwareAccelerated)");
+            writer.Line(call);
+            writer.Line("return;");
+            writer.Close();
+            writer.Line();
+        }
+
+        private static void EmitBackwardBody(CodeWriter writer, LayerModel layer, bool inputGradientOptional, bool blocked)
+        {
+            string p = layer.Identifier;
             ActivationEmitter.EmitBackward(writer, layer.Spec.Activation, "outputGradient", "output", p + "OutputSize");
             writer.Line("float* weights = parameters + " + p + "WeightOffset;");
             writer.Line("float* weightGradients = gradients + " + p + "WeightOffset;");
             writer.Line("float* biasGradients = gradients + " + p + "BiasOffset;");
-            if (UsesBlockedWeightGradient(layer))
+            if (blocked && UsesBlockedWeightGradient(layer))
             {
                 EmitBlockedWeightGradient(writer, layer);
             }
@@ -181,7 +223,7 @@ namespace LeNet5.Generator
                 writer.Line();
             }
 
-            if (UsesPaddedGradient(layer))
+            if (blocked && UsesPaddedGradient(layer))
             {
                 EmitPaddedInputGradient(writer, layer);
             }
@@ -189,8 +231,6 @@ namespace LeNet5.Generator
             {
                 EmitInputGradient(writer, layer);
             }
-
-            writer.Close();
         }
 
         private static void EmitWeightGradient(CodeWriter writer, LayerModel layer)
@@ -207,7 +247,7 @@ namespace LeNet5.Generator
                 layer,
                 "float sum = 0.0f;",
                 "kernelGradient[(ky * " + p + "Kernel) + kx] += sum;",
-                (rowIn, rowOut, start, count) => "sum += Dot(map + " + rowOut + ", plane + " + rowIn + ", " + count + ");",
+                (rowIn, rowOut, count) => "sum += Dot(map + " + rowOut + ", plane + " + rowIn + ", " + count + ");",
                 (inIndex, outIndex) => "sum += map[" + outIndex + "] * plane[" + inIndex + "];");
             writer.Close();
             writer.Close();
@@ -348,7 +388,7 @@ namespace LeNet5.Generator
                 layer,
                 "float weight = kernel[(ky * " + p + "Kernel) + kx];",
                 null,
-                (rowIn, rowOut, start, count) => "Axpy(weight, map + " + rowOut + ", plane + " + rowIn + ", " + count + ");",
+                (rowIn, rowOut, count) => "Axpy(weight, map + " + rowOut + ", plane + " + rowIn + ", " + count + ");",
                 (inIndex, outIndex) => "plane[" + inIndex + "] += weight * map[" + outIndex + "];");
             writer.Close();
             writer.Close();
@@ -544,7 +584,7 @@ namespace LeNet5.Generator
 
         private static string MapSize(string p, string side) => p + side + "Height * " + p + side + "Width";
 
-        private delegate string RowStatement(string inputRowOffset, string outputRowOffset, string start, string count);
+        private delegate string RowStatement(string inputRowOffset, string outputRowOffset, string count);
 
         private delegate string ElementStatement(string inputIndex, string outputIndex);
 
@@ -602,7 +642,7 @@ namespace LeNet5.Generator
                 string inputColumn = padding > 0 ? "(" + xStart + " + kx - " + pad + ")" : "kx";
                 string outputColumn = padding > 0 ? " + " + xStart : string.Empty;
                 string count = padding > 0 ? xEnd + " - " + xStart : outW;
-                writer.Line(row(inputRow + " + " + inputColumn, outputRow + outputColumn, xStart, count));
+                writer.Line(row(inputRow + " + " + inputColumn, outputRow + outputColumn, count));
             }
             else
             {

@@ -2,7 +2,8 @@ namespace LeNet5.Generator
 {
     /// <summary>
     /// The vector kernels shared by the layers: dot product, sum and y += a x over contiguous floats, with Vector256
-    /// and FMA where the hardware has them. They are inlined into every call, where the length is a constant.
+    /// (or Vector128 where 256-bit vectors are not accelerated) and FMA where the hardware has it. They are inlined
+    /// into every call, where the length is a constant, so the JIT drops the branches that cannot run.
     /// </summary>
     internal static class KernelHelpersEmitter
     {
@@ -12,6 +13,12 @@ namespace LeNet5.Generator
             writer.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
             writer.Open("private static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c)");
             writer.Line("return Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : (a * b) + c;");
+            writer.Close();
+            writer.Line();
+
+            writer.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            writer.Open("private static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c)");
+            writer.Line("return Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : AdvSimd.IsSupported ? AdvSimd.FusedMultiplyAdd(c, a, b) : (a * b) + c;");
             writer.Close();
             writer.Line();
 
@@ -35,6 +42,15 @@ namespace LeNet5.Generator
             writer.Line();
             writer.Line("sum = Vector256.Sum(sum0 + sum1);");
             writer.Close();
+            writer.Line("else if (Vector128.IsHardwareAccelerated && length >= Vector128<float>.Count)");
+            writer.Open();
+            writer.Line("Vector128<float> vectorSum = Vector128<float>.Zero;");
+            writer.Open("for (; j <= length - Vector128<float>.Count; j += Vector128<float>.Count)");
+            writer.Line("vectorSum = MultiplyAdd(Vector128.Load(a + j), Vector128.Load(b + j), vectorSum);");
+            writer.Close();
+            writer.Line();
+            writer.Line("sum = Vector128.Sum(vectorSum);");
+            writer.Close();
             writer.Line();
             writer.Open("for (; j < length; j++)");
             writer.Line("sum += a[j] * b[j];");
@@ -57,6 +73,15 @@ namespace LeNet5.Generator
             writer.Line();
             writer.Line("sum = Vector256.Sum(vectorSum);");
             writer.Close();
+            writer.Line("else if (Vector128.IsHardwareAccelerated && length >= Vector128<float>.Count)");
+            writer.Open();
+            writer.Line("Vector128<float> vectorSum = Vector128<float>.Zero;");
+            writer.Open("for (; j <= length - Vector128<float>.Count; j += Vector128<float>.Count)");
+            writer.Line("vectorSum += Vector128.Load(values + j);");
+            writer.Close();
+            writer.Line();
+            writer.Line("sum = Vector128.Sum(vectorSum);");
+            writer.Close();
             writer.Line();
             writer.Open("for (; j < length; j++)");
             writer.Line("sum += values[j];");
@@ -74,6 +99,13 @@ namespace LeNet5.Generator
             writer.Line("Vector256<float> scale = Vector256.Create(a);");
             writer.Open("for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)");
             writer.Line("Vector256.Store(MultiplyAdd(scale, Vector256.Load(x + j), Vector256.Load(y + j)), y + j);");
+            writer.Close();
+            writer.Close();
+            writer.Line("else if (Vector128.IsHardwareAccelerated)");
+            writer.Open();
+            writer.Line("Vector128<float> scale = Vector128.Create(a);");
+            writer.Open("for (; j <= length - Vector128<float>.Count; j += Vector128<float>.Count)");
+            writer.Line("Vector128.Store(MultiplyAdd(scale, Vector128.Load(x + j), Vector128.Load(y + j)), y + j);");
             writer.Close();
             writer.Close();
             writer.Line();

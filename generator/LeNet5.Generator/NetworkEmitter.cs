@@ -21,6 +21,7 @@ namespace LeNet5.Generator
             writer.Line("using System.Collections.Generic;");
             writer.Line("using System.Runtime.CompilerServices;");
             writer.Line("using System.Runtime.Intrinsics;");
+            writer.Line("using System.Runtime.Intrinsics.Arm;");
             writer.Line("using System.Runtime.Intrinsics.X86;");
             writer.Line("using LeNet5.Runtime;");
             writer.Line();

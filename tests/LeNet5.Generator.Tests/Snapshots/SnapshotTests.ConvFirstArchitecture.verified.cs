@@ -6,6 +6,7 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 using LeNet5.Runtime;
 
@@ -609,6 +610,12 @@ public readonly unsafe partial struct TinyNetwork : INetwork
         return Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : (a * b) + c;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c)
+    {
+        return Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : AdvSimd.IsSupported ? AdvSimd.FusedMultiplyAdd(c, a, b) : (a * b) + c;
+    }
+
     // sum of a[j] * b[j] for j < length
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Dot(float* a, float* b, int length)
@@ -632,6 +639,16 @@ public readonly unsafe partial struct TinyNetwork : INetwork
             }
 
             sum = Vector256.Sum(sum0 + sum1);
+        }
+        else if (Vector128.IsHardwareAccelerated && length >= Vector128<float>.Count)
+        {
+            Vector128<float> vectorSum = Vector128<float>.Zero;
+            for (; j <= length - Vector128<float>.Count; j += Vector128<float>.Count)
+            {
+                vectorSum = MultiplyAdd(Vector128.Load(a + j), Vector128.Load(b + j), vectorSum);
+            }
+
+            sum = Vector128.Sum(vectorSum);
         }
 
         for (; j < length; j++)
@@ -658,6 +675,16 @@ public readonly unsafe partial struct TinyNetwork : INetwork
 
             sum = Vector256.Sum(vectorSum);
         }
+        else if (Vector128.IsHardwareAccelerated && length >= Vector128<float>.Count)
+        {
+            Vector128<float> vectorSum = Vector128<float>.Zero;
+            for (; j <= length - Vector128<float>.Count; j += Vector128<float>.Count)
+            {
+                vectorSum += Vector128.Load(values + j);
+            }
+
+            sum = Vector128.Sum(vectorSum);
+        }
 
         for (; j < length; j++)
         {
@@ -678,6 +705,14 @@ public readonly unsafe partial struct TinyNetwork : INetwork
             for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)
             {
                 Vector256.Store(MultiplyAdd(scale, Vector256.Load(x + j), Vector256.Load(y + j)), y + j);
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> scale = Vector128.Create(a);
+            for (; j <= length - Vector128<float>.Count; j += Vector128<float>.Count)
+            {
+                Vector128.Store(MultiplyAdd(scale, Vector128.Load(x + j), Vector128.Load(y + j)), y + j);
             }
         }
 

@@ -6,6 +6,7 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 using LeNet5.Runtime;
 
@@ -430,6 +431,12 @@ public readonly unsafe partial struct LeNet5Network : INetwork
     // c1: conv 1x32x32 -> 6x28x28, 5x5 kernel, tanh
     private static void C1Forward(float* parameters, float* input, float* output)
     {
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            C1ForwardPortable(parameters, input, output);
+            return;
+        }
+
         float* weights = parameters + C1WeightOffset;
         float* biases = parameters + C1BiasOffset;
         for (int o = 0; o < C1Filters; o++)
@@ -522,9 +529,45 @@ public readonly unsafe partial struct LeNet5Network : INetwork
         }
     }
 
+    // c1: the same, one kernel tap at a time over output rows, for hardware without 256-bit vectors
+    private static void C1ForwardPortable(float* parameters, float* input, float* output)
+    {
+        float* weights = parameters + C1WeightOffset;
+        float* biases = parameters + C1BiasOffset;
+        for (int o = 0; o < C1Filters; o++)
+        {
+            float* map = output + (o * C1OutputHeight * C1OutputWidth);
+            new Span<float>(map, C1OutputHeight * C1OutputWidth).Fill(biases[o]);
+            for (int i = 0; i < C1InputChannels; i++)
+            {
+                float* plane = input + (i * C1InputHeight * C1InputWidth);
+                float* kernel = weights + (((o * C1InputChannels) + i) * C1Kernel * C1Kernel);
+                for (int ky = 0; ky < C1Kernel; ky++)
+                {
+                    for (int kx = 0; kx < C1Kernel; kx++)
+                    {
+                        float weight = kernel[(ky * C1Kernel) + kx];
+                        for (int y = 0; y < C1OutputHeight; y++)
+                        {
+                            Axpy(weight, plane + ((y + ky) * C1InputWidth) + kx, map + (y * C1OutputWidth), C1OutputWidth);
+                        }
+                    }
+                }
+            }
+
+            ApplyTanh(map, C1OutputHeight * C1OutputWidth);
+        }
+    }
+
     // c1: backward of conv 1x32x32 -> 6x28x28, 5x5 kernel, tanh
     private static void C1Backward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
     {
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            C1BackwardPortable(parameters, gradients, input, output, outputGradient, inputGradient, scratch);
+            return;
+        }
+
         TanhBackward(outputGradient, output, C1OutputSize);
         float* weights = parameters + C1WeightOffset;
         float* weightGradients = gradients + C1WeightOffset;
@@ -726,6 +769,65 @@ public readonly unsafe partial struct LeNet5Network : INetwork
         }
     }
 
+    // c1: the same, one kernel tap at a time over output rows, for hardware without 256-bit vectors
+    private static void C1BackwardPortable(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
+    {
+        TanhBackward(outputGradient, output, C1OutputSize);
+        float* weights = parameters + C1WeightOffset;
+        float* weightGradients = gradients + C1WeightOffset;
+        float* biasGradients = gradients + C1BiasOffset;
+        for (int o = 0; o < C1Filters; o++)
+        {
+            float* map = outputGradient + (o * C1OutputHeight * C1OutputWidth);
+            biasGradients[o] += Sum(map, C1OutputHeight * C1OutputWidth);
+            for (int i = 0; i < C1InputChannels; i++)
+            {
+                float* plane = input + (i * C1InputHeight * C1InputWidth);
+                float* kernelGradient = weightGradients + (((o * C1InputChannels) + i) * C1Kernel * C1Kernel);
+                for (int ky = 0; ky < C1Kernel; ky++)
+                {
+                    for (int kx = 0; kx < C1Kernel; kx++)
+                    {
+                        float sum = 0.0f;
+                        for (int y = 0; y < C1OutputHeight; y++)
+                        {
+                            sum += Dot(map + (y * C1OutputWidth), plane + ((y + ky) * C1InputWidth) + kx, C1OutputWidth);
+                        }
+
+                        kernelGradient[(ky * C1Kernel) + kx] += sum;
+                    }
+                }
+            }
+        }
+
+        if (inputGradient == null)
+        {
+            return;
+        }
+
+        new Span<float>(inputGradient, C1InputChannels * C1InputHeight * C1InputWidth).Clear();
+        for (int o = 0; o < C1Filters; o++)
+        {
+            float* map = outputGradient + (o * C1OutputHeight * C1OutputWidth);
+            for (int i = 0; i < C1InputChannels; i++)
+            {
+                float* plane = inputGradient + (i * C1InputHeight * C1InputWidth);
+                float* kernel = weights + (((o * C1InputChannels) + i) * C1Kernel * C1Kernel);
+                for (int ky = 0; ky < C1Kernel; ky++)
+                {
+                    for (int kx = 0; kx < C1Kernel; kx++)
+                    {
+                        float weight = kernel[(ky * C1Kernel) + kx];
+                        for (int y = 0; y < C1OutputHeight; y++)
+                        {
+                            Axpy(weight, map + (y * C1OutputWidth), plane + ((y + ky) * C1InputWidth) + kx, C1OutputWidth);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     // s2: average pool 6x28x28 -> 6x14x14, 2x2 windows, none
     private static void S2Forward(float* input, float* output)
     {
@@ -782,6 +884,12 @@ public readonly unsafe partial struct LeNet5Network : INetwork
     // c3: conv 6x14x14 -> 16x10x10, 5x5 kernel, tanh
     private static void C3Forward(float* parameters, float* input, float* output)
     {
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            C3ForwardPortable(parameters, input, output);
+            return;
+        }
+
         float* weights = parameters + C3WeightOffset;
         float* biases = parameters + C3BiasOffset;
         for (int o = 0; o < C3Filters; o++)
@@ -891,9 +999,45 @@ public readonly unsafe partial struct LeNet5Network : INetwork
         }
     }
 
+    // c3: the same, one kernel tap at a time over output rows, for hardware without 256-bit vectors
+    private static void C3ForwardPortable(float* parameters, float* input, float* output)
+    {
+        float* weights = parameters + C3WeightOffset;
+        float* biases = parameters + C3BiasOffset;
+        for (int o = 0; o < C3Filters; o++)
+        {
+            float* map = output + (o * C3OutputHeight * C3OutputWidth);
+            new Span<float>(map, C3OutputHeight * C3OutputWidth).Fill(biases[o]);
+            for (int i = 0; i < C3InputChannels; i++)
+            {
+                float* plane = input + (i * C3InputHeight * C3InputWidth);
+                float* kernel = weights + (((o * C3InputChannels) + i) * C3Kernel * C3Kernel);
+                for (int ky = 0; ky < C3Kernel; ky++)
+                {
+                    for (int kx = 0; kx < C3Kernel; kx++)
+                    {
+                        float weight = kernel[(ky * C3Kernel) + kx];
+                        for (int y = 0; y < C3OutputHeight; y++)
+                        {
+                            Axpy(weight, plane + ((y + ky) * C3InputWidth) + kx, map + (y * C3OutputWidth), C3OutputWidth);
+                        }
+                    }
+                }
+            }
+
+            ApplyTanh(map, C3OutputHeight * C3OutputWidth);
+        }
+    }
+
     // c3: backward of conv 6x14x14 -> 16x10x10, 5x5 kernel, tanh
     private static void C3Backward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
     {
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            C3BackwardPortable(parameters, gradients, input, output, outputGradient, inputGradient, scratch);
+            return;
+        }
+
         TanhBackward(outputGradient, output, C3OutputSize);
         float* weights = parameters + C3WeightOffset;
         float* weightGradients = gradients + C3WeightOffset;
@@ -1144,6 +1288,60 @@ public readonly unsafe partial struct LeNet5Network : INetwork
                 Vector256.Store(sum01, map + (y * C3InputWidth) + 6);
                 Vector256.Store(sum10, map + ((y + 1) * C3InputWidth));
                 Vector256.Store(sum11, map + ((y + 1) * C3InputWidth) + 6);
+            }
+        }
+    }
+
+    // c3: the same, one kernel tap at a time over output rows, for hardware without 256-bit vectors
+    private static void C3BackwardPortable(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
+    {
+        TanhBackward(outputGradient, output, C3OutputSize);
+        float* weights = parameters + C3WeightOffset;
+        float* weightGradients = gradients + C3WeightOffset;
+        float* biasGradients = gradients + C3BiasOffset;
+        for (int o = 0; o < C3Filters; o++)
+        {
+            float* map = outputGradient + (o * C3OutputHeight * C3OutputWidth);
+            biasGradients[o] += Sum(map, C3OutputHeight * C3OutputWidth);
+            for (int i = 0; i < C3InputChannels; i++)
+            {
+                float* plane = input + (i * C3InputHeight * C3InputWidth);
+                float* kernelGradient = weightGradients + (((o * C3InputChannels) + i) * C3Kernel * C3Kernel);
+                for (int ky = 0; ky < C3Kernel; ky++)
+                {
+                    for (int kx = 0; kx < C3Kernel; kx++)
+                    {
+                        float sum = 0.0f;
+                        for (int y = 0; y < C3OutputHeight; y++)
+                        {
+                            sum += Dot(map + (y * C3OutputWidth), plane + ((y + ky) * C3InputWidth) + kx, C3OutputWidth);
+                        }
+
+                        kernelGradient[(ky * C3Kernel) + kx] += sum;
+                    }
+                }
+            }
+        }
+
+        new Span<float>(inputGradient, C3InputChannels * C3InputHeight * C3InputWidth).Clear();
+        for (int o = 0; o < C3Filters; o++)
+        {
+            float* map = outputGradient + (o * C3OutputHeight * C3OutputWidth);
+            for (int i = 0; i < C3InputChannels; i++)
+            {
+                float* plane = inputGradient + (i * C3InputHeight * C3InputWidth);
+                float* kernel = weights + (((o * C3InputChannels) + i) * C3Kernel * C3Kernel);
+                for (int ky = 0; ky < C3Kernel; ky++)
+                {
+                    for (int kx = 0; kx < C3Kernel; kx++)
+                    {
+                        float weight = kernel[(ky * C3Kernel) + kx];
+                        for (int y = 0; y < C3OutputHeight; y++)
+                        {
+                            Axpy(weight, map + (y * C3OutputWidth), plane + ((y + ky) * C3InputWidth) + kx, C3OutputWidth);
+                        }
+                    }
+                }
             }
         }
     }
@@ -1407,6 +1605,12 @@ public readonly unsafe partial struct LeNet5Network : INetwork
         return Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : (a * b) + c;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c)
+    {
+        return Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : AdvSimd.IsSupported ? AdvSimd.FusedMultiplyAdd(c, a, b) : (a * b) + c;
+    }
+
     // sum of a[j] * b[j] for j < length
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Dot(float* a, float* b, int length)
@@ -1430,6 +1634,16 @@ public readonly unsafe partial struct LeNet5Network : INetwork
             }
 
             sum = Vector256.Sum(sum0 + sum1);
+        }
+        else if (Vector128.IsHardwareAccelerated && length >= Vector128<float>.Count)
+        {
+            Vector128<float> vectorSum = Vector128<float>.Zero;
+            for (; j <= length - Vector128<float>.Count; j += Vector128<float>.Count)
+            {
+                vectorSum = MultiplyAdd(Vector128.Load(a + j), Vector128.Load(b + j), vectorSum);
+            }
+
+            sum = Vector128.Sum(vectorSum);
         }
 
         for (; j < length; j++)
@@ -1456,6 +1670,16 @@ public readonly unsafe partial struct LeNet5Network : INetwork
 
             sum = Vector256.Sum(vectorSum);
         }
+        else if (Vector128.IsHardwareAccelerated && length >= Vector128<float>.Count)
+        {
+            Vector128<float> vectorSum = Vector128<float>.Zero;
+            for (; j <= length - Vector128<float>.Count; j += Vector128<float>.Count)
+            {
+                vectorSum += Vector128.Load(values + j);
+            }
+
+            sum = Vector128.Sum(vectorSum);
+        }
 
         for (; j < length; j++)
         {
@@ -1476,6 +1700,14 @@ public readonly unsafe partial struct LeNet5Network : INetwork
             for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)
             {
                 Vector256.Store(MultiplyAdd(scale, Vector256.Load(x + j), Vector256.Load(y + j)), y + j);
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            Vector128<float> scale = Vector128.Create(a);
+            for (; j <= length - Vector128<float>.Count; j += Vector128<float>.Count)
+            {
+                Vector128.Store(MultiplyAdd(scale, Vector128.Load(x + j), Vector128.Load(y + j)), y + j);
             }
         }
 
