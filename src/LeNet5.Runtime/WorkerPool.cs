@@ -18,7 +18,7 @@ internal sealed class WorkerPool : IDisposable
 {
     private readonly Thread[] _threads;
     private readonly object _gate = new();
-    private readonly ManualResetEventSlim _finished = new(false);
+    private readonly object _doneGate = new();
     private long _generation;
     private bool _disposed;
     private IShardJob? _job;
@@ -58,7 +58,6 @@ internal sealed class WorkerPool : IDisposable
         _shardCount = shardCount;
         _done = 0;
         _error = null;
-        _finished.Reset();
         Volatile.Write(ref _next, 0);
         lock (_gate)
         {
@@ -66,7 +65,7 @@ internal sealed class WorkerPool : IDisposable
             Monitor.PulseAll(_gate);
         }
         Work(0);
-        _finished.Wait();
+        WaitForShards(shardCount);
         if (_error is { } error) ExceptionDispatchInfo.Capture(error).Throw();
     }
 
@@ -84,7 +83,22 @@ internal sealed class WorkerPool : IDisposable
             {
                 Interlocked.CompareExchange(ref _error, e, null);
             }
-            if (Interlocked.Increment(ref _done) == _shardCount) _finished.Set();
+            if (Interlocked.Increment(ref _done) == _shardCount)
+            {
+                lock (_doneGate) Monitor.PulseAll(_doneGate);
+            }
+        }
+    }
+
+    /// <summary>Spins briefly, then blocks until every shard is done (Monitor: no allocation, unlike a first blocking ManualResetEventSlim wait).</summary>
+    private void WaitForShards(int shardCount)
+    {
+        var spin = new SpinWait();
+        while (Volatile.Read(ref _done) < shardCount && !spin.NextSpinWillYield) spin.SpinOnce(sleep1Threshold: -1);
+        if (Volatile.Read(ref _done) >= shardCount) return;
+        lock (_doneGate)
+        {
+            while (Volatile.Read(ref _done) < shardCount) Monitor.Wait(_doneGate);
         }
     }
 
@@ -112,6 +126,5 @@ internal sealed class WorkerPool : IDisposable
             Monitor.PulseAll(_gate);
         }
         foreach (Thread thread in _threads) thread.Join();
-        _finished.Dispose();
     }
 }
