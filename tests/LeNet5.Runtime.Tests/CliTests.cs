@@ -37,7 +37,7 @@ public sealed class CliTests : IDisposable
         Assert.Equal(3, Directory.GetFiles(_temp.File("out")).Length); // no temporary files left
         Checkpoint saved = Checkpoint.Load<LeNet5.Model.LeNet5Network>(checkpoint);
         Assert.Equal("2", saved.Metadata["epoch"]);
-        Assert.Equal("adam", saved.Metadata["optimizer"]);
+        Assert.Equal(LeNet5.Model.LeNet5Network.Training.Optimizer, saved.Metadata["optimizer"]);
 
         var evaluate = Run("evaluate", "--checkpoint", checkpoint, "--data", TestData.MnistFolder);
         Assert.True(evaluate.Code == 0, evaluate.Error);
