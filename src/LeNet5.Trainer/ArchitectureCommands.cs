@@ -45,6 +45,7 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
             throw new LeNet5Exception("invalid option: " + e.Message);
         }
         string checkpoint = string.IsNullOrWhiteSpace(settings.Output) ? DefaultCheckpoint : settings.Output;
+        CheckWritable(checkpoint);
 
         string folder = MnistDataLocator.Resolve(settings.Data, new MnistDownloader { Log = output.Error.WriteLine });
         MnistDataset train = MnistDataset.LoadTraining(folder);
@@ -94,11 +95,32 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
             Checkpoint.Save<TNetwork>(checkpoint, trainer.Parameters, metadata);
             history.Write(checkpoint);
         }
+        EpochRecord best = history.Records.MaxBy(r => r.TestAccuracy)!;
         output.Out.WriteLine();
+        output.Out.WriteLine(string.Create(Invariant,
+            $"best test accuracy {best.TestAccuracy * 100:F2}% at epoch {best.Epoch}; final {history.Records[^1].TestAccuracy * 100:F2}%; training time {history.Records.Sum(r => r.Seconds):F1} s"));
         output.Out.WriteLine($"checkpoint: {checkpoint}");
         output.Out.WriteLine($"history:    {TrainingHistory.CsvPath(checkpoint)}");
         output.Out.WriteLine($"plot:       {TrainingHistory.PlotPath(checkpoint)}");
         return 0;
+    }
+
+    /// <summary>Fails before training, not after the first epoch, when the checkpoint cannot be written.</summary>
+    private static void CheckWritable(string checkpoint)
+    {
+        if (Directory.Exists(checkpoint)) throw new LeNet5Exception($"--output {checkpoint} is a folder; give the checkpoint's file name, for example {Path.Combine(checkpoint, TNetwork.Name.ToLowerInvariant() + ".safetensors")}");
+        string folder = Path.GetDirectoryName(Path.GetFullPath(checkpoint))!;
+        string probe = Path.Combine(folder, $".lenet5-write-test.{Environment.ProcessId}.tmp");
+        try
+        {
+            Directory.CreateDirectory(folder);
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LeNet5Exception($"{checkpoint}: cannot write the checkpoint there: {e.Message}", e);
+        }
     }
 
     /// <inheritdoc />

@@ -24,7 +24,7 @@ internal sealed class ProgressDisplay(TextWriter writer, bool interactive, int e
             _lastDraw = now;
             int filled = (int)(progress.Fraction * BarWidth);
             string text = string.Create(CultureInfo.InvariantCulture,
-                $"epoch {epoch + 1}/{epochs} [{new string('#', filled)}{new string('.', BarWidth - filled)}] {progress.Fraction * 100,5:F1}%  {progress.ImagesPerSecond,8:N0} images/s  loss {progress.RunningLoss:F4}");
+                $"epoch {epoch + 1}/{epochs} [{new string('#', filled)}{new string('.', BarWidth - filled)}] {progress.Fraction * 100,5:F1}%  {progress.ImagesPerSecond,8:N0} images/s  loss {progress.RunningLoss:F4}  {Remaining(progress)}");
             writer.Write("\r" + text + new string(' ', Math.Max(0, _lastLength - text.Length)));
             _lastLength = text.Length;
         }
@@ -36,6 +36,15 @@ internal sealed class ProgressDisplay(TextWriter writer, bool interactive, int e
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"epoch {epoch + 1}/{epochs}: {progress.Fraction * 100:F0}%  {progress.ImagesDone}/{progress.ImagesTotal} images  {progress.ImagesPerSecond:N0} images/s  loss {progress.RunningLoss:F4}"));
         }
+    }
+
+    private static string Remaining(TrainingProgress progress)
+    {
+        if (progress.ImagesDone >= progress.ImagesTotal || progress.ImagesPerSecond <= 0) return "";
+        double seconds = (progress.ImagesTotal - progress.ImagesDone) / progress.ImagesPerSecond;
+        return seconds >= 60
+            ? string.Create(CultureInfo.InvariantCulture, $"{(int)seconds / 60}m{(int)seconds % 60:00}s left")
+            : string.Create(CultureInfo.InvariantCulture, $"{seconds:F0}s left");
     }
 
     public void Finish()

@@ -28,6 +28,7 @@ public sealed class CliTests : IDisposable
         Assert.Matches(new Regex(@"^\s+1\s+\d+\.\d{4}\s+\d+\.\d{4}\s+\d+\.\d\d%", RegexOptions.Multiline), train.Out);
         Assert.Matches(new Regex(@"^\s+2\s+\d+\.\d{4}", RegexOptions.Multiline), train.Out);
         Assert.Contains("2,000 training", train.Out);
+        Assert.Matches(@"best test accuracy \d+\.\d\d% at epoch [12]", train.Out);
         Assert.Contains("epoch 2/2: 100%", train.Error); // plain progress lines when not on a terminal
         Assert.True(File.Exists(checkpoint));
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(_temp.File("out/model.png"))[..4]);
@@ -97,6 +98,7 @@ public sealed class CliTests : IDisposable
             (["evaluate", "--checkpoint", _temp.File("none.safetensors")], "not found"),
             (["evaluate", "--checkpoint", tiny, "--data", TestData.MnistFolder], "TinyMlp"),
             (["train", "--data", missing], missing),
+            (["train", "--output", _temp.Path], "is a folder"),
             (["train", "--epochs", "0"], "--epochs"),
             (["train", "--epochs", "many"], "'many' is not a valid value for --epochs"),
             (["train", "--batch-size", "0", "--data", TestData.MnistFolder], "batch size"),
