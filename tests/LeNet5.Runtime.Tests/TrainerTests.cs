@@ -119,6 +119,24 @@ public sealed class TrainerTests
         Assert.Contains("diverged", error.Message);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void An_error_in_a_worker_reaches_the_caller_and_the_trainer_stays_usable(int threads)
+    {
+        MnistDataset data = TinyMlp.SyntheticData(256, 1);
+        float saved = data.Images[100 * 16];
+        data.Images[100 * 16] = float.PositiveInfinity;
+        using var trainer = new Trainer<FaultyMlp>(new TrainingOptions { BatchSize = 64, Threads = threads, ShardSize = 8 });
+        var error = Assert.Throws<InvalidOperationException>(() => trainer.TrainEpoch(data, 0));
+        Assert.Equal("faulty image", error.Message);
+
+        data.Images[100 * 16] = saved;
+        EpochResult result = trainer.TrainEpoch(data, 0);
+        Assert.Equal(4, result.Steps);
+        Assert.True(double.IsFinite(result.MeanLoss));
+    }
+
     [Fact]
     public void Cancellation_stops_between_steps()
     {
