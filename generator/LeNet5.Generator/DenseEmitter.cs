@@ -1,6 +1,10 @@
 namespace LeNet5.Generator
 {
-    /// <summary>dense: flattens its input (C, H, W order, as torch.flatten); weights [units, in], bias [units].</summary>
+    /// <summary>
+    /// dense: flattens its input (C, H, W order, as torch.flatten); weights [units, in], bias [units]. Dense layers work
+    /// on the whole batch at once (rows of <c>inputStride</c> / <c>outputStride</c> floats), so that the weight gradient
+    /// is accumulated over the batch in registers and written once, instead of once per image.
+    /// </summary>
     internal static class DenseEmitter
     {
         public static string Describe(LayerModel layer)
@@ -15,39 +19,56 @@ namespace LeNet5.Generator
         public static void EmitForward(CodeWriter writer, LayerModel layer)
         {
             string p = layer.Identifier;
-            writer.Line("// " + layer.Spec.Name + ": " + Describe(layer));
-            writer.Open("private static void " + p + "Forward(float* parameters, float* input, float* output)");
+            writer.Line("// " + layer.Spec.Name + ": " + Describe(layer) + ", for a batch");
+            writer.Open("private static void " + p + "Forward(float* parameters, float* input, int inputStride, float* output, int outputStride, int batch)");
             writer.Line("float* weights = parameters + " + p + "WeightOffset;");
             writer.Line("float* biases = parameters + " + p + "BiasOffset;");
+            writer.Open("for (int image = 0; image < batch; image++)");
+            writer.Line("float* x = input + (image * inputStride);");
+            writer.Line("float* y = output + (image * outputStride);");
             writer.Open("for (int u = 0; u < " + p + "Units; u++)");
-            writer.Line("output[u] = biases[u] + Dot(weights + (u * " + p + "InputSize), input, " + p + "InputSize);");
+            writer.Line("y[u] = biases[u] + Dot(weights + (u * " + p + "InputSize), x, " + p + "InputSize);");
             writer.Close();
             if (layer.Spec.Activation != ActivationKind.None)
             {
                 writer.Line();
-                ActivationEmitter.EmitForward(writer, layer.Spec.Activation, "output", p + "Units");
+                ActivationEmitter.EmitForward(writer, layer.Spec.Activation, "y", p + "Units");
             }
 
+            writer.Close();
             writer.Close();
         }
 
         public static void EmitBackward(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
         {
             string p = layer.Identifier;
-            writer.Line("// " + layer.Spec.Name + ": backward of " + Describe(layer));
-            writer.Open("private static void " + p + "Backward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient)");
-            if (layer.Spec.Activation != ActivationKind.None)
-            {
-                ActivationEmitter.EmitBackward(writer, layer.Spec.Activation, "outputGradient", "output", p + "Units");
-            }
-
+            writer.Line("// " + layer.Spec.Name + ": backward of " + Describe(layer) + ", for a batch whose output gradients are LargestMapSize apart");
+            writer.Line("private static void " + p + "Backward(");
+            writer.Indent();
+            writer.Line("float* parameters,");
+            writer.Line("float* gradients,");
+            writer.Line("float* input,");
+            writer.Line("int inputStride,");
+            writer.Line("float* output,");
+            writer.Line("int outputStride,");
+            writer.Line("float* outputGradient,");
+            writer.Line("float* inputGradient,");
+            writer.Line("int inputGradientStride,");
+            writer.Line("int batch)");
+            writer.Unindent();
+            writer.Open();
             writer.Line("float* weights = parameters + " + p + "WeightOffset;");
             writer.Line("float* weightGradients = gradients + " + p + "WeightOffset;");
             writer.Line("float* biasGradients = gradients + " + p + "BiasOffset;");
+            writer.Open("for (int image = 0; image < batch; image++)");
+            writer.Line("float* gradient = outputGradient + (image * LargestMapSize);");
+            ActivationEmitter.EmitBackward(writer, layer.Spec.Activation, "gradient", "output + (image * outputStride)", p + "Units");
+            writer.Line("Axpy(1.0f, gradient, biasGradients, " + p + "Units);");
+            writer.Close();
+            writer.Line();
+            writer.Line("// d weight[u, k] += sum over the batch of d output[image, u] * input[image, k]");
             writer.Open("for (int u = 0; u < " + p + "Units; u++)");
-            writer.Line("float gradient = outputGradient[u];");
-            writer.Line("biasGradients[u] += gradient;");
-            writer.Line("Axpy(gradient, input, weightGradients + (u * " + p + "InputSize), " + p + "InputSize);");
+            writer.Line("AddWeightedRows(weightGradients + (u * " + p + "InputSize), outputGradient + u, LargestMapSize, input, inputStride, " + p + "InputSize, batch);");
             writer.Close();
             writer.Line();
             if (inputGradientOptional)
@@ -58,9 +79,11 @@ namespace LeNet5.Generator
                 writer.Line();
             }
 
-            writer.Line("new Span<float>(inputGradient, " + p + "InputSize).Clear();");
-            writer.Open("for (int u = 0; u < " + p + "Units; u++)");
-            writer.Line("Axpy(outputGradient[u], weights + (u * " + p + "InputSize), inputGradient, " + p + "InputSize);");
+            writer.Line("// d input[image, k] = sum over u of d output[image, u] * weight[u, k]");
+            writer.Open("for (int image = 0; image < batch; image++)");
+            writer.Line("float* target = inputGradient + (image * inputGradientStride);");
+            writer.Line("new Span<float>(target, " + p + "InputSize).Clear();");
+            writer.Line("AddWeightedRows(target, outputGradient + (image * LargestMapSize), 1, weights, " + p + "InputSize, " + p + "InputSize, " + p + "Units);");
             writer.Close();
             writer.Close();
         }

@@ -91,6 +91,56 @@ namespace LeNet5.Generator
             writer.Close();
             writer.Line();
 
+            writer.Line("// target[k] += sum over j < count of weights[j * weightStride] * rows[(j * rowStride) + k], for k < length:");
+            writer.Line("// 64 columns at a time in 8 accumulators, so each target element is loaded and stored once");
+            writer.Open("private static void AddWeightedRows(float* target, float* weights, int weightStride, float* rows, int rowStride, int length, int count)");
+            writer.Line("int k = 0;");
+            writer.Open("if (Vector256.IsHardwareAccelerated)");
+            writer.Open("for (; k <= length - (8 * Vector256<float>.Count); k += 8 * Vector256<float>.Count)");
+            for (int i = 0; i < 8; i++)
+            {
+                writer.Line("Vector256<float> sum" + i + " = Vector256.Load(target + k" + (i == 0 ? string.Empty : " + " + (8 * i)) + ");");
+            }
+
+            writer.Line("float* row = rows + k;");
+            writer.Open("for (int j = 0; j < count; j++, row += rowStride)");
+            writer.Line("Vector256<float> weight = Vector256.Create(weights[j * weightStride]);");
+            for (int i = 0; i < 8; i++)
+            {
+                writer.Line("sum" + i + " = MultiplyAdd(weight, Vector256.Load(row" + (i == 0 ? string.Empty : " + " + (8 * i)) + "), sum" + i + ");");
+            }
+
+            writer.Close();
+            writer.Line();
+            for (int i = 0; i < 8; i++)
+            {
+                writer.Line("Vector256.Store(sum" + i + ", target + k" + (i == 0 ? string.Empty : " + " + (8 * i)) + ");");
+            }
+
+            writer.Close();
+            writer.Line();
+            writer.Open("for (; k <= length - Vector256<float>.Count; k += Vector256<float>.Count)");
+            writer.Line("Vector256<float> sum = Vector256.Load(target + k);");
+            writer.Line("float* row = rows + k;");
+            writer.Open("for (int j = 0; j < count; j++, row += rowStride)");
+            writer.Line("sum = MultiplyAdd(Vector256.Create(weights[j * weightStride]), Vector256.Load(row), sum);");
+            writer.Close();
+            writer.Line();
+            writer.Line("Vector256.Store(sum, target + k);");
+            writer.Close();
+            writer.Close();
+            writer.Line();
+            writer.Open("for (; k < length; k++)");
+            writer.Line("float sum = target[k];");
+            writer.Open("for (int j = 0; j < count; j++)");
+            writer.Line("sum += weights[j * weightStride] * rows[(j * rowStride) + k];");
+            writer.Close();
+            writer.Line();
+            writer.Line("target[k] = sum;");
+            writer.Close();
+            writer.Close();
+            writer.Line();
+
             writer.Line("// y[j] += a * x[j] for j < length");
             writer.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
             writer.Open("private static void Axpy(float a, float* x, float* y, int length)");

@@ -55,9 +55,9 @@ namespace LeNet5.Generator
             EmitConstants(writer, model);
             EmitInterfaceMembers(writer, model);
             EmitInitializeParameters(writer, model);
-            EmitInfer(writer, model);
-            EmitForwardTrain(writer, model);
-            EmitBackward(writer, model);
+            EntryPointEmitter.EmitInfer(writer, model);
+            EntryPointEmitter.EmitForwardTrain(writer, model);
+            EntryPointEmitter.EmitBackward(writer, model);
 
             int firstWithParameters = FirstWithParameters(model);
             foreach (LayerModel layer in model.Layers)
@@ -114,7 +114,7 @@ namespace LeNet5.Generator
             }
         }
 
-        private static int FirstWithParameters(NetworkModel model)
+        internal static int FirstWithParameters(NetworkModel model)
         {
             foreach (LayerModel layer in model.Layers)
             {
@@ -306,185 +306,6 @@ namespace LeNet5.Generator
             writer.Close();
             writer.Close();
             writer.Line();
-        }
-
-        private static string ForwardCall(LayerModel layer, string input, string output)
-            => layer.HasParameters
-                ? layer.Identifier + "Forward(p, " + input + ", " + output + ");"
-                : layer.Identifier + "Forward(" + input + ", " + output + ");";
-
-        private static void EmitInfer(CodeWriter writer, NetworkModel model)
-        {
-            writer.Line("/// <summary>Inference forward pass: writes <c>batch * ClassCount</c> logits; keeps nothing.</summary>");
-            writer.Open("public static void Infer(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> logits, Span<float> workspace, int batch)");
-            writer.Line("RequireBatch(batch);");
-            writer.Line("Require(parameters.Length, ParameterCount, nameof(parameters), \"ParameterCount\");");
-            writer.Line("Require(input.Length, batch * InputSize, nameof(input), \"batch * InputSize\");");
-            writer.Line("Require(logits.Length, batch * ClassCount, nameof(logits), \"batch * ClassCount\");");
-            writer.Line("Require(workspace.Length, batch * WorkspaceSize, nameof(workspace), \"batch * WorkspaceSize\");");
-            writer.Line();
-            writer.Line("fixed (float* p = parameters)");
-            writer.Line("fixed (float* x = input)");
-            writer.Line("fixed (float* z = logits)");
-            writer.Line("fixed (float* w = workspace)");
-            writer.Open();
-            writer.Line("float* front = w;");
-            writer.Line("float* back = w + LargestMapSize;");
-            writer.Open("for (int image = 0; image < batch; image++)");
-            int count = model.Layers.Count;
-            string current = "x + (image * InputSize)";
-            for (int index = 0; index < count; index++)
-            {
-                LayerModel layer = model.Layers[index];
-                string target = index == count - 1 ? "z + (image * ClassCount)" : (index % 2 == 0 ? "front" : "back");
-                writer.Line(ForwardCall(layer, current, target));
-                current = target;
-            }
-
-            writer.Close();
-            writer.Close();
-            writer.Close();
-            writer.Line();
-        }
-
-        private static string OutputPointer(LayerModel layer)
-            => "a + (batch * " + layer.Identifier + "ActivationOffset) + (image * " + layer.Identifier + "OutputSize)";
-
-        private static string LocalName(LayerModel layer) => char.ToLowerInvariant(layer.Identifier[0]) + layer.Identifier.Substring(1) + "Output";
-
-        private static void EmitOutputPointers(CodeWriter writer, NetworkModel model)
-        {
-            writer.Line("float* image0 = x + (image * InputSize);");
-            foreach (LayerModel layer in model.Layers)
-            {
-                writer.Line("float* " + LocalName(layer) + " = " + OutputPointer(layer) + ";");
-            }
-        }
-
-        private static string InputOf(NetworkModel model, int index) => index == 0 ? "image0" : LocalName(model.Layers[index - 1]);
-
-        private static void EmitForwardTrain(CodeWriter writer, NetworkModel model)
-        {
-            writer.Line("/// <summary>");
-            writer.Line("/// Training forward pass: keeps every layer's output in <paramref name=\"activations\"/> (layer L's outputs for the");
-            writer.Line("/// whole batch start at <c>batch * LActivationOffset</c>, laid out [batch, C, H, W]) and writes the logits.");
-            writer.Line("/// </summary>");
-            writer.Open("public static void ForwardTrain(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> activations, Span<float> logits, int batch)");
-            writer.Line("RequireBatch(batch);");
-            writer.Line("Require(parameters.Length, ParameterCount, nameof(parameters), \"ParameterCount\");");
-            writer.Line("Require(input.Length, batch * InputSize, nameof(input), \"batch * InputSize\");");
-            writer.Line("Require(activations.Length, batch * ActivationSize, nameof(activations), \"batch * ActivationSize\");");
-            writer.Line("Require(logits.Length, batch * ClassCount, nameof(logits), \"batch * ClassCount\");");
-            writer.Line();
-            writer.Line("fixed (float* p = parameters)");
-            writer.Line("fixed (float* x = input)");
-            writer.Line("fixed (float* a = activations)");
-            writer.Line("fixed (float* z = logits)");
-            writer.Open();
-            writer.Open("for (int image = 0; image < batch; image++)");
-            EmitOutputPointers(writer, model);
-            writer.Line();
-            for (int index = 0; index < model.Layers.Count; index++)
-            {
-                writer.Line(ForwardCall(model.Layers[index], InputOf(model, index), LocalName(model.Layers[index])));
-            }
-
-            writer.Line();
-            writer.Line("new ReadOnlySpan<float>(" + LocalName(model.Layers[model.Layers.Count - 1]) + ", ClassCount).CopyTo(new Span<float>(z + (image * ClassCount), ClassCount));");
-            writer.Close();
-            writer.Close();
-            writer.Close();
-            writer.Line();
-        }
-
-        private static void EmitBackward(CodeWriter writer, NetworkModel model)
-        {
-            int firstWithParameters = FirstWithParameters(model);
-            writer.Line("/// <summary>");
-            writer.Line("/// Backward pass for the batch last run through <see cref=\"ForwardTrain\"/>: adds every parameter's gradient into");
-            writer.Line("/// <paramref name=\"parameterGradients\"/> and writes the input gradient into <paramref name=\"inputGradient\"/> unless it is empty.");
-            writer.Line("/// </summary>");
-            writer.Line("public static void Backward(");
-            writer.Indent();
-            writer.Line("ReadOnlySpan<float> parameters,");
-            writer.Line("ReadOnlySpan<float> input,");
-            writer.Line("ReadOnlySpan<float> activations,");
-            writer.Line("ReadOnlySpan<float> logitsGradient,");
-            writer.Line("Span<float> parameterGradients,");
-            writer.Line("Span<float> inputGradient,");
-            writer.Line("Span<float> workspace,");
-            writer.Line("int batch)");
-            writer.Unindent();
-            writer.Open();
-            writer.Line("RequireBatch(batch);");
-            writer.Line("Require(parameters.Length, ParameterCount, nameof(parameters), \"ParameterCount\");");
-            writer.Line("Require(input.Length, batch * InputSize, nameof(input), \"batch * InputSize\");");
-            writer.Line("Require(activations.Length, batch * ActivationSize, nameof(activations), \"batch * ActivationSize\");");
-            writer.Line("Require(logitsGradient.Length, batch * ClassCount, nameof(logitsGradient), \"batch * ClassCount\");");
-            writer.Line("Require(parameterGradients.Length, ParameterCount, nameof(parameterGradients), \"ParameterCount\");");
-            writer.Line("Require(workspace.Length, batch * WorkspaceSize, nameof(workspace), \"batch * WorkspaceSize\");");
-            writer.Line("bool wantsInputGradient = !inputGradient.IsEmpty;");
-            writer.Open("if (wantsInputGradient)");
-            writer.Line("Require(inputGradient.Length, batch * InputSize, nameof(inputGradient), \"batch * InputSize (or empty)\");");
-            writer.Close();
-            writer.Line();
-            writer.Line("fixed (float* p = parameters)");
-            writer.Line("fixed (float* x = input)");
-            writer.Line("fixed (float* a = activations)");
-            writer.Line("fixed (float* dz = logitsGradient)");
-            writer.Line("fixed (float* g = parameterGradients)");
-            writer.Line("fixed (float* dx = inputGradient)");
-            writer.Line("fixed (float* w = workspace)");
-            writer.Open();
-            writer.Line("float* front = w;");
-            writer.Line("float* back = w + LargestMapSize;");
-            writer.Line("float* scratch = w + (2 * LargestMapSize);");
-            writer.Open("for (int image = 0; image < batch; image++)");
-            EmitOutputPointers(writer, model);
-            writer.Line();
-            writer.Line("// the gradient with respect to each layer's output, ping-ponging between the two workspace halves");
-            writer.Line("new ReadOnlySpan<float>(dz + (image * ClassCount), ClassCount).CopyTo(new Span<float>(front, ClassCount));");
-            string gradient = "front";
-            bool inOptionalBlock = false;
-            for (int index = model.Layers.Count - 1; index >= 0; index--)
-            {
-                LayerModel layer = model.Layers[index];
-                string next = gradient == "front" ? "back" : "front";
-                string target = index == 0 ? "dx + (image * InputSize)" : next;
-                if (index < firstWithParameters || firstWithParameters < 0)
-                {
-                    if (!inOptionalBlock)
-                    {
-                        writer.Line();
-                        writer.Open("if (wantsInputGradient)");
-                        inOptionalBlock = true;
-                    }
-                }
-                else if (index == firstWithParameters)
-                {
-                    target = "wantsInputGradient ? " + target + " : null";
-                }
-
-                string input = InputOf(model, index);
-                string output = LocalName(layer);
-                writer.Line(layer.Spec.Kind == LayerKind.Conv2d
-                    ? layer.Identifier + "Backward(p, g, " + input + ", " + output + ", " + gradient + ", " + target + ", scratch);"
-                    : layer.HasParameters
-                    ? layer.Identifier + "Backward(p, g, " + input + ", " + output + ", " + gradient + ", " + target + ");"
-                    : layer.Spec.Kind == LayerKind.Pad
-                        ? layer.Identifier + "Backward(" + gradient + ", " + target + ");"
-                        : layer.Identifier + "Backward(" + input + ", " + output + ", " + gradient + ", " + target + ");");
-                gradient = next;
-            }
-
-            if (inOptionalBlock)
-            {
-                writer.Close();
-            }
-
-            writer.Close();
-            writer.Close();
-            writer.Close();
         }
 
         private static void EmitChecks(CodeWriter writer)

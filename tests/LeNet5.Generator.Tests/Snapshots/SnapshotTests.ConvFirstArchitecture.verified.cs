@@ -176,14 +176,19 @@ public readonly unsafe partial struct TinyNetwork : INetwork
         fixed (float* z = logits)
         fixed (float* w = workspace)
         {
+            // each image's feature maps ping-pong between its slots of two buffers
             float* front = w;
-            float* back = w + LargestMapSize;
+            float* back = w + (batch * LargestMapSize);
+
             for (int image = 0; image < batch; image++)
             {
-                ConvForward(p, x + (image * InputSize), front);
-                PoolForward(front, back);
-                OutForward(p, back, z + (image * ClassCount));
+                float* frontImage = front + (image * LargestMapSize);
+                float* backImage = back + (image * LargestMapSize);
+                ConvForward(p, x + (image * InputSize), frontImage);
+                PoolForward(frontImage, backImage);
             }
+
+            OutForward(p, back, LargestMapSize, z, ClassCount, batch);
         }
     }
 
@@ -209,14 +214,15 @@ public readonly unsafe partial struct TinyNetwork : INetwork
                 float* image0 = x + (image * InputSize);
                 float* convOutput = a + (batch * ConvActivationOffset) + (image * ConvOutputSize);
                 float* poolOutput = a + (batch * PoolActivationOffset) + (image * PoolOutputSize);
-                float* outOutput = a + (batch * OutActivationOffset) + (image * OutOutputSize);
 
                 ConvForward(p, image0, convOutput);
                 PoolForward(convOutput, poolOutput);
-                OutForward(p, poolOutput, outOutput);
-
-                new ReadOnlySpan<float>(outOutput, ClassCount).CopyTo(new Span<float>(z + (image * ClassCount), ClassCount));
             }
+
+            OutForward(p, a + (batch * PoolActivationOffset), PoolOutputSize, a + (batch * OutActivationOffset), OutOutputSize, batch);
+
+            // the last layer's outputs are the logits, one image after the other
+            new ReadOnlySpan<float>(a + (batch * OutActivationOffset), batch * ClassCount).CopyTo(logits);
         }
     }
 
@@ -255,21 +261,27 @@ public readonly unsafe partial struct TinyNetwork : INetwork
         fixed (float* dx = inputGradient)
         fixed (float* w = workspace)
         {
+            // the gradient with respect to each layer's output: each image's ping-pongs between its slots of two buffers
             float* front = w;
-            float* back = w + LargestMapSize;
-            float* scratch = w + (2 * LargestMapSize);
+            float* back = w + (batch * LargestMapSize);
+            float* scratch = w + (2 * batch * LargestMapSize);
+            for (int image = 0; image < batch; image++)
+            {
+                new ReadOnlySpan<float>(dz + (image * ClassCount), ClassCount).CopyTo(new Span<float>(front + (image * LargestMapSize), ClassCount));
+            }
+
+            OutBackward(p, g, a + (batch * PoolActivationOffset), PoolOutputSize, a + (batch * OutActivationOffset), OutOutputSize, front, back, LargestMapSize, batch);
+
             for (int image = 0; image < batch; image++)
             {
                 float* image0 = x + (image * InputSize);
                 float* convOutput = a + (batch * ConvActivationOffset) + (image * ConvOutputSize);
                 float* poolOutput = a + (batch * PoolActivationOffset) + (image * PoolOutputSize);
-                float* outOutput = a + (batch * OutActivationOffset) + (image * OutOutputSize);
+                float* frontImage = front + (image * LargestMapSize);
+                float* backImage = back + (image * LargestMapSize);
 
-                // the gradient with respect to each layer's output, ping-ponging between the two workspace halves
-                new ReadOnlySpan<float>(dz + (image * ClassCount), ClassCount).CopyTo(new Span<float>(front, ClassCount));
-                OutBackward(p, g, poolOutput, outOutput, front, back);
-                PoolBackward(convOutput, poolOutput, back, front);
-                ConvBackward(p, g, image0, convOutput, front, wantsInputGradient ? dx + (image * InputSize) : null, scratch);
+                PoolBackward(convOutput, poolOutput, backImage, frontImage);
+                ConvBackward(p, g, image0, convOutput, frontImage, wantsInputGradient ? dx + (image * InputSize) : null, scratch);
             }
         }
     }
@@ -428,34 +440,56 @@ public readonly unsafe partial struct TinyNetwork : INetwork
         }
     }
 
-    // out: dense 18 -> 3, none
-    private static void OutForward(float* parameters, float* input, float* output)
+    // out: dense 18 -> 3, none, for a batch
+    private static void OutForward(float* parameters, float* input, int inputStride, float* output, int outputStride, int batch)
     {
         float* weights = parameters + OutWeightOffset;
         float* biases = parameters + OutBiasOffset;
-        for (int u = 0; u < OutUnits; u++)
+        for (int image = 0; image < batch; image++)
         {
-            output[u] = biases[u] + Dot(weights + (u * OutInputSize), input, OutInputSize);
+            float* x = input + (image * inputStride);
+            float* y = output + (image * outputStride);
+            for (int u = 0; u < OutUnits; u++)
+            {
+                y[u] = biases[u] + Dot(weights + (u * OutInputSize), x, OutInputSize);
+            }
         }
     }
 
-    // out: backward of dense 18 -> 3, none
-    private static void OutBackward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient)
+    // out: backward of dense 18 -> 3, none, for a batch whose output gradients are LargestMapSize apart
+    private static void OutBackward(
+        float* parameters,
+        float* gradients,
+        float* input,
+        int inputStride,
+        float* output,
+        int outputStride,
+        float* outputGradient,
+        float* inputGradient,
+        int inputGradientStride,
+        int batch)
     {
         float* weights = parameters + OutWeightOffset;
         float* weightGradients = gradients + OutWeightOffset;
         float* biasGradients = gradients + OutBiasOffset;
-        for (int u = 0; u < OutUnits; u++)
+        for (int image = 0; image < batch; image++)
         {
-            float gradient = outputGradient[u];
-            biasGradients[u] += gradient;
-            Axpy(gradient, input, weightGradients + (u * OutInputSize), OutInputSize);
+            float* gradient = outputGradient + (image * LargestMapSize);
+            Axpy(1.0f, gradient, biasGradients, OutUnits);
         }
 
-        new Span<float>(inputGradient, OutInputSize).Clear();
+        // d weight[u, k] += sum over the batch of d output[image, u] * input[image, k]
         for (int u = 0; u < OutUnits; u++)
         {
-            Axpy(outputGradient[u], weights + (u * OutInputSize), inputGradient, OutInputSize);
+            AddWeightedRows(weightGradients + (u * OutInputSize), outputGradient + u, LargestMapSize, input, inputStride, OutInputSize, batch);
+        }
+
+        // d input[image, k] = sum over u of d output[image, u] * weight[u, k]
+        for (int image = 0; image < batch; image++)
+        {
+            float* target = inputGradient + (image * inputGradientStride);
+            new Span<float>(target, OutInputSize).Clear();
+            AddWeightedRows(target, outputGradient + (image * LargestMapSize), 1, weights, OutInputSize, OutInputSize, OutUnits);
         }
     }
 
@@ -692,6 +726,72 @@ public readonly unsafe partial struct TinyNetwork : INetwork
         }
 
         return sum;
+    }
+
+    // target[k] += sum over j < count of weights[j * weightStride] * rows[(j * rowStride) + k], for k < length:
+    // 64 columns at a time in 8 accumulators, so each target element is loaded and stored once
+    private static void AddWeightedRows(float* target, float* weights, int weightStride, float* rows, int rowStride, int length, int count)
+    {
+        int k = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; k <= length - (8 * Vector256<float>.Count); k += 8 * Vector256<float>.Count)
+            {
+                Vector256<float> sum0 = Vector256.Load(target + k);
+                Vector256<float> sum1 = Vector256.Load(target + k + 8);
+                Vector256<float> sum2 = Vector256.Load(target + k + 16);
+                Vector256<float> sum3 = Vector256.Load(target + k + 24);
+                Vector256<float> sum4 = Vector256.Load(target + k + 32);
+                Vector256<float> sum5 = Vector256.Load(target + k + 40);
+                Vector256<float> sum6 = Vector256.Load(target + k + 48);
+                Vector256<float> sum7 = Vector256.Load(target + k + 56);
+                float* row = rows + k;
+                for (int j = 0; j < count; j++, row += rowStride)
+                {
+                    Vector256<float> weight = Vector256.Create(weights[j * weightStride]);
+                    sum0 = MultiplyAdd(weight, Vector256.Load(row), sum0);
+                    sum1 = MultiplyAdd(weight, Vector256.Load(row + 8), sum1);
+                    sum2 = MultiplyAdd(weight, Vector256.Load(row + 16), sum2);
+                    sum3 = MultiplyAdd(weight, Vector256.Load(row + 24), sum3);
+                    sum4 = MultiplyAdd(weight, Vector256.Load(row + 32), sum4);
+                    sum5 = MultiplyAdd(weight, Vector256.Load(row + 40), sum5);
+                    sum6 = MultiplyAdd(weight, Vector256.Load(row + 48), sum6);
+                    sum7 = MultiplyAdd(weight, Vector256.Load(row + 56), sum7);
+                }
+
+                Vector256.Store(sum0, target + k);
+                Vector256.Store(sum1, target + k + 8);
+                Vector256.Store(sum2, target + k + 16);
+                Vector256.Store(sum3, target + k + 24);
+                Vector256.Store(sum4, target + k + 32);
+                Vector256.Store(sum5, target + k + 40);
+                Vector256.Store(sum6, target + k + 48);
+                Vector256.Store(sum7, target + k + 56);
+            }
+
+            for (; k <= length - Vector256<float>.Count; k += Vector256<float>.Count)
+            {
+                Vector256<float> sum = Vector256.Load(target + k);
+                float* row = rows + k;
+                for (int j = 0; j < count; j++, row += rowStride)
+                {
+                    sum = MultiplyAdd(Vector256.Create(weights[j * weightStride]), Vector256.Load(row), sum);
+                }
+
+                Vector256.Store(sum, target + k);
+            }
+        }
+
+        for (; k < length; k++)
+        {
+            float sum = target[k];
+            for (int j = 0; j < count; j++)
+            {
+                sum += weights[j * weightStride] * rows[(j * rowStride) + k];
+            }
+
+            target[k] = sum;
+        }
     }
 
     // y[j] += a * x[j] for j < length

@@ -237,17 +237,22 @@ public readonly unsafe partial struct MixedNetwork : INetwork
         fixed (float* z = logits)
         fixed (float* w = workspace)
         {
+            // each image's feature maps ping-pong between its slots of two buffers
             float* front = w;
-            float* back = w + LargestMapSize;
+            float* back = w + (batch * LargestMapSize);
+
             for (int image = 0; image < batch; image++)
             {
-                BorderForward(x + (image * InputSize), front);
-                Conv1Forward(p, front, back);
-                Pool1Forward(back, front);
-                Conv2Forward(p, front, back);
-                HiddenForward(p, back, front);
-                LogitsForward(p, front, z + (image * ClassCount));
+                float* frontImage = front + (image * LargestMapSize);
+                float* backImage = back + (image * LargestMapSize);
+                BorderForward(x + (image * InputSize), frontImage);
+                Conv1Forward(p, frontImage, backImage);
+                Pool1Forward(backImage, frontImage);
+                Conv2Forward(p, frontImage, backImage);
             }
+
+            HiddenForward(p, back, LargestMapSize, front, LargestMapSize, batch);
+            LogitsForward(p, front, LargestMapSize, z, ClassCount, batch);
         }
     }
 
@@ -275,18 +280,18 @@ public readonly unsafe partial struct MixedNetwork : INetwork
                 float* conv1Output = a + (batch * Conv1ActivationOffset) + (image * Conv1OutputSize);
                 float* pool1Output = a + (batch * Pool1ActivationOffset) + (image * Pool1OutputSize);
                 float* conv2Output = a + (batch * Conv2ActivationOffset) + (image * Conv2OutputSize);
-                float* hiddenOutput = a + (batch * HiddenActivationOffset) + (image * HiddenOutputSize);
-                float* logitsOutput = a + (batch * LogitsActivationOffset) + (image * LogitsOutputSize);
 
                 BorderForward(image0, borderOutput);
                 Conv1Forward(p, borderOutput, conv1Output);
                 Pool1Forward(conv1Output, pool1Output);
                 Conv2Forward(p, pool1Output, conv2Output);
-                HiddenForward(p, conv2Output, hiddenOutput);
-                LogitsForward(p, hiddenOutput, logitsOutput);
-
-                new ReadOnlySpan<float>(logitsOutput, ClassCount).CopyTo(new Span<float>(z + (image * ClassCount), ClassCount));
             }
+
+            HiddenForward(p, a + (batch * Conv2ActivationOffset), Conv2OutputSize, a + (batch * HiddenActivationOffset), HiddenOutputSize, batch);
+            LogitsForward(p, a + (batch * HiddenActivationOffset), HiddenOutputSize, a + (batch * LogitsActivationOffset), LogitsOutputSize, batch);
+
+            // the last layer's outputs are the logits, one image after the other
+            new ReadOnlySpan<float>(a + (batch * LogitsActivationOffset), batch * ClassCount).CopyTo(logits);
         }
     }
 
@@ -325,9 +330,18 @@ public readonly unsafe partial struct MixedNetwork : INetwork
         fixed (float* dx = inputGradient)
         fixed (float* w = workspace)
         {
+            // the gradient with respect to each layer's output: each image's ping-pongs between its slots of two buffers
             float* front = w;
-            float* back = w + LargestMapSize;
-            float* scratch = w + (2 * LargestMapSize);
+            float* back = w + (batch * LargestMapSize);
+            float* scratch = w + (2 * batch * LargestMapSize);
+            for (int image = 0; image < batch; image++)
+            {
+                new ReadOnlySpan<float>(dz + (image * ClassCount), ClassCount).CopyTo(new Span<float>(front + (image * LargestMapSize), ClassCount));
+            }
+
+            LogitsBackward(p, g, a + (batch * HiddenActivationOffset), HiddenOutputSize, a + (batch * LogitsActivationOffset), LogitsOutputSize, front, back, LargestMapSize, batch);
+            HiddenBackward(p, g, a + (batch * Conv2ActivationOffset), Conv2OutputSize, a + (batch * HiddenActivationOffset), HiddenOutputSize, back, front, LargestMapSize, batch);
+
             for (int image = 0; image < batch; image++)
             {
                 float* image0 = x + (image * InputSize);
@@ -335,20 +349,16 @@ public readonly unsafe partial struct MixedNetwork : INetwork
                 float* conv1Output = a + (batch * Conv1ActivationOffset) + (image * Conv1OutputSize);
                 float* pool1Output = a + (batch * Pool1ActivationOffset) + (image * Pool1OutputSize);
                 float* conv2Output = a + (batch * Conv2ActivationOffset) + (image * Conv2OutputSize);
-                float* hiddenOutput = a + (batch * HiddenActivationOffset) + (image * HiddenOutputSize);
-                float* logitsOutput = a + (batch * LogitsActivationOffset) + (image * LogitsOutputSize);
+                float* frontImage = front + (image * LargestMapSize);
+                float* backImage = back + (image * LargestMapSize);
 
-                // the gradient with respect to each layer's output, ping-ponging between the two workspace halves
-                new ReadOnlySpan<float>(dz + (image * ClassCount), ClassCount).CopyTo(new Span<float>(front, ClassCount));
-                LogitsBackward(p, g, hiddenOutput, logitsOutput, front, back);
-                HiddenBackward(p, g, conv2Output, hiddenOutput, back, front);
-                Conv2Backward(p, g, pool1Output, conv2Output, front, back, scratch);
-                Pool1Backward(conv1Output, pool1Output, back, front);
-                Conv1Backward(p, g, borderOutput, conv1Output, front, wantsInputGradient ? back : null, scratch);
+                Conv2Backward(p, g, pool1Output, conv2Output, frontImage, backImage, scratch);
+                Pool1Backward(conv1Output, pool1Output, backImage, frontImage);
+                Conv1Backward(p, g, borderOutput, conv1Output, frontImage, wantsInputGradient ? backImage : null, scratch);
 
                 if (wantsInputGradient)
                 {
-                    BorderBackward(back, dx + (image * InputSize));
+                    BorderBackward(backImage, dx + (image * InputSize));
                 }
             }
         }
@@ -655,68 +665,112 @@ public readonly unsafe partial struct MixedNetwork : INetwork
         }
     }
 
-    // hidden: dense 128 -> 16, scaled_tanh
-    private static void HiddenForward(float* parameters, float* input, float* output)
+    // hidden: dense 128 -> 16, scaled_tanh, for a batch
+    private static void HiddenForward(float* parameters, float* input, int inputStride, float* output, int outputStride, int batch)
     {
         float* weights = parameters + HiddenWeightOffset;
         float* biases = parameters + HiddenBiasOffset;
-        for (int u = 0; u < HiddenUnits; u++)
+        for (int image = 0; image < batch; image++)
         {
-            output[u] = biases[u] + Dot(weights + (u * HiddenInputSize), input, HiddenInputSize);
-        }
+            float* x = input + (image * inputStride);
+            float* y = output + (image * outputStride);
+            for (int u = 0; u < HiddenUnits; u++)
+            {
+                y[u] = biases[u] + Dot(weights + (u * HiddenInputSize), x, HiddenInputSize);
+            }
 
-        ApplyScaledTanh(output, HiddenUnits);
+            ApplyScaledTanh(y, HiddenUnits);
+        }
     }
 
-    // hidden: backward of dense 128 -> 16, scaled_tanh
-    private static void HiddenBackward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient)
+    // hidden: backward of dense 128 -> 16, scaled_tanh, for a batch whose output gradients are LargestMapSize apart
+    private static void HiddenBackward(
+        float* parameters,
+        float* gradients,
+        float* input,
+        int inputStride,
+        float* output,
+        int outputStride,
+        float* outputGradient,
+        float* inputGradient,
+        int inputGradientStride,
+        int batch)
     {
-        ScaledTanhBackward(outputGradient, output, HiddenUnits);
         float* weights = parameters + HiddenWeightOffset;
         float* weightGradients = gradients + HiddenWeightOffset;
         float* biasGradients = gradients + HiddenBiasOffset;
-        for (int u = 0; u < HiddenUnits; u++)
+        for (int image = 0; image < batch; image++)
         {
-            float gradient = outputGradient[u];
-            biasGradients[u] += gradient;
-            Axpy(gradient, input, weightGradients + (u * HiddenInputSize), HiddenInputSize);
+            float* gradient = outputGradient + (image * LargestMapSize);
+            ScaledTanhBackward(gradient, output + (image * outputStride), HiddenUnits);
+            Axpy(1.0f, gradient, biasGradients, HiddenUnits);
         }
 
-        new Span<float>(inputGradient, HiddenInputSize).Clear();
+        // d weight[u, k] += sum over the batch of d output[image, u] * input[image, k]
         for (int u = 0; u < HiddenUnits; u++)
         {
-            Axpy(outputGradient[u], weights + (u * HiddenInputSize), inputGradient, HiddenInputSize);
+            AddWeightedRows(weightGradients + (u * HiddenInputSize), outputGradient + u, LargestMapSize, input, inputStride, HiddenInputSize, batch);
+        }
+
+        // d input[image, k] = sum over u of d output[image, u] * weight[u, k]
+        for (int image = 0; image < batch; image++)
+        {
+            float* target = inputGradient + (image * inputGradientStride);
+            new Span<float>(target, HiddenInputSize).Clear();
+            AddWeightedRows(target, outputGradient + (image * LargestMapSize), 1, weights, HiddenInputSize, HiddenInputSize, HiddenUnits);
         }
     }
 
-    // logits: dense 16 -> 5, none
-    private static void LogitsForward(float* parameters, float* input, float* output)
+    // logits: dense 16 -> 5, none, for a batch
+    private static void LogitsForward(float* parameters, float* input, int inputStride, float* output, int outputStride, int batch)
     {
         float* weights = parameters + LogitsWeightOffset;
         float* biases = parameters + LogitsBiasOffset;
-        for (int u = 0; u < LogitsUnits; u++)
+        for (int image = 0; image < batch; image++)
         {
-            output[u] = biases[u] + Dot(weights + (u * LogitsInputSize), input, LogitsInputSize);
+            float* x = input + (image * inputStride);
+            float* y = output + (image * outputStride);
+            for (int u = 0; u < LogitsUnits; u++)
+            {
+                y[u] = biases[u] + Dot(weights + (u * LogitsInputSize), x, LogitsInputSize);
+            }
         }
     }
 
-    // logits: backward of dense 16 -> 5, none
-    private static void LogitsBackward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient)
+    // logits: backward of dense 16 -> 5, none, for a batch whose output gradients are LargestMapSize apart
+    private static void LogitsBackward(
+        float* parameters,
+        float* gradients,
+        float* input,
+        int inputStride,
+        float* output,
+        int outputStride,
+        float* outputGradient,
+        float* inputGradient,
+        int inputGradientStride,
+        int batch)
     {
         float* weights = parameters + LogitsWeightOffset;
         float* weightGradients = gradients + LogitsWeightOffset;
         float* biasGradients = gradients + LogitsBiasOffset;
-        for (int u = 0; u < LogitsUnits; u++)
+        for (int image = 0; image < batch; image++)
         {
-            float gradient = outputGradient[u];
-            biasGradients[u] += gradient;
-            Axpy(gradient, input, weightGradients + (u * LogitsInputSize), LogitsInputSize);
+            float* gradient = outputGradient + (image * LargestMapSize);
+            Axpy(1.0f, gradient, biasGradients, LogitsUnits);
         }
 
-        new Span<float>(inputGradient, LogitsInputSize).Clear();
+        // d weight[u, k] += sum over the batch of d output[image, u] * input[image, k]
         for (int u = 0; u < LogitsUnits; u++)
         {
-            Axpy(outputGradient[u], weights + (u * LogitsInputSize), inputGradient, LogitsInputSize);
+            AddWeightedRows(weightGradients + (u * LogitsInputSize), outputGradient + u, LargestMapSize, input, inputStride, LogitsInputSize, batch);
+        }
+
+        // d input[image, k] = sum over u of d output[image, u] * weight[u, k]
+        for (int image = 0; image < batch; image++)
+        {
+            float* target = inputGradient + (image * inputGradientStride);
+            new Span<float>(target, LogitsInputSize).Clear();
+            AddWeightedRows(target, outputGradient + (image * LargestMapSize), 1, weights, LogitsInputSize, LogitsInputSize, LogitsUnits);
         }
     }
 
@@ -1016,6 +1070,72 @@ public readonly unsafe partial struct MixedNetwork : INetwork
         }
 
         return sum;
+    }
+
+    // target[k] += sum over j < count of weights[j * weightStride] * rows[(j * rowStride) + k], for k < length:
+    // 64 columns at a time in 8 accumulators, so each target element is loaded and stored once
+    private static void AddWeightedRows(float* target, float* weights, int weightStride, float* rows, int rowStride, int length, int count)
+    {
+        int k = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; k <= length - (8 * Vector256<float>.Count); k += 8 * Vector256<float>.Count)
+            {
+                Vector256<float> sum0 = Vector256.Load(target + k);
+                Vector256<float> sum1 = Vector256.Load(target + k + 8);
+                Vector256<float> sum2 = Vector256.Load(target + k + 16);
+                Vector256<float> sum3 = Vector256.Load(target + k + 24);
+                Vector256<float> sum4 = Vector256.Load(target + k + 32);
+                Vector256<float> sum5 = Vector256.Load(target + k + 40);
+                Vector256<float> sum6 = Vector256.Load(target + k + 48);
+                Vector256<float> sum7 = Vector256.Load(target + k + 56);
+                float* row = rows + k;
+                for (int j = 0; j < count; j++, row += rowStride)
+                {
+                    Vector256<float> weight = Vector256.Create(weights[j * weightStride]);
+                    sum0 = MultiplyAdd(weight, Vector256.Load(row), sum0);
+                    sum1 = MultiplyAdd(weight, Vector256.Load(row + 8), sum1);
+                    sum2 = MultiplyAdd(weight, Vector256.Load(row + 16), sum2);
+                    sum3 = MultiplyAdd(weight, Vector256.Load(row + 24), sum3);
+                    sum4 = MultiplyAdd(weight, Vector256.Load(row + 32), sum4);
+                    sum5 = MultiplyAdd(weight, Vector256.Load(row + 40), sum5);
+                    sum6 = MultiplyAdd(weight, Vector256.Load(row + 48), sum6);
+                    sum7 = MultiplyAdd(weight, Vector256.Load(row + 56), sum7);
+                }
+
+                Vector256.Store(sum0, target + k);
+                Vector256.Store(sum1, target + k + 8);
+                Vector256.Store(sum2, target + k + 16);
+                Vector256.Store(sum3, target + k + 24);
+                Vector256.Store(sum4, target + k + 32);
+                Vector256.Store(sum5, target + k + 40);
+                Vector256.Store(sum6, target + k + 48);
+                Vector256.Store(sum7, target + k + 56);
+            }
+
+            for (; k <= length - Vector256<float>.Count; k += Vector256<float>.Count)
+            {
+                Vector256<float> sum = Vector256.Load(target + k);
+                float* row = rows + k;
+                for (int j = 0; j < count; j++, row += rowStride)
+                {
+                    sum = MultiplyAdd(Vector256.Create(weights[j * weightStride]), Vector256.Load(row), sum);
+                }
+
+                Vector256.Store(sum, target + k);
+            }
+        }
+
+        for (; k < length; k++)
+        {
+            float sum = target[k];
+            for (int j = 0; j < count; j++)
+            {
+                sum += weights[j * weightStride] * rows[(j * rowStride) + k];
+            }
+
+            target[k] = sum;
+        }
     }
 
     // y[j] += a * x[j] for j < length

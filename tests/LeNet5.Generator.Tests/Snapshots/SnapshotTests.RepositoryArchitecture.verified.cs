@@ -272,19 +272,24 @@ public readonly unsafe partial struct LeNet5Network : INetwork
         fixed (float* z = logits)
         fixed (float* w = workspace)
         {
+            // each image's feature maps ping-pong between its slots of two buffers
             float* front = w;
-            float* back = w + LargestMapSize;
+            float* back = w + (batch * LargestMapSize);
+
             for (int image = 0; image < batch; image++)
             {
-                PadForward(x + (image * InputSize), front);
-                C1Forward(p, front, back);
-                S2Forward(back, front);
-                C3Forward(p, front, back);
-                S4Forward(back, front);
-                F5Forward(p, front, back);
-                F6Forward(p, back, front);
-                OutputForward(p, front, z + (image * ClassCount));
+                float* frontImage = front + (image * LargestMapSize);
+                float* backImage = back + (image * LargestMapSize);
+                PadForward(x + (image * InputSize), frontImage);
+                C1Forward(p, frontImage, backImage);
+                S2Forward(backImage, frontImage);
+                C3Forward(p, frontImage, backImage);
+                S4Forward(backImage, frontImage);
             }
+
+            F5Forward(p, front, LargestMapSize, back, LargestMapSize, batch);
+            F6Forward(p, back, LargestMapSize, front, LargestMapSize, batch);
+            OutputForward(p, front, LargestMapSize, z, ClassCount, batch);
         }
     }
 
@@ -313,21 +318,20 @@ public readonly unsafe partial struct LeNet5Network : INetwork
                 float* s2Output = a + (batch * S2ActivationOffset) + (image * S2OutputSize);
                 float* c3Output = a + (batch * C3ActivationOffset) + (image * C3OutputSize);
                 float* s4Output = a + (batch * S4ActivationOffset) + (image * S4OutputSize);
-                float* f5Output = a + (batch * F5ActivationOffset) + (image * F5OutputSize);
-                float* f6Output = a + (batch * F6ActivationOffset) + (image * F6OutputSize);
-                float* outputOutput = a + (batch * OutputActivationOffset) + (image * OutputOutputSize);
 
                 PadForward(image0, padOutput);
                 C1Forward(p, padOutput, c1Output);
                 S2Forward(c1Output, s2Output);
                 C3Forward(p, s2Output, c3Output);
                 S4Forward(c3Output, s4Output);
-                F5Forward(p, s4Output, f5Output);
-                F6Forward(p, f5Output, f6Output);
-                OutputForward(p, f6Output, outputOutput);
-
-                new ReadOnlySpan<float>(outputOutput, ClassCount).CopyTo(new Span<float>(z + (image * ClassCount), ClassCount));
             }
+
+            F5Forward(p, a + (batch * S4ActivationOffset), S4OutputSize, a + (batch * F5ActivationOffset), F5OutputSize, batch);
+            F6Forward(p, a + (batch * F5ActivationOffset), F5OutputSize, a + (batch * F6ActivationOffset), F6OutputSize, batch);
+            OutputForward(p, a + (batch * F6ActivationOffset), F6OutputSize, a + (batch * OutputActivationOffset), OutputOutputSize, batch);
+
+            // the last layer's outputs are the logits, one image after the other
+            new ReadOnlySpan<float>(a + (batch * OutputActivationOffset), batch * ClassCount).CopyTo(logits);
         }
     }
 
@@ -366,9 +370,19 @@ public readonly unsafe partial struct LeNet5Network : INetwork
         fixed (float* dx = inputGradient)
         fixed (float* w = workspace)
         {
+            // the gradient with respect to each layer's output: each image's ping-pongs between its slots of two buffers
             float* front = w;
-            float* back = w + LargestMapSize;
-            float* scratch = w + (2 * LargestMapSize);
+            float* back = w + (batch * LargestMapSize);
+            float* scratch = w + (2 * batch * LargestMapSize);
+            for (int image = 0; image < batch; image++)
+            {
+                new ReadOnlySpan<float>(dz + (image * ClassCount), ClassCount).CopyTo(new Span<float>(front + (image * LargestMapSize), ClassCount));
+            }
+
+            OutputBackward(p, g, a + (batch * F6ActivationOffset), F6OutputSize, a + (batch * OutputActivationOffset), OutputOutputSize, front, back, LargestMapSize, batch);
+            F6Backward(p, g, a + (batch * F5ActivationOffset), F5OutputSize, a + (batch * F6ActivationOffset), F6OutputSize, back, front, LargestMapSize, batch);
+            F5Backward(p, g, a + (batch * S4ActivationOffset), S4OutputSize, a + (batch * F5ActivationOffset), F5OutputSize, front, back, LargestMapSize, batch);
+
             for (int image = 0; image < batch; image++)
             {
                 float* image0 = x + (image * InputSize);
@@ -377,23 +391,17 @@ public readonly unsafe partial struct LeNet5Network : INetwork
                 float* s2Output = a + (batch * S2ActivationOffset) + (image * S2OutputSize);
                 float* c3Output = a + (batch * C3ActivationOffset) + (image * C3OutputSize);
                 float* s4Output = a + (batch * S4ActivationOffset) + (image * S4OutputSize);
-                float* f5Output = a + (batch * F5ActivationOffset) + (image * F5OutputSize);
-                float* f6Output = a + (batch * F6ActivationOffset) + (image * F6OutputSize);
-                float* outputOutput = a + (batch * OutputActivationOffset) + (image * OutputOutputSize);
+                float* frontImage = front + (image * LargestMapSize);
+                float* backImage = back + (image * LargestMapSize);
 
-                // the gradient with respect to each layer's output, ping-ponging between the two workspace halves
-                new ReadOnlySpan<float>(dz + (image * ClassCount), ClassCount).CopyTo(new Span<float>(front, ClassCount));
-                OutputBackward(p, g, f6Output, outputOutput, front, back);
-                F6Backward(p, g, f5Output, f6Output, back, front);
-                F5Backward(p, g, s4Output, f5Output, front, back);
-                S4Backward(c3Output, s4Output, back, front);
-                C3Backward(p, g, s2Output, c3Output, front, back, scratch);
-                S2Backward(c1Output, s2Output, back, front);
-                C1Backward(p, g, padOutput, c1Output, front, wantsInputGradient ? back : null, scratch);
+                S4Backward(c3Output, s4Output, backImage, frontImage);
+                C3Backward(p, g, s2Output, c3Output, frontImage, backImage, scratch);
+                S2Backward(c1Output, s2Output, backImage, frontImage);
+                C1Backward(p, g, padOutput, c1Output, frontImage, wantsInputGradient ? backImage : null, scratch);
 
                 if (wantsInputGradient)
                 {
-                    PadBackward(back, dx + (image * InputSize));
+                    PadBackward(backImage, dx + (image * InputSize));
                 }
             }
         }
@@ -1399,102 +1407,168 @@ public readonly unsafe partial struct LeNet5Network : INetwork
         }
     }
 
-    // f5: dense 400 -> 120, tanh
-    private static void F5Forward(float* parameters, float* input, float* output)
+    // f5: dense 400 -> 120, tanh, for a batch
+    private static void F5Forward(float* parameters, float* input, int inputStride, float* output, int outputStride, int batch)
     {
         float* weights = parameters + F5WeightOffset;
         float* biases = parameters + F5BiasOffset;
-        for (int u = 0; u < F5Units; u++)
+        for (int image = 0; image < batch; image++)
         {
-            output[u] = biases[u] + Dot(weights + (u * F5InputSize), input, F5InputSize);
-        }
+            float* x = input + (image * inputStride);
+            float* y = output + (image * outputStride);
+            for (int u = 0; u < F5Units; u++)
+            {
+                y[u] = biases[u] + Dot(weights + (u * F5InputSize), x, F5InputSize);
+            }
 
-        ApplyTanh(output, F5Units);
+            ApplyTanh(y, F5Units);
+        }
     }
 
-    // f5: backward of dense 400 -> 120, tanh
-    private static void F5Backward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient)
+    // f5: backward of dense 400 -> 120, tanh, for a batch whose output gradients are LargestMapSize apart
+    private static void F5Backward(
+        float* parameters,
+        float* gradients,
+        float* input,
+        int inputStride,
+        float* output,
+        int outputStride,
+        float* outputGradient,
+        float* inputGradient,
+        int inputGradientStride,
+        int batch)
     {
-        TanhBackward(outputGradient, output, F5Units);
         float* weights = parameters + F5WeightOffset;
         float* weightGradients = gradients + F5WeightOffset;
         float* biasGradients = gradients + F5BiasOffset;
-        for (int u = 0; u < F5Units; u++)
+        for (int image = 0; image < batch; image++)
         {
-            float gradient = outputGradient[u];
-            biasGradients[u] += gradient;
-            Axpy(gradient, input, weightGradients + (u * F5InputSize), F5InputSize);
+            float* gradient = outputGradient + (image * LargestMapSize);
+            TanhBackward(gradient, output + (image * outputStride), F5Units);
+            Axpy(1.0f, gradient, biasGradients, F5Units);
         }
 
-        new Span<float>(inputGradient, F5InputSize).Clear();
+        // d weight[u, k] += sum over the batch of d output[image, u] * input[image, k]
         for (int u = 0; u < F5Units; u++)
         {
-            Axpy(outputGradient[u], weights + (u * F5InputSize), inputGradient, F5InputSize);
+            AddWeightedRows(weightGradients + (u * F5InputSize), outputGradient + u, LargestMapSize, input, inputStride, F5InputSize, batch);
+        }
+
+        // d input[image, k] = sum over u of d output[image, u] * weight[u, k]
+        for (int image = 0; image < batch; image++)
+        {
+            float* target = inputGradient + (image * inputGradientStride);
+            new Span<float>(target, F5InputSize).Clear();
+            AddWeightedRows(target, outputGradient + (image * LargestMapSize), 1, weights, F5InputSize, F5InputSize, F5Units);
         }
     }
 
-    // f6: dense 120 -> 84, tanh
-    private static void F6Forward(float* parameters, float* input, float* output)
+    // f6: dense 120 -> 84, tanh, for a batch
+    private static void F6Forward(float* parameters, float* input, int inputStride, float* output, int outputStride, int batch)
     {
         float* weights = parameters + F6WeightOffset;
         float* biases = parameters + F6BiasOffset;
-        for (int u = 0; u < F6Units; u++)
+        for (int image = 0; image < batch; image++)
         {
-            output[u] = biases[u] + Dot(weights + (u * F6InputSize), input, F6InputSize);
-        }
+            float* x = input + (image * inputStride);
+            float* y = output + (image * outputStride);
+            for (int u = 0; u < F6Units; u++)
+            {
+                y[u] = biases[u] + Dot(weights + (u * F6InputSize), x, F6InputSize);
+            }
 
-        ApplyTanh(output, F6Units);
+            ApplyTanh(y, F6Units);
+        }
     }
 
-    // f6: backward of dense 120 -> 84, tanh
-    private static void F6Backward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient)
+    // f6: backward of dense 120 -> 84, tanh, for a batch whose output gradients are LargestMapSize apart
+    private static void F6Backward(
+        float* parameters,
+        float* gradients,
+        float* input,
+        int inputStride,
+        float* output,
+        int outputStride,
+        float* outputGradient,
+        float* inputGradient,
+        int inputGradientStride,
+        int batch)
     {
-        TanhBackward(outputGradient, output, F6Units);
         float* weights = parameters + F6WeightOffset;
         float* weightGradients = gradients + F6WeightOffset;
         float* biasGradients = gradients + F6BiasOffset;
-        for (int u = 0; u < F6Units; u++)
+        for (int image = 0; image < batch; image++)
         {
-            float gradient = outputGradient[u];
-            biasGradients[u] += gradient;
-            Axpy(gradient, input, weightGradients + (u * F6InputSize), F6InputSize);
+            float* gradient = outputGradient + (image * LargestMapSize);
+            TanhBackward(gradient, output + (image * outputStride), F6Units);
+            Axpy(1.0f, gradient, biasGradients, F6Units);
         }
 
-        new Span<float>(inputGradient, F6InputSize).Clear();
+        // d weight[u, k] += sum over the batch of d output[image, u] * input[image, k]
         for (int u = 0; u < F6Units; u++)
         {
-            Axpy(outputGradient[u], weights + (u * F6InputSize), inputGradient, F6InputSize);
+            AddWeightedRows(weightGradients + (u * F6InputSize), outputGradient + u, LargestMapSize, input, inputStride, F6InputSize, batch);
+        }
+
+        // d input[image, k] = sum over u of d output[image, u] * weight[u, k]
+        for (int image = 0; image < batch; image++)
+        {
+            float* target = inputGradient + (image * inputGradientStride);
+            new Span<float>(target, F6InputSize).Clear();
+            AddWeightedRows(target, outputGradient + (image * LargestMapSize), 1, weights, F6InputSize, F6InputSize, F6Units);
         }
     }
 
-    // output: dense 84 -> 10, none
-    private static void OutputForward(float* parameters, float* input, float* output)
+    // output: dense 84 -> 10, none, for a batch
+    private static void OutputForward(float* parameters, float* input, int inputStride, float* output, int outputStride, int batch)
     {
         float* weights = parameters + OutputWeightOffset;
         float* biases = parameters + OutputBiasOffset;
-        for (int u = 0; u < OutputUnits; u++)
+        for (int image = 0; image < batch; image++)
         {
-            output[u] = biases[u] + Dot(weights + (u * OutputInputSize), input, OutputInputSize);
+            float* x = input + (image * inputStride);
+            float* y = output + (image * outputStride);
+            for (int u = 0; u < OutputUnits; u++)
+            {
+                y[u] = biases[u] + Dot(weights + (u * OutputInputSize), x, OutputInputSize);
+            }
         }
     }
 
-    // output: backward of dense 84 -> 10, none
-    private static void OutputBackward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient)
+    // output: backward of dense 84 -> 10, none, for a batch whose output gradients are LargestMapSize apart
+    private static void OutputBackward(
+        float* parameters,
+        float* gradients,
+        float* input,
+        int inputStride,
+        float* output,
+        int outputStride,
+        float* outputGradient,
+        float* inputGradient,
+        int inputGradientStride,
+        int batch)
     {
         float* weights = parameters + OutputWeightOffset;
         float* weightGradients = gradients + OutputWeightOffset;
         float* biasGradients = gradients + OutputBiasOffset;
-        for (int u = 0; u < OutputUnits; u++)
+        for (int image = 0; image < batch; image++)
         {
-            float gradient = outputGradient[u];
-            biasGradients[u] += gradient;
-            Axpy(gradient, input, weightGradients + (u * OutputInputSize), OutputInputSize);
+            float* gradient = outputGradient + (image * LargestMapSize);
+            Axpy(1.0f, gradient, biasGradients, OutputUnits);
         }
 
-        new Span<float>(inputGradient, OutputInputSize).Clear();
+        // d weight[u, k] += sum over the batch of d output[image, u] * input[image, k]
         for (int u = 0; u < OutputUnits; u++)
         {
-            Axpy(outputGradient[u], weights + (u * OutputInputSize), inputGradient, OutputInputSize);
+            AddWeightedRows(weightGradients + (u * OutputInputSize), outputGradient + u, LargestMapSize, input, inputStride, OutputInputSize, batch);
+        }
+
+        // d input[image, k] = sum over u of d output[image, u] * weight[u, k]
+        for (int image = 0; image < batch; image++)
+        {
+            float* target = inputGradient + (image * inputGradientStride);
+            new Span<float>(target, OutputInputSize).Clear();
+            AddWeightedRows(target, outputGradient + (image * LargestMapSize), 1, weights, OutputInputSize, OutputInputSize, OutputUnits);
         }
     }
 
@@ -1687,6 +1761,72 @@ public readonly unsafe partial struct LeNet5Network : INetwork
         }
 
         return sum;
+    }
+
+    // target[k] += sum over j < count of weights[j * weightStride] * rows[(j * rowStride) + k], for k < length:
+    // 64 columns at a time in 8 accumulators, so each target element is loaded and stored once
+    private static void AddWeightedRows(float* target, float* weights, int weightStride, float* rows, int rowStride, int length, int count)
+    {
+        int k = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; k <= length - (8 * Vector256<float>.Count); k += 8 * Vector256<float>.Count)
+            {
+                Vector256<float> sum0 = Vector256.Load(target + k);
+                Vector256<float> sum1 = Vector256.Load(target + k + 8);
+                Vector256<float> sum2 = Vector256.Load(target + k + 16);
+                Vector256<float> sum3 = Vector256.Load(target + k + 24);
+                Vector256<float> sum4 = Vector256.Load(target + k + 32);
+                Vector256<float> sum5 = Vector256.Load(target + k + 40);
+                Vector256<float> sum6 = Vector256.Load(target + k + 48);
+                Vector256<float> sum7 = Vector256.Load(target + k + 56);
+                float* row = rows + k;
+                for (int j = 0; j < count; j++, row += rowStride)
+                {
+                    Vector256<float> weight = Vector256.Create(weights[j * weightStride]);
+                    sum0 = MultiplyAdd(weight, Vector256.Load(row), sum0);
+                    sum1 = MultiplyAdd(weight, Vector256.Load(row + 8), sum1);
+                    sum2 = MultiplyAdd(weight, Vector256.Load(row + 16), sum2);
+                    sum3 = MultiplyAdd(weight, Vector256.Load(row + 24), sum3);
+                    sum4 = MultiplyAdd(weight, Vector256.Load(row + 32), sum4);
+                    sum5 = MultiplyAdd(weight, Vector256.Load(row + 40), sum5);
+                    sum6 = MultiplyAdd(weight, Vector256.Load(row + 48), sum6);
+                    sum7 = MultiplyAdd(weight, Vector256.Load(row + 56), sum7);
+                }
+
+                Vector256.Store(sum0, target + k);
+                Vector256.Store(sum1, target + k + 8);
+                Vector256.Store(sum2, target + k + 16);
+                Vector256.Store(sum3, target + k + 24);
+                Vector256.Store(sum4, target + k + 32);
+                Vector256.Store(sum5, target + k + 40);
+                Vector256.Store(sum6, target + k + 48);
+                Vector256.Store(sum7, target + k + 56);
+            }
+
+            for (; k <= length - Vector256<float>.Count; k += Vector256<float>.Count)
+            {
+                Vector256<float> sum = Vector256.Load(target + k);
+                float* row = rows + k;
+                for (int j = 0; j < count; j++, row += rowStride)
+                {
+                    sum = MultiplyAdd(Vector256.Create(weights[j * weightStride]), Vector256.Load(row), sum);
+                }
+
+                Vector256.Store(sum, target + k);
+            }
+        }
+
+        for (; k < length; k++)
+        {
+            float sum = target[k];
+            for (int j = 0; j < count; j++)
+            {
+                sum += weights[j * weightStride] * rows[(j * rowStride) + k];
+            }
+
+            target[k] = sum;
+        }
     }
 
     // y[j] += a * x[j] for j < length
