@@ -71,7 +71,8 @@ public sealed class MnistDownloader
             try
             {
                 Log?.Invoke($"downloading {uri}");
-                using (HttpResponseMessage response = client.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead).GetAwaiter().GetResult())
+                using (var request = new HttpRequestMessage(HttpMethod.Get, uri))
+                using (HttpResponseMessage response = client.Send(request, HttpCompletionOption.ResponseHeadersRead))
                 {
                     response.EnsureSuccessStatusCode();
                     using Stream body = response.Content.ReadAsStream();

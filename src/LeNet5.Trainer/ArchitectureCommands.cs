@@ -135,6 +135,12 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
 
         TextWriter o = output.Out;
         o.WriteLine($"{TNetwork.Name} checkpoint {settings.Checkpoint} on {test.Count:N0} test images");
+        if (checkpoint.Metadata.TryGetValue("epoch", out string? epoch) && checkpoint.Metadata.TryGetValue("optimizer", out string? optimizer))
+        {
+            string of = checkpoint.Metadata.TryGetValue("epochs", out string? epochs) ? $" of {epochs}" : "";
+            string rate = checkpoint.Metadata.TryGetValue("learning_rate", out string? lr) ? $" lr {lr}" : "";
+            o.WriteLine($"trained: epoch {epoch}{of}, {optimizer}{rate}");
+        }
         o.WriteLine(string.Create(Invariant, $"accuracy: {result.Accuracy * 100:F2}% ({result.Correct} of {result.Count}), error {100 - result.Accuracy * 100:F2}%"));
         o.WriteLine(string.Create(Invariant, $"loss:     {result.MeanLoss:F4}"));
         o.WriteLine();

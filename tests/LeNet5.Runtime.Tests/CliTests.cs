@@ -46,6 +46,7 @@ public sealed class CliTests : IDisposable
         Assert.True(accuracy.Success, evaluate.Out);
         Assert.InRange(double.Parse(accuracy.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 80, 100);
         Assert.Contains("confusion matrix", evaluate.Out);
+        Assert.Contains("trained: epoch 2 of 2", evaluate.Out);
         // Ten rows of the confusion matrix whose counts add up to the test set.
         int total = Regex.Matches(evaluate.Out, @"^\s+\d\s+((?:\s+\d+){10})\s+\d+\.\d%$", RegexOptions.Multiline)
             .Sum(m => m.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Sum(int.Parse));
