@@ -16,9 +16,11 @@ public sealed class GeneratedNetworkTests
     [InlineData("mixed.architecture.json")]
     [InlineData("tiny.architecture.json")]
     [InlineData("blocked.architecture.json")]
+    [InlineData("mlp.architecture.json")]
+    [InlineData("poolfirst.architecture.json")]
     public void ForwardMatchesTheReference(string file)
     {
-        using var network = LoadedNetwork.Compile(file);
+        var network = LoadedNetwork.Compile(file);
         var random = new Random(3);
         float[] parameters = network.Initialize(seed: 1);
         float[] input = RandomArray(random, Batch * network.InputSize);
@@ -41,9 +43,11 @@ public sealed class GeneratedNetworkTests
     [InlineData("mixed.architecture.json")]
     [InlineData("tiny.architecture.json")]
     [InlineData("blocked.architecture.json")]
+    [InlineData("mlp.architecture.json")]
+    [InlineData("poolfirst.architecture.json")]
     public void BackwardMatchesFiniteDifferences(string file)
     {
-        using var network = LoadedNetwork.Compile(file);
+        var network = LoadedNetwork.Compile(file);
         var random = new Random(4);
         float[] parameters = network.Initialize(seed: 2);
         float[] input = RandomArray(random, Batch * network.InputSize);
@@ -103,10 +107,25 @@ public sealed class GeneratedNetworkTests
         }
     }
 
+    [Theory]
+    [InlineData("mixed.architecture.json")]
+    [InlineData("mlp.architecture.json")]
+    public void AnEmptyBatchDoesNothing(string file)
+    {
+        var network = LoadedNetwork.Compile(file);
+        float[] parameters = network.Initialize(seed: 1);
+        var gradients = new float[network.ParameterCount];
+        Assert.Empty(network.Infer(parameters, [], batch: 0));
+        (float[] logits, float[] activations) = network.ForwardTrain(parameters, [], batch: 0);
+        Assert.Empty(logits);
+        network.Backward(parameters, [], activations, [], gradients, [], batch: 0);
+        Assert.All(gradients, value => Assert.Equal(0f, value));
+    }
+
     [Fact]
     public void ArgumentLengthsAreChecked()
     {
-        using var network = LoadedNetwork.Compile("tiny.architecture.json");
+        var network = LoadedNetwork.Compile("tiny.architecture.json");
         float[] parameters = network.Initialize(seed: 1);
         var input = new float[network.InputSize];
         var exception = Assert.Throws<ArgumentException>(() => network.Infer(parameters, input, batch: 2));
@@ -127,15 +146,15 @@ public sealed class GeneratedNetworkTests
 
     private static double[] ToDouble(float[] values) => values.Select(v => (double)v).ToArray();
 
-    /// <summary>The generated network of one architecture file, compiled and loaded into a collectible context.</summary>
-    private sealed class LoadedNetwork : IDisposable
+    /// <summary>The generated network of one architecture file, compiled and loaded once per test run.</summary>
+    private sealed class LoadedNetwork
     {
-        private readonly AssemblyLoadContext _context;
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<LoadedNetwork>> Loaded = new();
+
         private readonly Type _probe;
 
-        private LoadedNetwork(AssemblyLoadContext context, Type probe, NetworkModel model)
+        private LoadedNetwork(Type probe, NetworkModel model)
         {
-            _context = context;
             _probe = probe;
             Reference = new ReferenceNetwork(model);
             int[] sizes = (int[])Call("Sizes")!;
@@ -154,7 +173,9 @@ public sealed class GeneratedNetworkTests
 
         public int WorkspaceSize { get; }
 
-        public static LoadedNetwork Compile(string file)
+        public static LoadedNetwork Compile(string file) => Loaded.GetOrAdd(file, name => new Lazy<LoadedNetwork>(() => Load(name))).Value;
+
+        private static LoadedNetwork Load(string file)
         {
             string json = GeneratorHarness.ReadArchitecture(file);
             NetworkModel model = ShapeInference.Infer(ArchitectureParser.Parse(file, json)).Model!;
@@ -177,9 +198,8 @@ public sealed class GeneratedNetworkTests
             var emit = output.Emit(stream);
             Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
             stream.Position = 0;
-            var context = new AssemblyLoadContext(file, isCollectible: true);
-            Assembly assembly = context.LoadFromStream(stream);
-            return new LoadedNetwork(context, assembly.GetType("Probe")!, model);
+            Assembly assembly = new AssemblyLoadContext(file).LoadFromStream(stream);
+            return new LoadedNetwork(assembly.GetType("Probe")!, model);
         }
 
         public float[] Initialize(int seed)
@@ -206,8 +226,6 @@ public sealed class GeneratedNetworkTests
 
         public void Backward(float[] parameters, float[] input, float[] activations, float[] logitsGradient, float[] parameterGradients, float[]? inputGradient, int batch)
             => Call("Backward", parameters, input, activations, logitsGradient, parameterGradients, inputGradient, new float[batch * WorkspaceSize], batch);
-
-        public void Dispose() => _context.Unload();
 
         private object? Call(string method, params object?[] arguments)
         {
