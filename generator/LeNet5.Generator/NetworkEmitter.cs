@@ -259,6 +259,7 @@ namespace LeNet5.Generator
 
             writer.Close(";");
             writer.Line();
+            LayerDescriptionEmitter.Emit(writer, model);
             writer.Line("/// <summary>The training recipe of the architecture file's <c>training</c> section.</summary>");
             writer.Line("public static TrainingDefaults Training { get; } = new TrainingDefaults(");
             writer.Indent();

@@ -44,6 +44,9 @@ public interface INetwork
     /// <summary>Named parameter tensors in PyTorch <c>state_dict</c> order and naming (<c>c1.weight</c>, <c>c1.bias</c>, ...).</summary>
     static abstract IReadOnlyList<ParameterTensor> ParameterTensors { get; }
 
+    /// <summary>The layers in order, as declared in the architecture file, with their inferred shapes.</summary>
+    static abstract IReadOnlyList<LayerDescription> Layers { get; }
+
     /// <summary>The training recipe declared in the architecture file's <c>training</c> section.</summary>
     static abstract TrainingDefaults Training { get; }
 

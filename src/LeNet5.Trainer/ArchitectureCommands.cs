@@ -1,5 +1,6 @@
 using System.Globalization;
 using LeNet5.Runtime;
+using LeNet5.Runtime.Onnx;
 
 namespace LeNet5.Trainer;
 
@@ -207,6 +208,16 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
             if (truth is int t) line += t == digit ? $"  true {t}" : $"  true {t} (wrong)";
             output.Out.WriteLine(line);
         }
+        return 0;
+    }
+
+    /// <inheritdoc />
+    public int ExportOnnx(ExportSettings settings, Output output)
+    {
+        Checkpoint checkpoint = Checkpoint.Load<TNetwork>(settings.Checkpoint);
+        OnnxExporter.Export<TNetwork>(settings.Output, checkpoint.Parameters);
+        output.Out.WriteLine(string.Create(Invariant,
+            $"{TNetwork.Name} checkpoint {settings.Checkpoint} written as ONNX (opset {OnnxExporter.OpsetVersion}) to {settings.Output}: input '{OnnxExporter.InputName}' [batch, {TNetwork.InputChannels}, {TNetwork.InputHeight}, {TNetwork.InputWidth}], output '{OnnxExporter.OutputName}' [batch, {TNetwork.ClassCount}]"));
         return 0;
     }
 }

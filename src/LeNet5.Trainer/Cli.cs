@@ -170,7 +170,24 @@ public static class Cli
 
         return new RootCommand($"Train, evaluate and run {architecture.Name}, compiled from architecture.json, on MNIST")
         {
-            train, evaluate, infer,
+            train, evaluate, infer, ExportCommand(architecture, checkpoint, output),
         };
+    }
+
+    private static Command ExportCommand(IArchitectureCommands architecture, Option<string> checkpoint, Output output)
+    {
+        var onnxOutput = new Option<string>("--output", "-o")
+        {
+            Description = "ONNX file to write",
+            DefaultValueFactory = _ => architecture.Name.ToLowerInvariant() + ".onnx",
+            HelpName = "PATH",
+        };
+        var onnx = new Command("onnx", "Write a checkpoint as an ONNX model (input [batch, C, H, W] normalised like MNIST training, output logits)") { checkpoint, onnxOutput };
+        onnx.SetAction(parse => architecture.ExportOnnx(new ExportSettings
+        {
+            Checkpoint = parse.GetValue(checkpoint)!,
+            Output = parse.GetValue(onnxOutput)!,
+        }, output));
+        return new Command("export", "Write a checkpoint in another format") { onnx };
     }
 }

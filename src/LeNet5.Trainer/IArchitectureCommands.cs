@@ -19,6 +19,9 @@ public interface IArchitectureCommands
 
     /// <summary>Classifies images and test-set indices; returns the exit code.</summary>
     int Infer(InferSettings settings, Output output);
+
+    /// <summary>Writes a checkpoint as an ONNX model; returns the exit code.</summary>
+    int ExportOnnx(ExportSettings settings, Output output);
 }
 
 /// <summary>Where a command writes: results to <see cref="Out"/>, progress and errors to <see cref="Error"/>.</summary>
@@ -81,4 +84,13 @@ public sealed record InferSettings
     public bool Invert { get; init; }
     /// <summary>Data folder (for indices).</summary>
     public string? Data { get; init; }
+}
+
+/// <summary>Options of <c>export</c>.</summary>
+public sealed record ExportSettings
+{
+    /// <summary>Checkpoint path.</summary>
+    public required string Checkpoint { get; init; }
+    /// <summary>File to write.</summary>
+    public required string Output { get; init; }
 }

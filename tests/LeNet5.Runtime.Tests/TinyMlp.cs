@@ -30,6 +30,12 @@ public readonly struct TinyMlp : INetwork
         new("out.bias", B2, [Out]),
     ];
 
+    public static IReadOnlyList<LayerDescription> Layers { get; } =
+    [
+        new("hidden", "dense", new(1, 4, 4), new(Hidden, 1, 1), 0, 0, 0, 0f, "tanh", ["hidden.weight", "hidden.bias"]),
+        new("out", "dense", new(Hidden, 1, 1), new(Out, 1, 1), 0, 0, 0, 0f, "none", ["out.weight", "out.bias"]),
+    ];
+
     public static TrainingDefaults Training { get; } = new(2, 32, "sgd", 0.1f, 0.9f, 0f, 7);
 
     public static void InitializeParameters(Span<float> parameters, Random random)

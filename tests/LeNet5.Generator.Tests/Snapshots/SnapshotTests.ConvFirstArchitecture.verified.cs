@@ -125,6 +125,14 @@ public readonly unsafe partial struct TinyNetwork : INetwork
         new ParameterTensor("out.bias", OutBiasOffset, new[] { OutUnits }),
     };
 
+    /// <summary>The layers in order, as declared in the architecture file, with their inferred shapes.</summary>
+    public static IReadOnlyList<LayerDescription> Layers { get; } = new LayerDescription[]
+    {
+        new LayerDescription("conv", "conv2d", new FeatureShape(2, 9, 13), new FeatureShape(3, 4, 6), Kernel: 3, Stride: 2, Padding: 0, PadValue: 0.0f, Activation: "tanh", ParameterNames: new[] { "conv.weight", "conv.bias" }),
+        new LayerDescription("pool", "avgpool2d", new FeatureShape(3, 4, 6), new FeatureShape(3, 2, 3), Kernel: 2, Stride: 2, Padding: 0, PadValue: 0.0f, Activation: "sigmoid", ParameterNames: Array.Empty<string>()),
+        new LayerDescription("out", "dense", new FeatureShape(3, 2, 3), new FeatureShape(3, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: new[] { "out.weight", "out.bias" }),
+    };
+
     /// <summary>The training recipe of the architecture file's <c>training</c> section.</summary>
     public static TrainingDefaults Training { get; } = new TrainingDefaults(
         Epochs: 10,

@@ -178,6 +178,17 @@ public readonly unsafe partial struct MixedNetwork : INetwork
         new ParameterTensor("logits.bias", LogitsBiasOffset, new[] { LogitsUnits }),
     };
 
+    /// <summary>The layers in order, as declared in the architecture file, with their inferred shapes.</summary>
+    public static IReadOnlyList<LayerDescription> Layers { get; } = new LayerDescription[]
+    {
+        new LayerDescription("border", "pad", new FeatureShape(3, 12, 12), new FeatureShape(3, 14, 14), Kernel: 0, Stride: 0, Padding: 1, PadValue: -0.5f, Activation: "none", ParameterNames: Array.Empty<string>()),
+        new LayerDescription("conv1", "conv2d", new FeatureShape(3, 14, 14), new FeatureShape(4, 14, 14), Kernel: 3, Stride: 1, Padding: 1, PadValue: 0.0f, Activation: "relu", ParameterNames: new[] { "conv1.weight", "conv1.bias" }),
+        new LayerDescription("pool1", "maxpool2d", new FeatureShape(4, 14, 14), new FeatureShape(4, 7, 7), Kernel: 2, Stride: 2, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: Array.Empty<string>()),
+        new LayerDescription("conv2", "conv2d", new FeatureShape(4, 7, 7), new FeatureShape(8, 4, 4), Kernel: 3, Stride: 2, Padding: 1, PadValue: 0.0f, Activation: "sigmoid", ParameterNames: new[] { "conv2.weight", "conv2.bias" }),
+        new LayerDescription("hidden", "dense", new FeatureShape(8, 4, 4), new FeatureShape(16, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "hidden.weight", "hidden.bias" }),
+        new LayerDescription("logits", "dense", new FeatureShape(16, 1, 1), new FeatureShape(5, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: new[] { "logits.weight", "logits.bias" }),
+    };
+
     /// <summary>The training recipe of the architecture file's <c>training</c> section.</summary>
     public static TrainingDefaults Training { get; } = new TrainingDefaults(
         Epochs: 10,

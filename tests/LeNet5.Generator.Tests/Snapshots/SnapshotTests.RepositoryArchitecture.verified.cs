@@ -209,6 +209,19 @@ public readonly unsafe partial struct LeNet5Network : INetwork
         new ParameterTensor("output.bias", OutputBiasOffset, new[] { OutputUnits }),
     };
 
+    /// <summary>The layers in order, as declared in the architecture file, with their inferred shapes.</summary>
+    public static IReadOnlyList<LayerDescription> Layers { get; } = new LayerDescription[]
+    {
+        new LayerDescription("pad", "pad", new FeatureShape(1, 28, 28), new FeatureShape(1, 32, 32), Kernel: 0, Stride: 0, Padding: 2, PadValue: 0.0f, Activation: "none", ParameterNames: Array.Empty<string>()),
+        new LayerDescription("c1", "conv2d", new FeatureShape(1, 32, 32), new FeatureShape(6, 28, 28), Kernel: 5, Stride: 1, Padding: 0, PadValue: 0.0f, Activation: "tanh", ParameterNames: new[] { "c1.weight", "c1.bias" }),
+        new LayerDescription("s2", "avgpool2d", new FeatureShape(6, 28, 28), new FeatureShape(6, 14, 14), Kernel: 2, Stride: 2, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: Array.Empty<string>()),
+        new LayerDescription("c3", "conv2d", new FeatureShape(6, 14, 14), new FeatureShape(16, 10, 10), Kernel: 5, Stride: 1, Padding: 0, PadValue: 0.0f, Activation: "tanh", ParameterNames: new[] { "c3.weight", "c3.bias" }),
+        new LayerDescription("s4", "avgpool2d", new FeatureShape(16, 10, 10), new FeatureShape(16, 5, 5), Kernel: 2, Stride: 2, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: Array.Empty<string>()),
+        new LayerDescription("f5", "dense", new FeatureShape(16, 5, 5), new FeatureShape(120, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "tanh", ParameterNames: new[] { "f5.weight", "f5.bias" }),
+        new LayerDescription("f6", "dense", new FeatureShape(120, 1, 1), new FeatureShape(84, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "tanh", ParameterNames: new[] { "f6.weight", "f6.bias" }),
+        new LayerDescription("output", "dense", new FeatureShape(84, 1, 1), new FeatureShape(10, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: new[] { "output.weight", "output.bias" }),
+    };
+
     /// <summary>The training recipe of the architecture file's <c>training</c> section.</summary>
     public static TrainingDefaults Training { get; } = new TrainingDefaults(
         Epochs: 10,

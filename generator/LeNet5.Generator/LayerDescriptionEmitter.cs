@@ -1,0 +1,43 @@
+namespace LeNet5.Generator
+{
+    /// <summary>
+    /// Writes the <c>Layers</c> member: a static description of every layer (kind as written in the architecture file,
+    /// shapes, kernel, stride, padding, activation, parameter names) for tools such as the ONNX exporter.
+    /// </summary>
+    internal static class LayerDescriptionEmitter
+    {
+        public static void Emit(CodeWriter writer, NetworkModel model)
+        {
+            writer.Line("/// <summary>The layers in order, as declared in the architecture file, with their inferred shapes.</summary>");
+            writer.Line("public static IReadOnlyList<LayerDescription> Layers { get; } = new LayerDescription[]");
+            writer.Open();
+            foreach (LayerModel layer in model.Layers)
+            {
+                LayerSpec spec = layer.Spec;
+                string parameters = layer.HasParameters
+                    ? "new[] { " + CodeWriter.String(spec.Name + ".weight") + ", " + CodeWriter.String(spec.Name + ".bias") + " }"
+                    : "Array.Empty<string>()";
+                writer.Line("new LayerDescription("
+                    + CodeWriter.String(spec.Name) + ", "
+                    + CodeWriter.String(KindName(spec.Kind)) + ", "
+                    + Shape(layer.Input) + ", "
+                    + Shape(layer.Output) + ", "
+                    + "Kernel: " + CodeWriter.Int(spec.Kernel) + ", "
+                    + "Stride: " + CodeWriter.Int(spec.Kind == LayerKind.Conv2d || spec.Kind == LayerKind.AvgPool2d || spec.Kind == LayerKind.MaxPool2d ? spec.Stride : 0) + ", "
+                    + "Padding: " + CodeWriter.Int(spec.Padding) + ", "
+                    + "PadValue: " + CodeWriter.Float(spec.PadValue) + ", "
+                    + "Activation: " + CodeWriter.String(ShapeInference.ActivationName(spec.Activation)) + ", "
+                    + "ParameterNames: " + parameters + "),");
+            }
+
+            writer.Close(";");
+            writer.Line();
+        }
+
+        /// <summary>The kind as the architecture file spells it (the enum member in lower case).</summary>
+        private static string KindName(LayerKind kind) => kind.ToString().ToLowerInvariant();
+
+        private static string Shape(Shape shape)
+            => "new FeatureShape(" + CodeWriter.Int(shape.Channels) + ", " + CodeWriter.Int(shape.Height) + ", " + CodeWriter.Int(shape.Width) + ")";
+    }
+}

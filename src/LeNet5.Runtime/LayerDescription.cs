@@ -1,0 +1,29 @@
+namespace LeNet5.Runtime;
+
+/// <summary>
+/// One layer of a generated network as declared in its architecture file, with the shapes inferred at build time:
+/// enough for tools (the ONNX exporter, summaries) to rebuild the computation without the generated kernels.
+/// </summary>
+/// <param name="Name">The layer's <c>name</c> in the architecture file, for example <c>c1</c>.</param>
+/// <param name="Kind">The layer's <c>kind</c> as written in the architecture file: <c>pad</c>, <c>conv2d</c>,
+/// <c>avgpool2d</c>, <c>maxpool2d</c>, <c>dense</c>, or a kind added later (tools refuse kinds they do not know).</param>
+/// <param name="Input">Shape of one image's input to the layer.</param>
+/// <param name="Output">Shape of one image's output of the layer.</param>
+/// <param name="Kernel">Convolution kernel or pooling window (square); 0 where it does not apply.</param>
+/// <param name="Stride">Convolution or pooling stride; 0 where it does not apply.</param>
+/// <param name="Padding">Padding on every side (of a pad layer or inside a convolution); 0 for none.</param>
+/// <param name="PadValue">The value a pad layer writes into the border.</param>
+/// <param name="Activation">The activation fused into the layer's output: <c>none</c>, <c>tanh</c>, <c>relu</c>,
+/// <c>sigmoid</c> or <c>scaled_tanh</c> (1.7159 tanh(2x/3)).</param>
+/// <param name="ParameterNames">Names of the layer's tensors in <see cref="INetwork.ParameterTensors"/>, weight first; empty if it has none.</param>
+public sealed record LayerDescription(
+    string Name,
+    string Kind,
+    FeatureShape Input,
+    FeatureShape Output,
+    int Kernel,
+    int Stride,
+    int Padding,
+    float PadValue,
+    string Activation,
+    IReadOnlyList<string> ParameterNames);
