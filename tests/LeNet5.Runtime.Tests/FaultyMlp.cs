@@ -16,6 +16,7 @@ public readonly struct FaultyMlp : INetwork
     public static int WorkspaceSize => TinyMlp.WorkspaceSize;
     public static LossKind Loss => TinyMlp.Loss;
     public static IReadOnlyList<ParameterTensor> ParameterTensors => TinyMlp.ParameterTensors;
+    public static IReadOnlyList<LayerDescription> Layers => TinyMlp.Layers;
     public static TrainingDefaults Training => TinyMlp.Training;
 
     public static void InitializeParameters(Span<float> parameters, Random random) => TinyMlp.InitializeParameters(parameters, random);
