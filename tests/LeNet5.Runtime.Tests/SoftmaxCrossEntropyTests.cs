@@ -82,3 +82,20 @@ public sealed class SoftmaxCrossEntropyTests
         return total / labels.Length;
     }
 }
+
+public sealed class PreprocessingTests
+{
+    [Fact]
+    public void Vectorised_normalization_equals_the_scalar_formula_for_every_byte()
+    {
+        // 3 x 256 + 7 values: every byte value, in the vector loop and in the scalar tail.
+        byte[] pixels = Enumerable.Range(0, 3 * 256 + 7).Select(i => (byte)(i * 37 % 256)).ToArray();
+        var floats = new float[pixels.Length];
+        MnistPreprocessing.Normalize(pixels, floats);
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            float expected = (pixels[i] / 255f - 0.1307f) / 0.3081f;
+            Assert.Equal(BitConverter.SingleToInt32Bits(expected), BitConverter.SingleToInt32Bits(floats[i]));
+        }
+    }
+}
