@@ -9,7 +9,7 @@ namespace LeNet5.Generator
         public static void Emit(CodeWriter writer, NetworkModel model)
         {
             writer.Line("/// <summary>The layers in order, as declared in the architecture file, with their inferred shapes.</summary>");
-            writer.Line("public static IReadOnlyList<LayerDescription> Layers { get; } = new LayerDescription[]");
+            writer.Line("public static IReadOnlyList<global::LeNet5.Runtime.LayerDescription> Layers { get; } = new global::LeNet5.Runtime.LayerDescription[]");
             writer.Open();
             foreach (LayerModel layer in model.Layers)
             {
@@ -17,7 +17,7 @@ namespace LeNet5.Generator
                 string parameters = layer.HasParameters
                     ? "new[] { " + CodeWriter.String(spec.Name + ".weight") + ", " + CodeWriter.String(spec.Name + ".bias") + " }"
                     : "Array.Empty<string>()";
-                writer.Line("new LayerDescription("
+                writer.Line("new global::LeNet5.Runtime.LayerDescription("
                     + CodeWriter.String(spec.Name) + ", "
                     + CodeWriter.String(KindName(spec.Kind)) + ", "
                     + Shape(layer.Input) + ", "
@@ -38,6 +38,6 @@ namespace LeNet5.Generator
         private static string KindName(LayerKind kind) => kind.ToString().ToLowerInvariant();
 
         private static string Shape(Shape shape)
-            => "new FeatureShape(" + CodeWriter.Int(shape.Channels) + ", " + CodeWriter.Int(shape.Height) + ", " + CodeWriter.Int(shape.Width) + ")";
+            => "new global::LeNet5.Runtime.FeatureShape(" + CodeWriter.Int(shape.Channels) + ", " + CodeWriter.Int(shape.Height) + ", " + CodeWriter.Int(shape.Width) + ")";
     }
 }

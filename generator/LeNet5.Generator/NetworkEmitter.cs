@@ -23,7 +23,6 @@ namespace LeNet5.Generator
             writer.Line("using System.Runtime.Intrinsics;");
             writer.Line("using System.Runtime.Intrinsics.Arm;");
             writer.Line("using System.Runtime.Intrinsics.X86;");
-            writer.Line("using LeNet5.Runtime;");
             writer.Line();
             bool hasNamespace = !string.IsNullOrEmpty(namespaceName);
             if (hasNamespace)
@@ -51,7 +50,7 @@ namespace LeNet5.Generator
 
             writer.Line("/// </remarks>");
             writer.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"LeNet5.Generator\", \"1.0.0\")]");
-            writer.Open("public readonly unsafe partial struct " + model.TypeName + " : INetwork");
+            writer.Open("public readonly unsafe partial struct " + model.TypeName + " : global::LeNet5.Runtime.INetwork");
             EmitConstants(writer, model);
             EmitInterfaceMembers(writer, model);
             EmitInitializeParameters(writer, model);
@@ -223,23 +222,23 @@ namespace LeNet5.Generator
         {
             NetworkSpec spec = model.Spec;
             TrainingSpec training = spec.Training;
-            writer.Line("static int INetwork.InputChannels => InputChannels;");
-            writer.Line("static int INetwork.InputHeight => InputHeight;");
-            writer.Line("static int INetwork.InputWidth => InputWidth;");
-            writer.Line("static int INetwork.InputSize => InputSize;");
-            writer.Line("static int INetwork.ClassCount => ClassCount;");
-            writer.Line("static int INetwork.ParameterCount => ParameterCount;");
-            writer.Line("static int INetwork.ActivationSize => ActivationSize;");
-            writer.Line("static int INetwork.WorkspaceSize => WorkspaceSize;");
+            writer.Line("static int global::LeNet5.Runtime.INetwork.InputChannels => InputChannels;");
+            writer.Line("static int global::LeNet5.Runtime.INetwork.InputHeight => InputHeight;");
+            writer.Line("static int global::LeNet5.Runtime.INetwork.InputWidth => InputWidth;");
+            writer.Line("static int global::LeNet5.Runtime.INetwork.InputSize => InputSize;");
+            writer.Line("static int global::LeNet5.Runtime.INetwork.ClassCount => ClassCount;");
+            writer.Line("static int global::LeNet5.Runtime.INetwork.ParameterCount => ParameterCount;");
+            writer.Line("static int global::LeNet5.Runtime.INetwork.ActivationSize => ActivationSize;");
+            writer.Line("static int global::LeNet5.Runtime.INetwork.WorkspaceSize => WorkspaceSize;");
             writer.Line();
             writer.Line("/// <summary>The <c>name</c> declared in the architecture file.</summary>");
             writer.Line("public static string Name => " + CodeWriter.String(spec.Name) + ";");
             writer.Line();
             writer.Line("/// <summary>The loss the architecture declares.</summary>");
-            writer.Line("public static LossKind Loss => LossKind.SoftmaxCrossEntropy;");
+            writer.Line("public static global::LeNet5.Runtime.LossKind Loss => global::LeNet5.Runtime.LossKind.SoftmaxCrossEntropy;");
             writer.Line();
             writer.Line("/// <summary>Named parameter tensors in PyTorch <c>state_dict</c> order and layout.</summary>");
-            writer.Line("public static IReadOnlyList<ParameterTensor> ParameterTensors { get; } = new ParameterTensor[]");
+            writer.Line("public static IReadOnlyList<global::LeNet5.Runtime.ParameterTensor> ParameterTensors { get; } = new global::LeNet5.Runtime.ParameterTensor[]");
             writer.Open();
             foreach (LayerModel layer in model.Layers)
             {
@@ -253,15 +252,15 @@ namespace LeNet5.Generator
                     ? p + "Filters, " + p + "InputChannels, " + p + "Kernel, " + p + "Kernel"
                     : p + "Units, " + p + "InputSize";
                 string biasShape = layer.Spec.Kind == LayerKind.Conv2d ? p + "Filters" : p + "Units";
-                writer.Line("new ParameterTensor(" + CodeWriter.String(layer.Spec.Name + ".weight") + ", " + p + "WeightOffset, new[] { " + weightShape + " }),");
-                writer.Line("new ParameterTensor(" + CodeWriter.String(layer.Spec.Name + ".bias") + ", " + p + "BiasOffset, new[] { " + biasShape + " }),");
+                writer.Line("new global::LeNet5.Runtime.ParameterTensor(" + CodeWriter.String(layer.Spec.Name + ".weight") + ", " + p + "WeightOffset, new[] { " + weightShape + " }),");
+                writer.Line("new global::LeNet5.Runtime.ParameterTensor(" + CodeWriter.String(layer.Spec.Name + ".bias") + ", " + p + "BiasOffset, new[] { " + biasShape + " }),");
             }
 
             writer.Close(";");
             writer.Line();
             LayerDescriptionEmitter.Emit(writer, model);
             writer.Line("/// <summary>The training recipe of the architecture file's <c>training</c> section.</summary>");
-            writer.Line("public static TrainingDefaults Training { get; } = new TrainingDefaults(");
+            writer.Line("public static global::LeNet5.Runtime.TrainingDefaults Training { get; } = new global::LeNet5.Runtime.TrainingDefaults(");
             writer.Indent();
             writer.Line("Epochs: " + CodeWriter.Int(training.Epochs) + ",");
             writer.Line("BatchSize: " + CodeWriter.Int(training.BatchSize) + ",");

@@ -8,7 +8,6 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
-using LeNet5.Runtime;
 
 namespace Test.Networks;
 
@@ -21,7 +20,7 @@ namespace Test.Networks;
 /// <c>out</c>: dense 18 -> 3, none.<br/>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("LeNet5.Generator", "1.0.0")]
-public readonly unsafe partial struct TinyNetwork : INetwork
+public readonly unsafe partial struct TinyNetwork : global::LeNet5.Runtime.INetwork
 {
     /// <summary>Channels of one input image.</summary>
     public const int InputChannels = 2;
@@ -101,40 +100,40 @@ public readonly unsafe partial struct TinyNetwork : INetwork
     public const int OutActivationOffset = 90;
     #pragma warning restore CS1591
 
-    static int INetwork.InputChannels => InputChannels;
-    static int INetwork.InputHeight => InputHeight;
-    static int INetwork.InputWidth => InputWidth;
-    static int INetwork.InputSize => InputSize;
-    static int INetwork.ClassCount => ClassCount;
-    static int INetwork.ParameterCount => ParameterCount;
-    static int INetwork.ActivationSize => ActivationSize;
-    static int INetwork.WorkspaceSize => WorkspaceSize;
+    static int global::LeNet5.Runtime.INetwork.InputChannels => InputChannels;
+    static int global::LeNet5.Runtime.INetwork.InputHeight => InputHeight;
+    static int global::LeNet5.Runtime.INetwork.InputWidth => InputWidth;
+    static int global::LeNet5.Runtime.INetwork.InputSize => InputSize;
+    static int global::LeNet5.Runtime.INetwork.ClassCount => ClassCount;
+    static int global::LeNet5.Runtime.INetwork.ParameterCount => ParameterCount;
+    static int global::LeNet5.Runtime.INetwork.ActivationSize => ActivationSize;
+    static int global::LeNet5.Runtime.INetwork.WorkspaceSize => WorkspaceSize;
 
     /// <summary>The <c>name</c> declared in the architecture file.</summary>
     public static string Name => "Tiny";
 
     /// <summary>The loss the architecture declares.</summary>
-    public static LossKind Loss => LossKind.SoftmaxCrossEntropy;
+    public static global::LeNet5.Runtime.LossKind Loss => global::LeNet5.Runtime.LossKind.SoftmaxCrossEntropy;
 
     /// <summary>Named parameter tensors in PyTorch <c>state_dict</c> order and layout.</summary>
-    public static IReadOnlyList<ParameterTensor> ParameterTensors { get; } = new ParameterTensor[]
+    public static IReadOnlyList<global::LeNet5.Runtime.ParameterTensor> ParameterTensors { get; } = new global::LeNet5.Runtime.ParameterTensor[]
     {
-        new ParameterTensor("conv.weight", ConvWeightOffset, new[] { ConvFilters, ConvInputChannels, ConvKernel, ConvKernel }),
-        new ParameterTensor("conv.bias", ConvBiasOffset, new[] { ConvFilters }),
-        new ParameterTensor("out.weight", OutWeightOffset, new[] { OutUnits, OutInputSize }),
-        new ParameterTensor("out.bias", OutBiasOffset, new[] { OutUnits }),
+        new global::LeNet5.Runtime.ParameterTensor("conv.weight", ConvWeightOffset, new[] { ConvFilters, ConvInputChannels, ConvKernel, ConvKernel }),
+        new global::LeNet5.Runtime.ParameterTensor("conv.bias", ConvBiasOffset, new[] { ConvFilters }),
+        new global::LeNet5.Runtime.ParameterTensor("out.weight", OutWeightOffset, new[] { OutUnits, OutInputSize }),
+        new global::LeNet5.Runtime.ParameterTensor("out.bias", OutBiasOffset, new[] { OutUnits }),
     };
 
     /// <summary>The layers in order, as declared in the architecture file, with their inferred shapes.</summary>
-    public static IReadOnlyList<LayerDescription> Layers { get; } = new LayerDescription[]
+    public static IReadOnlyList<global::LeNet5.Runtime.LayerDescription> Layers { get; } = new global::LeNet5.Runtime.LayerDescription[]
     {
-        new LayerDescription("conv", "conv2d", new FeatureShape(2, 9, 13), new FeatureShape(3, 4, 6), Kernel: 3, Stride: 2, Padding: 0, PadValue: 0.0f, Activation: "tanh", ParameterNames: new[] { "conv.weight", "conv.bias" }),
-        new LayerDescription("pool", "avgpool2d", new FeatureShape(3, 4, 6), new FeatureShape(3, 2, 3), Kernel: 2, Stride: 2, Padding: 0, PadValue: 0.0f, Activation: "sigmoid", ParameterNames: Array.Empty<string>()),
-        new LayerDescription("out", "dense", new FeatureShape(3, 2, 3), new FeatureShape(3, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: new[] { "out.weight", "out.bias" }),
+        new global::LeNet5.Runtime.LayerDescription("conv", "conv2d", new global::LeNet5.Runtime.FeatureShape(2, 9, 13), new global::LeNet5.Runtime.FeatureShape(3, 4, 6), Kernel: 3, Stride: 2, Padding: 0, PadValue: 0.0f, Activation: "tanh", ParameterNames: new[] { "conv.weight", "conv.bias" }),
+        new global::LeNet5.Runtime.LayerDescription("pool", "avgpool2d", new global::LeNet5.Runtime.FeatureShape(3, 4, 6), new global::LeNet5.Runtime.FeatureShape(3, 2, 3), Kernel: 2, Stride: 2, Padding: 0, PadValue: 0.0f, Activation: "sigmoid", ParameterNames: Array.Empty<string>()),
+        new global::LeNet5.Runtime.LayerDescription("out", "dense", new global::LeNet5.Runtime.FeatureShape(3, 2, 3), new global::LeNet5.Runtime.FeatureShape(3, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: new[] { "out.weight", "out.bias" }),
     };
 
     /// <summary>The training recipe of the architecture file's <c>training</c> section.</summary>
-    public static TrainingDefaults Training { get; } = new TrainingDefaults(
+    public static global::LeNet5.Runtime.TrainingDefaults Training { get; } = new global::LeNet5.Runtime.TrainingDefaults(
         Epochs: 10,
         BatchSize: 64,
         Optimizer: "adam",

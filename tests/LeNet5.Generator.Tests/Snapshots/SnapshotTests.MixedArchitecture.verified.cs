@@ -8,7 +8,6 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
-using LeNet5.Runtime;
 
 namespace Test.Networks;
 
@@ -24,7 +23,7 @@ namespace Test.Networks;
 /// <c>logits</c>: dense 16 -> 5, none.<br/>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("LeNet5.Generator", "1.0.0")]
-public readonly unsafe partial struct MixedNetwork : INetwork
+public readonly unsafe partial struct MixedNetwork : global::LeNet5.Runtime.INetwork
 {
     /// <summary>Channels of one input image.</summary>
     public const int InputChannels = 3;
@@ -150,47 +149,47 @@ public readonly unsafe partial struct MixedNetwork : INetwork
     public const int LogitsActivationOffset = 1712;
     #pragma warning restore CS1591
 
-    static int INetwork.InputChannels => InputChannels;
-    static int INetwork.InputHeight => InputHeight;
-    static int INetwork.InputWidth => InputWidth;
-    static int INetwork.InputSize => InputSize;
-    static int INetwork.ClassCount => ClassCount;
-    static int INetwork.ParameterCount => ParameterCount;
-    static int INetwork.ActivationSize => ActivationSize;
-    static int INetwork.WorkspaceSize => WorkspaceSize;
+    static int global::LeNet5.Runtime.INetwork.InputChannels => InputChannels;
+    static int global::LeNet5.Runtime.INetwork.InputHeight => InputHeight;
+    static int global::LeNet5.Runtime.INetwork.InputWidth => InputWidth;
+    static int global::LeNet5.Runtime.INetwork.InputSize => InputSize;
+    static int global::LeNet5.Runtime.INetwork.ClassCount => ClassCount;
+    static int global::LeNet5.Runtime.INetwork.ParameterCount => ParameterCount;
+    static int global::LeNet5.Runtime.INetwork.ActivationSize => ActivationSize;
+    static int global::LeNet5.Runtime.INetwork.WorkspaceSize => WorkspaceSize;
 
     /// <summary>The <c>name</c> declared in the architecture file.</summary>
     public static string Name => "Mixed";
 
     /// <summary>The loss the architecture declares.</summary>
-    public static LossKind Loss => LossKind.SoftmaxCrossEntropy;
+    public static global::LeNet5.Runtime.LossKind Loss => global::LeNet5.Runtime.LossKind.SoftmaxCrossEntropy;
 
     /// <summary>Named parameter tensors in PyTorch <c>state_dict</c> order and layout.</summary>
-    public static IReadOnlyList<ParameterTensor> ParameterTensors { get; } = new ParameterTensor[]
+    public static IReadOnlyList<global::LeNet5.Runtime.ParameterTensor> ParameterTensors { get; } = new global::LeNet5.Runtime.ParameterTensor[]
     {
-        new ParameterTensor("conv1.weight", Conv1WeightOffset, new[] { Conv1Filters, Conv1InputChannels, Conv1Kernel, Conv1Kernel }),
-        new ParameterTensor("conv1.bias", Conv1BiasOffset, new[] { Conv1Filters }),
-        new ParameterTensor("conv2.weight", Conv2WeightOffset, new[] { Conv2Filters, Conv2InputChannels, Conv2Kernel, Conv2Kernel }),
-        new ParameterTensor("conv2.bias", Conv2BiasOffset, new[] { Conv2Filters }),
-        new ParameterTensor("hidden.weight", HiddenWeightOffset, new[] { HiddenUnits, HiddenInputSize }),
-        new ParameterTensor("hidden.bias", HiddenBiasOffset, new[] { HiddenUnits }),
-        new ParameterTensor("logits.weight", LogitsWeightOffset, new[] { LogitsUnits, LogitsInputSize }),
-        new ParameterTensor("logits.bias", LogitsBiasOffset, new[] { LogitsUnits }),
+        new global::LeNet5.Runtime.ParameterTensor("conv1.weight", Conv1WeightOffset, new[] { Conv1Filters, Conv1InputChannels, Conv1Kernel, Conv1Kernel }),
+        new global::LeNet5.Runtime.ParameterTensor("conv1.bias", Conv1BiasOffset, new[] { Conv1Filters }),
+        new global::LeNet5.Runtime.ParameterTensor("conv2.weight", Conv2WeightOffset, new[] { Conv2Filters, Conv2InputChannels, Conv2Kernel, Conv2Kernel }),
+        new global::LeNet5.Runtime.ParameterTensor("conv2.bias", Conv2BiasOffset, new[] { Conv2Filters }),
+        new global::LeNet5.Runtime.ParameterTensor("hidden.weight", HiddenWeightOffset, new[] { HiddenUnits, HiddenInputSize }),
+        new global::LeNet5.Runtime.ParameterTensor("hidden.bias", HiddenBiasOffset, new[] { HiddenUnits }),
+        new global::LeNet5.Runtime.ParameterTensor("logits.weight", LogitsWeightOffset, new[] { LogitsUnits, LogitsInputSize }),
+        new global::LeNet5.Runtime.ParameterTensor("logits.bias", LogitsBiasOffset, new[] { LogitsUnits }),
     };
 
     /// <summary>The layers in order, as declared in the architecture file, with their inferred shapes.</summary>
-    public static IReadOnlyList<LayerDescription> Layers { get; } = new LayerDescription[]
+    public static IReadOnlyList<global::LeNet5.Runtime.LayerDescription> Layers { get; } = new global::LeNet5.Runtime.LayerDescription[]
     {
-        new LayerDescription("border", "pad", new FeatureShape(3, 12, 12), new FeatureShape(3, 14, 14), Kernel: 0, Stride: 0, Padding: 1, PadValue: -0.5f, Activation: "none", ParameterNames: Array.Empty<string>()),
-        new LayerDescription("conv1", "conv2d", new FeatureShape(3, 14, 14), new FeatureShape(4, 14, 14), Kernel: 3, Stride: 1, Padding: 1, PadValue: 0.0f, Activation: "relu", ParameterNames: new[] { "conv1.weight", "conv1.bias" }),
-        new LayerDescription("pool1", "maxpool2d", new FeatureShape(4, 14, 14), new FeatureShape(4, 7, 7), Kernel: 2, Stride: 2, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: Array.Empty<string>()),
-        new LayerDescription("conv2", "conv2d", new FeatureShape(4, 7, 7), new FeatureShape(8, 4, 4), Kernel: 3, Stride: 2, Padding: 1, PadValue: 0.0f, Activation: "sigmoid", ParameterNames: new[] { "conv2.weight", "conv2.bias" }),
-        new LayerDescription("hidden", "dense", new FeatureShape(8, 4, 4), new FeatureShape(16, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "hidden.weight", "hidden.bias" }),
-        new LayerDescription("logits", "dense", new FeatureShape(16, 1, 1), new FeatureShape(5, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: new[] { "logits.weight", "logits.bias" }),
+        new global::LeNet5.Runtime.LayerDescription("border", "pad", new global::LeNet5.Runtime.FeatureShape(3, 12, 12), new global::LeNet5.Runtime.FeatureShape(3, 14, 14), Kernel: 0, Stride: 0, Padding: 1, PadValue: -0.5f, Activation: "none", ParameterNames: Array.Empty<string>()),
+        new global::LeNet5.Runtime.LayerDescription("conv1", "conv2d", new global::LeNet5.Runtime.FeatureShape(3, 14, 14), new global::LeNet5.Runtime.FeatureShape(4, 14, 14), Kernel: 3, Stride: 1, Padding: 1, PadValue: 0.0f, Activation: "relu", ParameterNames: new[] { "conv1.weight", "conv1.bias" }),
+        new global::LeNet5.Runtime.LayerDescription("pool1", "maxpool2d", new global::LeNet5.Runtime.FeatureShape(4, 14, 14), new global::LeNet5.Runtime.FeatureShape(4, 7, 7), Kernel: 2, Stride: 2, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: Array.Empty<string>()),
+        new global::LeNet5.Runtime.LayerDescription("conv2", "conv2d", new global::LeNet5.Runtime.FeatureShape(4, 7, 7), new global::LeNet5.Runtime.FeatureShape(8, 4, 4), Kernel: 3, Stride: 2, Padding: 1, PadValue: 0.0f, Activation: "sigmoid", ParameterNames: new[] { "conv2.weight", "conv2.bias" }),
+        new global::LeNet5.Runtime.LayerDescription("hidden", "dense", new global::LeNet5.Runtime.FeatureShape(8, 4, 4), new global::LeNet5.Runtime.FeatureShape(16, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "hidden.weight", "hidden.bias" }),
+        new global::LeNet5.Runtime.LayerDescription("logits", "dense", new global::LeNet5.Runtime.FeatureShape(16, 1, 1), new global::LeNet5.Runtime.FeatureShape(5, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: new[] { "logits.weight", "logits.bias" }),
     };
 
     /// <summary>The training recipe of the architecture file's <c>training</c> section.</summary>
-    public static TrainingDefaults Training { get; } = new TrainingDefaults(
+    public static global::LeNet5.Runtime.TrainingDefaults Training { get; } = new global::LeNet5.Runtime.TrainingDefaults(
         Epochs: 10,
         BatchSize: 64,
         Optimizer: "sgd",

@@ -8,7 +8,6 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
-using LeNet5.Runtime;
 
 namespace Test.Networks;
 
@@ -26,7 +25,7 @@ namespace Test.Networks;
 /// <c>output</c>: dense 84 -> 10, none.<br/>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("LeNet5.Generator", "1.0.0")]
-public readonly unsafe partial struct LeNet5Network : INetwork
+public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INetwork
 {
     /// <summary>Channels of one input image.</summary>
     public const int InputChannels = 1;
@@ -179,51 +178,51 @@ public readonly unsafe partial struct LeNet5Network : INetwork
     public const int OutputActivationOffset = 9108;
     #pragma warning restore CS1591
 
-    static int INetwork.InputChannels => InputChannels;
-    static int INetwork.InputHeight => InputHeight;
-    static int INetwork.InputWidth => InputWidth;
-    static int INetwork.InputSize => InputSize;
-    static int INetwork.ClassCount => ClassCount;
-    static int INetwork.ParameterCount => ParameterCount;
-    static int INetwork.ActivationSize => ActivationSize;
-    static int INetwork.WorkspaceSize => WorkspaceSize;
+    static int global::LeNet5.Runtime.INetwork.InputChannels => InputChannels;
+    static int global::LeNet5.Runtime.INetwork.InputHeight => InputHeight;
+    static int global::LeNet5.Runtime.INetwork.InputWidth => InputWidth;
+    static int global::LeNet5.Runtime.INetwork.InputSize => InputSize;
+    static int global::LeNet5.Runtime.INetwork.ClassCount => ClassCount;
+    static int global::LeNet5.Runtime.INetwork.ParameterCount => ParameterCount;
+    static int global::LeNet5.Runtime.INetwork.ActivationSize => ActivationSize;
+    static int global::LeNet5.Runtime.INetwork.WorkspaceSize => WorkspaceSize;
 
     /// <summary>The <c>name</c> declared in the architecture file.</summary>
     public static string Name => "LeNet5";
 
     /// <summary>The loss the architecture declares.</summary>
-    public static LossKind Loss => LossKind.SoftmaxCrossEntropy;
+    public static global::LeNet5.Runtime.LossKind Loss => global::LeNet5.Runtime.LossKind.SoftmaxCrossEntropy;
 
     /// <summary>Named parameter tensors in PyTorch <c>state_dict</c> order and layout.</summary>
-    public static IReadOnlyList<ParameterTensor> ParameterTensors { get; } = new ParameterTensor[]
+    public static IReadOnlyList<global::LeNet5.Runtime.ParameterTensor> ParameterTensors { get; } = new global::LeNet5.Runtime.ParameterTensor[]
     {
-        new ParameterTensor("c1.weight", C1WeightOffset, new[] { C1Filters, C1InputChannels, C1Kernel, C1Kernel }),
-        new ParameterTensor("c1.bias", C1BiasOffset, new[] { C1Filters }),
-        new ParameterTensor("c3.weight", C3WeightOffset, new[] { C3Filters, C3InputChannels, C3Kernel, C3Kernel }),
-        new ParameterTensor("c3.bias", C3BiasOffset, new[] { C3Filters }),
-        new ParameterTensor("f5.weight", F5WeightOffset, new[] { F5Units, F5InputSize }),
-        new ParameterTensor("f5.bias", F5BiasOffset, new[] { F5Units }),
-        new ParameterTensor("f6.weight", F6WeightOffset, new[] { F6Units, F6InputSize }),
-        new ParameterTensor("f6.bias", F6BiasOffset, new[] { F6Units }),
-        new ParameterTensor("output.weight", OutputWeightOffset, new[] { OutputUnits, OutputInputSize }),
-        new ParameterTensor("output.bias", OutputBiasOffset, new[] { OutputUnits }),
+        new global::LeNet5.Runtime.ParameterTensor("c1.weight", C1WeightOffset, new[] { C1Filters, C1InputChannels, C1Kernel, C1Kernel }),
+        new global::LeNet5.Runtime.ParameterTensor("c1.bias", C1BiasOffset, new[] { C1Filters }),
+        new global::LeNet5.Runtime.ParameterTensor("c3.weight", C3WeightOffset, new[] { C3Filters, C3InputChannels, C3Kernel, C3Kernel }),
+        new global::LeNet5.Runtime.ParameterTensor("c3.bias", C3BiasOffset, new[] { C3Filters }),
+        new global::LeNet5.Runtime.ParameterTensor("f5.weight", F5WeightOffset, new[] { F5Units, F5InputSize }),
+        new global::LeNet5.Runtime.ParameterTensor("f5.bias", F5BiasOffset, new[] { F5Units }),
+        new global::LeNet5.Runtime.ParameterTensor("f6.weight", F6WeightOffset, new[] { F6Units, F6InputSize }),
+        new global::LeNet5.Runtime.ParameterTensor("f6.bias", F6BiasOffset, new[] { F6Units }),
+        new global::LeNet5.Runtime.ParameterTensor("output.weight", OutputWeightOffset, new[] { OutputUnits, OutputInputSize }),
+        new global::LeNet5.Runtime.ParameterTensor("output.bias", OutputBiasOffset, new[] { OutputUnits }),
     };
 
     /// <summary>The layers in order, as declared in the architecture file, with their inferred shapes.</summary>
-    public static IReadOnlyList<LayerDescription> Layers { get; } = new LayerDescription[]
+    public static IReadOnlyList<global::LeNet5.Runtime.LayerDescription> Layers { get; } = new global::LeNet5.Runtime.LayerDescription[]
     {
-        new LayerDescription("pad", "pad", new FeatureShape(1, 28, 28), new FeatureShape(1, 32, 32), Kernel: 0, Stride: 0, Padding: 2, PadValue: 0.0f, Activation: "none", ParameterNames: Array.Empty<string>()),
-        new LayerDescription("c1", "conv2d", new FeatureShape(1, 32, 32), new FeatureShape(6, 28, 28), Kernel: 5, Stride: 1, Padding: 0, PadValue: 0.0f, Activation: "tanh", ParameterNames: new[] { "c1.weight", "c1.bias" }),
-        new LayerDescription("s2", "avgpool2d", new FeatureShape(6, 28, 28), new FeatureShape(6, 14, 14), Kernel: 2, Stride: 2, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: Array.Empty<string>()),
-        new LayerDescription("c3", "conv2d", new FeatureShape(6, 14, 14), new FeatureShape(16, 10, 10), Kernel: 5, Stride: 1, Padding: 0, PadValue: 0.0f, Activation: "tanh", ParameterNames: new[] { "c3.weight", "c3.bias" }),
-        new LayerDescription("s4", "avgpool2d", new FeatureShape(16, 10, 10), new FeatureShape(16, 5, 5), Kernel: 2, Stride: 2, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: Array.Empty<string>()),
-        new LayerDescription("f5", "dense", new FeatureShape(16, 5, 5), new FeatureShape(120, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "tanh", ParameterNames: new[] { "f5.weight", "f5.bias" }),
-        new LayerDescription("f6", "dense", new FeatureShape(120, 1, 1), new FeatureShape(84, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "tanh", ParameterNames: new[] { "f6.weight", "f6.bias" }),
-        new LayerDescription("output", "dense", new FeatureShape(84, 1, 1), new FeatureShape(10, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: new[] { "output.weight", "output.bias" }),
+        new global::LeNet5.Runtime.LayerDescription("pad", "pad", new global::LeNet5.Runtime.FeatureShape(1, 28, 28), new global::LeNet5.Runtime.FeatureShape(1, 32, 32), Kernel: 0, Stride: 0, Padding: 2, PadValue: 0.0f, Activation: "none", ParameterNames: Array.Empty<string>()),
+        new global::LeNet5.Runtime.LayerDescription("c1", "conv2d", new global::LeNet5.Runtime.FeatureShape(1, 32, 32), new global::LeNet5.Runtime.FeatureShape(6, 28, 28), Kernel: 5, Stride: 1, Padding: 0, PadValue: 0.0f, Activation: "tanh", ParameterNames: new[] { "c1.weight", "c1.bias" }),
+        new global::LeNet5.Runtime.LayerDescription("s2", "avgpool2d", new global::LeNet5.Runtime.FeatureShape(6, 28, 28), new global::LeNet5.Runtime.FeatureShape(6, 14, 14), Kernel: 2, Stride: 2, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: Array.Empty<string>()),
+        new global::LeNet5.Runtime.LayerDescription("c3", "conv2d", new global::LeNet5.Runtime.FeatureShape(6, 14, 14), new global::LeNet5.Runtime.FeatureShape(16, 10, 10), Kernel: 5, Stride: 1, Padding: 0, PadValue: 0.0f, Activation: "tanh", ParameterNames: new[] { "c3.weight", "c3.bias" }),
+        new global::LeNet5.Runtime.LayerDescription("s4", "avgpool2d", new global::LeNet5.Runtime.FeatureShape(16, 10, 10), new global::LeNet5.Runtime.FeatureShape(16, 5, 5), Kernel: 2, Stride: 2, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: Array.Empty<string>()),
+        new global::LeNet5.Runtime.LayerDescription("f5", "dense", new global::LeNet5.Runtime.FeatureShape(16, 5, 5), new global::LeNet5.Runtime.FeatureShape(120, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "tanh", ParameterNames: new[] { "f5.weight", "f5.bias" }),
+        new global::LeNet5.Runtime.LayerDescription("f6", "dense", new global::LeNet5.Runtime.FeatureShape(120, 1, 1), new global::LeNet5.Runtime.FeatureShape(84, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "tanh", ParameterNames: new[] { "f6.weight", "f6.bias" }),
+        new global::LeNet5.Runtime.LayerDescription("output", "dense", new global::LeNet5.Runtime.FeatureShape(84, 1, 1), new global::LeNet5.Runtime.FeatureShape(10, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: new[] { "output.weight", "output.bias" }),
     };
 
     /// <summary>The training recipe of the architecture file's <c>training</c> section.</summary>
-    public static TrainingDefaults Training { get; } = new TrainingDefaults(
+    public static global::LeNet5.Runtime.TrainingDefaults Training { get; } = new global::LeNet5.Runtime.TrainingDefaults(
         Epochs: 10,
         BatchSize: 64,
         Optimizer: "sgd",
