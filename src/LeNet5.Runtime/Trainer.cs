@@ -140,7 +140,8 @@ public sealed class Trainer<TNetwork> : IDisposable, IShardJob where TNetwork : 
             Add(total, _shardGradients[shard]);
             loss += _shardLoss[shard];
         }
-        Optimizer.Step(Parameters, total);
+        // A non-finite loss stops training (see TrainEpoch) before it can spoil the parameters.
+        if (double.IsFinite(loss)) Optimizer.Step(Parameters, total);
         return loss;
     }
 
