@@ -17,7 +17,7 @@ public sealed record Checkpoint(float[] Parameters, IReadOnlyDictionary<string, 
         SafeTensors.Save(path, TNetwork.ParameterTensors, parameters, all);
     }
 
-    /// <summary>Loads and validates a checkpoint of <typeparamref name="TNetwork"/> (see <see cref="SafeTensors.Load"/>).</summary>
+    /// <summary>Loads and validates a checkpoint of <typeparamref name="TNetwork"/> (see <see cref="SafeTensors.Load(string, string, IReadOnlyList{ParameterTensor}, int)"/>).</summary>
     public static Checkpoint Load<TNetwork>(string path) where TNetwork : struct, INetwork
     {
         Checkpoint checkpoint = SafeTensors.Load(path, TNetwork.Name, TNetwork.ParameterTensors, TNetwork.ParameterCount);

@@ -6,7 +6,7 @@ namespace LeNet5.Runtime;
 /// <summary>
 /// Reads and writes parameters in the safetensors format: an 8-byte little-endian header length, a JSON header
 /// <c>{"name": {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}, "__metadata__": {...}}</c>, then the
-/// raw little-endian data. Only <c>F32</c> tensors are supported. Uses <see cref="Utf8JsonWriter"/> and
+/// raw little-endian data. Writes <c>F32</c>; reads <c>F32</c>, <c>F16</c>, <c>BF16</c> and <c>F64</c>. Uses <see cref="Utf8JsonWriter"/> and
 /// <see cref="JsonDocument"/> only (trimming and NativeAOT safe).
 /// </summary>
 public static class SafeTensors
@@ -76,9 +76,11 @@ public static class SafeTensors
 
     /// <summary>
     /// Loads and validates a checkpoint against an architecture: the header parses, every expected tensor is present
-    /// with the expected shape and dtype <c>F32</c>, there are no other tensors, data offsets lie within the data and
-    /// match the shapes, and the file length matches the header. A checkpoint whose <c>__metadata__</c> names another
-    /// architecture is refused.
+    /// with the expected shape, there are no other tensors, data offsets lie within the data and match the shapes and
+    /// dtype, and the file length matches the header. Tensors may be stored in any order (PyTorch's <c>save_file</c>
+    /// sorts them by name) and as <c>F32</c>, <c>F16</c>, <c>BF16</c> or <c>F64</c> (converted to float). A checkpoint
+    /// whose <c>__metadata__</c> names another architecture is refused; other metadata (such as PyTorch's
+    /// <c>{"format": "pt"}</c>) is kept.
     /// </summary>
     /// <param name="path">The checkpoint file.</param>
     /// <param name="architecture">Architecture name used in messages.</param>
@@ -86,9 +88,58 @@ public static class SafeTensors
     /// <param name="parameterCount">Length of the flat parameter buffer to fill.</param>
     /// <exception cref="CheckpointException">Any problem; the message names the file and, where it applies, the tensor.</exception>
     public static Checkpoint Load(string path, string architecture, IReadOnlyList<ParameterTensor> tensors, int parameterCount)
+        => Load(ReadAll(path), path, architecture, tensors, parameterCount);
+
+    /// <summary>Loads and validates safetensors bytes already in memory (see <see cref="Load(string, string, IReadOnlyList{ParameterTensor}, int)"/>).</summary>
+    /// <param name="file">The whole file.</param>
+    /// <param name="source">Where the bytes come from, used in messages.</param>
+    /// <param name="architecture">Architecture name used in messages.</param>
+    /// <param name="tensors">The tensors the architecture expects.</param>
+    /// <param name="parameterCount">Length of the flat parameter buffer to fill.</param>
+    /// <exception cref="CheckpointException">Any problem; the message names the source and, where it applies, the tensor.</exception>
+    public static Checkpoint Load(ReadOnlySpan<byte> file, string source, string architecture, IReadOnlyList<ParameterTensor> tensors, int parameterCount)
     {
-        byte[] bytes = ReadAll(path);
-        string file = path;
+        Header header = Validate(file, source, architecture, tensors);
+        var parameters = new float[parameterCount];
+        foreach (ParameterTensor tensor in tensors)
+        {
+            TensorEntry entry = header.Tensors[tensor.Name];
+            ReadOnlySpan<byte> data = file.Slice(header.DataStart + (int)entry.Begin, (int)(entry.End - entry.Begin));
+            Convert(entry.DType, data, parameters.AsSpan(tensor.Offset, tensor.Length));
+        }
+        return new Checkpoint(parameters, header.Metadata);
+    }
+
+    /// <summary>
+    /// Validates safetensors bytes like <see cref="Load(ReadOnlySpan{byte}, string, string, IReadOnlyList{ParameterTensor}, int)"/>
+    /// without copying the tensors, and tells where they can be read in place: the byte offset in <paramref name="file"/>
+    /// at which the <paramref name="parameterCount"/> floats of the flat parameter buffer lie contiguously (every tensor
+    /// <c>F32</c> at its flat offset, as <see cref="Save"/> writes them), or -1 when the tensors are stored in another
+    /// order or dtype and must be loaded with a copy.
+    /// </summary>
+    /// <param name="file">The whole file.</param>
+    /// <param name="source">Where the bytes come from, used in messages.</param>
+    /// <param name="architecture">Architecture name used in messages.</param>
+    /// <param name="tensors">The tensors the architecture expects.</param>
+    /// <param name="parameterCount">Length of the flat parameter buffer.</param>
+    /// <exception cref="CheckpointException">The bytes are not a valid checkpoint of the architecture.</exception>
+    public static int FindFlatData(ReadOnlySpan<byte> file, string source, string architecture, IReadOnlyList<ParameterTensor> tensors, int parameterCount)
+    {
+        Header header = Validate(file, source, architecture, tensors);
+        foreach (ParameterTensor tensor in tensors)
+        {
+            TensorEntry entry = header.Tensors[tensor.Name];
+            if (entry.DType != "F32" || entry.Begin != tensor.Offset * 4L) return -1;
+        }
+        return header.DataLength == parameterCount * 4L ? header.DataStart : -1;
+    }
+
+    private sealed record TensorEntry(string DType, int[] Shape, long Begin, long End);
+
+    private sealed record Header(int DataStart, long DataLength, Dictionary<string, TensorEntry> Tensors, Dictionary<string, string> Metadata);
+
+    private static Header Validate(ReadOnlySpan<byte> bytes, string file, string architecture, IReadOnlyList<ParameterTensor> tensors)
+    {
         if (bytes.Length < 8) throw new CheckpointException($"{file}: not a safetensors file: {bytes.Length} bytes, shorter than the 8-byte header length");
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
         if (headerLength > MaxHeaderLength || 8 + (long)headerLength > bytes.Length)
@@ -100,10 +151,10 @@ public static class SafeTensors
         long dataLength = bytes.Length - dataStart;
 
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-        var found = new Dictionary<string, (int[] Shape, long Begin, long End)>(StringComparer.Ordinal);
+        var found = new Dictionary<string, TensorEntry>(StringComparer.Ordinal);
         try
         {
-            using JsonDocument document = JsonDocument.Parse(bytes.AsMemory(8, (int)headerLength));
+            using JsonDocument document = JsonDocument.Parse(bytes.Slice(8, (int)headerLength).ToArray());
             if (document.RootElement.ValueKind != JsonValueKind.Object)
                 throw new CheckpointException($"{file}: the safetensors header must be a JSON object, not {document.RootElement.ValueKind}");
             foreach (JsonProperty property in document.RootElement.EnumerateObject())
@@ -138,20 +189,16 @@ public static class SafeTensors
                 $"{file}: tensor{(unexpected.Length > 1 ? "s" : "")} {string.Join(", ", unexpected.Select(n => $"'{n}'"))} not in the architecture {architecture} (it has {string.Join(", ", tensors.Select(t => t.Name))})");
         }
 
-        var parameters = new float[parameterCount];
         long covered = 0;
         foreach (ParameterTensor tensor in tensors)
         {
-            if (!found.TryGetValue(tensor.Name, out var entry))
+            if (!found.TryGetValue(tensor.Name, out TensorEntry? entry))
                 throw new CheckpointException($"{file}: tensor '{tensor.Name}' {tensor.ShapeText} that the architecture {architecture} expects is missing");
             if (!entry.Shape.AsSpan().SequenceEqual(tensor.Shape))
             {
                 throw new CheckpointException(
                     $"{file}: tensor '{tensor.Name}' has shape [{string.Join(", ", entry.Shape)}] but the architecture {architecture} expects {tensor.ShapeText}");
             }
-            ReadOnlySpan<byte> data = bytes.AsSpan(dataStart + (int)entry.Begin, (int)(entry.End - entry.Begin));
-            Span<float> destination = parameters.AsSpan(tensor.Offset, tensor.Length);
-            for (int i = 0; i < destination.Length; i++) destination[i] = BinaryPrimitives.ReadSingleLittleEndian(data[(i * 4)..]);
             covered = Math.Max(covered, entry.End);
         }
         if (covered != dataLength)
@@ -159,16 +206,45 @@ public static class SafeTensors
             throw new CheckpointException(
                 $"{file}: the file has {dataLength} bytes of tensor data but the header describes {covered}; the file is truncated or has trailing bytes");
         }
-        return new Checkpoint(parameters, metadata);
+        return new Header(dataStart, dataLength, found, metadata);
     }
 
-    private static (int[] Shape, long Begin, long End) ReadTensorEntry(string file, string name, JsonElement entry, long dataLength)
+    private static int DTypeSize(string dtype) => dtype switch
+    {
+        "F32" => 4,
+        "F16" or "BF16" => 2,
+        "F64" => 8,
+        _ => 0,
+    };
+
+    private static void Convert(string dtype, ReadOnlySpan<byte> data, Span<float> destination)
+    {
+        switch (dtype)
+        {
+            case "F32":
+                for (int i = 0; i < destination.Length; i++) destination[i] = BinaryPrimitives.ReadSingleLittleEndian(data[(i * 4)..]);
+                break;
+            case "F16":
+                for (int i = 0; i < destination.Length; i++) destination[i] = (float)BinaryPrimitives.ReadHalfLittleEndian(data[(i * 2)..]);
+                break;
+            case "BF16":
+                for (int i = 0; i < destination.Length; i++) destination[i] = BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(data[(i * 2)..]) << 16);
+                break;
+            default:
+                for (int i = 0; i < destination.Length; i++) destination[i] = (float)BinaryPrimitives.ReadDoubleLittleEndian(data[(i * 8)..]);
+                break;
+        }
+    }
+
+    private static TensorEntry ReadTensorEntry(string file, string name, JsonElement entry, long dataLength)
     {
         if (entry.ValueKind != JsonValueKind.Object) throw new CheckpointException($"{file}: header entry of tensor '{name}' is not an object");
-        if (!entry.TryGetProperty("dtype", out JsonElement dtype) || dtype.ValueKind != JsonValueKind.String)
+        if (!entry.TryGetProperty("dtype", out JsonElement dtypeElement) || dtypeElement.ValueKind != JsonValueKind.String)
             throw new CheckpointException($"{file}: tensor '{name}' has no dtype");
-        if (dtype.GetString() != "F32")
-            throw new CheckpointException($"{file}: tensor '{name}' has dtype {dtype.GetString()}; only F32 is supported");
+        string dtype = dtypeElement.GetString()!;
+        int elementSize = DTypeSize(dtype);
+        if (elementSize == 0)
+            throw new CheckpointException($"{file}: tensor '{name}' has dtype {dtype}; supported are F32, F16, BF16 and F64");
         if (!entry.TryGetProperty("shape", out JsonElement shapeElement) || shapeElement.ValueKind != JsonValueKind.Array)
             throw new CheckpointException($"{file}: tensor '{name}' has no shape array");
         var shape = new int[shapeElement.GetArrayLength()];
@@ -190,12 +266,12 @@ public static class SafeTensors
             throw new CheckpointException(
                 $"{file}: tensor '{name}' data_offsets {offsets.GetRawText()} go past the end of the data ({dataLength} bytes); the file is truncated");
         }
-        if (end - begin != elements * 4)
+        if (end - begin != elements * elementSize)
         {
             throw new CheckpointException(
-                $"{file}: tensor '{name}' of shape [{string.Join(", ", shape)}] needs {elements * 4} bytes but its data_offsets {offsets.GetRawText()} span {end - begin}");
+                $"{file}: tensor '{name}' of shape [{string.Join(", ", shape)}] and dtype {dtype} needs {elements * elementSize} bytes but its data_offsets {offsets.GetRawText()} span {end - begin}");
         }
-        return (shape, begin, end);
+        return new TensorEntry(dtype, shape, begin, end);
     }
 
     private static void ReadMetadata(string file, JsonElement element, Dictionary<string, string> metadata)

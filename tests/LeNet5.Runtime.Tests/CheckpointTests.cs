@@ -125,7 +125,7 @@ public sealed class CheckpointTests : IDisposable
     [Theory]
     [InlineData("{not json")]
     [InlineData("[1, 2]")]
-    [InlineData("{\"hidden.weight\": {\"dtype\": \"F16\", \"shape\": [8, 16], \"data_offsets\": [0, 256]}}")]
+    [InlineData("{\"hidden.weight\": {\"dtype\": \"I8\", \"shape\": [8, 16], \"data_offsets\": [0, 128]}}")]
     [InlineData("{\"hidden.weight\": {\"dtype\": \"F32\", \"shape\": [8, 16], \"data_offsets\": [0, 9999999]}}")]
     [InlineData("{\"hidden.weight\": {\"dtype\": \"F32\", \"shape\": [8, 16], \"data_offsets\": [0, 4]}}")]
     [InlineData("{\"hidden.weight\": {\"dtype\": \"F32\", \"shape\": \"big\", \"data_offsets\": [0, 512]}}")]
