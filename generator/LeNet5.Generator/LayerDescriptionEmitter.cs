@@ -16,7 +16,7 @@ namespace LeNet5.Generator
                 LayerSpec spec = layer.Spec;
                 string parameters = layer.HasParameters
                     ? "new[] { " + CodeWriter.String(spec.Name + ".weight") + ", " + CodeWriter.String(spec.Name + ".bias") + " }"
-                    : "Array.Empty<string>()";
+                    : "global::System.Array.Empty<string>()";
                 writer.Line("new global::LeNet5.Runtime.LayerDescription("
                     + CodeWriter.String(spec.Name) + ", "
                     + CodeWriter.String(KindName(spec.Kind)) + ", "

@@ -128,7 +128,7 @@ public readonly unsafe partial struct TinyNetwork : global::LeNet5.Runtime.INetw
     public static IReadOnlyList<global::LeNet5.Runtime.LayerDescription> Layers { get; } = new global::LeNet5.Runtime.LayerDescription[]
     {
         new global::LeNet5.Runtime.LayerDescription("conv", "conv2d", new global::LeNet5.Runtime.FeatureShape(2, 9, 13), new global::LeNet5.Runtime.FeatureShape(3, 4, 6), Kernel: 3, Stride: 2, Padding: 0, PadValue: 0.0f, Activation: "tanh", ParameterNames: new[] { "conv.weight", "conv.bias" }),
-        new global::LeNet5.Runtime.LayerDescription("pool", "avgpool2d", new global::LeNet5.Runtime.FeatureShape(3, 4, 6), new global::LeNet5.Runtime.FeatureShape(3, 2, 3), Kernel: 2, Stride: 2, Padding: 0, PadValue: 0.0f, Activation: "sigmoid", ParameterNames: Array.Empty<string>()),
+        new global::LeNet5.Runtime.LayerDescription("pool", "avgpool2d", new global::LeNet5.Runtime.FeatureShape(3, 4, 6), new global::LeNet5.Runtime.FeatureShape(3, 2, 3), Kernel: 2, Stride: 2, Padding: 0, PadValue: 0.0f, Activation: "sigmoid", ParameterNames: global::System.Array.Empty<string>()),
         new global::LeNet5.Runtime.LayerDescription("out", "dense", new global::LeNet5.Runtime.FeatureShape(3, 2, 3), new global::LeNet5.Runtime.FeatureShape(3, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: new[] { "out.weight", "out.bias" }),
     };
 
