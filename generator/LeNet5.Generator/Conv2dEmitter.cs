@@ -39,16 +39,25 @@ namespace LeNet5.Generator
             writer.Line("public const int " + p + "Padding = " + CodeWriter.Int(layer.Spec.Padding) + ";");
         }
 
-        /// <summary>Floats of per-image scratch the backward pass needs: the zero-bordered output gradient.</summary>
+        /// <summary>
+        /// Floats of per-image scratch the backward pass needs: the packed input rows of the weight gradient, then
+        /// (reusing the same space) the zero-bordered output gradient of the input gradient.
+        /// </summary>
         public static int ScratchSize(LayerModel layer)
         {
-            if (!UsesPaddedGradient(layer))
+            int size = 0;
+            if (UsesPackedWeightGradient(layer))
             {
-                return 0;
+                size = layer.Input.Channels * layer.Spec.Kernel * layer.Input.Height * layer.Output.Width;
             }
 
-            int border = 2 * (layer.Spec.Kernel - 1);
-            return layer.Output.Channels * (layer.Output.Height + border) * (layer.Output.Width + border);
+            if (UsesPaddedGradient(layer))
+            {
+                int border = 2 * (layer.Spec.Kernel - 1);
+                size = System.Math.Max(size, layer.Output.Channels * (layer.Output.Height + border) * (layer.Output.Width + border));
+            }
+
+            return size;
         }
 
         /// <summary>Stride 1 and no padding: every tap reads whole contiguous input rows.</summary>
@@ -59,7 +68,11 @@ namespace LeNet5.Generator
 
         private static bool UsesBlockedForward(LayerModel layer) => IsPlain(layer) && CanBlock(layer.Output.Width);
 
-        private static bool UsesBlockedWeightGradient(LayerModel layer) => IsPlain(layer) && layer.Output.Width >= 8 && layer.Spec.Kernel <= 8;
+        private static bool UsesBlockedWeightGradient(LayerModel layer) => IsPlain(layer) && layer.Output.Width >= 16 && layer.Spec.Kernel <= 8;
+
+        /// <summary>Narrow maps: rows of vectors would waste lanes, so the weight gradient works on packed, contiguous windows.</summary>
+        private static bool UsesPackedWeightGradient(LayerModel layer)
+            => IsPlain(layer) && layer.Output.Width < 16 && layer.Output.Height * layer.Output.Width >= 8 && layer.Spec.Kernel <= 8;
 
         private static bool UsesPaddedGradient(LayerModel layer) => IsPlain(layer) && CanBlock(layer.Input.Width);
 
@@ -168,7 +181,7 @@ namespace LeNet5.Generator
         public static void EmitBackward(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
         {
             string p = layer.Identifier;
-            bool blocked = UsesBlockedWeightGradient(layer) || UsesPaddedGradient(layer);
+            bool blocked = UsesBlockedWeightGradient(layer) || UsesPackedWeightGradient(layer) || UsesPaddedGradient(layer);
             const string Parameters = "(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)";
             writer.Line("// " + layer.Spec.Name + ": backward of " + Describe(layer));
             writer.Open("private static void " + p + "Backward" + Parameters);
@@ -208,6 +221,10 @@ namespace LeNet5.Generator
             if (blocked && UsesBlockedWeightGradient(layer))
             {
                 EmitBlockedWeightGradient(writer, layer);
+            }
+            else if (blocked && UsesPackedWeightGradient(layer))
+            {
+                EmitPackedWeightGradient(writer, layer);
             }
             else
             {
@@ -343,6 +360,107 @@ namespace LeNet5.Generator
             writer.Close();
             writer.Close();
             writer.Close();
+        }
+
+        /// <summary>
+        /// d weight[o, i, ky, kx] = sum over m of d output[o, m] * packed[i, kx][ky * width + m]: every input row is copied
+        /// shifted by kx and cut to the output width, so the window of each tap is one contiguous run as long as the
+        /// output map, and a dot product over whole vectors (the last one masked) covers it.
+        /// </summary>
+        private static void EmitPackedWeightGradient(CodeWriter writer, LayerModel layer)
+        {
+            string p = layer.Identifier;
+            int kernel = layer.Spec.Kernel;
+            int length = layer.Output.Height * layer.Output.Width;
+            int tail = length % 8;
+            int filters = layer.Spec.Size % 2 == 0 && kernel <= 6 ? 2 : 1;
+            writer.Line("// packed[i, kx] holds input rows shifted left by kx and cut to the output width: tap (ky, kx) reads");
+            writer.Line("// the contiguous run packed[i, kx][ky * OutputWidth ..] as long as an output map");
+            writer.Line("const int packedPlane = " + p + "InputHeight * " + p + "OutputWidth;");
+            writer.Open("for (int i = 0; i < " + p + "InputChannels; i++)");
+            writer.Open("for (int kx = 0; kx < " + p + "Kernel; kx++)");
+            writer.Open("for (int row = 0; row < " + p + "InputHeight; row++)");
+            writer.Line("float* source = input + (((i * " + p + "InputHeight) + row) * " + p + "InputWidth) + kx;");
+            writer.Line("float* target = scratch + (((i * " + p + "Kernel) + kx) * packedPlane) + (row * " + p + "OutputWidth);");
+            writer.Line("new ReadOnlySpan<float>(source, " + p + "OutputWidth).CopyTo(new Span<float>(target, " + p + "OutputWidth));");
+            writer.Close();
+            writer.Close();
+            writer.Close();
+            writer.Line();
+            if (tail != 0)
+            {
+                writer.Line("// the last vector overlaps the one before: count only its last " + tail + " elements");
+                writer.Line("Vector256<float> tailMask = Vector256.Create(" + Mask(8 - tail) + ").AsSingle();");
+                writer.Line();
+            }
+
+            writer.Open("for (int o = 0; o < " + p + "Filters; o" + (filters == 1 ? "++" : " += " + filters) + ")");
+            for (int f = 0; f < filters; f++)
+            {
+                string o = f == 0 ? "o" : "(o + " + f + ")";
+                writer.Line("float* map" + f + " = outputGradient + (" + o + " * " + MapSize(p, "Output") + ");");
+                writer.Line("biasGradients[" + (f == 0 ? "o" : "o + " + f) + "] += Sum(map" + f + ", " + MapSize(p, "Output") + ");");
+            }
+
+            writer.Open("for (int i = 0; i < " + p + "InputChannels; i++)");
+            for (int f = 0; f < filters; f++)
+            {
+                string o = f == 0 ? "o" : "(o + " + f + ")";
+                writer.Line("float* kernelGradient" + f + " = weightGradients + (((" + o + " * " + p + "InputChannels) + i) * " + p + "Kernel * " + p + "Kernel);");
+            }
+
+            writer.Open("for (int kx = 0; kx < " + p + "Kernel; kx++)");
+            writer.Line("float* packed = scratch + (((i * " + p + "Kernel) + kx) * packedPlane);");
+            for (int f = 0; f < filters; f++)
+            {
+                for (int ky = 0; ky < kernel; ky++)
+                {
+                    writer.Line("Vector256<float> tap" + f + ky + " = Vector256<float>.Zero;");
+                }
+            }
+
+            writer.Open("for (int m = 0; m <= " + MapSize(p, "Output") + " - 8; m += 8)");
+            EmitPackedTapUpdates(writer, p, kernel, filters, "m", f => "Vector256.Load(map" + f + " + m)");
+            writer.Close();
+            if (tail != 0)
+            {
+                writer.Line();
+                writer.Open();
+                string last = "(" + MapSize(p, "Output") + " - 8)";
+                EmitPackedTapUpdates(writer, p, kernel, filters, last, f => "Vector256.Load(map" + f + " + " + last + ") & tailMask");
+                writer.Close();
+            }
+
+            writer.Line();
+            for (int f = 0; f < filters; f++)
+            {
+                for (int ky = 0; ky < kernel; ky++)
+                {
+                    writer.Line("kernelGradient" + f + "[" + (ky == 0 ? string.Empty : "(" + ky + " * " + p + "Kernel) + ") + "kx] += Vector256.Sum(tap" + f + ky + ");");
+                }
+            }
+
+            writer.Close();
+            writer.Close();
+            writer.Close();
+        }
+
+        private static void EmitPackedTapUpdates(CodeWriter writer, string p, int kernel, int filters, string position, System.Func<int, string> gradient)
+        {
+            for (int f = 0; f < filters; f++)
+            {
+                writer.Line("Vector256<float> gradient" + f + " = " + gradient(f) + ";");
+            }
+
+            for (int ky = 0; ky < kernel; ky++)
+            {
+                string offset = ky == 0 ? string.Empty : "(" + ky + " * " + p + "OutputWidth) + ";
+                writer.Line((ky == 0 ? "Vector256<float> " : string.Empty) + "source = Vector256.Load(packed + " + offset + position + ");");
+                for (int f = 0; f < filters; f++)
+                {
+                    writer.Line("tap" + f + ky + " = MultiplyAdd(gradient" + f + ", source, tap" + f + ky + ");");
+                }
+            }
         }
 
         private static void EmitTapUpdates(CodeWriter writer, int kernel, int filters, string column, System.Func<int, string> gradient)

@@ -1062,8 +1062,24 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
         float* weights = parameters + C3WeightOffset;
         float* weightGradients = gradients + C3WeightOffset;
         float* biasGradients = gradients + C3BiasOffset;
-        // the last vector of a row overlaps the one before: count only its last 2 columns
-        Vector256<float> tailMask = Vector256.Create(0, 0, 0, 0, 0, 0, -1, -1).AsSingle();
+        // packed[i, kx] holds input rows shifted left by kx and cut to the output width: tap (ky, kx) reads
+        // the contiguous run packed[i, kx][ky * OutputWidth ..] as long as an output map
+        const int packedPlane = C3InputHeight * C3OutputWidth;
+        for (int i = 0; i < C3InputChannels; i++)
+        {
+            for (int kx = 0; kx < C3Kernel; kx++)
+            {
+                for (int row = 0; row < C3InputHeight; row++)
+                {
+                    float* source = input + (((i * C3InputHeight) + row) * C3InputWidth) + kx;
+                    float* target = scratch + (((i * C3Kernel) + kx) * packedPlane) + (row * C3OutputWidth);
+                    new ReadOnlySpan<float>(source, C3OutputWidth).CopyTo(new Span<float>(target, C3OutputWidth));
+                }
+            }
+        }
+
+        // the last vector overlaps the one before: count only its last 4 elements
+        Vector256<float> tailMask = Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle();
 
         for (int o = 0; o < C3Filters; o += 2)
         {
@@ -1073,11 +1089,11 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
             biasGradients[o + 1] += Sum(map1, C3OutputHeight * C3OutputWidth);
             for (int i = 0; i < C3InputChannels; i++)
             {
-                float* plane = input + (i * C3InputHeight * C3InputWidth);
                 float* kernelGradient0 = weightGradients + (((o * C3InputChannels) + i) * C3Kernel * C3Kernel);
                 float* kernelGradient1 = weightGradients + ((((o + 1) * C3InputChannels) + i) * C3Kernel * C3Kernel);
-                for (int ky = 0; ky < C3Kernel; ky++)
+                for (int kx = 0; kx < C3Kernel; kx++)
                 {
+                    float* packed = scratch + (((i * C3Kernel) + kx) * packedPlane);
                     Vector256<float> tap00 = Vector256<float>.Zero;
                     Vector256<float> tap01 = Vector256<float>.Zero;
                     Vector256<float> tap02 = Vector256<float>.Zero;
@@ -1088,64 +1104,57 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
                     Vector256<float> tap12 = Vector256<float>.Zero;
                     Vector256<float> tap13 = Vector256<float>.Zero;
                     Vector256<float> tap14 = Vector256<float>.Zero;
-                    for (int y = 0; y < C3OutputHeight; y++)
+                    for (int m = 0; m <= C3OutputHeight * C3OutputWidth - 8; m += 8)
                     {
-                        float* gradientRow0 = map0 + (y * C3OutputWidth);
-                        float* gradientRow1 = map1 + (y * C3OutputWidth);
-                        float* inputRow = plane + ((y + ky) * C3InputWidth);
-                        // columns 0 to 7
-                        {
-                            Vector256<float> gradient0 = Vector256.Load(gradientRow0);
-                            Vector256<float> gradient1 = Vector256.Load(gradientRow1);
-                            Vector256<float> source = Vector256.Load(inputRow);
-                            tap00 = MultiplyAdd(gradient0, source, tap00);
-                            tap10 = MultiplyAdd(gradient1, source, tap10);
-                            source = Vector256.Load(inputRow + 1);
-                            tap01 = MultiplyAdd(gradient0, source, tap01);
-                            tap11 = MultiplyAdd(gradient1, source, tap11);
-                            source = Vector256.Load(inputRow + 2);
-                            tap02 = MultiplyAdd(gradient0, source, tap02);
-                            tap12 = MultiplyAdd(gradient1, source, tap12);
-                            source = Vector256.Load(inputRow + 3);
-                            tap03 = MultiplyAdd(gradient0, source, tap03);
-                            tap13 = MultiplyAdd(gradient1, source, tap13);
-                            source = Vector256.Load(inputRow + 4);
-                            tap04 = MultiplyAdd(gradient0, source, tap04);
-                            tap14 = MultiplyAdd(gradient1, source, tap14);
-                        }
-
-                        // columns 2 to 9, of which the first 6 were counted above
-                        {
-                            Vector256<float> gradient0 = Vector256.Load(gradientRow0 + (C3OutputWidth - 8)) & tailMask;
-                            Vector256<float> gradient1 = Vector256.Load(gradientRow1 + (C3OutputWidth - 8)) & tailMask;
-                            Vector256<float> source = Vector256.Load(inputRow + (C3OutputWidth - 8));
-                            tap00 = MultiplyAdd(gradient0, source, tap00);
-                            tap10 = MultiplyAdd(gradient1, source, tap10);
-                            source = Vector256.Load(inputRow + (C3OutputWidth - 8) + 1);
-                            tap01 = MultiplyAdd(gradient0, source, tap01);
-                            tap11 = MultiplyAdd(gradient1, source, tap11);
-                            source = Vector256.Load(inputRow + (C3OutputWidth - 8) + 2);
-                            tap02 = MultiplyAdd(gradient0, source, tap02);
-                            tap12 = MultiplyAdd(gradient1, source, tap12);
-                            source = Vector256.Load(inputRow + (C3OutputWidth - 8) + 3);
-                            tap03 = MultiplyAdd(gradient0, source, tap03);
-                            tap13 = MultiplyAdd(gradient1, source, tap13);
-                            source = Vector256.Load(inputRow + (C3OutputWidth - 8) + 4);
-                            tap04 = MultiplyAdd(gradient0, source, tap04);
-                            tap14 = MultiplyAdd(gradient1, source, tap14);
-                        }
+                        Vector256<float> gradient0 = Vector256.Load(map0 + m);
+                        Vector256<float> gradient1 = Vector256.Load(map1 + m);
+                        Vector256<float> source = Vector256.Load(packed + m);
+                        tap00 = MultiplyAdd(gradient0, source, tap00);
+                        tap10 = MultiplyAdd(gradient1, source, tap10);
+                        source = Vector256.Load(packed + (1 * C3OutputWidth) + m);
+                        tap01 = MultiplyAdd(gradient0, source, tap01);
+                        tap11 = MultiplyAdd(gradient1, source, tap11);
+                        source = Vector256.Load(packed + (2 * C3OutputWidth) + m);
+                        tap02 = MultiplyAdd(gradient0, source, tap02);
+                        tap12 = MultiplyAdd(gradient1, source, tap12);
+                        source = Vector256.Load(packed + (3 * C3OutputWidth) + m);
+                        tap03 = MultiplyAdd(gradient0, source, tap03);
+                        tap13 = MultiplyAdd(gradient1, source, tap13);
+                        source = Vector256.Load(packed + (4 * C3OutputWidth) + m);
+                        tap04 = MultiplyAdd(gradient0, source, tap04);
+                        tap14 = MultiplyAdd(gradient1, source, tap14);
                     }
 
-                    kernelGradient0[(ky * C3Kernel)] += Vector256.Sum(tap00);
-                    kernelGradient0[(ky * C3Kernel) + 1] += Vector256.Sum(tap01);
-                    kernelGradient0[(ky * C3Kernel) + 2] += Vector256.Sum(tap02);
-                    kernelGradient0[(ky * C3Kernel) + 3] += Vector256.Sum(tap03);
-                    kernelGradient0[(ky * C3Kernel) + 4] += Vector256.Sum(tap04);
-                    kernelGradient1[(ky * C3Kernel)] += Vector256.Sum(tap10);
-                    kernelGradient1[(ky * C3Kernel) + 1] += Vector256.Sum(tap11);
-                    kernelGradient1[(ky * C3Kernel) + 2] += Vector256.Sum(tap12);
-                    kernelGradient1[(ky * C3Kernel) + 3] += Vector256.Sum(tap13);
-                    kernelGradient1[(ky * C3Kernel) + 4] += Vector256.Sum(tap14);
+                    {
+                        Vector256<float> gradient0 = Vector256.Load(map0 + (C3OutputHeight * C3OutputWidth - 8)) & tailMask;
+                        Vector256<float> gradient1 = Vector256.Load(map1 + (C3OutputHeight * C3OutputWidth - 8)) & tailMask;
+                        Vector256<float> source = Vector256.Load(packed + (C3OutputHeight * C3OutputWidth - 8));
+                        tap00 = MultiplyAdd(gradient0, source, tap00);
+                        tap10 = MultiplyAdd(gradient1, source, tap10);
+                        source = Vector256.Load(packed + (1 * C3OutputWidth) + (C3OutputHeight * C3OutputWidth - 8));
+                        tap01 = MultiplyAdd(gradient0, source, tap01);
+                        tap11 = MultiplyAdd(gradient1, source, tap11);
+                        source = Vector256.Load(packed + (2 * C3OutputWidth) + (C3OutputHeight * C3OutputWidth - 8));
+                        tap02 = MultiplyAdd(gradient0, source, tap02);
+                        tap12 = MultiplyAdd(gradient1, source, tap12);
+                        source = Vector256.Load(packed + (3 * C3OutputWidth) + (C3OutputHeight * C3OutputWidth - 8));
+                        tap03 = MultiplyAdd(gradient0, source, tap03);
+                        tap13 = MultiplyAdd(gradient1, source, tap13);
+                        source = Vector256.Load(packed + (4 * C3OutputWidth) + (C3OutputHeight * C3OutputWidth - 8));
+                        tap04 = MultiplyAdd(gradient0, source, tap04);
+                        tap14 = MultiplyAdd(gradient1, source, tap14);
+                    }
+
+                    kernelGradient0[kx] += Vector256.Sum(tap00);
+                    kernelGradient0[(1 * C3Kernel) + kx] += Vector256.Sum(tap01);
+                    kernelGradient0[(2 * C3Kernel) + kx] += Vector256.Sum(tap02);
+                    kernelGradient0[(3 * C3Kernel) + kx] += Vector256.Sum(tap03);
+                    kernelGradient0[(4 * C3Kernel) + kx] += Vector256.Sum(tap04);
+                    kernelGradient1[kx] += Vector256.Sum(tap10);
+                    kernelGradient1[(1 * C3Kernel) + kx] += Vector256.Sum(tap11);
+                    kernelGradient1[(2 * C3Kernel) + kx] += Vector256.Sum(tap12);
+                    kernelGradient1[(3 * C3Kernel) + kx] += Vector256.Sum(tap13);
+                    kernelGradient1[(4 * C3Kernel) + kx] += Vector256.Sum(tap14);
                 }
             }
         }
