@@ -146,6 +146,8 @@ public sealed class CliTests : IDisposable
     [InlineData("train")]
     [InlineData("evaluate")]
     [InlineData("infer")]
+    [InlineData("export")]
+    [InlineData("export", "onnx")]
     public void Help_works_on_every_command(params string[] command)
     {
         var result = Run([.. command, "--help"]);
