@@ -68,6 +68,11 @@ namespace LeNet5.Generator
 
         private static bool UsesBlockedForward(LayerModel layer) => IsPlain(layer) && CanBlock(layer.Output.Width);
 
+        /// <summary>Narrow maps whose packed input fits comfortably on the stack (at most 64 KB).</summary>
+        private static bool UsesPackedForward(LayerModel layer)
+            => IsPlain(layer) && layer.Output.Width < 16 && layer.Output.Height * layer.Output.Width >= 8
+                && (long)layer.Input.Channels * layer.Spec.Kernel * layer.Input.Height * layer.Output.Width <= 16384;
+
         private static bool UsesBlockedWeightGradient(LayerModel layer) => IsPlain(layer) && layer.Output.Width >= 16 && layer.Spec.Kernel <= 8;
 
         /// <summary>Narrow maps: rows of vectors would waste lanes, so the weight gradient works on packed, contiguous windows.</summary>
@@ -116,36 +121,58 @@ namespace LeNet5.Generator
         public static void EmitForward(CodeWriter writer, LayerModel layer)
         {
             string p = layer.Identifier;
-            bool blocked = UsesBlockedForward(layer);
+            bool packed = UsesPackedForward(layer);
+            bool blocked = packed || UsesBlockedForward(layer);
             writer.Line("// " + layer.Spec.Name + ": " + Describe(layer));
+            if (packed)
+            {
+                writer.Line("[SkipLocalsInit]");
+            }
+
             writer.Open("private static void " + p + "Forward(float* parameters, float* input, float* output)");
             if (blocked)
             {
                 EmitPortableDispatch(writer, p + "ForwardPortable(parameters, input, output);");
             }
 
+            if (packed)
+            {
+                writer.Line("const int packedPlane = " + p + "InputHeight * " + p + "OutputWidth;");
+                writer.Line("float* scratch = stackalloc float[" + p + "InputChannels * " + p + "Kernel * packedPlane];");
+                EmitPacking(writer, layer);
+            }
+
             writer.Line("float* weights = parameters + " + p + "WeightOffset;");
             writer.Line("float* biases = parameters + " + p + "BiasOffset;");
+            if (packed)
+            {
+                EmitPackedForward(writer, layer);
+            }
+
             if (blocked)
             {
-                EmitBlockedCorrelation(
-                    writer,
-                    layer,
-                    new Correlation(
-                        Target: "output",
-                        TargetChannels: p + "Filters",
-                        TargetHeight: layer.Output.Height,
-                        TargetWidth: layer.Output.Width,
-                        TargetHeightName: p + "OutputHeight",
-                        TargetWidthName: p + "OutputWidth",
-                        Source: "input",
-                        SourceChannels: p + "InputChannels",
-                        SourcePlaneSize: MapSize(p, "Input"),
-                        SourceWidthName: p + "InputWidth",
-                        Kernel: "weights + (((o * " + p + "InputChannels) + i) * " + p + "Kernel * " + p + "Kernel)",
-                        Flipped: false,
-                        Initial: "Vector256.Create(biases[o])"),
-                    map => ActivationEmitter.EmitForward(writer, layer.Spec.Activation, map, MapSize(p, "Output")));
+                if (!packed)
+                {
+                    EmitBlockedCorrelation(
+                        writer,
+                        layer,
+                        new Correlation(
+                            Target: "output",
+                            TargetChannels: p + "Filters",
+                            TargetHeight: layer.Output.Height,
+                            TargetWidth: layer.Output.Width,
+                            TargetHeightName: p + "OutputHeight",
+                            TargetWidthName: p + "OutputWidth",
+                            Source: "input",
+                            SourceChannels: p + "InputChannels",
+                            SourcePlaneSize: MapSize(p, "Input"),
+                            SourceWidthName: p + "InputWidth",
+                            Kernel: "weights + (((o * " + p + "InputChannels) + i) * " + p + "Kernel * " + p + "Kernel)",
+                            Flipped: false,
+                            Initial: "Vector256.Create(biases[o])"),
+                        map => ActivationEmitter.EmitForward(writer, layer.Spec.Activation, map, MapSize(p, "Output")));
+                }
+
                 writer.Close();
                 writer.Line();
                 writer.Line("// " + layer.Spec.Name + ": the same, one kernel tap at a time over output rows, for hardware without 256-bit vectors");
@@ -374,19 +401,8 @@ namespace LeNet5.Generator
             int length = layer.Output.Height * layer.Output.Width;
             int tail = length % 8;
             int filters = layer.Spec.Size % 2 == 0 && kernel <= 6 ? 2 : 1;
-            writer.Line("// packed[i, kx] holds input rows shifted left by kx and cut to the output width: tap (ky, kx) reads");
-            writer.Line("// the contiguous run packed[i, kx][ky * OutputWidth ..] as long as an output map");
             writer.Line("const int packedPlane = " + p + "InputHeight * " + p + "OutputWidth;");
-            writer.Open("for (int i = 0; i < " + p + "InputChannels; i++)");
-            writer.Open("for (int kx = 0; kx < " + p + "Kernel; kx++)");
-            writer.Open("for (int row = 0; row < " + p + "InputHeight; row++)");
-            writer.Line("float* source = input + (((i * " + p + "InputHeight) + row) * " + p + "InputWidth) + kx;");
-            writer.Line("float* target = scratch + (((i * " + p + "Kernel) + kx) * packedPlane) + (row * " + p + "OutputWidth);");
-            writer.Line("new ReadOnlySpan<float>(source, " + p + "OutputWidth).CopyTo(new Span<float>(target, " + p + "OutputWidth));");
-            writer.Close();
-            writer.Close();
-            writer.Close();
-            writer.Line();
+            EmitPacking(writer, layer);
             if (tail != 0)
             {
                 writer.Line("// the last vector overlaps the one before: count only its last " + tail + " elements");
@@ -442,6 +458,110 @@ namespace LeNet5.Generator
 
             writer.Close();
             writer.Close();
+            writer.Close();
+        }
+
+        /// <summary>Fills scratch with packed[i, kx]: the input rows shifted left by kx and cut to the output width.</summary>
+        private static void EmitPacking(CodeWriter writer, LayerModel layer)
+        {
+            string p = layer.Identifier;
+            writer.Line("// packed[i, kx] holds input rows shifted left by kx and cut to the output width: tap (ky, kx) reads");
+            writer.Line("// the contiguous run packed[i, kx][ky * OutputWidth ..] as long as an output map");
+            writer.Open("for (int i = 0; i < " + p + "InputChannels; i++)");
+            writer.Open("for (int kx = 0; kx < " + p + "Kernel; kx++)");
+            writer.Open("for (int row = 0; row < " + p + "InputHeight; row++)");
+            writer.Line("float* source = input + (((i * " + p + "InputHeight) + row) * " + p + "InputWidth) + kx;");
+            writer.Line("float* target = scratch + (((i * " + p + "Kernel) + kx) * packedPlane) + (row * " + p + "OutputWidth);");
+            writer.Line("new ReadOnlySpan<float>(source, " + p + "OutputWidth).CopyTo(new Span<float>(target, " + p + "OutputWidth));");
+            writer.Close();
+            writer.Close();
+            writer.Close();
+            writer.Line();
+        }
+
+        /// <summary>
+        /// Forward on packed windows: each output map is one run of vectors (the last may overlap the one before),
+        /// computed in chunks of at most 12 accumulators over every input channel and tap.
+        /// </summary>
+        private static void EmitPackedForward(CodeWriter writer, LayerModel layer)
+        {
+            string p = layer.Identifier;
+            int kernel = layer.Spec.Kernel;
+            int[] starts = VectorStarts(layer.Output.Height * layer.Output.Width);
+            int chunks = (starts.Length + 11) / 12;
+            int perChunk = (starts.Length + chunks - 1) / chunks;
+            writer.Open("for (int o = 0; o < " + p + "Filters; o++)");
+            writer.Line("float* map = output + (o * " + MapSize(p, "Output") + ");");
+            writer.Line("float* filter = weights + (o * " + p + "InputChannels * " + p + "Kernel * " + p + "Kernel);");
+            writer.Line("Vector256<float> initial = Vector256.Create(biases[o]);");
+            for (int chunk = 0; chunk < chunks; chunk++)
+            {
+                int first = chunk * perChunk;
+                int count = System.Math.Min(perChunk, starts.Length - first);
+                writer.Line();
+                writer.Line("// elements " + starts[first] + " to " + (starts[first + count - 1] + 7) + " in " + count + " accumulators");
+                writer.Open();
+                for (int v = 0; v < count; v++)
+                {
+                    writer.Line("Vector256<float> sum" + v + " = initial;");
+                }
+
+                writer.Open("for (int i = 0; i < " + p + "InputChannels; i++)");
+                writer.Open("for (int kx = 0; kx < " + p + "Kernel; kx++)");
+                writer.Line("float* source = scratch + (((i * " + p + "Kernel) + kx) * packedPlane);");
+                writer.Line("float* taps = filter + (i * " + p + "Kernel * " + p + "Kernel) + kx;");
+                bool unrolled = kernel <= MaxUnrolledKernel;
+                if (!unrolled)
+                {
+                    writer.Open("for (int ky = 0; ky < " + p + "Kernel; ky++)");
+                }
+
+                for (int ky = 0; ky < (unrolled ? kernel : 1); ky++)
+                {
+                    if (unrolled && ky > 0)
+                    {
+                        writer.Line();
+                    }
+
+                    string tap = unrolled ? (ky == 0 ? "taps[0]" : "taps[" + ky + " * " + p + "Kernel]") : "taps[ky * " + p + "Kernel]";
+                    string row = unrolled ? (ky == 0 ? "source" : "source + (" + ky + " * " + p + "OutputWidth)") : "source + (ky * " + p + "OutputWidth)";
+                    writer.Line((unrolled && ky > 0 ? string.Empty : "Vector256<float> ") + "weight = Vector256.Create(" + tap + ");");
+                    if (row != "source")
+                    {
+                        writer.Line((unrolled && ky > 1 ? string.Empty : "float* ") + "window = " + row + ";");
+                    }
+
+                    string window = row == "source" ? "source" : "window";
+                    for (int v = 0; v < count; v++)
+                    {
+                        int start = starts[first + v];
+                        writer.Line("sum" + v + " = MultiplyAdd(weight, Vector256.Load(" + window + (start == 0 ? string.Empty : " + " + start) + "), sum" + v + ");");
+                    }
+                }
+
+                if (!unrolled)
+                {
+                    writer.Close();
+                }
+
+                writer.Close();
+                writer.Close();
+                writer.Line();
+                for (int v = 0; v < count; v++)
+                {
+                    int start = starts[first + v];
+                    writer.Line("Vector256.Store(sum" + v + ", map" + (start == 0 ? string.Empty : " + " + start) + ");");
+                }
+
+                writer.Close();
+            }
+
+            if (layer.Spec.Activation != ActivationKind.None)
+            {
+                writer.Line();
+                ActivationEmitter.EmitForward(writer, layer.Spec.Activation, "map", MapSize(p, "Output"));
+            }
+
             writer.Close();
         }
 

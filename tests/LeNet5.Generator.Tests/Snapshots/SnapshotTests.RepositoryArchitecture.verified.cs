@@ -902,6 +902,7 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
     }
 
     // c3: conv 6x14x14 -> 16x10x10, 5x5 kernel, tanh
+    [SkipLocalsInit]
     private static void C3Forward(float* parameters, float* input, float* output)
     {
         if (!Vector256.IsHardwareAccelerated)
@@ -910,109 +911,172 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
             return;
         }
 
+        const int packedPlane = C3InputHeight * C3OutputWidth;
+        float* scratch = stackalloc float[C3InputChannels * C3Kernel * packedPlane];
+        // packed[i, kx] holds input rows shifted left by kx and cut to the output width: tap (ky, kx) reads
+        // the contiguous run packed[i, kx][ky * OutputWidth ..] as long as an output map
+        for (int i = 0; i < C3InputChannels; i++)
+        {
+            for (int kx = 0; kx < C3Kernel; kx++)
+            {
+                for (int row = 0; row < C3InputHeight; row++)
+                {
+                    float* source = input + (((i * C3InputHeight) + row) * C3InputWidth) + kx;
+                    float* target = scratch + (((i * C3Kernel) + kx) * packedPlane) + (row * C3OutputWidth);
+                    new ReadOnlySpan<float>(source, C3OutputWidth).CopyTo(new Span<float>(target, C3OutputWidth));
+                }
+            }
+        }
+
         float* weights = parameters + C3WeightOffset;
         float* biases = parameters + C3BiasOffset;
         for (int o = 0; o < C3Filters; o++)
         {
             float* map = output + (o * C3OutputHeight * C3OutputWidth);
+            float* filter = weights + (o * C3InputChannels * C3Kernel * C3Kernel);
             Vector256<float> initial = Vector256.Create(biases[o]);
-            for (int y = 0; y < C3OutputHeight; y += 5)
+
+            // elements 0 to 55 in 7 accumulators
             {
-                // 5 rows of 10 columns, in 10 accumulators
-                Vector256<float> sum00 = initial;
-                Vector256<float> sum01 = initial;
-                Vector256<float> sum10 = initial;
-                Vector256<float> sum11 = initial;
-                Vector256<float> sum20 = initial;
-                Vector256<float> sum21 = initial;
-                Vector256<float> sum30 = initial;
-                Vector256<float> sum31 = initial;
-                Vector256<float> sum40 = initial;
-                Vector256<float> sum41 = initial;
+                Vector256<float> sum0 = initial;
+                Vector256<float> sum1 = initial;
+                Vector256<float> sum2 = initial;
+                Vector256<float> sum3 = initial;
+                Vector256<float> sum4 = initial;
+                Vector256<float> sum5 = initial;
+                Vector256<float> sum6 = initial;
                 for (int i = 0; i < C3InputChannels; i++)
                 {
-                    float* kernel = weights + (((o * C3InputChannels) + i) * C3Kernel * C3Kernel);
-                    float* rows = input + (i * C3InputHeight * C3InputWidth) + (y * C3InputWidth);
-                    for (int ky = 0; ky < C3Kernel; ky++)
+                    for (int kx = 0; kx < C3Kernel; kx++)
                     {
-                        float* row0 = rows + (ky * C3InputWidth);
-                        float* row1 = row0 + C3InputWidth;
-                        float* row2 = row1 + C3InputWidth;
-                        float* row3 = row2 + C3InputWidth;
-                        float* row4 = row3 + C3InputWidth;
-                        float* taps = kernel + (ky * C3Kernel);
+                        float* source = scratch + (((i * C3Kernel) + kx) * packedPlane);
+                        float* taps = filter + (i * C3Kernel * C3Kernel) + kx;
                         Vector256<float> weight = Vector256.Create(taps[0]);
-                        sum00 = MultiplyAdd(weight, Vector256.Load(row0), sum00);
-                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 2), sum01);
-                        sum10 = MultiplyAdd(weight, Vector256.Load(row1), sum10);
-                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 2), sum11);
-                        sum20 = MultiplyAdd(weight, Vector256.Load(row2), sum20);
-                        sum21 = MultiplyAdd(weight, Vector256.Load(row2 + 2), sum21);
-                        sum30 = MultiplyAdd(weight, Vector256.Load(row3), sum30);
-                        sum31 = MultiplyAdd(weight, Vector256.Load(row3 + 2), sum31);
-                        sum40 = MultiplyAdd(weight, Vector256.Load(row4), sum40);
-                        sum41 = MultiplyAdd(weight, Vector256.Load(row4 + 2), sum41);
+                        sum0 = MultiplyAdd(weight, Vector256.Load(source), sum0);
+                        sum1 = MultiplyAdd(weight, Vector256.Load(source + 8), sum1);
+                        sum2 = MultiplyAdd(weight, Vector256.Load(source + 16), sum2);
+                        sum3 = MultiplyAdd(weight, Vector256.Load(source + 24), sum3);
+                        sum4 = MultiplyAdd(weight, Vector256.Load(source + 32), sum4);
+                        sum5 = MultiplyAdd(weight, Vector256.Load(source + 40), sum5);
+                        sum6 = MultiplyAdd(weight, Vector256.Load(source + 48), sum6);
 
-                        weight = Vector256.Create(taps[1]);
-                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 1), sum00);
-                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 3), sum01);
-                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 1), sum10);
-                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 3), sum11);
-                        sum20 = MultiplyAdd(weight, Vector256.Load(row2 + 1), sum20);
-                        sum21 = MultiplyAdd(weight, Vector256.Load(row2 + 3), sum21);
-                        sum30 = MultiplyAdd(weight, Vector256.Load(row3 + 1), sum30);
-                        sum31 = MultiplyAdd(weight, Vector256.Load(row3 + 3), sum31);
-                        sum40 = MultiplyAdd(weight, Vector256.Load(row4 + 1), sum40);
-                        sum41 = MultiplyAdd(weight, Vector256.Load(row4 + 3), sum41);
+                        weight = Vector256.Create(taps[1 * C3Kernel]);
+                        float* window = source + (1 * C3OutputWidth);
+                        sum0 = MultiplyAdd(weight, Vector256.Load(window), sum0);
+                        sum1 = MultiplyAdd(weight, Vector256.Load(window + 8), sum1);
+                        sum2 = MultiplyAdd(weight, Vector256.Load(window + 16), sum2);
+                        sum3 = MultiplyAdd(weight, Vector256.Load(window + 24), sum3);
+                        sum4 = MultiplyAdd(weight, Vector256.Load(window + 32), sum4);
+                        sum5 = MultiplyAdd(weight, Vector256.Load(window + 40), sum5);
+                        sum6 = MultiplyAdd(weight, Vector256.Load(window + 48), sum6);
 
-                        weight = Vector256.Create(taps[2]);
-                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 2), sum00);
-                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 4), sum01);
-                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 2), sum10);
-                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 4), sum11);
-                        sum20 = MultiplyAdd(weight, Vector256.Load(row2 + 2), sum20);
-                        sum21 = MultiplyAdd(weight, Vector256.Load(row2 + 4), sum21);
-                        sum30 = MultiplyAdd(weight, Vector256.Load(row3 + 2), sum30);
-                        sum31 = MultiplyAdd(weight, Vector256.Load(row3 + 4), sum31);
-                        sum40 = MultiplyAdd(weight, Vector256.Load(row4 + 2), sum40);
-                        sum41 = MultiplyAdd(weight, Vector256.Load(row4 + 4), sum41);
+                        weight = Vector256.Create(taps[2 * C3Kernel]);
+                        window = source + (2 * C3OutputWidth);
+                        sum0 = MultiplyAdd(weight, Vector256.Load(window), sum0);
+                        sum1 = MultiplyAdd(weight, Vector256.Load(window + 8), sum1);
+                        sum2 = MultiplyAdd(weight, Vector256.Load(window + 16), sum2);
+                        sum3 = MultiplyAdd(weight, Vector256.Load(window + 24), sum3);
+                        sum4 = MultiplyAdd(weight, Vector256.Load(window + 32), sum4);
+                        sum5 = MultiplyAdd(weight, Vector256.Load(window + 40), sum5);
+                        sum6 = MultiplyAdd(weight, Vector256.Load(window + 48), sum6);
 
-                        weight = Vector256.Create(taps[3]);
-                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 3), sum00);
-                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 5), sum01);
-                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 3), sum10);
-                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 5), sum11);
-                        sum20 = MultiplyAdd(weight, Vector256.Load(row2 + 3), sum20);
-                        sum21 = MultiplyAdd(weight, Vector256.Load(row2 + 5), sum21);
-                        sum30 = MultiplyAdd(weight, Vector256.Load(row3 + 3), sum30);
-                        sum31 = MultiplyAdd(weight, Vector256.Load(row3 + 5), sum31);
-                        sum40 = MultiplyAdd(weight, Vector256.Load(row4 + 3), sum40);
-                        sum41 = MultiplyAdd(weight, Vector256.Load(row4 + 5), sum41);
+                        weight = Vector256.Create(taps[3 * C3Kernel]);
+                        window = source + (3 * C3OutputWidth);
+                        sum0 = MultiplyAdd(weight, Vector256.Load(window), sum0);
+                        sum1 = MultiplyAdd(weight, Vector256.Load(window + 8), sum1);
+                        sum2 = MultiplyAdd(weight, Vector256.Load(window + 16), sum2);
+                        sum3 = MultiplyAdd(weight, Vector256.Load(window + 24), sum3);
+                        sum4 = MultiplyAdd(weight, Vector256.Load(window + 32), sum4);
+                        sum5 = MultiplyAdd(weight, Vector256.Load(window + 40), sum5);
+                        sum6 = MultiplyAdd(weight, Vector256.Load(window + 48), sum6);
 
-                        weight = Vector256.Create(taps[4]);
-                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 4), sum00);
-                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 6), sum01);
-                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 4), sum10);
-                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 6), sum11);
-                        sum20 = MultiplyAdd(weight, Vector256.Load(row2 + 4), sum20);
-                        sum21 = MultiplyAdd(weight, Vector256.Load(row2 + 6), sum21);
-                        sum30 = MultiplyAdd(weight, Vector256.Load(row3 + 4), sum30);
-                        sum31 = MultiplyAdd(weight, Vector256.Load(row3 + 6), sum31);
-                        sum40 = MultiplyAdd(weight, Vector256.Load(row4 + 4), sum40);
-                        sum41 = MultiplyAdd(weight, Vector256.Load(row4 + 6), sum41);
+                        weight = Vector256.Create(taps[4 * C3Kernel]);
+                        window = source + (4 * C3OutputWidth);
+                        sum0 = MultiplyAdd(weight, Vector256.Load(window), sum0);
+                        sum1 = MultiplyAdd(weight, Vector256.Load(window + 8), sum1);
+                        sum2 = MultiplyAdd(weight, Vector256.Load(window + 16), sum2);
+                        sum3 = MultiplyAdd(weight, Vector256.Load(window + 24), sum3);
+                        sum4 = MultiplyAdd(weight, Vector256.Load(window + 32), sum4);
+                        sum5 = MultiplyAdd(weight, Vector256.Load(window + 40), sum5);
+                        sum6 = MultiplyAdd(weight, Vector256.Load(window + 48), sum6);
                     }
                 }
 
-                Vector256.Store(sum00, map + (y * C3OutputWidth));
-                Vector256.Store(sum01, map + (y * C3OutputWidth) + 2);
-                Vector256.Store(sum10, map + ((y + 1) * C3OutputWidth));
-                Vector256.Store(sum11, map + ((y + 1) * C3OutputWidth) + 2);
-                Vector256.Store(sum20, map + ((y + 2) * C3OutputWidth));
-                Vector256.Store(sum21, map + ((y + 2) * C3OutputWidth) + 2);
-                Vector256.Store(sum30, map + ((y + 3) * C3OutputWidth));
-                Vector256.Store(sum31, map + ((y + 3) * C3OutputWidth) + 2);
-                Vector256.Store(sum40, map + ((y + 4) * C3OutputWidth));
-                Vector256.Store(sum41, map + ((y + 4) * C3OutputWidth) + 2);
+                Vector256.Store(sum0, map);
+                Vector256.Store(sum1, map + 8);
+                Vector256.Store(sum2, map + 16);
+                Vector256.Store(sum3, map + 24);
+                Vector256.Store(sum4, map + 32);
+                Vector256.Store(sum5, map + 40);
+                Vector256.Store(sum6, map + 48);
+            }
+
+            // elements 56 to 99 in 6 accumulators
+            {
+                Vector256<float> sum0 = initial;
+                Vector256<float> sum1 = initial;
+                Vector256<float> sum2 = initial;
+                Vector256<float> sum3 = initial;
+                Vector256<float> sum4 = initial;
+                Vector256<float> sum5 = initial;
+                for (int i = 0; i < C3InputChannels; i++)
+                {
+                    for (int kx = 0; kx < C3Kernel; kx++)
+                    {
+                        float* source = scratch + (((i * C3Kernel) + kx) * packedPlane);
+                        float* taps = filter + (i * C3Kernel * C3Kernel) + kx;
+                        Vector256<float> weight = Vector256.Create(taps[0]);
+                        sum0 = MultiplyAdd(weight, Vector256.Load(source + 56), sum0);
+                        sum1 = MultiplyAdd(weight, Vector256.Load(source + 64), sum1);
+                        sum2 = MultiplyAdd(weight, Vector256.Load(source + 72), sum2);
+                        sum3 = MultiplyAdd(weight, Vector256.Load(source + 80), sum3);
+                        sum4 = MultiplyAdd(weight, Vector256.Load(source + 88), sum4);
+                        sum5 = MultiplyAdd(weight, Vector256.Load(source + 92), sum5);
+
+                        weight = Vector256.Create(taps[1 * C3Kernel]);
+                        float* window = source + (1 * C3OutputWidth);
+                        sum0 = MultiplyAdd(weight, Vector256.Load(window + 56), sum0);
+                        sum1 = MultiplyAdd(weight, Vector256.Load(window + 64), sum1);
+                        sum2 = MultiplyAdd(weight, Vector256.Load(window + 72), sum2);
+                        sum3 = MultiplyAdd(weight, Vector256.Load(window + 80), sum3);
+                        sum4 = MultiplyAdd(weight, Vector256.Load(window + 88), sum4);
+                        sum5 = MultiplyAdd(weight, Vector256.Load(window + 92), sum5);
+
+                        weight = Vector256.Create(taps[2 * C3Kernel]);
+                        window = source + (2 * C3OutputWidth);
+                        sum0 = MultiplyAdd(weight, Vector256.Load(window + 56), sum0);
+                        sum1 = MultiplyAdd(weight, Vector256.Load(window + 64), sum1);
+                        sum2 = MultiplyAdd(weight, Vector256.Load(window + 72), sum2);
+                        sum3 = MultiplyAdd(weight, Vector256.Load(window + 80), sum3);
+                        sum4 = MultiplyAdd(weight, Vector256.Load(window + 88), sum4);
+                        sum5 = MultiplyAdd(weight, Vector256.Load(window + 92), sum5);
+
+                        weight = Vector256.Create(taps[3 * C3Kernel]);
+                        window = source + (3 * C3OutputWidth);
+                        sum0 = MultiplyAdd(weight, Vector256.Load(window + 56), sum0);
+                        sum1 = MultiplyAdd(weight, Vector256.Load(window + 64), sum1);
+                        sum2 = MultiplyAdd(weight, Vector256.Load(window + 72), sum2);
+                        sum3 = MultiplyAdd(weight, Vector256.Load(window + 80), sum3);
+                        sum4 = MultiplyAdd(weight, Vector256.Load(window + 88), sum4);
+                        sum5 = MultiplyAdd(weight, Vector256.Load(window + 92), sum5);
+
+                        weight = Vector256.Create(taps[4 * C3Kernel]);
+                        window = source + (4 * C3OutputWidth);
+                        sum0 = MultiplyAdd(weight, Vector256.Load(window + 56), sum0);
+                        sum1 = MultiplyAdd(weight, Vector256.Load(window + 64), sum1);
+                        sum2 = MultiplyAdd(weight, Vector256.Load(window + 72), sum2);
+                        sum3 = MultiplyAdd(weight, Vector256.Load(window + 80), sum3);
+                        sum4 = MultiplyAdd(weight, Vector256.Load(window + 88), sum4);
+                        sum5 = MultiplyAdd(weight, Vector256.Load(window + 92), sum5);
+                    }
+                }
+
+                Vector256.Store(sum0, map + 56);
+                Vector256.Store(sum1, map + 64);
+                Vector256.Store(sum2, map + 72);
+                Vector256.Store(sum3, map + 80);
+                Vector256.Store(sum4, map + 88);
+                Vector256.Store(sum5, map + 92);
             }
 
             ApplyTanh(map, C3OutputHeight * C3OutputWidth);
@@ -1062,9 +1126,9 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
         float* weights = parameters + C3WeightOffset;
         float* weightGradients = gradients + C3WeightOffset;
         float* biasGradients = gradients + C3BiasOffset;
+        const int packedPlane = C3InputHeight * C3OutputWidth;
         // packed[i, kx] holds input rows shifted left by kx and cut to the output width: tap (ky, kx) reads
         // the contiguous run packed[i, kx][ky * OutputWidth ..] as long as an output map
-        const int packedPlane = C3InputHeight * C3OutputWidth;
         for (int i = 0; i < C3InputChannels; i++)
         {
             for (int kx = 0; kx < C3Kernel; kx++)
