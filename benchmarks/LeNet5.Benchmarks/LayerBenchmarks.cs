@@ -8,8 +8,8 @@ namespace LeNet5.Benchmarks;
 /// <summary>
 /// Every layer's forward and backward pass for one image, generated against scalar. The generated per-layer methods
 /// are private (the network's public surface is whole passes), so they are found by name (<c>C1Forward</c>, ...) and
-/// called through function pointers (a pointer is passed as a native integer, the same ABI), which costs nothing
-/// measurable next to a layer.
+/// called through function pointers, which costs nothing measurable next to a layer. Every argument is passed as a
+/// native integer: pointers and 32-bit counts travel in the same registers and 8-byte stack slots on x64 and arm64.
 /// </summary>
 [MemoryDiagnoser]
 public unsafe class LayerBenchmarks
@@ -80,7 +80,12 @@ public unsafe class LayerBenchmarks
             "output" => Copy(output),
             "outputGradient" => Copy(_outputGradient),
             "inputGradient" => Copy(_inputGradient),
-            _ => Copy(new float[LeNet5Network.WorkspaceSize]),
+            "scratch" => Copy(new float[LeNet5Network.WorkspaceSize]),
+            // Layers that work on a whole batch take strides and a count: here one image.
+            "inputStride" or "inputGradientStride" => _layer.InputSize,
+            "outputStride" => _layer.OutputSize,
+            "batch" => 1,
+            var other => throw new InvalidOperationException($"{methodName} has a parameter '{other}' the benchmark does not know"),
         }).ToArray();
         return (method.MethodHandle.GetFunctionPointer(), arguments);
     }
@@ -103,6 +108,9 @@ public unsafe class LayerBenchmarks
             case 5: ((delegate*<nint, nint, nint, nint, nint, void>)method)(p[0], p[1], p[2], p[3], p[4]); break;
             case 6: ((delegate*<nint, nint, nint, nint, nint, nint, void>)method)(p[0], p[1], p[2], p[3], p[4], p[5]); break;
             case 7: ((delegate*<nint, nint, nint, nint, nint, nint, nint, void>)method)(p[0], p[1], p[2], p[3], p[4], p[5], p[6]); break;
+            case 8: ((delegate*<nint, nint, nint, nint, nint, nint, nint, nint, void>)method)(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]); break;
+            case 9: ((delegate*<nint, nint, nint, nint, nint, nint, nint, nint, nint, void>)method)(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8]); break;
+            case 10: ((delegate*<nint, nint, nint, nint, nint, nint, nint, nint, nint, nint, void>)method)(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9]); break;
             default: throw new NotSupportedException($"a layer method with {p.Length} arguments");
         }
     }
