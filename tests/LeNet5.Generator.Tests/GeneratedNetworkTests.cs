@@ -122,6 +122,57 @@ public sealed class GeneratedNetworkTests
         Assert.All(gradients, value => Assert.Equal(0f, value));
     }
 
+    /// <summary>
+    /// The vector kernels and the portable path used without accelerated Vector256 compute the same layer: each conv
+    /// layer's Forward/ForwardPortable and Backward/BackwardPortable are called directly (they are private) on the same data.
+    /// </summary>
+    [Fact]
+    public unsafe void PortableConvPathsAgreeWithTheVectorPaths()
+    {
+        var network = LoadedNetwork.Compile("blocked.architecture.json");
+        const BindingFlags Private = BindingFlags.NonPublic | BindingFlags.Static;
+        var random = new Random(6);
+        float[] parameters = network.Initialize(seed: 3);
+        int scratchSize = (int)network.Network.GetField("ScratchSize")!.GetRawConstantValue()!;
+        MethodInfo[] portables = network.Network.GetMethods(Private).Where(m => m.Name.EndsWith("ForwardPortable", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(3, portables.Length);
+        foreach (MethodInfo portable in portables)
+        {
+            string layer = portable.Name.Substring(0, portable.Name.Length - "ForwardPortable".Length);
+            int Constant(string name) => (int)network.Network.GetField(layer + name)!.GetRawConstantValue()!;
+            int inputSize = Constant("InputChannels") * Constant("InputHeight") * Constant("InputWidth");
+            int outputSize = Constant("OutputSize");
+            float[] input = RandomArray(random, inputSize);
+            float[] gradient = RandomArray(random, outputSize);
+            float[] vectorOutput = new float[outputSize], portableOutput = new float[outputSize];
+            float[] vectorGradients = new float[parameters.Length], portableGradients = new float[parameters.Length];
+            float[] vectorInputGradient = new float[inputSize], portableInputGradient = new float[inputSize];
+            float[] vectorOutputGradient = (float[])gradient.Clone(), portableOutputGradient = (float[])gradient.Clone();
+            var scratch = new float[Math.Max(1, scratchSize)];
+            fixed (float* p = parameters, x = input, y1 = vectorOutput, y2 = portableOutput, g1 = vectorGradients, g2 = portableGradients)
+            fixed (float* dx1 = vectorInputGradient, dx2 = portableInputGradient, dy1 = vectorOutputGradient, dy2 = portableOutputGradient, s = scratch)
+            {
+                object Box(float* pointer) => Pointer.Box(pointer, typeof(float*));
+                network.Network.GetMethod(layer + "Forward", Private)!.Invoke(null, [Box(p), Box(x), Box(y1)]);
+                portable.Invoke(null, [Box(p), Box(x), Box(y2)]);
+                network.Network.GetMethod(layer + "Backward", Private)!.Invoke(null, [Box(p), Box(g1), Box(x), Box(y1), Box(dy1), Box(dx1), Box(s)]);
+                network.Network.GetMethod(layer + "BackwardPortable", Private)!.Invoke(null, [Box(p), Box(g2), Box(x), Box(y2), Box(dy2), Box(dx2), Box(s)]);
+            }
+
+            AssertAllClose(vectorOutput, portableOutput, layer + " forward");
+            AssertAllClose(vectorGradients, portableGradients, layer + " parameter gradients");
+            AssertAllClose(vectorInputGradient, portableInputGradient, layer + " input gradient");
+        }
+    }
+
+    private static void AssertAllClose(float[] expected, float[] actual, string what)
+    {
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-4f * (1 + Math.Abs(expected[i])), $"{what}[{i}]: {expected[i]} vs {actual[i]}");
+        }
+    }
+
     [Fact]
     public void ArgumentLengthsAreChecked()
     {
@@ -153,15 +204,19 @@ public sealed class GeneratedNetworkTests
 
         private readonly Type _probe;
 
-        private LoadedNetwork(Type probe, NetworkModel model)
+        private LoadedNetwork(Type probe, Type network, NetworkModel model)
         {
             _probe = probe;
+            Network = network;
             Reference = new ReferenceNetwork(model);
             int[] sizes = (int[])Call("Sizes")!;
             (ParameterCount, InputSize, ClassCount, ActivationSize, WorkspaceSize) = (sizes[0], sizes[1], sizes[2], sizes[3], sizes[4]);
         }
 
         public ReferenceNetwork Reference { get; }
+
+        /// <summary>The generated struct itself.</summary>
+        public Type Network { get; }
 
         public int ParameterCount { get; }
 
@@ -199,7 +254,7 @@ public sealed class GeneratedNetworkTests
             Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
             stream.Position = 0;
             Assembly assembly = new AssemblyLoadContext(file).LoadFromStream(stream);
-            return new LoadedNetwork(assembly.GetType("Probe")!, model);
+            return new LoadedNetwork(assembly.GetType("Probe")!, assembly.GetType(GeneratorHarness.RootNamespace + "." + model.TypeName)!, model);
         }
 
         public float[] Initialize(int seed)
