@@ -7,11 +7,13 @@ namespace LeNet5.Generator
     /// <summary>Turns the text of an architecture file into a <see cref="NetworkSpec"/>, reporting every problem it finds.</summary>
     internal sealed class ArchitectureParser
     {
-        private static readonly string[] TopLevelProperties = { "$schema", "name", "input", "classes", "layers", "loss", "training" };
-        private static readonly string[] InputProperties = { "channels", "height", "width" };
-        private static readonly string[] TrainingProperties = { "epochs", "batchSize", "optimizer", "learningRate", "learningRateDecay", "momentum", "weightDecay", "seed" };
+        private static readonly string[] TopLevelProperties = { "$schema", "name", "input", "classes", "layers", "loss", "lossConstant", "initialization", "training" };
+        private static readonly string[] InputProperties = { "channels", "height", "width", "scale" };
+        private static readonly string[] TrainingProperties = { "epochs", "batchSize", "optimizer", "learningRate", "learningRateDecay", "momentum", "weightDecay", "seed", "learningRateSchedule", "distort", "damping", "curvatureSamples" };
         private static readonly string[] PadProperties = { "name", "kind", "padding", "value" };
-        private static readonly string[] ConvProperties = { "name", "kind", "filters", "kernel", "stride", "padding", "activation" };
+        private static readonly string[] ConvProperties = { "name", "kind", "filters", "kernel", "stride", "padding", "activation", "connections" };
+        private static readonly string[] SubsampleProperties = { "name", "kind", "size", "activation" };
+        private static readonly string[] RbfProperties = { "name", "kind", "prototypes" };
         private static readonly string[] PoolProperties = { "name", "kind", "size", "activation" };
         private static readonly string[] DenseProperties = { "name", "kind", "units", "activation" };
 
@@ -54,6 +56,7 @@ namespace LeNet5.Generator
             string name = ReadName(document, "The architecture", "name");
 
             int channels = 1, height = 1, width = 1;
+            InputScalingSpec scaling = InputScalingSpec.Standardized;
             JsonObject? input = ReadObject(document, "The architecture", "input", required: true);
             if (input != null)
             {
@@ -61,22 +64,40 @@ namespace LeNet5.Generator
                 channels = ReadInt(input, "'input'", "channels", null, 1);
                 height = ReadInt(input, "'input'", "height", null, 1);
                 width = ReadInt(input, "'input'", "width", null, 1);
+                scaling = ReadScale(input);
             }
 
             int classes = ReadInt(document, "The architecture", "classes", null, 2);
             SourceSpan classesSpan = document.Find("classes")?.Value.Span ?? StartOf(document);
 
             string? loss = ReadString(document, "loss", "softmax_cross_entropy");
-            if (loss != null && loss != "softmax_cross_entropy")
+            LossKind lossKind = LossKind.SoftmaxCrossEntropy;
+            if (loss == "map")
+            {
+                lossKind = LossKind.MapCriterion;
+            }
+            else if (loss != null && loss != "softmax_cross_entropy")
             {
                 Report(DiagnosticDescriptors.UnknownLoss, document.Find("loss")!.Value.Span, loss);
+            }
+
+            double lossConstant = ReadNumber(document, "lossConstant", lossKind == LossKind.MapCriterion ? 1 : 0, value => value >= 0 && value < 80, "at least 0 and below 80");
+            string? initialization = ReadString(document, "initialization", "pytorch");
+            InitializationKind initializationKind = InitializationKind.PyTorch;
+            if (initialization == "lecun_uniform_2.4")
+            {
+                initializationKind = InitializationKind.LeCunUniform;
+            }
+            else if (initialization != null && initialization != "pytorch")
+            {
+                Report(DiagnosticDescriptors.UnknownInitialization, document.Find("initialization")!.Value.Span, initialization);
             }
 
             TrainingSpec training = ReadTraining(document);
             List<LayerSpec> layers = ReadLayers(document);
 
             SourceSpan nameSpan = document.Find("name")?.Value.Span ?? StartOf(document);
-            return new NetworkSpec(_path, name, channels, height, width, classes, new EquatableArray<LayerSpec>(layers), training, classesSpan, nameSpan);
+            return new NetworkSpec(_path, name, channels, height, width, classes, new EquatableArray<LayerSpec>(layers), training, classesSpan, nameSpan, scaling, lossKind, lossConstant, initializationKind);
         }
 
         private TrainingSpec ReadTraining(JsonObject document)
@@ -92,7 +113,7 @@ namespace LeNet5.Generator
             int epochs = ReadInt(training, "'training'", "epochs", defaults.Epochs, 1);
             int batchSize = ReadInt(training, "'training'", "batchSize", defaults.BatchSize, 1);
             string? optimizer = ReadString(training, "optimizer", defaults.Optimizer);
-            if (optimizer != null && optimizer != "sgd" && optimizer != "adam")
+            if (optimizer != null && optimizer != "sgd" && optimizer != "adam" && optimizer != "sdlm")
             {
                 Report(DiagnosticDescriptors.UnknownOptimizer, training.Find("optimizer")!.Value.Span, optimizer);
             }
@@ -102,7 +123,84 @@ namespace LeNet5.Generator
             double momentum = ReadNumber(training, "momentum", defaults.Momentum, value => value >= 0 && value <= 1, "between 0 and 1");
             double weightDecay = ReadNumber(training, "weightDecay", defaults.WeightDecay, value => value >= 0, "at least 0");
             int seed = ReadInt(training, "'training'", "seed", defaults.Seed, int.MinValue);
-            return new TrainingSpec(epochs, batchSize, optimizer ?? defaults.Optimizer, learningRate, learningRateDecay, momentum, weightDecay, seed);
+            EquatableArray<double> schedule = ReadSchedule(training);
+            bool distort = ReadBool(training, "distort", defaults.Distort);
+            double damping = ReadNumber(training, "damping", defaults.Damping, value => value > 0, "greater than 0");
+            int curvatureSamples = ReadInt(training, "'training'", "curvatureSamples", defaults.CurvatureSamples, 1);
+            return new TrainingSpec(
+                epochs, batchSize, optimizer ?? defaults.Optimizer, learningRate, learningRateDecay, momentum, weightDecay, seed, schedule, distort, damping, curvatureSamples);
+        }
+
+        /// <summary><c>learningRateSchedule</c>: one positive rate per epoch; the last one holds for later epochs.</summary>
+        private EquatableArray<double> ReadSchedule(JsonObject training)
+        {
+            JsonProperty? property = training.Find("learningRateSchedule");
+            if (property == null)
+            {
+                return EquatableArray<double>.Empty;
+            }
+
+            var rates = new List<double>();
+            if (property.Value is not JsonArray array || array.Items.Count == 0)
+            {
+                Report(DiagnosticDescriptors.InvalidField, property.Value.Span, "learningRateSchedule", "a non-empty array of learning rates, one per epoch", property.Value.Describe());
+                return EquatableArray<double>.Empty;
+            }
+
+            foreach (JsonNode item in array.Items)
+            {
+                if (item is not JsonNumber number || !(number.Value > 0))
+                {
+                    Report(DiagnosticDescriptors.InvalidField, item.Span, "learningRateSchedule", "a non-empty array of learning rates greater than 0", item.Describe());
+                    continue;
+                }
+
+                rates.Add(number.Value);
+            }
+
+            return new EquatableArray<double>(rates);
+        }
+
+        private bool ReadBool(JsonObject owner, string field, bool defaultValue)
+        {
+            JsonProperty? property = owner.Find(field);
+            if (property == null)
+            {
+                return defaultValue;
+            }
+
+            if (property.Value is not JsonLiteral literal || literal.Kind == JsonKind.Null)
+            {
+                Report(DiagnosticDescriptors.InvalidField, property.Value.Span, field, "true or false", property.Value.Describe());
+                return defaultValue;
+            }
+
+            return literal.Value;
+        }
+
+        /// <summary><c>scale</c>: [background, foreground], the values pixels 0 and 255 become.</summary>
+        private InputScalingSpec ReadScale(JsonObject input)
+        {
+            JsonProperty? property = input.Find("scale");
+            if (property == null)
+            {
+                return InputScalingSpec.Standardized;
+            }
+
+            if (property.Value is JsonArray array && array.Items.Count == 2
+                && array.Items[0] is JsonNumber background && array.Items[1] is JsonNumber foreground)
+            {
+                if (background.Value == foreground.Value)
+                {
+                    Report(DiagnosticDescriptors.ValueOutOfRange, property.Value.Span, "scale", background.Text + ", " + foreground.Text, "two different values (background, foreground)");
+                    return InputScalingSpec.Standardized;
+                }
+
+                return new InputScalingSpec(background.Value, foreground.Value);
+            }
+
+            Report(DiagnosticDescriptors.InvalidField, property.Value.Span, "scale", "[background, foreground]: the two values pixels 0 and 255 become", property.Value.Describe());
+            return InputScalingSpec.Standardized;
         }
 
         private List<LayerSpec> ReadLayers(JsonObject document)
@@ -193,6 +291,8 @@ namespace LeNet5.Generator
                 case "avgpool2d": kind = LayerKind.AvgPool2d; allowed = PoolProperties; break;
                 case "maxpool2d": kind = LayerKind.MaxPool2d; allowed = PoolProperties; break;
                 case "dense": kind = LayerKind.Dense; allowed = DenseProperties; break;
+                case "subsample2d": kind = LayerKind.Subsample2d; allowed = SubsampleProperties; break;
+                case "rbf": kind = LayerKind.Rbf; allowed = RbfProperties; break;
                 default:
                     Report(DiagnosticDescriptors.UnknownLayerKind, kindString.Span, displayName, kindString.Value);
                     return null;
@@ -202,6 +302,10 @@ namespace LeNet5.Generator
             int size = 0, kernel = 0, stride = 1, padding = 0;
             double padValue = 0;
             SourceSpan kernelSpan = StartOf(layer);
+            var connections = EquatableArray<EquatableArray<int>>.Empty;
+            var prototypes = EquatableArray<EquatableArray<double>>.Empty;
+            SourceSpan connectionsSpan = StartOf(layer);
+            SourceSpan prototypesSpan = StartOf(layer);
             switch (kind)
             {
                 case LayerKind.Pad:
@@ -214,9 +318,15 @@ namespace LeNet5.Generator
                     kernelSpan = layer.Find("kernel")?.Value.Span ?? kernelSpan;
                     stride = ReadInt(layer, context, "stride", 1, 1);
                     padding = ReadInt(layer, context, "padding", 0, 0);
+                    connections = ReadConnections(layer, size, out connectionsSpan);
+                    break;
+                case LayerKind.Rbf:
+                    prototypes = ReadPrototypes(layer, out prototypesSpan);
+                    size = prototypes.Count;
                     break;
                 case LayerKind.AvgPool2d:
                 case LayerKind.MaxPool2d:
+                case LayerKind.Subsample2d:
                     kernel = ReadInt(layer, context, "size", null, 1);
                     kernelSpan = layer.Find("size")?.Value.Span ?? kernelSpan;
                     stride = kernel;
@@ -227,7 +337,7 @@ namespace LeNet5.Generator
             }
 
             ActivationKind activation = ActivationKind.None;
-            JsonProperty? activationProperty = kind == LayerKind.Pad ? null : layer.Find("activation");
+            JsonProperty? activationProperty = kind == LayerKind.Pad || kind == LayerKind.Rbf ? null : layer.Find("activation");
             SourceSpan activationSpan = StartOf(layer);
             if (activationProperty != null)
             {
@@ -252,8 +362,145 @@ namespace LeNet5.Generator
                 }
             }
 
-            return new LayerSpec(name, kind, size, kernel, stride, padding, padValue, activation, nameSpan, kernelSpan, activationSpan);
+            return new LayerSpec(
+                name, kind, size, kernel, stride, padding, padValue, activation, nameSpan, kernelSpan, activationSpan, connections, connectionsSpan, prototypes, prototypesSpan);
         }
+
+        /// <summary>
+        /// <c>connections</c>: one list of input-map indices per output map. Indices are checked against the input's
+        /// channel count by <see cref="ShapeInference"/>; here the table's form, its length and duplicates.
+        /// </summary>
+        private EquatableArray<EquatableArray<int>> ReadConnections(JsonObject layer, int filters, out SourceSpan span)
+        {
+            span = StartOf(layer);
+            JsonProperty? property = layer.Find("connections");
+            if (property == null)
+            {
+                return EquatableArray<EquatableArray<int>>.Empty;
+            }
+
+            span = property.Value.Span;
+            if (property.Value is not JsonArray table)
+            {
+                Report(DiagnosticDescriptors.InvalidField, property.Value.Span, "connections", "an array with one list of input maps per filter", property.Value.Describe());
+                return EquatableArray<EquatableArray<int>>.Empty;
+            }
+
+            if (table.Items.Count != filters)
+            {
+                Report(DiagnosticDescriptors.ConnectionTableSize, table.Span, Text(table.Items.Count), Text(filters));
+                return EquatableArray<EquatableArray<int>>.Empty;
+            }
+
+            var rows = new List<EquatableArray<int>>();
+            bool valid = true;
+            for (int o = 0; o < table.Items.Count; o++)
+            {
+                JsonNode row = table.Items[o];
+                if (row is not JsonArray inputs || inputs.Items.Count == 0)
+                {
+                    Report(DiagnosticDescriptors.EmptyConnections, row.Span, Text(o));
+                    valid = false;
+                    continue;
+                }
+
+                var indices = new List<int>();
+                foreach (JsonNode item in inputs.Items)
+                {
+                    if (item is not JsonNumber number || !number.IsInteger || number.Value < 0)
+                    {
+                        Report(DiagnosticDescriptors.InvalidField, item.Span, "connections", "input-map indices (integers from 0)", item.Describe());
+                        valid = false;
+                        continue;
+                    }
+
+                    if (indices.Contains((int)number.Value))
+                    {
+                        Report(DiagnosticDescriptors.DuplicateConnection, item.Span, number.Text, Text(o));
+                        valid = false;
+                        continue;
+                    }
+
+                    indices.Add((int)number.Value);
+                }
+
+                rows.Add(new EquatableArray<int>(indices));
+            }
+
+            return valid ? new EquatableArray<EquatableArray<int>>(rows) : EquatableArray<EquatableArray<int>>.Empty;
+        }
+
+        /// <summary>
+        /// <c>prototypes</c>: one fixed prototype per output unit, each either an array of numbers or an array of strings
+        /// (rows of a bitmap) where <c>#</c> is +1 and <c>.</c> is -1.
+        /// </summary>
+        private EquatableArray<EquatableArray<double>> ReadPrototypes(JsonObject layer, out SourceSpan span)
+        {
+            span = StartOf(layer);
+            JsonProperty? property = layer.Find("prototypes");
+            if (property == null)
+            {
+                Report(DiagnosticDescriptors.MissingField, StartOf(layer), "An rbf layer", "prototypes");
+                return EquatableArray<EquatableArray<double>>.Empty;
+            }
+
+            span = property.Value.Span;
+            if (property.Value is not JsonArray list || list.Items.Count == 0)
+            {
+                Report(DiagnosticDescriptors.InvalidField, property.Value.Span, "prototypes", "a non-empty array with one prototype per unit", property.Value.Describe());
+                return EquatableArray<EquatableArray<double>>.Empty;
+            }
+
+            var result = new List<EquatableArray<double>>();
+            foreach (JsonNode prototype in list.Items)
+            {
+                var values = new List<double>();
+                if (prototype is JsonArray parts)
+                {
+                    foreach (JsonNode part in parts.Items)
+                    {
+                        if (part is JsonNumber number)
+                        {
+                            values.Add(number.Value);
+                        }
+                        else if (part is JsonString row && IsBitmapRow(row.Value))
+                        {
+                            foreach (char c in row.Value)
+                            {
+                                values.Add(c == '#' ? 1.0 : -1.0);
+                            }
+                        }
+                        else
+                        {
+                            Report(DiagnosticDescriptors.InvalidField, part.Span, "prototypes", "numbers or bitmap rows of '#' (+1) and '.' (-1)", part.Describe());
+                        }
+                    }
+                }
+                else
+                {
+                    Report(DiagnosticDescriptors.InvalidField, prototype.Span, "prototypes", "an array of numbers or of bitmap rows", prototype.Describe());
+                }
+
+                result.Add(new EquatableArray<double>(values));
+            }
+
+            return new EquatableArray<EquatableArray<double>>(result);
+        }
+
+        private static bool IsBitmapRow(string row)
+        {
+            foreach (char c in row)
+            {
+                if (c != '#' && c != '.')
+                {
+                    return false;
+                }
+            }
+
+            return row.Length > 0;
+        }
+
+        private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
         /// <summary>Reads a required identifier-like name; returns "" after reporting if it is missing or invalid.</summary>
         private string ReadName(JsonObject owner, string context, string field)

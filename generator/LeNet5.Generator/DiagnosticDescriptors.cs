@@ -19,7 +19,7 @@ namespace LeNet5.Generator
         public static readonly DiagnosticDescriptor UnknownLayerKind = new DiagnosticDescriptor(
             id: "LN0002",
             title: "Unknown layer kind",
-            messageFormat: "Layer '{0}' has unknown kind '{1}'; use one of pad, conv2d, avgpool2d, maxpool2d, dense",
+            messageFormat: "Layer '{0}' has unknown kind '{1}'; use one of pad, conv2d, avgpool2d, maxpool2d, subsample2d, dense, rbf",
             category: Category,
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true);
@@ -99,7 +99,7 @@ namespace LeNet5.Generator
         public static readonly DiagnosticDescriptor UnknownLoss = new DiagnosticDescriptor(
             id: "LN0012",
             title: "Unknown loss",
-            messageFormat: "Unknown loss '{0}'; use softmax_cross_entropy",
+            messageFormat: "Unknown loss '{0}'; use softmax_cross_entropy or map",
             category: Category,
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true);
@@ -107,7 +107,7 @@ namespace LeNet5.Generator
         public static readonly DiagnosticDescriptor UnknownOptimizer = new DiagnosticDescriptor(
             id: "LN0013",
             title: "Unknown optimizer",
-            messageFormat: "Unknown optimizer '{0}'; use sgd or adam",
+            messageFormat: "Unknown optimizer '{0}'; use sgd, adam or sdlm",
             category: Category,
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true);
@@ -160,12 +160,61 @@ namespace LeNet5.Generator
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true);
 
+        public static readonly DiagnosticDescriptor ConnectionTableSize = new DiagnosticDescriptor(
+            id: "LN0020",
+            title: "Connection table does not match the filters",
+            messageFormat: "The connection table has {0} rows but the layer has {1} filters; give one list of input maps per filter",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor EmptyConnections = new DiagnosticDescriptor(
+            id: "LN0021",
+            title: "Filter without input maps",
+            messageFormat: "Row {0} of the connection table must be a non-empty list of input maps; a filter needs at least one input",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor DuplicateConnection = new DiagnosticDescriptor(
+            id: "LN0022",
+            title: "Input map listed twice",
+            messageFormat: "Input map {0} is listed twice in row {1} of the connection table; list each input map once",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor ConnectionOutOfRange = new DiagnosticDescriptor(
+            id: "LN0023",
+            title: "Connection to a missing input map",
+            messageFormat: "Layer '{0}' connects filter {1} to input map {2}, but its input has only {3} maps (0 to {4})",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor PrototypeSizeMismatch = new DiagnosticDescriptor(
+            id: "LN0024",
+            title: "Prototype size does not match the input",
+            messageFormat: "Prototype {0} of layer '{1}' has {2} values but the layer's input has {3}; every prototype needs one value per input",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor UnknownInitialization = new DiagnosticDescriptor(
+            id: "LN0025",
+            title: "Unknown initialization",
+            messageFormat: "Unknown initialization '{0}'; use pytorch or lecun_uniform_2.4",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
         private static readonly DiagnosticDescriptor[] All =
         {
             MalformedJson, UnknownLayerKind, UnknownActivation, MissingField, InvalidField, NonPositiveSize,
             KernelTooLarge, PoolSizeDoesNotDivide, DuplicateLayerName, OutputSizeMismatch, InvalidName,
             UnknownLoss, UnknownOptimizer, UnknownProperty, NoLayers, FinalActivation, ValueOutOfRange,
-            NetworkTooLarge, DuplicateNetworkName,
+            NetworkTooLarge, DuplicateNetworkName, ConnectionTableSize, EmptyConnections, DuplicateConnection,
+            ConnectionOutOfRange, PrototypeSizeMismatch, UnknownInitialization,
         };
 
         public static DiagnosticDescriptor ById(string id)

@@ -51,8 +51,8 @@ namespace LeNet5.Generator
             int first = 0;
             for (int index = 1; index <= model.Layers.Count; index++)
             {
-                bool dense = model.Layers[first].Spec.Kind == LayerKind.Dense;
-                if (index == model.Layers.Count || (model.Layers[index].Spec.Kind == LayerKind.Dense) != dense)
+                bool dense = WorksOnTheBatch(model.Layers[first]);
+                if (index == model.Layers.Count || WorksOnTheBatch(model.Layers[index]) != dense)
                 {
                     segments.Add(new Segment(first, index - 1, dense));
                     first = index;
@@ -61,6 +61,10 @@ namespace LeNet5.Generator
 
             return segments;
         }
+
+        /// <summary>Dense layers, and convolutions emitted as dense layers because their kernel covers the input.</summary>
+        private static bool WorksOnTheBatch(LayerModel layer)
+            => layer.Spec.Kind == LayerKind.Dense || FullCoverConv2dEmitter.Applies(layer);
 
         private static string Name(LayerModel layer) => char.ToLowerInvariant(layer.Identifier[0]) + layer.Identifier.Substring(1) + "Output";
 
@@ -324,6 +328,8 @@ namespace LeNet5.Generator
                         ? layer.Identifier + "Backward(p, g, " + input + ", " + output + ", " + gradient + ", " + target + ", scratch);"
                         : layer.Spec.Kind == LayerKind.Pad
                             ? layer.Identifier + "Backward(" + gradient + ", " + target + ");"
+                        : layer.HasParameters
+                            ? layer.Identifier + "Backward(p, g, " + input + ", " + output + ", " + gradient + ", " + target + ");"
                             : layer.Identifier + "Backward(" + input + ", " + output + ", " + gradient + ", " + target + ");");
                     current = next;
                 }

@@ -69,10 +69,34 @@ namespace LeNet5.Generator
                         writer.Line();
                         PadEmitter.EmitBackward(writer, layer, false);
                         break;
+                    case LayerKind.Conv2d when layer.Spec.IsSparse:
+                        SparseConv2dEmitter.EmitTables(writer, layer);
+                        writer.Line();
+                        SparseConv2dEmitter.EmitForward(writer, layer);
+                        writer.Line();
+                        SparseConv2dEmitter.EmitBackward(writer, layer, layer.Index == firstWithParameters);
+                        break;
+                    case LayerKind.Conv2d when FullCoverConv2dEmitter.Applies(layer):
+                        DenseEmitter.EmitForward(writer, layer);
+                        writer.Line();
+                        DenseEmitter.EmitBackward(writer, layer, layer.Index == firstWithParameters);
+                        break;
                     case LayerKind.Conv2d:
                         Conv2dEmitter.EmitForward(writer, layer);
                         writer.Line();
                         Conv2dEmitter.EmitBackward(writer, layer, layer.Index == firstWithParameters);
+                        break;
+                    case LayerKind.Subsample2d:
+                        SubsampleEmitter.EmitForward(writer, layer);
+                        writer.Line();
+                        SubsampleEmitter.EmitBackward(writer, layer, layer.Index == firstWithParameters);
+                        break;
+                    case LayerKind.Rbf:
+                        RbfEmitter.EmitTables(writer, layer);
+                        writer.Line();
+                        RbfEmitter.EmitForward(writer, layer);
+                        writer.Line();
+                        RbfEmitter.EmitBackward(writer, layer);
                         break;
                     case LayerKind.AvgPool2d:
                     case LayerKind.MaxPool2d:
@@ -107,11 +131,19 @@ namespace LeNet5.Generator
             switch (layer.Spec.Kind)
             {
                 case LayerKind.Pad: return PadEmitter.Describe(layer);
+                case LayerKind.Conv2d when layer.Spec.IsSparse: return SparseConv2dEmitter.Describe(layer);
+                case LayerKind.Conv2d when FullCoverConv2dEmitter.Applies(layer): return FullCoverConv2dEmitter.Describe(layer);
                 case LayerKind.Conv2d: return Conv2dEmitter.Describe(layer);
+                case LayerKind.Subsample2d: return SubsampleEmitter.Describe(layer);
+                case LayerKind.Rbf: return RbfEmitter.Describe(layer);
                 case LayerKind.Dense: return DenseEmitter.Describe(layer);
                 default: return PoolEmitter.Describe(layer);
             }
         }
+
+        /// <summary>Convolutions emitted by <see cref="Conv2dEmitter"/>, whose backward pass takes a scratch area.</summary>
+        internal static bool TakesScratch(LayerModel layer)
+            => layer.Spec.Kind == LayerKind.Conv2d && !layer.Spec.IsSparse && !FullCoverConv2dEmitter.Applies(layer);
 
         internal static int FirstWithParameters(NetworkModel model)
         {
@@ -183,7 +215,11 @@ namespace LeNet5.Generator
                 switch (layer.Spec.Kind)
                 {
                     case LayerKind.Pad: PadEmitter.EmitConstants(writer, layer); break;
+                    case LayerKind.Conv2d when layer.Spec.IsSparse: SparseConv2dEmitter.EmitConstants(writer, layer); break;
+                    case LayerKind.Conv2d when FullCoverConv2dEmitter.Applies(layer): FullCoverConv2dEmitter.EmitConstants(writer, layer); break;
                     case LayerKind.Conv2d: Conv2dEmitter.EmitConstants(writer, layer); break;
+                    case LayerKind.Subsample2d: SubsampleEmitter.EmitConstants(writer, layer); break;
+                    case LayerKind.Rbf: RbfEmitter.EmitConstants(writer, layer); break;
                     case LayerKind.Dense: DenseEmitter.EmitConstants(writer, layer); break;
                     default: PoolEmitter.EmitConstants(writer, layer); break;
                 }
@@ -209,7 +245,7 @@ namespace LeNet5.Generator
             int size = 0;
             foreach (LayerModel layer in model.Layers)
             {
-                if (layer.Spec.Kind == LayerKind.Conv2d)
+                if (TakesScratch(layer))
                 {
                     size = Math.Max(size, Conv2dEmitter.ScratchSize(layer));
                 }
@@ -235,7 +271,16 @@ namespace LeNet5.Generator
             writer.Line("public static string Name => " + CodeWriter.String(spec.Name) + ";");
             writer.Line();
             writer.Line("/// <summary>The loss the architecture declares.</summary>");
-            writer.Line("public static global::LeNet5.Runtime.LossKind Loss => global::LeNet5.Runtime.LossKind.SoftmaxCrossEntropy;");
+            writer.Line("public static global::LeNet5.Runtime.LossKind Loss => global::LeNet5.Runtime.LossKind." + spec.Loss + ";");
+            writer.Line();
+            writer.Line("/// <summary>The constant j of the MAP criterion (the extra logit is -j); 0 for other losses.</summary>");
+            writer.Line("public static float LossConstant => " + CodeWriter.Float(spec.Loss == LossKind.MapCriterion ? spec.LossConstant : 0) + ";");
+            writer.Line();
+            writer.Line("/// <summary>The values a background (0) and a foreground (255) pixel become; pixels in between are mapped linearly.</summary>");
+            writer.Line(spec.InputScaling == InputScalingSpec.Standardized
+                ? "public static global::LeNet5.Runtime.InputScaling InputScaling => global::LeNet5.Runtime.InputScaling.Standardized;"
+                : "public static global::LeNet5.Runtime.InputScaling InputScaling { get; } = new global::LeNet5.Runtime.InputScaling(Background: " + CodeWriter.Float(spec.InputScaling.Background)
+                    + ", Foreground: " + CodeWriter.Float(spec.InputScaling.Foreground) + ");");
             writer.Line();
             writer.Line("/// <summary>Named parameter tensors in PyTorch <c>state_dict</c> order and layout.</summary>");
             writer.Line("public static IReadOnlyList<global::LeNet5.Runtime.ParameterTensor> ParameterTensors { get; } = new global::LeNet5.Runtime.ParameterTensor[]");
@@ -248,10 +293,14 @@ namespace LeNet5.Generator
                 }
 
                 string p = layer.Identifier;
-                string weightShape = layer.Spec.Kind == LayerKind.Conv2d
+                string weightShape = layer.Spec.IsSparse
+                    ? p + "Connections, " + p + "Kernel, " + p + "Kernel"
+                    : layer.Spec.Kind == LayerKind.Conv2d
                     ? p + "Filters, " + p + "InputChannels, " + p + "Kernel, " + p + "Kernel"
+                    : layer.Spec.Kind == LayerKind.Subsample2d
+                    ? p + "OutputChannels"
                     : p + "Units, " + p + "InputSize";
-                string biasShape = layer.Spec.Kind == LayerKind.Conv2d ? p + "Filters" : p + "Units";
+                string biasShape = layer.Spec.Kind == LayerKind.Conv2d ? p + "Filters" : layer.Spec.Kind == LayerKind.Subsample2d ? p + "OutputChannels" : p + "Units";
                 writer.Line("new global::LeNet5.Runtime.ParameterTensor(" + CodeWriter.String(layer.Spec.Name + ".weight") + ", " + p + "WeightOffset, new[] { " + weightShape + " }),");
                 writer.Line("new global::LeNet5.Runtime.ParameterTensor(" + CodeWriter.String(layer.Spec.Name + ".bias") + ", " + p + "BiasOffset, new[] { " + biasShape + " }),");
             }
@@ -269,6 +318,16 @@ namespace LeNet5.Generator
             writer.Line("Momentum: " + CodeWriter.Float(training.Momentum) + ",");
             writer.Line("WeightDecay: " + CodeWriter.Float(training.WeightDecay) + ",");
             writer.Line("LearningRateDecay: " + CodeWriter.Float(training.LearningRateDecay) + ",");
+            var schedule = new System.Text.StringBuilder();
+            foreach (double rate in training.LearningRateSchedule)
+            {
+                schedule.Append(schedule.Length == 0 ? string.Empty : ", ").Append(CodeWriter.Float(rate));
+            }
+
+            writer.Line("LearningRateSchedule: new float[] { " + schedule + (schedule.Length == 0 ? "}," : " },"));
+            writer.Line("Distort: " + (training.Distort ? "true" : "false") + ",");
+            writer.Line("Damping: " + CodeWriter.Float(training.Damping) + ",");
+            writer.Line("CurvatureSamples: " + CodeWriter.Int(training.CurvatureSamples) + ",");
             writer.Line("Seed: " + CodeWriter.Int(training.Seed) + ");");
             writer.Unindent();
             writer.Line();
@@ -276,8 +335,10 @@ namespace LeNet5.Generator
 
         private static void EmitInitializeParameters(CodeWriter writer, NetworkModel model)
         {
+            bool lecun = model.Spec.Initialization == InitializationKind.LeCunUniform;
+            string rule = lecun ? "2.4/fan_in (LeCun et al. 1998)" : "1/sqrt(fan_in) (PyTorch's default)";
             writer.Line("/// <summary>");
-            writer.Line("/// PyTorch's default initialisation: every weight and bias uniform in +-1/sqrt(fan_in), drawn in tensor order");
+            writer.Line("/// Every weight and bias uniform in +-" + rule + ", drawn in tensor order");
             writer.Line("/// with <see cref=\"Random.NextDouble\"/>, so that a seeded <paramref name=\"random\"/> gives the same parameters.");
             writer.Line("/// </summary>");
             writer.Open("public static void InitializeParameters(Span<float> parameters, Random random)");
@@ -291,9 +352,31 @@ namespace LeNet5.Generator
                 }
 
                 string p = layer.Identifier;
-                string bound = CodeWriter.Double(1.0 / Math.Sqrt(layer.FanIn));
                 writer.Line();
-                writer.Line("// " + layer.Spec.Name + ": fan_in " + CodeWriter.Int(layer.FanIn) + ", bound 1/sqrt(" + CodeWriter.Int(layer.FanIn) + ")");
+                if (layer.Spec.IsSparse)
+                {
+                    // Each filter's fan-in is its own connection count times the kernel area.
+                    int start = 0;
+                    int area = layer.Spec.Kernel * layer.Spec.Kernel;
+                    for (int o = 0; o < layer.Spec.Size; o++)
+                    {
+                        int fanIn = layer.Spec.Connections[o].Count * area;
+                        writer.Line("Uniform(parameters.Slice(" + p + "WeightOffset + " + CodeWriter.Int(start * area) + ", " + CodeWriter.Int(fanIn) + "), random, "
+                            + Bound(fanIn, lecun) + "); // " + layer.Spec.Name + " filter " + CodeWriter.Int(o) + ": fan_in " + CodeWriter.Int(fanIn));
+                        start += layer.Spec.Connections[o].Count;
+                    }
+
+                    for (int o = 0; o < layer.Spec.Size; o++)
+                    {
+                        int fanIn = layer.Spec.Connections[o].Count * area;
+                        writer.Line("Uniform(parameters.Slice(" + p + "BiasOffset + " + CodeWriter.Int(o) + ", 1), random, " + Bound(fanIn, lecun) + ");");
+                    }
+
+                    continue;
+                }
+
+                string bound = Bound(layer.FanIn, lecun);
+                writer.Line("// " + layer.Spec.Name + ": fan_in " + CodeWriter.Int(layer.FanIn) + ", bound " + (lecun ? "2.4/" : "1/sqrt(") + CodeWriter.Int(layer.FanIn) + (lecun ? string.Empty : ")"));
                 writer.Line("Uniform(parameters.Slice(" + p + "WeightOffset, " + p + "WeightLength), random, " + bound + ");");
                 writer.Line("Uniform(parameters.Slice(" + p + "BiasOffset, " + p + "BiasLength), random, " + bound + ");");
             }
@@ -307,6 +390,8 @@ namespace LeNet5.Generator
             writer.Close();
             writer.Line();
         }
+
+        private static string Bound(int fanIn, bool lecun) => CodeWriter.Double(lecun ? 2.4 / fanIn : 1.0 / Math.Sqrt(fanIn));
 
         private static void EmitChecks(CodeWriter writer)
         {

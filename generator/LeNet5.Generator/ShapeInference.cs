@@ -38,6 +38,8 @@ namespace LeNet5.Generator
                 LayerSpec layer = spec.Layers[index];
                 Shape output;
                 long fanIn = 0;
+                long weightCount = -1;
+                long biasCount = -1;
                 switch (layer.Kind)
                 {
                     case LayerKind.Pad:
@@ -65,8 +67,77 @@ namespace LeNet5.Generator
                             ((paddedHeight - layer.Kernel) / layer.Stride) + 1,
                             ((paddedWidth - layer.Kernel) / layer.Stride) + 1);
                         fanIn = (long)shape.Channels * layer.Kernel * layer.Kernel;
+                        if (layer.IsSparse)
+                        {
+                            // Packed layout: one k x k kernel per connection, filter by filter, in table order.
+                            long connections = 0;
+                            for (int o = 0; o < layer.Connections.Count; o++)
+                            {
+                                foreach (int source in layer.Connections[o])
+                                {
+                                    if (source >= shape.Channels)
+                                    {
+                                        Report(
+                                            DiagnosticDescriptors.ConnectionOutOfRange,
+                                            layer.ConnectionsSpan,
+                                            layer.Name,
+                                            Text(o),
+                                            Text(source),
+                                            Text(shape.Channels),
+                                            Text(shape.Channels - 1));
+                                        return new ModelResult(null, new EquatableArray<DiagnosticInfo>(diagnostics));
+                                    }
+                                }
+
+                                connections += layer.Connections[o].Count;
+                            }
+
+                            weightCount = connections * layer.Kernel * layer.Kernel;
+                            biasCount = layer.Size;
+                        }
+
                         break;
                     }
+
+                    case LayerKind.Subsample2d:
+                        if (shape.Height % layer.Kernel != 0 || shape.Width % layer.Kernel != 0)
+                        {
+                            Report(
+                                DiagnosticDescriptors.PoolSizeDoesNotDivide,
+                                layer.KernelSpan,
+                                layer.Name,
+                                Text(layer.Kernel),
+                                Text(shape.Height),
+                                Text(shape.Width));
+                            return new ModelResult(null, new EquatableArray<DiagnosticInfo>(diagnostics));
+                        }
+
+                        output = new Shape(shape.Channels, shape.Height / layer.Kernel, shape.Width / layer.Kernel);
+                        fanIn = (long)layer.Kernel * layer.Kernel;
+                        weightCount = shape.Channels;
+                        biasCount = shape.Channels;
+                        break;
+
+                    case LayerKind.Rbf:
+                        for (int u = 0; u < layer.Prototypes.Count; u++)
+                        {
+                            if (layer.Prototypes[u].Count != shape.Size)
+                            {
+                                Report(
+                                    DiagnosticDescriptors.PrototypeSizeMismatch,
+                                    layer.PrototypesSpan,
+                                    Text(u),
+                                    layer.Name,
+                                    Text(layer.Prototypes[u].Count),
+                                    Text(shape.Size));
+                                return new ModelResult(null, new EquatableArray<DiagnosticInfo>(diagnostics));
+                            }
+                        }
+
+                        output = new Shape(layer.Size, 1, 1);
+                        weightCount = 0;
+                        biasCount = 0;
+                        break;
 
                     case LayerKind.AvgPool2d:
                     case LayerKind.MaxPool2d:
@@ -96,7 +167,13 @@ namespace LeNet5.Generator
 
                 // Everything the generated code indexes must stay well inside int, even multiplied by a batch.
                 const long limit = int.MaxValue / 1024;
-                long parameters = (long)parameterOffset + (layer.Size * fanIn) + (fanIn > 0 ? layer.Size : 0);
+                if (weightCount < 0)
+                {
+                    weightCount = layer.Size * fanIn;
+                    biasCount = fanIn > 0 ? layer.Size : 0;
+                }
+
+                long parameters = (long)parameterOffset + weightCount + biasCount;
                 long activations = (long)activationOffset + ((long)output.Channels * output.Height * output.Width);
                 if (parameters > limit || activations > limit)
                 {
@@ -110,8 +187,8 @@ namespace LeNet5.Generator
                     return new ModelResult(null, new EquatableArray<DiagnosticInfo>(diagnostics));
                 }
 
-                int weightLength = fanIn > 0 ? layer.Size * (int)fanIn : 0;
-                int biasLength = fanIn > 0 ? layer.Size : 0;
+                int weightLength = (int)weightCount;
+                int biasLength = (int)biasCount;
                 layers.Add(new LayerModel(
                     layer,
                     index,

@@ -7,6 +7,25 @@ namespace LeNet5.Generator
         AvgPool2d,
         MaxPool2d,
         Dense,
+        Subsample2d,
+        Rbf,
+    }
+
+    internal enum LossKind
+    {
+        SoftmaxCrossEntropy,
+
+        /// <summary>LeCun et al. 1998, eq. 9: softmax cross-entropy with one extra constant logit -j.</summary>
+        MapCriterion,
+    }
+
+    internal enum InitializationKind
+    {
+        /// <summary>Uniform in +-1/sqrt(fan_in), as PyTorch.</summary>
+        PyTorch,
+
+        /// <summary>Uniform in +-2.4/fan_in, as LeCun et al. 1998.</summary>
+        LeCunUniform,
     }
 
     internal enum ActivationKind
@@ -33,12 +52,32 @@ namespace LeNet5.Generator
         ActivationKind Activation,
         SourceSpan NameSpan,
         SourceSpan KernelSpan,
-        SourceSpan ActivationSpan);
+        SourceSpan ActivationSpan,
+        EquatableArray<EquatableArray<int>> Connections,
+        SourceSpan ConnectionsSpan,
+        EquatableArray<EquatableArray<double>> Prototypes,
+        SourceSpan PrototypesSpan)
+    {
+        /// <summary>A conv2d with a connection table: output map o reads only the input maps listed in Connections[o].</summary>
+        public bool IsSparse => Kind == LayerKind.Conv2d && Connections.Count > 0;
+    }
 
     /// <summary>The <c>training</c> section, with the schema's defaults filled in.</summary>
-    internal sealed record TrainingSpec(int Epochs, int BatchSize, string Optimizer, double LearningRate, double LearningRateDecay, double Momentum, double WeightDecay, int Seed)
+    internal sealed record TrainingSpec(
+        int Epochs,
+        int BatchSize,
+        string Optimizer,
+        double LearningRate,
+        double LearningRateDecay,
+        double Momentum,
+        double WeightDecay,
+        int Seed,
+        EquatableArray<double> LearningRateSchedule,
+        bool Distort,
+        double Damping,
+        int CurvatureSamples)
     {
-        public static readonly TrainingSpec Default = new TrainingSpec(10, 64, "adam", 0.001, 1, 0.9, 0, 1);
+        public static readonly TrainingSpec Default = new TrainingSpec(10, 64, "adam", 0.001, 1, 0.9, 0, 1, EquatableArray<double>.Empty, false, 0.02, 500);
     }
 
     /// <summary>A whole architecture file, parsed and checked field by field (shapes are checked by <see cref="ShapeInference"/>).</summary>
@@ -52,7 +91,20 @@ namespace LeNet5.Generator
         EquatableArray<LayerSpec> Layers,
         TrainingSpec Training,
         SourceSpan ClassesSpan,
-        SourceSpan NameSpan);
+        SourceSpan NameSpan,
+        InputScalingSpec InputScaling,
+        LossKind Loss,
+        double LossConstant,
+        InitializationKind Initialization);
+
+    /// <summary>
+    /// The values a background (0) and a foreground (255) pixel are mapped to; pixels in between are mapped linearly.
+    /// The default is the replications' (x / 255 - 0.1307) / 0.3081.
+    /// </summary>
+    internal sealed record InputScalingSpec(double Background, double Foreground)
+    {
+        public static readonly InputScalingSpec Standardized = new InputScalingSpec(-0.1307 / 0.3081, (1 - 0.1307) / 0.3081);
+    }
 
     /// <summary>The output of the parse step: a spec if the file had no errors, and the diagnostics found.</summary>
     internal sealed record ParseResult(NetworkSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);

@@ -74,7 +74,7 @@ public sealed class Evaluator<TNetwork> : IDisposable, IShardJob where TNetwork 
         Span<float> logits = scratch.Logits.AsSpan(0, n * classes);
         TNetwork.Infer(_parameters.Span, input, logits, scratch.Workspace.AsSpan(0, n * TNetwork.WorkspaceSize), n);
         ReadOnlySpan<byte> labels = data.Labels.AsSpan(first, n);
-        _chunkLoss[shard] = SoftmaxCrossEntropy.SumLoss(logits, labels, classes, Span<float>.Empty, 0f);
+        _chunkLoss[shard] = Losses.SumLoss<TNetwork>(logits, labels, Span<float>.Empty, 0f);
         for (int j = 0; j < n; j++) _predictions[first + j] = (byte)SoftmaxCrossEntropy.ArgMax(logits.Slice(j * classes, classes));
     }
 

@@ -41,6 +41,17 @@ public interface INetwork
     /// <summary>The loss the architecture declares.</summary>
     static abstract LossKind Loss { get; }
 
+    /// <summary>
+    /// The constant j of <see cref="LossKind.MapCriterion"/> (an extra logit -j joins the softmax); 0 for the other losses.
+    /// </summary>
+    static virtual float LossConstant => 0f;
+
+    /// <summary>
+    /// How the network wants its input pixels (the architecture file's <c>input.scale</c>); the replications'
+    /// standardization unless declared.
+    /// </summary>
+    static virtual InputScaling InputScaling => InputScaling.Standardized;
+
     /// <summary>Named parameter tensors in PyTorch <c>state_dict</c> order and naming (<c>c1.weight</c>, <c>c1.bias</c>, ...).</summary>
     static abstract IReadOnlyList<ParameterTensor> ParameterTensors { get; }
 

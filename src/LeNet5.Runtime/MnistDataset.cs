@@ -52,20 +52,20 @@ public sealed class MnistDataset
         return new MnistDataset(Images.AsSpan(0, count * ImageSize).ToArray(), Labels.AsSpan(0, count).ToArray(), Height, Width);
     }
 
-    /// <summary>Reads and preprocesses an IDX image file and its label file.</summary>
-    public static MnistDataset Load(string imagesPath, string labelsPath)
+    /// <summary>Reads an IDX image file and its label file, scaling pixels as <paramref name="scaling"/> says (default: the replications' standardization).</summary>
+    public static MnistDataset Load(string imagesPath, string labelsPath, InputScaling? scaling = null)
     {
         (IdxImages images, byte[] labels) = MnistReader.Read(imagesPath, labelsPath);
         float[] floats = new float[images.Pixels.Length];
-        MnistPreprocessing.Normalize(images.Pixels, floats);
+        (scaling ?? InputScaling.Standardized).Scale(images.Pixels, floats);
         return new MnistDataset(floats, labels, images.Rows, images.Columns);
     }
 
     /// <summary>Loads the 60,000 training images from a data folder (checksums verified).</summary>
-    public static MnistDataset LoadTraining(string folder) =>
-        Load(MnistFiles.Locate(folder, MnistFiles.TrainImages), MnistFiles.Locate(folder, MnistFiles.TrainLabels));
+    public static MnistDataset LoadTraining(string folder, InputScaling? scaling = null) =>
+        Load(MnistFiles.Locate(folder, MnistFiles.TrainImages), MnistFiles.Locate(folder, MnistFiles.TrainLabels), scaling);
 
     /// <summary>Loads the 10,000 test images from a data folder (checksums verified).</summary>
-    public static MnistDataset LoadTest(string folder) =>
-        Load(MnistFiles.Locate(folder, MnistFiles.TestImages), MnistFiles.Locate(folder, MnistFiles.TestLabels));
+    public static MnistDataset LoadTest(string folder, InputScaling? scaling = null) =>
+        Load(MnistFiles.Locate(folder, MnistFiles.TestImages), MnistFiles.Locate(folder, MnistFiles.TestLabels), scaling);
 }

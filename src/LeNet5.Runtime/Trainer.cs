@@ -26,6 +26,7 @@ public sealed class Trainer<TNetwork> : IDisposable, IShardJob where TNetwork : 
     private int _batchSize;
     private int _shardCount;
     private int _shardLength;
+    private int _epoch;
 
     /// <summary>Creates a trainer; the parameters are initialised from the seed unless given.</summary>
     /// <param name="options">The recipe and execution settings.</param>
@@ -46,7 +47,7 @@ public sealed class Trainer<TNetwork> : IDisposable, IShardJob where TNetwork : 
                 throw new ArgumentException($"{TNetwork.Name} has {TNetwork.ParameterCount} parameters, not {initialParameters.Length}", nameof(initialParameters));
             initialParameters.CopyTo(Parameters);
         }
-        Optimizer = Optimizers.Create(options.Optimizer, TNetwork.ParameterCount, options.LearningRate, options.Momentum, options.WeightDecay);
+        Optimizer = Optimizers.Create(options.Optimizer, TNetwork.ParameterCount, options.LearningRate, options.Momentum, options.WeightDecay, options.Damping);
 
         int maxShards = Math.Min(options.MaxShards, (options.BatchSize + options.ShardSize - 1) / options.ShardSize);
         _pool = new WorkerPool(Math.Min(options.Threads, maxShards));
@@ -69,8 +70,13 @@ public sealed class Trainer<TNetwork> : IDisposable, IShardJob where TNetwork : 
     /// <summary>Optimizer steps taken so far.</summary>
     public int Steps => Optimizer.StepCount;
 
-    /// <summary>The learning rate of epoch <paramref name="epoch"/> (0-based): the base rate decayed once per epoch.</summary>
-    public float LearningRateAt(int epoch) => (float)(Options.LearningRate * Math.Pow(Options.LearningRateDecay, epoch));
+    /// <summary>
+    /// The learning rate of epoch <paramref name="epoch"/> (0-based): the schedule's entry (its last for later epochs)
+    /// if there is a schedule, otherwise the base rate decayed once per epoch.
+    /// </summary>
+    public float LearningRateAt(int epoch) => Options.LearningRateSchedule.Count > 0
+        ? Options.LearningRateSchedule[Math.Min(epoch, Options.LearningRateSchedule.Count - 1)]
+        : (float)(Options.LearningRate * Math.Pow(Options.LearningRateDecay, epoch));
 
     /// <summary>Trains one epoch over <paramref name="data"/> in the order of <see cref="DataOrder.Shuffle"/>.</summary>
     /// <param name="data">Training images; their size must be the network's input size.</param>
@@ -90,8 +96,10 @@ public sealed class Trainer<TNetwork> : IDisposable, IShardJob where TNetwork : 
         if (_order.Length != data.Count) _order = new int[data.Count];
         DataOrder.Shuffle(_order, Options.Seed, epoch);
         Optimizer.LearningRate = LearningRateAt(epoch);
+        _epoch = epoch;
 
         long started = Stopwatch.GetTimestamp();
+        if (Optimizer is SdlmOptimizer sdlm) EstimateCurvature(data, sdlm.Curvature);
         double lossSum = 0;
         int steps = 0;
         _data = data;
@@ -162,7 +170,7 @@ public sealed class Trainer<TNetwork> : IDisposable, IShardJob where TNetwork : 
             for (int j = 0; j < n; j++)
             {
                 int index = _order[_batchStart + piece + j];
-                data.Image(index).CopyTo(scratch.Input.AsSpan(j * inputSize, inputSize));
+                LoadImage(data, index, scratch.Input.AsSpan(j * inputSize, inputSize));
                 scratch.Labels[j] = data.Labels[index];
             }
             ReadOnlySpan<float> input = scratch.Input.AsSpan(0, n * inputSize);
@@ -170,10 +178,50 @@ public sealed class Trainer<TNetwork> : IDisposable, IShardJob where TNetwork : 
             Span<float> logitsGradient = scratch.LogitsGradient.AsSpan(0, n * classes);
             Span<float> activations = scratch.Activations.AsSpan(0, n * TNetwork.ActivationSize);
             TNetwork.ForwardTrain(Parameters, input, activations, logits, n);
-            loss += SoftmaxCrossEntropy.SumLoss(logits, scratch.Labels.AsSpan(0, n), classes, logitsGradient, scale);
+            loss += Losses.SumLoss<TNetwork>(logits, scratch.Labels.AsSpan(0, n), logitsGradient, scale);
             TNetwork.Backward(Parameters, input, activations, logitsGradient, gradient, Span<float>.Empty, scratch.Workspace.AsSpan(0, n * TNetwork.WorkspaceSize), n);
         }
         _shardLoss[shard] = loss;
+    }
+
+    /// <summary>Training image <paramref name="index"/> as the network sees it this epoch: distorted if the recipe says so.</summary>
+    private void LoadImage(MnistDataset data, int index, Span<float> destination)
+    {
+        if (Options.Distort)
+            AffineDistortion.Apply(data.Image(index), destination, data.Height, data.Width, TNetwork.InputScaling.Background, Options.Seed, _epoch, index);
+        else
+            data.Image(index).CopyTo(destination);
+    }
+
+    /// <summary>
+    /// The Hessian-diagonal estimate of <see cref="SdlmOptimizer"/>: the mean squared per-image gradient (the
+    /// diagonal of the empirical Fisher matrix) over the first <see cref="TrainingOptions.CurvatureSamples"/> images of
+    /// this epoch's order. The paper back-propagates Gauss-Newton second derivatives instead (its appendix C); both
+    /// are positive estimates of the curvature along each parameter. Runs on the calling thread, so it is deterministic.
+    /// </summary>
+    private void EstimateCurvature(MnistDataset data, Span<float> curvature)
+    {
+        curvature.Clear();
+        int samples = Math.Min(Options.CurvatureSamples, data.Count);
+        if (samples == 0) return;
+        Scratch scratch = _scratch[0];
+        Span<float> gradient = _shardGradients[0];
+        int inputSize = TNetwork.InputSize, classes = TNetwork.ClassCount;
+        Span<float> input = scratch.Input.AsSpan(0, inputSize);
+        for (int s = 0; s < samples; s++)
+        {
+            int index = _order[s];
+            LoadImage(data, index, input);
+            scratch.Labels[0] = data.Labels[index];
+            TNetwork.ForwardTrain(Parameters, input, scratch.Activations.AsSpan(0, TNetwork.ActivationSize), scratch.Logits.AsSpan(0, classes), 1);
+            Losses.SumLoss<TNetwork>(scratch.Logits.AsSpan(0, classes), scratch.Labels.AsSpan(0, 1), scratch.LogitsGradient.AsSpan(0, classes), 1f);
+            gradient.Clear();
+            TNetwork.Backward(Parameters, input, scratch.Activations.AsSpan(0, TNetwork.ActivationSize), scratch.LogitsGradient.AsSpan(0, classes),
+                gradient, Span<float>.Empty, scratch.Workspace.AsSpan(0, TNetwork.WorkspaceSize), 1);
+            for (int k = 0; k < curvature.Length; k++) curvature[k] += gradient[k] * gradient[k];
+        }
+        float inverse = 1f / samples;
+        for (int k = 0; k < curvature.Length; k++) curvature[k] *= inverse;
     }
 
     private static void Add(Span<float> total, ReadOnlySpan<float> addend)

@@ -15,6 +15,18 @@ public sealed record TrainingOptions
     /// <summary>Factor applied to the learning rate after every epoch (1 keeps it constant).</summary>
     public float LearningRateDecay { get; init; } = 1f;
 
+    /// <summary>One learning rate per epoch, the last holding for later epochs; empty to use <see cref="LearningRate"/> and <see cref="LearningRateDecay"/>.</summary>
+    public IReadOnlyList<float> LearningRateSchedule { get; init; } = [];
+
+    /// <summary>Distort every training image with a random affine transformation (<see cref="AffineDistortion"/>).</summary>
+    public bool Distort { get; init; }
+
+    /// <summary>The mu of <c>sdlm</c>.</summary>
+    public float Damping { get; init; } = 0.02f;
+
+    /// <summary>Images on which <c>sdlm</c> estimates the Hessian diagonal before each epoch.</summary>
+    public int CurvatureSamples { get; init; } = 500;
+
     /// <summary>SGD momentum (ignored by Adam).</summary>
     public float Momentum { get; init; }
 
@@ -47,6 +59,10 @@ public sealed record TrainingOptions
         Momentum = defaults.Momentum,
         WeightDecay = defaults.WeightDecay,
         Seed = defaults.Seed,
+        LearningRateSchedule = defaults.LearningRateSchedule ?? [],
+        Distort = defaults.Distort,
+        Damping = defaults.Damping,
+        CurvatureSamples = defaults.CurvatureSamples,
     };
 
     /// <summary>Throws a <see cref="LeNet5Exception"/> naming the first invalid setting.</summary>
@@ -59,6 +75,12 @@ public sealed record TrainingOptions
         if (!(LearningRateDecay > 0 && LearningRateDecay <= 1)) throw new LeNet5Exception($"learning rate decay must be in (0, 1], not {LearningRateDecay}");
         if (!(Momentum >= 0) || !float.IsFinite(Momentum)) throw new LeNet5Exception($"momentum must be 0 or more, not {Momentum}");
         if (!(WeightDecay >= 0) || !float.IsFinite(WeightDecay)) throw new LeNet5Exception($"weight decay must be 0 or more, not {WeightDecay}");
+        foreach (float rate in LearningRateSchedule)
+        {
+            if (!(rate > 0) || !float.IsFinite(rate)) throw new LeNet5Exception($"every scheduled learning rate must be a positive number, not {rate}");
+        }
+        if (!(Damping > 0) || !float.IsFinite(Damping)) throw new LeNet5Exception($"damping must be a positive number, not {Damping}");
+        if (CurvatureSamples < 1) throw new LeNet5Exception($"curvature samples must be at least 1, not {CurvatureSamples}");
         if (Threads < 1) throw new LeNet5Exception($"threads must be at least 1, not {Threads}");
         if (ShardSize < 1) throw new LeNet5Exception($"shard size must be at least 1, not {ShardSize}");
         if (MaxShards < 1) throw new LeNet5Exception($"max shards must be at least 1, not {MaxShards}");

@@ -36,6 +36,11 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
             WeightDecay = settings.WeightDecay ?? defaults.WeightDecay,
             Seed = settings.Seed ?? defaults.Seed,
             Threads = settings.Threads,
+            // A rate given on the command line replaces the architecture's per-epoch schedule.
+            LearningRateSchedule = settings.LearningRate is null && settings.LearningRateDecay is null ? defaults.LearningRateSchedule ?? [] : [],
+            Distort = settings.Distort ?? defaults.Distort,
+            Damping = settings.Damping ?? defaults.Damping,
+            CurvatureSamples = defaults.CurvatureSamples,
         };
         try
         {
@@ -49,14 +54,18 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
         CheckWritable(checkpoint);
 
         string folder = MnistDataLocator.Resolve(settings.Data, new MnistDownloader { Log = output.Error.WriteLine });
-        MnistDataset train = MnistDataset.LoadTraining(folder);
+        MnistDataset train = MnistDataset.LoadTraining(folder, TNetwork.InputScaling);
         if (settings.Limit is int limit) train = train.Take(limit);
-        MnistDataset test = MnistDataset.LoadTest(folder);
+        MnistDataset test = MnistDataset.LoadTest(folder, TNetwork.InputScaling);
 
         output.Out.WriteLine(string.Create(Invariant,
             $"{TNetwork.Name}: {TNetwork.ParameterCount:N0} parameters; {train.Count:N0} training and {test.Count:N0} test images from {folder}"));
         string momentumText = options.Optimizer == "sgd" ? string.Create(Invariant, $" momentum {options.Momentum:G}") : "";
-        string decayText = options.LearningRateDecay == 1f ? "" : string.Create(Invariant, $" x{options.LearningRateDecay:G} per epoch");
+        string decayText = options.LearningRateSchedule.Count > 0
+            ? " scheduled " + string.Join(", ", options.LearningRateSchedule.Select(r => r.ToString("G", Invariant)))
+            : options.LearningRateDecay == 1f ? "" : string.Create(Invariant, $" x{options.LearningRateDecay:G} per epoch");
+        if (options.Optimizer == "sdlm") decayText += string.Create(Invariant, $", mu {options.Damping:G}, curvature from {options.CurvatureSamples} images per epoch");
+        if (options.Distort) decayText += ", affine distortions";
         string threadsText = options.Threads == 1 ? "1 thread" : $"{options.Threads} threads";
         output.Out.WriteLine(string.Create(Invariant,
             $"{epochs} epochs, batch {options.BatchSize}, {options.Optimizer} lr {options.LearningRate:G}{decayText}{momentumText}, weight decay {options.WeightDecay:G}, seed {options.Seed}, {threadsText}"));
@@ -88,6 +97,7 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
                 ["momentum"] = options.Momentum.ToString("R", Invariant),
                 ["weight_decay"] = options.WeightDecay.ToString("R", Invariant),
                 ["seed"] = options.Seed.ToString(Invariant),
+                ["distort"] = options.Distort ? "true" : "false",
                 ["training_images"] = train.Count.ToString(Invariant),
                 ["train_loss"] = row.TrainLoss.ToString("R", Invariant),
                 ["test_loss"] = row.TestLoss.ToString("R", Invariant),
@@ -130,7 +140,7 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
         Checkpoint checkpoint = Checkpoint.Load<TNetwork>(settings.Checkpoint);
         if (settings.Threads < 1) throw new LeNet5Exception($"--threads must be at least 1, not {settings.Threads}");
         string folder = MnistDataLocator.Resolve(settings.Data, new MnistDownloader { Log = output.Error.WriteLine });
-        MnistDataset test = MnistDataset.LoadTest(folder);
+        MnistDataset test = MnistDataset.LoadTest(folder, TNetwork.InputScaling);
         using var evaluator = new Evaluator<TNetwork>(settings.Threads);
         EvaluationResult result = evaluator.Evaluate(checkpoint.Parameters, test);
 
@@ -182,11 +192,11 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
         // Read every input first so that a bad file fails before any output.
         var inputs = new List<(string Label, float[] Pixels, int? Truth)>();
         foreach (string file in settings.Files)
-            inputs.Add((file, DigitImage.Load(file, TNetwork.InputHeight, TNetwork.InputWidth, settings.Invert), null));
+            inputs.Add((file, DigitImage.Load(file, TNetwork.InputHeight, TNetwork.InputWidth, settings.Invert, TNetwork.InputScaling), null));
         if (settings.Indices.Count > 0)
         {
             string folder = MnistDataLocator.Resolve(settings.Data, new MnistDownloader { Log = output.Error.WriteLine });
-            MnistDataset test = MnistDataset.LoadTest(folder);
+            MnistDataset test = MnistDataset.LoadTest(folder, TNetwork.InputScaling);
             foreach (int index in settings.Indices)
             {
                 if (index < 0 || index >= test.Count)

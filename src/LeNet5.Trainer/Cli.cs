@@ -17,7 +17,17 @@ public static class Cli
     {
         bool interactive = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;
         var output = new Output(stdout, stderr, interactive, cancellationToken);
-        RootCommand root = Build(output);
+        IArchitectureCommands architecture;
+        try
+        {
+            // The architecture decides the defaults shown in --help, so it is picked before the command line is built.
+            architecture = NetworkCatalog.Find(ArchitectureName(args));
+        }
+        catch (LeNet5Exception e)
+        {
+            return Fail(output, e.Message);
+        }
+        RootCommand root = Build(output, architecture);
         if (args.Length == 0)
         {
             root.Parse(["--help"]).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
@@ -74,9 +84,19 @@ public static class Cli
         return 1;
     }
 
-    private static RootCommand Build(Output output)
+    /// <summary>The value of <c>--architecture NAME</c> or <c>--architecture=NAME</c>, or null.</summary>
+    private static string? ArchitectureName(string[] args)
     {
-        IArchitectureCommands architecture = NetworkCatalog.Default;
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--architecture" && i + 1 < args.Length) return args[i + 1];
+            if (args[i].StartsWith("--architecture=", StringComparison.Ordinal)) return args[i]["--architecture=".Length..];
+        }
+        return null;
+    }
+
+    private static RootCommand Build(Output output, IArchitectureCommands architecture)
+    {
         TrainingDefaults d = architecture.Training;
         CultureInfo c = CultureInfo.InvariantCulture;
         string defaultCheckpoint = Path.Combine("checkpoints", architecture.Name.ToLowerInvariant() + ".safetensors");
@@ -85,6 +105,12 @@ public static class Cli
         {
             Description = $"Folder holding the four MNIST files (default: ${MnistDataLocator.EnvironmentVariable}, else download into {MnistDataLocator.CacheFolder})",
             HelpName = "DIR",
+        };
+        var architectureOption = new Option<string?>("--architecture", "-a")
+        {
+            Description = $"Network to use: {string.Join(", ", NetworkCatalog.All.Select(a => a.Name.ToLowerInvariant()))} [default: {NetworkCatalog.Default.Name.ToLowerInvariant()}]",
+            HelpName = "NAME",
+            Recursive = true,
         };
         var threads = new Option<int>("--threads")
         {
@@ -95,7 +121,7 @@ public static class Cli
         // train
         var epochs = new Option<int?>("--epochs") { Description = $"Passes over the training set [default: {d.Epochs}]" };
         var batchSize = new Option<int?>("--batch-size") { Description = $"Images per optimizer step [default: {d.BatchSize}]" };
-        var optimizer = new Option<string?>("--optimizer") { Description = $"sgd or adam [default: {d.Optimizer}]" };
+        var optimizer = new Option<string?>("--optimizer") { Description = $"sgd, adam or sdlm [default: {d.Optimizer}]" };
         optimizer.AcceptOnlyFromAmong([.. Optimizers.Names]);
         var learningRate = new Option<float?>("--learning-rate", "--lr") { Description = string.Create(c, $"Step size [default: {d.LearningRate:G}]") };
         var learningRateDecay = new Option<float?>("--lr-decay") { Description = string.Create(c, $"Learning-rate factor applied after every epoch [default: {d.LearningRateDecay:G}]") };
@@ -108,10 +134,16 @@ public static class Cli
             DefaultValueFactory = _ => defaultCheckpoint,
             HelpName = "PATH",
         };
+        var distort = new Option<bool?>("--distort")
+        {
+            Description = $"Random affine distortions of the training images: true or false [default: {(d.Distort ? "true" : "false")}]",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var damping = new Option<float?>("--damping") { Description = string.Create(c, $"The mu of sdlm: each step is lr / (mu + curvature) [default: {d.Damping:G}]") };
         var limit = new Option<int?>("--limit") { Description = "Train on the first N training images only (quick runs)", HelpName = "N" };
         var train = new Command("train", $"Train {architecture.Name} on MNIST, evaluating on the test set after every epoch")
         {
-            data, epochs, batchSize, optimizer, learningRate, learningRateDecay, momentum, weightDecay, seed, threads, checkpointOut, limit,
+            data, epochs, batchSize, optimizer, learningRate, learningRateDecay, momentum, weightDecay, seed, threads, checkpointOut, limit, distort, damping,
         };
         train.SetAction(parse => architecture.Train(new TrainSettings
         {
@@ -127,6 +159,8 @@ public static class Cli
             Threads = parse.GetValue(threads),
             Output = parse.GetValue(checkpointOut),
             Limit = parse.GetValue(limit),
+            Distort = parse.GetResult(distort) is null ? null : parse.GetValue(distort) ?? true,
+            Damping = parse.GetValue(damping),
         }, output));
 
         // evaluate
@@ -170,7 +204,7 @@ public static class Cli
 
         return new RootCommand($"Train, evaluate and run {architecture.Name}, compiled from architecture.json, on MNIST")
         {
-            train, evaluate, infer, ExportCommand(architecture, checkpoint, output),
+            architectureOption, train, evaluate, infer, ExportCommand(architecture, checkpoint, output),
         };
     }
 

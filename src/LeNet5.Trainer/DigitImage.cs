@@ -14,7 +14,7 @@ public static class DigitImage
 {
     /// <summary>Loads <paramref name="path"/> as <c>height x width</c> normalized floats.</summary>
     /// <exception cref="LeNet5Exception">The file is missing, not an image, or too small.</exception>
-    public static float[] Load(string path, int height, int width, bool invert)
+    public static float[] Load(string path, int height, int width, bool invert, InputScaling? scaling = null)
     {
         byte[] bytes;
         try
@@ -58,7 +58,7 @@ public static class DigitImage
         for (int i = 0; i < scaled.Length; i++)
         {
             float pixel = invert ? 255f - scaled[i] : scaled[i];
-            scaled[i] = MnistPreprocessing.Normalize(pixel);
+            scaled[i] = scaling is { } custom ? custom.Scale(pixel) : MnistPreprocessing.Normalize(pixel);
         }
         return scaled;
     }

@@ -56,6 +56,10 @@ public sealed record TrainSettings
     public int Threads { get; init; } = Environment.ProcessorCount;
     /// <summary>Checkpoint path.</summary>
     public string? Output { get; init; }
+    /// <summary>Random affine distortions of the training images.</summary>
+    public bool? Distort { get; init; }
+    /// <summary>The mu of sdlm.</summary>
+    public float? Damping { get; init; }
     /// <summary>Train on the first N training images only.</summary>
     public int? Limit { get; init; }
 }

@@ -12,6 +12,7 @@ public static class NetworkCatalog
     public static IReadOnlyList<IArchitectureCommands> All { get; } =
     [
         new ArchitectureCommands<LeNet5Network>(),
+        new ArchitectureCommands<PaperNetwork>(),
     ];
 
     /// <summary>The architecture used when none is chosen.</summary>

@@ -65,7 +65,7 @@ public sealed class DiagnosticTests
     {
         string json = Valid.Replace("\"avgpool2d\"", "\"minpool2d\"");
         Diagnostic diagnostic = Single(json, "LN0002");
-        Assert.Equal("Layer 'pool' has unknown kind 'minpool2d'; use one of pad, conv2d, avgpool2d, maxpool2d, dense", diagnostic.GetMessage());
+        Assert.Equal("Layer 'pool' has unknown kind 'minpool2d'; use one of pad, conv2d, avgpool2d, maxpool2d, subsample2d, dense, rbf", diagnostic.GetMessage());
         AssertAt(diagnostic, json, "\"minpool2d\"");
     }
 
@@ -190,7 +190,7 @@ public sealed class DiagnosticTests
     {
         string json = Valid.Replace("\"classes\": 3,", "\"classes\": 3, \"loss\": \"mse\",");
         Diagnostic diagnostic = Single(json, "LN0012");
-        Assert.Equal("Unknown loss 'mse'; use softmax_cross_entropy", diagnostic.GetMessage());
+        Assert.Equal("Unknown loss 'mse'; use softmax_cross_entropy or map", diagnostic.GetMessage());
         AssertAt(diagnostic, json, "\"mse\"");
     }
 
@@ -199,7 +199,7 @@ public sealed class DiagnosticTests
     {
         string json = Valid.Replace("\"classes\": 3,", "\"classes\": 3, \"training\": { \"optimizer\": \"rmsprop\" },");
         Diagnostic diagnostic = Single(json, "LN0013");
-        Assert.Equal("Unknown optimizer 'rmsprop'; use sgd or adam", diagnostic.GetMessage());
+        Assert.Equal("Unknown optimizer 'rmsprop'; use sgd, adam or sdlm", diagnostic.GetMessage());
         AssertAt(diagnostic, json, "\"rmsprop\"");
     }
 
@@ -212,7 +212,7 @@ public sealed class DiagnosticTests
         Assert.Equal("LN0014", diagnostic.Id);
         Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
         Assert.Equal(
-            "Unknown property 'dilation' in layer 'conv' is ignored; remove it or check its spelling (expected one of: name, kind, filters, kernel, stride, padding, activation)",
+            "Unknown property 'dilation' in layer 'conv' is ignored; remove it or check its spelling (expected one of: name, kind, filters, kernel, stride, padding, activation, connections)",
             diagnostic.GetMessage());
         AssertAt(diagnostic, json, "\"dilation\"");
         Assert.Single(result.GeneratedSources);
@@ -298,6 +298,80 @@ public sealed class DiagnosticTests
         Assert.Equal(Path, span.Path);
         Assert.Equal(5, span.StartLinePosition.Line);
         Assert.StartsWith("/project/architecture.json(6,", diagnostic.ToString());
+    }
+
+    [Fact]
+    public void LN0020_ConnectionTableSize()
+    {
+        string json = Valid.Replace("\"kernel\": 3,", "\"kernel\": 3, \"connections\": [[0], [0], [0]],");
+        Diagnostic diagnostic = Single(json, "LN0020");
+        Assert.Equal("The connection table has 3 rows but the layer has 2 filters; give one list of input maps per filter", diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "[[0], [0], [0]]");
+    }
+
+    [Fact]
+    public void LN0021_EmptyConnections()
+    {
+        string json = Valid.Replace("\"kernel\": 3,", "\"kernel\": 3, \"connections\": [[0], []],");
+        Diagnostic diagnostic = Single(json, "LN0021");
+        Assert.Equal("Row 1 of the connection table must be a non-empty list of input maps; a filter needs at least one input", diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "[]]");
+    }
+
+    [Fact]
+    public void LN0022_DuplicateConnection()
+    {
+        string json = Valid.Replace("\"kernel\": 3,", "\"kernel\": 3, \"connections\": [[0], [0, 0]],");
+        Diagnostic diagnostic = Single(json, "LN0022");
+        Assert.Equal("Input map 0 is listed twice in row 1 of the connection table; list each input map once", diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "0]]");
+    }
+
+    [Fact]
+    public void LN0023_ConnectionOutOfRange()
+    {
+        string json = Valid.Replace("\"kernel\": 3,", "\"kernel\": 3, \"connections\": [[0], [1]],");
+        Diagnostic diagnostic = Single(json, "LN0023");
+        Assert.Equal("Layer 'conv' connects filter 1 to input map 1, but its input has only 1 maps (0 to 0)", diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "[[0], [1]]");
+    }
+
+    [Fact]
+    public void LN0024_PrototypeSizeMismatch()
+    {
+        string json = Valid.Replace(
+            "{ \"name\": \"out\", \"kind\": \"dense\", \"units\": 3 }",
+            "{ \"name\": \"out\", \"kind\": \"rbf\", \"prototypes\": [[\"#.\"], [\"##\"], [\".#\"]] }");
+        Diagnostic diagnostic = Single(json, "LN0024");
+        Assert.Equal("Prototype 0 of layer 'out' has 2 values but the layer's input has 18; every prototype needs one value per input", diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "[[\"#.\"]");
+    }
+
+    [Fact]
+    public void LN0025_UnknownInitialization()
+    {
+        string json = Valid.Replace("\"classes\": 3,", "\"classes\": 3, \"initialization\": \"xavier\",");
+        Diagnostic diagnostic = Single(json, "LN0025");
+        Assert.Equal("Unknown initialization 'xavier'; use pytorch or lecun_uniform_2.4", diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "\"xavier\"");
+    }
+
+    [Fact]
+    public void InputScaleNeedsTwoNumbers()
+    {
+        string json = Valid.Replace("\"width\": 8 }", "\"width\": 8, \"scale\": [1] }");
+        Diagnostic diagnostic = Single(json, "LN0005");
+        Assert.Equal("Field 'scale' must be [background, foreground]: the two values pixels 0 and 255 become, but is an array", diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "[1]");
+    }
+
+    [Fact]
+    public void LearningRateScheduleNeedsPositiveRates()
+    {
+        string json = Valid.Replace("\"classes\": 3,", "\"classes\": 3, \"training\": { \"learningRateSchedule\": [0.1, -1] },");
+        Diagnostic diagnostic = Single(json, "LN0005");
+        Assert.Equal("Field 'learningRateSchedule' must be a non-empty array of learning rates greater than 0, but is the number -1", diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "-1");
     }
 
     [Fact]

@@ -14,6 +14,16 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void PaperArchitecture()
+    {
+        // subsample2d, a conv2d connection table, a conv covering its input (emitted as dense), an rbf output,
+        // input scale, LeCun initialisation, the MAP loss and the sdlm recipe
+        string json = File.ReadAllText(Path.Combine(GeneratorHarness.RepositoryRoot(), "paper.architecture.json"));
+        string source = GenerateAndCompile(json, "paper.architecture.json", "PaperNetwork.g.cs");
+        Snapshot.Verify(source);
+    }
+
+    [Fact]
     public void MixedArchitecture()
     {
         // relu, max pooling, a constant pad with a non-zero value, padding and stride on a conv, sigmoid and scaled_tanh

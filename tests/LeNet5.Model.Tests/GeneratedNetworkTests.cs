@@ -30,8 +30,9 @@ public abstract class GeneratedNetworkTests<TNetwork> where TNetwork : struct, I
     }
 
     [Fact]
-    public void Initialisation_is_pytorch_default_and_seeded()
+    public void Initialisation_is_uniform_within_the_declared_bounds_and_seeded()
     {
+        var check = NewCheck();
         var first = new float[TNetwork.ParameterCount];
         var second = new float[TNetwork.ParameterCount];
         var other = new float[TNetwork.ParameterCount];
@@ -40,19 +41,20 @@ public abstract class GeneratedNetworkTests<TNetwork> where TNetwork : struct, I
         TNetwork.InitializeParameters(other, new Random(4));
         Assert.Equal(first, second);
         Assert.NotEqual(first, other);
+        IReadOnlyList<double> bounds = check.Reference.InitializationBounds;
+        Assert.Equal(TNetwork.ParameterCount, bounds.Count);
+        for (int i = 0; i < first.Length; i++)
+        {
+            // PyTorch: U(-1/sqrt(fan_in), 1/sqrt(fan_in)); LeCun et al. 1998: U(-2.4/fan_in, 2.4/fan_in).
+            Assert.InRange(first[i], -bounds[i] * 1.000001, bounds[i] * 1.000001);
+        }
         foreach (ParameterTensor tensor in TNetwork.ParameterTensors)
         {
-            // PyTorch: kaiming_uniform(a=sqrt(5)) for weights and U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for biases; both have this bound.
-            int fanIn = tensor.Name.EndsWith(".bias")
-                ? TNetwork.ParameterTensors.Single(t => t.Name == tensor.Name.Replace(".bias", ".weight")).Shape.Skip(1).Aggregate(1, (a, b) => a * b)
-                : tensor.Shape.Skip(1).Aggregate(1, (a, b) => a * b);
-            float bound = 1 / MathF.Sqrt(fanIn);
-            Span<float> values = first.AsSpan(tensor.Offset, tensor.Length);
-            Assert.All(values.ToArray(), v => Assert.InRange(v, -bound, bound));
-            if (values.Length >= 8)
+            if (tensor.Length >= 8)
             {
                 // Uniform draws spread over the interval: the largest magnitude is near the bound.
-                Assert.True(values.ToArray().Max(MathF.Abs) > bound * 0.5f, $"{tensor.Name} is not spread over ±{bound}");
+                double bound = Enumerable.Range(tensor.Offset, tensor.Length).Max(i => bounds[i]);
+                Assert.True(first.AsSpan(tensor.Offset, tensor.Length).ToArray().Max(MathF.Abs) > bound * 0.5, $"{tensor.Name} is not spread over its bound");
             }
         }
     }
@@ -115,7 +117,7 @@ public abstract class GeneratedNetworkTests<TNetwork> where TNetwork : struct, I
 
         // Whole batch at once.
         (float[] logits, float[] activations) = check.ForwardTrain(images, 4);
-        float[] logitsGradient = NetworkCheck<TNetwork>.LogitsGradient(logits, labels);
+        float[] logitsGradient = NetworkCheck<TNetwork>.LogitsGradient(logits, labels, check.Reference);
         var whole = new float[TNetwork.ParameterCount];
         var workspace = new float[4 * TNetwork.WorkspaceSize];
         TNetwork.Backward(check.Parameters, images, activations, logitsGradient, whole, Span<float>.Empty, workspace, 4);
@@ -164,6 +166,23 @@ public sealed class ConvCheckNetworkTests : GeneratedNetworkTests<ConvCheckNetwo
 public sealed class PoolCheckNetworkTests : GeneratedNetworkTests<PoolCheckNetwork>
 {
     protected override string ArchitectureFile => "tests/LeNet5.Model.Tests/Architectures/pool.architecture.json";
+}
+
+public sealed class PaperNetworkTests : GeneratedNetworkTests<PaperNetwork>
+{
+    protected override string ArchitectureFile => "paper.architecture.json";
+
+    protected override int ParametersCheckedPerTensor => 12;
+}
+
+public sealed class SparseCheckNetworkTests : GeneratedNetworkTests<SparseCheckNetwork>
+{
+    protected override string ArchitectureFile => "tests/LeNet5.Model.Tests/Architectures/sparse.architecture.json";
+}
+
+public sealed class RbfCheckNetworkTests : GeneratedNetworkTests<RbfCheckNetwork>
+{
+    protected override string ArchitectureFile => "tests/LeNet5.Model.Tests/Architectures/rbf.architecture.json";
 }
 
 public sealed class WideCheckNetworkTests : GeneratedNetworkTests<WideCheckNetwork>

@@ -60,15 +60,15 @@ internal sealed class NetworkCheck<TNetwork> where TNetwork : struct, INetwork
     {
         int batch = labels.Length;
         (float[] logits, float[] activations) = ForwardTrain(images, batch);
-        float[] logitsGradient = LogitsGradient(logits, labels);
+        float[] logitsGradient = LogitsGradient(logits, labels, _reference);
         var parameterGradients = new float[TNetwork.ParameterCount];
         var inputGradient = new float[images.Length];
         TNetwork.Backward(Parameters, images, activations, logitsGradient, parameterGradients, inputGradient, new float[batch * TNetwork.WorkspaceSize], batch);
         return (parameterGradients, inputGradient);
     }
 
-    /// <summary>d (mean cross-entropy) / d logits, computed in double.</summary>
-    public static float[] LogitsGradient(float[] logits, int[] labels)
+    /// <summary>d (mean loss) / d logits, computed in double with the architecture's loss.</summary>
+    public static float[] LogitsGradient(float[] logits, int[] labels, ReferenceNetwork reference)
     {
         int classes = TNetwork.ClassCount;
         var result = new float[logits.Length];
@@ -76,7 +76,7 @@ internal sealed class NetworkCheck<TNetwork> where TNetwork : struct, INetwork
         for (int n = 0; n < labels.Length; n++)
         {
             double[] z = logits.AsSpan(n * classes, classes).ToArray().Select(v => (double)v).ToArray();
-            ReferenceNetwork.CrossEntropy(z, labels[n], row);
+            reference.LossOf(z, labels[n], row);
             for (int k = 0; k < classes; k++) result[n * classes + k] = (float)(row[k] / labels.Length);
         }
         return result;

@@ -19,6 +19,9 @@ public sealed class ReferenceNetwork
         int height = input.GetProperty("height").GetInt32();
         int width = input.GetProperty("width").GetInt32();
         InputSize = channels * height * width;
+        LossName = root.TryGetProperty("loss", out JsonElement loss) ? loss.GetString()! : "softmax_cross_entropy";
+        LossConstant = root.TryGetProperty("lossConstant", out JsonElement j) ? j.GetDouble() : LossName == "map" ? 1 : 0;
+        bool lecun = root.TryGetProperty("initialization", out JsonElement init) && init.GetString() == "lecun_uniform_2.4";
         int offset = 0;
         foreach (JsonElement json in root.GetProperty("layers").EnumerateArray())
         {
@@ -47,10 +50,47 @@ public sealed class ReferenceNetwork
                     height = (height + 2 * layer.Padding - layer.Kernel) / layer.Stride + 1;
                     width = (width + 2 * layer.Padding - layer.Kernel) / layer.Stride + 1;
                     layer.WeightOffset = offset;
-                    layer.WeightShape = [channels, layer.InChannels, layer.Kernel, layer.Kernel];
-                    offset += channels * layer.InChannels * layer.Kernel * layer.Kernel;
+                    int area = layer.Kernel * layer.Kernel;
+                    // Without a table every filter reads every input map; with one, kernels are packed per connection.
+                    layer.Connections = json.TryGetProperty("connections", out JsonElement table)
+                        ? table.EnumerateArray().Select(row => row.EnumerateArray().Select(i => i.GetInt32()).ToArray()).ToArray()
+                        : Enumerable.Range(0, channels).Select(_ => Enumerable.Range(0, layer.InChannels).ToArray()).ToArray();
+                    int connections = layer.Connections.Sum(row => row.Length);
+                    layer.WeightShape = json.TryGetProperty("connections", out _)
+                        ? [connections, layer.Kernel, layer.Kernel]
+                        : [channels, layer.InChannels, layer.Kernel, layer.Kernel];
+                    layer.BiasShape = [channels];
+                    foreach (int[] row in layer.Connections)
+                    {
+                        for (int k = 0; k < row.Length * area; k++) _bounds.Add(Bound(row.Length * area, lecun));
+                    }
+                    offset += connections * area;
+                    layer.BiasOffset = offset;
+                    foreach (int[] row in layer.Connections) _bounds.Add(Bound(row.Length * area, lecun));
+                    offset += channels;
+                    break;
+                case "subsample2d":
+                    layer.Kernel = json.GetProperty("size").GetInt32();
+                    height /= layer.Kernel;
+                    width /= layer.Kernel;
+                    layer.WeightOffset = offset;
+                    layer.WeightShape = [channels];
+                    layer.BiasShape = [channels];
+                    offset += channels;
                     layer.BiasOffset = offset;
                     offset += channels;
+                    for (int k = 0; k < 2 * channels; k++) _bounds.Add(Bound(layer.Kernel * layer.Kernel, lecun));
+                    break;
+                case "rbf":
+                    layer.Prototypes = json.GetProperty("prototypes").EnumerateArray()
+                        .Select(prototype => prototype.EnumerateArray()
+                            .SelectMany(part => part.ValueKind == JsonValueKind.Number
+                                ? [part.GetDouble()]
+                                : part.GetString()!.Select(c => c == '#' ? 1.0 : -1.0))
+                            .ToArray())
+                        .ToArray();
+                    channels = layer.Prototypes.Length;
+                    height = width = 1;
                     break;
                 case "avgpool2d":
                 case "maxpool2d":
@@ -64,9 +104,11 @@ public sealed class ReferenceNetwork
                     height = width = 1;
                     layer.WeightOffset = offset;
                     layer.WeightShape = [channels, inputs];
+                    layer.BiasShape = [channels];
                     offset += channels * inputs;
                     layer.BiasOffset = offset;
                     offset += channels;
+                    for (int k = 0; k < channels * (inputs + 1); k++) _bounds.Add(Bound(inputs, lecun));
                     break;
                 default:
                     throw new InvalidDataException($"{architecturePath}: the reference does not know layer kind '{layer.Kind}'");
@@ -80,6 +122,19 @@ public sealed class ReferenceNetwork
         ClassCount = channels * height * width;
     }
 
+    private readonly List<double> _bounds = [];
+
+    private static double Bound(int fanIn, bool lecun) => lecun ? 2.4 / fanIn : 1 / Math.Sqrt(fanIn);
+
+    /// <summary>The initialisation bound of every parameter: 1/sqrt(fan_in) (PyTorch) or 2.4/fan_in (LeCun et al. 1998).</summary>
+    public IReadOnlyList<double> InitializationBounds => _bounds;
+
+    /// <summary>The declared loss: softmax_cross_entropy or map.</summary>
+    public string LossName { get; }
+
+    /// <summary>The constant j of the map loss.</summary>
+    public double LossConstant { get; }
+
     public int InputSize { get; }
     public int ClassCount { get; }
     public int ParameterCount { get; }
@@ -91,7 +146,7 @@ public sealed class ReferenceNetwork
         {
             if (layer.WeightShape is null) continue;
             yield return (layer.Name + ".weight", layer.WeightOffset, layer.WeightShape);
-            yield return (layer.Name + ".bias", layer.BiasOffset, [layer.WeightShape[0]]);
+            yield return (layer.Name + ".bias", layer.BiasOffset, layer.BiasShape!);
         }
     }
 
@@ -113,9 +168,24 @@ public sealed class ReferenceNetwork
         for (int n = 0; n < labels.Length; n++)
         {
             double[] logits = Forward(parameters, images.Slice(n * InputSize, InputSize));
-            total += CrossEntropy(logits, labels[n], gradient: null);
+            total += LossOf(logits, labels[n], gradient: null);
         }
         return total / labels.Length;
+    }
+
+    /// <summary>The declared loss of one image's logits; writes d loss / d logits when asked.</summary>
+    public double LossOf(double[] logits, int label, double[]? gradient)
+        => LossName == "map" ? MapCriterion(logits, label, LossConstant, gradient) : CrossEntropy(logits, label, gradient);
+
+    /// <summary>LeCun et al. 1998 eq. 9 on z = -y: -z_D + log(exp(-j) + sum exp(z_i)); written out plainly.</summary>
+    public static double MapCriterion(double[] logits, int label, double j, double[]? gradient)
+    {
+        double sum = Math.Exp(-j) + logits.Sum(Math.Exp);
+        if (gradient is not null)
+        {
+            for (int k = 0; k < logits.Length; k++) gradient[k] = Math.Exp(logits[k]) / sum - (k == label ? 1 : 0);
+        }
+        return -logits[label] + Math.Log(sum);
     }
 
     /// <summary>Cross-entropy of one image's logits; writes d loss / d logits when asked.</summary>
@@ -143,6 +213,9 @@ public sealed class ReferenceNetwork
         public double PadValue;
         public int WeightOffset, BiasOffset;
         public int[]? WeightShape;
+        public int[]? BiasShape;
+        public int[][] Connections = [];
+        public double[][] Prototypes = [];
 
         public double[] Forward(ReadOnlySpan<double> p, double[] x)
         {
@@ -165,13 +238,15 @@ public sealed class ReferenceNetwork
                     for (int j = 0; j < OutWidth; j++)
                     {
                         double sum = p[BiasOffset + f];
-                        for (int c = 0; c < InChannels; c++)
+                        int first = Connections.Take(f).Sum(row => row.Length);
+                        for (int k = 0; k < Connections[f].Length; k++)
                         for (int u = 0; u < Kernel; u++)
                         for (int v = 0; v < Kernel; v++)
                         {
+                            int c = Connections[f][k];
                             int si = i * Stride + u - Padding, sj = j * Stride + v - Padding;
                             if (si < 0 || si >= InHeight || sj < 0 || sj >= InWidth) continue;
-                            sum += p[WeightOffset + ((f * InChannels + c) * Kernel + u) * Kernel + v] * x[(c * InHeight + si) * InWidth + sj];
+                            sum += p[WeightOffset + ((first + k) * Kernel + u) * Kernel + v] * x[(c * InHeight + si) * InWidth + sj];
                         }
                         y[(f * OutHeight + i) * OutWidth + j] = sum;
                     }
@@ -191,6 +266,25 @@ public sealed class ReferenceNetwork
                             max = Math.Max(max, value);
                         }
                         y[(c * OutHeight + i) * OutWidth + j] = Kind == "maxpool2d" ? max : sum / (Kernel * Kernel);
+                    }
+                    break;
+                case "subsample2d":
+                    for (int c = 0; c < OutChannels; c++)
+                    for (int i = 0; i < OutHeight; i++)
+                    for (int j = 0; j < OutWidth; j++)
+                    {
+                        double sum = 0;
+                        for (int u = 0; u < Kernel; u++)
+                        for (int v = 0; v < Kernel; v++) sum += x[(c * InHeight + i * Kernel + u) * InWidth + j * Kernel + v];
+                        y[(c * OutHeight + i) * OutWidth + j] = p[WeightOffset + c] * sum + p[BiasOffset + c];
+                    }
+                    break;
+                case "rbf":
+                    for (int o = 0; o < y.Length; o++)
+                    {
+                        double distance = 0;
+                        for (int k = 0; k < x.Length; k++) distance += (x[k] - Prototypes[o][k]) * (x[k] - Prototypes[o][k]);
+                        y[o] = -distance;
                     }
                     break;
                 case "dense":

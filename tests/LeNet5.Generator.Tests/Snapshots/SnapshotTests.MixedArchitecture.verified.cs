@@ -164,6 +164,12 @@ public readonly unsafe partial struct MixedNetwork : global::LeNet5.Runtime.INet
     /// <summary>The loss the architecture declares.</summary>
     public static global::LeNet5.Runtime.LossKind Loss => global::LeNet5.Runtime.LossKind.SoftmaxCrossEntropy;
 
+    /// <summary>The constant j of the MAP criterion (the extra logit is -j); 0 for other losses.</summary>
+    public static float LossConstant => 0.0f;
+
+    /// <summary>The values a background (0) and a foreground (255) pixel become; pixels in between are mapped linearly.</summary>
+    public static InputScaling InputScaling => InputScaling.Standardized;
+
     /// <summary>Named parameter tensors in PyTorch <c>state_dict</c> order and layout.</summary>
     public static IReadOnlyList<global::LeNet5.Runtime.ParameterTensor> ParameterTensors { get; } = new global::LeNet5.Runtime.ParameterTensor[]
     {
@@ -197,10 +203,14 @@ public readonly unsafe partial struct MixedNetwork : global::LeNet5.Runtime.INet
         Momentum: 0.9f,
         WeightDecay: 0.0f,
         LearningRateDecay: 1.0f,
+        LearningRateSchedule: new float[] { },
+        Distort: false,
+        Damping: 0.02f,
+        CurvatureSamples: 500,
         Seed: 1);
 
     /// <summary>
-    /// PyTorch's default initialisation: every weight and bias uniform in +-1/sqrt(fan_in), drawn in tensor order
+    /// Every weight and bias uniform in +-1/sqrt(fan_in) (PyTorch's default), drawn in tensor order
     /// with <see cref="Random.NextDouble"/>, so that a seeded <paramref name="random"/> gives the same parameters.
     /// </summary>
     public static void InitializeParameters(Span<float> parameters, Random random)
