@@ -8,7 +8,6 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
-using LeNet5.Runtime;
 
 namespace Test.Networks;
 
@@ -26,7 +25,7 @@ namespace Test.Networks;
 /// <c>output</c>: Euclidean RBF 84 -> 10, fixed prototypes, outputs minus the squared distances.<br/>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("LeNet5.Generator", "1.0.0")]
-public readonly unsafe partial struct PaperNetwork : INetwork
+public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INetwork
 {
     /// <summary>Channels of one input image.</summary>
     public const int InputChannels = 1;
@@ -188,59 +187,59 @@ public readonly unsafe partial struct PaperNetwork : INetwork
     public const int OutputActivationOffset = 9108;
     #pragma warning restore CS1591
 
-    static int INetwork.InputChannels => InputChannels;
-    static int INetwork.InputHeight => InputHeight;
-    static int INetwork.InputWidth => InputWidth;
-    static int INetwork.InputSize => InputSize;
-    static int INetwork.ClassCount => ClassCount;
-    static int INetwork.ParameterCount => ParameterCount;
-    static int INetwork.ActivationSize => ActivationSize;
-    static int INetwork.WorkspaceSize => WorkspaceSize;
+    static int global::LeNet5.Runtime.INetwork.InputChannels => InputChannels;
+    static int global::LeNet5.Runtime.INetwork.InputHeight => InputHeight;
+    static int global::LeNet5.Runtime.INetwork.InputWidth => InputWidth;
+    static int global::LeNet5.Runtime.INetwork.InputSize => InputSize;
+    static int global::LeNet5.Runtime.INetwork.ClassCount => ClassCount;
+    static int global::LeNet5.Runtime.INetwork.ParameterCount => ParameterCount;
+    static int global::LeNet5.Runtime.INetwork.ActivationSize => ActivationSize;
+    static int global::LeNet5.Runtime.INetwork.WorkspaceSize => WorkspaceSize;
 
     /// <summary>The <c>name</c> declared in the architecture file.</summary>
     public static string Name => "Paper";
 
     /// <summary>The loss the architecture declares.</summary>
-    public static LossKind Loss => LossKind.MapCriterion;
+    public static global::LeNet5.Runtime.LossKind Loss => global::LeNet5.Runtime.LossKind.MapCriterion;
 
     /// <summary>The constant j of the MAP criterion (the extra logit is -j); 0 for other losses.</summary>
     public static float LossConstant => 1.0f;
 
     /// <summary>The values a background (0) and a foreground (255) pixel become; pixels in between are mapped linearly.</summary>
-    public static InputScaling InputScaling { get; } = new InputScaling(Background: -0.1f, Foreground: 1.175f);
+    public static global::LeNet5.Runtime.InputScaling InputScaling { get; } = new global::LeNet5.Runtime.InputScaling(Background: -0.1f, Foreground: 1.175f);
 
     /// <summary>Named parameter tensors in PyTorch <c>state_dict</c> order and layout.</summary>
-    public static IReadOnlyList<ParameterTensor> ParameterTensors { get; } = new ParameterTensor[]
+    public static IReadOnlyList<global::LeNet5.Runtime.ParameterTensor> ParameterTensors { get; } = new global::LeNet5.Runtime.ParameterTensor[]
     {
-        new ParameterTensor("c1.weight", C1WeightOffset, new[] { C1Filters, C1InputChannels, C1Kernel, C1Kernel }),
-        new ParameterTensor("c1.bias", C1BiasOffset, new[] { C1Filters }),
-        new ParameterTensor("s2.weight", S2WeightOffset, new[] { S2OutputChannels }),
-        new ParameterTensor("s2.bias", S2BiasOffset, new[] { S2OutputChannels }),
-        new ParameterTensor("c3.weight", C3WeightOffset, new[] { C3Connections, C3Kernel, C3Kernel }),
-        new ParameterTensor("c3.bias", C3BiasOffset, new[] { C3Filters }),
-        new ParameterTensor("s4.weight", S4WeightOffset, new[] { S4OutputChannels }),
-        new ParameterTensor("s4.bias", S4BiasOffset, new[] { S4OutputChannels }),
-        new ParameterTensor("c5.weight", C5WeightOffset, new[] { C5Filters, C5InputChannels, C5Kernel, C5Kernel }),
-        new ParameterTensor("c5.bias", C5BiasOffset, new[] { C5Filters }),
-        new ParameterTensor("f6.weight", F6WeightOffset, new[] { F6Units, F6InputSize }),
-        new ParameterTensor("f6.bias", F6BiasOffset, new[] { F6Units }),
+        new global::LeNet5.Runtime.ParameterTensor("c1.weight", C1WeightOffset, new[] { C1Filters, C1InputChannels, C1Kernel, C1Kernel }),
+        new global::LeNet5.Runtime.ParameterTensor("c1.bias", C1BiasOffset, new[] { C1Filters }),
+        new global::LeNet5.Runtime.ParameterTensor("s2.weight", S2WeightOffset, new[] { S2OutputChannels }),
+        new global::LeNet5.Runtime.ParameterTensor("s2.bias", S2BiasOffset, new[] { S2OutputChannels }),
+        new global::LeNet5.Runtime.ParameterTensor("c3.weight", C3WeightOffset, new[] { C3Connections, C3Kernel, C3Kernel }),
+        new global::LeNet5.Runtime.ParameterTensor("c3.bias", C3BiasOffset, new[] { C3Filters }),
+        new global::LeNet5.Runtime.ParameterTensor("s4.weight", S4WeightOffset, new[] { S4OutputChannels }),
+        new global::LeNet5.Runtime.ParameterTensor("s4.bias", S4BiasOffset, new[] { S4OutputChannels }),
+        new global::LeNet5.Runtime.ParameterTensor("c5.weight", C5WeightOffset, new[] { C5Filters, C5InputChannels, C5Kernel, C5Kernel }),
+        new global::LeNet5.Runtime.ParameterTensor("c5.bias", C5BiasOffset, new[] { C5Filters }),
+        new global::LeNet5.Runtime.ParameterTensor("f6.weight", F6WeightOffset, new[] { F6Units, F6InputSize }),
+        new global::LeNet5.Runtime.ParameterTensor("f6.bias", F6BiasOffset, new[] { F6Units }),
     };
 
     /// <summary>The layers in order, as declared in the architecture file, with their inferred shapes.</summary>
-    public static IReadOnlyList<LayerDescription> Layers { get; } = new LayerDescription[]
+    public static IReadOnlyList<global::LeNet5.Runtime.LayerDescription> Layers { get; } = new global::LeNet5.Runtime.LayerDescription[]
     {
-        new LayerDescription("pad", "pad", new FeatureShape(1, 28, 28), new FeatureShape(1, 32, 32), Kernel: 0, Stride: 0, Padding: 2, PadValue: -0.1f, Activation: "none", ParameterNames: Array.Empty<string>()),
-        new LayerDescription("c1", "conv2d", new FeatureShape(1, 32, 32), new FeatureShape(6, 28, 28), Kernel: 5, Stride: 1, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "c1.weight", "c1.bias" }),
-        new LayerDescription("s2", "subsample2d", new FeatureShape(6, 28, 28), new FeatureShape(6, 14, 14), Kernel: 2, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "s2.weight", "s2.bias" }),
-        new LayerDescription("c3", "conv2d", new FeatureShape(6, 14, 14), new FeatureShape(16, 10, 10), Kernel: 5, Stride: 1, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "c3.weight", "c3.bias" }),
-        new LayerDescription("s4", "subsample2d", new FeatureShape(16, 10, 10), new FeatureShape(16, 5, 5), Kernel: 2, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "s4.weight", "s4.bias" }),
-        new LayerDescription("c5", "conv2d", new FeatureShape(16, 5, 5), new FeatureShape(120, 1, 1), Kernel: 5, Stride: 1, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "c5.weight", "c5.bias" }),
-        new LayerDescription("f6", "dense", new FeatureShape(120, 1, 1), new FeatureShape(84, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "f6.weight", "f6.bias" }),
-        new LayerDescription("output", "rbf", new FeatureShape(84, 1, 1), new FeatureShape(10, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: Array.Empty<string>()),
+        new global::LeNet5.Runtime.LayerDescription("pad", "pad", new global::LeNet5.Runtime.FeatureShape(1, 28, 28), new global::LeNet5.Runtime.FeatureShape(1, 32, 32), Kernel: 0, Stride: 0, Padding: 2, PadValue: -0.1f, Activation: "none", ParameterNames: Array.Empty<string>()),
+        new global::LeNet5.Runtime.LayerDescription("c1", "conv2d", new global::LeNet5.Runtime.FeatureShape(1, 32, 32), new global::LeNet5.Runtime.FeatureShape(6, 28, 28), Kernel: 5, Stride: 1, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "c1.weight", "c1.bias" }),
+        new global::LeNet5.Runtime.LayerDescription("s2", "subsample2d", new global::LeNet5.Runtime.FeatureShape(6, 28, 28), new global::LeNet5.Runtime.FeatureShape(6, 14, 14), Kernel: 2, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "s2.weight", "s2.bias" }),
+        new global::LeNet5.Runtime.LayerDescription("c3", "conv2d", new global::LeNet5.Runtime.FeatureShape(6, 14, 14), new global::LeNet5.Runtime.FeatureShape(16, 10, 10), Kernel: 5, Stride: 1, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "c3.weight", "c3.bias" }),
+        new global::LeNet5.Runtime.LayerDescription("s4", "subsample2d", new global::LeNet5.Runtime.FeatureShape(16, 10, 10), new global::LeNet5.Runtime.FeatureShape(16, 5, 5), Kernel: 2, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "s4.weight", "s4.bias" }),
+        new global::LeNet5.Runtime.LayerDescription("c5", "conv2d", new global::LeNet5.Runtime.FeatureShape(16, 5, 5), new global::LeNet5.Runtime.FeatureShape(120, 1, 1), Kernel: 5, Stride: 1, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "c5.weight", "c5.bias" }),
+        new global::LeNet5.Runtime.LayerDescription("f6", "dense", new global::LeNet5.Runtime.FeatureShape(120, 1, 1), new global::LeNet5.Runtime.FeatureShape(84, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "f6.weight", "f6.bias" }),
+        new global::LeNet5.Runtime.LayerDescription("output", "rbf", new global::LeNet5.Runtime.FeatureShape(84, 1, 1), new global::LeNet5.Runtime.FeatureShape(10, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: Array.Empty<string>()),
     };
 
     /// <summary>The training recipe of the architecture file's <c>training</c> section.</summary>
-    public static TrainingDefaults Training { get; } = new TrainingDefaults(
+    public static global::LeNet5.Runtime.TrainingDefaults Training { get; } = new global::LeNet5.Runtime.TrainingDefaults(
         Epochs: 20,
         BatchSize: 1,
         Optimizer: "sdlm",

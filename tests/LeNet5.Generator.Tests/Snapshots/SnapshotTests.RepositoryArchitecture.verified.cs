@@ -197,7 +197,7 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
     public static float LossConstant => 0.0f;
 
     /// <summary>The values a background (0) and a foreground (255) pixel become; pixels in between are mapped linearly.</summary>
-    public static InputScaling InputScaling => InputScaling.Standardized;
+    public static global::LeNet5.Runtime.InputScaling InputScaling => global::LeNet5.Runtime.InputScaling.Standardized;
 
     /// <summary>Named parameter tensors in PyTorch <c>state_dict</c> order and layout.</summary>
     public static IReadOnlyList<global::LeNet5.Runtime.ParameterTensor> ParameterTensors { get; } = new global::LeNet5.Runtime.ParameterTensor[]
