@@ -52,18 +52,6 @@ internal static class GeneratorHarness
     public static (GeneratorRunResult Result, Compilation Output) Run(string json, string path = "/project/architecture.json")
         => Run(new[] { new InMemoryText(path, json) });
 
-    /// <summary>The repository root, found by walking up to LeNet5.Generated.sln.</summary>
-    public static string RepositoryRoot([CallerFilePath] string sourceFile = "")
-    {
-        string? directory = Path.GetDirectoryName(sourceFile);
-        while (directory != null && !File.Exists(Path.Combine(directory, "LeNet5.Generated.sln")))
-        {
-            directory = Path.GetDirectoryName(directory);
-        }
-
-        return directory ?? throw new InvalidOperationException("LeNet5.Generated.sln not found above " + sourceFile);
-    }
-
     public static string TestProjectDirectory([CallerFilePath] string sourceFile = "") => Path.GetDirectoryName(sourceFile)!;
 
     public static string ReadArchitecture(string name) => File.ReadAllText(Path.Combine(TestProjectDirectory(), "Architectures", name));
