@@ -19,7 +19,7 @@ namespace LeNet5.Generator
                     : "global::System.Array.Empty<string>()";
                 writer.Line("new global::LeNet5.Runtime.LayerDescription("
                     + CodeWriter.String(spec.Name) + ", "
-                    + CodeWriter.String(KindName(spec.Kind)) + ", "
+                    + CodeWriter.String(KindName(spec)) + ", "
                     + Shape(layer.Input) + ", "
                     + Shape(layer.Output) + ", "
                     + "Kernel: " + CodeWriter.Int(spec.Kernel) + ", "
@@ -34,8 +34,11 @@ namespace LeNet5.Generator
             writer.Line();
         }
 
-        /// <summary>The kind as the architecture file spells it (the enum member in lower case).</summary>
-        private static string KindName(LayerKind kind) => kind.ToString().ToLowerInvariant();
+        /// <summary>
+        /// The kind as the architecture file spells it (the enum member in lower case); a conv2d with a connection table
+        /// is <c>sparse_conv2d</c>, so that tools that only know dense convolutions refuse it.
+        /// </summary>
+        private static string KindName(LayerSpec spec) => spec.IsSparse ? "sparse_conv2d" : spec.Kind.ToString().ToLowerInvariant();
 
         private static string Shape(Shape shape)
             => "new global::LeNet5.Runtime.FeatureShape(" + CodeWriter.Int(shape.Channels) + ", " + CodeWriter.Int(shape.Height) + ", " + CodeWriter.Int(shape.Width) + ")";

@@ -113,8 +113,9 @@ public static class DigitClassifier
 
     private static float[] BuildNormalizationTable()
     {
+        // The scaling architecture.json declares (the replications' standardisation for the seed network).
         var table = new float[256];
-        for (int i = 0; i < table.Length; i++) table[i] = MnistPreprocessing.Normalize(i);
+        LeNet5Network.InputScaling.Scale(Enumerable.Range(0, 256).Select(i => (byte)i).ToArray(), table);
         return table;
     }
 }

@@ -19,7 +19,7 @@ public sealed class SnapshotTests
     {
         // subsample2d, a conv2d connection table, a conv covering its input (emitted as dense), an rbf output,
         // input scale, LeCun initialisation, the MAP loss and the sdlm recipe
-        string json = File.ReadAllText(Path.Combine(GeneratorHarness.RepositoryRoot(), "paper.architecture.json"));
+        string json = File.ReadAllText(Path.Combine(GeneratorHarness.TestProjectDirectory(), "..", "..", "paper.architecture.json"));
         string source = GenerateAndCompile(json, "paper.architecture.json", "PaperNetwork.g.cs");
         Snapshot.Verify(source);
     }

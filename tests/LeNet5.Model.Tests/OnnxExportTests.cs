@@ -49,6 +49,15 @@ public sealed class OnnxExportTests
         Assert.Contains("conv2d", error.Message);
     }
 
+    [Fact]
+    public void Paper_network_with_subsampling_connection_table_and_rbf_is_refused()
+    {
+        var parameters = new float[PaperNetwork.ParameterCount];
+        var error = Assert.Throws<OnnxExportException>(() => OnnxExporter.Export<PaperNetwork>(parameters));
+        Assert.Contains("layer 's2' is of kind 'subsample2d'", error.Message);
+        Assert.Equal("sparse_conv2d", PaperNetwork.Layers.Single(l => l.Name == "c3").Kind);
+    }
+
     private static void AssertMatchesOnnxRuntime<TNetwork>(int seed) where TNetwork : struct, INetwork
     {
         var random = new Random(seed);

@@ -144,6 +144,14 @@ public static class OnnxExporter
     {
         ParameterTensor tensor = tensors.FirstOrDefault(t => t.Name == tensorName)
             ?? throw new OnnxExportException($"layer '{layer.Name}' names parameter tensor '{tensorName}', which the network does not have");
+        int[] expected = tensorName == layer.ParameterNames[1] ? [layer.Output.Channels]
+            : layer.Kind == "conv2d" ? [layer.Output.Channels, layer.Input.Channels, layer.Kernel, layer.Kernel]
+            : [layer.Output.Channels, layer.Input.Size];
+        if (!tensor.Shape.AsSpan().SequenceEqual(expected))
+        {
+            throw new OnnxExportException(
+                $"layer '{layer.Name}' of kind '{layer.Kind}' has tensor '{tensor.Name}' of shape {tensor.ShapeText}, not the [{string.Join(", ", expected)}] an ONNX {(layer.Kind == "conv2d" ? "Conv" : "Gemm")} needs");
+        }
         long[] dims = tensor.Shape.Select(d => (long)d).ToArray();
         return model.FloatInitializer(tensor.Name, dims, parameters.Slice(tensor.Offset, tensor.Length));
     }
