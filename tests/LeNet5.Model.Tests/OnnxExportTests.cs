@@ -2,6 +2,7 @@ using LeNet5.Runtime;
 using LeNet5.Runtime.Onnx;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using Xunit.Abstractions;
 
 namespace LeNet5.Model.Tests;
 
@@ -9,7 +10,7 @@ namespace LeNet5.Model.Tests;
 /// Exports every generated network to ONNX, runs the file with ONNX Runtime on the same inputs, and compares the
 /// logits with the generated Infer.
 /// </summary>
-public sealed class OnnxExportTests
+public sealed class OnnxExportTests(ITestOutputHelper output)
 {
     private const int Batch = 5;
     private const float Tolerance = 1e-4f;
@@ -25,6 +26,26 @@ public sealed class OnnxExportTests
 
     [Fact]
     public void WideCheck_matches_onnx_runtime() => AssertMatchesOnnxRuntime<WideCheckNetwork>(seed: 14);
+
+    [Fact]
+    public void Trained_weights_on_mnist_test_images_match_onnx_runtime()
+    {
+        const int count = 256;
+        var input = new float[count * LeNet5Network.InputSize];
+        DigitClassifier.Normalize(MnistTestSet.Pixels.AsSpan(0, input.Length), input);
+        var expected = new float[count * LeNet5Network.ClassCount];
+        LeNet5Network.Infer(DigitClassifier.Parameters, input, expected, new float[count * LeNet5Network.WorkspaceSize], count);
+
+        using var session = new InferenceSession(OnnxExporter.Export<LeNet5Network>(DigitClassifier.Parameters));
+        var tensor = new DenseTensor<float>(input, [count, 1, 28, 28]);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, tensor)]);
+        float[] actual = results.Single().AsEnumerable<float>().ToArray();
+
+        float worst = 0;
+        for (int i = 0; i < expected.Length; i++) worst = Math.Max(worst, Math.Abs(expected[i] - actual[i]));
+        output.WriteLine($"largest logit difference over {count} MNIST test images: {worst:G3}");
+        Assert.True(worst <= Tolerance, $"largest logit difference {worst:G3} exceeds {Tolerance:G3}");
+    }
 
     [Fact]
     public void Model_declares_opset_input_output_and_state_dict_initializers()
