@@ -63,6 +63,16 @@ public sealed class AdamOptimizer : IOptimizer
     /// <inheritdoc />
     public int StepCount { get; private set; }
 
+    /// <inheritdoc />
+    public IReadOnlyList<(string Name, float[] Buffer)> StateBuffers => [("exp_avg", _m), ("exp_avg_sq", _v)];
+
+    /// <inheritdoc />
+    public void RestoreStepCount(int stepCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(stepCount);
+        StepCount = stepCount;
+    }
+
     /// <summary>First moment estimate.</summary>
     public ReadOnlySpan<float> FirstMoment => _m;
 

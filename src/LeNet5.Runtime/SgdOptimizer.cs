@@ -51,6 +51,16 @@ public sealed class SgdOptimizer : IOptimizer
     /// <inheritdoc />
     public int StepCount { get; private set; }
 
+    /// <inheritdoc />
+    public IReadOnlyList<(string Name, float[] Buffer)> StateBuffers => _velocity.Length == 0 ? [] : [("momentum_buffer", _velocity)];
+
+    /// <inheritdoc />
+    public void RestoreStepCount(int stepCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(stepCount);
+        StepCount = stepCount;
+    }
+
     /// <summary>The momentum buffer (empty when momentum is 0).</summary>
     public ReadOnlySpan<float> Velocity => _velocity;
 

@@ -73,9 +73,23 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
         output.Out.WriteLine("epoch  train loss  test loss  test accuracy  images/s  seconds");
 
         var history = new TrainingHistory(TNetwork.Name);
-        using var trainer = new Trainer<TNetwork>(options);
+        int firstEpoch = 0;
+        Checkpoint? resumed = settings.Resume ? ResumePoint(checkpoint, options, train.Count, epochs, out firstEpoch) : null;
+        using var trainer = new Trainer<TNetwork>(options, resumed is null ? default : resumed.Parameters);
+        if (resumed is not null)
+        {
+            OptimizerCheckpoint.Load<TNetwork>(OptimizerCheckpoint.PathFor(checkpoint), options.Optimizer, trainer.Optimizer);
+            int stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
+            if (trainer.Steps != firstEpoch * stepsPerEpoch)
+            {
+                throw new LeNet5Exception(
+                    $"{OptimizerCheckpoint.PathFor(checkpoint)}: optimizer state after step {trainer.Steps} does not belong to the checkpoint of epoch {firstEpoch} ({firstEpoch * stepsPerEpoch} steps); cannot resume");
+            }
+            foreach (EpochRecord record in TrainingHistory.ReadCsv(TrainingHistory.CsvPath(checkpoint)).Where(r => r.Epoch <= firstEpoch)) history.Add(record);
+            foreach (EpochRecord r in history.Records) WriteRow(output, r);
+        }
         using var evaluator = new Evaluator<TNetwork>(options.Threads);
-        for (int epoch = 0; epoch < epochs; epoch++)
+        for (int epoch = firstEpoch; epoch < epochs; epoch++)
         {
             var progress = new ProgressDisplay(output.Error, output.Interactive, epoch, epochs);
             EpochResult result = trainer.TrainEpoch(train, epoch, progress.Report, output.Cancellation);
@@ -83,8 +97,7 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
             EvaluationResult evaluation = evaluator.Evaluate(trainer.Parameters, test);
             var row = new EpochRecord(epoch + 1, result.MeanLoss, evaluation.MeanLoss, evaluation.Accuracy, result.ImagesPerSecond, result.Elapsed.TotalSeconds);
             history.Add(row);
-            output.Out.WriteLine(string.Create(Invariant,
-                $"{row.Epoch,5}  {row.TrainLoss,10:F4}  {row.TestLoss,9:F4}  {row.TestAccuracy * 100,12:F2}%  {row.ImagesPerSecond,8:N0}  {row.Seconds,7:F1}"));
+            WriteRow(output, row);
 
             var metadata = new Dictionary<string, string>
             {
@@ -103,6 +116,8 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
                 ["test_loss"] = row.TestLoss.ToString("R", Invariant),
                 ["test_accuracy"] = row.TestAccuracy.ToString("R", Invariant),
             };
+            // Optimizer state first: a checkpoint is never newer than the state that resumes it.
+            OptimizerCheckpoint.Save<TNetwork>(OptimizerCheckpoint.PathFor(checkpoint), options.Optimizer, trainer.Optimizer);
             Checkpoint.Save<TNetwork>(checkpoint, trainer.Parameters, metadata);
             history.Write(checkpoint);
         }
@@ -114,6 +129,43 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
         output.Out.WriteLine($"history:    {TrainingHistory.CsvPath(checkpoint)}");
         output.Out.WriteLine($"plot:       {TrainingHistory.PlotPath(checkpoint)}");
         return 0;
+    }
+
+    private static void WriteRow(Output output, EpochRecord row) =>
+        output.Out.WriteLine(string.Create(Invariant,
+            $"{row.Epoch,5}  {row.TrainLoss,10:F4}  {row.TestLoss,9:F4}  {row.TestAccuracy * 100,12:F2}%  {row.ImagesPerSecond,8:N0}  {row.Seconds,7:F1}"));
+
+    /// <summary>
+    /// Loads the checkpoint to resume from and checks that it was trained with the same recipe (resuming then gives
+    /// exactly the result of an uninterrupted run).
+    /// </summary>
+    private static Checkpoint ResumePoint(string path, TrainingOptions options, int trainingImages, int epochs, out int completedEpochs)
+    {
+        if (!File.Exists(path)) throw new LeNet5Exception($"--resume: there is no checkpoint at {path} to resume from");
+        Checkpoint checkpoint = Checkpoint.Load<TNetwork>(path);
+        IReadOnlyDictionary<string, string> m = checkpoint.Metadata;
+        (string Key, string Option, string Value)[] recipe =
+        [
+            ("optimizer", "--optimizer", options.Optimizer),
+            ("batch_size", "--batch-size", options.BatchSize.ToString(Invariant)),
+            ("learning_rate", "--learning-rate", options.LearningRate.ToString("R", Invariant)),
+            ("learning_rate_decay", "--lr-decay", options.LearningRateDecay.ToString("R", Invariant)),
+            ("momentum", "--momentum", options.Momentum.ToString("R", Invariant)),
+            ("weight_decay", "--weight-decay", options.WeightDecay.ToString("R", Invariant)),
+            ("seed", "--seed", options.Seed.ToString(Invariant)),
+            ("training_images", "--limit", trainingImages.ToString(Invariant)),
+        ];
+        foreach ((string key, string option, string value) in recipe)
+        {
+            if (!m.TryGetValue(key, out string? saved)) throw new LeNet5Exception($"{path}: the checkpoint has no '{key}' in its metadata; cannot resume");
+            if (saved != value)
+                throw new LeNet5Exception($"--resume: {path} was trained with {key} {saved} but this run has {value}; give the same {option} to resume");
+        }
+        if (!m.TryGetValue("epoch", out string? epochText) || !int.TryParse(epochText, NumberStyles.None, Invariant, out completedEpochs))
+            throw new LeNet5Exception($"{path}: the checkpoint has no valid 'epoch' in its metadata; cannot resume");
+        if (completedEpochs >= epochs)
+            throw new LeNet5Exception($"--resume: {path} has already trained {completedEpochs} epochs; ask for more with --epochs");
+        return checkpoint;
     }
 
     /// <summary>Fails before training, not after the first epoch, when the checkpoint cannot be written.</summary>

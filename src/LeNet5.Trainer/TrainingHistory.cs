@@ -23,6 +23,26 @@ public sealed class TrainingHistory(string architecture)
     /// <summary>The plot path for a checkpoint path.</summary>
     public static string PlotPath(string checkpoint) => Path.ChangeExtension(checkpoint, ".png");
 
+    /// <summary>Reads the rows of a history CSV written by <see cref="Write"/>; none if the file does not exist.</summary>
+    public static IReadOnlyList<EpochRecord> ReadCsv(string path)
+    {
+        if (!File.Exists(path)) return [];
+        var records = new List<EpochRecord>();
+        foreach (string line in File.ReadLines(path).Skip(1))
+        {
+            string[] f = line.Split(',');
+            if (f.Length < 6) continue;
+            CultureInfo c = CultureInfo.InvariantCulture;
+            if (int.TryParse(f[0], NumberStyles.None, c, out int epoch) && double.TryParse(f[1], NumberStyles.Float, c, out double trainLoss)
+                && double.TryParse(f[2], NumberStyles.Float, c, out double testLoss) && double.TryParse(f[3], NumberStyles.Float, c, out double accuracy)
+                && double.TryParse(f[4], NumberStyles.Float, c, out double speed) && double.TryParse(f[5], NumberStyles.Float, c, out double seconds))
+            {
+                records.Add(new EpochRecord(epoch, trainLoss, testLoss, accuracy, speed, seconds));
+            }
+        }
+        return records;
+    }
+
     /// <summary>Writes the CSV and the plot beside <paramref name="checkpoint"/>.</summary>
     public void Write(string checkpoint)
     {

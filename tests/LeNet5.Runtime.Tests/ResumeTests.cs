@@ -1,0 +1,84 @@
+using System.Runtime.InteropServices;
+using LeNet5.Runtime;
+using LeNet5.Trainer;
+
+namespace LeNet5.Runtime.Tests;
+
+public sealed class ResumeTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Theory]
+    [InlineData("sgd", 0.9f)]
+    [InlineData("sgd", 0f)]
+    [InlineData("adam", 0f)]
+    public void Saved_and_restored_training_continues_bit_identically(string optimizer, float momentum)
+    {
+        MnistDataset data = TinyMlp.SyntheticData(300, 5);
+        var options = new TrainingOptions
+        {
+            BatchSize = 32, Optimizer = optimizer, LearningRate = 0.02f, LearningRateDecay = 0.7f, Momentum = momentum, WeightDecay = 1e-3f, Threads = 2, ShardSize = 8,
+        };
+        float[] straight;
+        using (var trainer = new Trainer<TinyMlp>(options))
+        {
+            for (int epoch = 0; epoch < 3; epoch++) trainer.TrainEpoch(data, epoch);
+            straight = trainer.Parameters.ToArray();
+        }
+
+        string checkpoint = _temp.File("tiny.safetensors");
+        using (var trainer = new Trainer<TinyMlp>(options))
+        {
+            trainer.TrainEpoch(data, 0);
+            Checkpoint.Save<TinyMlp>(checkpoint, trainer.Parameters);
+            OptimizerCheckpoint.Save<TinyMlp>(OptimizerCheckpoint.PathFor(checkpoint), optimizer, trainer.Optimizer);
+        }
+        using (var trainer = new Trainer<TinyMlp>(options, Checkpoint.Load<TinyMlp>(checkpoint).Parameters))
+        {
+            OptimizerCheckpoint.Load<TinyMlp>(OptimizerCheckpoint.PathFor(checkpoint), optimizer, trainer.Optimizer);
+            Assert.Equal(10, trainer.Steps);
+            for (int epoch = 1; epoch < 3; epoch++) trainer.TrainEpoch(data, epoch);
+            Assert.True(MemoryMarshal.AsBytes(straight.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(trainer.Parameters.AsSpan())));
+        }
+    }
+
+    [Fact]
+    public void Optimizer_state_of_another_optimizer_is_refused()
+    {
+        string path = _temp.File("state.optimizer.safetensors");
+        OptimizerCheckpoint.Save<TinyMlp>(path, "adam", new AdamOptimizer(TinyMlp.ParameterCount));
+        var error = Assert.Throws<CheckpointException>(() =>
+            OptimizerCheckpoint.Load<TinyMlp>(path, "sgd", new SgdOptimizer(TinyMlp.ParameterCount, 0.1f, 0.9f)));
+        Assert.Contains(path, error.Message);
+    }
+
+    [Fact]
+    public void Console_resume_gives_the_uninterrupted_result()
+    {
+        string straight = _temp.File("straight/model.safetensors");
+        string resumed = _temp.File("resumed/model.safetensors");
+        string[] common = ["train", "--data", TestData.MnistFolder, "--limit", "1000", "--threads", "2"];
+        Assert.Equal(0, Cli.Run([.. common, "--epochs", "3", "--output", straight], TextWriter.Null, TextWriter.Null));
+        Assert.Equal(0, Cli.Run([.. common, "--epochs", "1", "--output", resumed], TextWriter.Null, TextWriter.Null));
+
+        var stdout = new StringWriter();
+        Assert.Equal(0, Cli.Run([.. common, "--epochs", "3", "--output", resumed, "--resume"], stdout, TextWriter.Null));
+        Assert.Equal(
+            Checkpoint.Load<LeNet5.Model.LeNet5Network>(straight).Parameters,
+            Checkpoint.Load<LeNet5.Model.LeNet5Network>(resumed).Parameters);
+        Assert.Equal(3, File.ReadAllLines(TrainingHistory.CsvPath(resumed)).Length - 1); // the history continues
+        Assert.Matches(@"(?m)^\s+1\s.*\n\s+2\s.*\n\s+3\s", stdout.ToString().Replace("\r", ""));
+
+        var error = new StringWriter();
+        Assert.Equal(1, Cli.Run([.. common, "--epochs", "4", "--seed", "9", "--output", resumed, "--resume"], TextWriter.Null, error));
+        Assert.Contains("seed 1 but this run has 9", error.ToString());
+        error = new StringWriter();
+        Assert.Equal(1, Cli.Run([.. common, "--epochs", "3", "--output", resumed, "--resume"], TextWriter.Null, error));
+        Assert.Contains("already trained 3 epochs", error.ToString());
+        error = new StringWriter();
+        Assert.Equal(1, Cli.Run([.. common, "--output", _temp.File("none.safetensors"), "--resume"], TextWriter.Null, error));
+        Assert.Contains("no checkpoint", error.ToString());
+    }
+}
