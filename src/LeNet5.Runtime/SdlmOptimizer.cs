@@ -49,6 +49,17 @@ public sealed class SdlmOptimizer : IOptimizer
     public int StepCount { get; private set; }
 
     /// <inheritdoc />
+    /// <remarks>None: the curvature is estimated afresh at the start of every epoch.</remarks>
+    public IReadOnlyList<(string Name, float[] Buffer)> StateBuffers => [];
+
+    /// <inheritdoc />
+    public void RestoreStepCount(int stepCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(stepCount);
+        StepCount = stepCount;
+    }
+
+    /// <inheritdoc />
     public void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
     {
         if (parameters.Length != _curvature.Length || gradients.Length != _curvature.Length)

@@ -111,6 +111,7 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
                 ["weight_decay"] = options.WeightDecay.ToString("R", Invariant),
                 ["seed"] = options.Seed.ToString(Invariant),
                 ["distort"] = options.Distort ? "true" : "false",
+                ["damping"] = options.Damping.ToString("R", Invariant),
                 ["training_images"] = train.Count.ToString(Invariant),
                 ["train_loss"] = row.TrainLoss.ToString("R", Invariant),
                 ["test_loss"] = row.TestLoss.ToString("R", Invariant),
@@ -154,6 +155,8 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
             ("weight_decay", "--weight-decay", options.WeightDecay.ToString("R", Invariant)),
             ("seed", "--seed", options.Seed.ToString(Invariant)),
             ("training_images", "--limit", trainingImages.ToString(Invariant)),
+            ("distort", "--distort", options.Distort ? "true" : "false"),
+            ("damping", "--damping", options.Damping.ToString("R", Invariant)),
         ];
         foreach ((string key, string option, string value) in recipe)
         {

@@ -14,6 +14,7 @@ public sealed class ResumeTests : IDisposable
     [InlineData("sgd", 0.9f)]
     [InlineData("sgd", 0f)]
     [InlineData("adam", 0f)]
+    [InlineData("sdlm", 0f)]
     public void Saved_and_restored_training_continues_bit_identically(string optimizer, float momentum)
     {
         MnistDataset data = TinyMlp.SyntheticData(300, 5);
