@@ -189,3 +189,28 @@ public sealed class WideCheckNetworkTests : GeneratedNetworkTests<WideCheckNetwo
 {
     protected override string ArchitectureFile => "tests/LeNet5.Model.Tests/Architectures/wide.architecture.json";
 }
+
+public sealed class MixedNetworkTests : GeneratedNetworkTests<MixedNetwork>
+{
+    protected override string ArchitectureFile => "tests/LeNet5.Generator.Tests/Architectures/mixed.architecture.json";
+}
+
+public sealed class TinyNetworkTests : GeneratedNetworkTests<TinyNetwork>
+{
+    protected override string ArchitectureFile => "tests/LeNet5.Generator.Tests/Architectures/tiny.architecture.json";
+}
+
+public sealed class BlockedNetworkTests : GeneratedNetworkTests<BlockedNetwork>
+{
+    protected override string ArchitectureFile => "tests/LeNet5.Generator.Tests/Architectures/blocked.architecture.json";
+}
+
+public sealed class MlpNetworkTests : GeneratedNetworkTests<MlpNetwork>
+{
+    protected override string ArchitectureFile => "tests/LeNet5.Generator.Tests/Architectures/mlp.architecture.json";
+}
+
+public sealed class PoolFirstNetworkTests : GeneratedNetworkTests<PoolFirstNetwork>
+{
+    protected override string ArchitectureFile => "tests/LeNet5.Generator.Tests/Architectures/poolfirst.architecture.json";
+}
