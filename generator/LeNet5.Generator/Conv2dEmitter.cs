@@ -51,7 +51,11 @@ namespace LeNet5.Generator
                 size = layer.Input.Channels * layer.Spec.Kernel * layer.Input.Height * layer.Output.Width;
             }
 
-            if (UsesPaddedGradient(layer))
+            if (UsesScatteredGradient(layer))
+            {
+                size = System.Math.Max(size, layer.Output.Channels * SpreadPlane(layer));
+            }
+            else if (UsesPaddedGradient(layer))
             {
                 int border = 2 * (layer.Spec.Kernel - 1);
                 size = System.Math.Max(size, layer.Output.Channels * (layer.Output.Height + border) * (layer.Output.Width + border));
@@ -80,6 +84,17 @@ namespace LeNet5.Generator
             => IsPlain(layer) && layer.Output.Width < 16 && layer.Output.Height * layer.Output.Width >= 8 && layer.Spec.Kernel <= 8;
 
         private static bool UsesPaddedGradient(LayerModel layer) => IsPlain(layer) && CanBlock(layer.Input.Width);
+
+        /// <summary>
+        /// Narrow maps: a zero border would make most taps multiply zeros, so the input gradient is scattered from
+        /// output-gradient rows laid out at the input's row stride instead.
+        /// </summary>
+        private static bool UsesScatteredGradient(LayerModel layer)
+            => IsPlain(layer) && layer.Output.Width < 16 && layer.Output.Height * layer.Input.Width >= 8;
+
+        /// <summary>Floats per spread output-gradient map: kernel - 1 zeros in front, then whole vectors of rows at the input's stride.</summary>
+        private static int SpreadPlane(LayerModel layer)
+            => layer.Spec.Kernel - 1 + (((layer.Output.Height * layer.Input.Width) + 7) / 8 * 8);
 
         /// <summary>Column where each vector of a row starts: 0, 8, 16, ... and a last one ending at the row's end.</summary>
         private static int[] VectorStarts(int width)
@@ -208,7 +223,7 @@ namespace LeNet5.Generator
         public static void EmitBackward(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
         {
             string p = layer.Identifier;
-            bool blocked = UsesBlockedWeightGradient(layer) || UsesPackedWeightGradient(layer) || UsesPaddedGradient(layer);
+            bool blocked = UsesBlockedWeightGradient(layer) || UsesPackedWeightGradient(layer) || UsesPaddedGradient(layer) || UsesScatteredGradient(layer);
             const string Parameters = "(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)";
             writer.Line("// " + layer.Spec.Name + ": backward of " + Describe(layer));
             writer.Open("private static void " + p + "Backward" + Parameters);
@@ -267,7 +282,11 @@ namespace LeNet5.Generator
                 writer.Line();
             }
 
-            if (blocked && UsesPaddedGradient(layer))
+            if (blocked && UsesScatteredGradient(layer))
+            {
+                EmitScatteredInputGradient(writer, layer);
+            }
+            else if (blocked && UsesPaddedGradient(layer))
             {
                 EmitPaddedInputGradient(writer, layer);
             }
@@ -628,6 +647,90 @@ namespace LeNet5.Generator
                 null,
                 (rowIn, rowOut, count) => "Axpy(weight, map + " + rowOut + ", plane + " + rowIn + ", " + count + ");",
                 (inIndex, outIndex) => "plane[" + inIndex + "] += weight * map[" + outIndex + "];");
+            writer.Close();
+            writer.Close();
+        }
+
+        /// <summary>
+        /// d input[i, ky * W + q] += sum over o, kx of weight[o, i, ky, kx] * spread[o, q - kx], where spread[o] holds the
+        /// output-gradient rows at the input's row stride W (columns OutputWidth.. zero, kernel - 1 zeros in front): for
+        /// each input channel and kernel row, one contiguous run of OutputHeight * W input-gradient elements receives every
+        /// filter's and kx's contribution, accumulated in registers. Only the zero columns between rows are multiplied in
+        /// vain (OutputWidth of every InputWidth lanes count), not a zero border around the whole map.
+        /// </summary>
+        private static void EmitScatteredInputGradient(CodeWriter writer, LayerModel layer)
+        {
+            string p = layer.Identifier;
+            int kernel = layer.Spec.Kernel;
+            int length = layer.Output.Height * layer.Input.Width;
+            int vectors = (length + 7) / 8;
+            int chunks = (vectors + 11) / 12;
+            int perChunk = (vectors + chunks - 1) / chunks;
+            writer.Line("// the input gradient scatters the output gradient, its rows spread to the input's row stride (the extra columns");
+            writer.Line("// zero, Kernel - 1 zeros in front): input-gradient rows ky.. receive one contiguous run per input channel and ky");
+            writer.Line("const int spreadPlane = " + CodeWriter.Int(SpreadPlane(layer)) + ";");
+            writer.Line("new Span<float>(scratch, " + p + "Filters * spreadPlane).Clear();");
+            writer.Open("for (int o = 0; o < " + p + "Filters; o++)");
+            writer.Open("for (int y = 0; y < " + p + "OutputHeight; y++)");
+            writer.Line("float* source = outputGradient + (((o * " + p + "OutputHeight) + y) * " + p + "OutputWidth);");
+            writer.Line("float* target = scratch + (o * spreadPlane) + (" + p + "Kernel - 1) + (y * " + p + "InputWidth);");
+            writer.Line("new ReadOnlySpan<float>(source, " + p + "OutputWidth).CopyTo(new Span<float>(target, " + p + "OutputWidth));");
+            writer.Close();
+            writer.Close();
+            writer.Line();
+            writer.Line("new Span<float>(inputGradient, " + p + "InputChannels * " + MapSize(p, "Input") + ").Clear();");
+            writer.Open("for (int i = 0; i < " + p + "InputChannels; i++)");
+            writer.Open("for (int ky = 0; ky < " + p + "Kernel; ky++)");
+            writer.Line("float* target = inputGradient + (i * " + MapSize(p, "Input") + ") + (ky * " + p + "InputWidth);");
+            for (int chunk = 0; chunk < chunks; chunk++)
+            {
+                int first = chunk * perChunk;
+                int count = System.Math.Min(perChunk, vectors - first);
+                int end = System.Math.Min(length, (first + count) * 8) - 1;
+                writer.Line();
+                writer.Line("// elements " + (first * 8) + " to " + end + " in " + count + " accumulators");
+                writer.Open();
+                for (int v = 0; v < count; v++)
+                {
+                    writer.Line("Vector256<float> sum" + v + " = Vector256<float>.Zero;");
+                }
+
+                writer.Open("for (int o = 0; o < " + p + "Filters; o++)");
+                writer.Line("float* spread = scratch + (o * spreadPlane) + (" + p + "Kernel - 1);");
+                writer.Line("float* taps = weights + (((o * " + p + "InputChannels) + i) * " + p + "Kernel * " + p + "Kernel) + (ky * " + p + "Kernel);");
+                writer.Open("for (int kx = 0; kx < " + p + "Kernel; kx++)");
+                writer.Line("Vector256<float> weight = Vector256.Create(taps[kx]);");
+                writer.Line("float* source = spread - kx;");
+                for (int v = 0; v < count; v++)
+                {
+                    int start = (first + v) * 8;
+                    writer.Line("sum" + v + " = MultiplyAdd(weight, Vector256.Load(source" + (start == 0 ? string.Empty : " + " + start) + "), sum" + v + ");");
+                }
+
+                writer.Close();
+                writer.Close();
+                writer.Line();
+                for (int v = 0; v < count; v++)
+                {
+                    int start = (first + v) * 8;
+                    if (start + 8 <= length)
+                    {
+                        string at = start == 0 ? "target" : "target + " + start;
+                        writer.Line("Vector256.Store(Vector256.Load(" + at + ") + sum" + v + ", " + at + ");");
+                    }
+                    else
+                    {
+                        writer.Line("// the run ends with the last output row: only the first " + (length - start) + " lanes land in the map");
+                        for (int lane = 0; lane < length - start; lane++)
+                        {
+                            writer.Line("target[" + (start + lane) + "] += sum" + v + ".GetElement(" + lane + ");");
+                        }
+                    }
+                }
+
+                writer.Close();
+            }
+
             writer.Close();
             writer.Close();
         }

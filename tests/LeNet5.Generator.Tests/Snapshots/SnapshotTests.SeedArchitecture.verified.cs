@@ -1233,164 +1233,114 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
             }
         }
 
-        // the input gradient correlates the output gradient, bordered by Kernel - 1 zeros, with the flipped kernels
-        const int border = C3Kernel - 1;
-        const int paddedHeight = C3OutputHeight + (2 * border);
-        const int paddedWidth = C3OutputWidth + (2 * border);
-        new Span<float>(scratch, C3Filters * paddedHeight * paddedWidth).Clear();
+        // the input gradient scatters the output gradient, its rows spread to the input's row stride (the extra columns
+        // zero, Kernel - 1 zeros in front): input-gradient rows ky.. receive one contiguous run per input channel and ky
+        const int spreadPlane = 148;
+        new Span<float>(scratch, C3Filters * spreadPlane).Clear();
         for (int o = 0; o < C3Filters; o++)
         {
             for (int y = 0; y < C3OutputHeight; y++)
             {
                 float* source = outputGradient + (((o * C3OutputHeight) + y) * C3OutputWidth);
-                float* target = scratch + (((o * paddedHeight) + y + border) * paddedWidth) + border;
+                float* target = scratch + (o * spreadPlane) + (C3Kernel - 1) + (y * C3InputWidth);
                 new ReadOnlySpan<float>(source, C3OutputWidth).CopyTo(new Span<float>(target, C3OutputWidth));
             }
         }
 
+        new Span<float>(inputGradient, C3InputChannels * C3InputHeight * C3InputWidth).Clear();
         for (int i = 0; i < C3InputChannels; i++)
         {
-            float* map = inputGradient + (i * C3InputHeight * C3InputWidth);
-            for (int y = 0; y < C3InputHeight - 2; y += 4)
+            for (int ky = 0; ky < C3Kernel; ky++)
             {
-                // 4 rows of 14 columns, in 8 accumulators
-                Vector256<float> sum00 = Vector256<float>.Zero;
-                Vector256<float> sum01 = Vector256<float>.Zero;
-                Vector256<float> sum10 = Vector256<float>.Zero;
-                Vector256<float> sum11 = Vector256<float>.Zero;
-                Vector256<float> sum20 = Vector256<float>.Zero;
-                Vector256<float> sum21 = Vector256<float>.Zero;
-                Vector256<float> sum30 = Vector256<float>.Zero;
-                Vector256<float> sum31 = Vector256<float>.Zero;
-                int kyStart = Math.Max(0, border - y - 3);
-                int kyEnd = Math.Min(C3Kernel, border + C3OutputHeight - y);
-                for (int o = 0; o < C3Filters; o++)
+                float* target = inputGradient + (i * C3InputHeight * C3InputWidth) + (ky * C3InputWidth);
+
+                // elements 0 to 71 in 9 accumulators
                 {
-                    float* kernel = weights + (((o * C3InputChannels) + i) * C3Kernel * C3Kernel);
-                    float* rows = scratch + (o * paddedHeight * paddedWidth) + (y * paddedWidth);
-                    for (int ky = kyStart; ky < kyEnd; ky++)
+                    Vector256<float> sum0 = Vector256<float>.Zero;
+                    Vector256<float> sum1 = Vector256<float>.Zero;
+                    Vector256<float> sum2 = Vector256<float>.Zero;
+                    Vector256<float> sum3 = Vector256<float>.Zero;
+                    Vector256<float> sum4 = Vector256<float>.Zero;
+                    Vector256<float> sum5 = Vector256<float>.Zero;
+                    Vector256<float> sum6 = Vector256<float>.Zero;
+                    Vector256<float> sum7 = Vector256<float>.Zero;
+                    Vector256<float> sum8 = Vector256<float>.Zero;
+                    for (int o = 0; o < C3Filters; o++)
                     {
-                        float* row0 = rows + (ky * paddedWidth);
-                        float* row1 = row0 + paddedWidth;
-                        float* row2 = row1 + paddedWidth;
-                        float* row3 = row2 + paddedWidth;
-                        float* taps = kernel + ((C3Kernel - 1 - ky) * C3Kernel); // kernel rows in reverse, read right to left
-                        Vector256<float> weight = Vector256.Create(taps[4]);
-                        sum00 = MultiplyAdd(weight, Vector256.Load(row0), sum00);
-                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 6), sum01);
-                        sum10 = MultiplyAdd(weight, Vector256.Load(row1), sum10);
-                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 6), sum11);
-                        sum20 = MultiplyAdd(weight, Vector256.Load(row2), sum20);
-                        sum21 = MultiplyAdd(weight, Vector256.Load(row2 + 6), sum21);
-                        sum30 = MultiplyAdd(weight, Vector256.Load(row3), sum30);
-                        sum31 = MultiplyAdd(weight, Vector256.Load(row3 + 6), sum31);
-
-                        weight = Vector256.Create(taps[3]);
-                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 1), sum00);
-                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 7), sum01);
-                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 1), sum10);
-                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 7), sum11);
-                        sum20 = MultiplyAdd(weight, Vector256.Load(row2 + 1), sum20);
-                        sum21 = MultiplyAdd(weight, Vector256.Load(row2 + 7), sum21);
-                        sum30 = MultiplyAdd(weight, Vector256.Load(row3 + 1), sum30);
-                        sum31 = MultiplyAdd(weight, Vector256.Load(row3 + 7), sum31);
-
-                        weight = Vector256.Create(taps[2]);
-                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 2), sum00);
-                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 8), sum01);
-                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 2), sum10);
-                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 8), sum11);
-                        sum20 = MultiplyAdd(weight, Vector256.Load(row2 + 2), sum20);
-                        sum21 = MultiplyAdd(weight, Vector256.Load(row2 + 8), sum21);
-                        sum30 = MultiplyAdd(weight, Vector256.Load(row3 + 2), sum30);
-                        sum31 = MultiplyAdd(weight, Vector256.Load(row3 + 8), sum31);
-
-                        weight = Vector256.Create(taps[1]);
-                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 3), sum00);
-                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 9), sum01);
-                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 3), sum10);
-                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 9), sum11);
-                        sum20 = MultiplyAdd(weight, Vector256.Load(row2 + 3), sum20);
-                        sum21 = MultiplyAdd(weight, Vector256.Load(row2 + 9), sum21);
-                        sum30 = MultiplyAdd(weight, Vector256.Load(row3 + 3), sum30);
-                        sum31 = MultiplyAdd(weight, Vector256.Load(row3 + 9), sum31);
-
-                        weight = Vector256.Create(taps[0]);
-                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 4), sum00);
-                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 10), sum01);
-                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 4), sum10);
-                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 10), sum11);
-                        sum20 = MultiplyAdd(weight, Vector256.Load(row2 + 4), sum20);
-                        sum21 = MultiplyAdd(weight, Vector256.Load(row2 + 10), sum21);
-                        sum30 = MultiplyAdd(weight, Vector256.Load(row3 + 4), sum30);
-                        sum31 = MultiplyAdd(weight, Vector256.Load(row3 + 10), sum31);
+                        float* spread = scratch + (o * spreadPlane) + (C3Kernel - 1);
+                        float* taps = weights + (((o * C3InputChannels) + i) * C3Kernel * C3Kernel) + (ky * C3Kernel);
+                        for (int kx = 0; kx < C3Kernel; kx++)
+                        {
+                            Vector256<float> weight = Vector256.Create(taps[kx]);
+                            float* source = spread - kx;
+                            sum0 = MultiplyAdd(weight, Vector256.Load(source), sum0);
+                            sum1 = MultiplyAdd(weight, Vector256.Load(source + 8), sum1);
+                            sum2 = MultiplyAdd(weight, Vector256.Load(source + 16), sum2);
+                            sum3 = MultiplyAdd(weight, Vector256.Load(source + 24), sum3);
+                            sum4 = MultiplyAdd(weight, Vector256.Load(source + 32), sum4);
+                            sum5 = MultiplyAdd(weight, Vector256.Load(source + 40), sum5);
+                            sum6 = MultiplyAdd(weight, Vector256.Load(source + 48), sum6);
+                            sum7 = MultiplyAdd(weight, Vector256.Load(source + 56), sum7);
+                            sum8 = MultiplyAdd(weight, Vector256.Load(source + 64), sum8);
+                        }
                     }
+
+                    Vector256.Store(Vector256.Load(target) + sum0, target);
+                    Vector256.Store(Vector256.Load(target + 8) + sum1, target + 8);
+                    Vector256.Store(Vector256.Load(target + 16) + sum2, target + 16);
+                    Vector256.Store(Vector256.Load(target + 24) + sum3, target + 24);
+                    Vector256.Store(Vector256.Load(target + 32) + sum4, target + 32);
+                    Vector256.Store(Vector256.Load(target + 40) + sum5, target + 40);
+                    Vector256.Store(Vector256.Load(target + 48) + sum6, target + 48);
+                    Vector256.Store(Vector256.Load(target + 56) + sum7, target + 56);
+                    Vector256.Store(Vector256.Load(target + 64) + sum8, target + 64);
                 }
 
-                Vector256.Store(sum00, map + (y * C3InputWidth));
-                Vector256.Store(sum01, map + (y * C3InputWidth) + 6);
-                Vector256.Store(sum10, map + ((y + 1) * C3InputWidth));
-                Vector256.Store(sum11, map + ((y + 1) * C3InputWidth) + 6);
-                Vector256.Store(sum20, map + ((y + 2) * C3InputWidth));
-                Vector256.Store(sum21, map + ((y + 2) * C3InputWidth) + 6);
-                Vector256.Store(sum30, map + ((y + 3) * C3InputWidth));
-                Vector256.Store(sum31, map + ((y + 3) * C3InputWidth) + 6);
-            }
-
-            {
-                int y = C3InputHeight - 2;
-                // 2 rows of 14 columns, in 4 accumulators
-                Vector256<float> sum00 = Vector256<float>.Zero;
-                Vector256<float> sum01 = Vector256<float>.Zero;
-                Vector256<float> sum10 = Vector256<float>.Zero;
-                Vector256<float> sum11 = Vector256<float>.Zero;
-                int kyStart = Math.Max(0, border - y - 1);
-                int kyEnd = Math.Min(C3Kernel, border + C3OutputHeight - y);
-                for (int o = 0; o < C3Filters; o++)
+                // elements 72 to 139 in 9 accumulators
                 {
-                    float* kernel = weights + (((o * C3InputChannels) + i) * C3Kernel * C3Kernel);
-                    float* rows = scratch + (o * paddedHeight * paddedWidth) + (y * paddedWidth);
-                    for (int ky = kyStart; ky < kyEnd; ky++)
+                    Vector256<float> sum0 = Vector256<float>.Zero;
+                    Vector256<float> sum1 = Vector256<float>.Zero;
+                    Vector256<float> sum2 = Vector256<float>.Zero;
+                    Vector256<float> sum3 = Vector256<float>.Zero;
+                    Vector256<float> sum4 = Vector256<float>.Zero;
+                    Vector256<float> sum5 = Vector256<float>.Zero;
+                    Vector256<float> sum6 = Vector256<float>.Zero;
+                    Vector256<float> sum7 = Vector256<float>.Zero;
+                    Vector256<float> sum8 = Vector256<float>.Zero;
+                    for (int o = 0; o < C3Filters; o++)
                     {
-                        float* row0 = rows + (ky * paddedWidth);
-                        float* row1 = row0 + paddedWidth;
-                        float* taps = kernel + ((C3Kernel - 1 - ky) * C3Kernel); // kernel rows in reverse, read right to left
-                        Vector256<float> weight = Vector256.Create(taps[4]);
-                        sum00 = MultiplyAdd(weight, Vector256.Load(row0), sum00);
-                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 6), sum01);
-                        sum10 = MultiplyAdd(weight, Vector256.Load(row1), sum10);
-                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 6), sum11);
-
-                        weight = Vector256.Create(taps[3]);
-                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 1), sum00);
-                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 7), sum01);
-                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 1), sum10);
-                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 7), sum11);
-
-                        weight = Vector256.Create(taps[2]);
-                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 2), sum00);
-                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 8), sum01);
-                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 2), sum10);
-                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 8), sum11);
-
-                        weight = Vector256.Create(taps[1]);
-                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 3), sum00);
-                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 9), sum01);
-                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 3), sum10);
-                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 9), sum11);
-
-                        weight = Vector256.Create(taps[0]);
-                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 4), sum00);
-                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 10), sum01);
-                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 4), sum10);
-                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 10), sum11);
+                        float* spread = scratch + (o * spreadPlane) + (C3Kernel - 1);
+                        float* taps = weights + (((o * C3InputChannels) + i) * C3Kernel * C3Kernel) + (ky * C3Kernel);
+                        for (int kx = 0; kx < C3Kernel; kx++)
+                        {
+                            Vector256<float> weight = Vector256.Create(taps[kx]);
+                            float* source = spread - kx;
+                            sum0 = MultiplyAdd(weight, Vector256.Load(source + 72), sum0);
+                            sum1 = MultiplyAdd(weight, Vector256.Load(source + 80), sum1);
+                            sum2 = MultiplyAdd(weight, Vector256.Load(source + 88), sum2);
+                            sum3 = MultiplyAdd(weight, Vector256.Load(source + 96), sum3);
+                            sum4 = MultiplyAdd(weight, Vector256.Load(source + 104), sum4);
+                            sum5 = MultiplyAdd(weight, Vector256.Load(source + 112), sum5);
+                            sum6 = MultiplyAdd(weight, Vector256.Load(source + 120), sum6);
+                            sum7 = MultiplyAdd(weight, Vector256.Load(source + 128), sum7);
+                            sum8 = MultiplyAdd(weight, Vector256.Load(source + 136), sum8);
+                        }
                     }
-                }
 
-                Vector256.Store(sum00, map + (y * C3InputWidth));
-                Vector256.Store(sum01, map + (y * C3InputWidth) + 6);
-                Vector256.Store(sum10, map + ((y + 1) * C3InputWidth));
-                Vector256.Store(sum11, map + ((y + 1) * C3InputWidth) + 6);
+                    Vector256.Store(Vector256.Load(target + 72) + sum0, target + 72);
+                    Vector256.Store(Vector256.Load(target + 80) + sum1, target + 80);
+                    Vector256.Store(Vector256.Load(target + 88) + sum2, target + 88);
+                    Vector256.Store(Vector256.Load(target + 96) + sum3, target + 96);
+                    Vector256.Store(Vector256.Load(target + 104) + sum4, target + 104);
+                    Vector256.Store(Vector256.Load(target + 112) + sum5, target + 112);
+                    Vector256.Store(Vector256.Load(target + 120) + sum6, target + 120);
+                    Vector256.Store(Vector256.Load(target + 128) + sum7, target + 128);
+                    // the run ends with the last output row: only the first 4 lanes land in the map
+                    target[136] += sum8.GetElement(0);
+                    target[137] += sum8.GetElement(1);
+                    target[138] += sum8.GetElement(2);
+                    target[139] += sum8.GetElement(3);
+                }
             }
         }
     }
