@@ -17,13 +17,12 @@ public sealed class AdamOptimizer : IOptimizer
     public AdamOptimizer(int parameterCount, float learningRate = 1e-3f, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, float weightDecay = 0f)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(parameterCount);
-        if (!(learningRate > 0) || !float.IsFinite(learningRate)) throw new LeNet5Exception($"learning rate must be a positive number, not {learningRate}");
+        LearningRate = learningRate;
         if (!(beta1 >= 0 && beta1 < 1)) throw new LeNet5Exception($"beta1 must be in [0, 1), not {beta1}");
         if (!(beta2 >= 0 && beta2 < 1)) throw new LeNet5Exception($"beta2 must be in [0, 1), not {beta2}");
         if (!(epsilon >= 0)) throw new LeNet5Exception($"epsilon must be 0 or more, not {epsilon}");
         if (!(weightDecay >= 0) || !float.IsFinite(weightDecay)) throw new LeNet5Exception($"weight decay must be 0 or more, not {weightDecay}");
         ParameterCount = parameterCount;
-        LearningRate = learningRate;
         Beta1 = beta1;
         Beta2 = beta2;
         Epsilon = epsilon;
@@ -39,11 +38,7 @@ public sealed class AdamOptimizer : IOptimizer
     public float LearningRate
     {
         get => _learningRate;
-        set
-        {
-            if (!(value > 0) || !float.IsFinite(value)) throw new LeNet5Exception($"learning rate must be a positive number, not {value}");
-            _learningRate = value;
-        }
+        set => _learningRate = Optimizers.CheckedLearningRate(value);
     }
 
     private float _learningRate;

@@ -16,4 +16,8 @@ public static class Optimizers
             "adam" => new AdamOptimizer(parameterCount, learningRate, weightDecay: weightDecay),
             _ => throw new LeNet5Exception($"unknown optimizer '{name}'; use one of: {string.Join(", ", Names)}"),
         };
+
+    /// <summary>The one check of a step size, shared by every optimizer's constructor and schedule.</summary>
+    internal static float CheckedLearningRate(float value) =>
+        value > 0 && float.IsFinite(value) ? value : throw new LeNet5Exception($"learning rate must be a positive number, not {value}");
 }

@@ -32,11 +32,7 @@ public sealed class SdlmOptimizer : IOptimizer
     public float LearningRate
     {
         get => _learningRate;
-        set
-        {
-            if (!(value > 0) || !float.IsFinite(value)) throw new LeNet5Exception($"learning rate must be a positive number, not {value}");
-            _learningRate = value;
-        }
+        set => _learningRate = Optimizers.CheckedLearningRate(value);
     }
 
     /// <summary>mu, added to every curvature.</summary>

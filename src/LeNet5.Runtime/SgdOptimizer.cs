@@ -16,10 +16,9 @@ public sealed class SgdOptimizer : IOptimizer
     public SgdOptimizer(int parameterCount, float learningRate, float momentum = 0f, float weightDecay = 0f)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(parameterCount);
-        if (!(learningRate > 0) || !float.IsFinite(learningRate)) throw new LeNet5Exception($"learning rate must be a positive number, not {learningRate}");
+        LearningRate = learningRate;
         if (!(momentum >= 0) || !float.IsFinite(momentum)) throw new LeNet5Exception($"momentum must be 0 or more, not {momentum}");
         if (!(weightDecay >= 0) || !float.IsFinite(weightDecay)) throw new LeNet5Exception($"weight decay must be 0 or more, not {weightDecay}");
-        LearningRate = learningRate;
         Momentum = momentum;
         WeightDecay = weightDecay;
         _velocity = momentum != 0f ? new float[parameterCount] : [];
@@ -33,11 +32,7 @@ public sealed class SgdOptimizer : IOptimizer
     public float LearningRate
     {
         get => _learningRate;
-        set
-        {
-            if (!(value > 0) || !float.IsFinite(value)) throw new LeNet5Exception($"learning rate must be a positive number, not {value}");
-            _learningRate = value;
-        }
+        set => _learningRate = Optimizers.CheckedLearningRate(value);
     }
 
     private float _learningRate;
