@@ -102,4 +102,30 @@ public interface INetwork
         Span<float> inputGradient,
         Span<float> workspace,
         int batch);
+
+    /// <summary>
+    /// Second-order backward pass for the batch last run through <see cref="ForwardTrain"/> (LeCun et al. 1998,
+    /// appendix C): <b>adds</b>, for every image and parameter, the Gauss-Newton estimate of the diagonal second
+    /// derivative of the loss into <paramref name="parameterCurvature"/>. Second derivatives travel backwards like
+    /// gradients, with every Jacobian entry squared: through an activation they are multiplied by f'(a)^2; a weight
+    /// w_ij passes w_ij^2 times the output's curvature to input j and receives x_j^2 times it, summed over every
+    /// connection that shares it. Terms in f'' and off the diagonal are dropped, so every estimate is non-negative.
+    /// </summary>
+    /// <param name="parameters">All parameters.</param>
+    /// <param name="input">The input given to <see cref="ForwardTrain"/>.</param>
+    /// <param name="activations">The activations written by <see cref="ForwardTrain"/>.</param>
+    /// <param name="logitsCurvature">d^2 loss / d logit^2 per image, <c>batch * ClassCount</c> floats (see <see cref="Losses.LogitsCurvature{TNetwork}"/>).</param>
+    /// <param name="parameterCurvature"><see cref="ParameterCount"/> floats, accumulated into.</param>
+    /// <param name="workspace">At least <see cref="WorkspaceSize"/> floats of scratch (the images are taken one at a time).</param>
+    /// <param name="batch">Number of images.</param>
+    /// <exception cref="NotSupportedException">The network has no second-order pass (hand-written networks).</exception>
+    static virtual void BackwardCurvature(
+        ReadOnlySpan<float> parameters,
+        ReadOnlySpan<float> input,
+        ReadOnlySpan<float> activations,
+        ReadOnlySpan<float> logitsCurvature,
+        Span<float> parameterCurvature,
+        Span<float> workspace,
+        int batch)
+        => throw new NotSupportedException("this network has no second-order backward pass; only generated networks do");
 }

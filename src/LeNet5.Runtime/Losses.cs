@@ -11,4 +11,34 @@ public static class Losses
             LossKind.MapCriterion => MapCriterion.SumLoss(logits, labels, TNetwork.ClassCount, TNetwork.LossConstant, logitsGradient, gradientScale),
             _ => SoftmaxCrossEntropy.SumLoss(logits, labels, TNetwork.ClassCount, logitsGradient, gradientScale),
         };
+
+    /// <summary>
+    /// The diagonal of the loss's Hessian with respect to the logits, row by row: <c>p_i (1 - p_i)</c>, p the softmax
+    /// (for <see cref="LossKind.MapCriterion"/>, the softmax that includes the constant logit -j). It does not depend on
+    /// the label. This is where <see cref="INetwork.BackwardCurvature"/> starts.
+    /// </summary>
+    /// <param name="logits">Whole rows of <c>ClassCount</c> logits.</param>
+    /// <param name="curvature">As many floats as <paramref name="logits"/>, written.</param>
+    public static void LogitsCurvature<TNetwork>(ReadOnlySpan<float> logits, Span<float> curvature)
+        where TNetwork : struct, INetwork
+    {
+        int classes = TNetwork.ClassCount;
+        if (logits.Length % classes != 0) throw new ArgumentException($"logits holds {logits.Length} floats, not whole rows of {classes}", nameof(logits));
+        if (curvature.Length < logits.Length) throw new ArgumentException("curvature is shorter than logits", nameof(curvature));
+        bool extraLogit = TNetwork.Loss == LossKind.MapCriterion;
+        double extra = -TNetwork.LossConstant;
+        for (int start = 0; start < logits.Length; start += classes)
+        {
+            ReadOnlySpan<float> row = logits.Slice(start, classes);
+            double max = extraLogit ? extra : double.NegativeInfinity;
+            foreach (float z in row) max = Math.Max(max, z);
+            double sum = extraLogit ? Math.Exp(extra - max) : 0;
+            foreach (float z in row) sum += Math.Exp(z - max);
+            for (int c = 0; c < classes; c++)
+            {
+                double p = Math.Exp(row[c] - max) / sum;
+                curvature[start + c] = (float)(p * (1 - p));
+            }
+        }
+    }
 }
