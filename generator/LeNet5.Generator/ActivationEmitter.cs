@@ -43,6 +43,18 @@ namespace LeNet5.Generator
             }
         }
 
+        /// <summary>Multiplies an output curvature in place by the activation's derivative squared: the backward helper, twice.</summary>
+        public static void EmitCurvature(CodeWriter writer, ActivationKind activation, string curvature, string output, string length)
+        {
+            if (activation != ActivationKind.None)
+            {
+                writer.Line("// f'(a)^2: the derivative applied twice");
+                EmitBackward(writer, activation, curvature, output, length);
+                EmitBackward(writer, activation, curvature, output, length);
+                writer.Line();
+            }
+        }
+
         /// <summary>Writes the helpers of every activation used by the network.</summary>
         public static void EmitHelpers(CodeWriter writer, IEnumerable<ActivationKind> used)
         {

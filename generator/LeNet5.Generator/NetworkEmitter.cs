@@ -57,6 +57,8 @@ namespace LeNet5.Generator
             EntryPointEmitter.EmitInfer(writer, model);
             EntryPointEmitter.EmitForwardTrain(writer, model);
             EntryPointEmitter.EmitBackward(writer, model);
+            writer.Line();
+            CurvatureEmitter.EmitEntryPoint(writer, model);
 
             int firstWithParameters = FirstWithParameters(model);
             foreach (LayerModel layer in model.Layers)
@@ -110,6 +112,8 @@ namespace LeNet5.Generator
                         DenseEmitter.EmitBackward(writer, layer, layer.Index == firstWithParameters);
                         break;
                 }
+
+                CurvatureEmitter.EmitLayer(writer, layer, firstWithParameters);
             }
 
             writer.Line();

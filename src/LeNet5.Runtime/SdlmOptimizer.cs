@@ -10,8 +10,8 @@ namespace LeNet5.Runtime;
 /// </summary>
 /// <remarks>
 /// The trainer fills <see cref="Curvature"/> before each epoch (see <see cref="Trainer{TNetwork}"/>): the mean
-/// over a few hundred training images of the squared per-image gradient (the diagonal of the empirical Fisher
-/// matrix), standing in for the paper's Gauss-Newton diagonal propagated backwards layer by layer.
+/// over a few hundred training images of the Gauss-Newton second derivatives propagated backwards layer by layer
+/// (<see cref="INetwork.BackwardCurvature"/>), as in the paper.
 /// </remarks>
 public sealed class SdlmOptimizer : IOptimizer
 {

@@ -194,10 +194,10 @@ public sealed class Trainer<TNetwork> : IDisposable, IShardJob where TNetwork : 
     }
 
     /// <summary>
-    /// The Hessian-diagonal estimate of <see cref="SdlmOptimizer"/>: the mean squared per-image gradient (the
-    /// diagonal of the empirical Fisher matrix) over the first <see cref="TrainingOptions.CurvatureSamples"/> images of
-    /// this epoch's order. The paper back-propagates Gauss-Newton second derivatives instead (its appendix C); both
-    /// are positive estimates of the curvature along each parameter. Runs on the calling thread, so it is deterministic.
+    /// The Hessian-diagonal estimate of <see cref="SdlmOptimizer"/> (LeCun et al. 1998, appendix C): the mean over the
+    /// first <see cref="TrainingOptions.CurvatureSamples"/> images of this epoch's order of the Gauss-Newton second
+    /// derivatives that <see cref="INetwork.BackwardCurvature"/> propagates from the loss. Runs on the calling thread,
+    /// so it is deterministic.
     /// </summary>
     private void EstimateCurvature(MnistDataset data, Span<float> curvature)
     {
@@ -205,20 +205,17 @@ public sealed class Trainer<TNetwork> : IDisposable, IShardJob where TNetwork : 
         int samples = Math.Min(Options.CurvatureSamples, data.Count);
         if (samples == 0) return;
         Scratch scratch = _scratch[0];
-        Span<float> gradient = _shardGradients[0];
         int inputSize = TNetwork.InputSize, classes = TNetwork.ClassCount;
         Span<float> input = scratch.Input.AsSpan(0, inputSize);
+        Span<float> activations = scratch.Activations.AsSpan(0, TNetwork.ActivationSize);
+        Span<float> logits = scratch.Logits.AsSpan(0, classes);
+        Span<float> logitsCurvature = scratch.LogitsGradient.AsSpan(0, classes);
         for (int s = 0; s < samples; s++)
         {
-            int index = _order[s];
-            LoadImage(data, index, input);
-            scratch.Labels[0] = data.Labels[index];
-            TNetwork.ForwardTrain(Parameters, input, scratch.Activations.AsSpan(0, TNetwork.ActivationSize), scratch.Logits.AsSpan(0, classes), 1);
-            Losses.SumLoss<TNetwork>(scratch.Logits.AsSpan(0, classes), scratch.Labels.AsSpan(0, 1), scratch.LogitsGradient.AsSpan(0, classes), 1f);
-            gradient.Clear();
-            TNetwork.Backward(Parameters, input, scratch.Activations.AsSpan(0, TNetwork.ActivationSize), scratch.LogitsGradient.AsSpan(0, classes),
-                gradient, Span<float>.Empty, scratch.Workspace.AsSpan(0, TNetwork.WorkspaceSize), 1);
-            for (int k = 0; k < curvature.Length; k++) curvature[k] += gradient[k] * gradient[k];
+            LoadImage(data, _order[s], input);
+            TNetwork.ForwardTrain(Parameters, input, activations, logits, 1);
+            Losses.LogitsCurvature<TNetwork>(logits, logitsCurvature);
+            TNetwork.BackwardCurvature(Parameters, input, activations, logitsCurvature, curvature, scratch.Workspace, 1);
         }
         float inverse = 1f / samples;
         for (int k = 0; k < curvature.Length; k++) curvature[k] *= inverse;

@@ -303,6 +303,51 @@ public readonly unsafe partial struct TinyNetwork : global::LeNet5.Runtime.INetw
         }
     }
 
+    /// <summary>
+    /// Second-order backward pass for the batch last run through <see cref="ForwardTrain"/>: adds every parameter's
+    /// Gauss-Newton second derivative, image by image, into <paramref name="parameterCurvature"/>.
+    /// </summary>
+    public static void BackwardCurvature(
+        ReadOnlySpan<float> parameters,
+        ReadOnlySpan<float> input,
+        ReadOnlySpan<float> activations,
+        ReadOnlySpan<float> logitsCurvature,
+        Span<float> parameterCurvature,
+        Span<float> workspace,
+        int batch)
+    {
+        RequireBatch(batch);
+        Require(parameters.Length, ParameterCount, nameof(parameters), "ParameterCount");
+        Require(input.Length, batch * InputSize, nameof(input), "batch * InputSize");
+        Require(activations.Length, batch * ActivationSize, nameof(activations), "batch * ActivationSize");
+        Require(logitsCurvature.Length, batch * ClassCount, nameof(logitsCurvature), "batch * ClassCount");
+        Require(parameterCurvature.Length, ParameterCount, nameof(parameterCurvature), "ParameterCount");
+        Require(workspace.Length, WorkspaceSize, nameof(workspace), "WorkspaceSize");
+
+        fixed (float* p = parameters)
+        fixed (float* x = input)
+        fixed (float* a = activations)
+        fixed (float* dz2 = logitsCurvature)
+        fixed (float* h = parameterCurvature)
+        fixed (float* w = workspace)
+        {
+            // the curvature with respect to each layer's output ping-pongs between two slots
+            float* front = w;
+            float* back = w + LargestMapSize;
+            for (int image = 0; image < batch; image++)
+            {
+                float* image0 = x + (image * InputSize);
+                float* convOutput = a + (batch * ConvActivationOffset) + (image * ConvOutputSize);
+                float* poolOutput = a + (batch * PoolActivationOffset) + (image * PoolOutputSize);
+                float* outOutput = a + (batch * OutActivationOffset) + (image * OutOutputSize);
+                new ReadOnlySpan<float>(dz2 + (image * ClassCount), ClassCount).CopyTo(new Span<float>(front, ClassCount));
+                OutCurvature(p, h, poolOutput, outOutput, front, back);
+                PoolCurvature(convOutput, poolOutput, back, front);
+                ConvCurvature(p, h, image0, convOutput, front, null);
+            }
+        }
+    }
+
     // conv: conv 2x9x13 -> 3x4x6, 3x3 kernel, stride 2, tanh
     private static void ConvForward(float* parameters, float* input, float* output)
     {
@@ -401,6 +446,70 @@ public readonly unsafe partial struct TinyNetwork : global::LeNet5.Runtime.INetw
         }
     }
 
+    // conv: curvature of a convolution: each weight gets x^2 h summed over the positions it is used at, and passes w^2 h back to each
+    private static void ConvCurvature(float* parameters, float* curvature, float* input, float* output, float* outputCurvature, float* inputCurvature)
+    {
+        // f'(a)^2: the derivative applied twice
+        TanhBackward(outputCurvature, output, ConvOutputSize);
+        TanhBackward(outputCurvature, output, ConvOutputSize);
+
+        float* weights = parameters + ConvWeightOffset;
+        float* weightCurvature = curvature + ConvWeightOffset;
+        float* biasCurvature = curvature + ConvBiasOffset;
+        if (inputCurvature != null)
+        {
+            new Span<float>(inputCurvature, ConvInputChannels * ConvInputHeight * ConvInputWidth).Clear();
+        }
+
+        int mapSize = ConvOutputHeight * ConvOutputWidth;
+        int planeSize = ConvInputHeight * ConvInputWidth;
+        for (int o = 0; o < ConvFilters; o++)
+        {
+            float* map = outputCurvature + (o * mapSize);
+            biasCurvature[o] += Sum(map, mapSize);
+            for (int c = 0; c < ConvInputChannels; c++)
+            {
+                int k = (o * ConvInputChannels) + c;
+                float* plane = input + (c * planeSize);
+                float* planeCurvature = inputCurvature == null ? null : inputCurvature + (c * planeSize);
+                for (int tap = 0; tap < ConvKernel * ConvKernel; tap++)
+                {
+                    int ky = tap / ConvKernel;
+                    int kx = tap % ConvKernel;
+                    float weight = weights[(k * ConvKernel * ConvKernel) + tap];
+                    float sum = 0.0f;
+                    for (int oy = 0; oy < ConvOutputHeight; oy++)
+                    {
+                        int iy = (oy * ConvStride) + ky - ConvPadding;
+                        if (iy < 0 || iy >= ConvInputHeight)
+                        {
+                            continue;
+                        }
+
+                        for (int ox = 0; ox < ConvOutputWidth; ox++)
+                        {
+                            int ix = (ox * ConvStride) + kx - ConvPadding;
+                            if (ix < 0 || ix >= ConvInputWidth)
+                            {
+                                continue;
+                            }
+
+                            float h = map[(oy * ConvOutputWidth) + ox];
+                            float value = plane[(iy * ConvInputWidth) + ix];
+                            sum += value * value * h;
+                            if (planeCurvature != null)
+                            {
+                                planeCurvature[(iy * ConvInputWidth) + ix] += weight * weight * h;
+                            }
+                        }
+                    }
+
+                    weightCurvature[(k * ConvKernel * ConvKernel) + tap] += sum;
+                }
+            }
+        }
+    }
+
     // pool: average pool 3x4x6 -> 3x2x3, 2x2 windows, sigmoid
     private static void PoolForward(float* input, float* output)
     {
@@ -457,6 +566,18 @@ public readonly unsafe partial struct TinyNetwork : global::LeNet5.Runtime.INetw
         }
     }
 
+    // pool: each input of a window gets h / area^2
+    private static void PoolCurvature(float* input, float* output, float* outputCurvature, float* inputCurvature)
+    {
+        // the backward pass multiplies by f'(a) once more
+        SigmoidBackward(outputCurvature, output, PoolOutputSize);
+        PoolBackward(input, output, outputCurvature, inputCurvature);
+        for (int j = 0; j < PoolInputChannels * PoolInputHeight * PoolInputWidth; j++)
+        {
+            inputCurvature[j] *= 1.0f / (PoolPoolSize * PoolPoolSize);
+        }
+    }
+
     // out: dense 18 -> 3, none, for a batch
     private static void OutForward(float* parameters, float* input, int inputStride, float* output, int outputStride, int batch)
     {
@@ -507,6 +628,34 @@ public readonly unsafe partial struct TinyNetwork : global::LeNet5.Runtime.INetw
             float* target = inputGradient + (image * inputGradientStride);
             new Span<float>(target, OutInputSize).Clear();
             AddWeightedRows(target, outputGradient + (image * LargestMapSize), 1, weights, OutInputSize, OutInputSize, OutUnits);
+        }
+    }
+
+    // out: curvature of a dense layer: w_ij gets x_j^2 h_i and passes w_ij^2 h_i to input j
+    private static void OutCurvature(float* parameters, float* curvature, float* input, float* output, float* outputCurvature, float* inputCurvature)
+    {
+        float* weights = parameters + OutWeightOffset;
+        float* weightCurvature = curvature + OutWeightOffset;
+        float* biasCurvature = curvature + OutBiasOffset;
+        if (inputCurvature != null)
+        {
+            new Span<float>(inputCurvature, OutInputChannels * OutInputHeight * OutInputWidth).Clear();
+        }
+
+        for (int u = 0; u < OutUnits; u++)
+        {
+            float h = outputCurvature[u];
+            float* row = weights + (u * OutInputSize);
+            float* rowCurvature = weightCurvature + (u * OutInputSize);
+            biasCurvature[u] += h;
+            for (int j = 0; j < OutInputSize; j++)
+            {
+                rowCurvature[j] += input[j] * input[j] * h;
+                if (inputCurvature != null)
+                {
+                    inputCurvature[j] += row[j] * row[j] * h;
+                }
+            }
         }
     }
 

@@ -384,6 +384,55 @@ public readonly unsafe partial struct MixedNetwork : global::LeNet5.Runtime.INet
         }
     }
 
+    /// <summary>
+    /// Second-order backward pass for the batch last run through <see cref="ForwardTrain"/>: adds every parameter's
+    /// Gauss-Newton second derivative, image by image, into <paramref name="parameterCurvature"/>.
+    /// </summary>
+    public static void BackwardCurvature(
+        ReadOnlySpan<float> parameters,
+        ReadOnlySpan<float> input,
+        ReadOnlySpan<float> activations,
+        ReadOnlySpan<float> logitsCurvature,
+        Span<float> parameterCurvature,
+        Span<float> workspace,
+        int batch)
+    {
+        RequireBatch(batch);
+        Require(parameters.Length, ParameterCount, nameof(parameters), "ParameterCount");
+        Require(input.Length, batch * InputSize, nameof(input), "batch * InputSize");
+        Require(activations.Length, batch * ActivationSize, nameof(activations), "batch * ActivationSize");
+        Require(logitsCurvature.Length, batch * ClassCount, nameof(logitsCurvature), "batch * ClassCount");
+        Require(parameterCurvature.Length, ParameterCount, nameof(parameterCurvature), "ParameterCount");
+        Require(workspace.Length, WorkspaceSize, nameof(workspace), "WorkspaceSize");
+
+        fixed (float* p = parameters)
+        fixed (float* x = input)
+        fixed (float* a = activations)
+        fixed (float* dz2 = logitsCurvature)
+        fixed (float* h = parameterCurvature)
+        fixed (float* w = workspace)
+        {
+            // the curvature with respect to each layer's output ping-pongs between two slots
+            float* front = w;
+            float* back = w + LargestMapSize;
+            for (int image = 0; image < batch; image++)
+            {
+                float* borderOutput = a + (batch * BorderActivationOffset) + (image * BorderOutputSize);
+                float* conv1Output = a + (batch * Conv1ActivationOffset) + (image * Conv1OutputSize);
+                float* pool1Output = a + (batch * Pool1ActivationOffset) + (image * Pool1OutputSize);
+                float* conv2Output = a + (batch * Conv2ActivationOffset) + (image * Conv2OutputSize);
+                float* hiddenOutput = a + (batch * HiddenActivationOffset) + (image * HiddenOutputSize);
+                float* logitsOutput = a + (batch * LogitsActivationOffset) + (image * LogitsOutputSize);
+                new ReadOnlySpan<float>(dz2 + (image * ClassCount), ClassCount).CopyTo(new Span<float>(front, ClassCount));
+                LogitsCurvature(p, h, hiddenOutput, logitsOutput, front, back);
+                HiddenCurvature(p, h, conv2Output, hiddenOutput, back, front);
+                Conv2Curvature(p, h, pool1Output, conv2Output, front, back);
+                Pool1Curvature(conv1Output, pool1Output, back, front);
+                Conv1Curvature(p, h, borderOutput, conv1Output, front, null);
+            }
+        }
+    }
+
     // border: pad 3x12x12 -> 3x14x14, 1 on every side with -0.5
     private static void BorderForward(float* input, float* output)
     {
@@ -517,6 +566,70 @@ public readonly unsafe partial struct MixedNetwork : global::LeNet5.Runtime.INet
         }
     }
 
+    // conv1: curvature of a convolution: each weight gets x^2 h summed over the positions it is used at, and passes w^2 h back to each
+    private static void Conv1Curvature(float* parameters, float* curvature, float* input, float* output, float* outputCurvature, float* inputCurvature)
+    {
+        // f'(a)^2: the derivative applied twice
+        ReluBackward(outputCurvature, output, Conv1OutputSize);
+        ReluBackward(outputCurvature, output, Conv1OutputSize);
+
+        float* weights = parameters + Conv1WeightOffset;
+        float* weightCurvature = curvature + Conv1WeightOffset;
+        float* biasCurvature = curvature + Conv1BiasOffset;
+        if (inputCurvature != null)
+        {
+            new Span<float>(inputCurvature, Conv1InputChannels * Conv1InputHeight * Conv1InputWidth).Clear();
+        }
+
+        int mapSize = Conv1OutputHeight * Conv1OutputWidth;
+        int planeSize = Conv1InputHeight * Conv1InputWidth;
+        for (int o = 0; o < Conv1Filters; o++)
+        {
+            float* map = outputCurvature + (o * mapSize);
+            biasCurvature[o] += Sum(map, mapSize);
+            for (int c = 0; c < Conv1InputChannels; c++)
+            {
+                int k = (o * Conv1InputChannels) + c;
+                float* plane = input + (c * planeSize);
+                float* planeCurvature = inputCurvature == null ? null : inputCurvature + (c * planeSize);
+                for (int tap = 0; tap < Conv1Kernel * Conv1Kernel; tap++)
+                {
+                    int ky = tap / Conv1Kernel;
+                    int kx = tap % Conv1Kernel;
+                    float weight = weights[(k * Conv1Kernel * Conv1Kernel) + tap];
+                    float sum = 0.0f;
+                    for (int oy = 0; oy < Conv1OutputHeight; oy++)
+                    {
+                        int iy = (oy * Conv1Stride) + ky - Conv1Padding;
+                        if (iy < 0 || iy >= Conv1InputHeight)
+                        {
+                            continue;
+                        }
+
+                        for (int ox = 0; ox < Conv1OutputWidth; ox++)
+                        {
+                            int ix = (ox * Conv1Stride) + kx - Conv1Padding;
+                            if (ix < 0 || ix >= Conv1InputWidth)
+                            {
+                                continue;
+                            }
+
+                            float h = map[(oy * Conv1OutputWidth) + ox];
+                            float value = plane[(iy * Conv1InputWidth) + ix];
+                            sum += value * value * h;
+                            if (planeCurvature != null)
+                            {
+                                planeCurvature[(iy * Conv1InputWidth) + ix] += weight * weight * h;
+                            }
+                        }
+                    }
+
+                    weightCurvature[(k * Conv1Kernel * Conv1Kernel) + tap] += sum;
+                }
+            }
+        }
+    }
+
     // pool1: max pool 4x14x14 -> 4x7x7, 2x2 windows, none
     private static void Pool1Forward(float* input, float* output)
     {
@@ -575,6 +688,12 @@ public readonly unsafe partial struct MixedNetwork : global::LeNet5.Runtime.INet
                 }
             }
         }
+    }
+
+    // pool1: curvature goes to each window's first maximum, like the gradient
+    private static void Pool1Curvature(float* input, float* output, float* outputCurvature, float* inputCurvature)
+    {
+        Pool1Backward(input, output, outputCurvature, inputCurvature);
     }
 
     // conv2: conv 4x7x7 -> 8x4x4, 3x3 kernel, stride 2, zero padding 1, sigmoid
@@ -685,6 +804,70 @@ public readonly unsafe partial struct MixedNetwork : global::LeNet5.Runtime.INet
         }
     }
 
+    // conv2: curvature of a convolution: each weight gets x^2 h summed over the positions it is used at, and passes w^2 h back to each
+    private static void Conv2Curvature(float* parameters, float* curvature, float* input, float* output, float* outputCurvature, float* inputCurvature)
+    {
+        // f'(a)^2: the derivative applied twice
+        SigmoidBackward(outputCurvature, output, Conv2OutputSize);
+        SigmoidBackward(outputCurvature, output, Conv2OutputSize);
+
+        float* weights = parameters + Conv2WeightOffset;
+        float* weightCurvature = curvature + Conv2WeightOffset;
+        float* biasCurvature = curvature + Conv2BiasOffset;
+        if (inputCurvature != null)
+        {
+            new Span<float>(inputCurvature, Conv2InputChannels * Conv2InputHeight * Conv2InputWidth).Clear();
+        }
+
+        int mapSize = Conv2OutputHeight * Conv2OutputWidth;
+        int planeSize = Conv2InputHeight * Conv2InputWidth;
+        for (int o = 0; o < Conv2Filters; o++)
+        {
+            float* map = outputCurvature + (o * mapSize);
+            biasCurvature[o] += Sum(map, mapSize);
+            for (int c = 0; c < Conv2InputChannels; c++)
+            {
+                int k = (o * Conv2InputChannels) + c;
+                float* plane = input + (c * planeSize);
+                float* planeCurvature = inputCurvature == null ? null : inputCurvature + (c * planeSize);
+                for (int tap = 0; tap < Conv2Kernel * Conv2Kernel; tap++)
+                {
+                    int ky = tap / Conv2Kernel;
+                    int kx = tap % Conv2Kernel;
+                    float weight = weights[(k * Conv2Kernel * Conv2Kernel) + tap];
+                    float sum = 0.0f;
+                    for (int oy = 0; oy < Conv2OutputHeight; oy++)
+                    {
+                        int iy = (oy * Conv2Stride) + ky - Conv2Padding;
+                        if (iy < 0 || iy >= Conv2InputHeight)
+                        {
+                            continue;
+                        }
+
+                        for (int ox = 0; ox < Conv2OutputWidth; ox++)
+                        {
+                            int ix = (ox * Conv2Stride) + kx - Conv2Padding;
+                            if (ix < 0 || ix >= Conv2InputWidth)
+                            {
+                                continue;
+                            }
+
+                            float h = map[(oy * Conv2OutputWidth) + ox];
+                            float value = plane[(iy * Conv2InputWidth) + ix];
+                            sum += value * value * h;
+                            if (planeCurvature != null)
+                            {
+                                planeCurvature[(iy * Conv2InputWidth) + ix] += weight * weight * h;
+                            }
+                        }
+                    }
+
+                    weightCurvature[(k * Conv2Kernel * Conv2Kernel) + tap] += sum;
+                }
+            }
+        }
+    }
+
     // hidden: dense 128 -> 16, scaled_tanh, for a batch
     private static void HiddenForward(float* parameters, float* input, int inputStride, float* output, int outputStride, int batch)
     {
@@ -741,6 +924,38 @@ public readonly unsafe partial struct MixedNetwork : global::LeNet5.Runtime.INet
         }
     }
 
+    // hidden: curvature of a dense layer: w_ij gets x_j^2 h_i and passes w_ij^2 h_i to input j
+    private static void HiddenCurvature(float* parameters, float* curvature, float* input, float* output, float* outputCurvature, float* inputCurvature)
+    {
+        // f'(a)^2: the derivative applied twice
+        ScaledTanhBackward(outputCurvature, output, HiddenOutputSize);
+        ScaledTanhBackward(outputCurvature, output, HiddenOutputSize);
+
+        float* weights = parameters + HiddenWeightOffset;
+        float* weightCurvature = curvature + HiddenWeightOffset;
+        float* biasCurvature = curvature + HiddenBiasOffset;
+        if (inputCurvature != null)
+        {
+            new Span<float>(inputCurvature, HiddenInputChannels * HiddenInputHeight * HiddenInputWidth).Clear();
+        }
+
+        for (int u = 0; u < HiddenUnits; u++)
+        {
+            float h = outputCurvature[u];
+            float* row = weights + (u * HiddenInputSize);
+            float* rowCurvature = weightCurvature + (u * HiddenInputSize);
+            biasCurvature[u] += h;
+            for (int j = 0; j < HiddenInputSize; j++)
+            {
+                rowCurvature[j] += input[j] * input[j] * h;
+                if (inputCurvature != null)
+                {
+                    inputCurvature[j] += row[j] * row[j] * h;
+                }
+            }
+        }
+    }
+
     // logits: dense 16 -> 5, none, for a batch
     private static void LogitsForward(float* parameters, float* input, int inputStride, float* output, int outputStride, int batch)
     {
@@ -791,6 +1006,34 @@ public readonly unsafe partial struct MixedNetwork : global::LeNet5.Runtime.INet
             float* target = inputGradient + (image * inputGradientStride);
             new Span<float>(target, LogitsInputSize).Clear();
             AddWeightedRows(target, outputGradient + (image * LargestMapSize), 1, weights, LogitsInputSize, LogitsInputSize, LogitsUnits);
+        }
+    }
+
+    // logits: curvature of a dense layer: w_ij gets x_j^2 h_i and passes w_ij^2 h_i to input j
+    private static void LogitsCurvature(float* parameters, float* curvature, float* input, float* output, float* outputCurvature, float* inputCurvature)
+    {
+        float* weights = parameters + LogitsWeightOffset;
+        float* weightCurvature = curvature + LogitsWeightOffset;
+        float* biasCurvature = curvature + LogitsBiasOffset;
+        if (inputCurvature != null)
+        {
+            new Span<float>(inputCurvature, LogitsInputChannels * LogitsInputHeight * LogitsInputWidth).Clear();
+        }
+
+        for (int u = 0; u < LogitsUnits; u++)
+        {
+            float h = outputCurvature[u];
+            float* row = weights + (u * LogitsInputSize);
+            float* rowCurvature = weightCurvature + (u * LogitsInputSize);
+            biasCurvature[u] += h;
+            for (int j = 0; j < LogitsInputSize; j++)
+            {
+                rowCurvature[j] += input[j] * input[j] * h;
+                if (inputCurvature != null)
+                {
+                    inputCurvature[j] += row[j] * row[j] * h;
+                }
+            }
         }
     }
 

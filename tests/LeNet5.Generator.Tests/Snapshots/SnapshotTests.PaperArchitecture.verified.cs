@@ -495,6 +495,59 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
         }
     }
 
+    /// <summary>
+    /// Second-order backward pass for the batch last run through <see cref="ForwardTrain"/>: adds every parameter's
+    /// Gauss-Newton second derivative, image by image, into <paramref name="parameterCurvature"/>.
+    /// </summary>
+    public static void BackwardCurvature(
+        ReadOnlySpan<float> parameters,
+        ReadOnlySpan<float> input,
+        ReadOnlySpan<float> activations,
+        ReadOnlySpan<float> logitsCurvature,
+        Span<float> parameterCurvature,
+        Span<float> workspace,
+        int batch)
+    {
+        RequireBatch(batch);
+        Require(parameters.Length, ParameterCount, nameof(parameters), "ParameterCount");
+        Require(input.Length, batch * InputSize, nameof(input), "batch * InputSize");
+        Require(activations.Length, batch * ActivationSize, nameof(activations), "batch * ActivationSize");
+        Require(logitsCurvature.Length, batch * ClassCount, nameof(logitsCurvature), "batch * ClassCount");
+        Require(parameterCurvature.Length, ParameterCount, nameof(parameterCurvature), "ParameterCount");
+        Require(workspace.Length, WorkspaceSize, nameof(workspace), "WorkspaceSize");
+
+        fixed (float* p = parameters)
+        fixed (float* x = input)
+        fixed (float* a = activations)
+        fixed (float* dz2 = logitsCurvature)
+        fixed (float* h = parameterCurvature)
+        fixed (float* w = workspace)
+        {
+            // the curvature with respect to each layer's output ping-pongs between two slots
+            float* front = w;
+            float* back = w + LargestMapSize;
+            for (int image = 0; image < batch; image++)
+            {
+                float* padOutput = a + (batch * PadActivationOffset) + (image * PadOutputSize);
+                float* c1Output = a + (batch * C1ActivationOffset) + (image * C1OutputSize);
+                float* s2Output = a + (batch * S2ActivationOffset) + (image * S2OutputSize);
+                float* c3Output = a + (batch * C3ActivationOffset) + (image * C3OutputSize);
+                float* s4Output = a + (batch * S4ActivationOffset) + (image * S4OutputSize);
+                float* c5Output = a + (batch * C5ActivationOffset) + (image * C5OutputSize);
+                float* f6Output = a + (batch * F6ActivationOffset) + (image * F6OutputSize);
+                float* outputOutput = a + (batch * OutputActivationOffset) + (image * OutputOutputSize);
+                new ReadOnlySpan<float>(dz2 + (image * ClassCount), ClassCount).CopyTo(new Span<float>(front, ClassCount));
+                OutputCurvature(f6Output, outputOutput, front, back);
+                F6Curvature(p, h, c5Output, f6Output, back, front);
+                C5Curvature(p, h, s4Output, c5Output, front, back);
+                S4Curvature(p, h, c3Output, s4Output, back, front);
+                C3Curvature(p, h, s2Output, c3Output, front, back);
+                S2Curvature(p, h, c1Output, s2Output, back, front);
+                C1Curvature(p, h, padOutput, c1Output, front, null);
+            }
+        }
+    }
+
     // pad: pad 1x28x28 -> 1x32x32, 2 on every side with -0.1
     private static void PadForward(float* input, float* output)
     {
@@ -924,6 +977,70 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
         }
     }
 
+    // c1: curvature of a convolution: each weight gets x^2 h summed over the positions it is used at, and passes w^2 h back to each
+    private static void C1Curvature(float* parameters, float* curvature, float* input, float* output, float* outputCurvature, float* inputCurvature)
+    {
+        // f'(a)^2: the derivative applied twice
+        ScaledTanhBackward(outputCurvature, output, C1OutputSize);
+        ScaledTanhBackward(outputCurvature, output, C1OutputSize);
+
+        float* weights = parameters + C1WeightOffset;
+        float* weightCurvature = curvature + C1WeightOffset;
+        float* biasCurvature = curvature + C1BiasOffset;
+        if (inputCurvature != null)
+        {
+            new Span<float>(inputCurvature, C1InputChannels * C1InputHeight * C1InputWidth).Clear();
+        }
+
+        int mapSize = C1OutputHeight * C1OutputWidth;
+        int planeSize = C1InputHeight * C1InputWidth;
+        for (int o = 0; o < C1Filters; o++)
+        {
+            float* map = outputCurvature + (o * mapSize);
+            biasCurvature[o] += Sum(map, mapSize);
+            for (int c = 0; c < C1InputChannels; c++)
+            {
+                int k = (o * C1InputChannels) + c;
+                float* plane = input + (c * planeSize);
+                float* planeCurvature = inputCurvature == null ? null : inputCurvature + (c * planeSize);
+                for (int tap = 0; tap < C1Kernel * C1Kernel; tap++)
+                {
+                    int ky = tap / C1Kernel;
+                    int kx = tap % C1Kernel;
+                    float weight = weights[(k * C1Kernel * C1Kernel) + tap];
+                    float sum = 0.0f;
+                    for (int oy = 0; oy < C1OutputHeight; oy++)
+                    {
+                        int iy = (oy * C1Stride) + ky - C1Padding;
+                        if (iy < 0 || iy >= C1InputHeight)
+                        {
+                            continue;
+                        }
+
+                        for (int ox = 0; ox < C1OutputWidth; ox++)
+                        {
+                            int ix = (ox * C1Stride) + kx - C1Padding;
+                            if (ix < 0 || ix >= C1InputWidth)
+                            {
+                                continue;
+                            }
+
+                            float h = map[(oy * C1OutputWidth) + ox];
+                            float value = plane[(iy * C1InputWidth) + ix];
+                            sum += value * value * h;
+                            if (planeCurvature != null)
+                            {
+                                planeCurvature[(iy * C1InputWidth) + ix] += weight * weight * h;
+                            }
+                        }
+                    }
+
+                    weightCurvature[(k * C1Kernel * C1Kernel) + tap] += sum;
+                }
+            }
+        }
+    }
+
     // s2: trainable subsampling 6x28x28 -> 6x14x14, 2x2 window sums times a coefficient plus a bias per map, scaled_tanh
     private static void S2Forward(float* parameters, float* input, float* output)
     {
@@ -1012,6 +1129,52 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
                     }
                 }
             }
+        }
+    }
+
+    // s2: curvature of trainable subsampling: the coefficient gets x^2 h over its windows, each input gets coefficient^2 h
+    private static void S2Curvature(float* parameters, float* curvature, float* input, float* output, float* outputCurvature, float* inputCurvature)
+    {
+        // f'(a)^2: the derivative applied twice
+        ScaledTanhBackward(outputCurvature, output, S2OutputSize);
+        ScaledTanhBackward(outputCurvature, output, S2OutputSize);
+
+        float* weights = parameters + S2WeightOffset;
+        float* weightCurvature = curvature + S2WeightOffset;
+        float* biasCurvature = curvature + S2BiasOffset;
+        if (inputCurvature != null)
+        {
+            new Span<float>(inputCurvature, S2InputChannels * S2InputHeight * S2InputWidth).Clear();
+        }
+
+        for (int c = 0; c < S2OutputChannels; c++)
+        {
+            float* plane = input + (c * S2InputHeight * S2InputWidth);
+            float* map = outputCurvature + (c * S2OutputHeight * S2OutputWidth);
+            float square = weights[c] * weights[c];
+            float sum = 0.0f;
+            for (int y = 0; y < S2OutputHeight; y++)
+            {
+                for (int x = 0; x < S2OutputWidth; x++)
+                {
+                    float h = map[(y * S2OutputWidth) + x];
+                    for (int dy = 0; dy < S2PoolSize; dy++)
+                    {
+                        for (int dx = 0; dx < S2PoolSize; dx++)
+                        {
+                            int at = (((y * S2PoolSize) + dy) * S2InputWidth) + (x * S2PoolSize) + dx;
+                            sum += plane[at] * plane[at] * h;
+                            if (inputCurvature != null)
+                            {
+                                inputCurvature[(c * S2InputHeight * S2InputWidth) + at] = square * h;
+                            }
+                        }
+                    }
+                }
+            }
+
+            weightCurvature[c] += sum;
+            biasCurvature[c] += Sum(map, S2OutputHeight * S2OutputWidth);
         }
     }
 
@@ -1130,6 +1293,72 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
         }
     }
 
+    // c3: curvature of a convolution: each weight gets x^2 h summed over the positions it is used at, and passes w^2 h back to each
+    private static void C3Curvature(float* parameters, float* curvature, float* input, float* output, float* outputCurvature, float* inputCurvature)
+    {
+        // f'(a)^2: the derivative applied twice
+        ScaledTanhBackward(outputCurvature, output, C3OutputSize);
+        ScaledTanhBackward(outputCurvature, output, C3OutputSize);
+
+        float* weights = parameters + C3WeightOffset;
+        float* weightCurvature = curvature + C3WeightOffset;
+        float* biasCurvature = curvature + C3BiasOffset;
+        if (inputCurvature != null)
+        {
+            new Span<float>(inputCurvature, C3InputChannels * C3InputHeight * C3InputWidth).Clear();
+        }
+
+        int mapSize = C3OutputHeight * C3OutputWidth;
+        int planeSize = C3InputHeight * C3InputWidth;
+        ReadOnlySpan<int> starts = C3ConnectionStarts;
+        ReadOnlySpan<int> inputs = C3ConnectionInputs;
+        for (int o = 0; o < C3Filters; o++)
+        {
+            float* map = outputCurvature + (o * mapSize);
+            biasCurvature[o] += Sum(map, mapSize);
+            for (int k = starts[o]; k < starts[o + 1]; k++)
+            {
+                int c = inputs[k];
+                float* plane = input + (c * planeSize);
+                float* planeCurvature = inputCurvature == null ? null : inputCurvature + (c * planeSize);
+                for (int tap = 0; tap < C3Kernel * C3Kernel; tap++)
+                {
+                    int ky = tap / C3Kernel;
+                    int kx = tap % C3Kernel;
+                    float weight = weights[(k * C3Kernel * C3Kernel) + tap];
+                    float sum = 0.0f;
+                    for (int oy = 0; oy < C3OutputHeight; oy++)
+                    {
+                        int iy = (oy * C3Stride) + ky - C3Padding;
+                        if (iy < 0 || iy >= C3InputHeight)
+                        {
+                            continue;
+                        }
+
+                        for (int ox = 0; ox < C3OutputWidth; ox++)
+                        {
+                            int ix = (ox * C3Stride) + kx - C3Padding;
+                            if (ix < 0 || ix >= C3InputWidth)
+                            {
+                                continue;
+                            }
+
+                            float h = map[(oy * C3OutputWidth) + ox];
+                            float value = plane[(iy * C3InputWidth) + ix];
+                            sum += value * value * h;
+                            if (planeCurvature != null)
+                            {
+                                planeCurvature[(iy * C3InputWidth) + ix] += weight * weight * h;
+                            }
+                        }
+                    }
+
+                    weightCurvature[(k * C3Kernel * C3Kernel) + tap] += sum;
+                }
+            }
+        }
+    }
+
     // s4: trainable subsampling 16x10x10 -> 16x5x5, 2x2 window sums times a coefficient plus a bias per map, scaled_tanh
     private static void S4Forward(float* parameters, float* input, float* output)
     {
@@ -1221,6 +1450,52 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
         }
     }
 
+    // s4: curvature of trainable subsampling: the coefficient gets x^2 h over its windows, each input gets coefficient^2 h
+    private static void S4Curvature(float* parameters, float* curvature, float* input, float* output, float* outputCurvature, float* inputCurvature)
+    {
+        // f'(a)^2: the derivative applied twice
+        ScaledTanhBackward(outputCurvature, output, S4OutputSize);
+        ScaledTanhBackward(outputCurvature, output, S4OutputSize);
+
+        float* weights = parameters + S4WeightOffset;
+        float* weightCurvature = curvature + S4WeightOffset;
+        float* biasCurvature = curvature + S4BiasOffset;
+        if (inputCurvature != null)
+        {
+            new Span<float>(inputCurvature, S4InputChannels * S4InputHeight * S4InputWidth).Clear();
+        }
+
+        for (int c = 0; c < S4OutputChannels; c++)
+        {
+            float* plane = input + (c * S4InputHeight * S4InputWidth);
+            float* map = outputCurvature + (c * S4OutputHeight * S4OutputWidth);
+            float square = weights[c] * weights[c];
+            float sum = 0.0f;
+            for (int y = 0; y < S4OutputHeight; y++)
+            {
+                for (int x = 0; x < S4OutputWidth; x++)
+                {
+                    float h = map[(y * S4OutputWidth) + x];
+                    for (int dy = 0; dy < S4PoolSize; dy++)
+                    {
+                        for (int dx = 0; dx < S4PoolSize; dx++)
+                        {
+                            int at = (((y * S4PoolSize) + dy) * S4InputWidth) + (x * S4PoolSize) + dx;
+                            sum += plane[at] * plane[at] * h;
+                            if (inputCurvature != null)
+                            {
+                                inputCurvature[(c * S4InputHeight * S4InputWidth) + at] = square * h;
+                            }
+                        }
+                    }
+                }
+            }
+
+            weightCurvature[c] += sum;
+            biasCurvature[c] += Sum(map, S4OutputHeight * S4OutputWidth);
+        }
+    }
+
     // c5: dense 400 -> 120, scaled_tanh, for a batch
     private static void C5Forward(float* parameters, float* input, int inputStride, float* output, int outputStride, int batch)
     {
@@ -1277,6 +1552,38 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
         }
     }
 
+    // c5: curvature of a dense layer: w_ij gets x_j^2 h_i and passes w_ij^2 h_i to input j
+    private static void C5Curvature(float* parameters, float* curvature, float* input, float* output, float* outputCurvature, float* inputCurvature)
+    {
+        // f'(a)^2: the derivative applied twice
+        ScaledTanhBackward(outputCurvature, output, C5OutputSize);
+        ScaledTanhBackward(outputCurvature, output, C5OutputSize);
+
+        float* weights = parameters + C5WeightOffset;
+        float* weightCurvature = curvature + C5WeightOffset;
+        float* biasCurvature = curvature + C5BiasOffset;
+        if (inputCurvature != null)
+        {
+            new Span<float>(inputCurvature, C5InputChannels * C5InputHeight * C5InputWidth).Clear();
+        }
+
+        for (int u = 0; u < C5Units; u++)
+        {
+            float h = outputCurvature[u];
+            float* row = weights + (u * C5InputSize);
+            float* rowCurvature = weightCurvature + (u * C5InputSize);
+            biasCurvature[u] += h;
+            for (int j = 0; j < C5InputSize; j++)
+            {
+                rowCurvature[j] += input[j] * input[j] * h;
+                if (inputCurvature != null)
+                {
+                    inputCurvature[j] += row[j] * row[j] * h;
+                }
+            }
+        }
+    }
+
     // f6: dense 120 -> 84, scaled_tanh, for a batch
     private static void F6Forward(float* parameters, float* input, int inputStride, float* output, int outputStride, int batch)
     {
@@ -1330,6 +1637,38 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
             float* target = inputGradient + (image * inputGradientStride);
             new Span<float>(target, F6InputSize).Clear();
             AddWeightedRows(target, outputGradient + (image * LargestMapSize), 1, weights, F6InputSize, F6InputSize, F6Units);
+        }
+    }
+
+    // f6: curvature of a dense layer: w_ij gets x_j^2 h_i and passes w_ij^2 h_i to input j
+    private static void F6Curvature(float* parameters, float* curvature, float* input, float* output, float* outputCurvature, float* inputCurvature)
+    {
+        // f'(a)^2: the derivative applied twice
+        ScaledTanhBackward(outputCurvature, output, F6OutputSize);
+        ScaledTanhBackward(outputCurvature, output, F6OutputSize);
+
+        float* weights = parameters + F6WeightOffset;
+        float* weightCurvature = curvature + F6WeightOffset;
+        float* biasCurvature = curvature + F6BiasOffset;
+        if (inputCurvature != null)
+        {
+            new Span<float>(inputCurvature, F6InputChannels * F6InputHeight * F6InputWidth).Clear();
+        }
+
+        for (int u = 0; u < F6Units; u++)
+        {
+            float h = outputCurvature[u];
+            float* row = weights + (u * F6InputSize);
+            float* rowCurvature = weightCurvature + (u * F6InputSize);
+            biasCurvature[u] += h;
+            for (int j = 0; j < F6InputSize; j++)
+            {
+                rowCurvature[j] += input[j] * input[j] * h;
+                if (inputCurvature != null)
+                {
+                    inputCurvature[j] += row[j] * row[j] * h;
+                }
+            }
         }
     }
 
@@ -1390,6 +1729,12 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
                 Axpy(2.0f * outputGradient[u], prototypes + (u * OutputInputSize), inputGradient, OutputInputSize);
             }
         }
+    }
+
+    // output: curvature of the squared distance to the target prototype, 2 for every input
+    private static void OutputCurvature(float* input, float* output, float* outputCurvature, float* inputCurvature)
+    {
+        new Span<float>(inputCurvature, OutputInputSize).Fill(2.0f);
     }
 
     private static void RequireBatch(int batch)

@@ -429,6 +429,59 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
         }
     }
 
+    /// <summary>
+    /// Second-order backward pass for the batch last run through <see cref="ForwardTrain"/>: adds every parameter's
+    /// Gauss-Newton second derivative, image by image, into <paramref name="parameterCurvature"/>.
+    /// </summary>
+    public static void BackwardCurvature(
+        ReadOnlySpan<float> parameters,
+        ReadOnlySpan<float> input,
+        ReadOnlySpan<float> activations,
+        ReadOnlySpan<float> logitsCurvature,
+        Span<float> parameterCurvature,
+        Span<float> workspace,
+        int batch)
+    {
+        RequireBatch(batch);
+        Require(parameters.Length, ParameterCount, nameof(parameters), "ParameterCount");
+        Require(input.Length, batch * InputSize, nameof(input), "batch * InputSize");
+        Require(activations.Length, batch * ActivationSize, nameof(activations), "batch * ActivationSize");
+        Require(logitsCurvature.Length, batch * ClassCount, nameof(logitsCurvature), "batch * ClassCount");
+        Require(parameterCurvature.Length, ParameterCount, nameof(parameterCurvature), "ParameterCount");
+        Require(workspace.Length, WorkspaceSize, nameof(workspace), "WorkspaceSize");
+
+        fixed (float* p = parameters)
+        fixed (float* x = input)
+        fixed (float* a = activations)
+        fixed (float* dz2 = logitsCurvature)
+        fixed (float* h = parameterCurvature)
+        fixed (float* w = workspace)
+        {
+            // the curvature with respect to each layer's output ping-pongs between two slots
+            float* front = w;
+            float* back = w + LargestMapSize;
+            for (int image = 0; image < batch; image++)
+            {
+                float* padOutput = a + (batch * PadActivationOffset) + (image * PadOutputSize);
+                float* c1Output = a + (batch * C1ActivationOffset) + (image * C1OutputSize);
+                float* s2Output = a + (batch * S2ActivationOffset) + (image * S2OutputSize);
+                float* c3Output = a + (batch * C3ActivationOffset) + (image * C3OutputSize);
+                float* s4Output = a + (batch * S4ActivationOffset) + (image * S4OutputSize);
+                float* f5Output = a + (batch * F5ActivationOffset) + (image * F5OutputSize);
+                float* f6Output = a + (batch * F6ActivationOffset) + (image * F6OutputSize);
+                float* outputOutput = a + (batch * OutputActivationOffset) + (image * OutputOutputSize);
+                new ReadOnlySpan<float>(dz2 + (image * ClassCount), ClassCount).CopyTo(new Span<float>(front, ClassCount));
+                OutputCurvature(p, h, f6Output, outputOutput, front, back);
+                F6Curvature(p, h, f5Output, f6Output, back, front);
+                F5Curvature(p, h, s4Output, f5Output, front, back);
+                S4Curvature(c3Output, s4Output, back, front);
+                C3Curvature(p, h, s2Output, c3Output, front, back);
+                S2Curvature(c1Output, s2Output, back, front);
+                C1Curvature(p, h, padOutput, c1Output, front, null);
+            }
+        }
+    }
+
     // pad: pad 1x28x28 -> 1x32x32, 2 on every side with 0
     private static void PadForward(float* input, float* output)
     {
@@ -858,6 +911,70 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
         }
     }
 
+    // c1: curvature of a convolution: each weight gets x^2 h summed over the positions it is used at, and passes w^2 h back to each
+    private static void C1Curvature(float* parameters, float* curvature, float* input, float* output, float* outputCurvature, float* inputCurvature)
+    {
+        // f'(a)^2: the derivative applied twice
+        TanhBackward(outputCurvature, output, C1OutputSize);
+        TanhBackward(outputCurvature, output, C1OutputSize);
+
+        float* weights = parameters + C1WeightOffset;
+        float* weightCurvature = curvature + C1WeightOffset;
+        float* biasCurvature = curvature + C1BiasOffset;
+        if (inputCurvature != null)
+        {
+            new Span<float>(inputCurvature, C1InputChannels * C1InputHeight * C1InputWidth).Clear();
+        }
+
+        int mapSize = C1OutputHeight * C1OutputWidth;
+        int planeSize = C1InputHeight * C1InputWidth;
+        for (int o = 0; o < C1Filters; o++)
+        {
+            float* map = outputCurvature + (o * mapSize);
+            biasCurvature[o] += Sum(map, mapSize);
+            for (int c = 0; c < C1InputChannels; c++)
+            {
+                int k = (o * C1InputChannels) + c;
+                float* plane = input + (c * planeSize);
+                float* planeCurvature = inputCurvature == null ? null : inputCurvature + (c * planeSize);
+                for (int tap = 0; tap < C1Kernel * C1Kernel; tap++)
+                {
+                    int ky = tap / C1Kernel;
+                    int kx = tap % C1Kernel;
+                    float weight = weights[(k * C1Kernel * C1Kernel) + tap];
+                    float sum = 0.0f;
+                    for (int oy = 0; oy < C1OutputHeight; oy++)
+                    {
+                        int iy = (oy * C1Stride) + ky - C1Padding;
+                        if (iy < 0 || iy >= C1InputHeight)
+                        {
+                            continue;
+                        }
+
+                        for (int ox = 0; ox < C1OutputWidth; ox++)
+                        {
+                            int ix = (ox * C1Stride) + kx - C1Padding;
+                            if (ix < 0 || ix >= C1InputWidth)
+                            {
+                                continue;
+                            }
+
+                            float h = map[(oy * C1OutputWidth) + ox];
+                            float value = plane[(iy * C1InputWidth) + ix];
+                            sum += value * value * h;
+                            if (planeCurvature != null)
+                            {
+                                planeCurvature[(iy * C1InputWidth) + ix] += weight * weight * h;
+                            }
+                        }
+                    }
+
+                    weightCurvature[(k * C1Kernel * C1Kernel) + tap] += sum;
+                }
+            }
+        }
+    }
+
     // s2: average pool 6x28x28 -> 6x14x14, 2x2 windows, none
     private static void S2Forward(float* input, float* output)
     {
@@ -908,6 +1025,16 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
                     }
                 }
             }
+        }
+    }
+
+    // s2: each input of a window gets h / area^2
+    private static void S2Curvature(float* input, float* output, float* outputCurvature, float* inputCurvature)
+    {
+        S2Backward(input, output, outputCurvature, inputCurvature);
+        for (int j = 0; j < S2InputChannels * S2InputHeight * S2InputWidth; j++)
+        {
+            inputCurvature[j] *= 1.0f / (S2PoolSize * S2PoolSize);
         }
     }
 
@@ -1399,6 +1526,70 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
         }
     }
 
+    // c3: curvature of a convolution: each weight gets x^2 h summed over the positions it is used at, and passes w^2 h back to each
+    private static void C3Curvature(float* parameters, float* curvature, float* input, float* output, float* outputCurvature, float* inputCurvature)
+    {
+        // f'(a)^2: the derivative applied twice
+        TanhBackward(outputCurvature, output, C3OutputSize);
+        TanhBackward(outputCurvature, output, C3OutputSize);
+
+        float* weights = parameters + C3WeightOffset;
+        float* weightCurvature = curvature + C3WeightOffset;
+        float* biasCurvature = curvature + C3BiasOffset;
+        if (inputCurvature != null)
+        {
+            new Span<float>(inputCurvature, C3InputChannels * C3InputHeight * C3InputWidth).Clear();
+        }
+
+        int mapSize = C3OutputHeight * C3OutputWidth;
+        int planeSize = C3InputHeight * C3InputWidth;
+        for (int o = 0; o < C3Filters; o++)
+        {
+            float* map = outputCurvature + (o * mapSize);
+            biasCurvature[o] += Sum(map, mapSize);
+            for (int c = 0; c < C3InputChannels; c++)
+            {
+                int k = (o * C3InputChannels) + c;
+                float* plane = input + (c * planeSize);
+                float* planeCurvature = inputCurvature == null ? null : inputCurvature + (c * planeSize);
+                for (int tap = 0; tap < C3Kernel * C3Kernel; tap++)
+                {
+                    int ky = tap / C3Kernel;
+                    int kx = tap % C3Kernel;
+                    float weight = weights[(k * C3Kernel * C3Kernel) + tap];
+                    float sum = 0.0f;
+                    for (int oy = 0; oy < C3OutputHeight; oy++)
+                    {
+                        int iy = (oy * C3Stride) + ky - C3Padding;
+                        if (iy < 0 || iy >= C3InputHeight)
+                        {
+                            continue;
+                        }
+
+                        for (int ox = 0; ox < C3OutputWidth; ox++)
+                        {
+                            int ix = (ox * C3Stride) + kx - C3Padding;
+                            if (ix < 0 || ix >= C3InputWidth)
+                            {
+                                continue;
+                            }
+
+                            float h = map[(oy * C3OutputWidth) + ox];
+                            float value = plane[(iy * C3InputWidth) + ix];
+                            sum += value * value * h;
+                            if (planeCurvature != null)
+                            {
+                                planeCurvature[(iy * C3InputWidth) + ix] += weight * weight * h;
+                            }
+                        }
+                    }
+
+                    weightCurvature[(k * C3Kernel * C3Kernel) + tap] += sum;
+                }
+            }
+        }
+    }
+
     // s4: average pool 16x10x10 -> 16x5x5, 2x2 windows, none
     private static void S4Forward(float* input, float* output)
     {
@@ -1449,6 +1640,16 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
                     }
                 }
             }
+        }
+    }
+
+    // s4: each input of a window gets h / area^2
+    private static void S4Curvature(float* input, float* output, float* outputCurvature, float* inputCurvature)
+    {
+        S4Backward(input, output, outputCurvature, inputCurvature);
+        for (int j = 0; j < S4InputChannels * S4InputHeight * S4InputWidth; j++)
+        {
+            inputCurvature[j] *= 1.0f / (S4PoolSize * S4PoolSize);
         }
     }
 
@@ -1508,6 +1709,38 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
         }
     }
 
+    // f5: curvature of a dense layer: w_ij gets x_j^2 h_i and passes w_ij^2 h_i to input j
+    private static void F5Curvature(float* parameters, float* curvature, float* input, float* output, float* outputCurvature, float* inputCurvature)
+    {
+        // f'(a)^2: the derivative applied twice
+        TanhBackward(outputCurvature, output, F5OutputSize);
+        TanhBackward(outputCurvature, output, F5OutputSize);
+
+        float* weights = parameters + F5WeightOffset;
+        float* weightCurvature = curvature + F5WeightOffset;
+        float* biasCurvature = curvature + F5BiasOffset;
+        if (inputCurvature != null)
+        {
+            new Span<float>(inputCurvature, F5InputChannels * F5InputHeight * F5InputWidth).Clear();
+        }
+
+        for (int u = 0; u < F5Units; u++)
+        {
+            float h = outputCurvature[u];
+            float* row = weights + (u * F5InputSize);
+            float* rowCurvature = weightCurvature + (u * F5InputSize);
+            biasCurvature[u] += h;
+            for (int j = 0; j < F5InputSize; j++)
+            {
+                rowCurvature[j] += input[j] * input[j] * h;
+                if (inputCurvature != null)
+                {
+                    inputCurvature[j] += row[j] * row[j] * h;
+                }
+            }
+        }
+    }
+
     // f6: dense 120 -> 84, tanh, for a batch
     private static void F6Forward(float* parameters, float* input, int inputStride, float* output, int outputStride, int batch)
     {
@@ -1564,6 +1797,38 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
         }
     }
 
+    // f6: curvature of a dense layer: w_ij gets x_j^2 h_i and passes w_ij^2 h_i to input j
+    private static void F6Curvature(float* parameters, float* curvature, float* input, float* output, float* outputCurvature, float* inputCurvature)
+    {
+        // f'(a)^2: the derivative applied twice
+        TanhBackward(outputCurvature, output, F6OutputSize);
+        TanhBackward(outputCurvature, output, F6OutputSize);
+
+        float* weights = parameters + F6WeightOffset;
+        float* weightCurvature = curvature + F6WeightOffset;
+        float* biasCurvature = curvature + F6BiasOffset;
+        if (inputCurvature != null)
+        {
+            new Span<float>(inputCurvature, F6InputChannels * F6InputHeight * F6InputWidth).Clear();
+        }
+
+        for (int u = 0; u < F6Units; u++)
+        {
+            float h = outputCurvature[u];
+            float* row = weights + (u * F6InputSize);
+            float* rowCurvature = weightCurvature + (u * F6InputSize);
+            biasCurvature[u] += h;
+            for (int j = 0; j < F6InputSize; j++)
+            {
+                rowCurvature[j] += input[j] * input[j] * h;
+                if (inputCurvature != null)
+                {
+                    inputCurvature[j] += row[j] * row[j] * h;
+                }
+            }
+        }
+    }
+
     // output: dense 84 -> 10, none, for a batch
     private static void OutputForward(float* parameters, float* input, int inputStride, float* output, int outputStride, int batch)
     {
@@ -1614,6 +1879,34 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
             float* target = inputGradient + (image * inputGradientStride);
             new Span<float>(target, OutputInputSize).Clear();
             AddWeightedRows(target, outputGradient + (image * LargestMapSize), 1, weights, OutputInputSize, OutputInputSize, OutputUnits);
+        }
+    }
+
+    // output: curvature of a dense layer: w_ij gets x_j^2 h_i and passes w_ij^2 h_i to input j
+    private static void OutputCurvature(float* parameters, float* curvature, float* input, float* output, float* outputCurvature, float* inputCurvature)
+    {
+        float* weights = parameters + OutputWeightOffset;
+        float* weightCurvature = curvature + OutputWeightOffset;
+        float* biasCurvature = curvature + OutputBiasOffset;
+        if (inputCurvature != null)
+        {
+            new Span<float>(inputCurvature, OutputInputChannels * OutputInputHeight * OutputInputWidth).Clear();
+        }
+
+        for (int u = 0; u < OutputUnits; u++)
+        {
+            float h = outputCurvature[u];
+            float* row = weights + (u * OutputInputSize);
+            float* rowCurvature = weightCurvature + (u * OutputInputSize);
+            biasCurvature[u] += h;
+            for (int j = 0; j < OutputInputSize; j++)
+            {
+                rowCurvature[j] += input[j] * input[j] * h;
+                if (inputCurvature != null)
+                {
+                    inputCurvature[j] += row[j] * row[j] * h;
+                }
+            }
         }
     }
 
