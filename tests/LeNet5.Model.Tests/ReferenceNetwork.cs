@@ -188,6 +188,55 @@ public sealed class ReferenceNetwork
         return -logits[label] + Math.Log(sum);
     }
 
+    /// <summary>
+    /// d^2 loss / d logit_i^2 of one image: p_i (1 - p_i), p the softmax of the logits (for the map loss, the softmax
+    /// that also holds the constant logit -j, which belongs to no class). It does not depend on the label.
+    /// </summary>
+    public double[] LogitsCurvature(double[] logits)
+    {
+        double[] all = LossName == "map" ? [.. logits, -LossConstant] : logits;
+        double max = all.Max();
+        double sum = all.Sum(z => Math.Exp(z - max));
+        return logits.Select(z => Math.Exp(z - max) / sum).Select(probability => probability * (1 - probability)).ToArray();
+    }
+
+    /// <summary>
+    /// The Gauss-Newton diagonal of LeCun et al. 1998, appendix C, summed over the images: the curvature of each image's
+    /// logits (<paramref name="logitsCurvature"/>, <c>batch * ClassCount</c>) travels backwards like a gradient with
+    /// every Jacobian entry squared and every off-diagonal and f'' term dropped; a parameter receives x^2 times the
+    /// curvature of every pre-activation it multiplies x into.
+    /// </summary>
+    public double[] Curvature(ReadOnlySpan<double> parameters, ReadOnlySpan<double> images, int batch, ReadOnlySpan<double> logitsCurvature)
+    {
+        var curvature = new double[ParameterCount];
+        for (int n = 0; n < batch; n++)
+        {
+            // Every layer's input and output, kept from a plain forward pass.
+            var outputs = new List<double[]> { images.Slice(n * InputSize, InputSize).ToArray() };
+            foreach (Layer layer in _layers)
+            {
+                outputs.Add(layer.Forward(parameters, outputs[^1]));
+            }
+            double[] h = logitsCurvature.Slice(n * ClassCount, ClassCount).ToArray();
+            for (int l = _layers.Count - 1; l >= 0; l--)
+            {
+                h = _layers[l].BackwardCurvature(parameters, outputs[l], outputs[l + 1], h, curvature);
+            }
+        }
+        return curvature;
+    }
+
+    /// <summary>The Gauss-Newton diagonal of <see cref="Curvature"/>, starting from <see cref="LogitsCurvature"/> of the reference's own logits.</summary>
+    public double[] Curvature(ReadOnlySpan<double> parameters, ReadOnlySpan<double> images, int batch)
+    {
+        var logitsCurvature = new double[batch * ClassCount];
+        for (int n = 0; n < batch; n++)
+        {
+            LogitsCurvature(Forward(parameters, images.Slice(n * InputSize, InputSize))).CopyTo(logitsCurvature, n * ClassCount);
+        }
+        return Curvature(parameters, images, batch, logitsCurvature);
+    }
+
     /// <summary>Cross-entropy of one image's logits; writes d loss / d logits when asked.</summary>
     public static double CrossEntropy(double[] logits, int label, double[]? gradient)
     {
@@ -299,6 +348,115 @@ public sealed class ReferenceNetwork
             for (int k = 0; k < y.Length; k++) y[k] = Activate(y[k]);
             return y;
         }
+
+        /// <summary>
+        /// Adds this layer's parameter curvature (x^2 times the pre-activation's curvature, over every connection that
+        /// uses the parameter) into <paramref name="curvature"/>; returns the curvature of the layer's input.
+        /// </summary>
+        /// <param name="x">The layer's input.</param>
+        /// <param name="y">The layer's output, after the activation.</param>
+        /// <param name="hOut">d^2 loss / d y^2 (diagonal, Gauss-Newton).</param>
+        public double[] BackwardCurvature(ReadOnlySpan<double> p, double[] x, double[] y, double[] hOut, double[] curvature)
+        {
+            var h = new double[y.Length];
+            for (int k = 0; k < y.Length; k++) h[k] = hOut[k] * Derivative(y[k]) * Derivative(y[k]);
+            var hIn = new double[x.Length];
+            switch (Kind)
+            {
+                case "pad":
+                    for (int c = 0; c < InChannels; c++)
+                    for (int i = 0; i < InHeight; i++)
+                    for (int j = 0; j < InWidth; j++)
+                    {
+                        hIn[(c * InHeight + i) * InWidth + j] = h[(c * OutHeight + i + Padding) * OutWidth + j + Padding];
+                    }
+                    break;
+                case "conv2d":
+                    for (int f = 0; f < OutChannels; f++)
+                    for (int i = 0; i < OutHeight; i++)
+                    for (int j = 0; j < OutWidth; j++)
+                    {
+                        double hOutput = h[(f * OutHeight + i) * OutWidth + j];
+                        curvature[BiasOffset + f] += hOutput;
+                        int first = Connections.Take(f).Sum(row => row.Length);
+                        for (int k = 0; k < Connections[f].Length; k++)
+                        for (int u = 0; u < Kernel; u++)
+                        for (int v = 0; v < Kernel; v++)
+                        {
+                            int c = Connections[f][k];
+                            int si = i * Stride + u - Padding, sj = j * Stride + v - Padding;
+                            if (si < 0 || si >= InHeight || sj < 0 || sj >= InWidth) continue;
+                            int weight = WeightOffset + ((first + k) * Kernel + u) * Kernel + v;
+                            int source = (c * InHeight + si) * InWidth + sj;
+                            curvature[weight] += x[source] * x[source] * hOutput;
+                            hIn[source] += p[weight] * p[weight] * hOutput;
+                        }
+                    }
+                    break;
+                case "avgpool2d":
+                case "maxpool2d":
+                    for (int c = 0; c < OutChannels; c++)
+                    for (int i = 0; i < OutHeight; i++)
+                    for (int j = 0; j < OutWidth; j++)
+                    {
+                        double hOutput = h[(c * OutHeight + i) * OutWidth + j];
+                        int first = -1;
+                        for (int u = 0; u < Kernel; u++)
+                        for (int v = 0; v < Kernel; v++)
+                        {
+                            int source = (c * InHeight + i * Kernel + u) * InWidth + j * Kernel + v;
+                            if (Kind == "avgpool2d") hIn[source] = hOutput / (Kernel * Kernel * Kernel * Kernel);
+                            else if (first < 0 || x[source] > x[first]) first = source;
+                        }
+                        if (Kind == "maxpool2d") hIn[first] = hOutput;
+                    }
+                    break;
+                case "subsample2d":
+                    for (int c = 0; c < OutChannels; c++)
+                    for (int i = 0; i < OutHeight; i++)
+                    for (int j = 0; j < OutWidth; j++)
+                    {
+                        double hOutput = h[(c * OutHeight + i) * OutWidth + j];
+                        curvature[BiasOffset + c] += hOutput;
+                        for (int u = 0; u < Kernel; u++)
+                        for (int v = 0; v < Kernel; v++)
+                        {
+                            int source = (c * InHeight + i * Kernel + u) * InWidth + j * Kernel + v;
+                            curvature[WeightOffset + c] += x[source] * x[source] * hOutput;
+                            hIn[source] = p[WeightOffset + c] * p[WeightOffset + c] * hOutput;
+                        }
+                    }
+                    break;
+                case "rbf":
+                    // The squared distance to the target prototype is the paper's squared error: curvature 2 per coordinate.
+                    Array.Fill(hIn, 2.0);
+                    break;
+                case "dense":
+                    for (int o = 0; o < y.Length; o++)
+                    {
+                        curvature[BiasOffset + o] += h[o];
+                        for (int k = 0; k < x.Length; k++)
+                        {
+                            double w = p[WeightOffset + o * x.Length + k];
+                            curvature[WeightOffset + o * x.Length + k] += x[k] * x[k] * h[o];
+                            hIn[k] += w * w * h[o];
+                        }
+                    }
+                    break;
+            }
+            return hIn;
+        }
+
+        /// <summary>f'(a) of the activation, from its output y = f(a).</summary>
+        private double Derivative(double y) => Activation switch
+        {
+            "none" => 1,
+            "tanh" => 1 - y * y,
+            "relu" => y > 0 ? 1 : 0,
+            "sigmoid" => y * (1 - y),
+            "scaled_tanh" => 2.0 / 3 / 1.7159 * (1.7159 * 1.7159 - y * y),
+            _ => throw new InvalidDataException($"the reference does not know activation '{Activation}'"),
+        };
 
         private double Activate(double a) => Activation switch
         {
