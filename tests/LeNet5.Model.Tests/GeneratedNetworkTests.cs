@@ -136,6 +136,100 @@ public abstract class GeneratedNetworkTests<TNetwork> where TNetwork : struct, I
         }
     }
 
+    [Fact]
+    public void Curvature_matches_the_reference()
+    {
+        var check = NewCheck();
+        float[] images = check.RandomImages(Batch);
+        // A power of two already in the buffer: BackwardCurvature adds to it, and C + x - C loses almost nothing.
+        const float prefill = 1f / 256;
+        var curvature = new float[TNetwork.ParameterCount];
+        Array.Fill(curvature, prefill);
+        check.AddCurvature(images, Batch, curvature);
+        double[] expected = check.ReferenceCurvature(images, Batch);
+        foreach (ParameterTensor tensor in TNetwork.ParameterTensors)
+        {
+            double largest = Enumerable.Range(tensor.Offset, tensor.Length).Max(i => expected[i]);
+            for (int i = tensor.Offset; i < tensor.Offset + tensor.Length; i++)
+            {
+                AssertCurvature(expected[i], curvature[i] - (double)prefill, largest, prefill, $"{tensor.Name}[{i - tensor.Offset}]");
+            }
+        }
+    }
+
+    [Fact]
+    public void Curvature_is_non_negative_adds_up_and_splits_over_batches()
+    {
+        var check = NewCheck();
+        float[] images = check.RandomImages(4);
+        int size = TNetwork.InputSize;
+        var whole = new float[TNetwork.ParameterCount];
+        check.AddCurvature(images, 4, whole);
+        var halves = new float[TNetwork.ParameterCount];
+        check.AddCurvature(images.AsSpan(0, 2 * size).ToArray(), 2, halves);
+        check.AddCurvature(images.AsSpan(2 * size, 2 * size).ToArray(), 2, halves);
+        for (int i = 0; i < whole.Length; i++)
+        {
+            Assert.True(whole[i] >= 0 && float.IsFinite(whole[i]), $"curvature of parameter {i} is {whole[i]}");
+            Assert.True(Math.Abs(whole[i] - halves[i]) <= 1e-7f + 1e-4f * whole[i], $"parameter {i}: whole batch {whole[i]}, two halves {halves[i]}");
+        }
+        // The last layer's biases receive p (1 - p) of every image, never all zero.
+        ParameterTensor lastBias = TNetwork.ParameterTensors[^1];
+        Assert.True(whole.AsSpan(lastBias.Offset, lastBias.Length).ToArray().Sum() > 0, $"{lastBias.Name} received no curvature");
+    }
+
+    [Fact]
+    public void Curvature_rejects_spans_that_are_too_short()
+    {
+        var check = NewCheck();
+        const int batch = 2;
+        float[] images = check.RandomImages(batch);
+        (float[] logits, float[] activations) = check.ForwardTrain(images, batch);
+        var logitsCurvature = new float[logits.Length];
+        Losses.LogitsCurvature<TNetwork>(logits, logitsCurvature);
+        float[] parameters = check.Parameters;
+        var curvature = new float[TNetwork.ParameterCount];
+        var workspace = new float[TNetwork.WorkspaceSize];
+
+        void Run(ReadOnlySpan<float> p, ReadOnlySpan<float> x, ReadOnlySpan<float> a, ReadOnlySpan<float> h, Span<float> c, Span<float> w, int n)
+            => TNetwork.BackwardCurvature(p, x, a, h, c, w, n);
+
+        // The full spans are accepted.
+        Run(parameters, images, activations, logitsCurvature, curvature, workspace, batch);
+
+        AssertRejected("parameters", () => Run(parameters.AsSpan(1), images, activations, logitsCurvature, curvature, workspace, batch));
+        AssertRejected("input", () => Run(parameters, images.AsSpan(1), activations, logitsCurvature, curvature, workspace, batch));
+        AssertRejected("activations", () => Run(parameters, images, activations.AsSpan(1), logitsCurvature, curvature, workspace, batch));
+        AssertRejected("logitsCurvature", () => Run(parameters, images, activations, logitsCurvature.AsSpan(1), curvature, workspace, batch));
+        AssertRejected("parameterCurvature", () => Run(parameters, images, activations, logitsCurvature, curvature.AsSpan(1), workspace, batch));
+        if (TNetwork.WorkspaceSize > 0)
+        {
+            AssertRejected("workspace", () => Run(parameters, images, activations, logitsCurvature, curvature, workspace.AsSpan(1), batch));
+        }
+        var negative = Assert.ThrowsAny<ArgumentException>(() => Run(parameters, images, activations, logitsCurvature, curvature, workspace, -1));
+        Assert.Equal("batch", negative.ParamName);
+
+        static void AssertRejected(string parameter, Action call)
+        {
+            var exception = Assert.Throws<ArgumentException>(call);
+            Assert.Equal(parameter, exception.ParamName);
+        }
+    }
+
+    /// <summary>
+    /// Float against double: every term of the curvature is non-negative, so there is no cancellation and a relative
+    /// tolerance holds, except for terms that float cannot resolve (f'(a)^2 of a saturated unit computed from its
+    /// output), bounded by a small fraction of the tensor's largest value.
+    /// </summary>
+    private static void AssertCurvature(double expected, double actual, double largest, float prefill, string what)
+    {
+        // A few float roundings of the sum held in the buffer.
+        float held = prefill + (float)expected;
+        double ulp = (double)MathF.BitIncrement(held) - held;
+        double tolerance = 1e-3 * expected + 1e-5 * largest + 4 * ulp + 1e-12;
+        Assert.True(Math.Abs(expected - actual) <= tolerance, $"curvature of {what}: reference {expected}, generated {actual} (prefill removed), tolerance {tolerance}");
+    }
+
     private static void AssertClose(double[] expected, float[] actual, string what)
     {
         Assert.Equal(expected.Length, actual.Length);
@@ -213,4 +307,14 @@ public sealed class MlpNetworkTests : GeneratedNetworkTests<MlpNetwork>
 public sealed class PoolFirstNetworkTests : GeneratedNetworkTests<PoolFirstNetwork>
 {
     protected override string ArchitectureFile => "tests/LeNet5.Generator.Tests/Architectures/poolfirst.architecture.json";
+}
+
+public sealed class LinearCheckNetworkTests : GeneratedNetworkTests<LinearCheckNetwork>
+{
+    protected override string ArchitectureFile => "tests/LeNet5.Model.Tests/Architectures/linear.architecture.json";
+}
+
+public sealed class LinearMapCheckNetworkTests : GeneratedNetworkTests<LinearMapCheckNetwork>
+{
+    protected override string ArchitectureFile => "tests/LeNet5.Model.Tests/Architectures/linearmap.architecture.json";
 }

@@ -82,6 +82,39 @@ internal sealed class NetworkCheck<TNetwork> where TNetwork : struct, INetwork
         return result;
     }
 
+    /// <summary>
+    /// Runs the generated training forward, <see cref="Losses.LogitsCurvature{TNetwork}"/> and
+    /// <see cref="INetwork.BackwardCurvature"/> into <paramref name="curvature"/> (added to what it holds), with
+    /// exactly the documented <see cref="INetwork.WorkspaceSize"/> floats of workspace.
+    /// </summary>
+    public void AddCurvature(float[] images, int batch, float[] curvature)
+    {
+        (float[] logits, float[] activations) = ForwardTrain(images, batch);
+        var logitsCurvature = new float[logits.Length];
+        Losses.LogitsCurvature<TNetwork>(logits, logitsCurvature);
+        TNetwork.BackwardCurvature(Parameters, images, activations, logitsCurvature, curvature, new float[TNetwork.WorkspaceSize], batch);
+    }
+
+    /// <summary>The reference's Gauss-Newton diagonal for the batch, in double, from the reference's own logits.</summary>
+    public double[] ReferenceCurvature(float[] images, int batch) => _reference.Curvature(ToDouble(Parameters), ToDouble(images), batch);
+
+    /// <summary>
+    /// Central second finite difference (L(w+e) - 2 L(w) + L(w-e)) / e^2 of the reference's mean loss with respect to
+    /// parameter <paramref name="index"/>, in double.
+    /// </summary>
+    public double ParameterSecondDifference(float[] images, int[] labels, int index, double step = 1e-3)
+    {
+        double[] parameters = ToDouble(Parameters);
+        double[] input = ToDouble(images);
+        double saved = parameters[index];
+        double centre = _reference.Loss(parameters, input, labels);
+        parameters[index] = saved + step;
+        double plus = _reference.Loss(parameters, input, labels);
+        parameters[index] = saved - step;
+        double minus = _reference.Loss(parameters, input, labels);
+        return (plus - 2 * centre + minus) / (step * step);
+    }
+
     /// <summary>Central finite difference of the reference loss with respect to parameter <paramref name="index"/>.</summary>
     public double ParameterFiniteDifference(float[] images, int[] labels, int index, double step = 1e-5)
     {
