@@ -105,3 +105,52 @@ public sealed class LogitsCurvatureTests
         return Enumerable.Range(0, rows * classes).Select(_ => random.Next(low * 64, high * 64 + 1) / 64f).ToArray();
     }
 }
+
+/// <summary>
+/// <see cref="TinyMlp.BackwardCurvature"/>, which the trainer's sdlm needs: its output layer is linear in its
+/// parameters, so there the estimate is the exact second derivative of the loss.
+/// </summary>
+public sealed class TinyMlpCurvatureTests
+{
+    [Fact]
+    public void Output_layer_curvature_is_the_second_difference_of_the_loss_and_all_is_non_negative()
+    {
+        var parameters = new float[TinyMlp.ParameterCount];
+        TinyMlp.InitializeParameters(parameters, new Random(4));
+        for (int i = 0; i < parameters.Length; i++) parameters[i] = MathF.Round(parameters[i] * 4 * 64) / 64;
+        var random = new Random(6);
+        float[] image = Enumerable.Range(0, TinyMlp.InputSize).Select(_ => random.Next(-128, 129) / 64f).ToArray();
+        var activations = new float[TinyMlp.ActivationSize];
+        var logits = new float[TinyMlp.ClassCount];
+        TinyMlp.ForwardTrain(parameters, image, activations, logits, 1);
+        var logitsCurvature = new float[TinyMlp.ClassCount];
+        Losses.LogitsCurvature<TinyMlp>(logits, logitsCurvature);
+        var curvature = new float[TinyMlp.ParameterCount];
+        TinyMlp.BackwardCurvature(parameters, image, activations, logitsCurvature, curvature, new float[TinyMlp.WorkspaceSize], 1);
+        Assert.All(curvature, c => Assert.True(c >= 0 && float.IsFinite(c)));
+        Assert.True(curvature.Take(TinyMlp.ParameterTensors[2].Offset).Sum() > 0, "the hidden layer received no curvature");
+
+        double Loss(float[] p)
+        {
+            var z = new float[TinyMlp.ClassCount];
+            TinyMlp.Infer(p, image, z, new float[TinyMlp.WorkspaceSize], 1);
+            return CrossEntropy(z);
+        }
+        const float step = 1f / 16;
+        for (int index = TinyMlp.ParameterTensors[2].Offset; index < TinyMlp.ParameterCount; index++)
+        {
+            float saved = parameters[index];
+            double centre = Loss(parameters);
+            parameters[index] = saved + step;
+            double plus = Loss(parameters);
+            parameters[index] = saved - step;
+            double minus = Loss(parameters);
+            parameters[index] = saved;
+            double expected = (plus - 2 * centre + minus) / ((double)step * step);
+            Assert.True(Math.Abs(expected - curvature[index]) <= 5e-4 + 1e-2 * expected, $"parameter {index}: second difference {expected}, BackwardCurvature {curvature[index]}");
+        }
+    }
+
+    /// <summary>Softmax cross-entropy of one row in double (the label does not change the second derivative).</summary>
+    private static double CrossEntropy(float[] z) => Math.Log(z.Sum(v => Math.Exp(v))) - z[0];
+}

@@ -106,6 +106,41 @@ public readonly struct TinyMlp : INetwork
         }
     }
 
+    /// <summary>
+    /// The Gauss-Newton curvature of LeCun et al. 1998, appendix C (what <see cref="SdlmOptimizer"/> needs): squared
+    /// weights carry the logits' curvature back, tanh contributes (1 - h^2)^2, each weight receives x^2 times the
+    /// curvature of the unit it feeds.
+    /// </summary>
+    public static void BackwardCurvature(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> activations,
+        ReadOnlySpan<float> logitsCurvature, Span<float> parameterCurvature, Span<float> workspace, int batch)
+    {
+        for (int b = 0; b < batch; b++)
+        {
+            ReadOnlySpan<float> x = input.Slice(b * In, In);
+            ReadOnlySpan<float> h = activations.Slice(b * Hidden, Hidden);
+            ReadOnlySpan<float> hz = logitsCurvature.Slice(b * Out, Out);
+            Span<float> hh = workspace.Slice(0, Hidden);
+            hh.Clear();
+            for (int o = 0; o < Out; o++)
+            {
+                parameterCurvature[B2 + o] += hz[o];
+                for (int j = 0; j < Hidden; j++)
+                {
+                    float w = parameters[W2 + o * Hidden + j];
+                    parameterCurvature[W2 + o * Hidden + j] += h[j] * h[j] * hz[o];
+                    hh[j] += w * w * hz[o];
+                }
+            }
+            for (int j = 0; j < Hidden; j++)
+            {
+                float derivative = 1 - h[j] * h[j];
+                hh[j] *= derivative * derivative;
+                parameterCurvature[B1 + j] += hh[j];
+                for (int i = 0; i < In; i++) parameterCurvature[W1 + j * In + i] += x[i] * x[i] * hh[j];
+            }
+        }
+    }
+
     private static void HiddenForward(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> hidden)
     {
         for (int j = 0; j < Hidden; j++)
