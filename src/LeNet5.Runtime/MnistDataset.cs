@@ -52,6 +52,14 @@ public sealed class MnistDataset
         return new MnistDataset(Images.AsSpan(0, count * ImageSize).ToArray(), Labels.AsSpan(0, count).ToArray(), Height, Width);
     }
 
+    /// <summary>The images after the first <paramref name="count"/> (none if there are fewer).</summary>
+    public MnistDataset Skip(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        count = Math.Min(count, Count);
+        return new MnistDataset(Images.AsSpan(count * ImageSize).ToArray(), Labels.AsSpan(count).ToArray(), Height, Width);
+    }
+
     /// <summary>Reads an IDX image file and its label file, scaling pixels as <paramref name="scaling"/> says (default: the replications' standardization).</summary>
     public static MnistDataset Load(string imagesPath, string labelsPath, InputScaling? scaling = null)
     {

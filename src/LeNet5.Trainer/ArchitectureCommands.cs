@@ -26,6 +26,7 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
         int epochs = settings.Epochs ?? defaults.Epochs;
         if (epochs < 1) throw new LeNet5Exception($"--epochs must be at least 1, not {epochs}");
         if (settings.Limit is < 1) throw new LeNet5Exception($"--limit must be at least 1, not {settings.Limit}");
+        if (settings.Validation is < 1) throw new LeNet5Exception($"--validation must be at least 1, not {settings.Validation}");
         var options = new TrainingOptions
         {
             BatchSize = settings.BatchSize ?? defaults.BatchSize,
@@ -55,11 +56,23 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
 
         string folder = MnistDataLocator.Resolve(settings.Data, new MnistDownloader { Log = output.Error.WriteLine });
         MnistDataset train = MnistDataset.LoadTraining(folder, TNetwork.InputScaling);
+        MnistDataset test;
+        string evaluated = settings.Validation is null ? "test" : "validation";
+        if (settings.Validation is int held)
+        {
+            if (held >= train.Count) throw new LeNet5Exception($"--validation {held} leaves no training images: there are {train.Count:N0}");
+            test = train.Skip(train.Count - held);
+            train = train.Take(train.Count - held);
+        }
+        else
+        {
+            test = MnistDataset.LoadTest(folder, TNetwork.InputScaling);
+        }
         if (settings.Limit is int limit) train = train.Take(limit);
-        MnistDataset test = MnistDataset.LoadTest(folder, TNetwork.InputScaling);
 
+        string heldText = settings.Validation is null ? "test images" : "validation images (the last of the training set)";
         output.Out.WriteLine(string.Create(Invariant,
-            $"{TNetwork.Name}: {TNetwork.ParameterCount:N0} parameters; {train.Count:N0} training and {test.Count:N0} test images from {folder}"));
+            $"{TNetwork.Name}: {TNetwork.ParameterCount:N0} parameters; {train.Count:N0} training and {test.Count:N0} {heldText} from {folder}"));
         string momentumText = options.Optimizer == "sgd" ? string.Create(Invariant, $" momentum {options.Momentum:G}") : "";
         string decayText = options.LearningRateSchedule.Count > 0
             ? " scheduled " + string.Join(", ", options.LearningRateSchedule.Select(r => r.ToString("G", Invariant)))
@@ -70,11 +83,13 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
         output.Out.WriteLine(string.Create(Invariant,
             $"{epochs} epochs, batch {options.BatchSize}, {options.Optimizer} lr {options.LearningRate:G}{decayText}{momentumText}, weight decay {options.WeightDecay:G}, seed {options.Seed}, {threadsText}"));
         output.Out.WriteLine();
-        output.Out.WriteLine("epoch  train loss  test loss  test accuracy  images/s  seconds");
+        output.Out.WriteLine(settings.Validation is null
+            ? "epoch  train loss  test loss  test accuracy  images/s  seconds"
+            : "epoch  train loss   val loss   val accuracy  images/s  seconds");
 
-        var history = new TrainingHistory(TNetwork.Name);
+        var history = new TrainingHistory(TNetwork.Name, evaluated);
         int firstEpoch = 0;
-        Checkpoint? resumed = settings.Resume ? ResumePoint(checkpoint, options, train.Count, epochs, out firstEpoch) : null;
+        Checkpoint? resumed = settings.Resume ? ResumePoint(checkpoint, options, train.Count, settings.Validation ?? 0, epochs, out firstEpoch) : null;
         using var trainer = new Trainer<TNetwork>(options, resumed is null ? default : resumed.Parameters);
         if (resumed is not null)
         {
@@ -113,9 +128,10 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
                 ["distort"] = options.Distort ? "true" : "false",
                 ["damping"] = options.Damping.ToString("R", Invariant),
                 ["training_images"] = train.Count.ToString(Invariant),
+                ["validation_images"] = (settings.Validation ?? 0).ToString(Invariant),
                 ["train_loss"] = row.TrainLoss.ToString("R", Invariant),
-                ["test_loss"] = row.TestLoss.ToString("R", Invariant),
-                ["test_accuracy"] = row.TestAccuracy.ToString("R", Invariant),
+                [evaluated + "_loss"] = row.TestLoss.ToString("R", Invariant),
+                [evaluated + "_accuracy"] = row.TestAccuracy.ToString("R", Invariant),
             };
             // Optimizer state first: a checkpoint is never newer than the state that resumes it.
             OptimizerCheckpoint.Save<TNetwork>(OptimizerCheckpoint.PathFor(checkpoint), options.Optimizer, trainer.Optimizer);
@@ -125,7 +141,7 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
         EpochRecord best = history.Records.MaxBy(r => r.TestAccuracy)!;
         output.Out.WriteLine();
         output.Out.WriteLine(string.Create(Invariant,
-            $"best test accuracy {best.TestAccuracy * 100:F2}% at epoch {best.Epoch}; final {history.Records[^1].TestAccuracy * 100:F2}%; training time {history.Records.Sum(r => r.Seconds):F1} s"));
+            $"best {evaluated} accuracy {best.TestAccuracy * 100:F2}% at epoch {best.Epoch}; final {history.Records[^1].TestAccuracy * 100:F2}%; training time {history.Records.Sum(r => r.Seconds):F1} s"));
         output.Out.WriteLine($"checkpoint: {checkpoint}");
         output.Out.WriteLine($"history:    {TrainingHistory.CsvPath(checkpoint)}");
         output.Out.WriteLine($"plot:       {TrainingHistory.PlotPath(checkpoint)}");
@@ -140,7 +156,7 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
     /// Loads the checkpoint to resume from and checks that it was trained with the same recipe (resuming then gives
     /// exactly the result of an uninterrupted run).
     /// </summary>
-    private static Checkpoint ResumePoint(string path, TrainingOptions options, int trainingImages, int epochs, out int completedEpochs)
+    private static Checkpoint ResumePoint(string path, TrainingOptions options, int trainingImages, int validationImages, int epochs, out int completedEpochs)
     {
         if (!File.Exists(path)) throw new LeNet5Exception($"--resume: there is no checkpoint at {path} to resume from");
         Checkpoint checkpoint = Checkpoint.Load<TNetwork>(path);
@@ -155,6 +171,7 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
             ("weight_decay", "--weight-decay", options.WeightDecay.ToString("R", Invariant)),
             ("seed", "--seed", options.Seed.ToString(Invariant)),
             ("training_images", "--limit", trainingImages.ToString(Invariant)),
+            ("validation_images", "--validation", validationImages.ToString(Invariant)),
             ("distort", "--distort", options.Distort ? "true" : "false"),
             ("damping", "--damping", options.Damping.ToString("R", Invariant)),
         ];

@@ -141,13 +141,18 @@ public static class Cli
         };
         var damping = new Option<float?>("--damping") { Description = string.Create(c, $"The mu of sdlm: each step is lr / (mu + curvature) [default: {d.Damping:G}]") };
         var limit = new Option<int?>("--limit") { Description = "Train on the first N training images only (quick runs)", HelpName = "N" };
+        var validation = new Option<int?>("--validation")
+        {
+            Description = "Hold out the last N training images and evaluate on them instead of the test set (to choose a recipe without looking at the test set)",
+            HelpName = "N",
+        };
         var resume = new Option<bool>("--resume")
         {
             Description = "Continue the run saved at --output up to --epochs (same recipe; the result equals an uninterrupted run)",
         };
         var train = new Command("train", $"Train {architecture.Name} on MNIST, evaluating on the test set after every epoch")
         {
-            data, epochs, batchSize, optimizer, learningRate, learningRateDecay, momentum, weightDecay, seed, threads, checkpointOut, limit, distort, damping, resume,
+            data, epochs, batchSize, optimizer, learningRate, learningRateDecay, momentum, weightDecay, seed, threads, checkpointOut, limit, validation, distort, damping, resume,
         };
         train.SetAction(parse => architecture.Train(new TrainSettings
         {
@@ -163,6 +168,7 @@ public static class Cli
             Threads = parse.GetValue(threads),
             Output = parse.GetValue(checkpointOut),
             Limit = parse.GetValue(limit),
+            Validation = parse.GetValue(validation),
             Distort = parse.GetResult(distort) is null ? null : parse.GetValue(distort) ?? true,
             Damping = parse.GetValue(damping),
             Resume = parse.GetValue(resume),

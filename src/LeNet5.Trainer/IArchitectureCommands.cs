@@ -62,6 +62,8 @@ public sealed record TrainSettings
     public float? Damping { get; init; }
     /// <summary>Train on the first N training images only.</summary>
     public int? Limit { get; init; }
+    /// <summary>Hold out the last N training images and evaluate on them instead of the test set.</summary>
+    public int? Validation { get; init; }
     /// <summary>Continue from the checkpoint at <see cref="Output"/> and its optimizer state.</summary>
     public bool Resume { get; init; }
 }

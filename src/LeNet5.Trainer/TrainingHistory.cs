@@ -6,8 +6,11 @@ namespace LeNet5.Trainer;
 /// <summary>One row of the training history.</summary>
 public sealed record EpochRecord(int Epoch, double TrainLoss, double TestLoss, double TestAccuracy, double ImagesPerSecond, double Seconds);
 
-/// <summary>Per-epoch history, written beside the checkpoint as CSV and as a PNG plot (ScottPlot).</summary>
-public sealed class TrainingHistory(string architecture)
+/// <summary>
+/// Per-epoch history, written beside the checkpoint as CSV and as a PNG plot (ScottPlot). <paramref name="evaluated"/>
+/// names the images evaluated after each epoch: "test", or "validation" when they are held out of the training set.
+/// </summary>
+public sealed class TrainingHistory(string architecture, string evaluated = "test")
 {
     private readonly List<EpochRecord> _records = [];
 
@@ -46,7 +49,7 @@ public sealed class TrainingHistory(string architecture)
     /// <summary>Writes the CSV and the plot beside <paramref name="checkpoint"/>.</summary>
     public void Write(string checkpoint)
     {
-        var csv = new StringBuilder("epoch,train_loss,test_loss,test_accuracy,images_per_second,seconds\n");
+        var csv = new StringBuilder($"epoch,train_loss,{evaluated}_loss,{evaluated}_accuracy,images_per_second,seconds\n");
         foreach (EpochRecord r in _records)
         {
             csv.Append(CultureInfo.InvariantCulture,
@@ -56,7 +59,7 @@ public sealed class TrainingHistory(string architecture)
         WriteAtomically(PlotPath(checkpoint), RenderPlot());
     }
 
-    /// <summary>Loss (left axis) and test accuracy (right axis) per epoch, as PNG bytes.</summary>
+    /// <summary>Loss (left axis) and accuracy (right axis) per epoch, as PNG bytes.</summary>
     public byte[] RenderPlot()
     {
         double[] epochs = _records.Select(r => (double)r.Epoch).ToArray();
@@ -64,14 +67,14 @@ public sealed class TrainingHistory(string architecture)
         var train = plot.Add.Scatter(epochs, _records.Select(r => r.TrainLoss).ToArray());
         train.LegendText = "train loss";
         var test = plot.Add.Scatter(epochs, _records.Select(r => r.TestLoss).ToArray());
-        test.LegendText = "test loss";
+        test.LegendText = $"{evaluated} loss";
         var accuracy = plot.Add.Scatter(epochs, _records.Select(r => r.TestAccuracy * 100).ToArray());
-        accuracy.LegendText = "test accuracy (%)";
+        accuracy.LegendText = $"{evaluated} accuracy (%)";
         accuracy.Axes.YAxis = plot.Axes.Right;
         plot.Title($"{architecture} on MNIST");
         plot.XLabel("epoch");
         plot.YLabel("loss");
-        plot.Axes.Right.Label.Text = "test accuracy (%)";
+        plot.Axes.Right.Label.Text = $"{evaluated} accuracy (%)";
         plot.ShowLegend();
         return plot.GetImageBytes(900, 500, ScottPlot.ImageFormat.Png);
     }

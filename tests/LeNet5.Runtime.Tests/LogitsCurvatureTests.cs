@@ -6,7 +6,7 @@ namespace LeNet5.Runtime.Tests;
 /// <summary>
 /// <see cref="Losses.LogitsCurvature{TNetwork}"/> is d^2 loss / d logit_i^2, checked against the central second finite
 /// difference of the loss the trainer minimises (<see cref="SoftmaxCrossEntropy.SumLoss"/> for <see cref="TinyMlp"/>,
-/// <see cref="MapCriterion.SumLoss"/> with j = 1 for the paper's network).
+/// <see cref="MapCriterion.SumLoss"/> with the paper network's j).
 /// </summary>
 public sealed class LogitsCurvatureTests
 {

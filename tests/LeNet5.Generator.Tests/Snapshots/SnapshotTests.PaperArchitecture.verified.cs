@@ -203,7 +203,7 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
     public static global::LeNet5.Runtime.LossKind Loss => global::LeNet5.Runtime.LossKind.MapCriterion;
 
     /// <summary>The constant j of the MAP criterion (the extra logit is -j); 0 for other losses.</summary>
-    public static float LossConstant => 1.0f;
+    public static float LossConstant => 3.0f;
 
     /// <summary>The values a background (0) and a foreground (255) pixel become; pixels in between are mapped linearly.</summary>
     public static global::LeNet5.Runtime.InputScaling InputScaling { get; } = new global::LeNet5.Runtime.InputScaling(Background: -0.1f, Foreground: 1.175f);
