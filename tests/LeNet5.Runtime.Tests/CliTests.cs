@@ -124,6 +124,36 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Validation_holds_out_the_end_of_the_training_set()
+    {
+        string checkpoint = _temp.File("held/model.safetensors");
+        var train = Run("train", "--data", TestData.MnistFolder, "--epochs", "1", "--limit", "2000", "--validation", "1000", "--threads", "2", "--output", checkpoint);
+        Assert.True(train.Code == 0, train.Error);
+        Assert.Contains("2,000 training and 1,000 validation images", train.Out);
+        Assert.Contains("val accuracy", train.Out);
+        Assert.Matches(@"best validation accuracy \d+\.\d\d% at epoch 1", train.Out);
+        Assert.StartsWith("epoch,train_loss,validation_loss,validation_accuracy", File.ReadAllLines(_temp.File("held/model.csv"))[0]);
+
+        // The reported accuracy is that of the last 1,000 training images, not of the test set.
+        Checkpoint saved = Checkpoint.Load<LeNet5.Model.LeNet5Network>(checkpoint);
+        Assert.Equal("1000", saved.Metadata["validation_images"]);
+        Assert.False(saved.Metadata.ContainsKey("test_accuracy"));
+        using var evaluator = new Evaluator<LeNet5.Model.LeNet5Network>();
+        double heldOut = evaluator.Evaluate(saved.Parameters, TestData.Train.Skip(59_000)).Accuracy;
+        Assert.Equal(heldOut.ToString("R", System.Globalization.CultureInfo.InvariantCulture), saved.Metadata["validation_accuracy"]);
+
+        var resume = Run("train", "--data", TestData.MnistFolder, "--epochs", "2", "--limit", "2000", "--output", checkpoint, "--resume");
+        Assert.Equal(1, resume.Code);
+        Assert.Contains("validation_images 1000 but this run has 0; give the same --validation", resume.Error);
+        var tooMany = Run("train", "--data", TestData.MnistFolder, "--validation", "60000", "--output", _temp.File("none.safetensors"));
+        Assert.Equal(1, tooMany.Code);
+        Assert.Contains("--validation 60000 leaves no training images", tooMany.Error);
+        var zero = Run("train", "--validation", "0");
+        Assert.Equal(1, zero.Code);
+        Assert.Contains("--validation must be at least 1", zero.Error);
+    }
+
+    [Fact]
     public void Bad_images_are_reported_by_infer()
     {
         string checkpoint = _temp.File("zero.safetensors");
@@ -166,5 +196,6 @@ public sealed class CliTests : IDisposable
         Assert.Contains($"[default: {LeNet5.Model.LeNet5Network.Training.Epochs}]", result.Out);
         Assert.Contains("--threads", result.Out);
         Assert.Contains("--limit", result.Out);
+        Assert.Contains("--validation", result.Out);
     }
 }
