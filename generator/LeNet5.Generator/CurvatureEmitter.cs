@@ -8,8 +8,6 @@ namespace LeNet5.Generator
     /// </summary>
     internal static class CurvatureEmitter
     {
-        private static string OutputName(LayerModel layer) => char.ToLowerInvariant(layer.Identifier[0]) + layer.Identifier.Substring(1) + "Output";
-
         public static void EmitEntryPoint(CodeWriter writer, NetworkModel model)
         {
             int first = NetworkEmitter.FirstWithParameters(model);
@@ -55,7 +53,7 @@ namespace LeNet5.Generator
             for (int index = System.Math.Max(first - 1, 0); index < model.Layers.Count; index++)
             {
                 LayerModel layer = model.Layers[index];
-                writer.Line("float* " + OutputName(layer) + " = a + (batch * " + layer.Identifier + "ActivationOffset) + (image * " + layer.Identifier + "OutputSize);");
+                writer.Line("float* " + EntryPointEmitter.Name(layer) + " = a + (batch * " + layer.Identifier + "ActivationOffset) + (image * " + layer.Identifier + "OutputSize);");
             }
 
             writer.Line("new ReadOnlySpan<float>(dz2 + (image * ClassCount), ClassCount).CopyTo(new Span<float>(front, ClassCount));");
@@ -65,8 +63,8 @@ namespace LeNet5.Generator
                 LayerModel layer = model.Layers[index];
                 string next = current == "front" ? "back" : "front";
                 string target = index == first ? "null" : next;
-                string layerInput = index == 0 ? "image0" : OutputName(model.Layers[index - 1]);
-                string output = OutputName(layer);
+                string layerInput = index == 0 ? "image0" : EntryPointEmitter.Name(model.Layers[index - 1]);
+                string output = EntryPointEmitter.Name(layer);
                 writer.Line(layer.HasParameters
                     ? layer.Identifier + "Curvature(p, h, " + layerInput + ", " + output + ", " + current + ", " + target + ");"
                     : layer.Spec.Kind == LayerKind.Pad

@@ -66,7 +66,8 @@ namespace LeNet5.Generator
         private static bool WorksOnTheBatch(LayerModel layer)
             => layer.Spec.Kind == LayerKind.Dense || FullCoverConv2dEmitter.Applies(layer);
 
-        private static string Name(LayerModel layer) => char.ToLowerInvariant(layer.Identifier[0]) + layer.Identifier.Substring(1) + "Output";
+        /// <summary>The local that points at this image's outputs of a layer: <c>c1Output</c>, ...</summary>
+        internal static string Name(LayerModel layer) => char.ToLowerInvariant(layer.Identifier[0]) + layer.Identifier.Substring(1) + "Output";
 
         /// <summary>Layer L's training outputs for the whole batch.</summary>
         private static Buffer Activations(LayerModel layer)
