@@ -177,7 +177,9 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
         ];
         foreach ((string key, string option, string value) in recipe)
         {
-            if (!m.TryGetValue(key, out string? saved)) throw new LeNet5Exception($"{path}: the checkpoint has no '{key}' in its metadata; cannot resume");
+            // Checkpoints written before --validation existed held no images out.
+            string? saved = m.TryGetValue(key, out string? stored) ? stored : key == "validation_images" ? "0" : null;
+            if (saved is null) throw new LeNet5Exception($"{path}: the checkpoint has no '{key}' in its metadata; cannot resume");
             if (saved != value)
                 throw new LeNet5Exception($"--resume: {path} was trained with {key} {saved} but this run has {value}; give the same {option} to resume");
         }

@@ -145,6 +145,14 @@ public sealed class CliTests : IDisposable
         var resume = Run("train", "--data", TestData.MnistFolder, "--epochs", "2", "--limit", "2000", "--output", checkpoint, "--resume");
         Assert.Equal(1, resume.Code);
         Assert.Contains("validation_images 1000 but this run has 0; give the same --validation", resume.Error);
+        // A checkpoint from before --validation existed has no 'validation_images': it held none out and resumes.
+        string older = _temp.File("older/model.safetensors");
+        Assert.Equal(0, Run("train", "--data", TestData.MnistFolder, "--epochs", "1", "--limit", "500", "--threads", "1", "--output", older).Code);
+        Checkpoint first = Checkpoint.Load<LeNet5.Model.LeNet5Network>(older);
+        Checkpoint.Save<LeNet5.Model.LeNet5Network>(older, first.Parameters, first.Metadata.Where(p => p.Key != "validation_images").ToDictionary());
+        var resumed = Run("train", "--data", TestData.MnistFolder, "--epochs", "2", "--limit", "500", "--threads", "1", "--output", older, "--resume");
+        Assert.True(resumed.Code == 0, resumed.Error);
+
         var tooMany = Run("train", "--data", TestData.MnistFolder, "--validation", "60000", "--output", _temp.File("none.safetensors"));
         Assert.Equal(1, tooMany.Code);
         Assert.Contains("--validation 60000 leaves no training images", tooMany.Error);
