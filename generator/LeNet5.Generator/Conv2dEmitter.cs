@@ -114,12 +114,13 @@ namespace LeNet5.Generator
         }
 
         /// <summary>
-        /// Output rows computed together: enough for 8 vector accumulators (FMA latency times throughput), at most 12,
-        /// preferring a count that divides the height; leftover rows get a block of their own.
+        /// Output rows computed together (for <paramref name="maps"/> maps at once): enough for 8 vector accumulators
+        /// (FMA latency times throughput), at most 12, preferring a count that divides the height; leftover rows get a
+        /// block of their own.
         /// </summary>
-        private static int RowsPerBlock(int height, int width)
+        private static int RowsPerBlock(int height, int width, int maps = 1)
         {
-            int vectors = VectorStarts(width).Length;
+            int vectors = VectorStarts(width).Length * maps;
             int most = System.Math.Max(1, 12 / vectors);
             int least = System.Math.Min(most, (8 + vectors - 1) / vectors);
             for (int rows = System.Math.Min(most, height); rows >= least; rows--)
@@ -184,7 +185,10 @@ namespace LeNet5.Generator
                             SourceWidthName: p + "InputWidth",
                             Kernel: "weights + (((o * " + p + "InputChannels) + i) * " + p + "Kernel * " + p + "Kernel)",
                             Flipped: false,
-                            Initial: "Vector256.Create(biases[o])"),
+                            Initial: "Vector256.Create(biases[o])",
+                            Paired: layer.Spec.Size % 2 == 0 && 2 * VectorStarts(layer.Output.Width).Length <= 12,
+                            NextKernel: "weights + ((((o + 1) * " + p + "InputChannels) + i) * " + p + "Kernel * " + p + "Kernel)",
+                            NextInitial: "Vector256.Create(biases[o + 1])"),
                         map => ActivationEmitter.EmitForward(writer, layer.Spec.Activation, map, MapSize(p, "Output")));
                 }
 
@@ -780,24 +784,39 @@ namespace LeNet5.Generator
         /// <summary>
         /// A valid, stride-1 correlation target[o] = initial + sum over i of source[i] (*) kernel(o, i), computing a block
         /// of output rows at once in up to 8 vector accumulators; the last vector of a row may overlap the one before
-        /// (it recomputes the same values, so storing both is harmless).
+        /// (it recomputes the same values, so storing both is harmless). <see cref="Correlation.Paired"/> computes two
+        /// target maps (o and o + 1) together, so that every source vector loaded feeds both; each target element
+        /// still adds its taps in the same order (i, ky, kx).
         /// </summary>
         private static void EmitBlockedCorrelation(CodeWriter writer, LayerModel layer, Correlation c, System.Action<string>? afterMap)
         {
             string p = layer.Identifier;
             int[] starts = VectorStarts(c.TargetWidth);
-            int rows = RowsPerBlock(c.TargetHeight, c.TargetWidth);
+            int maps = c.Paired ? 2 : 1;
+            int rows = RowsPerBlock(c.TargetHeight, c.TargetWidth, maps);
             string t = c.TargetIndex;
-            writer.Open("for (int " + t + " = 0; " + t + " < " + c.TargetChannels + "; " + t + "++)");
-            writer.Line("float* map = " + c.Target + " + (" + t + " * " + c.TargetHeightName + " * " + c.TargetWidthName + ");");
-            if (c.Initial.StartsWith("Vector256.Create", System.StringComparison.Ordinal))
+            bool vectorInitial = c.Initial.StartsWith("Vector256.Create", System.StringComparison.Ordinal);
+            writer.Open("for (int " + t + " = 0; " + t + " < " + c.TargetChannels + "; " + t + (c.Paired ? " += 2" : "++") + ")");
+            if (c.Paired)
             {
-                writer.Line("Vector256<float> initial = " + c.Initial + ";");
+                writer.Line("// maps " + t + " and " + t + " + 1 together");
+                writer.Line("float* map0 = " + c.Target + " + (" + t + " * " + c.TargetHeightName + " * " + c.TargetWidthName + ");");
+                writer.Line("float* map1 = map0 + (" + c.TargetHeightName + " * " + c.TargetWidthName + ");");
+                writer.Line("Vector256<float> initial0 = " + c.Initial + ";");
+                writer.Line("Vector256<float> initial1 = " + c.NextInitial + ";");
+            }
+            else
+            {
+                writer.Line("float* map = " + c.Target + " + (" + t + " * " + c.TargetHeightName + " * " + c.TargetWidthName + ");");
+                if (vectorInitial)
+                {
+                    writer.Line("Vector256<float> initial = " + c.Initial + ";");
+                }
             }
 
-            string initial = c.Initial.StartsWith("Vector256.Create", System.StringComparison.Ordinal) ? "initial" : c.Initial;
+            string initial = vectorInitial ? "initial" : c.Initial;
             int tail = c.TargetHeight % rows;
-            writer.Open("for (int y = 0; y < " + c.TargetHeightName + (tail == 0 ? string.Empty : " - " + tail) + "; y += " + rows + ")");
+            writer.Open("for (int y = 0; y < " + c.TargetHeightName + (tail == 0 ? string.Empty : " - " + tail) + "; " + (rows == 1 ? "y++" : "y += " + rows) + ")");
             EmitRowBlock(writer, layer, c, starts, rows, initial);
             writer.Close();
             if (tail != 0)
@@ -812,23 +831,41 @@ namespace LeNet5.Generator
             if (afterMap != null && layer.Spec.Activation != ActivationKind.None)
             {
                 writer.Line();
-                afterMap("map");
+                if (c.Paired)
+                {
+                    afterMap("map0");
+                    afterMap("map1");
+                }
+                else
+                {
+                    afterMap("map");
+                }
             }
 
             writer.Close();
         }
 
-        /// <summary>One block of <paramref name="rows"/> output rows starting at y, in rows x starts.Length accumulators.</summary>
+        /// <summary>
+        /// One block of <paramref name="rows"/> output rows starting at y, in rows x starts.Length accumulators per map
+        /// (sum[row][vector], or sum[map][row][vector] for paired maps).
+        /// </summary>
         private static void EmitRowBlock(CodeWriter writer, LayerModel layer, Correlation c, int[] starts, int rows, string initial)
         {
             string p = layer.Identifier;
             string u = c.SourceIndex;
-            writer.Line("// " + rows + (rows == 1 ? " row" : " rows") + " of " + c.TargetWidth + " columns, in " + (rows * starts.Length) + " accumulators");
-            for (int r = 0; r < rows; r++)
+            int maps = c.Paired ? 2 : 1;
+            string Sum(int m, int r, int v) => c.Paired ? "sum" + m + r + v : "sum" + r + v;
+            string Name(string name, int m) => c.Paired ? name + m : name;
+            writer.Line("// " + rows + (rows == 1 ? " row" : " rows") + " of " + c.TargetWidth + " columns, in "
+                + (c.Paired ? "2 x " : string.Empty) + (rows * starts.Length) + " accumulators");
+            for (int m = 0; m < maps; m++)
             {
-                for (int v = 0; v < starts.Length; v++)
+                for (int r = 0; r < rows; r++)
                 {
-                    writer.Line("Vector256<float> sum" + r + v + " = " + initial + ";");
+                    for (int v = 0; v < starts.Length; v++)
+                    {
+                        writer.Line("Vector256<float> " + Sum(m, r, v) + " = " + Name(initial, m) + ";");
+                    }
                 }
             }
 
@@ -844,7 +881,12 @@ namespace LeNet5.Generator
             }
 
             writer.Open("for (int " + u + " = 0; " + u + " < " + c.SourceChannels + "; " + u + "++)");
-            writer.Line("float* kernel = " + c.Kernel + ";");
+            writer.Line("float* " + Name("kernel", 0) + " = " + c.Kernel + ";");
+            if (c.Paired)
+            {
+                writer.Line("float* kernel1 = " + c.NextKernel + ";");
+            }
+
             writer.Line("float* rows = " + c.Source + " + (" + u + " * " + c.SourcePlaneSize + ") + (y * " + c.SourceWidthName + ");");
             writer.Open("for (int ky = " + kyStart + "; ky < " + kyEnd + "; ky++)");
             writer.Line("float* row0 = rows + (ky * " + c.SourceWidthName + ");");
@@ -855,9 +897,13 @@ namespace LeNet5.Generator
 
             int kernel = layer.Spec.Kernel;
             bool unrolled = kernel <= MaxUnrolledKernel;
-            writer.Line(c.Flipped
-                ? "float* taps = kernel + ((" + p + "Kernel - 1 - ky) * " + p + "Kernel); // kernel rows in reverse, read right to left"
-                : "float* taps = kernel + (ky * " + p + "Kernel);");
+            for (int m = 0; m < maps; m++)
+            {
+                writer.Line(c.Flipped
+                    ? "float* taps = kernel + ((" + p + "Kernel - 1 - ky) * " + p + "Kernel); // kernel rows in reverse, read right to left"
+                    : "float* " + Name("taps", m) + " = " + Name("kernel", m) + " + (ky * " + p + "Kernel);");
+            }
+
             if (!unrolled)
             {
                 writer.Open("for (int kx = 0; kx < " + p + "Kernel; kx++)");
@@ -874,7 +920,11 @@ namespace LeNet5.Generator
                 string index = c.Flipped
                     ? (unrolled ? CodeWriter.Int(kernel - 1 - kx) : p + "Kernel - 1 - kx")
                     : column;
-                writer.Line((unrolled && kx > 0 ? string.Empty : "Vector256<float> ") + "weight = Vector256.Create(taps[" + index + "]);");
+                for (int m = 0; m < maps; m++)
+                {
+                    writer.Line((unrolled && kx > 0 ? string.Empty : "Vector256<float> ") + Name("weight", m) + " = Vector256.Create(" + Name("taps", m) + "[" + index + "]);");
+                }
+
                 for (int r = 0; r < rows; r++)
                 {
                     for (int v = 0; v < starts.Length; v++)
@@ -882,7 +932,18 @@ namespace LeNet5.Generator
                         string offset = unrolled
                             ? (kx + starts[v] == 0 ? string.Empty : " + " + (kx + starts[v]))
                             : (starts[v] == 0 ? " + kx" : " + kx + " + starts[v]);
-                        writer.Line("sum" + r + v + " = MultiplyAdd(weight, Vector256.Load(row" + r + offset + "), sum" + r + v + ");");
+                        string load = "Vector256.Load(row" + r + offset + ")";
+                        if (!c.Paired)
+                        {
+                            writer.Line("sum" + r + v + " = MultiplyAdd(weight, " + load + ", sum" + r + v + ");");
+                            continue;
+                        }
+
+                        writer.Line((kx == 0 && r == 0 && v == 0 ? "Vector256<float> " : string.Empty) + "x = " + load + ";");
+                        for (int m = 0; m < maps; m++)
+                        {
+                            writer.Line(Sum(m, r, v) + " = MultiplyAdd(weight" + m + ", x, " + Sum(m, r, v) + ");");
+                        }
                     }
                 }
             }
@@ -895,13 +956,16 @@ namespace LeNet5.Generator
             writer.Close();
             writer.Close();
             writer.Line();
-            for (int r = 0; r < rows; r++)
+            for (int m = 0; m < maps; m++)
             {
-                string row = r == 0 ? "y" : "(y + " + r + ")";
-                for (int v = 0; v < starts.Length; v++)
+                for (int r = 0; r < rows; r++)
                 {
-                    string column = starts[v] == 0 ? string.Empty : " + " + starts[v];
-                    writer.Line("Vector256.Store(sum" + r + v + ", map + (" + row + " * " + c.TargetWidthName + ")" + column + ");");
+                    string row = r == 0 ? "y" : "(y + " + r + ")";
+                    for (int v = 0; v < starts.Length; v++)
+                    {
+                        string column = starts[v] == 0 ? string.Empty : " + " + starts[v];
+                        writer.Line("Vector256.Store(" + Sum(m, r, v) + ", " + Name("map", m) + " + (" + row + " * " + c.TargetWidthName + ")" + column + ");");
+                    }
                 }
             }
         }
@@ -921,7 +985,10 @@ namespace LeNet5.Generator
             bool Flipped,
             string Initial,
             string TargetIndex = "o",
-            string SourceIndex = "i");
+            string SourceIndex = "i",
+            bool Paired = false,
+            string? NextKernel = null,
+            string? NextInitial = null);
 
         private static string MapSize(string p, string side) => p + side + "Height * " + p + side + "Width";
 

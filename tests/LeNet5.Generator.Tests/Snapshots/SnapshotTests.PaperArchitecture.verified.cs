@@ -588,93 +588,123 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
 
         float* weights = parameters + C1WeightOffset;
         float* biases = parameters + C1BiasOffset;
-        for (int o = 0; o < C1Filters; o++)
+        for (int o = 0; o < C1Filters; o += 2)
         {
-            float* map = output + (o * C1OutputHeight * C1OutputWidth);
-            Vector256<float> initial = Vector256.Create(biases[o]);
-            for (int y = 0; y < C1OutputHeight; y += 2)
+            // maps o and o + 1 together
+            float* map0 = output + (o * C1OutputHeight * C1OutputWidth);
+            float* map1 = map0 + (C1OutputHeight * C1OutputWidth);
+            Vector256<float> initial0 = Vector256.Create(biases[o]);
+            Vector256<float> initial1 = Vector256.Create(biases[o + 1]);
+            for (int y = 0; y < C1OutputHeight; y++)
             {
-                // 2 rows of 28 columns, in 8 accumulators
-                Vector256<float> sum00 = initial;
-                Vector256<float> sum01 = initial;
-                Vector256<float> sum02 = initial;
-                Vector256<float> sum03 = initial;
-                Vector256<float> sum10 = initial;
-                Vector256<float> sum11 = initial;
-                Vector256<float> sum12 = initial;
-                Vector256<float> sum13 = initial;
+                // 1 row of 28 columns, in 2 x 4 accumulators
+                Vector256<float> sum000 = initial0;
+                Vector256<float> sum001 = initial0;
+                Vector256<float> sum002 = initial0;
+                Vector256<float> sum003 = initial0;
+                Vector256<float> sum100 = initial1;
+                Vector256<float> sum101 = initial1;
+                Vector256<float> sum102 = initial1;
+                Vector256<float> sum103 = initial1;
                 for (int i = 0; i < C1InputChannels; i++)
                 {
-                    float* kernel = weights + (((o * C1InputChannels) + i) * C1Kernel * C1Kernel);
+                    float* kernel0 = weights + (((o * C1InputChannels) + i) * C1Kernel * C1Kernel);
+                    float* kernel1 = weights + ((((o + 1) * C1InputChannels) + i) * C1Kernel * C1Kernel);
                     float* rows = input + (i * C1InputHeight * C1InputWidth) + (y * C1InputWidth);
                     for (int ky = 0; ky < C1Kernel; ky++)
                     {
                         float* row0 = rows + (ky * C1InputWidth);
-                        float* row1 = row0 + C1InputWidth;
-                        float* taps = kernel + (ky * C1Kernel);
-                        Vector256<float> weight = Vector256.Create(taps[0]);
-                        sum00 = MultiplyAdd(weight, Vector256.Load(row0), sum00);
-                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 8), sum01);
-                        sum02 = MultiplyAdd(weight, Vector256.Load(row0 + 16), sum02);
-                        sum03 = MultiplyAdd(weight, Vector256.Load(row0 + 20), sum03);
-                        sum10 = MultiplyAdd(weight, Vector256.Load(row1), sum10);
-                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 8), sum11);
-                        sum12 = MultiplyAdd(weight, Vector256.Load(row1 + 16), sum12);
-                        sum13 = MultiplyAdd(weight, Vector256.Load(row1 + 20), sum13);
+                        float* taps0 = kernel0 + (ky * C1Kernel);
+                        float* taps1 = kernel1 + (ky * C1Kernel);
+                        Vector256<float> weight0 = Vector256.Create(taps0[0]);
+                        Vector256<float> weight1 = Vector256.Create(taps1[0]);
+                        Vector256<float> x = Vector256.Load(row0);
+                        sum000 = MultiplyAdd(weight0, x, sum000);
+                        sum100 = MultiplyAdd(weight1, x, sum100);
+                        x = Vector256.Load(row0 + 8);
+                        sum001 = MultiplyAdd(weight0, x, sum001);
+                        sum101 = MultiplyAdd(weight1, x, sum101);
+                        x = Vector256.Load(row0 + 16);
+                        sum002 = MultiplyAdd(weight0, x, sum002);
+                        sum102 = MultiplyAdd(weight1, x, sum102);
+                        x = Vector256.Load(row0 + 20);
+                        sum003 = MultiplyAdd(weight0, x, sum003);
+                        sum103 = MultiplyAdd(weight1, x, sum103);
 
-                        weight = Vector256.Create(taps[1]);
-                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 1), sum00);
-                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 9), sum01);
-                        sum02 = MultiplyAdd(weight, Vector256.Load(row0 + 17), sum02);
-                        sum03 = MultiplyAdd(weight, Vector256.Load(row0 + 21), sum03);
-                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 1), sum10);
-                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 9), sum11);
-                        sum12 = MultiplyAdd(weight, Vector256.Load(row1 + 17), sum12);
-                        sum13 = MultiplyAdd(weight, Vector256.Load(row1 + 21), sum13);
+                        weight0 = Vector256.Create(taps0[1]);
+                        weight1 = Vector256.Create(taps1[1]);
+                        x = Vector256.Load(row0 + 1);
+                        sum000 = MultiplyAdd(weight0, x, sum000);
+                        sum100 = MultiplyAdd(weight1, x, sum100);
+                        x = Vector256.Load(row0 + 9);
+                        sum001 = MultiplyAdd(weight0, x, sum001);
+                        sum101 = MultiplyAdd(weight1, x, sum101);
+                        x = Vector256.Load(row0 + 17);
+                        sum002 = MultiplyAdd(weight0, x, sum002);
+                        sum102 = MultiplyAdd(weight1, x, sum102);
+                        x = Vector256.Load(row0 + 21);
+                        sum003 = MultiplyAdd(weight0, x, sum003);
+                        sum103 = MultiplyAdd(weight1, x, sum103);
 
-                        weight = Vector256.Create(taps[2]);
-                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 2), sum00);
-                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 10), sum01);
-                        sum02 = MultiplyAdd(weight, Vector256.Load(row0 + 18), sum02);
-                        sum03 = MultiplyAdd(weight, Vector256.Load(row0 + 22), sum03);
-                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 2), sum10);
-                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 10), sum11);
-                        sum12 = MultiplyAdd(weight, Vector256.Load(row1 + 18), sum12);
-                        sum13 = MultiplyAdd(weight, Vector256.Load(row1 + 22), sum13);
+                        weight0 = Vector256.Create(taps0[2]);
+                        weight1 = Vector256.Create(taps1[2]);
+                        x = Vector256.Load(row0 + 2);
+                        sum000 = MultiplyAdd(weight0, x, sum000);
+                        sum100 = MultiplyAdd(weight1, x, sum100);
+                        x = Vector256.Load(row0 + 10);
+                        sum001 = MultiplyAdd(weight0, x, sum001);
+                        sum101 = MultiplyAdd(weight1, x, sum101);
+                        x = Vector256.Load(row0 + 18);
+                        sum002 = MultiplyAdd(weight0, x, sum002);
+                        sum102 = MultiplyAdd(weight1, x, sum102);
+                        x = Vector256.Load(row0 + 22);
+                        sum003 = MultiplyAdd(weight0, x, sum003);
+                        sum103 = MultiplyAdd(weight1, x, sum103);
 
-                        weight = Vector256.Create(taps[3]);
-                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 3), sum00);
-                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 11), sum01);
-                        sum02 = MultiplyAdd(weight, Vector256.Load(row0 + 19), sum02);
-                        sum03 = MultiplyAdd(weight, Vector256.Load(row0 + 23), sum03);
-                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 3), sum10);
-                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 11), sum11);
-                        sum12 = MultiplyAdd(weight, Vector256.Load(row1 + 19), sum12);
-                        sum13 = MultiplyAdd(weight, Vector256.Load(row1 + 23), sum13);
+                        weight0 = Vector256.Create(taps0[3]);
+                        weight1 = Vector256.Create(taps1[3]);
+                        x = Vector256.Load(row0 + 3);
+                        sum000 = MultiplyAdd(weight0, x, sum000);
+                        sum100 = MultiplyAdd(weight1, x, sum100);
+                        x = Vector256.Load(row0 + 11);
+                        sum001 = MultiplyAdd(weight0, x, sum001);
+                        sum101 = MultiplyAdd(weight1, x, sum101);
+                        x = Vector256.Load(row0 + 19);
+                        sum002 = MultiplyAdd(weight0, x, sum002);
+                        sum102 = MultiplyAdd(weight1, x, sum102);
+                        x = Vector256.Load(row0 + 23);
+                        sum003 = MultiplyAdd(weight0, x, sum003);
+                        sum103 = MultiplyAdd(weight1, x, sum103);
 
-                        weight = Vector256.Create(taps[4]);
-                        sum00 = MultiplyAdd(weight, Vector256.Load(row0 + 4), sum00);
-                        sum01 = MultiplyAdd(weight, Vector256.Load(row0 + 12), sum01);
-                        sum02 = MultiplyAdd(weight, Vector256.Load(row0 + 20), sum02);
-                        sum03 = MultiplyAdd(weight, Vector256.Load(row0 + 24), sum03);
-                        sum10 = MultiplyAdd(weight, Vector256.Load(row1 + 4), sum10);
-                        sum11 = MultiplyAdd(weight, Vector256.Load(row1 + 12), sum11);
-                        sum12 = MultiplyAdd(weight, Vector256.Load(row1 + 20), sum12);
-                        sum13 = MultiplyAdd(weight, Vector256.Load(row1 + 24), sum13);
+                        weight0 = Vector256.Create(taps0[4]);
+                        weight1 = Vector256.Create(taps1[4]);
+                        x = Vector256.Load(row0 + 4);
+                        sum000 = MultiplyAdd(weight0, x, sum000);
+                        sum100 = MultiplyAdd(weight1, x, sum100);
+                        x = Vector256.Load(row0 + 12);
+                        sum001 = MultiplyAdd(weight0, x, sum001);
+                        sum101 = MultiplyAdd(weight1, x, sum101);
+                        x = Vector256.Load(row0 + 20);
+                        sum002 = MultiplyAdd(weight0, x, sum002);
+                        sum102 = MultiplyAdd(weight1, x, sum102);
+                        x = Vector256.Load(row0 + 24);
+                        sum003 = MultiplyAdd(weight0, x, sum003);
+                        sum103 = MultiplyAdd(weight1, x, sum103);
                     }
                 }
 
-                Vector256.Store(sum00, map + (y * C1OutputWidth));
-                Vector256.Store(sum01, map + (y * C1OutputWidth) + 8);
-                Vector256.Store(sum02, map + (y * C1OutputWidth) + 16);
-                Vector256.Store(sum03, map + (y * C1OutputWidth) + 20);
-                Vector256.Store(sum10, map + ((y + 1) * C1OutputWidth));
-                Vector256.Store(sum11, map + ((y + 1) * C1OutputWidth) + 8);
-                Vector256.Store(sum12, map + ((y + 1) * C1OutputWidth) + 16);
-                Vector256.Store(sum13, map + ((y + 1) * C1OutputWidth) + 20);
+                Vector256.Store(sum000, map0 + (y * C1OutputWidth));
+                Vector256.Store(sum001, map0 + (y * C1OutputWidth) + 8);
+                Vector256.Store(sum002, map0 + (y * C1OutputWidth) + 16);
+                Vector256.Store(sum003, map0 + (y * C1OutputWidth) + 20);
+                Vector256.Store(sum100, map1 + (y * C1OutputWidth));
+                Vector256.Store(sum101, map1 + (y * C1OutputWidth) + 8);
+                Vector256.Store(sum102, map1 + (y * C1OutputWidth) + 16);
+                Vector256.Store(sum103, map1 + (y * C1OutputWidth) + 20);
             }
 
-            ApplyScaledTanh(map, C1OutputHeight * C1OutputWidth);
+            ApplyScaledTanh(map0, C1OutputHeight * C1OutputWidth);
+            ApplyScaledTanh(map1, C1OutputHeight * C1OutputWidth);
         }
     }
 
