@@ -504,35 +504,64 @@ namespace LeNet5.Generator
 
         /// <summary>
         /// Forward on packed windows: each output map is one run of vectors (the last may overlap the one before),
-        /// computed in chunks of at most 12 accumulators over every input channel and tap.
+        /// computed in chunks of at most 12 accumulators over every input channel and tap. With an even filter count,
+        /// two filters go together (at most 2 x 6 accumulators): each packed vector loaded then feeds both, which
+        /// halves the loads; every output still adds its taps in the same order (i, kx, ky).
         /// </summary>
         private static void EmitPackedForward(CodeWriter writer, LayerModel layer)
         {
             string p = layer.Identifier;
             int kernel = layer.Spec.Kernel;
+            int filters = layer.Spec.Size % 2 == 0 ? 2 : 1;
             int[] starts = VectorStarts(layer.Output.Height * layer.Output.Width);
-            int chunks = (starts.Length + 11) / 12;
-            int perChunk = (starts.Length + chunks - 1) / chunks;
-            writer.Open("for (int o = 0; o < " + p + "Filters; o++)");
-            writer.Line("float* map = output + (o * " + MapSize(p, "Output") + ");");
-            writer.Line("float* filter = weights + (o * " + p + "InputChannels * " + p + "Kernel * " + p + "Kernel);");
-            writer.Line("Vector256<float> initial = Vector256.Create(biases[o]);");
+            int most = 12 / filters;
+            int chunks = (starts.Length + most - 1) / most;
+            writer.Open("for (int o = 0; o < " + p + "Filters; o" + (filters == 1 ? "++" : " += " + filters) + ")");
+            if (filters == 1)
+            {
+                writer.Line("float* map = output + (o * " + MapSize(p, "Output") + ");");
+                writer.Line("float* filter = weights + (o * " + p + "InputChannels * " + p + "Kernel * " + p + "Kernel);");
+                writer.Line("Vector256<float> initial = Vector256.Create(biases[o]);");
+            }
+            else
+            {
+                writer.Line("// filters o and o + 1 together");
+                for (int f = 0; f < filters; f++)
+                {
+                    string o = f == 0 ? "o" : "(o + " + f + ")";
+                    writer.Line("float* map" + f + " = output + (" + o + " * " + MapSize(p, "Output") + ");");
+                    writer.Line("float* filter" + f + " = weights + (" + o + " * " + p + "InputChannels * " + p + "Kernel * " + p + "Kernel);");
+                    writer.Line("Vector256<float> initial" + f + " = Vector256.Create(biases[" + (f == 0 ? "o" : "o + " + f) + "]);");
+                }
+            }
+
+            string F(string name, int f) => filters == 1 ? name : name + f;
+            string Sum(int f, int v) => filters == 1 ? "sum" + v : "sum" + f + v;
+            int first = 0;
             for (int chunk = 0; chunk < chunks; chunk++)
             {
-                int first = chunk * perChunk;
-                int count = System.Math.Min(perChunk, starts.Length - first);
+                // chunk sizes differ by at most one, the larger ones first
+                int count = (starts.Length / chunks) + (chunk < starts.Length % chunks ? 1 : 0);
                 writer.Line();
-                writer.Line("// elements " + starts[first] + " to " + (starts[first + count - 1] + 7) + " in " + count + " accumulators");
+                writer.Line("// elements " + starts[first] + " to " + (starts[first + count - 1] + 7) + " in "
+                    + (filters == 1 ? count + " accumulators" : filters + " x " + count + " accumulators"));
                 writer.Open();
-                for (int v = 0; v < count; v++)
+                for (int f = 0; f < filters; f++)
                 {
-                    writer.Line("Vector256<float> sum" + v + " = initial;");
+                    for (int v = 0; v < count; v++)
+                    {
+                        writer.Line("Vector256<float> " + Sum(f, v) + " = " + F("initial", f) + ";");
+                    }
                 }
 
                 writer.Open("for (int i = 0; i < " + p + "InputChannels; i++)");
                 writer.Open("for (int kx = 0; kx < " + p + "Kernel; kx++)");
                 writer.Line("float* source = scratch + (((i * " + p + "Kernel) + kx) * packedPlane);");
-                writer.Line("float* taps = filter + (i * " + p + "Kernel * " + p + "Kernel) + kx;");
+                for (int f = 0; f < filters; f++)
+                {
+                    writer.Line("float* " + F("taps", f) + " = " + F("filter", f) + " + (i * " + p + "Kernel * " + p + "Kernel) + kx;");
+                }
+
                 bool unrolled = kernel <= MaxUnrolledKernel;
                 if (!unrolled)
                 {
@@ -546,9 +575,13 @@ namespace LeNet5.Generator
                         writer.Line();
                     }
 
-                    string tap = unrolled ? (ky == 0 ? "taps[0]" : "taps[" + ky + " * " + p + "Kernel]") : "taps[ky * " + p + "Kernel]";
+                    string tap = unrolled ? (ky == 0 ? "[0]" : "[" + ky + " * " + p + "Kernel]") : "[ky * " + p + "Kernel]";
                     string row = unrolled ? (ky == 0 ? "source" : "source + (" + ky + " * " + p + "OutputWidth)") : "source + (ky * " + p + "OutputWidth)";
-                    writer.Line((unrolled && ky > 0 ? string.Empty : "Vector256<float> ") + "weight = Vector256.Create(" + tap + ");");
+                    for (int f = 0; f < filters; f++)
+                    {
+                        writer.Line((unrolled && ky > 0 ? string.Empty : "Vector256<float> ") + F("weight", f) + " = Vector256.Create(" + F("taps", f) + tap + ");");
+                    }
+
                     if (row != "source")
                     {
                         writer.Line((unrolled && ky > 1 ? string.Empty : "float* ") + "window = " + row + ";");
@@ -558,7 +591,19 @@ namespace LeNet5.Generator
                     for (int v = 0; v < count; v++)
                     {
                         int start = starts[first + v];
-                        writer.Line("sum" + v + " = MultiplyAdd(weight, Vector256.Load(" + window + (start == 0 ? string.Empty : " + " + start) + "), sum" + v + ");");
+                        string load = "Vector256.Load(" + window + (start == 0 ? string.Empty : " + " + start) + ")";
+                        if (filters == 1)
+                        {
+                            writer.Line("sum" + v + " = MultiplyAdd(weight, " + load + ", sum" + v + ");");
+                        }
+                        else
+                        {
+                            writer.Line((ky == 0 && v == 0 ? "Vector256<float> " : string.Empty) + "x = " + load + ";");
+                            for (int f = 0; f < filters; f++)
+                            {
+                                writer.Line(Sum(f, v) + " = MultiplyAdd(weight" + f + ", x, " + Sum(f, v) + ");");
+                            }
+                        }
                     }
                 }
 
@@ -570,19 +615,26 @@ namespace LeNet5.Generator
                 writer.Close();
                 writer.Close();
                 writer.Line();
-                for (int v = 0; v < count; v++)
+                for (int f = 0; f < filters; f++)
                 {
-                    int start = starts[first + v];
-                    writer.Line("Vector256.Store(sum" + v + ", map" + (start == 0 ? string.Empty : " + " + start) + ");");
+                    for (int v = 0; v < count; v++)
+                    {
+                        int start = starts[first + v];
+                        writer.Line("Vector256.Store(" + Sum(f, v) + ", " + F("map", f) + (start == 0 ? string.Empty : " + " + start) + ");");
+                    }
                 }
 
                 writer.Close();
+                first += count;
             }
 
             if (layer.Spec.Activation != ActivationKind.None)
             {
                 writer.Line();
-                ActivationEmitter.EmitForward(writer, layer.Spec.Activation, "map", MapSize(p, "Output"));
+                for (int f = 0; f < filters; f++)
+                {
+                    ActivationEmitter.EmitForward(writer, layer.Spec.Activation, F("map", f), MapSize(p, "Output"));
+                }
             }
 
             writer.Close();

@@ -1143,156 +1143,361 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
 
         float* weights = parameters + C3WeightOffset;
         float* biases = parameters + C3BiasOffset;
-        for (int o = 0; o < C3Filters; o++)
+        for (int o = 0; o < C3Filters; o += 2)
         {
-            float* map = output + (o * C3OutputHeight * C3OutputWidth);
-            float* filter = weights + (o * C3InputChannels * C3Kernel * C3Kernel);
-            Vector256<float> initial = Vector256.Create(biases[o]);
+            // filters o and o + 1 together
+            float* map0 = output + (o * C3OutputHeight * C3OutputWidth);
+            float* filter0 = weights + (o * C3InputChannels * C3Kernel * C3Kernel);
+            Vector256<float> initial0 = Vector256.Create(biases[o]);
+            float* map1 = output + ((o + 1) * C3OutputHeight * C3OutputWidth);
+            float* filter1 = weights + ((o + 1) * C3InputChannels * C3Kernel * C3Kernel);
+            Vector256<float> initial1 = Vector256.Create(biases[o + 1]);
 
-            // elements 0 to 55 in 7 accumulators
+            // elements 0 to 39 in 2 x 5 accumulators
             {
-                Vector256<float> sum0 = initial;
-                Vector256<float> sum1 = initial;
-                Vector256<float> sum2 = initial;
-                Vector256<float> sum3 = initial;
-                Vector256<float> sum4 = initial;
-                Vector256<float> sum5 = initial;
-                Vector256<float> sum6 = initial;
+                Vector256<float> sum00 = initial0;
+                Vector256<float> sum01 = initial0;
+                Vector256<float> sum02 = initial0;
+                Vector256<float> sum03 = initial0;
+                Vector256<float> sum04 = initial0;
+                Vector256<float> sum10 = initial1;
+                Vector256<float> sum11 = initial1;
+                Vector256<float> sum12 = initial1;
+                Vector256<float> sum13 = initial1;
+                Vector256<float> sum14 = initial1;
                 for (int i = 0; i < C3InputChannels; i++)
                 {
                     for (int kx = 0; kx < C3Kernel; kx++)
                     {
                         float* source = scratch + (((i * C3Kernel) + kx) * packedPlane);
-                        float* taps = filter + (i * C3Kernel * C3Kernel) + kx;
-                        Vector256<float> weight = Vector256.Create(taps[0]);
-                        sum0 = MultiplyAdd(weight, Vector256.Load(source), sum0);
-                        sum1 = MultiplyAdd(weight, Vector256.Load(source + 8), sum1);
-                        sum2 = MultiplyAdd(weight, Vector256.Load(source + 16), sum2);
-                        sum3 = MultiplyAdd(weight, Vector256.Load(source + 24), sum3);
-                        sum4 = MultiplyAdd(weight, Vector256.Load(source + 32), sum4);
-                        sum5 = MultiplyAdd(weight, Vector256.Load(source + 40), sum5);
-                        sum6 = MultiplyAdd(weight, Vector256.Load(source + 48), sum6);
+                        float* taps0 = filter0 + (i * C3Kernel * C3Kernel) + kx;
+                        float* taps1 = filter1 + (i * C3Kernel * C3Kernel) + kx;
+                        Vector256<float> weight0 = Vector256.Create(taps0[0]);
+                        Vector256<float> weight1 = Vector256.Create(taps1[0]);
+                        Vector256<float> x = Vector256.Load(source);
+                        sum00 = MultiplyAdd(weight0, x, sum00);
+                        sum10 = MultiplyAdd(weight1, x, sum10);
+                        x = Vector256.Load(source + 8);
+                        sum01 = MultiplyAdd(weight0, x, sum01);
+                        sum11 = MultiplyAdd(weight1, x, sum11);
+                        x = Vector256.Load(source + 16);
+                        sum02 = MultiplyAdd(weight0, x, sum02);
+                        sum12 = MultiplyAdd(weight1, x, sum12);
+                        x = Vector256.Load(source + 24);
+                        sum03 = MultiplyAdd(weight0, x, sum03);
+                        sum13 = MultiplyAdd(weight1, x, sum13);
+                        x = Vector256.Load(source + 32);
+                        sum04 = MultiplyAdd(weight0, x, sum04);
+                        sum14 = MultiplyAdd(weight1, x, sum14);
 
-                        weight = Vector256.Create(taps[1 * C3Kernel]);
+                        weight0 = Vector256.Create(taps0[1 * C3Kernel]);
+                        weight1 = Vector256.Create(taps1[1 * C3Kernel]);
                         float* window = source + (1 * C3OutputWidth);
-                        sum0 = MultiplyAdd(weight, Vector256.Load(window), sum0);
-                        sum1 = MultiplyAdd(weight, Vector256.Load(window + 8), sum1);
-                        sum2 = MultiplyAdd(weight, Vector256.Load(window + 16), sum2);
-                        sum3 = MultiplyAdd(weight, Vector256.Load(window + 24), sum3);
-                        sum4 = MultiplyAdd(weight, Vector256.Load(window + 32), sum4);
-                        sum5 = MultiplyAdd(weight, Vector256.Load(window + 40), sum5);
-                        sum6 = MultiplyAdd(weight, Vector256.Load(window + 48), sum6);
+                        x = Vector256.Load(window);
+                        sum00 = MultiplyAdd(weight0, x, sum00);
+                        sum10 = MultiplyAdd(weight1, x, sum10);
+                        x = Vector256.Load(window + 8);
+                        sum01 = MultiplyAdd(weight0, x, sum01);
+                        sum11 = MultiplyAdd(weight1, x, sum11);
+                        x = Vector256.Load(window + 16);
+                        sum02 = MultiplyAdd(weight0, x, sum02);
+                        sum12 = MultiplyAdd(weight1, x, sum12);
+                        x = Vector256.Load(window + 24);
+                        sum03 = MultiplyAdd(weight0, x, sum03);
+                        sum13 = MultiplyAdd(weight1, x, sum13);
+                        x = Vector256.Load(window + 32);
+                        sum04 = MultiplyAdd(weight0, x, sum04);
+                        sum14 = MultiplyAdd(weight1, x, sum14);
 
-                        weight = Vector256.Create(taps[2 * C3Kernel]);
+                        weight0 = Vector256.Create(taps0[2 * C3Kernel]);
+                        weight1 = Vector256.Create(taps1[2 * C3Kernel]);
                         window = source + (2 * C3OutputWidth);
-                        sum0 = MultiplyAdd(weight, Vector256.Load(window), sum0);
-                        sum1 = MultiplyAdd(weight, Vector256.Load(window + 8), sum1);
-                        sum2 = MultiplyAdd(weight, Vector256.Load(window + 16), sum2);
-                        sum3 = MultiplyAdd(weight, Vector256.Load(window + 24), sum3);
-                        sum4 = MultiplyAdd(weight, Vector256.Load(window + 32), sum4);
-                        sum5 = MultiplyAdd(weight, Vector256.Load(window + 40), sum5);
-                        sum6 = MultiplyAdd(weight, Vector256.Load(window + 48), sum6);
+                        x = Vector256.Load(window);
+                        sum00 = MultiplyAdd(weight0, x, sum00);
+                        sum10 = MultiplyAdd(weight1, x, sum10);
+                        x = Vector256.Load(window + 8);
+                        sum01 = MultiplyAdd(weight0, x, sum01);
+                        sum11 = MultiplyAdd(weight1, x, sum11);
+                        x = Vector256.Load(window + 16);
+                        sum02 = MultiplyAdd(weight0, x, sum02);
+                        sum12 = MultiplyAdd(weight1, x, sum12);
+                        x = Vector256.Load(window + 24);
+                        sum03 = MultiplyAdd(weight0, x, sum03);
+                        sum13 = MultiplyAdd(weight1, x, sum13);
+                        x = Vector256.Load(window + 32);
+                        sum04 = MultiplyAdd(weight0, x, sum04);
+                        sum14 = MultiplyAdd(weight1, x, sum14);
 
-                        weight = Vector256.Create(taps[3 * C3Kernel]);
+                        weight0 = Vector256.Create(taps0[3 * C3Kernel]);
+                        weight1 = Vector256.Create(taps1[3 * C3Kernel]);
                         window = source + (3 * C3OutputWidth);
-                        sum0 = MultiplyAdd(weight, Vector256.Load(window), sum0);
-                        sum1 = MultiplyAdd(weight, Vector256.Load(window + 8), sum1);
-                        sum2 = MultiplyAdd(weight, Vector256.Load(window + 16), sum2);
-                        sum3 = MultiplyAdd(weight, Vector256.Load(window + 24), sum3);
-                        sum4 = MultiplyAdd(weight, Vector256.Load(window + 32), sum4);
-                        sum5 = MultiplyAdd(weight, Vector256.Load(window + 40), sum5);
-                        sum6 = MultiplyAdd(weight, Vector256.Load(window + 48), sum6);
+                        x = Vector256.Load(window);
+                        sum00 = MultiplyAdd(weight0, x, sum00);
+                        sum10 = MultiplyAdd(weight1, x, sum10);
+                        x = Vector256.Load(window + 8);
+                        sum01 = MultiplyAdd(weight0, x, sum01);
+                        sum11 = MultiplyAdd(weight1, x, sum11);
+                        x = Vector256.Load(window + 16);
+                        sum02 = MultiplyAdd(weight0, x, sum02);
+                        sum12 = MultiplyAdd(weight1, x, sum12);
+                        x = Vector256.Load(window + 24);
+                        sum03 = MultiplyAdd(weight0, x, sum03);
+                        sum13 = MultiplyAdd(weight1, x, sum13);
+                        x = Vector256.Load(window + 32);
+                        sum04 = MultiplyAdd(weight0, x, sum04);
+                        sum14 = MultiplyAdd(weight1, x, sum14);
 
-                        weight = Vector256.Create(taps[4 * C3Kernel]);
+                        weight0 = Vector256.Create(taps0[4 * C3Kernel]);
+                        weight1 = Vector256.Create(taps1[4 * C3Kernel]);
                         window = source + (4 * C3OutputWidth);
-                        sum0 = MultiplyAdd(weight, Vector256.Load(window), sum0);
-                        sum1 = MultiplyAdd(weight, Vector256.Load(window + 8), sum1);
-                        sum2 = MultiplyAdd(weight, Vector256.Load(window + 16), sum2);
-                        sum3 = MultiplyAdd(weight, Vector256.Load(window + 24), sum3);
-                        sum4 = MultiplyAdd(weight, Vector256.Load(window + 32), sum4);
-                        sum5 = MultiplyAdd(weight, Vector256.Load(window + 40), sum5);
-                        sum6 = MultiplyAdd(weight, Vector256.Load(window + 48), sum6);
+                        x = Vector256.Load(window);
+                        sum00 = MultiplyAdd(weight0, x, sum00);
+                        sum10 = MultiplyAdd(weight1, x, sum10);
+                        x = Vector256.Load(window + 8);
+                        sum01 = MultiplyAdd(weight0, x, sum01);
+                        sum11 = MultiplyAdd(weight1, x, sum11);
+                        x = Vector256.Load(window + 16);
+                        sum02 = MultiplyAdd(weight0, x, sum02);
+                        sum12 = MultiplyAdd(weight1, x, sum12);
+                        x = Vector256.Load(window + 24);
+                        sum03 = MultiplyAdd(weight0, x, sum03);
+                        sum13 = MultiplyAdd(weight1, x, sum13);
+                        x = Vector256.Load(window + 32);
+                        sum04 = MultiplyAdd(weight0, x, sum04);
+                        sum14 = MultiplyAdd(weight1, x, sum14);
                     }
                 }
 
-                Vector256.Store(sum0, map);
-                Vector256.Store(sum1, map + 8);
-                Vector256.Store(sum2, map + 16);
-                Vector256.Store(sum3, map + 24);
-                Vector256.Store(sum4, map + 32);
-                Vector256.Store(sum5, map + 40);
-                Vector256.Store(sum6, map + 48);
+                Vector256.Store(sum00, map0);
+                Vector256.Store(sum01, map0 + 8);
+                Vector256.Store(sum02, map0 + 16);
+                Vector256.Store(sum03, map0 + 24);
+                Vector256.Store(sum04, map0 + 32);
+                Vector256.Store(sum10, map1);
+                Vector256.Store(sum11, map1 + 8);
+                Vector256.Store(sum12, map1 + 16);
+                Vector256.Store(sum13, map1 + 24);
+                Vector256.Store(sum14, map1 + 32);
             }
 
-            // elements 56 to 99 in 6 accumulators
+            // elements 40 to 71 in 2 x 4 accumulators
             {
-                Vector256<float> sum0 = initial;
-                Vector256<float> sum1 = initial;
-                Vector256<float> sum2 = initial;
-                Vector256<float> sum3 = initial;
-                Vector256<float> sum4 = initial;
-                Vector256<float> sum5 = initial;
+                Vector256<float> sum00 = initial0;
+                Vector256<float> sum01 = initial0;
+                Vector256<float> sum02 = initial0;
+                Vector256<float> sum03 = initial0;
+                Vector256<float> sum10 = initial1;
+                Vector256<float> sum11 = initial1;
+                Vector256<float> sum12 = initial1;
+                Vector256<float> sum13 = initial1;
                 for (int i = 0; i < C3InputChannels; i++)
                 {
                     for (int kx = 0; kx < C3Kernel; kx++)
                     {
                         float* source = scratch + (((i * C3Kernel) + kx) * packedPlane);
-                        float* taps = filter + (i * C3Kernel * C3Kernel) + kx;
-                        Vector256<float> weight = Vector256.Create(taps[0]);
-                        sum0 = MultiplyAdd(weight, Vector256.Load(source + 56), sum0);
-                        sum1 = MultiplyAdd(weight, Vector256.Load(source + 64), sum1);
-                        sum2 = MultiplyAdd(weight, Vector256.Load(source + 72), sum2);
-                        sum3 = MultiplyAdd(weight, Vector256.Load(source + 80), sum3);
-                        sum4 = MultiplyAdd(weight, Vector256.Load(source + 88), sum4);
-                        sum5 = MultiplyAdd(weight, Vector256.Load(source + 92), sum5);
+                        float* taps0 = filter0 + (i * C3Kernel * C3Kernel) + kx;
+                        float* taps1 = filter1 + (i * C3Kernel * C3Kernel) + kx;
+                        Vector256<float> weight0 = Vector256.Create(taps0[0]);
+                        Vector256<float> weight1 = Vector256.Create(taps1[0]);
+                        Vector256<float> x = Vector256.Load(source + 40);
+                        sum00 = MultiplyAdd(weight0, x, sum00);
+                        sum10 = MultiplyAdd(weight1, x, sum10);
+                        x = Vector256.Load(source + 48);
+                        sum01 = MultiplyAdd(weight0, x, sum01);
+                        sum11 = MultiplyAdd(weight1, x, sum11);
+                        x = Vector256.Load(source + 56);
+                        sum02 = MultiplyAdd(weight0, x, sum02);
+                        sum12 = MultiplyAdd(weight1, x, sum12);
+                        x = Vector256.Load(source + 64);
+                        sum03 = MultiplyAdd(weight0, x, sum03);
+                        sum13 = MultiplyAdd(weight1, x, sum13);
 
-                        weight = Vector256.Create(taps[1 * C3Kernel]);
+                        weight0 = Vector256.Create(taps0[1 * C3Kernel]);
+                        weight1 = Vector256.Create(taps1[1 * C3Kernel]);
                         float* window = source + (1 * C3OutputWidth);
-                        sum0 = MultiplyAdd(weight, Vector256.Load(window + 56), sum0);
-                        sum1 = MultiplyAdd(weight, Vector256.Load(window + 64), sum1);
-                        sum2 = MultiplyAdd(weight, Vector256.Load(window + 72), sum2);
-                        sum3 = MultiplyAdd(weight, Vector256.Load(window + 80), sum3);
-                        sum4 = MultiplyAdd(weight, Vector256.Load(window + 88), sum4);
-                        sum5 = MultiplyAdd(weight, Vector256.Load(window + 92), sum5);
+                        x = Vector256.Load(window + 40);
+                        sum00 = MultiplyAdd(weight0, x, sum00);
+                        sum10 = MultiplyAdd(weight1, x, sum10);
+                        x = Vector256.Load(window + 48);
+                        sum01 = MultiplyAdd(weight0, x, sum01);
+                        sum11 = MultiplyAdd(weight1, x, sum11);
+                        x = Vector256.Load(window + 56);
+                        sum02 = MultiplyAdd(weight0, x, sum02);
+                        sum12 = MultiplyAdd(weight1, x, sum12);
+                        x = Vector256.Load(window + 64);
+                        sum03 = MultiplyAdd(weight0, x, sum03);
+                        sum13 = MultiplyAdd(weight1, x, sum13);
 
-                        weight = Vector256.Create(taps[2 * C3Kernel]);
+                        weight0 = Vector256.Create(taps0[2 * C3Kernel]);
+                        weight1 = Vector256.Create(taps1[2 * C3Kernel]);
                         window = source + (2 * C3OutputWidth);
-                        sum0 = MultiplyAdd(weight, Vector256.Load(window + 56), sum0);
-                        sum1 = MultiplyAdd(weight, Vector256.Load(window + 64), sum1);
-                        sum2 = MultiplyAdd(weight, Vector256.Load(window + 72), sum2);
-                        sum3 = MultiplyAdd(weight, Vector256.Load(window + 80), sum3);
-                        sum4 = MultiplyAdd(weight, Vector256.Load(window + 88), sum4);
-                        sum5 = MultiplyAdd(weight, Vector256.Load(window + 92), sum5);
+                        x = Vector256.Load(window + 40);
+                        sum00 = MultiplyAdd(weight0, x, sum00);
+                        sum10 = MultiplyAdd(weight1, x, sum10);
+                        x = Vector256.Load(window + 48);
+                        sum01 = MultiplyAdd(weight0, x, sum01);
+                        sum11 = MultiplyAdd(weight1, x, sum11);
+                        x = Vector256.Load(window + 56);
+                        sum02 = MultiplyAdd(weight0, x, sum02);
+                        sum12 = MultiplyAdd(weight1, x, sum12);
+                        x = Vector256.Load(window + 64);
+                        sum03 = MultiplyAdd(weight0, x, sum03);
+                        sum13 = MultiplyAdd(weight1, x, sum13);
 
-                        weight = Vector256.Create(taps[3 * C3Kernel]);
+                        weight0 = Vector256.Create(taps0[3 * C3Kernel]);
+                        weight1 = Vector256.Create(taps1[3 * C3Kernel]);
                         window = source + (3 * C3OutputWidth);
-                        sum0 = MultiplyAdd(weight, Vector256.Load(window + 56), sum0);
-                        sum1 = MultiplyAdd(weight, Vector256.Load(window + 64), sum1);
-                        sum2 = MultiplyAdd(weight, Vector256.Load(window + 72), sum2);
-                        sum3 = MultiplyAdd(weight, Vector256.Load(window + 80), sum3);
-                        sum4 = MultiplyAdd(weight, Vector256.Load(window + 88), sum4);
-                        sum5 = MultiplyAdd(weight, Vector256.Load(window + 92), sum5);
+                        x = Vector256.Load(window + 40);
+                        sum00 = MultiplyAdd(weight0, x, sum00);
+                        sum10 = MultiplyAdd(weight1, x, sum10);
+                        x = Vector256.Load(window + 48);
+                        sum01 = MultiplyAdd(weight0, x, sum01);
+                        sum11 = MultiplyAdd(weight1, x, sum11);
+                        x = Vector256.Load(window + 56);
+                        sum02 = MultiplyAdd(weight0, x, sum02);
+                        sum12 = MultiplyAdd(weight1, x, sum12);
+                        x = Vector256.Load(window + 64);
+                        sum03 = MultiplyAdd(weight0, x, sum03);
+                        sum13 = MultiplyAdd(weight1, x, sum13);
 
-                        weight = Vector256.Create(taps[4 * C3Kernel]);
+                        weight0 = Vector256.Create(taps0[4 * C3Kernel]);
+                        weight1 = Vector256.Create(taps1[4 * C3Kernel]);
                         window = source + (4 * C3OutputWidth);
-                        sum0 = MultiplyAdd(weight, Vector256.Load(window + 56), sum0);
-                        sum1 = MultiplyAdd(weight, Vector256.Load(window + 64), sum1);
-                        sum2 = MultiplyAdd(weight, Vector256.Load(window + 72), sum2);
-                        sum3 = MultiplyAdd(weight, Vector256.Load(window + 80), sum3);
-                        sum4 = MultiplyAdd(weight, Vector256.Load(window + 88), sum4);
-                        sum5 = MultiplyAdd(weight, Vector256.Load(window + 92), sum5);
+                        x = Vector256.Load(window + 40);
+                        sum00 = MultiplyAdd(weight0, x, sum00);
+                        sum10 = MultiplyAdd(weight1, x, sum10);
+                        x = Vector256.Load(window + 48);
+                        sum01 = MultiplyAdd(weight0, x, sum01);
+                        sum11 = MultiplyAdd(weight1, x, sum11);
+                        x = Vector256.Load(window + 56);
+                        sum02 = MultiplyAdd(weight0, x, sum02);
+                        sum12 = MultiplyAdd(weight1, x, sum12);
+                        x = Vector256.Load(window + 64);
+                        sum03 = MultiplyAdd(weight0, x, sum03);
+                        sum13 = MultiplyAdd(weight1, x, sum13);
                     }
                 }
 
-                Vector256.Store(sum0, map + 56);
-                Vector256.Store(sum1, map + 64);
-                Vector256.Store(sum2, map + 72);
-                Vector256.Store(sum3, map + 80);
-                Vector256.Store(sum4, map + 88);
-                Vector256.Store(sum5, map + 92);
+                Vector256.Store(sum00, map0 + 40);
+                Vector256.Store(sum01, map0 + 48);
+                Vector256.Store(sum02, map0 + 56);
+                Vector256.Store(sum03, map0 + 64);
+                Vector256.Store(sum10, map1 + 40);
+                Vector256.Store(sum11, map1 + 48);
+                Vector256.Store(sum12, map1 + 56);
+                Vector256.Store(sum13, map1 + 64);
             }
 
-            ApplyTanh(map, C3OutputHeight * C3OutputWidth);
+            // elements 72 to 99 in 2 x 4 accumulators
+            {
+                Vector256<float> sum00 = initial0;
+                Vector256<float> sum01 = initial0;
+                Vector256<float> sum02 = initial0;
+                Vector256<float> sum03 = initial0;
+                Vector256<float> sum10 = initial1;
+                Vector256<float> sum11 = initial1;
+                Vector256<float> sum12 = initial1;
+                Vector256<float> sum13 = initial1;
+                for (int i = 0; i < C3InputChannels; i++)
+                {
+                    for (int kx = 0; kx < C3Kernel; kx++)
+                    {
+                        float* source = scratch + (((i * C3Kernel) + kx) * packedPlane);
+                        float* taps0 = filter0 + (i * C3Kernel * C3Kernel) + kx;
+                        float* taps1 = filter1 + (i * C3Kernel * C3Kernel) + kx;
+                        Vector256<float> weight0 = Vector256.Create(taps0[0]);
+                        Vector256<float> weight1 = Vector256.Create(taps1[0]);
+                        Vector256<float> x = Vector256.Load(source + 72);
+                        sum00 = MultiplyAdd(weight0, x, sum00);
+                        sum10 = MultiplyAdd(weight1, x, sum10);
+                        x = Vector256.Load(source + 80);
+                        sum01 = MultiplyAdd(weight0, x, sum01);
+                        sum11 = MultiplyAdd(weight1, x, sum11);
+                        x = Vector256.Load(source + 88);
+                        sum02 = MultiplyAdd(weight0, x, sum02);
+                        sum12 = MultiplyAdd(weight1, x, sum12);
+                        x = Vector256.Load(source + 92);
+                        sum03 = MultiplyAdd(weight0, x, sum03);
+                        sum13 = MultiplyAdd(weight1, x, sum13);
+
+                        weight0 = Vector256.Create(taps0[1 * C3Kernel]);
+                        weight1 = Vector256.Create(taps1[1 * C3Kernel]);
+                        float* window = source + (1 * C3OutputWidth);
+                        x = Vector256.Load(window + 72);
+                        sum00 = MultiplyAdd(weight0, x, sum00);
+                        sum10 = MultiplyAdd(weight1, x, sum10);
+                        x = Vector256.Load(window + 80);
+                        sum01 = MultiplyAdd(weight0, x, sum01);
+                        sum11 = MultiplyAdd(weight1, x, sum11);
+                        x = Vector256.Load(window + 88);
+                        sum02 = MultiplyAdd(weight0, x, sum02);
+                        sum12 = MultiplyAdd(weight1, x, sum12);
+                        x = Vector256.Load(window + 92);
+                        sum03 = MultiplyAdd(weight0, x, sum03);
+                        sum13 = MultiplyAdd(weight1, x, sum13);
+
+                        weight0 = Vector256.Create(taps0[2 * C3Kernel]);
+                        weight1 = Vector256.Create(taps1[2 * C3Kernel]);
+                        window = source + (2 * C3OutputWidth);
+                        x = Vector256.Load(window + 72);
+                        sum00 = MultiplyAdd(weight0, x, sum00);
+                        sum10 = MultiplyAdd(weight1, x, sum10);
+                        x = Vector256.Load(window + 80);
+                        sum01 = MultiplyAdd(weight0, x, sum01);
+                        sum11 = MultiplyAdd(weight1, x, sum11);
+                        x = Vector256.Load(window + 88);
+                        sum02 = MultiplyAdd(weight0, x, sum02);
+                        sum12 = MultiplyAdd(weight1, x, sum12);
+                        x = Vector256.Load(window + 92);
+                        sum03 = MultiplyAdd(weight0, x, sum03);
+                        sum13 = MultiplyAdd(weight1, x, sum13);
+
+                        weight0 = Vector256.Create(taps0[3 * C3Kernel]);
+                        weight1 = Vector256.Create(taps1[3 * C3Kernel]);
+                        window = source + (3 * C3OutputWidth);
+                        x = Vector256.Load(window + 72);
+                        sum00 = MultiplyAdd(weight0, x, sum00);
+                        sum10 = MultiplyAdd(weight1, x, sum10);
+                        x = Vector256.Load(window + 80);
+                        sum01 = MultiplyAdd(weight0, x, sum01);
+                        sum11 = MultiplyAdd(weight1, x, sum11);
+                        x = Vector256.Load(window + 88);
+                        sum02 = MultiplyAdd(weight0, x, sum02);
+                        sum12 = MultiplyAdd(weight1, x, sum12);
+                        x = Vector256.Load(window + 92);
+                        sum03 = MultiplyAdd(weight0, x, sum03);
+                        sum13 = MultiplyAdd(weight1, x, sum13);
+
+                        weight0 = Vector256.Create(taps0[4 * C3Kernel]);
+                        weight1 = Vector256.Create(taps1[4 * C3Kernel]);
+                        window = source + (4 * C3OutputWidth);
+                        x = Vector256.Load(window + 72);
+                        sum00 = MultiplyAdd(weight0, x, sum00);
+                        sum10 = MultiplyAdd(weight1, x, sum10);
+                        x = Vector256.Load(window + 80);
+                        sum01 = MultiplyAdd(weight0, x, sum01);
+                        sum11 = MultiplyAdd(weight1, x, sum11);
+                        x = Vector256.Load(window + 88);
+                        sum02 = MultiplyAdd(weight0, x, sum02);
+                        sum12 = MultiplyAdd(weight1, x, sum12);
+                        x = Vector256.Load(window + 92);
+                        sum03 = MultiplyAdd(weight0, x, sum03);
+                        sum13 = MultiplyAdd(weight1, x, sum13);
+                    }
+                }
+
+                Vector256.Store(sum00, map0 + 72);
+                Vector256.Store(sum01, map0 + 80);
+                Vector256.Store(sum02, map0 + 88);
+                Vector256.Store(sum03, map0 + 92);
+                Vector256.Store(sum10, map1 + 72);
+                Vector256.Store(sum11, map1 + 80);
+                Vector256.Store(sum12, map1 + 88);
+                Vector256.Store(sum13, map1 + 92);
+            }
+
+            ApplyTanh(map0, C3OutputHeight * C3OutputWidth);
+            ApplyTanh(map1, C3OutputHeight * C3OutputWidth);
         }
     }
 
