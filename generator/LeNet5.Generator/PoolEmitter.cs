@@ -24,6 +24,11 @@ namespace LeNet5.Generator
             if (!max && layer.Spec.Kernel == 2 && layer.Output.Width >= 8)
             {
                 EmitVectorAverage2x2(writer, layer);
+                writer.Line(p + "ForwardPortable(input, output);");
+                writer.Close();
+                writer.Line();
+                writer.Line("// " + layer.Spec.Name + ": the same, window by window, for hardware without AVX2");
+                writer.Open("private static void " + p + "ForwardPortable(float* input, float* output)");
             }
 
             writer.Open("for (int c = 0; c < " + p + "OutputChannels; c++)");

@@ -70,6 +70,25 @@ public sealed class GeneratedNetworkTests
         }
     }
 
+    /// <summary>The AVX2 2x2 average pooling adds in the portable loop's order, so the two give the same bits.</summary>
+    [Fact]
+    public unsafe void Vector_average_pooling_matches_the_portable_loop_bit_for_bit()
+    {
+        var network = LoadedNetwork.Compile("lenet5.architecture.json");
+        const BindingFlags Private = BindingFlags.NonPublic | BindingFlags.Static;
+        int Constant(string name) => (int)network.Network.GetField("S2" + name)!.GetRawConstantValue()!;
+        float[] input = RandomArray(new Random(8), Constant("InputChannels") * Constant("InputHeight") * Constant("InputWidth"));
+        float[] vector = new float[Constant("OutputSize")], portable = new float[Constant("OutputSize")];
+        fixed (float* x = input, y1 = vector, y2 = portable)
+        {
+            object Box(float* pointer) => Pointer.Box(pointer, typeof(float*));
+            network.Network.GetMethod("S2Forward", Private)!.Invoke(null, [Box(x), Box(y1)]);
+            network.Network.GetMethod("S2ForwardPortable", Private)!.Invoke(null, [Box(x), Box(y2)]);
+        }
+
+        Assert.Equal(portable.Select(BitConverter.SingleToInt32Bits), vector.Select(BitConverter.SingleToInt32Bits));
+    }
+
     private static void AssertAllClose(float[] expected, float[] actual, string what)
     {
         for (int i = 0; i < expected.Length; i++)

@@ -1054,6 +1054,12 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
             return;
         }
 
+        S2ForwardPortable(input, output);
+    }
+
+    // s2: the same, window by window, for hardware without AVX2
+    private static void S2ForwardPortable(float* input, float* output)
+    {
         for (int c = 0; c < S2OutputChannels; c++)
         {
             float* plane = input + (c * S2InputHeight * S2InputWidth);
