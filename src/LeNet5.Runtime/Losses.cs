@@ -25,15 +25,11 @@ public static class Losses
         int classes = TNetwork.ClassCount;
         if (logits.Length % classes != 0) throw new ArgumentException($"logits holds {logits.Length} floats, not whole rows of {classes}", nameof(logits));
         if (curvature.Length < logits.Length) throw new ArgumentException("curvature is shorter than logits", nameof(curvature));
-        bool extraLogit = TNetwork.Loss == LossKind.MapCriterion;
-        double extra = -TNetwork.LossConstant;
+        double extraLogit = TNetwork.Loss == LossKind.MapCriterion ? -TNetwork.LossConstant : double.NegativeInfinity;
         for (int start = 0; start < logits.Length; start += classes)
         {
             ReadOnlySpan<float> row = logits.Slice(start, classes);
-            double max = extraLogit ? extra : double.NegativeInfinity;
-            foreach (float z in row) max = Math.Max(max, z);
-            double sum = extraLogit ? Math.Exp(extra - max) : 0;
-            foreach (float z in row) sum += Math.Exp(z - max);
+            double sum = MapCriterion.SoftmaxDenominator(row, extraLogit, out double max);
             for (int c = 0; c < classes; c++)
             {
                 double p = Math.Exp(row[c] - max) / sum;

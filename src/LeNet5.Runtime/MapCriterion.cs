@@ -30,11 +30,7 @@ public static class MapCriterion
             int label = labels[r];
             if (label >= classCount) throw new ArgumentOutOfRangeException(nameof(labels), $"label {label} at row {r} is not below {classCount}");
 
-            // log-sum-exp in double: RBF logits reach -hundreds, where float exp underflows unevenly.
-            double max = -constant;
-            for (int c = 0; c < classCount; c++) max = Math.Max(max, row[c]);
-            double sum = Math.Exp(-constant - max);
-            for (int c = 0; c < classCount; c++) sum += Math.Exp(row[c] - max);
+            double sum = SoftmaxDenominator(row, -constant, out double max);
             total += Math.Log(sum) + max - row[label];
 
             if (withGradient)
@@ -45,5 +41,19 @@ public static class MapCriterion
             }
         }
         return total;
+    }
+
+    /// <summary>
+    /// The softmax denominator of a row of logits plus one extra logit, shifted by the largest of them (<paramref name="max"/>):
+    /// <c>exp(extra - max) + sum_c exp(row_c - max)</c>. An extra logit of negative infinity adds nothing (a plain softmax).
+    /// </summary>
+    /// <remarks>In double: RBF logits reach -hundreds, where float exp underflows unevenly.</remarks>
+    internal static double SoftmaxDenominator(ReadOnlySpan<float> row, double extraLogit, out double max)
+    {
+        max = extraLogit;
+        foreach (float z in row) max = Math.Max(max, z);
+        double sum = Math.Exp(extraLogit - max);
+        foreach (float z in row) sum += Math.Exp(z - max);
+        return sum;
     }
 }
