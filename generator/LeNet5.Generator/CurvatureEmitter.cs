@@ -26,13 +26,14 @@ namespace LeNet5.Generator
             writer.Line("int batch)");
             writer.Unindent();
             writer.Open();
-            writer.Line("RequireBatch(batch);");
-            writer.Line("Require(parameters.Length, ParameterCount, nameof(parameters), \"ParameterCount\");");
-            writer.Line("Require(input.Length, batch * InputSize, nameof(input), \"batch * InputSize\");");
-            writer.Line("Require(activations.Length, batch * ActivationSize, nameof(activations), \"batch * ActivationSize\");");
-            writer.Line("Require(logitsCurvature.Length, batch * ClassCount, nameof(logitsCurvature), \"batch * ClassCount\");");
-            writer.Line("Require(parameterCurvature.Length, ParameterCount, nameof(parameterCurvature), \"ParameterCount\");");
-            writer.Line("Require(workspace.Length, WorkspaceSize, nameof(workspace), \"WorkspaceSize\");");
+            EntryPointEmitter.EmitChecks(
+                writer,
+                "Require(parameters.Length, ParameterCount, nameof(parameters), \"ParameterCount\");",
+                "Require(input.Length, batch * InputSize, nameof(input), \"batch * InputSize\");",
+                "Require(activations.Length, batch * ActivationSize, nameof(activations), \"batch * ActivationSize\");",
+                "Require(logitsCurvature.Length, batch * ClassCount, nameof(logitsCurvature), \"batch * ClassCount\");",
+                "Require(parameterCurvature.Length, ParameterCount, nameof(parameterCurvature), \"ParameterCount\");",
+                "Require(workspace.Length, WorkspaceSize, nameof(workspace), \"WorkspaceSize\");");
             writer.Line();
             writer.Line("fixed (float* p = parameters)");
             writer.Line("fixed (float* x = input)");

@@ -76,7 +76,8 @@ namespace LeNet5.Generator
         private static Buffer TrainingInput(NetworkModel model, int index)
             => index == 0 ? new Buffer("x", "InputSize") : Activations(model.Layers[index - 1]);
 
-        private static void EmitChecks(CodeWriter writer, params string[] checks)
+        /// <summary>Writes the batch check and the given length checks at the top of an entry point.</summary>
+        internal static void EmitChecks(CodeWriter writer, params string[] checks)
         {
             writer.Line("RequireBatch(batch);");
             foreach (string check in checks)
