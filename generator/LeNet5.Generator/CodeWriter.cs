@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text;
 
 namespace LeNet5.Generator
@@ -78,6 +80,12 @@ namespace LeNet5.Generator
         }
 
         public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+        /// <summary>Float literals (see <see cref="Float"/>) separated by commas, for an array initializer.</summary>
+        public static string Floats(IEnumerable<double> values) => string.Join(", ", values.Select(Float));
+
+        /// <summary>Int literals separated by commas, for an array initializer.</summary>
+        public static string Ints(IEnumerable<int> values) => string.Join(", ", values.Select(Int));
 
         public static string String(string value)
         {

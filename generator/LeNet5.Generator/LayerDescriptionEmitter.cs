@@ -1,8 +1,12 @@
+using System;
+
 namespace LeNet5.Generator
 {
     /// <summary>
     /// Writes the <c>Layers</c> member: a static description of every layer (kind as written in the architecture file,
-    /// shapes, kernel, stride, padding, activation, parameter names) for tools such as the ONNX exporter.
+    /// shapes, kernel, stride, padding, activation, parameter names, and the connection table of a sparse conv or the
+    /// prototypes of an rbf layer) for tools such as the ONNX exporter. The prototypes repeat the rbf layer's own table
+    /// because <c>Layers</c> is initialised before it.
     /// </summary>
     internal static class LayerDescriptionEmitter
     {
@@ -27,11 +31,34 @@ namespace LeNet5.Generator
                     + "Padding: " + CodeWriter.Int(spec.Padding) + ", "
                     + "PadValue: " + CodeWriter.Float(spec.PadValue) + ", "
                     + "Activation: " + CodeWriter.String(ShapeInference.ActivationName(spec.Activation)) + ", "
-                    + "ParameterNames: " + parameters + "),");
+                    + "ParameterNames: " + parameters + ")" + (spec.IsSparse || spec.Kind == LayerKind.Rbf ? string.Empty : ","));
+                if (spec.IsSparse)
+                {
+                    EmitTable(writer, "Connections = new[]", spec.Connections, row => "new[] { " + CodeWriter.Ints(row) + " },");
+                }
+                else if (spec.Kind == LayerKind.Rbf)
+                {
+                    EmitTable(writer, "Prototypes = new float[]", spec.Prototypes, prototype => CodeWriter.Floats(prototype) + ",");
+                }
             }
 
             writer.Close(";");
             writer.Line();
+        }
+
+        /// <summary>An object initializer setting one table member, one row (a filter's inputs, a unit's prototype) per line.</summary>
+        private static void EmitTable<T>(CodeWriter writer, string member, EquatableArray<T> rows, Func<T, string> row)
+            where T : IEquatable<T>
+        {
+            writer.Open();
+            writer.Open(member);
+            foreach (T item in rows)
+            {
+                writer.Line(row(item));
+            }
+
+            writer.Close(",");
+            writer.Close(",");
         }
 
         /// <summary>

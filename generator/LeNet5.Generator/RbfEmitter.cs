@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace LeNet5.Generator
 {
     /// <summary>
@@ -26,13 +24,7 @@ namespace LeNet5.Generator
             writer.Open();
             foreach (EquatableArray<double> prototype in layer.Spec.Prototypes)
             {
-                var line = new StringBuilder();
-                foreach (double value in prototype)
-                {
-                    line.Append(CodeWriter.Float(value)).Append(", ");
-                }
-
-                writer.Line(line.ToString().TrimEnd());
+                writer.Line(CodeWriter.Floats(prototype) + ",");
             }
 
             writer.Close(";");

@@ -27,4 +27,17 @@ public sealed record LayerDescription(
     int Padding,
     float PadValue,
     string Activation,
-    IReadOnlyList<string> ParameterNames);
+    IReadOnlyList<string> ParameterNames)
+{
+    /// <summary>
+    /// For <c>sparse_conv2d</c>, the connection table: row o lists the input maps filter o reads, in the order its kernels
+    /// are packed in the weight tensor <c>[connections, kernel, kernel]</c> (filter by filter); empty for other kinds.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<int>> Connections { get; init; } = [];
+
+    /// <summary>
+    /// For <c>rbf</c>, the fixed prototypes unit by unit, <c>[Output.Channels, Input.Size]</c> row-major: unit i outputs
+    /// minus the squared distance between the flattened input and row i. Empty for other kinds.
+    /// </summary>
+    public IReadOnlyList<float> Prototypes { get; init; } = [];
+}
