@@ -2,7 +2,7 @@ using LeNet5.Runtime;
 
 namespace LeNet5.Model.Tests;
 
-/// <summary>LeNet-5 whose S2 is described as the paper's trainable subsampling, a kind the ONNX exporter does not translate.</summary>
+/// <summary>LeNet-5 whose S2 is described with a layer kind no tool knows (<c>subsampling</c>), for the ONNX exporter's refusal.</summary>
 public readonly struct UnsupportedLayerNetwork : INetwork
 {
     public static string Name => "Unsupported";

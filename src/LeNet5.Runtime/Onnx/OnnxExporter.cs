@@ -4,10 +4,23 @@ namespace LeNet5.Runtime.Onnx;
 
 /// <summary>
 /// Writes a generated network with its parameters as an ONNX model (IR 8, opset 17) from its
-/// <see cref="INetwork.Layers"/>: <c>Pad</c>, <c>Conv</c>, <c>AveragePool</c>/<c>MaxPool</c>, <c>Flatten</c>+<c>Gemm</c>,
-/// and <c>Tanh</c>/<c>Relu</c>/<c>Sigmoid</c> (scaled tanh as <c>Mul</c>, <c>Tanh</c>, <c>Mul</c>). The graph takes
-/// <c>input</c> <c>[batch, C, H, W]</c> (already normalised, as <see cref="INetwork.Infer"/> takes it) and gives
-/// <c>logits</c> <c>[batch, classes]</c>; initializers carry the PyTorch <c>state_dict</c> names.
+/// <see cref="INetwork.Layers"/>. The graph takes <c>input</c> <c>[batch, C, H, W]</c> (already scaled, as
+/// <see cref="INetwork.Infer"/> takes it) and gives <c>logits</c> <c>[batch, classes]</c>, the generated code's logits.
+/// Each layer kind becomes:
+/// <list type="bullet">
+/// <item><c>pad</c>: <c>Pad</c> with the pad value; <c>conv2d</c>: <c>Conv</c>; <c>avgpool2d</c>/<c>maxpool2d</c>:
+/// <c>AveragePool</c>/<c>MaxPool</c>; <c>dense</c>: <c>Flatten</c> (once) and <c>Gemm</c>.</item>
+/// <item><c>sparse_conv2d</c>: a <c>Conv</c> whose weight <c>{layer}.weight.dense</c> <c>[filters, inputs, k, k]</c> holds the
+/// packed kernels of <c>{layer}.weight</c> <c>[connections, k, k]</c> where the connection table has a connection and
+/// zeros where it has none.</item>
+/// <item><c>subsample2d</c>: a depthwise <c>Conv</c> (one group per map, stride = window) whose weight
+/// <c>{layer}.weight.depthwise</c> <c>[channels, 1, k, k]</c> repeats each map's coefficient of <c>{layer}.weight</c> over its
+/// window, so it computes coefficient x window sum + bias.</item>
+/// <item><c>rbf</c>: <c>Flatten</c> (once), <c>Unsqueeze</c>, <c>Sub</c> of the fixed prototypes <c>{layer}.prototypes</c>
+/// <c>[units, inputs]</c>, <c>ReduceSumSquare</c> and <c>Neg</c>: minus the squared distance to each prototype.</item>
+/// </list>
+/// Activations are <c>Tanh</c>/<c>Relu</c>/<c>Sigmoid</c>, and scaled tanh <c>Mul</c>, <c>Tanh</c>, <c>Mul</c>. Initializers
+/// carry the PyTorch <c>state_dict</c> names; the two rearranged weights above have a suffix and a doc string saying so.
 /// </summary>
 public static class OnnxExporter
 {
@@ -21,7 +34,8 @@ public static class OnnxExporter
     public const long OpsetVersion = OnnxModelBuilder.OpsetVersion;
 
     /// <summary>The layer kinds the exporter translates.</summary>
-    public static IReadOnlyList<string> SupportedKinds { get; } = ["pad", "conv2d", "avgpool2d", "maxpool2d", "dense"];
+    public static IReadOnlyList<string> SupportedKinds { get; } =
+        ["pad", "conv2d", "sparse_conv2d", "avgpool2d", "maxpool2d", "subsample2d", "dense", "rbf"];
 
     /// <summary>Serialises <typeparamref name="TNetwork"/> with <paramref name="parameters"/> as an ONNX model.</summary>
     /// <exception cref="OnnxExportException">A layer kind or activation has no ONNX translation.</exception>
@@ -30,7 +44,7 @@ public static class OnnxExporter
         if (parameters.Length != TNetwork.ParameterCount)
             throw new ArgumentException($"{TNetwork.Name} has {TNetwork.ParameterCount} parameters, not {parameters.Length}", nameof(parameters));
         var input = new FeatureShape(TNetwork.InputChannels, TNetwork.InputHeight, TNetwork.InputWidth);
-        return Export(TNetwork.Name, input, TNetwork.ClassCount, TNetwork.Layers, TNetwork.ParameterTensors, parameters);
+        return Export(TNetwork.Name, input, TNetwork.InputScaling, TNetwork.ClassCount, TNetwork.Layers, TNetwork.ParameterTensors, parameters);
     }
 
     /// <summary>Writes <typeparamref name="TNetwork"/> with <paramref name="parameters"/> to the ONNX file <paramref name="path"/>.</summary>
@@ -44,8 +58,10 @@ public static class OnnxExporter
     }
 
     private static byte[] Export(
-        string name, FeatureShape inputShape, int classCount, IReadOnlyList<LayerDescription> layers, IReadOnlyList<ParameterTensor> tensors, ReadOnlySpan<float> parameters)
+        string name, FeatureShape inputShape, InputScaling scaling, int classCount, IReadOnlyList<LayerDescription> layers,
+        IReadOnlyList<ParameterTensor> tensors, ReadOnlySpan<float> parameters)
     {
+        // Every layer is checked before anything is built, so a refusal names the first layer that cannot be translated.
         foreach (LayerDescription layer in layers)
         {
             if (!SupportedKinds.Contains(layer.Kind))
@@ -65,52 +81,109 @@ public static class OnnxExporter
         {
             LayerDescription layer = layers[index];
             bool last = index == layers.Count - 1;
-            string output = last && layer.Activation == "none" ? OutputName : layer.Name;
-            switch (layer.Kind)
+            if (layer.Kind is "dense" or "rbf" && !flat)
             {
-                case "pad":
-                {
-                    long p = layer.Padding;
-                    string pads = model.Int64Initializer(layer.Name + ".pads", [8], [0, 0, p, p, 0, 0, p, p]);
-                    string value = model.FloatInitializer(layer.Name + ".value", [], [layer.PadValue]);
-                    current = model.Node("Pad", layer.Name, [current, pads, value], output);
-                    break;
-                }
-                case "conv2d":
-                {
-                    (string weight, string bias) = Parameters(model, layer, tensors, parameters);
-                    long k = layer.Kernel, s = layer.Stride, p = layer.Padding;
-                    current = model.Node("Conv", layer.Name, [current, weight, bias], output,
-                        NodeAttribute.Ints("kernel_shape", k, k), NodeAttribute.Ints("strides", s, s), NodeAttribute.Ints("pads", p, p, p, p));
-                    break;
-                }
-                case "avgpool2d":
-                case "maxpool2d":
-                {
-                    long k = layer.Kernel, s = layer.Stride;
-                    current = model.Node(layer.Kind == "avgpool2d" ? "AveragePool" : "MaxPool", layer.Name, [current], output,
-                        NodeAttribute.Ints("kernel_shape", k, k), NodeAttribute.Ints("strides", s, s));
-                    break;
-                }
-                default: // dense
-                {
-                    if (!flat)
-                    {
-                        current = model.Node("Flatten", layer.Name + ".flatten", [current], layer.Name + ".flat", NodeAttribute.Int("axis", 1));
-                        flat = true;
-                    }
-                    (string weight, string bias) = Parameters(model, layer, tensors, parameters);
-                    current = model.Node("Gemm", layer.Name, [current, weight, bias], output, NodeAttribute.Int("transB", 1));
-                    break;
-                }
+                current = model.Node("Flatten", layer.Name + ".flatten", [current], layer.Name + ".flat", NodeAttribute.Int("axis", 1));
+                flat = true;
             }
+            string output = last && layer.Activation == "none" ? OutputName : layer.Name;
+            current = Layer(model, layer, current, output, tensors, parameters);
             current = Activation(model, layer, current, last ? OutputName : layer.Name + "." + layer.Activation);
         }
         model.Output(OutputName, [-1, classCount]);
 
+        string inputText = scaling == InputScaling.Standardized
+            ? "normalised as ((x / 255) - 0.1307) / 0.3081"
+            : string.Create(CultureInfo.InvariantCulture, $"scaled linearly from {scaling.Background} (pixel 0) to {scaling.Foreground} (pixel 255)");
         string doc = string.Create(CultureInfo.InvariantCulture,
-            $"{name} exported by LeNet5.Generated: input {InputName} [batch, {inputShape.Channels}, {inputShape.Height}, {inputShape.Width}] normalised as ((x / 255) - 0.1307) / 0.3081, output {OutputName} [batch, {classCount}]");
+            $"{name} exported by LeNet5.Generated: input {InputName} [batch, {inputShape.Channels}, {inputShape.Height}, {inputShape.Width}] {inputText}, output {OutputName} [batch, {classCount}]");
         return model.Build(name, typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0", doc);
+    }
+
+    /// <summary>Adds the nodes of one layer of a supported kind, before its activation; returns their output.</summary>
+    private static string Layer(
+        OnnxModelBuilder model, LayerDescription layer, string input, string output, IReadOnlyList<ParameterTensor> tensors, ReadOnlySpan<float> parameters)
+    {
+        int channels = layer.Output.Channels, k = layer.Kernel;
+        switch (layer.Kind)
+        {
+            case "pad":
+            {
+                long p = layer.Padding;
+                string pads = model.Int64Initializer(layer.Name + ".pads", [8], [0, 0, p, p, 0, 0, p, p]);
+                string value = model.FloatInitializer(layer.Name + ".value", [], [layer.PadValue]);
+                return model.Node("Pad", layer.Name, [input, pads, value], output);
+            }
+            case "conv2d":
+            {
+                int[] shape = [channels, layer.Input.Channels, k, k];
+                string weight = model.FloatInitializer(layer.ParameterNames[0], [.. shape], Tensor(layer, 0, shape, tensors, parameters));
+                return Conv(model, layer, input, weight, Bias(model, layer, tensors, parameters), output, groups: 1, layer.Stride, layer.Padding);
+            }
+            case "sparse_conv2d":
+            {
+                int connections = layer.Connections.Sum(row => row.Count);
+                ReadOnlySpan<float> packed = Tensor(layer, 0, [connections, k, k], tensors, parameters);
+                string weight = model.FloatInitializer(layer.ParameterNames[0] + ".dense", [channels, layer.Input.Channels, k, k], Unpack(layer, packed),
+                    $"{layer.ParameterNames[0]} [{connections}, {k}, {k}] unpacked by {layer.Name}'s connection table: zeros where a filter does not read an input map");
+                return Conv(model, layer, input, weight, Bias(model, layer, tensors, parameters), output, groups: 1, layer.Stride, layer.Padding);
+            }
+            case "subsample2d":
+            {
+                ReadOnlySpan<float> coefficients = Tensor(layer, 0, [channels], tensors, parameters);
+                var repeated = new float[channels * k * k];
+                for (int c = 0; c < channels; c++) repeated.AsSpan(c * k * k, k * k).Fill(coefficients[c]);
+                string weight = model.FloatInitializer(layer.ParameterNames[0] + ".depthwise", [channels, 1, k, k], repeated,
+                    $"{layer.ParameterNames[0]} [{channels}] (one coefficient per map) repeated over each {k}x{k} window");
+                return Conv(model, layer, input, weight, Bias(model, layer, tensors, parameters), output, groups: channels, stride: k, padding: 0);
+            }
+            case "avgpool2d":
+            case "maxpool2d":
+                return model.Node(layer.Kind == "avgpool2d" ? "AveragePool" : "MaxPool", layer.Name, [input], output,
+                    NodeAttribute.Ints("kernel_shape", k, k), NodeAttribute.Ints("strides", layer.Stride, layer.Stride));
+            case "dense":
+            {
+                int[] shape = [channels, layer.Input.Size];
+                string weight = model.FloatInitializer(layer.ParameterNames[0], [.. shape], Tensor(layer, 0, shape, tensors, parameters));
+                return model.Node("Gemm", layer.Name, [input, weight, Bias(model, layer, tensors, parameters)], output, NodeAttribute.Int("transB", 1));
+            }
+            default: // rbf
+            {
+                int units = layer.Output.Size, inputs = layer.Input.Size;
+                if (layer.Prototypes.Count != units * inputs)
+                    throw new OnnxExportException($"layer '{layer.Name}' of kind 'rbf' has {layer.Prototypes.Count} prototype values, not {units} x {inputs}");
+                string prototypes = model.FloatInitializer(layer.Name + ".prototypes", [units, inputs], layer.Prototypes.ToArray(),
+                    $"{layer.Name}'s fixed prototypes from the architecture file, one unit per row (constants, not parameters)");
+                string axis = model.Int64Initializer(layer.Name + ".unit_axis", [1], [1]);
+                string column = model.Node("Unsqueeze", layer.Name + ".unsqueeze", [input, axis], layer.Name + ".column");
+                string difference = model.Node("Sub", layer.Name + ".sub", [column, prototypes], layer.Name + ".difference");
+                string distance = model.Node("ReduceSumSquare", layer.Name + ".distance", [difference], layer.Name + ".squared_distance",
+                    NodeAttribute.Ints("axes", 2), NodeAttribute.Int("keepdims", 0));
+                return model.Node("Neg", layer.Name, [distance], output);
+            }
+        }
+    }
+
+    private static string Conv(OnnxModelBuilder model, LayerDescription layer, string input, string weight, string bias, string output, long groups, long stride, long padding)
+        => model.Node("Conv", layer.Name, [input, weight, bias], output,
+            NodeAttribute.Ints("kernel_shape", layer.Kernel, layer.Kernel), NodeAttribute.Ints("strides", stride, stride),
+            NodeAttribute.Ints("pads", padding, padding, padding, padding), NodeAttribute.Int("group", groups));
+
+    /// <summary>Packed kernels <c>[connections, k, k]</c> placed at <c>[filter, input map]</c> of a dense <c>[filters, inputs, k, k]</c> weight.</summary>
+    private static float[] Unpack(LayerDescription layer, ReadOnlySpan<float> packed)
+    {
+        int area = layer.Kernel * layer.Kernel, inputs = layer.Input.Channels;
+        var dense = new float[layer.Output.Channels * inputs * area];
+        int connection = 0;
+        for (int filter = 0; filter < layer.Connections.Count; filter++)
+        {
+            foreach (int map in layer.Connections[filter])
+            {
+                packed.Slice(connection * area, area).CopyTo(dense.AsSpan((filter * inputs + map) * area, area));
+                connection++;
+            }
+        }
+        return dense;
     }
 
     private static string Activation(OnnxModelBuilder model, LayerDescription layer, string input, string output)
@@ -133,26 +206,27 @@ public static class OnnxExporter
         }
     }
 
-    private static (string Weight, string Bias) Parameters(OnnxModelBuilder model, LayerDescription layer, IReadOnlyList<ParameterTensor> tensors, ReadOnlySpan<float> parameters)
+    /// <summary>The layer's bias, <c>[output channels]</c>, as the initializer of its <c>state_dict</c> name.</summary>
+    private static string Bias(OnnxModelBuilder model, LayerDescription layer, IReadOnlyList<ParameterTensor> tensors, ReadOnlySpan<float> parameters)
+    {
+        int[] shape = [layer.Output.Channels];
+        return model.FloatInitializer(layer.ParameterNames[1], [.. shape], Tensor(layer, 1, shape, tensors, parameters));
+    }
+
+    /// <summary>The values of the layer's weight (<paramref name="index"/> 0) or bias (1), checked against the shape its translation reads.</summary>
+    private static ReadOnlySpan<float> Tensor(
+        LayerDescription layer, int index, int[] expected, IReadOnlyList<ParameterTensor> tensors, ReadOnlySpan<float> parameters)
     {
         if (layer.ParameterNames.Count != 2)
             throw new OnnxExportException($"layer '{layer.Name}' of kind '{layer.Kind}' should have a weight and a bias, not {layer.ParameterNames.Count} tensors");
-        return (Initializer(model, layer, layer.ParameterNames[0], tensors, parameters), Initializer(model, layer, layer.ParameterNames[1], tensors, parameters));
-    }
-
-    private static string Initializer(OnnxModelBuilder model, LayerDescription layer, string tensorName, IReadOnlyList<ParameterTensor> tensors, ReadOnlySpan<float> parameters)
-    {
+        string tensorName = layer.ParameterNames[index];
         ParameterTensor tensor = tensors.FirstOrDefault(t => t.Name == tensorName)
             ?? throw new OnnxExportException($"layer '{layer.Name}' names parameter tensor '{tensorName}', which the network does not have");
-        int[] expected = tensorName == layer.ParameterNames[1] ? [layer.Output.Channels]
-            : layer.Kind == "conv2d" ? [layer.Output.Channels, layer.Input.Channels, layer.Kernel, layer.Kernel]
-            : [layer.Output.Channels, layer.Input.Size];
         if (!tensor.Shape.AsSpan().SequenceEqual(expected))
         {
             throw new OnnxExportException(
-                $"layer '{layer.Name}' of kind '{layer.Kind}' has tensor '{tensor.Name}' of shape {tensor.ShapeText}, not the [{string.Join(", ", expected)}] an ONNX {(layer.Kind == "conv2d" ? "Conv" : "Gemm")} needs");
+                $"layer '{layer.Name}' of kind '{layer.Kind}' has tensor '{tensor.Name}' of shape {tensor.ShapeText}, not the [{string.Join(", ", expected)}] its ONNX translation reads");
         }
-        long[] dims = tensor.Shape.Select(d => (long)d).ToArray();
-        return model.FloatInitializer(tensor.Name, dims, parameters.Slice(tensor.Offset, tensor.Length));
+        return parameters.Slice(tensor.Offset, tensor.Length);
     }
 }

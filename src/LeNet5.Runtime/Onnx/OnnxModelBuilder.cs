@@ -24,12 +24,17 @@ internal sealed class OnnxModelBuilder
     private readonly List<ProtobufWriter> _outputs = [];
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
 
-    /// <summary>Adds a float initializer (a constant tensor) named <paramref name="name"/>.</summary>
-    public string FloatInitializer(string name, ReadOnlySpan<long> dims, ReadOnlySpan<float> values)
+    /// <summary>
+    /// Adds a float initializer (a constant tensor) named <paramref name="name"/>; <paramref name="docString"/>, if given,
+    /// says what it holds where the name alone cannot (a tensor rearranged from a <c>state_dict</c> one, for example).
+    /// </summary>
+    public string FloatInitializer(string name, ReadOnlySpan<long> dims, ReadOnlySpan<float> values, string? docString = null)
     {
         var raw = new byte[values.Length * 4];
         for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(raw.AsSpan(i * 4), values[i]);
-        _initializers.Add(Tensor(Unique(name), dims, FloatType, raw));
+        ProtobufWriter tensor = Tensor(Unique(name), dims, FloatType, raw);
+        if (docString is not null) tensor.String(12, docString);
+        _initializers.Add(tensor);
         return name;
     }
 
