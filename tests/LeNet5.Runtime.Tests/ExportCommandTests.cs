@@ -31,6 +31,24 @@ public sealed class ExportCommandTests : IDisposable
     }
 
     [Fact]
+    public void Export_onnx_takes_the_architecture_option()
+    {
+        var parameters = new float[PaperNetwork.ParameterCount];
+        PaperNetwork.InitializeParameters(parameters, new Random(3));
+        string checkpoint = _temp.File("paper.safetensors");
+        string model = _temp.File("paper.onnx");
+        Checkpoint.Save<PaperNetwork>(checkpoint, parameters);
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+
+        int code = Cli.Run(["export", "onnx", "--architecture", "paper", "--checkpoint", checkpoint, "--output", model], stdout, stderr);
+
+        Assert.True(code == 0, stderr.ToString());
+        Assert.Contains("Paper checkpoint", stdout.ToString());
+        Assert.True(File.Exists(model));
+    }
+
+    [Fact]
     public void Export_onnx_of_a_missing_checkpoint_fails_with_its_path()
     {
         var stdout = new StringWriter();
