@@ -1,12 +1,13 @@
 namespace LeNet5.Generator
 {
     /// <summary>
-    /// conv2d: weights [filters, in, k, k], bias [filters]. With stride 1 and no padding, rows of 8 or more columns take
-    /// register-blocked vector paths (a block of output rows in 8 to 12 accumulators, the taps of a kernel row unrolled;
-    /// one accumulator per tap and filter for the weight gradient; the input gradient as a correlation of the
-    /// zero-bordered output gradient with the flipped kernels).
-    /// Otherwise a general path accumulates one kernel tap at a time over output rows, clipping each tap's row and
-    /// column ranges to handle zero padding and strides without a padded copy.
+    /// conv2d: weights [filters, in, k, k], or [connections, k, k] with a connection table (see <see cref="ConvConnections"/>),
+    /// bias [filters]. With stride 1 and no padding, rows of 8 or more columns take register-blocked vector paths (a block
+    /// of output rows in 8 to 12 accumulators, the taps of a kernel row unrolled; one accumulator per tap and filter for
+    /// the weight gradient; the input gradient as a correlation of the zero-bordered output gradient with the flipped
+    /// kernels). Otherwise a general path accumulates one kernel tap at a time over output rows, clipping each tap's row
+    /// and column ranges to handle zero padding and strides without a padded copy. Every path visits the pairs of filter
+    /// and input map through <see cref="ConvConnections"/>, so a connection table only leaves pairs out.
     /// </summary>
     internal static class Conv2dEmitter
     {
@@ -16,7 +17,12 @@ namespace LeNet5.Generator
         public static string Describe(LayerModel layer)
         {
             LayerSpec spec = layer.Spec;
-            string text = "conv " + layer.Input + " -> " + layer.Output + ", " + spec.Kernel + "x" + spec.Kernel + " kernel";
+            string text = (spec.IsSparse ? "sparse conv " : "conv ") + layer.Input + " -> " + layer.Output + ", " + spec.Kernel + "x" + spec.Kernel + " kernel";
+            if (spec.IsSparse)
+            {
+                text += ", " + ConvConnections.Count(spec) + " of " + (spec.Size * layer.Input.Channels) + " connections";
+            }
+
             if (spec.Stride != 1)
             {
                 text += ", stride " + spec.Stride;
@@ -37,6 +43,10 @@ namespace LeNet5.Generator
             writer.Line("public const int " + p + "Kernel = " + CodeWriter.Int(layer.Spec.Kernel) + ";");
             writer.Line("public const int " + p + "Stride = " + CodeWriter.Int(layer.Spec.Stride) + ";");
             writer.Line("public const int " + p + "Padding = " + CodeWriter.Int(layer.Spec.Padding) + ";");
+            if (layer.Spec.IsSparse)
+            {
+                writer.Line("public const int " + p + "Connections = " + CodeWriter.Int(ConvConnections.Count(layer.Spec)) + ";");
+            }
         }
 
         /// <summary>
@@ -66,6 +76,12 @@ namespace LeNet5.Generator
 
         /// <summary>Stride 1 and no padding: every tap reads whole contiguous input rows.</summary>
         private static bool IsPlain(LayerModel layer) => layer.Spec.Stride == 1 && layer.Spec.Padding == 0;
+
+        /// <summary>
+        /// Two filters computed together share every input load. The filters of a connection table read different input
+        /// maps, so they go one at a time.
+        /// </summary>
+        private static bool PairsFilters(LayerModel layer) => !layer.Spec.IsSparse && layer.Spec.Size % 2 == 0;
 
         /// <summary>Rows this wide are covered by at most 8 vectors of 8 floats (the last one may overlap).</summary>
         private static bool CanBlock(int width) => width >= 8 && VectorStarts(width).Length <= 8;
@@ -169,6 +185,7 @@ namespace LeNet5.Generator
             {
                 if (!packed)
                 {
+                    bool paired = PairsFilters(layer) && 2 * VectorStarts(layer.Output.Width).Length <= 12;
                     EmitBlockedCorrelation(
                         writer,
                         layer,
@@ -180,15 +197,13 @@ namespace LeNet5.Generator
                             TargetHeightName: p + "OutputHeight",
                             TargetWidthName: p + "OutputWidth",
                             Source: "input",
-                            SourceChannels: p + "InputChannels",
                             SourcePlaneSize: MapSize(p, "Input"),
                             SourceWidthName: p + "InputWidth",
-                            Kernel: "weights + (((o * " + p + "InputChannels) + i) * " + p + "Kernel * " + p + "Kernel)",
-                            Flipped: false,
+                            IsInputGradient: false,
                             Initial: "Vector256.Create(biases[o])",
-                            Paired: layer.Spec.Size % 2 == 0 && 2 * VectorStarts(layer.Output.Width).Length <= 12,
-                            NextKernel: "weights + ((((o + 1) * " + p + "InputChannels) + i) * " + p + "Kernel * " + p + "Kernel)",
-                            NextInitial: "Vector256.Create(biases[o + 1])"),
+                            Paired: paired,
+                            NextKernel: paired ? "weights + " + ConvConnections.KernelOffset(layer, "(o + 1)") : null,
+                            NextInitial: paired ? "Vector256.Create(biases[o + 1])" : null),
                         map => ActivationEmitter.EmitForward(writer, layer.Spec.Activation, map, MapSize(p, "Output")));
                 }
 
@@ -203,9 +218,9 @@ namespace LeNet5.Generator
             writer.Open("for (int o = 0; o < " + p + "Filters; o++)");
             writer.Line("float* map = output + (o * " + MapSize(p, "Output") + ");");
             writer.Line("new Span<float>(map, " + MapSize(p, "Output") + ").Fill(biases[o]);");
-            writer.Open("for (int i = 0; i < " + p + "InputChannels; i++)");
+            ConvConnections.OpenInputMapLoop(writer, layer);
             writer.Line("float* plane = input + (i * " + MapSize(p, "Input") + ");");
-            writer.Line("float* kernel = weights + (((o * " + p + "InputChannels) + i) * " + p + "Kernel * " + p + "Kernel);");
+            writer.Line("float* kernel = weights + " + ConvConnections.KernelOffset(layer) + ";");
             EmitTapLoops(
                 writer,
                 layer,
@@ -306,9 +321,9 @@ namespace LeNet5.Generator
             writer.Open("for (int o = 0; o < " + p + "Filters; o++)");
             writer.Line("float* map = outputGradient + (o * " + MapSize(p, "Output") + ");");
             writer.Line("biasGradients[o] += Sum(map, " + MapSize(p, "Output") + ");");
-            writer.Open("for (int i = 0; i < " + p + "InputChannels; i++)");
+            ConvConnections.OpenInputMapLoop(writer, layer);
             writer.Line("float* plane = input + (i * " + MapSize(p, "Input") + ");");
-            writer.Line("float* kernelGradient = weightGradients + (((o * " + p + "InputChannels) + i) * " + p + "Kernel * " + p + "Kernel);");
+            writer.Line("float* kernelGradient = weightGradients + " + ConvConnections.KernelOffset(layer) + ";");
             EmitTapLoops(
                 writer,
                 layer,
@@ -333,7 +348,7 @@ namespace LeNet5.Generator
 
             // Two filters at once when their count is even (and the kernel small enough to keep 2k accumulators):
             // each input load then feeds two accumulators.
-            int filters = layer.Spec.Size % 2 == 0 && kernel <= 6 ? 2 : 1;
+            int filters = PairsFilters(layer) && kernel <= 6 ? 2 : 1;
             if (tail != 0)
             {
                 writer.Line("// the last vector of a row overlaps the one before: count only its last " + tail + " columns");
@@ -349,12 +364,11 @@ namespace LeNet5.Generator
                 writer.Line("biasGradients[" + (f == 0 ? "o" : "o + " + f) + "] += Sum(map" + f + ", " + MapSize(p, "Output") + ");");
             }
 
-            writer.Open("for (int i = 0; i < " + p + "InputChannels; i++)");
+            ConvConnections.OpenInputMapLoop(writer, layer);
             writer.Line("float* plane = input + (i * " + MapSize(p, "Input") + ");");
             for (int f = 0; f < filters; f++)
             {
-                string o = f == 0 ? "o" : "(o + " + f + ")";
-                writer.Line("float* kernelGradient" + f + " = weightGradients + (((" + o + " * " + p + "InputChannels) + i) * " + p + "Kernel * " + p + "Kernel);");
+                writer.Line("float* kernelGradient" + f + " = weightGradients + " + ConvConnections.KernelOffset(layer, f == 0 ? "o" : "(o + " + f + ")") + ";");
             }
 
             writer.Open("for (int ky = 0; ky < " + p + "Kernel; ky++)");
@@ -423,7 +437,7 @@ namespace LeNet5.Generator
             int kernel = layer.Spec.Kernel;
             int length = layer.Output.Height * layer.Output.Width;
             int tail = length % 8;
-            int filters = layer.Spec.Size % 2 == 0 && kernel <= 6 ? 2 : 1;
+            int filters = PairsFilters(layer) && kernel <= 6 ? 2 : 1;
             writer.Line("const int packedPlane = " + p + "InputHeight * " + p + "OutputWidth;");
             EmitPacking(writer, layer);
             if (tail != 0)
@@ -441,11 +455,10 @@ namespace LeNet5.Generator
                 writer.Line("biasGradients[" + (f == 0 ? "o" : "o + " + f) + "] += Sum(map" + f + ", " + MapSize(p, "Output") + ");");
             }
 
-            writer.Open("for (int i = 0; i < " + p + "InputChannels; i++)");
+            ConvConnections.OpenInputMapLoop(writer, layer);
             for (int f = 0; f < filters; f++)
             {
-                string o = f == 0 ? "o" : "(o + " + f + ")";
-                writer.Line("float* kernelGradient" + f + " = weightGradients + (((" + o + " * " + p + "InputChannels) + i) * " + p + "Kernel * " + p + "Kernel);");
+                writer.Line("float* kernelGradient" + f + " = weightGradients + " + ConvConnections.KernelOffset(layer, f == 0 ? "o" : "(o + " + f + ")") + ";");
             }
 
             writer.Open("for (int kx = 0; kx < " + p + "Kernel; kx++)");
@@ -504,15 +517,15 @@ namespace LeNet5.Generator
 
         /// <summary>
         /// Forward on packed windows: each output map is one run of vectors (the last may overlap the one before),
-        /// computed in chunks of at most 12 accumulators over every input channel and tap. With an even filter count,
-        /// two filters go together (at most 2 x 6 accumulators): each packed vector loaded then feeds both, which
-        /// halves the loads; every output still adds its taps in the same order (i, kx, ky).
+        /// computed in chunks of at most 12 accumulators over every input channel it reads and every tap. With an even
+        /// filter count and no connection table, two filters go together (at most 2 x 6 accumulators): each packed vector
+        /// loaded then feeds both, which halves the loads; every output still adds its taps in the same order (i, kx, ky).
         /// </summary>
         private static void EmitPackedForward(CodeWriter writer, LayerModel layer)
         {
             string p = layer.Identifier;
             int kernel = layer.Spec.Kernel;
-            int filters = layer.Spec.Size % 2 == 0 ? 2 : 1;
+            int filters = PairsFilters(layer) ? 2 : 1;
             int[] starts = VectorStarts(layer.Output.Height * layer.Output.Width);
             int most = 12 / filters;
             int chunks = (starts.Length + most - 1) / most;
@@ -520,7 +533,6 @@ namespace LeNet5.Generator
             if (filters == 1)
             {
                 writer.Line("float* map = output + (o * " + MapSize(p, "Output") + ");");
-                writer.Line("float* filter = weights + (o * " + p + "InputChannels * " + p + "Kernel * " + p + "Kernel);");
                 writer.Line("Vector256<float> initial = Vector256.Create(biases[o]);");
             }
             else
@@ -530,7 +542,6 @@ namespace LeNet5.Generator
                 {
                     string o = f == 0 ? "o" : "(o + " + f + ")";
                     writer.Line("float* map" + f + " = output + (" + o + " * " + MapSize(p, "Output") + ");");
-                    writer.Line("float* filter" + f + " = weights + (" + o + " * " + p + "InputChannels * " + p + "Kernel * " + p + "Kernel);");
                     writer.Line("Vector256<float> initial" + f + " = Vector256.Create(biases[" + (f == 0 ? "o" : "o + " + f) + "]);");
                 }
             }
@@ -554,12 +565,12 @@ namespace LeNet5.Generator
                     }
                 }
 
-                writer.Open("for (int i = 0; i < " + p + "InputChannels; i++)");
+                ConvConnections.OpenInputMapLoop(writer, layer);
                 writer.Open("for (int kx = 0; kx < " + p + "Kernel; kx++)");
                 writer.Line("float* source = scratch + (((i * " + p + "Kernel) + kx) * packedPlane);");
                 for (int f = 0; f < filters; f++)
                 {
-                    writer.Line("float* " + F("taps", f) + " = " + F("filter", f) + " + (i * " + p + "Kernel * " + p + "Kernel) + kx;");
+                    writer.Line("float* " + F("taps", f) + " = weights + " + ConvConnections.KernelOffset(layer, f == 0 ? "o" : "(o + " + f + ")") + " + kx;");
                 }
 
                 bool unrolled = kernel <= MaxUnrolledKernel;
@@ -693,9 +704,9 @@ namespace LeNet5.Generator
             writer.Line("new Span<float>(inputGradient, " + p + "InputChannels * " + MapSize(p, "Input") + ").Clear();");
             writer.Open("for (int o = 0; o < " + p + "Filters; o++)");
             writer.Line("float* map = outputGradient + (o * " + MapSize(p, "Output") + ");");
-            writer.Open("for (int i = 0; i < " + p + "InputChannels; i++)");
+            ConvConnections.OpenInputMapLoop(writer, layer);
             writer.Line("float* plane = inputGradient + (i * " + MapSize(p, "Input") + ");");
-            writer.Line("float* kernel = weights + (((o * " + p + "InputChannels) + i) * " + p + "Kernel * " + p + "Kernel);");
+            writer.Line("float* kernel = weights + " + ConvConnections.KernelOffset(layer) + ";");
             EmitTapLoops(
                 writer,
                 layer,
@@ -751,9 +762,9 @@ namespace LeNet5.Generator
                     writer.Line("Vector256<float> sum" + v + " = Vector256<float>.Zero;");
                 }
 
-                writer.Open("for (int o = 0; o < " + p + "Filters; o++)");
+                ConvConnections.OpenFilterLoop(writer, layer);
                 writer.Line("float* spread = scratch + (o * spreadPlane) + (" + p + "Kernel - 1);");
-                writer.Line("float* taps = weights + (((o * " + p + "InputChannels) + i) * " + p + "Kernel * " + p + "Kernel) + (ky * " + p + "Kernel);");
+                writer.Line("float* taps = weights + " + ConvConnections.KernelOffset(layer) + " + (ky * " + p + "Kernel);");
                 writer.Open("for (int kx = 0; kx < " + p + "Kernel; kx++)");
                 writer.Line("Vector256<float> weight = Vector256.Create(taps[kx]);");
                 writer.Line("float* source = spread - kx;");
@@ -822,23 +833,20 @@ namespace LeNet5.Generator
                     TargetHeightName: p + "InputHeight",
                     TargetWidthName: p + "InputWidth",
                     Source: "scratch",
-                    SourceChannels: p + "Filters",
                     SourcePlaneSize: "paddedHeight * paddedWidth",
                     SourceWidthName: "paddedWidth",
-                    Kernel: "weights + (((o * " + p + "InputChannels) + i) * " + p + "Kernel * " + p + "Kernel)",
-                    Flipped: true,
-                    Initial: "Vector256<float>.Zero",
-                    TargetIndex: "i",
-                    SourceIndex: "o"),
+                    IsInputGradient: true,
+                    Initial: "Vector256<float>.Zero"),
                 null);
         }
 
         /// <summary>
-        /// A valid, stride-1 correlation target[o] = initial + sum over i of source[i] (*) kernel(o, i), computing a block
-        /// of output rows at once in up to 8 vector accumulators; the last vector of a row may overlap the one before
-        /// (it recomputes the same values, so storing both is harmless). <see cref="Correlation.Paired"/> computes two
-        /// target maps (o and o + 1) together, so that every source vector loaded feeds both; each target element
-        /// still adds its taps in the same order (i, ky, kx).
+        /// A valid, stride-1 correlation target[o] = initial + sum over the input maps i that filter o reads of
+        /// source[i] (*) kernel(o, i) (or, for <see cref="Correlation.IsInputGradient"/>, target[i] = sum over the filters o
+        /// that read i), computing a block of output rows at once in up to 8 vector accumulators; the last vector of a row
+        /// may overlap the one before (it recomputes the same values, so storing both is harmless).
+        /// <see cref="Correlation.Paired"/> computes two target maps (o and o + 1) together, so that every source vector
+        /// loaded feeds both; each target element still adds its taps in the same order (i, ky, kx).
         /// </summary>
         private static void EmitBlockedCorrelation(CodeWriter writer, LayerModel layer, Correlation c, System.Action<string>? afterMap)
         {
@@ -846,7 +854,7 @@ namespace LeNet5.Generator
             int[] starts = VectorStarts(c.TargetWidth);
             int maps = c.Paired ? 2 : 1;
             int rows = RowsPerBlock(c.TargetHeight, c.TargetWidth, maps);
-            string t = c.TargetIndex;
+            string t = c.IsInputGradient ? "i" : "o";
             bool vectorInitial = c.Initial.StartsWith("Vector256.Create", System.StringComparison.Ordinal);
             writer.Open("for (int " + t + " = 0; " + t + " < " + c.TargetChannels + "; " + t + (c.Paired ? " += 2" : "++") + ")");
             if (c.Paired)
@@ -904,7 +912,7 @@ namespace LeNet5.Generator
         private static void EmitRowBlock(CodeWriter writer, LayerModel layer, Correlation c, int[] starts, int rows, string initial)
         {
             string p = layer.Identifier;
-            string u = c.SourceIndex;
+            string u = c.IsInputGradient ? "o" : "i";
             int maps = c.Paired ? 2 : 1;
             string Sum(int m, int r, int v) => c.Paired ? "sum" + m + r + v : "sum" + r + v;
             string Name(string name, int m) => c.Paired ? name + m : name;
@@ -923,7 +931,7 @@ namespace LeNet5.Generator
 
             string kyStart = "0";
             string kyEnd = p + "Kernel";
-            if (c.Flipped)
+            if (c.IsInputGradient)
             {
                 // the source has Kernel - 1 zero rows above and below: skip kernel rows that only meet zeros
                 kyStart = "kyStart";
@@ -932,8 +940,16 @@ namespace LeNet5.Generator
                 writer.Line("int kyEnd = Math.Min(" + p + "Kernel, border + " + p + "OutputHeight - y);");
             }
 
-            writer.Open("for (int " + u + " = 0; " + u + " < " + c.SourceChannels + "; " + u + "++)");
-            writer.Line("float* " + Name("kernel", 0) + " = " + c.Kernel + ";");
+            if (c.IsInputGradient)
+            {
+                ConvConnections.OpenFilterLoop(writer, layer);
+            }
+            else
+            {
+                ConvConnections.OpenInputMapLoop(writer, layer);
+            }
+
+            writer.Line("float* " + Name("kernel", 0) + " = weights + " + ConvConnections.KernelOffset(layer) + ";");
             if (c.Paired)
             {
                 writer.Line("float* kernel1 = " + c.NextKernel + ";");
@@ -951,7 +967,7 @@ namespace LeNet5.Generator
             bool unrolled = kernel <= MaxUnrolledKernel;
             for (int m = 0; m < maps; m++)
             {
-                writer.Line(c.Flipped
+                writer.Line(c.IsInputGradient
                     ? "float* taps = kernel + ((" + p + "Kernel - 1 - ky) * " + p + "Kernel); // kernel rows in reverse, read right to left"
                     : "float* " + Name("taps", m) + " = " + Name("kernel", m) + " + (ky * " + p + "Kernel);");
             }
@@ -969,7 +985,7 @@ namespace LeNet5.Generator
                     writer.Line();
                 }
 
-                string index = c.Flipped
+                string index = c.IsInputGradient
                     ? (unrolled ? CodeWriter.Int(kernel - 1 - kx) : p + "Kernel - 1 - kx")
                     : column;
                 for (int m = 0; m < maps; m++)
@@ -1022,6 +1038,11 @@ namespace LeNet5.Generator
             }
         }
 
+        /// <summary>
+        /// The operands of <see cref="EmitBlockedCorrelation"/>. <see cref="IsInputGradient"/>: the targets are the input
+        /// maps i, the sources the filters' bordered output gradients o, and the kernels are read flipped; otherwise the
+        /// targets are the filters' output maps o and the sources the input maps i.
+        /// </summary>
         private sealed record Correlation(
             string Target,
             string TargetChannels,
@@ -1030,14 +1051,10 @@ namespace LeNet5.Generator
             string TargetHeightName,
             string TargetWidthName,
             string Source,
-            string SourceChannels,
             string SourcePlaneSize,
             string SourceWidthName,
-            string Kernel,
-            bool Flipped,
+            bool IsInputGradient,
             string Initial,
-            string TargetIndex = "o",
-            string SourceIndex = "i",
             bool Paired = false,
             string? NextKernel = null,
             string? NextInitial = null);

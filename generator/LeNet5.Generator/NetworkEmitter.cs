@@ -71,19 +71,18 @@ namespace LeNet5.Generator
                         writer.Line();
                         PadEmitter.EmitBackward(writer, layer, false);
                         break;
-                    case LayerKind.Conv2d when layer.Spec.IsSparse:
-                        SparseConv2dEmitter.EmitTables(writer, layer);
-                        writer.Line();
-                        SparseConv2dEmitter.EmitForward(writer, layer);
-                        writer.Line();
-                        SparseConv2dEmitter.EmitBackward(writer, layer, layer.Index == firstWithParameters);
-                        break;
                     case LayerKind.Conv2d when FullCoverConv2dEmitter.Applies(layer):
                         DenseEmitter.EmitForward(writer, layer);
                         writer.Line();
                         DenseEmitter.EmitBackward(writer, layer, layer.Index == firstWithParameters);
                         break;
                     case LayerKind.Conv2d:
+                        if (layer.Spec.IsSparse)
+                        {
+                            ConvConnections.EmitTables(writer, layer);
+                            writer.Line();
+                        }
+
                         Conv2dEmitter.EmitForward(writer, layer);
                         writer.Line();
                         Conv2dEmitter.EmitBackward(writer, layer, layer.Index == firstWithParameters);
@@ -135,7 +134,6 @@ namespace LeNet5.Generator
             switch (layer.Spec.Kind)
             {
                 case LayerKind.Pad: return PadEmitter.Describe(layer);
-                case LayerKind.Conv2d when layer.Spec.IsSparse: return SparseConv2dEmitter.Describe(layer);
                 case LayerKind.Conv2d when FullCoverConv2dEmitter.Applies(layer): return FullCoverConv2dEmitter.Describe(layer);
                 case LayerKind.Conv2d: return Conv2dEmitter.Describe(layer);
                 case LayerKind.Subsample2d: return SubsampleEmitter.Describe(layer);
@@ -147,7 +145,7 @@ namespace LeNet5.Generator
 
         /// <summary>Convolutions emitted by <see cref="Conv2dEmitter"/>, whose backward pass takes a scratch area.</summary>
         internal static bool TakesScratch(LayerModel layer)
-            => layer.Spec.Kind == LayerKind.Conv2d && !layer.Spec.IsSparse && !FullCoverConv2dEmitter.Applies(layer);
+            => layer.Spec.Kind == LayerKind.Conv2d && !FullCoverConv2dEmitter.Applies(layer);
 
         internal static int FirstWithParameters(NetworkModel model)
         {
@@ -219,7 +217,6 @@ namespace LeNet5.Generator
                 switch (layer.Spec.Kind)
                 {
                     case LayerKind.Pad: PadEmitter.EmitConstants(writer, layer); break;
-                    case LayerKind.Conv2d when layer.Spec.IsSparse: SparseConv2dEmitter.EmitConstants(writer, layer); break;
                     case LayerKind.Conv2d when FullCoverConv2dEmitter.Applies(layer): FullCoverConv2dEmitter.EmitConstants(writer, layer); break;
                     case LayerKind.Conv2d: Conv2dEmitter.EmitConstants(writer, layer); break;
                     case LayerKind.Subsample2d: SubsampleEmitter.EmitConstants(writer, layer); break;

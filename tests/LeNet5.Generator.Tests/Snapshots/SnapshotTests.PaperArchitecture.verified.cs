@@ -1245,113 +1245,478 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
     }
 
     // c3: filter o reads input maps C3ConnectionInputs[C3ConnectionStarts[o] .. C3ConnectionStarts[o + 1]], whose kernels are packed in the same order
-    private static readonly int[] C3ConnectionStarts = { 0, 3, 6, 9, 12, 15, 18, 22, 26, 30, 34, 38, 42, 46, 50, 54, 60 };
-    private static readonly int[] C3ConnectionInputs = { 0, 1, 2, 1, 2, 3, 2, 3, 4, 3, 4, 5, 0, 4, 5, 0, 1, 5, 0, 1, 2, 3, 1, 2, 3, 4, 2, 3, 4, 5, 0, 3, 4, 5, 0, 1, 4, 5, 0, 1, 2, 5, 0, 1, 3, 4, 1, 2, 4, 5, 0, 2, 3, 5, 0, 1, 2, 3, 4, 5 };
-    // c3: for kernel row (column) t, the output rows (columns) whose tap t lands inside the unpadded input
-    private static readonly int[] C3TapFirstRow = { 0, 0, 0, 0, 0 };
-    private static readonly int[] C3TapRowEnd = { 10, 10, 10, 10, 10 };
-    private static readonly int[] C3TapFirstColumn = { 0, 0, 0, 0, 0 };
-    private static readonly int[] C3TapColumnEnd = { 10, 10, 10, 10, 10 };
+    private static ReadOnlySpan<int> C3ConnectionStarts => new int[] { 0, 3, 6, 9, 12, 15, 18, 22, 26, 30, 34, 38, 42, 46, 50, 54, 60 };
+    private static ReadOnlySpan<int> C3ConnectionInputs => new int[] { 0, 1, 2, 1, 2, 3, 2, 3, 4, 3, 4, 5, 0, 4, 5, 0, 1, 5, 0, 1, 2, 3, 1, 2, 3, 4, 2, 3, 4, 5, 0, 3, 4, 5, 0, 1, 4, 5, 0, 1, 2, 5, 0, 1, 3, 4, 1, 2, 4, 5, 0, 2, 3, 5, 0, 1, 2, 3, 4, 5 };
+    // c3: input map i is read by filters C3ReaderFilters[C3ReaderStarts[i] .. C3ReaderStarts[i + 1]], through connections C3ReaderConnections[..]
+    private static ReadOnlySpan<int> C3ReaderStarts => new int[] { 0, 10, 20, 30, 40, 50, 60 };
+    private static ReadOnlySpan<int> C3ReaderFilters => new int[] { 0, 4, 5, 6, 9, 10, 11, 12, 14, 15, 0, 1, 5, 6, 7, 10, 11, 12, 13, 15, 0, 1, 2, 6, 7, 8, 11, 13, 14, 15, 1, 2, 3, 6, 7, 8, 9, 12, 14, 15, 2, 3, 4, 7, 8, 9, 10, 12, 13, 15, 3, 4, 5, 8, 9, 10, 11, 13, 14, 15 };
+    private static ReadOnlySpan<int> C3ReaderConnections => new int[] { 0, 12, 15, 18, 30, 34, 38, 42, 50, 54, 1, 3, 16, 19, 22, 35, 39, 43, 46, 55, 2, 4, 6, 20, 23, 26, 40, 47, 51, 56, 5, 7, 9, 21, 24, 27, 31, 44, 52, 57, 8, 10, 13, 25, 28, 32, 36, 45, 48, 58, 11, 14, 17, 29, 33, 37, 41, 49, 53, 59 };
 
     // c3: sparse conv 6x14x14 -> 16x10x10, 5x5 kernel, 60 of 96 connections, scaled_tanh
+    [SkipLocalsInit]
     private static void C3Forward(float* parameters, float* input, float* output)
     {
-        float* weights = parameters + C3WeightOffset;
-        float* biases = parameters + C3BiasOffset;
-        ReadOnlySpan<int> starts = C3ConnectionStarts;
-        ReadOnlySpan<int> inputs = C3ConnectionInputs;
-        for (int o = 0; o < C3Filters; o++)
+        if (!Vector256.IsHardwareAccelerated)
         {
-            float* map = output + (o * C3OutputHeight * C3OutputWidth);
-            new Span<float>(map, C3OutputHeight * C3OutputWidth).Fill(biases[o]);
-            for (int connection = starts[o]; connection < starts[o + 1]; connection++)
+            C3ForwardPortable(parameters, input, output);
+            return;
+        }
+
+        const int packedPlane = C3InputHeight * C3OutputWidth;
+        float* scratch = stackalloc float[C3InputChannels * C3Kernel * packedPlane];
+        // packed[i, kx] holds input rows shifted left by kx and cut to the output width: tap (ky, kx) reads
+        // the contiguous run packed[i, kx][ky * OutputWidth ..] as long as an output map
+        for (int i = 0; i < C3InputChannels; i++)
+        {
+            for (int kx = 0; kx < C3Kernel; kx++)
             {
-                float* plane = input + (inputs[connection] * C3InputHeight * C3InputWidth);
-                float* kernel = weights + (connection * C3Kernel * C3Kernel);
-                for (int ky = 0; ky < C3Kernel; ky++)
+                for (int row = 0; row < C3InputHeight; row++)
                 {
-                    int firstRow = C3TapFirstRow[ky];
-                    int rowEnd = C3TapRowEnd[ky];
-                    for (int kx = 0; kx < C3Kernel; kx++)
-                    {
-                        int firstColumn = C3TapFirstColumn[kx];
-                        int columnEnd = C3TapColumnEnd[kx];
-                        float tap = kernel[(ky * C3Kernel) + kx];
-                        for (int oy = firstRow; oy < rowEnd; oy++)
-                        {
-                            int iy = (oy * C3Stride) + ky - C3Padding;
-                            Axpy(tap, plane + (iy * C3InputWidth) + firstColumn + kx - C3Padding, map + (oy * C3OutputWidth) + firstColumn, columnEnd - firstColumn);
-                        }
-                    }
+                    float* source = input + (((i * C3InputHeight) + row) * C3InputWidth) + kx;
+                    float* target = scratch + (((i * C3Kernel) + kx) * packedPlane) + (row * C3OutputWidth);
+                    new ReadOnlySpan<float>(source, C3OutputWidth).CopyTo(new Span<float>(target, C3OutputWidth));
                 }
             }
         }
 
-        ApplyScaledTanh(output, C3OutputSize);
+        float* weights = parameters + C3WeightOffset;
+        float* biases = parameters + C3BiasOffset;
+        for (int o = 0; o < C3Filters; o++)
+        {
+            float* map = output + (o * C3OutputHeight * C3OutputWidth);
+            Vector256<float> initial = Vector256.Create(biases[o]);
+
+            // elements 0 to 55 in 7 accumulators
+            {
+                Vector256<float> sum0 = initial;
+                Vector256<float> sum1 = initial;
+                Vector256<float> sum2 = initial;
+                Vector256<float> sum3 = initial;
+                Vector256<float> sum4 = initial;
+                Vector256<float> sum5 = initial;
+                Vector256<float> sum6 = initial;
+                for (int connection = C3ConnectionStarts[o]; connection < C3ConnectionStarts[o + 1]; connection++)
+                {
+                    int i = C3ConnectionInputs[connection];
+                    for (int kx = 0; kx < C3Kernel; kx++)
+                    {
+                        float* source = scratch + (((i * C3Kernel) + kx) * packedPlane);
+                        float* taps = weights + (connection * C3Kernel * C3Kernel) + kx;
+                        Vector256<float> weight = Vector256.Create(taps[0]);
+                        sum0 = MultiplyAdd(weight, Vector256.Load(source), sum0);
+                        sum1 = MultiplyAdd(weight, Vector256.Load(source + 8), sum1);
+                        sum2 = MultiplyAdd(weight, Vector256.Load(source + 16), sum2);
+                        sum3 = MultiplyAdd(weight, Vector256.Load(source + 24), sum3);
+                        sum4 = MultiplyAdd(weight, Vector256.Load(source + 32), sum4);
+                        sum5 = MultiplyAdd(weight, Vector256.Load(source + 40), sum5);
+                        sum6 = MultiplyAdd(weight, Vector256.Load(source + 48), sum6);
+
+                        weight = Vector256.Create(taps[1 * C3Kernel]);
+                        float* window = source + (1 * C3OutputWidth);
+                        sum0 = MultiplyAdd(weight, Vector256.Load(window), sum0);
+                        sum1 = MultiplyAdd(weight, Vector256.Load(window + 8), sum1);
+                        sum2 = MultiplyAdd(weight, Vector256.Load(window + 16), sum2);
+                        sum3 = MultiplyAdd(weight, Vector256.Load(window + 24), sum3);
+                        sum4 = MultiplyAdd(weight, Vector256.Load(window + 32), sum4);
+                        sum5 = MultiplyAdd(weight, Vector256.Load(window + 40), sum5);
+                        sum6 = MultiplyAdd(weight, Vector256.Load(window + 48), sum6);
+
+                        weight = Vector256.Create(taps[2 * C3Kernel]);
+                        window = source + (2 * C3OutputWidth);
+                        sum0 = MultiplyAdd(weight, Vector256.Load(window), sum0);
+                        sum1 = MultiplyAdd(weight, Vector256.Load(window + 8), sum1);
+                        sum2 = MultiplyAdd(weight, Vector256.Load(window + 16), sum2);
+                        sum3 = MultiplyAdd(weight, Vector256.Load(window + 24), sum3);
+                        sum4 = MultiplyAdd(weight, Vector256.Load(window + 32), sum4);
+                        sum5 = MultiplyAdd(weight, Vector256.Load(window + 40), sum5);
+                        sum6 = MultiplyAdd(weight, Vector256.Load(window + 48), sum6);
+
+                        weight = Vector256.Create(taps[3 * C3Kernel]);
+                        window = source + (3 * C3OutputWidth);
+                        sum0 = MultiplyAdd(weight, Vector256.Load(window), sum0);
+                        sum1 = MultiplyAdd(weight, Vector256.Load(window + 8), sum1);
+                        sum2 = MultiplyAdd(weight, Vector256.Load(window + 16), sum2);
+                        sum3 = MultiplyAdd(weight, Vector256.Load(window + 24), sum3);
+                        sum4 = MultiplyAdd(weight, Vector256.Load(window + 32), sum4);
+                        sum5 = MultiplyAdd(weight, Vector256.Load(window + 40), sum5);
+                        sum6 = MultiplyAdd(weight, Vector256.Load(window + 48), sum6);
+
+                        weight = Vector256.Create(taps[4 * C3Kernel]);
+                        window = source + (4 * C3OutputWidth);
+                        sum0 = MultiplyAdd(weight, Vector256.Load(window), sum0);
+                        sum1 = MultiplyAdd(weight, Vector256.Load(window + 8), sum1);
+                        sum2 = MultiplyAdd(weight, Vector256.Load(window + 16), sum2);
+                        sum3 = MultiplyAdd(weight, Vector256.Load(window + 24), sum3);
+                        sum4 = MultiplyAdd(weight, Vector256.Load(window + 32), sum4);
+                        sum5 = MultiplyAdd(weight, Vector256.Load(window + 40), sum5);
+                        sum6 = MultiplyAdd(weight, Vector256.Load(window + 48), sum6);
+                    }
+                }
+
+                Vector256.Store(sum0, map);
+                Vector256.Store(sum1, map + 8);
+                Vector256.Store(sum2, map + 16);
+                Vector256.Store(sum3, map + 24);
+                Vector256.Store(sum4, map + 32);
+                Vector256.Store(sum5, map + 40);
+                Vector256.Store(sum6, map + 48);
+            }
+
+            // elements 56 to 99 in 6 accumulators
+            {
+                Vector256<float> sum0 = initial;
+                Vector256<float> sum1 = initial;
+                Vector256<float> sum2 = initial;
+                Vector256<float> sum3 = initial;
+                Vector256<float> sum4 = initial;
+                Vector256<float> sum5 = initial;
+                for (int connection = C3ConnectionStarts[o]; connection < C3ConnectionStarts[o + 1]; connection++)
+                {
+                    int i = C3ConnectionInputs[connection];
+                    for (int kx = 0; kx < C3Kernel; kx++)
+                    {
+                        float* source = scratch + (((i * C3Kernel) + kx) * packedPlane);
+                        float* taps = weights + (connection * C3Kernel * C3Kernel) + kx;
+                        Vector256<float> weight = Vector256.Create(taps[0]);
+                        sum0 = MultiplyAdd(weight, Vector256.Load(source + 56), sum0);
+                        sum1 = MultiplyAdd(weight, Vector256.Load(source + 64), sum1);
+                        sum2 = MultiplyAdd(weight, Vector256.Load(source + 72), sum2);
+                        sum3 = MultiplyAdd(weight, Vector256.Load(source + 80), sum3);
+                        sum4 = MultiplyAdd(weight, Vector256.Load(source + 88), sum4);
+                        sum5 = MultiplyAdd(weight, Vector256.Load(source + 92), sum5);
+
+                        weight = Vector256.Create(taps[1 * C3Kernel]);
+                        float* window = source + (1 * C3OutputWidth);
+                        sum0 = MultiplyAdd(weight, Vector256.Load(window + 56), sum0);
+                        sum1 = MultiplyAdd(weight, Vector256.Load(window + 64), sum1);
+                        sum2 = MultiplyAdd(weight, Vector256.Load(window + 72), sum2);
+                        sum3 = MultiplyAdd(weight, Vector256.Load(window + 80), sum3);
+                        sum4 = MultiplyAdd(weight, Vector256.Load(window + 88), sum4);
+                        sum5 = MultiplyAdd(weight, Vector256.Load(window + 92), sum5);
+
+                        weight = Vector256.Create(taps[2 * C3Kernel]);
+                        window = source + (2 * C3OutputWidth);
+                        sum0 = MultiplyAdd(weight, Vector256.Load(window + 56), sum0);
+                        sum1 = MultiplyAdd(weight, Vector256.Load(window + 64), sum1);
+                        sum2 = MultiplyAdd(weight, Vector256.Load(window + 72), sum2);
+                        sum3 = MultiplyAdd(weight, Vector256.Load(window + 80), sum3);
+                        sum4 = MultiplyAdd(weight, Vector256.Load(window + 88), sum4);
+                        sum5 = MultiplyAdd(weight, Vector256.Load(window + 92), sum5);
+
+                        weight = Vector256.Create(taps[3 * C3Kernel]);
+                        window = source + (3 * C3OutputWidth);
+                        sum0 = MultiplyAdd(weight, Vector256.Load(window + 56), sum0);
+                        sum1 = MultiplyAdd(weight, Vector256.Load(window + 64), sum1);
+                        sum2 = MultiplyAdd(weight, Vector256.Load(window + 72), sum2);
+                        sum3 = MultiplyAdd(weight, Vector256.Load(window + 80), sum3);
+                        sum4 = MultiplyAdd(weight, Vector256.Load(window + 88), sum4);
+                        sum5 = MultiplyAdd(weight, Vector256.Load(window + 92), sum5);
+
+                        weight = Vector256.Create(taps[4 * C3Kernel]);
+                        window = source + (4 * C3OutputWidth);
+                        sum0 = MultiplyAdd(weight, Vector256.Load(window + 56), sum0);
+                        sum1 = MultiplyAdd(weight, Vector256.Load(window + 64), sum1);
+                        sum2 = MultiplyAdd(weight, Vector256.Load(window + 72), sum2);
+                        sum3 = MultiplyAdd(weight, Vector256.Load(window + 80), sum3);
+                        sum4 = MultiplyAdd(weight, Vector256.Load(window + 88), sum4);
+                        sum5 = MultiplyAdd(weight, Vector256.Load(window + 92), sum5);
+                    }
+                }
+
+                Vector256.Store(sum0, map + 56);
+                Vector256.Store(sum1, map + 64);
+                Vector256.Store(sum2, map + 72);
+                Vector256.Store(sum3, map + 80);
+                Vector256.Store(sum4, map + 88);
+                Vector256.Store(sum5, map + 92);
+            }
+
+            ApplyScaledTanh(map, C3OutputHeight * C3OutputWidth);
+        }
+    }
+
+    // c3: the same, one kernel tap at a time over output rows, for hardware without 256-bit vectors
+    private static void C3ForwardPortable(float* parameters, float* input, float* output)
+    {
+        float* weights = parameters + C3WeightOffset;
+        float* biases = parameters + C3BiasOffset;
+        for (int o = 0; o < C3Filters; o++)
+        {
+            float* map = output + (o * C3OutputHeight * C3OutputWidth);
+            new Span<float>(map, C3OutputHeight * C3OutputWidth).Fill(biases[o]);
+            for (int connection = C3ConnectionStarts[o]; connection < C3ConnectionStarts[o + 1]; connection++)
+            {
+                int i = C3ConnectionInputs[connection];
+                float* plane = input + (i * C3InputHeight * C3InputWidth);
+                float* kernel = weights + (connection * C3Kernel * C3Kernel);
+                for (int ky = 0; ky < C3Kernel; ky++)
+                {
+                    for (int kx = 0; kx < C3Kernel; kx++)
+                    {
+                        float weight = kernel[(ky * C3Kernel) + kx];
+                        for (int y = 0; y < C3OutputHeight; y++)
+                        {
+                            Axpy(weight, plane + ((y + ky) * C3InputWidth) + kx, map + (y * C3OutputWidth), C3OutputWidth);
+                        }
+                    }
+                }
+            }
+
+            ApplyScaledTanh(map, C3OutputHeight * C3OutputWidth);
+        }
     }
 
     // c3: backward of sparse conv 6x14x14 -> 16x10x10, 5x5 kernel, 60 of 96 connections, scaled_tanh
     private static void C3Backward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
     {
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            C3BackwardPortable(parameters, gradients, input, output, outputGradient, inputGradient, scratch);
+            return;
+        }
+
         ScaledTanhBackward(outputGradient, output, C3OutputSize);
         float* weights = parameters + C3WeightOffset;
         float* weightGradients = gradients + C3WeightOffset;
         float* biasGradients = gradients + C3BiasOffset;
-        ReadOnlySpan<int> starts = C3ConnectionStarts;
-        ReadOnlySpan<int> inputs = C3ConnectionInputs;
-        bool wantsInputGradient = true;
-        if (wantsInputGradient)
+        const int packedPlane = C3InputHeight * C3OutputWidth;
+        // packed[i, kx] holds input rows shifted left by kx and cut to the output width: tap (ky, kx) reads
+        // the contiguous run packed[i, kx][ky * OutputWidth ..] as long as an output map
+        for (int i = 0; i < C3InputChannels; i++)
         {
-            new Span<float>(inputGradient, C3InputChannels * C3InputHeight * C3InputWidth).Clear();
+            for (int kx = 0; kx < C3Kernel; kx++)
+            {
+                for (int row = 0; row < C3InputHeight; row++)
+                {
+                    float* source = input + (((i * C3InputHeight) + row) * C3InputWidth) + kx;
+                    float* target = scratch + (((i * C3Kernel) + kx) * packedPlane) + (row * C3OutputWidth);
+                    new ReadOnlySpan<float>(source, C3OutputWidth).CopyTo(new Span<float>(target, C3OutputWidth));
+                }
+            }
         }
 
+        // the last vector overlaps the one before: count only its last 4 elements
+        Vector256<float> tailMask = Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle();
+
+        for (int o = 0; o < C3Filters; o++)
+        {
+            float* map0 = outputGradient + (o * C3OutputHeight * C3OutputWidth);
+            biasGradients[o] += Sum(map0, C3OutputHeight * C3OutputWidth);
+            for (int connection = C3ConnectionStarts[o]; connection < C3ConnectionStarts[o + 1]; connection++)
+            {
+                int i = C3ConnectionInputs[connection];
+                float* kernelGradient0 = weightGradients + (connection * C3Kernel * C3Kernel);
+                for (int kx = 0; kx < C3Kernel; kx++)
+                {
+                    float* packed = scratch + (((i * C3Kernel) + kx) * packedPlane);
+                    Vector256<float> tap00 = Vector256<float>.Zero;
+                    Vector256<float> tap01 = Vector256<float>.Zero;
+                    Vector256<float> tap02 = Vector256<float>.Zero;
+                    Vector256<float> tap03 = Vector256<float>.Zero;
+                    Vector256<float> tap04 = Vector256<float>.Zero;
+                    for (int m = 0; m <= C3OutputHeight * C3OutputWidth - 8; m += 8)
+                    {
+                        Vector256<float> gradient0 = Vector256.Load(map0 + m);
+                        Vector256<float> source = Vector256.Load(packed + m);
+                        tap00 = MultiplyAdd(gradient0, source, tap00);
+                        source = Vector256.Load(packed + (1 * C3OutputWidth) + m);
+                        tap01 = MultiplyAdd(gradient0, source, tap01);
+                        source = Vector256.Load(packed + (2 * C3OutputWidth) + m);
+                        tap02 = MultiplyAdd(gradient0, source, tap02);
+                        source = Vector256.Load(packed + (3 * C3OutputWidth) + m);
+                        tap03 = MultiplyAdd(gradient0, source, tap03);
+                        source = Vector256.Load(packed + (4 * C3OutputWidth) + m);
+                        tap04 = MultiplyAdd(gradient0, source, tap04);
+                    }
+
+                    {
+                        Vector256<float> gradient0 = Vector256.Load(map0 + (C3OutputHeight * C3OutputWidth - 8)) & tailMask;
+                        Vector256<float> source = Vector256.Load(packed + (C3OutputHeight * C3OutputWidth - 8));
+                        tap00 = MultiplyAdd(gradient0, source, tap00);
+                        source = Vector256.Load(packed + (1 * C3OutputWidth) + (C3OutputHeight * C3OutputWidth - 8));
+                        tap01 = MultiplyAdd(gradient0, source, tap01);
+                        source = Vector256.Load(packed + (2 * C3OutputWidth) + (C3OutputHeight * C3OutputWidth - 8));
+                        tap02 = MultiplyAdd(gradient0, source, tap02);
+                        source = Vector256.Load(packed + (3 * C3OutputWidth) + (C3OutputHeight * C3OutputWidth - 8));
+                        tap03 = MultiplyAdd(gradient0, source, tap03);
+                        source = Vector256.Load(packed + (4 * C3OutputWidth) + (C3OutputHeight * C3OutputWidth - 8));
+                        tap04 = MultiplyAdd(gradient0, source, tap04);
+                    }
+
+                    kernelGradient0[kx] += Vector256.Sum(tap00);
+                    kernelGradient0[(1 * C3Kernel) + kx] += Vector256.Sum(tap01);
+                    kernelGradient0[(2 * C3Kernel) + kx] += Vector256.Sum(tap02);
+                    kernelGradient0[(3 * C3Kernel) + kx] += Vector256.Sum(tap03);
+                    kernelGradient0[(4 * C3Kernel) + kx] += Vector256.Sum(tap04);
+                }
+            }
+        }
+
+        // the input gradient scatters the output gradient, its rows spread to the input's row stride (the extra columns
+        // zero, Kernel - 1 zeros in front): input-gradient rows ky.. receive one contiguous run per input channel and ky
+        const int spreadPlane = 148;
+        new Span<float>(scratch, C3Filters * spreadPlane).Clear();
+        for (int o = 0; o < C3Filters; o++)
+        {
+            for (int y = 0; y < C3OutputHeight; y++)
+            {
+                float* source = outputGradient + (((o * C3OutputHeight) + y) * C3OutputWidth);
+                float* target = scratch + (o * spreadPlane) + (C3Kernel - 1) + (y * C3InputWidth);
+                new ReadOnlySpan<float>(source, C3OutputWidth).CopyTo(new Span<float>(target, C3OutputWidth));
+            }
+        }
+
+        new Span<float>(inputGradient, C3InputChannels * C3InputHeight * C3InputWidth).Clear();
+        for (int i = 0; i < C3InputChannels; i++)
+        {
+            for (int ky = 0; ky < C3Kernel; ky++)
+            {
+                float* target = inputGradient + (i * C3InputHeight * C3InputWidth) + (ky * C3InputWidth);
+
+                // elements 0 to 71 in 9 accumulators
+                {
+                    Vector256<float> sum0 = Vector256<float>.Zero;
+                    Vector256<float> sum1 = Vector256<float>.Zero;
+                    Vector256<float> sum2 = Vector256<float>.Zero;
+                    Vector256<float> sum3 = Vector256<float>.Zero;
+                    Vector256<float> sum4 = Vector256<float>.Zero;
+                    Vector256<float> sum5 = Vector256<float>.Zero;
+                    Vector256<float> sum6 = Vector256<float>.Zero;
+                    Vector256<float> sum7 = Vector256<float>.Zero;
+                    Vector256<float> sum8 = Vector256<float>.Zero;
+                    for (int reader = C3ReaderStarts[i]; reader < C3ReaderStarts[i + 1]; reader++)
+                    {
+                        int o = C3ReaderFilters[reader];
+                        int connection = C3ReaderConnections[reader];
+                        float* spread = scratch + (o * spreadPlane) + (C3Kernel - 1);
+                        float* taps = weights + (connection * C3Kernel * C3Kernel) + (ky * C3Kernel);
+                        for (int kx = 0; kx < C3Kernel; kx++)
+                        {
+                            Vector256<float> weight = Vector256.Create(taps[kx]);
+                            float* source = spread - kx;
+                            sum0 = MultiplyAdd(weight, Vector256.Load(source), sum0);
+                            sum1 = MultiplyAdd(weight, Vector256.Load(source + 8), sum1);
+                            sum2 = MultiplyAdd(weight, Vector256.Load(source + 16), sum2);
+                            sum3 = MultiplyAdd(weight, Vector256.Load(source + 24), sum3);
+                            sum4 = MultiplyAdd(weight, Vector256.Load(source + 32), sum4);
+                            sum5 = MultiplyAdd(weight, Vector256.Load(source + 40), sum5);
+                            sum6 = MultiplyAdd(weight, Vector256.Load(source + 48), sum6);
+                            sum7 = MultiplyAdd(weight, Vector256.Load(source + 56), sum7);
+                            sum8 = MultiplyAdd(weight, Vector256.Load(source + 64), sum8);
+                        }
+                    }
+
+                    Vector256.Store(Vector256.Load(target) + sum0, target);
+                    Vector256.Store(Vector256.Load(target + 8) + sum1, target + 8);
+                    Vector256.Store(Vector256.Load(target + 16) + sum2, target + 16);
+                    Vector256.Store(Vector256.Load(target + 24) + sum3, target + 24);
+                    Vector256.Store(Vector256.Load(target + 32) + sum4, target + 32);
+                    Vector256.Store(Vector256.Load(target + 40) + sum5, target + 40);
+                    Vector256.Store(Vector256.Load(target + 48) + sum6, target + 48);
+                    Vector256.Store(Vector256.Load(target + 56) + sum7, target + 56);
+                    Vector256.Store(Vector256.Load(target + 64) + sum8, target + 64);
+                }
+
+                // elements 72 to 139 in 9 accumulators
+                {
+                    Vector256<float> sum0 = Vector256<float>.Zero;
+                    Vector256<float> sum1 = Vector256<float>.Zero;
+                    Vector256<float> sum2 = Vector256<float>.Zero;
+                    Vector256<float> sum3 = Vector256<float>.Zero;
+                    Vector256<float> sum4 = Vector256<float>.Zero;
+                    Vector256<float> sum5 = Vector256<float>.Zero;
+                    Vector256<float> sum6 = Vector256<float>.Zero;
+                    Vector256<float> sum7 = Vector256<float>.Zero;
+                    Vector256<float> sum8 = Vector256<float>.Zero;
+                    for (int reader = C3ReaderStarts[i]; reader < C3ReaderStarts[i + 1]; reader++)
+                    {
+                        int o = C3ReaderFilters[reader];
+                        int connection = C3ReaderConnections[reader];
+                        float* spread = scratch + (o * spreadPlane) + (C3Kernel - 1);
+                        float* taps = weights + (connection * C3Kernel * C3Kernel) + (ky * C3Kernel);
+                        for (int kx = 0; kx < C3Kernel; kx++)
+                        {
+                            Vector256<float> weight = Vector256.Create(taps[kx]);
+                            float* source = spread - kx;
+                            sum0 = MultiplyAdd(weight, Vector256.Load(source + 72), sum0);
+                            sum1 = MultiplyAdd(weight, Vector256.Load(source + 80), sum1);
+                            sum2 = MultiplyAdd(weight, Vector256.Load(source + 88), sum2);
+                            sum3 = MultiplyAdd(weight, Vector256.Load(source + 96), sum3);
+                            sum4 = MultiplyAdd(weight, Vector256.Load(source + 104), sum4);
+                            sum5 = MultiplyAdd(weight, Vector256.Load(source + 112), sum5);
+                            sum6 = MultiplyAdd(weight, Vector256.Load(source + 120), sum6);
+                            sum7 = MultiplyAdd(weight, Vector256.Load(source + 128), sum7);
+                            sum8 = MultiplyAdd(weight, Vector256.Load(source + 136), sum8);
+                        }
+                    }
+
+                    Vector256.Store(Vector256.Load(target + 72) + sum0, target + 72);
+                    Vector256.Store(Vector256.Load(target + 80) + sum1, target + 80);
+                    Vector256.Store(Vector256.Load(target + 88) + sum2, target + 88);
+                    Vector256.Store(Vector256.Load(target + 96) + sum3, target + 96);
+                    Vector256.Store(Vector256.Load(target + 104) + sum4, target + 104);
+                    Vector256.Store(Vector256.Load(target + 112) + sum5, target + 112);
+                    Vector256.Store(Vector256.Load(target + 120) + sum6, target + 120);
+                    Vector256.Store(Vector256.Load(target + 128) + sum7, target + 128);
+                    // the run ends with the last output row: only the first 4 lanes land in the map
+                    target[136] += sum8.GetElement(0);
+                    target[137] += sum8.GetElement(1);
+                    target[138] += sum8.GetElement(2);
+                    target[139] += sum8.GetElement(3);
+                }
+            }
+        }
+    }
+
+    // c3: the same, one kernel tap at a time over output rows, for hardware without 256-bit vectors
+    private static void C3BackwardPortable(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
+    {
+        ScaledTanhBackward(outputGradient, output, C3OutputSize);
+        float* weights = parameters + C3WeightOffset;
+        float* weightGradients = gradients + C3WeightOffset;
+        float* biasGradients = gradients + C3BiasOffset;
         for (int o = 0; o < C3Filters; o++)
         {
             float* map = outputGradient + (o * C3OutputHeight * C3OutputWidth);
             biasGradients[o] += Sum(map, C3OutputHeight * C3OutputWidth);
-            for (int connection = starts[o]; connection < starts[o + 1]; connection++)
+            for (int connection = C3ConnectionStarts[o]; connection < C3ConnectionStarts[o + 1]; connection++)
             {
-                float* plane = input + (inputs[connection] * C3InputHeight * C3InputWidth);
+                int i = C3ConnectionInputs[connection];
+                float* plane = input + (i * C3InputHeight * C3InputWidth);
                 float* kernelGradient = weightGradients + (connection * C3Kernel * C3Kernel);
-                // the kernel's gradient: each tap correlates the output gradient with the input it reached
                 for (int ky = 0; ky < C3Kernel; ky++)
                 {
-                    int firstRow = C3TapFirstRow[ky];
-                    int rowEnd = C3TapRowEnd[ky];
                     for (int kx = 0; kx < C3Kernel; kx++)
                     {
-                        int firstColumn = C3TapFirstColumn[kx];
-                        int columnEnd = C3TapColumnEnd[kx];
-                        float tapGradient = 0.0f;
-                        for (int oy = firstRow; oy < rowEnd; oy++)
+                        float sum = 0.0f;
+                        for (int y = 0; y < C3OutputHeight; y++)
                         {
-                            int iy = (oy * C3Stride) + ky - C3Padding;
-                            tapGradient += Dot(map + (oy * C3OutputWidth) + firstColumn, plane + (iy * C3InputWidth) + firstColumn + kx - C3Padding, columnEnd - firstColumn);
+                            sum += Dot(map + (y * C3OutputWidth), plane + ((y + ky) * C3InputWidth) + kx, C3OutputWidth);
                         }
 
-                        kernelGradient[(ky * C3Kernel) + kx] += tapGradient;
+                        kernelGradient[(ky * C3Kernel) + kx] += sum;
                     }
                 }
+            }
+        }
 
-                if (wantsInputGradient)
+        new Span<float>(inputGradient, C3InputChannels * C3InputHeight * C3InputWidth).Clear();
+        for (int o = 0; o < C3Filters; o++)
+        {
+            float* map = outputGradient + (o * C3OutputHeight * C3OutputWidth);
+            for (int connection = C3ConnectionStarts[o]; connection < C3ConnectionStarts[o + 1]; connection++)
+            {
+                int i = C3ConnectionInputs[connection];
+                float* plane = inputGradient + (i * C3InputHeight * C3InputWidth);
+                float* kernel = weights + (connection * C3Kernel * C3Kernel);
+                for (int ky = 0; ky < C3Kernel; ky++)
                 {
-                    float* kernel = weights + (connection * C3Kernel * C3Kernel);
-                    float* gradientPlane = inputGradient + (inputs[connection] * C3InputHeight * C3InputWidth);
-                    // the input's gradient: each tap sends the output gradient back to the inputs it reached
-                    for (int ky = 0; ky < C3Kernel; ky++)
+                    for (int kx = 0; kx < C3Kernel; kx++)
                     {
-                        int firstRow = C3TapFirstRow[ky];
-                        int rowEnd = C3TapRowEnd[ky];
-                        for (int kx = 0; kx < C3Kernel; kx++)
+                        float weight = kernel[(ky * C3Kernel) + kx];
+                        for (int y = 0; y < C3OutputHeight; y++)
                         {
-                            int firstColumn = C3TapFirstColumn[kx];
-                            int columnEnd = C3TapColumnEnd[kx];
-                            float tap = kernel[(ky * C3Kernel) + kx];
-                            for (int oy = firstRow; oy < rowEnd; oy++)
-                            {
-                                int iy = (oy * C3Stride) + ky - C3Padding;
-                                Axpy(tap, map + (oy * C3OutputWidth) + firstColumn, gradientPlane + (iy * C3InputWidth) + firstColumn + kx - C3Padding, columnEnd - firstColumn);
-                            }
+                            Axpy(weight, map + (y * C3OutputWidth), plane + ((y + ky) * C3InputWidth) + kx, C3OutputWidth);
                         }
                     }
                 }

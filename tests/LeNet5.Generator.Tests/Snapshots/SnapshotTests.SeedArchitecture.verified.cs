@@ -1153,10 +1153,8 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
         {
             // filters o and o + 1 together
             float* map0 = output + (o * C3OutputHeight * C3OutputWidth);
-            float* filter0 = weights + (o * C3InputChannels * C3Kernel * C3Kernel);
             Vector256<float> initial0 = Vector256.Create(biases[o]);
             float* map1 = output + ((o + 1) * C3OutputHeight * C3OutputWidth);
-            float* filter1 = weights + ((o + 1) * C3InputChannels * C3Kernel * C3Kernel);
             Vector256<float> initial1 = Vector256.Create(biases[o + 1]);
 
             // elements 0 to 39 in 2 x 5 accumulators
@@ -1176,8 +1174,8 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
                     for (int kx = 0; kx < C3Kernel; kx++)
                     {
                         float* source = scratch + (((i * C3Kernel) + kx) * packedPlane);
-                        float* taps0 = filter0 + (i * C3Kernel * C3Kernel) + kx;
-                        float* taps1 = filter1 + (i * C3Kernel * C3Kernel) + kx;
+                        float* taps0 = weights + (((o * C3InputChannels) + i) * C3Kernel * C3Kernel) + kx;
+                        float* taps1 = weights + ((((o + 1) * C3InputChannels) + i) * C3Kernel * C3Kernel) + kx;
                         Vector256<float> weight0 = Vector256.Create(taps0[0]);
                         Vector256<float> weight1 = Vector256.Create(taps1[0]);
                         Vector256<float> x = Vector256.Load(source);
@@ -1301,8 +1299,8 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
                     for (int kx = 0; kx < C3Kernel; kx++)
                     {
                         float* source = scratch + (((i * C3Kernel) + kx) * packedPlane);
-                        float* taps0 = filter0 + (i * C3Kernel * C3Kernel) + kx;
-                        float* taps1 = filter1 + (i * C3Kernel * C3Kernel) + kx;
+                        float* taps0 = weights + (((o * C3InputChannels) + i) * C3Kernel * C3Kernel) + kx;
+                        float* taps1 = weights + ((((o + 1) * C3InputChannels) + i) * C3Kernel * C3Kernel) + kx;
                         Vector256<float> weight0 = Vector256.Create(taps0[0]);
                         Vector256<float> weight1 = Vector256.Create(taps1[0]);
                         Vector256<float> x = Vector256.Load(source + 40);
@@ -1409,8 +1407,8 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
                     for (int kx = 0; kx < C3Kernel; kx++)
                     {
                         float* source = scratch + (((i * C3Kernel) + kx) * packedPlane);
-                        float* taps0 = filter0 + (i * C3Kernel * C3Kernel) + kx;
-                        float* taps1 = filter1 + (i * C3Kernel * C3Kernel) + kx;
+                        float* taps0 = weights + (((o * C3InputChannels) + i) * C3Kernel * C3Kernel) + kx;
+                        float* taps1 = weights + ((((o + 1) * C3InputChannels) + i) * C3Kernel * C3Kernel) + kx;
                         Vector256<float> weight0 = Vector256.Create(taps0[0]);
                         Vector256<float> weight1 = Vector256.Create(taps1[0]);
                         Vector256<float> x = Vector256.Load(source + 72);

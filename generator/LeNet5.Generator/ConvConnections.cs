@@ -1,0 +1,139 @@
+using System.Collections.Generic;
+using System.Text;
+
+namespace LeNet5.Generator
+{
+    /// <summary>
+    /// Which input maps each filter of a conv2d reads: all of them (weights [filters, in, k, k]), or those listed in its
+    /// connection table (LeCun et al. 1998, C3; weights packed one k x k kernel per connection, filter by filter in table
+    /// order, tensor shape [connections, k, k]). Writes the table as static data and the loops that visit a filter's input
+    /// maps, or an input map's filters, binding the offset of the kernel that joins them: every conv kernel of
+    /// <see cref="Conv2dEmitter"/> runs over these loops, so a table costs neither parameters nor multiplies for the
+    /// connections it leaves out.
+    /// </summary>
+    internal static class ConvConnections
+    {
+        public static int Count(LayerSpec spec)
+        {
+            int count = 0;
+            foreach (EquatableArray<int> row in spec.Connections)
+            {
+                count += row.Count;
+            }
+
+            return count;
+        }
+
+        /// <summary>
+        /// The table by filter (where each connection's kernel is packed) and the same connections by input map, for the
+        /// input gradient, which gathers into each input map from the filters that read it.
+        /// </summary>
+        public static void EmitTables(CodeWriter writer, LayerModel layer)
+        {
+            string p = layer.Identifier;
+            LayerSpec spec = layer.Spec;
+            var starts = new int[spec.Size + 1];
+            var inputs = new List<int>();
+            for (int o = 0; o < spec.Size; o++)
+            {
+                starts[o] = inputs.Count;
+                inputs.AddRange(spec.Connections[o]);
+            }
+
+            starts[spec.Size] = inputs.Count;
+            var readerStarts = new int[layer.Input.Channels + 1];
+            var readerFilters = new List<int>();
+            var readerConnections = new List<int>();
+            for (int i = 0; i < layer.Input.Channels; i++)
+            {
+                readerStarts[i] = readerConnections.Count;
+                for (int o = 0; o < spec.Size; o++)
+                {
+                    for (int connection = starts[o]; connection < starts[o + 1]; connection++)
+                    {
+                        if (inputs[connection] == i)
+                        {
+                            readerFilters.Add(o);
+                            readerConnections.Add(connection);
+                        }
+                    }
+                }
+            }
+
+            readerStarts[layer.Input.Channels] = readerConnections.Count;
+            writer.Line("// " + spec.Name + ": filter o reads input maps " + p + "ConnectionInputs[" + p + "ConnectionStarts[o] .. " + p + "ConnectionStarts[o + 1]], whose kernels are packed in the same order");
+            writer.Line("private static ReadOnlySpan<int> " + p + "ConnectionStarts => new int[] { " + Join(starts) + " };");
+            writer.Line("private static ReadOnlySpan<int> " + p + "ConnectionInputs => new int[] { " + Join(inputs) + " };");
+            writer.Line("// " + spec.Name + ": input map i is read by filters " + p + "ReaderFilters[" + p + "ReaderStarts[i] .. " + p + "ReaderStarts[i + 1]], through connections " + p + "ReaderConnections[..]");
+            writer.Line("private static ReadOnlySpan<int> " + p + "ReaderStarts => new int[] { " + Join(readerStarts) + " };");
+            writer.Line("private static ReadOnlySpan<int> " + p + "ReaderFilters => new int[] { " + Join(readerFilters) + " };");
+            writer.Line("private static ReadOnlySpan<int> " + p + "ReaderConnections => new int[] { " + Join(readerConnections) + " };");
+        }
+
+        /// <summary>
+        /// Opens the loop over the input maps i that filter o reads; with a connection table it runs over o's entries and
+        /// also binds <c>connection</c>, the entry's index.
+        /// </summary>
+        public static void OpenInputMapLoop(CodeWriter writer, LayerModel layer)
+        {
+            string p = layer.Identifier;
+            if (!layer.Spec.IsSparse)
+            {
+                writer.Open("for (int i = 0; i < " + p + "InputChannels; i++)");
+                return;
+            }
+
+            writer.Open("for (int connection = " + p + "ConnectionStarts[o]; connection < " + p + "ConnectionStarts[o + 1]; connection++)");
+            writer.Line("int i = " + p + "ConnectionInputs[connection];");
+        }
+
+        /// <summary>
+        /// Opens the loop over the filters o that read input map i, in increasing order; with a connection table it runs
+        /// over i's readers and also binds <c>connection</c>.
+        /// </summary>
+        public static void OpenFilterLoop(CodeWriter writer, LayerModel layer)
+        {
+            string p = layer.Identifier;
+            if (!layer.Spec.IsSparse)
+            {
+                writer.Open("for (int o = 0; o < " + p + "Filters; o++)");
+                return;
+            }
+
+            writer.Open("for (int reader = " + p + "ReaderStarts[i]; reader < " + p + "ReaderStarts[i + 1]; reader++)");
+            writer.Line("int o = " + p + "ReaderFilters[reader];");
+            writer.Line("int connection = " + p + "ReaderConnections[reader];");
+        }
+
+        /// <summary>
+        /// Offset in the weights of the k x k kernel joining <paramref name="filter"/> (o unless given) to input map i,
+        /// inside one of the loops above. A connection table's filters read different maps, so only o is allowed there.
+        /// </summary>
+        public static string KernelOffset(LayerModel layer, string filter = "o")
+        {
+            string p = layer.Identifier;
+            if (!layer.Spec.IsSparse)
+            {
+                return "(((" + filter + " * " + p + "InputChannels) + i) * " + p + "Kernel * " + p + "Kernel)";
+            }
+
+            if (filter != "o")
+            {
+                throw new System.InvalidOperationException("A connection table's kernels are found through the connection of filter o.");
+            }
+
+            return "(connection * " + p + "Kernel * " + p + "Kernel)";
+        }
+
+        private static string Join(IEnumerable<int> values)
+        {
+            var builder = new StringBuilder();
+            foreach (int value in values)
+            {
+                builder.Append(builder.Length == 0 ? string.Empty : ", ").Append(CodeWriter.Int(value));
+            }
+
+            return builder.ToString();
+        }
+    }
+}
