@@ -29,18 +29,21 @@ public sealed class GeneratedNetworkTests
 
     /// <summary>
     /// The vector kernels and the portable path used without accelerated Vector256 compute the same layer: each conv
-    /// layer's Forward/ForwardPortable and Backward/BackwardPortable are called directly (they are private) on the same data.
+    /// layer's Forward/ForwardPortable and Backward/BackwardPortable are called directly (they are private) on the same
+    /// data. The sparse architecture runs the same kernels over connection tables (blocked rows, packed windows).
     /// </summary>
-    [Fact]
-    public unsafe void PortableConvPathsAgreeWithTheVectorPaths()
+    [Theory]
+    [InlineData("blocked.architecture.json", 3)]
+    [InlineData("sparseblocked.architecture.json", 2)]
+    public unsafe void PortableConvPathsAgreeWithTheVectorPaths(string file, int vectorLayers)
     {
-        var network = LoadedNetwork.Compile("blocked.architecture.json");
+        var network = LoadedNetwork.Compile(file);
         const BindingFlags Private = BindingFlags.NonPublic | BindingFlags.Static;
         var random = new Random(6);
         float[] parameters = network.Initialize(seed: 3);
         int scratchSize = (int)network.Network.GetField("ScratchSize")!.GetRawConstantValue()!;
         MethodInfo[] portables = network.Network.GetMethods(Private).Where(m => m.Name.EndsWith("ForwardPortable", StringComparison.Ordinal)).ToArray();
-        Assert.Equal(3, portables.Length);
+        Assert.Equal(vectorLayers, portables.Length);
         foreach (MethodInfo portable in portables)
         {
             string layer = portable.Name.Substring(0, portable.Name.Length - "ForwardPortable".Length);

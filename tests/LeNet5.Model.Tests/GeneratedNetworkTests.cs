@@ -299,6 +299,11 @@ public sealed class BlockedNetworkTests : GeneratedNetworkTests<BlockedNetwork>
     protected override string ArchitectureFile => "tests/LeNet5.Generator.Tests/Architectures/blocked.architecture.json";
 }
 
+public sealed class SparseBlockedNetworkTests : GeneratedNetworkTests<SparseBlockedNetwork>
+{
+    protected override string ArchitectureFile => "tests/LeNet5.Generator.Tests/Architectures/sparseblocked.architecture.json";
+}
+
 public sealed class MlpNetworkTests : GeneratedNetworkTests<MlpNetwork>
 {
     protected override string ArchitectureFile => "tests/LeNet5.Generator.Tests/Architectures/mlp.architecture.json";
