@@ -78,8 +78,9 @@ namespace LeNet5.Generator
         private static bool IsPlain(LayerModel layer) => layer.Spec.Stride == 1 && layer.Spec.Padding == 0;
 
         /// <summary>
-        /// Two filters computed together share every input load. The filters of a connection table read different input
-        /// maps, so they go one at a time.
+        /// Two filters computed together in the forward pass share every input load. The filters of a connection table
+        /// read different input maps, so they go one at a time there (the weight gradient pairs filters by the input map
+        /// they read instead, see <see cref="EmitWeightGradientLoops"/>).
         /// </summary>
         private static bool PairsFilters(LayerModel layer) => !layer.Spec.IsSparse && layer.Spec.Size % 2 == 0;
 
@@ -342,13 +343,7 @@ namespace LeNet5.Generator
         private static void EmitBlockedWeightGradient(CodeWriter writer, LayerModel layer)
         {
             string p = layer.Identifier;
-            int kernel = layer.Spec.Kernel;
-            int width = layer.Output.Width;
-            int tail = width % 8;
-
-            // Two filters at once when their count is even (and the kernel small enough to keep 2k accumulators):
-            // each input load then feeds two accumulators.
-            int filters = PairsFilters(layer) && kernel <= 6 ? 2 : 1;
+            int tail = layer.Output.Width % 8;
             if (tail != 0)
             {
                 writer.Line("// the last vector of a row overlaps the one before: count only its last " + tail + " columns");
@@ -356,21 +351,16 @@ namespace LeNet5.Generator
                 writer.Line();
             }
 
-            writer.Open("for (int o = 0; o < " + p + "Filters; o" + (filters == 1 ? "++" : " += " + filters) + ")");
-            for (int f = 0; f < filters; f++)
-            {
-                string o = f == 0 ? "o" : "(o + " + f + ")";
-                writer.Line("float* map" + f + " = outputGradient + (" + o + " * " + MapSize(p, "Output") + ");");
-                writer.Line("biasGradients[" + (f == 0 ? "o" : "o + " + f) + "] += Sum(map" + f + ", " + MapSize(p, "Output") + ");");
-            }
+            EmitWeightGradientLoops(writer, layer, "float* plane = input + (i * " + MapSize(p, "Input") + ");", filters => EmitBlockedWeightGradientTaps(writer, layer, filters));
+        }
 
-            ConvConnections.OpenInputMapLoop(writer, layer);
-            writer.Line("float* plane = input + (i * " + MapSize(p, "Input") + ");");
-            for (int f = 0; f < filters; f++)
-            {
-                writer.Line("float* kernelGradient" + f + " = weightGradients + " + ConvConnections.KernelOffset(layer, f == 0 ? "o" : "(o + " + f + ")") + ";");
-            }
-
+        /// <summary>The taps of <see cref="EmitBlockedWeightGradient"/> for the filters at hand, kernel row by kernel row.</summary>
+        private static void EmitBlockedWeightGradientTaps(CodeWriter writer, LayerModel layer, int filters)
+        {
+            string p = layer.Identifier;
+            int kernel = layer.Spec.Kernel;
+            int width = layer.Output.Width;
+            int tail = width % 8;
             writer.Open("for (int ky = 0; ky < " + p + "Kernel; ky++)");
             for (int f = 0; f < filters; f++)
             {
@@ -422,8 +412,6 @@ namespace LeNet5.Generator
             }
 
             writer.Close();
-            writer.Close();
-            writer.Close();
         }
 
         /// <summary>
@@ -434,10 +422,7 @@ namespace LeNet5.Generator
         private static void EmitPackedWeightGradient(CodeWriter writer, LayerModel layer)
         {
             string p = layer.Identifier;
-            int kernel = layer.Spec.Kernel;
-            int length = layer.Output.Height * layer.Output.Width;
-            int tail = length % 8;
-            int filters = PairsFilters(layer) && kernel <= 6 ? 2 : 1;
+            int tail = layer.Output.Height * layer.Output.Width % 8;
             writer.Line("const int packedPlane = " + p + "InputHeight * " + p + "OutputWidth;");
             EmitPacking(writer, layer);
             if (tail != 0)
@@ -447,20 +432,15 @@ namespace LeNet5.Generator
                 writer.Line();
             }
 
-            writer.Open("for (int o = 0; o < " + p + "Filters; o" + (filters == 1 ? "++" : " += " + filters) + ")");
-            for (int f = 0; f < filters; f++)
-            {
-                string o = f == 0 ? "o" : "(o + " + f + ")";
-                writer.Line("float* map" + f + " = outputGradient + (" + o + " * " + MapSize(p, "Output") + ");");
-                writer.Line("biasGradients[" + (f == 0 ? "o" : "o + " + f) + "] += Sum(map" + f + ", " + MapSize(p, "Output") + ");");
-            }
+            EmitWeightGradientLoops(writer, layer, null, filters => EmitPackedWeightGradientTaps(writer, layer, filters));
+        }
 
-            ConvConnections.OpenInputMapLoop(writer, layer);
-            for (int f = 0; f < filters; f++)
-            {
-                writer.Line("float* kernelGradient" + f + " = weightGradients + " + ConvConnections.KernelOffset(layer, f == 0 ? "o" : "(o + " + f + ")") + ";");
-            }
-
+        /// <summary>The taps of <see cref="EmitPackedWeightGradient"/> for the filters at hand, kernel column by kernel column.</summary>
+        private static void EmitPackedWeightGradientTaps(CodeWriter writer, LayerModel layer, int filters)
+        {
+            string p = layer.Identifier;
+            int kernel = layer.Spec.Kernel;
+            int tail = layer.Output.Height * layer.Output.Width % 8;
             writer.Open("for (int kx = 0; kx < " + p + "Kernel; kx++)");
             writer.Line("float* packed = scratch + (((i * " + p + "Kernel) + kx) * packedPlane);");
             for (int f = 0; f < filters; f++)
@@ -493,8 +473,61 @@ namespace LeNet5.Generator
             }
 
             writer.Close();
+        }
+
+        /// <summary>
+        /// The loop nest of the vector weight gradients: the bias gradients, then for every input map i the filters that
+        /// read it, two at a time (the kernel small enough to keep 2k accumulators) so that each input load feeds both,
+        /// and the one left over alone. <paramref name="taps"/> writes the work for the filters at hand, whose output
+        /// gradients are map0, map1 and kernel gradients kernelGradient0, kernelGradient1.
+        /// </summary>
+        private static void EmitWeightGradientLoops(CodeWriter writer, LayerModel layer, string? perInputMap, System.Action<int> taps)
+        {
+            string p = layer.Identifier;
+            bool paired = layer.Spec.Kernel <= 6 && (layer.Spec.IsSparse || layer.Spec.Size >= 2);
+            writer.Open("for (int o = 0; o < " + p + "Filters; o++)");
+            writer.Line("biasGradients[o] += Sum(outputGradient + (o * " + MapSize(p, "Output") + "), " + MapSize(p, "Output") + ");");
             writer.Close();
+            writer.Line();
+            writer.Open("for (int i = 0; i < " + p + "InputChannels; i++)");
+            if (perInputMap != null)
+            {
+                writer.Line(perInputMap);
+            }
+
+            if (!paired)
+            {
+                ConvConnections.OpenFilterLoop(writer, layer);
+                EmitFilterPointers(writer, layer, 1, f => "o", f => "connection");
+                taps(1);
+                writer.Close();
+            }
+            else
+            {
+                ConvConnections.OpenFilterPairLoop(writer, layer);
+                EmitFilterPointers(writer, layer, 2, f => "o" + f, f => "connection" + f);
+                taps(2);
+                writer.Close();
+                if (ConvConnections.OpenLeftoverFilter(writer, layer))
+                {
+                    EmitFilterPointers(writer, layer, 1, f => "o0", f => "connection0");
+                    taps(1);
+                    writer.Close();
+                }
+            }
+
             writer.Close();
+        }
+
+        /// <summary>map0, kernelGradient0 (and map1, kernelGradient1): the output gradient and kernel gradient of each filter at hand.</summary>
+        private static void EmitFilterPointers(CodeWriter writer, LayerModel layer, int filters, System.Func<int, string> filter, System.Func<int, string> connection)
+        {
+            string p = layer.Identifier;
+            for (int f = 0; f < filters; f++)
+            {
+                writer.Line("float* map" + f + " = outputGradient + (" + filter(f) + " * " + MapSize(p, "Output") + ");");
+                writer.Line("float* kernelGradient" + f + " = weightGradients + " + ConvConnections.KernelOffset(layer, filter(f), connection(f)) + ";");
+            }
         }
 
         /// <summary>Fills scratch with packed[i, kx]: the input rows shifted left by kx and cut to the output width.</summary>

@@ -106,23 +106,65 @@ namespace LeNet5.Generator
         }
 
         /// <summary>
-        /// Offset in the weights of the k x k kernel joining <paramref name="filter"/> (o unless given) to input map i,
-        /// inside one of the loops above. A connection table's filters read different maps, so only o is allowed there.
+        /// Opens the loop over pairs of filters o0, o1 that read input map i (binding connection0 and connection1 with a
+        /// table); <see cref="OpenLeftoverFilter"/> then takes the one left over.
         /// </summary>
-        public static string KernelOffset(LayerModel layer, string filter = "o")
+        public static void OpenFilterPairLoop(CodeWriter writer, LayerModel layer)
         {
             string p = layer.Identifier;
             if (!layer.Spec.IsSparse)
             {
-                return "(((" + filter + " * " + p + "InputChannels) + i) * " + p + "Kernel * " + p + "Kernel)";
+                writer.Open("for (int o0 = 0; o0 < " + p + "Filters - 1; o0 += 2)");
+                writer.Line("int o1 = o0 + 1;");
+                return;
             }
 
-            if (filter != "o")
+            writer.Line("int reader = " + p + "ReaderStarts[i];");
+            writer.Open("for (; reader < " + p + "ReaderStarts[i + 1] - 1; reader += 2)");
+            for (int f = 0; f < 2; f++)
             {
-                throw new System.InvalidOperationException("A connection table's kernels are found through the connection of filter o.");
+                string at = f == 0 ? "reader" : "reader + 1";
+                writer.Line("int o" + f + " = " + p + "ReaderFilters[" + at + "];");
+                writer.Line("int connection" + f + " = " + p + "ReaderConnections[" + at + "];");
+            }
+        }
+
+        /// <summary>
+        /// After the loop of <see cref="OpenFilterPairLoop"/>: opens the block for the filter o0 (connection0) left over
+        /// when input map i has an odd number of readers, or returns false when it never has.
+        /// </summary>
+        public static bool OpenLeftoverFilter(CodeWriter writer, LayerModel layer)
+        {
+            string p = layer.Identifier;
+            if (!layer.Spec.IsSparse)
+            {
+                if (layer.Spec.Size % 2 == 0)
+                {
+                    return false;
+                }
+
+                writer.Line("// the last filter, left over");
+                writer.Open();
+                writer.Line("int o0 = " + p + "Filters - 1;");
+                return true;
             }
 
-            return "(connection * " + p + "Kernel * " + p + "Kernel)";
+            writer.Open("if (reader < " + p + "ReaderStarts[i + 1])");
+            writer.Line("int o0 = " + p + "ReaderFilters[reader];");
+            writer.Line("int connection0 = " + p + "ReaderConnections[reader];");
+            return true;
+        }
+
+        /// <summary>
+        /// Offset in the weights of the k x k kernel joining <paramref name="filter"/> to input map i, inside one of the
+        /// loops above; with a table, the kernel of <paramref name="connection"/>.
+        /// </summary>
+        public static string KernelOffset(LayerModel layer, string filter = "o", string connection = "connection")
+        {
+            string p = layer.Identifier;
+            return layer.Spec.IsSparse
+                ? "(" + connection + " * " + p + "Kernel * " + p + "Kernel)"
+                : "(((" + filter + " * " + p + "InputChannels) + i) * " + p + "Kernel * " + p + "Kernel)";
         }
 
         private static string Join(IEnumerable<int> values)

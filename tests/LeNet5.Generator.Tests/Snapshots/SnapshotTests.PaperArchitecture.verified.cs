@@ -790,17 +790,21 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
         // the last vector of a row overlaps the one before: count only its last 4 columns
         Vector256<float> tailMask = Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle();
 
-        for (int o = 0; o < C1Filters; o += 2)
+        for (int o = 0; o < C1Filters; o++)
         {
-            float* map0 = outputGradient + (o * C1OutputHeight * C1OutputWidth);
-            biasGradients[o] += Sum(map0, C1OutputHeight * C1OutputWidth);
-            float* map1 = outputGradient + ((o + 1) * C1OutputHeight * C1OutputWidth);
-            biasGradients[o + 1] += Sum(map1, C1OutputHeight * C1OutputWidth);
-            for (int i = 0; i < C1InputChannels; i++)
+            biasGradients[o] += Sum(outputGradient + (o * C1OutputHeight * C1OutputWidth), C1OutputHeight * C1OutputWidth);
+        }
+
+        for (int i = 0; i < C1InputChannels; i++)
+        {
+            float* plane = input + (i * C1InputHeight * C1InputWidth);
+            for (int o0 = 0; o0 < C1Filters - 1; o0 += 2)
             {
-                float* plane = input + (i * C1InputHeight * C1InputWidth);
-                float* kernelGradient0 = weightGradients + (((o * C1InputChannels) + i) * C1Kernel * C1Kernel);
-                float* kernelGradient1 = weightGradients + ((((o + 1) * C1InputChannels) + i) * C1Kernel * C1Kernel);
+                int o1 = o0 + 1;
+                float* map0 = outputGradient + (o0 * C1OutputHeight * C1OutputWidth);
+                float* kernelGradient0 = weightGradients + (((o0 * C1InputChannels) + i) * C1Kernel * C1Kernel);
+                float* map1 = outputGradient + (o1 * C1OutputHeight * C1OutputWidth);
+                float* kernelGradient1 = weightGradients + (((o1 * C1InputChannels) + i) * C1Kernel * C1Kernel);
                 for (int ky = 0; ky < C1Kernel; ky++)
                 {
                     Vector256<float> tap00 = Vector256<float>.Zero;
@@ -1500,12 +1504,94 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
 
         for (int o = 0; o < C3Filters; o++)
         {
-            float* map0 = outputGradient + (o * C3OutputHeight * C3OutputWidth);
-            biasGradients[o] += Sum(map0, C3OutputHeight * C3OutputWidth);
-            for (int connection = C3ConnectionStarts[o]; connection < C3ConnectionStarts[o + 1]; connection++)
+            biasGradients[o] += Sum(outputGradient + (o * C3OutputHeight * C3OutputWidth), C3OutputHeight * C3OutputWidth);
+        }
+
+        for (int i = 0; i < C3InputChannels; i++)
+        {
+            int reader = C3ReaderStarts[i];
+            for (; reader < C3ReaderStarts[i + 1] - 1; reader += 2)
             {
-                int i = C3ConnectionInputs[connection];
-                float* kernelGradient0 = weightGradients + (connection * C3Kernel * C3Kernel);
+                int o0 = C3ReaderFilters[reader];
+                int connection0 = C3ReaderConnections[reader];
+                int o1 = C3ReaderFilters[reader + 1];
+                int connection1 = C3ReaderConnections[reader + 1];
+                float* map0 = outputGradient + (o0 * C3OutputHeight * C3OutputWidth);
+                float* kernelGradient0 = weightGradients + (connection0 * C3Kernel * C3Kernel);
+                float* map1 = outputGradient + (o1 * C3OutputHeight * C3OutputWidth);
+                float* kernelGradient1 = weightGradients + (connection1 * C3Kernel * C3Kernel);
+                for (int kx = 0; kx < C3Kernel; kx++)
+                {
+                    float* packed = scratch + (((i * C3Kernel) + kx) * packedPlane);
+                    Vector256<float> tap00 = Vector256<float>.Zero;
+                    Vector256<float> tap01 = Vector256<float>.Zero;
+                    Vector256<float> tap02 = Vector256<float>.Zero;
+                    Vector256<float> tap03 = Vector256<float>.Zero;
+                    Vector256<float> tap04 = Vector256<float>.Zero;
+                    Vector256<float> tap10 = Vector256<float>.Zero;
+                    Vector256<float> tap11 = Vector256<float>.Zero;
+                    Vector256<float> tap12 = Vector256<float>.Zero;
+                    Vector256<float> tap13 = Vector256<float>.Zero;
+                    Vector256<float> tap14 = Vector256<float>.Zero;
+                    for (int m = 0; m <= C3OutputHeight * C3OutputWidth - 8; m += 8)
+                    {
+                        Vector256<float> gradient0 = Vector256.Load(map0 + m);
+                        Vector256<float> gradient1 = Vector256.Load(map1 + m);
+                        Vector256<float> source = Vector256.Load(packed + m);
+                        tap00 = MultiplyAdd(gradient0, source, tap00);
+                        tap10 = MultiplyAdd(gradient1, source, tap10);
+                        source = Vector256.Load(packed + (1 * C3OutputWidth) + m);
+                        tap01 = MultiplyAdd(gradient0, source, tap01);
+                        tap11 = MultiplyAdd(gradient1, source, tap11);
+                        source = Vector256.Load(packed + (2 * C3OutputWidth) + m);
+                        tap02 = MultiplyAdd(gradient0, source, tap02);
+                        tap12 = MultiplyAdd(gradient1, source, tap12);
+                        source = Vector256.Load(packed + (3 * C3OutputWidth) + m);
+                        tap03 = MultiplyAdd(gradient0, source, tap03);
+                        tap13 = MultiplyAdd(gradient1, source, tap13);
+                        source = Vector256.Load(packed + (4 * C3OutputWidth) + m);
+                        tap04 = MultiplyAdd(gradient0, source, tap04);
+                        tap14 = MultiplyAdd(gradient1, source, tap14);
+                    }
+
+                    {
+                        Vector256<float> gradient0 = Vector256.Load(map0 + (C3OutputHeight * C3OutputWidth - 8)) & tailMask;
+                        Vector256<float> gradient1 = Vector256.Load(map1 + (C3OutputHeight * C3OutputWidth - 8)) & tailMask;
+                        Vector256<float> source = Vector256.Load(packed + (C3OutputHeight * C3OutputWidth - 8));
+                        tap00 = MultiplyAdd(gradient0, source, tap00);
+                        tap10 = MultiplyAdd(gradient1, source, tap10);
+                        source = Vector256.Load(packed + (1 * C3OutputWidth) + (C3OutputHeight * C3OutputWidth - 8));
+                        tap01 = MultiplyAdd(gradient0, source, tap01);
+                        tap11 = MultiplyAdd(gradient1, source, tap11);
+                        source = Vector256.Load(packed + (2 * C3OutputWidth) + (C3OutputHeight * C3OutputWidth - 8));
+                        tap02 = MultiplyAdd(gradient0, source, tap02);
+                        tap12 = MultiplyAdd(gradient1, source, tap12);
+                        source = Vector256.Load(packed + (3 * C3OutputWidth) + (C3OutputHeight * C3OutputWidth - 8));
+                        tap03 = MultiplyAdd(gradient0, source, tap03);
+                        tap13 = MultiplyAdd(gradient1, source, tap13);
+                        source = Vector256.Load(packed + (4 * C3OutputWidth) + (C3OutputHeight * C3OutputWidth - 8));
+                        tap04 = MultiplyAdd(gradient0, source, tap04);
+                        tap14 = MultiplyAdd(gradient1, source, tap14);
+                    }
+
+                    kernelGradient0[kx] += Vector256.Sum(tap00);
+                    kernelGradient0[(1 * C3Kernel) + kx] += Vector256.Sum(tap01);
+                    kernelGradient0[(2 * C3Kernel) + kx] += Vector256.Sum(tap02);
+                    kernelGradient0[(3 * C3Kernel) + kx] += Vector256.Sum(tap03);
+                    kernelGradient0[(4 * C3Kernel) + kx] += Vector256.Sum(tap04);
+                    kernelGradient1[kx] += Vector256.Sum(tap10);
+                    kernelGradient1[(1 * C3Kernel) + kx] += Vector256.Sum(tap11);
+                    kernelGradient1[(2 * C3Kernel) + kx] += Vector256.Sum(tap12);
+                    kernelGradient1[(3 * C3Kernel) + kx] += Vector256.Sum(tap13);
+                    kernelGradient1[(4 * C3Kernel) + kx] += Vector256.Sum(tap14);
+                }
+            }
+            if (reader < C3ReaderStarts[i + 1])
+            {
+                int o0 = C3ReaderFilters[reader];
+                int connection0 = C3ReaderConnections[reader];
+                float* map0 = outputGradient + (o0 * C3OutputHeight * C3OutputWidth);
+                float* kernelGradient0 = weightGradients + (connection0 * C3Kernel * C3Kernel);
                 for (int kx = 0; kx < C3Kernel; kx++)
                 {
                     float* packed = scratch + (((i * C3Kernel) + kx) * packedPlane);

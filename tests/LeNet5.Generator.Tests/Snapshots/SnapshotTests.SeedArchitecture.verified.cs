@@ -688,17 +688,21 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
         // the last vector of a row overlaps the one before: count only its last 4 columns
         Vector256<float> tailMask = Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle();
 
-        for (int o = 0; o < C1Filters; o += 2)
+        for (int o = 0; o < C1Filters; o++)
         {
-            float* map0 = outputGradient + (o * C1OutputHeight * C1OutputWidth);
-            biasGradients[o] += Sum(map0, C1OutputHeight * C1OutputWidth);
-            float* map1 = outputGradient + ((o + 1) * C1OutputHeight * C1OutputWidth);
-            biasGradients[o + 1] += Sum(map1, C1OutputHeight * C1OutputWidth);
-            for (int i = 0; i < C1InputChannels; i++)
+            biasGradients[o] += Sum(outputGradient + (o * C1OutputHeight * C1OutputWidth), C1OutputHeight * C1OutputWidth);
+        }
+
+        for (int i = 0; i < C1InputChannels; i++)
+        {
+            float* plane = input + (i * C1InputHeight * C1InputWidth);
+            for (int o0 = 0; o0 < C1Filters - 1; o0 += 2)
             {
-                float* plane = input + (i * C1InputHeight * C1InputWidth);
-                float* kernelGradient0 = weightGradients + (((o * C1InputChannels) + i) * C1Kernel * C1Kernel);
-                float* kernelGradient1 = weightGradients + ((((o + 1) * C1InputChannels) + i) * C1Kernel * C1Kernel);
+                int o1 = o0 + 1;
+                float* map0 = outputGradient + (o0 * C1OutputHeight * C1OutputWidth);
+                float* kernelGradient0 = weightGradients + (((o0 * C1InputChannels) + i) * C1Kernel * C1Kernel);
+                float* map1 = outputGradient + (o1 * C1OutputHeight * C1OutputWidth);
+                float* kernelGradient1 = weightGradients + (((o1 * C1InputChannels) + i) * C1Kernel * C1Kernel);
                 for (int ky = 0; ky < C1Kernel; ky++)
                 {
                     Vector256<float> tap00 = Vector256<float>.Zero;
@@ -1567,16 +1571,20 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
         // the last vector overlaps the one before: count only its last 4 elements
         Vector256<float> tailMask = Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle();
 
-        for (int o = 0; o < C3Filters; o += 2)
+        for (int o = 0; o < C3Filters; o++)
         {
-            float* map0 = outputGradient + (o * C3OutputHeight * C3OutputWidth);
-            biasGradients[o] += Sum(map0, C3OutputHeight * C3OutputWidth);
-            float* map1 = outputGradient + ((o + 1) * C3OutputHeight * C3OutputWidth);
-            biasGradients[o + 1] += Sum(map1, C3OutputHeight * C3OutputWidth);
-            for (int i = 0; i < C3InputChannels; i++)
+            biasGradients[o] += Sum(outputGradient + (o * C3OutputHeight * C3OutputWidth), C3OutputHeight * C3OutputWidth);
+        }
+
+        for (int i = 0; i < C3InputChannels; i++)
+        {
+            for (int o0 = 0; o0 < C3Filters - 1; o0 += 2)
             {
-                float* kernelGradient0 = weightGradients + (((o * C3InputChannels) + i) * C3Kernel * C3Kernel);
-                float* kernelGradient1 = weightGradients + ((((o + 1) * C3InputChannels) + i) * C3Kernel * C3Kernel);
+                int o1 = o0 + 1;
+                float* map0 = outputGradient + (o0 * C3OutputHeight * C3OutputWidth);
+                float* kernelGradient0 = weightGradients + (((o0 * C3InputChannels) + i) * C3Kernel * C3Kernel);
+                float* map1 = outputGradient + (o1 * C3OutputHeight * C3OutputWidth);
+                float* kernelGradient1 = weightGradients + (((o1 * C3InputChannels) + i) * C3Kernel * C3Kernel);
                 for (int kx = 0; kx < C3Kernel; kx++)
                 {
                     float* packed = scratch + (((i * C3Kernel) + kx) * packedPlane);
