@@ -550,9 +550,10 @@ namespace LeNet5.Generator
 
         /// <summary>
         /// Forward on packed windows: each output map is one run of vectors (the last may overlap the one before),
-        /// computed in chunks of at most 12 accumulators over every input channel it reads and every tap. With an even
-        /// filter count and no connection table, two filters go together (at most 2 x 6 accumulators): each packed vector
-        /// loaded then feeds both, which halves the loads; every output still adds its taps in the same order (i, kx, ky).
+        /// computed in chunks over every input channel it reads and every tap, as many accumulators as leave registers for
+        /// the broadcast weight (at most 14 of the 16). With an even filter count and no connection table, two filters go
+        /// together (at most 2 x 6 accumulators, two weights and the shared input vector): each packed vector loaded then
+        /// feeds both, which halves the loads; every output still adds its taps in the same order (i, kx, ky).
         /// </summary>
         private static void EmitPackedForward(CodeWriter writer, LayerModel layer)
         {
@@ -560,7 +561,7 @@ namespace LeNet5.Generator
             int kernel = layer.Spec.Kernel;
             int filters = PairsFilters(layer) ? 2 : 1;
             int[] starts = VectorStarts(layer.Output.Height * layer.Output.Width);
-            int most = 12 / filters;
+            int most = filters == 1 ? 14 : 6;
             int chunks = (starts.Length + most - 1) / most;
             writer.Open("for (int o = 0; o < " + p + "Filters; o" + (filters == 1 ? "++" : " += " + filters) + ")");
             if (filters == 1)

@@ -1290,7 +1290,7 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
             float* map = output + (o * C3OutputHeight * C3OutputWidth);
             Vector256<float> initial = Vector256.Create(biases[o]);
 
-            // elements 0 to 55 in 7 accumulators
+            // elements 0 to 99 in 13 accumulators
             {
                 Vector256<float> sum0 = initial;
                 Vector256<float> sum1 = initial;
@@ -1299,6 +1299,12 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
                 Vector256<float> sum4 = initial;
                 Vector256<float> sum5 = initial;
                 Vector256<float> sum6 = initial;
+                Vector256<float> sum7 = initial;
+                Vector256<float> sum8 = initial;
+                Vector256<float> sum9 = initial;
+                Vector256<float> sum10 = initial;
+                Vector256<float> sum11 = initial;
+                Vector256<float> sum12 = initial;
                 for (int connection = C3ConnectionStarts[o]; connection < C3ConnectionStarts[o + 1]; connection++)
                 {
                     int i = C3ConnectionInputs[connection];
@@ -1314,6 +1320,12 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
                         sum4 = MultiplyAdd(weight, Vector256.Load(source + 32), sum4);
                         sum5 = MultiplyAdd(weight, Vector256.Load(source + 40), sum5);
                         sum6 = MultiplyAdd(weight, Vector256.Load(source + 48), sum6);
+                        sum7 = MultiplyAdd(weight, Vector256.Load(source + 56), sum7);
+                        sum8 = MultiplyAdd(weight, Vector256.Load(source + 64), sum8);
+                        sum9 = MultiplyAdd(weight, Vector256.Load(source + 72), sum9);
+                        sum10 = MultiplyAdd(weight, Vector256.Load(source + 80), sum10);
+                        sum11 = MultiplyAdd(weight, Vector256.Load(source + 88), sum11);
+                        sum12 = MultiplyAdd(weight, Vector256.Load(source + 92), sum12);
 
                         weight = Vector256.Create(taps[1 * C3Kernel]);
                         float* window = source + (1 * C3OutputWidth);
@@ -1324,6 +1336,12 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
                         sum4 = MultiplyAdd(weight, Vector256.Load(window + 32), sum4);
                         sum5 = MultiplyAdd(weight, Vector256.Load(window + 40), sum5);
                         sum6 = MultiplyAdd(weight, Vector256.Load(window + 48), sum6);
+                        sum7 = MultiplyAdd(weight, Vector256.Load(window + 56), sum7);
+                        sum8 = MultiplyAdd(weight, Vector256.Load(window + 64), sum8);
+                        sum9 = MultiplyAdd(weight, Vector256.Load(window + 72), sum9);
+                        sum10 = MultiplyAdd(weight, Vector256.Load(window + 80), sum10);
+                        sum11 = MultiplyAdd(weight, Vector256.Load(window + 88), sum11);
+                        sum12 = MultiplyAdd(weight, Vector256.Load(window + 92), sum12);
 
                         weight = Vector256.Create(taps[2 * C3Kernel]);
                         window = source + (2 * C3OutputWidth);
@@ -1334,6 +1352,12 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
                         sum4 = MultiplyAdd(weight, Vector256.Load(window + 32), sum4);
                         sum5 = MultiplyAdd(weight, Vector256.Load(window + 40), sum5);
                         sum6 = MultiplyAdd(weight, Vector256.Load(window + 48), sum6);
+                        sum7 = MultiplyAdd(weight, Vector256.Load(window + 56), sum7);
+                        sum8 = MultiplyAdd(weight, Vector256.Load(window + 64), sum8);
+                        sum9 = MultiplyAdd(weight, Vector256.Load(window + 72), sum9);
+                        sum10 = MultiplyAdd(weight, Vector256.Load(window + 80), sum10);
+                        sum11 = MultiplyAdd(weight, Vector256.Load(window + 88), sum11);
+                        sum12 = MultiplyAdd(weight, Vector256.Load(window + 92), sum12);
 
                         weight = Vector256.Create(taps[3 * C3Kernel]);
                         window = source + (3 * C3OutputWidth);
@@ -1344,6 +1368,12 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
                         sum4 = MultiplyAdd(weight, Vector256.Load(window + 32), sum4);
                         sum5 = MultiplyAdd(weight, Vector256.Load(window + 40), sum5);
                         sum6 = MultiplyAdd(weight, Vector256.Load(window + 48), sum6);
+                        sum7 = MultiplyAdd(weight, Vector256.Load(window + 56), sum7);
+                        sum8 = MultiplyAdd(weight, Vector256.Load(window + 64), sum8);
+                        sum9 = MultiplyAdd(weight, Vector256.Load(window + 72), sum9);
+                        sum10 = MultiplyAdd(weight, Vector256.Load(window + 80), sum10);
+                        sum11 = MultiplyAdd(weight, Vector256.Load(window + 88), sum11);
+                        sum12 = MultiplyAdd(weight, Vector256.Load(window + 92), sum12);
 
                         weight = Vector256.Create(taps[4 * C3Kernel]);
                         window = source + (4 * C3OutputWidth);
@@ -1354,6 +1384,12 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
                         sum4 = MultiplyAdd(weight, Vector256.Load(window + 32), sum4);
                         sum5 = MultiplyAdd(weight, Vector256.Load(window + 40), sum5);
                         sum6 = MultiplyAdd(weight, Vector256.Load(window + 48), sum6);
+                        sum7 = MultiplyAdd(weight, Vector256.Load(window + 56), sum7);
+                        sum8 = MultiplyAdd(weight, Vector256.Load(window + 64), sum8);
+                        sum9 = MultiplyAdd(weight, Vector256.Load(window + 72), sum9);
+                        sum10 = MultiplyAdd(weight, Vector256.Load(window + 80), sum10);
+                        sum11 = MultiplyAdd(weight, Vector256.Load(window + 88), sum11);
+                        sum12 = MultiplyAdd(weight, Vector256.Load(window + 92), sum12);
                     }
                 }
 
@@ -1364,75 +1400,12 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
                 Vector256.Store(sum4, map + 32);
                 Vector256.Store(sum5, map + 40);
                 Vector256.Store(sum6, map + 48);
-            }
-
-            // elements 56 to 99 in 6 accumulators
-            {
-                Vector256<float> sum0 = initial;
-                Vector256<float> sum1 = initial;
-                Vector256<float> sum2 = initial;
-                Vector256<float> sum3 = initial;
-                Vector256<float> sum4 = initial;
-                Vector256<float> sum5 = initial;
-                for (int connection = C3ConnectionStarts[o]; connection < C3ConnectionStarts[o + 1]; connection++)
-                {
-                    int i = C3ConnectionInputs[connection];
-                    for (int kx = 0; kx < C3Kernel; kx++)
-                    {
-                        float* source = scratch + (((i * C3Kernel) + kx) * packedPlane);
-                        float* taps = weights + (connection * C3Kernel * C3Kernel) + kx;
-                        Vector256<float> weight = Vector256.Create(taps[0]);
-                        sum0 = MultiplyAdd(weight, Vector256.Load(source + 56), sum0);
-                        sum1 = MultiplyAdd(weight, Vector256.Load(source + 64), sum1);
-                        sum2 = MultiplyAdd(weight, Vector256.Load(source + 72), sum2);
-                        sum3 = MultiplyAdd(weight, Vector256.Load(source + 80), sum3);
-                        sum4 = MultiplyAdd(weight, Vector256.Load(source + 88), sum4);
-                        sum5 = MultiplyAdd(weight, Vector256.Load(source + 92), sum5);
-
-                        weight = Vector256.Create(taps[1 * C3Kernel]);
-                        float* window = source + (1 * C3OutputWidth);
-                        sum0 = MultiplyAdd(weight, Vector256.Load(window + 56), sum0);
-                        sum1 = MultiplyAdd(weight, Vector256.Load(window + 64), sum1);
-                        sum2 = MultiplyAdd(weight, Vector256.Load(window + 72), sum2);
-                        sum3 = MultiplyAdd(weight, Vector256.Load(window + 80), sum3);
-                        sum4 = MultiplyAdd(weight, Vector256.Load(window + 88), sum4);
-                        sum5 = MultiplyAdd(weight, Vector256.Load(window + 92), sum5);
-
-                        weight = Vector256.Create(taps[2 * C3Kernel]);
-                        window = source + (2 * C3OutputWidth);
-                        sum0 = MultiplyAdd(weight, Vector256.Load(window + 56), sum0);
-                        sum1 = MultiplyAdd(weight, Vector256.Load(window + 64), sum1);
-                        sum2 = MultiplyAdd(weight, Vector256.Load(window + 72), sum2);
-                        sum3 = MultiplyAdd(weight, Vector256.Load(window + 80), sum3);
-                        sum4 = MultiplyAdd(weight, Vector256.Load(window + 88), sum4);
-                        sum5 = MultiplyAdd(weight, Vector256.Load(window + 92), sum5);
-
-                        weight = Vector256.Create(taps[3 * C3Kernel]);
-                        window = source + (3 * C3OutputWidth);
-                        sum0 = MultiplyAdd(weight, Vector256.Load(window + 56), sum0);
-                        sum1 = MultiplyAdd(weight, Vector256.Load(window + 64), sum1);
-                        sum2 = MultiplyAdd(weight, Vector256.Load(window + 72), sum2);
-                        sum3 = MultiplyAdd(weight, Vector256.Load(window + 80), sum3);
-                        sum4 = MultiplyAdd(weight, Vector256.Load(window + 88), sum4);
-                        sum5 = MultiplyAdd(weight, Vector256.Load(window + 92), sum5);
-
-                        weight = Vector256.Create(taps[4 * C3Kernel]);
-                        window = source + (4 * C3OutputWidth);
-                        sum0 = MultiplyAdd(weight, Vector256.Load(window + 56), sum0);
-                        sum1 = MultiplyAdd(weight, Vector256.Load(window + 64), sum1);
-                        sum2 = MultiplyAdd(weight, Vector256.Load(window + 72), sum2);
-                        sum3 = MultiplyAdd(weight, Vector256.Load(window + 80), sum3);
-                        sum4 = MultiplyAdd(weight, Vector256.Load(window + 88), sum4);
-                        sum5 = MultiplyAdd(weight, Vector256.Load(window + 92), sum5);
-                    }
-                }
-
-                Vector256.Store(sum0, map + 56);
-                Vector256.Store(sum1, map + 64);
-                Vector256.Store(sum2, map + 72);
-                Vector256.Store(sum3, map + 80);
-                Vector256.Store(sum4, map + 88);
-                Vector256.Store(sum5, map + 92);
+                Vector256.Store(sum7, map + 56);
+                Vector256.Store(sum8, map + 64);
+                Vector256.Store(sum9, map + 72);
+                Vector256.Store(sum10, map + 80);
+                Vector256.Store(sum11, map + 88);
+                Vector256.Store(sum12, map + 92);
             }
 
             ApplyScaledTanh(map, C3OutputHeight * C3OutputWidth);
