@@ -87,6 +87,18 @@ namespace LeNet5.Generator
         /// <summary>Int literals separated by commas, for an array initializer.</summary>
         public static string Ints(IEnumerable<int> values) => string.Join(", ", values.Select(Int));
 
+        /// <summary>The eight lanes of an integer mask: the first <paramref name="zeros"/> 0, the others -1 (all bits set).</summary>
+        public static string LaneMask(int zeros)
+        {
+            var lanes = new string[8];
+            for (int lane = 0; lane < 8; lane++)
+            {
+                lanes[lane] = lane < zeros ? "0" : "-1";
+            }
+
+            return string.Join(", ", lanes);
+        }
+
         public static string String(string value)
         {
             var builder = new StringBuilder("\"");

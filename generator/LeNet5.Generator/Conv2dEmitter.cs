@@ -347,7 +347,7 @@ namespace LeNet5.Generator
             if (tail != 0)
             {
                 writer.Line("// the last vector of a row overlaps the one before: count only its last " + tail + " columns");
-                writer.Line("Vector256<float> tailMask = Vector256.Create(" + Mask(8 - tail) + ").AsSingle();");
+                writer.Line("Vector256<float> tailMask = Vector256.Create(" + CodeWriter.LaneMask(8 - tail) + ").AsSingle();");
                 writer.Line();
             }
 
@@ -428,7 +428,7 @@ namespace LeNet5.Generator
             if (tail != 0)
             {
                 writer.Line("// the last vector overlaps the one before: count only its last " + tail + " elements");
-                writer.Line("Vector256<float> tailMask = Vector256.Create(" + Mask(8 - tail) + ").AsSingle();");
+                writer.Line("Vector256<float> tailMask = Vector256.Create(" + CodeWriter.LaneMask(8 - tail) + ").AsSingle();");
                 writer.Line();
             }
 
@@ -719,17 +719,6 @@ namespace LeNet5.Generator
                     writer.Line("tap" + f + kx + " = MultiplyAdd(gradient" + f + ", source, tap" + f + kx + ");");
                 }
             }
-        }
-
-        private static string Mask(int zeros)
-        {
-            var lanes = new string[8];
-            for (int lane = 0; lane < 8; lane++)
-            {
-                lanes[lane] = lane < zeros ? "0" : "-1";
-            }
-
-            return string.Join(", ", lanes);
         }
 
         private static void EmitInputGradient(CodeWriter writer, LayerModel layer)

@@ -21,10 +21,9 @@ namespace LeNet5.Generator
             bool max = layer.Spec.Kind == LayerKind.MaxPool2d;
             writer.Line("// " + layer.Spec.Name + ": " + Describe(layer));
             writer.Open("private static void " + p + "Forward(float* input, float* output)");
-            if (!max && layer.Spec.Kernel == 2 && layer.Output.Width >= 8)
+            if (!max && Windows2x2Emitter.Applies(layer))
             {
                 EmitVectorAverage2x2(writer, layer);
-                writer.Line(p + "ForwardPortable(input, output);");
                 writer.Close();
                 writer.Line();
                 writer.Line("// " + layer.Spec.Name + ": the same, window by window, for hardware without AVX2");
@@ -127,66 +126,28 @@ namespace LeNet5.Generator
         }
 
         /// <summary>
-        /// 2x2 average pooling, 8 windows at a time: the even and odd columns of the two input rows (vshufps) are added
-        /// in the scalar loop's order, ((0 + top left) + top right) + bottom left) + bottom right, then scaled, so both
-        /// paths give the same bits; the last vector of a row may overlap the one before.
+        /// 2x2 average pooling, 8 windows at a time: the window sums add in the scalar loop's order and are then scaled,
+        /// so both paths give the same bits.
         /// </summary>
         private static void EmitVectorAverage2x2(CodeWriter writer, LayerModel layer)
         {
             string p = layer.Identifier;
-            int width = layer.Output.Width;
-            var starts = new System.Collections.Generic.List<int>();
-            for (int start = 0; start + 8 <= width; start += 8)
-            {
-                starts.Add(start);
-            }
-
-            if (width % 8 != 0)
-            {
-                starts.Add(width - 8);
-            }
-
-            writer.Open("if (Avx2.IsSupported)");
+            Windows2x2Emitter.EmitPortableDispatch(writer, p + "ForwardPortable(input, output);");
             writer.Line("Vector256<float> scale = Vector256.Create(" + InverseArea(layer) + ");");
-            writer.Open("for (int c = 0; c < " + p + "OutputChannels; c++)");
-            writer.Line("float* plane = input + (c * " + p + "InputHeight * " + p + "InputWidth);");
-            writer.Line("float* map = output + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
-            writer.Open("for (int y = 0; y < " + p + "OutputHeight; y++)");
-            writer.Line("float* top = plane + (y * " + p + "PoolSize * " + p + "InputWidth);");
-            writer.Line("float* bottom = top + " + p + "InputWidth;");
-            writer.Line("float* target = map + (y * " + p + "OutputWidth);");
-            foreach (int start in starts)
-            {
-                string left = start == 0 ? string.Empty : " + " + (2 * start);
-                string right = " + " + ((2 * start) + 8);
-                writer.Line();
-                writer.Line("// windows " + start + " to " + (start + 7) + ": shuffle 0b10_00_10_00 picks their left (even) columns, 0b11_01_11_01 their");
-                writer.Line("// right (odd) ones, both in the lane order 0 1 4 5 2 3 6 7, which the final permute puts back in order");
-                writer.Open();
-                writer.Line("Vector256<float> topLow = Vector256.Load(top" + left + ");");
-                writer.Line("Vector256<float> topHigh = Vector256.Load(top" + right + ");");
-                writer.Line("Vector256<float> bottomLow = Vector256.Load(bottom" + left + ");");
-                writer.Line("Vector256<float> bottomHigh = Vector256.Load(bottom" + right + ");");
-                writer.Line("Vector256<float> sum = Vector256<float>.Zero + Avx.Shuffle(topLow, topHigh, 0b10_00_10_00);");
-                writer.Line("sum += Avx.Shuffle(topLow, topHigh, 0b11_01_11_01);");
-                writer.Line("sum += Avx.Shuffle(bottomLow, bottomHigh, 0b10_00_10_00);");
-                writer.Line("sum += Avx.Shuffle(bottomLow, bottomHigh, 0b11_01_11_01);");
-                writer.Line("Vector256.Store(Avx2.Permute4x64((sum * scale).AsDouble(), 0b11_01_10_00).AsSingle(), target" + (start == 0 ? string.Empty : " + " + start) + ");");
-                writer.Close();
-            }
-
-            writer.Close();
-            if (layer.Spec.Activation != ActivationKind.None)
-            {
-                writer.Line();
-                ActivationEmitter.EmitForward(writer, layer.Spec.Activation, "map", p + "OutputHeight * " + p + "OutputWidth");
-            }
-
-            writer.Close();
-            writer.Line();
-            writer.Line("return;");
-            writer.Close();
-            writer.Line();
+            Windows2x2Emitter.EmitLoops(
+                writer,
+                layer,
+                "input",
+                "output",
+                System.Array.Empty<string>(),
+                start =>
+                {
+                    Windows2x2Emitter.EmitSums(writer, start);
+                    writer.Line("Vector256.Store(" + Windows2x2Emitter.InOrder("sum * scale") + ", row" + (start == 0 ? string.Empty : " + " + start) + ");");
+                },
+                layer.Spec.Activation == ActivationKind.None
+                    ? null
+                    : () => ActivationEmitter.EmitForward(writer, layer.Spec.Activation, "map", p + "OutputHeight * " + p + "OutputWidth"));
         }
 
         private static string InverseArea(LayerModel layer) => CodeWriter.Float(1.0 / (layer.Spec.Kernel * layer.Spec.Kernel));

@@ -3,6 +3,8 @@ namespace LeNet5.Generator
     /// <summary>
     /// subsample2d (LeCun et al. 1998, S2 and S4): each map sums its size x size windows, multiplies the sum by a
     /// trainable coefficient and adds a trainable bias, one of each per map: weight [channels], bias [channels].
+    /// 2x2 windows on maps at least 8 windows wide go eight at a time (<see cref="Windows2x2Emitter"/>), with a
+    /// window-by-window path for hardware without AVX2.
     /// </summary>
     internal static class SubsampleEmitter
     {
@@ -20,6 +22,29 @@ namespace LeNet5.Generator
             string p = layer.Identifier;
             writer.Line("// " + layer.Spec.Name + ": " + Describe(layer));
             writer.Open("private static void " + p + "Forward(float* parameters, float* input, float* output)");
+            if (Windows2x2Emitter.Applies(layer))
+            {
+                Windows2x2Emitter.EmitPortableDispatch(writer, p + "ForwardPortable(parameters, input, output);");
+                writer.Line("float* coefficients = parameters + " + p + "WeightOffset;");
+                writer.Line("float* biases = parameters + " + p + "BiasOffset;");
+                Windows2x2Emitter.EmitLoops(
+                    writer,
+                    layer,
+                    "input",
+                    "output",
+                    new[] { "Vector256<float> coefficient = Vector256.Create(coefficients[c]);", "Vector256<float> bias = Vector256.Create(biases[c]);" },
+                    start =>
+                    {
+                        Windows2x2Emitter.EmitSums(writer, start);
+                        writer.Line("Vector256.Store(" + Windows2x2Emitter.InOrder("(coefficient * sum) + bias") + ", row" + Plus(start) + ");");
+                    });
+                EmitActivation(writer, layer);
+                writer.Close();
+                writer.Line();
+                writer.Line("// " + layer.Spec.Name + ": the same, window by window, for hardware without AVX2");
+                writer.Open("private static void " + p + "ForwardPortable(float* parameters, float* input, float* output)");
+            }
+
             writer.Line("float* coefficients = parameters + " + p + "WeightOffset;");
             writer.Line("float* biases = parameters + " + p + "BiasOffset;");
             writer.Open("for (int c = 0; c < " + p + "OutputChannels; c++)");
@@ -34,24 +59,37 @@ namespace LeNet5.Generator
             writer.Close();
             writer.Close();
             writer.Close();
+            EmitActivation(writer, layer);
+            writer.Close();
+        }
+
+        private static void EmitActivation(CodeWriter writer, LayerModel layer)
+        {
             if (layer.Spec.Activation != ActivationKind.None)
             {
                 writer.Line();
-                ActivationEmitter.EmitForward(writer, layer.Spec.Activation, "output", p + "OutputSize");
+                ActivationEmitter.EmitForward(writer, layer.Spec.Activation, "output", layer.Identifier + "OutputSize");
             }
-
-            writer.Close();
         }
 
         public static void EmitBackward(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
         {
             string p = layer.Identifier;
+            bool vector = Windows2x2Emitter.Applies(layer);
+            const string Parameters = "(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient)";
             writer.Line("// " + layer.Spec.Name + ": backward of " + Describe(layer));
-            writer.Open("private static void " + p + "Backward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient)");
-            ActivationEmitter.EmitBackward(writer, layer.Spec.Activation, "outputGradient", "output", p + "OutputSize");
-            writer.Line("float* coefficients = parameters + " + p + "WeightOffset;");
-            writer.Line("float* coefficientGradients = gradients + " + p + "WeightOffset;");
-            writer.Line("float* biasGradients = gradients + " + p + "BiasOffset;");
+            writer.Open("private static void " + p + "Backward" + Parameters);
+            if (vector)
+            {
+                Windows2x2Emitter.EmitPortableDispatch(writer, p + "BackwardPortable(parameters, gradients, input, output, outputGradient, inputGradient);");
+                EmitVectorBackward(writer, layer, inputGradientOptional);
+                writer.Close();
+                writer.Line();
+                writer.Line("// " + layer.Spec.Name + ": the same, window by window, for hardware without AVX2");
+                writer.Open("private static void " + p + "BackwardPortable" + Parameters);
+            }
+
+            EmitBackwardStart(writer, layer);
             writer.Open("for (int c = 0; c < " + p + "OutputChannels; c++)");
             writer.Line("float* plane = input + (c * " + p + "InputHeight * " + p + "InputWidth);");
             writer.Line("float* map = outputGradient + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
@@ -67,15 +105,7 @@ namespace LeNet5.Generator
             writer.Line("biasGradients[c] += Sum(map, " + p + "OutputHeight * " + p + "OutputWidth);");
             writer.Close();
             writer.Line();
-            if (inputGradientOptional)
-            {
-                writer.Open("if (inputGradient == null)");
-                writer.Line("return;");
-                writer.Close();
-                writer.Line();
-            }
-
-            writer.Line("// every input of a window receives the window's gradient times the map's coefficient");
+            EmitInputGradientStart(writer, inputGradientOptional);
             writer.Open("for (int c = 0; c < " + p + "OutputChannels; c++)");
             writer.Line("float* gradientPlane = inputGradient + (c * " + p + "InputHeight * " + p + "InputWidth);");
             writer.Line("float* map = outputGradient + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
@@ -94,6 +124,80 @@ namespace LeNet5.Generator
             writer.Close();
             writer.Close();
         }
+
+        /// <summary>
+        /// Eight windows at a time: the coefficient's gradient sums the output gradient times the window sums in a vector
+        /// (the lanes a row's last, overlapping vector shares with the one before masked out), and each window's gradient
+        /// times the coefficient is spread to its four inputs.
+        /// </summary>
+        private static void EmitVectorBackward(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
+        {
+            string p = layer.Identifier;
+            int[] starts = Windows2x2Emitter.VectorStarts(layer);
+            int tail = layer.Output.Width % 8;
+            EmitBackwardStart(writer, layer);
+            if (tail != 0)
+            {
+                writer.Line("// the last vector of a row overlaps the one before: count only its last " + tail + " windows");
+                writer.Line("Vector256<float> tailMask = Vector256.Create(" + CodeWriter.LaneMask(8 - tail) + ").AsSingle();");
+            }
+
+            Windows2x2Emitter.EmitLoops(
+                writer,
+                layer,
+                "input",
+                "outputGradient",
+                new[] { "Vector256<float> coefficientGradient = Vector256<float>.Zero;" },
+                start =>
+                {
+                    bool overlaps = tail != 0 && start == starts[starts.Length - 1];
+                    Windows2x2Emitter.EmitSums(writer, start);
+                    writer.Line("Vector256<float> gradient = Vector256.Load(row" + Plus(start) + ")" + (overlaps ? " & tailMask" : string.Empty) + ";");
+                    writer.Line("coefficientGradient = MultiplyAdd(gradient, " + Windows2x2Emitter.InOrder("sum") + ", coefficientGradient);");
+                },
+                () =>
+                {
+                    writer.Line("coefficientGradients[c] += Vector256.Sum(coefficientGradient);");
+                    writer.Line("biasGradients[c] += Sum(map, " + p + "OutputHeight * " + p + "OutputWidth);");
+                });
+            writer.Line();
+            EmitInputGradientStart(writer, inputGradientOptional);
+            Windows2x2Emitter.EmitLoops(
+                writer,
+                layer,
+                "inputGradient",
+                "outputGradient",
+                new[] { "Vector256<float> coefficient = Vector256.Create(coefficients[c]);" },
+                start =>
+                {
+                    writer.Line("Vector256<float> share = Vector256.Load(row" + Plus(start) + ") * coefficient;");
+                    Windows2x2Emitter.EmitSpread(writer, start, "share");
+                });
+        }
+
+        private static void EmitBackwardStart(CodeWriter writer, LayerModel layer)
+        {
+            string p = layer.Identifier;
+            ActivationEmitter.EmitBackward(writer, layer.Spec.Activation, "outputGradient", "output", p + "OutputSize");
+            writer.Line("float* coefficients = parameters + " + p + "WeightOffset;");
+            writer.Line("float* coefficientGradients = gradients + " + p + "WeightOffset;");
+            writer.Line("float* biasGradients = gradients + " + p + "BiasOffset;");
+        }
+
+        private static void EmitInputGradientStart(CodeWriter writer, bool inputGradientOptional)
+        {
+            if (inputGradientOptional)
+            {
+                writer.Open("if (inputGradient == null)");
+                writer.Line("return;");
+                writer.Close();
+                writer.Line();
+            }
+
+            writer.Line("// every input of a window receives the window's gradient times the map's coefficient");
+        }
+
+        private static string Plus(int offset) => offset == 0 ? string.Empty : " + " + offset;
 
         private static void EmitWindowSum(CodeWriter writer, string p, string plane)
         {

@@ -42,7 +42,11 @@ public sealed class GeneratedNetworkTests
         var random = new Random(6);
         float[] parameters = network.Initialize(seed: 3);
         int scratchSize = (int)network.Network.GetField("ScratchSize")!.GetRawConstantValue()!;
-        MethodInfo[] portables = network.Network.GetMethods(Private).Where(m => m.Name.EndsWith("ForwardPortable", StringComparison.Ordinal)).ToArray();
+        // the conv layers' portable paths (a conv layer has a Filters constant)
+        MethodInfo[] portables = network.Network.GetMethods(Private)
+            .Where(m => m.Name.EndsWith("ForwardPortable", StringComparison.Ordinal))
+            .Where(m => network.Network.GetField(m.Name.Substring(0, m.Name.Length - "ForwardPortable".Length) + "Filters") != null)
+            .ToArray();
         Assert.Equal(vectorLayers, portables.Length);
         foreach (MethodInfo portable in portables)
         {
@@ -90,6 +94,42 @@ public sealed class GeneratedNetworkTests
         }
 
         Assert.Equal(portable.Select(BitConverter.SingleToInt32Bits), vector.Select(BitConverter.SingleToInt32Bits));
+    }
+
+    /// <summary>
+    /// The AVX2 trainable subsampling adds each window in the portable loop's order, so the forward pass and the input
+    /// gradient give the same bits; the coefficient's gradient sums its products in another order.
+    /// </summary>
+    [Fact]
+    public unsafe void Vector_subsampling_matches_the_portable_loop()
+    {
+        var network = LoadedNetwork.Compile("sparseblocked.architecture.json");
+        const BindingFlags Private = BindingFlags.NonPublic | BindingFlags.Static;
+        int Constant(string name) => (int)network.Network.GetField("Subsample" + name)!.GetRawConstantValue()!;
+        var random = new Random(9);
+        int inputSize = Constant("InputChannels") * Constant("InputHeight") * Constant("InputWidth");
+        int outputSize = Constant("OutputSize");
+        float[] parameters = network.Initialize(seed: 4);
+        float[] input = RandomArray(random, inputSize);
+        float[] gradient = RandomArray(random, outputSize);
+        float[] vectorOutput = new float[outputSize], portableOutput = new float[outputSize];
+        float[] vectorGradients = new float[parameters.Length], portableGradients = new float[parameters.Length];
+        float[] vectorInputGradient = new float[inputSize], portableInputGradient = new float[inputSize];
+        float[] vectorOutputGradient = (float[])gradient.Clone(), portableOutputGradient = (float[])gradient.Clone();
+        fixed (float* p = parameters, x = input, y1 = vectorOutput, y2 = portableOutput, g1 = vectorGradients, g2 = portableGradients)
+        fixed (float* dx1 = vectorInputGradient, dx2 = portableInputGradient, dy1 = vectorOutputGradient, dy2 = portableOutputGradient)
+        {
+            object Box(float* pointer) => Pointer.Box(pointer, typeof(float*));
+            network.Network.GetMethod("SubsampleForward", Private)!.Invoke(null, [Box(p), Box(x), Box(y1)]);
+            network.Network.GetMethod("SubsampleForwardPortable", Private)!.Invoke(null, [Box(p), Box(x), Box(y2)]);
+            network.Network.GetMethod("SubsampleBackward", Private)!.Invoke(null, [Box(p), Box(g1), Box(x), Box(y1), Box(dy1), Box(dx1)]);
+            network.Network.GetMethod("SubsampleBackwardPortable", Private)!.Invoke(null, [Box(p), Box(g2), Box(x), Box(y2), Box(dy2), Box(dx2)]);
+        }
+
+        Assert.Equal(portableOutput.Select(BitConverter.SingleToInt32Bits), vectorOutput.Select(BitConverter.SingleToInt32Bits));
+        Assert.Equal(portableInputGradient.Select(BitConverter.SingleToInt32Bits), vectorInputGradient.Select(BitConverter.SingleToInt32Bits));
+        AssertAllClose(portableGradients, vectorGradients, "subsample parameter gradients");
+        Assert.Contains(vectorGradients, value => value != 0);
     }
 
     private static void AssertAllClose(float[] expected, float[] actual, string what)

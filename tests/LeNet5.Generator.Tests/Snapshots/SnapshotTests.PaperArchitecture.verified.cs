@@ -1114,6 +1114,62 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
     // s2: trainable subsampling 6x28x28 -> 6x14x14, 2x2 window sums times a coefficient plus a bias per map, scaled_tanh
     private static void S2Forward(float* parameters, float* input, float* output)
     {
+        if (!Avx2.IsSupported)
+        {
+            S2ForwardPortable(parameters, input, output);
+            return;
+        }
+
+        float* coefficients = parameters + S2WeightOffset;
+        float* biases = parameters + S2BiasOffset;
+        for (int c = 0; c < S2OutputChannels; c++)
+        {
+            float* plane = input + (c * S2InputHeight * S2InputWidth);
+            float* map = output + (c * S2OutputHeight * S2OutputWidth);
+            Vector256<float> coefficient = Vector256.Create(coefficients[c]);
+            Vector256<float> bias = Vector256.Create(biases[c]);
+            for (int y = 0; y < S2OutputHeight; y++)
+            {
+                float* top = plane + (y * S2PoolSize * S2InputWidth);
+                float* bottom = top + S2InputWidth;
+                float* row = map + (y * S2OutputWidth);
+
+                // windows 0 to 7
+                {
+                    // sums in the lane order 0 1 4 5 2 3 6 7: the shuffles pick the left (even), then the right (odd) columns
+                    Vector256<float> topLow = Vector256.Load(top);
+                    Vector256<float> topHigh = Vector256.Load(top + 8);
+                    Vector256<float> bottomLow = Vector256.Load(bottom);
+                    Vector256<float> bottomHigh = Vector256.Load(bottom + 8);
+                    Vector256<float> sum = Vector256<float>.Zero + Avx.Shuffle(topLow, topHigh, 0b10_00_10_00);
+                    sum += Avx.Shuffle(topLow, topHigh, 0b11_01_11_01);
+                    sum += Avx.Shuffle(bottomLow, bottomHigh, 0b10_00_10_00);
+                    sum += Avx.Shuffle(bottomLow, bottomHigh, 0b11_01_11_01);
+                    Vector256.Store(Avx2.Permute4x64(((coefficient * sum) + bias).AsDouble(), 0b11_01_10_00).AsSingle(), row);
+                }
+
+                // windows 6 to 13
+                {
+                    // sums in the lane order 0 1 4 5 2 3 6 7: the shuffles pick the left (even), then the right (odd) columns
+                    Vector256<float> topLow = Vector256.Load(top + 12);
+                    Vector256<float> topHigh = Vector256.Load(top + 20);
+                    Vector256<float> bottomLow = Vector256.Load(bottom + 12);
+                    Vector256<float> bottomHigh = Vector256.Load(bottom + 20);
+                    Vector256<float> sum = Vector256<float>.Zero + Avx.Shuffle(topLow, topHigh, 0b10_00_10_00);
+                    sum += Avx.Shuffle(topLow, topHigh, 0b11_01_11_01);
+                    sum += Avx.Shuffle(bottomLow, bottomHigh, 0b10_00_10_00);
+                    sum += Avx.Shuffle(bottomLow, bottomHigh, 0b11_01_11_01);
+                    Vector256.Store(Avx2.Permute4x64(((coefficient * sum) + bias).AsDouble(), 0b11_01_10_00).AsSingle(), row + 6);
+                }
+            }
+        }
+
+        ApplyScaledTanh(output, S2OutputSize);
+    }
+
+    // s2: the same, window by window, for hardware without AVX2
+    private static void S2ForwardPortable(float* parameters, float* input, float* output)
+    {
         float* coefficients = parameters + S2WeightOffset;
         float* biases = parameters + S2BiasOffset;
         for (int c = 0; c < S2OutputChannels; c++)
@@ -1146,6 +1202,112 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
 
     // s2: backward of trainable subsampling 6x28x28 -> 6x14x14, 2x2 window sums times a coefficient plus a bias per map, scaled_tanh
     private static void S2Backward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient)
+    {
+        if (!Avx2.IsSupported)
+        {
+            S2BackwardPortable(parameters, gradients, input, output, outputGradient, inputGradient);
+            return;
+        }
+
+        ScaledTanhBackward(outputGradient, output, S2OutputSize);
+        float* coefficients = parameters + S2WeightOffset;
+        float* coefficientGradients = gradients + S2WeightOffset;
+        float* biasGradients = gradients + S2BiasOffset;
+        // the last vector of a row overlaps the one before: count only its last 6 windows
+        Vector256<float> tailMask = Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle();
+        for (int c = 0; c < S2OutputChannels; c++)
+        {
+            float* plane = input + (c * S2InputHeight * S2InputWidth);
+            float* map = outputGradient + (c * S2OutputHeight * S2OutputWidth);
+            Vector256<float> coefficientGradient = Vector256<float>.Zero;
+            for (int y = 0; y < S2OutputHeight; y++)
+            {
+                float* top = plane + (y * S2PoolSize * S2InputWidth);
+                float* bottom = top + S2InputWidth;
+                float* row = map + (y * S2OutputWidth);
+
+                // windows 0 to 7
+                {
+                    // sums in the lane order 0 1 4 5 2 3 6 7: the shuffles pick the left (even), then the right (odd) columns
+                    Vector256<float> topLow = Vector256.Load(top);
+                    Vector256<float> topHigh = Vector256.Load(top + 8);
+                    Vector256<float> bottomLow = Vector256.Load(bottom);
+                    Vector256<float> bottomHigh = Vector256.Load(bottom + 8);
+                    Vector256<float> sum = Vector256<float>.Zero + Avx.Shuffle(topLow, topHigh, 0b10_00_10_00);
+                    sum += Avx.Shuffle(topLow, topHigh, 0b11_01_11_01);
+                    sum += Avx.Shuffle(bottomLow, bottomHigh, 0b10_00_10_00);
+                    sum += Avx.Shuffle(bottomLow, bottomHigh, 0b11_01_11_01);
+                    Vector256<float> gradient = Vector256.Load(row);
+                    coefficientGradient = MultiplyAdd(gradient, Avx2.Permute4x64(sum.AsDouble(), 0b11_01_10_00).AsSingle(), coefficientGradient);
+                }
+
+                // windows 6 to 13
+                {
+                    // sums in the lane order 0 1 4 5 2 3 6 7: the shuffles pick the left (even), then the right (odd) columns
+                    Vector256<float> topLow = Vector256.Load(top + 12);
+                    Vector256<float> topHigh = Vector256.Load(top + 20);
+                    Vector256<float> bottomLow = Vector256.Load(bottom + 12);
+                    Vector256<float> bottomHigh = Vector256.Load(bottom + 20);
+                    Vector256<float> sum = Vector256<float>.Zero + Avx.Shuffle(topLow, topHigh, 0b10_00_10_00);
+                    sum += Avx.Shuffle(topLow, topHigh, 0b11_01_11_01);
+                    sum += Avx.Shuffle(bottomLow, bottomHigh, 0b10_00_10_00);
+                    sum += Avx.Shuffle(bottomLow, bottomHigh, 0b11_01_11_01);
+                    Vector256<float> gradient = Vector256.Load(row + 6) & tailMask;
+                    coefficientGradient = MultiplyAdd(gradient, Avx2.Permute4x64(sum.AsDouble(), 0b11_01_10_00).AsSingle(), coefficientGradient);
+                }
+            }
+
+            coefficientGradients[c] += Vector256.Sum(coefficientGradient);
+            biasGradients[c] += Sum(map, S2OutputHeight * S2OutputWidth);
+        }
+
+        // every input of a window receives the window's gradient times the map's coefficient
+        for (int c = 0; c < S2OutputChannels; c++)
+        {
+            float* plane = inputGradient + (c * S2InputHeight * S2InputWidth);
+            float* map = outputGradient + (c * S2OutputHeight * S2OutputWidth);
+            Vector256<float> coefficient = Vector256.Create(coefficients[c]);
+            for (int y = 0; y < S2OutputHeight; y++)
+            {
+                float* top = plane + (y * S2PoolSize * S2InputWidth);
+                float* bottom = top + S2InputWidth;
+                float* row = map + (y * S2OutputWidth);
+
+                // windows 0 to 7
+                {
+                    Vector256<float> share = Vector256.Load(row) * coefficient;
+                    // each window's value twice, in order: the unpacks give windows 0 0 1 1 4 4 5 5 and 2 2 3 3 6 6 7 7, the lane swaps
+                    // make them 0 0 1 1 2 2 3 3 and 4 4 5 5 6 6 7 7
+                    Vector256<float> low = Avx.UnpackLow(share, share);
+                    Vector256<float> high = Avx.UnpackHigh(share, share);
+                    Vector256<float> first = Avx.Permute2x128(low, high, 0x20);
+                    Vector256<float> second = Avx.Permute2x128(low, high, 0x31);
+                    Vector256.Store(first, top);
+                    Vector256.Store(second, top + 8);
+                    Vector256.Store(first, bottom);
+                    Vector256.Store(second, bottom + 8);
+                }
+
+                // windows 6 to 13
+                {
+                    Vector256<float> share = Vector256.Load(row + 6) * coefficient;
+                    // each window's value twice, in order: the unpacks give windows 0 0 1 1 4 4 5 5 and 2 2 3 3 6 6 7 7, the lane swaps
+                    // make them 0 0 1 1 2 2 3 3 and 4 4 5 5 6 6 7 7
+                    Vector256<float> low = Avx.UnpackLow(share, share);
+                    Vector256<float> high = Avx.UnpackHigh(share, share);
+                    Vector256<float> first = Avx.Permute2x128(low, high, 0x20);
+                    Vector256<float> second = Avx.Permute2x128(low, high, 0x31);
+                    Vector256.Store(first, top + 12);
+                    Vector256.Store(second, top + 20);
+                    Vector256.Store(first, bottom + 12);
+                    Vector256.Store(second, bottom + 20);
+                }
+            }
+        }
+    }
+
+    // s2: the same, window by window, for hardware without AVX2
+    private static void S2BackwardPortable(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient)
     {
         ScaledTanhBackward(outputGradient, output, S2OutputSize);
         float* coefficients = parameters + S2WeightOffset;

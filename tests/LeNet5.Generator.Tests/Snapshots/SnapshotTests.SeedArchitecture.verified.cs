@@ -1012,53 +1012,52 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
     // s2: average pool 6x28x28 -> 6x14x14, 2x2 windows, none
     private static void S2Forward(float* input, float* output)
     {
-        if (Avx2.IsSupported)
+        if (!Avx2.IsSupported)
         {
-            Vector256<float> scale = Vector256.Create(0.25f);
-            for (int c = 0; c < S2OutputChannels; c++)
-            {
-                float* plane = input + (c * S2InputHeight * S2InputWidth);
-                float* map = output + (c * S2OutputHeight * S2OutputWidth);
-                for (int y = 0; y < S2OutputHeight; y++)
-                {
-                    float* top = plane + (y * S2PoolSize * S2InputWidth);
-                    float* bottom = top + S2InputWidth;
-                    float* target = map + (y * S2OutputWidth);
-
-                    // windows 0 to 7: shuffle 0b10_00_10_00 picks their left (even) columns, 0b11_01_11_01 their
-                    // right (odd) ones, both in the lane order 0 1 4 5 2 3 6 7, which the final permute puts back in order
-                    {
-                        Vector256<float> topLow = Vector256.Load(top);
-                        Vector256<float> topHigh = Vector256.Load(top + 8);
-                        Vector256<float> bottomLow = Vector256.Load(bottom);
-                        Vector256<float> bottomHigh = Vector256.Load(bottom + 8);
-                        Vector256<float> sum = Vector256<float>.Zero + Avx.Shuffle(topLow, topHigh, 0b10_00_10_00);
-                        sum += Avx.Shuffle(topLow, topHigh, 0b11_01_11_01);
-                        sum += Avx.Shuffle(bottomLow, bottomHigh, 0b10_00_10_00);
-                        sum += Avx.Shuffle(bottomLow, bottomHigh, 0b11_01_11_01);
-                        Vector256.Store(Avx2.Permute4x64((sum * scale).AsDouble(), 0b11_01_10_00).AsSingle(), target);
-                    }
-
-                    // windows 6 to 13: shuffle 0b10_00_10_00 picks their left (even) columns, 0b11_01_11_01 their
-                    // right (odd) ones, both in the lane order 0 1 4 5 2 3 6 7, which the final permute puts back in order
-                    {
-                        Vector256<float> topLow = Vector256.Load(top + 12);
-                        Vector256<float> topHigh = Vector256.Load(top + 20);
-                        Vector256<float> bottomLow = Vector256.Load(bottom + 12);
-                        Vector256<float> bottomHigh = Vector256.Load(bottom + 20);
-                        Vector256<float> sum = Vector256<float>.Zero + Avx.Shuffle(topLow, topHigh, 0b10_00_10_00);
-                        sum += Avx.Shuffle(topLow, topHigh, 0b11_01_11_01);
-                        sum += Avx.Shuffle(bottomLow, bottomHigh, 0b10_00_10_00);
-                        sum += Avx.Shuffle(bottomLow, bottomHigh, 0b11_01_11_01);
-                        Vector256.Store(Avx2.Permute4x64((sum * scale).AsDouble(), 0b11_01_10_00).AsSingle(), target + 6);
-                    }
-                }
-            }
-
+            S2ForwardPortable(input, output);
             return;
         }
 
-        S2ForwardPortable(input, output);
+        Vector256<float> scale = Vector256.Create(0.25f);
+        for (int c = 0; c < S2OutputChannels; c++)
+        {
+            float* plane = input + (c * S2InputHeight * S2InputWidth);
+            float* map = output + (c * S2OutputHeight * S2OutputWidth);
+            for (int y = 0; y < S2OutputHeight; y++)
+            {
+                float* top = plane + (y * S2PoolSize * S2InputWidth);
+                float* bottom = top + S2InputWidth;
+                float* row = map + (y * S2OutputWidth);
+
+                // windows 0 to 7
+                {
+                    // sums in the lane order 0 1 4 5 2 3 6 7: the shuffles pick the left (even), then the right (odd) columns
+                    Vector256<float> topLow = Vector256.Load(top);
+                    Vector256<float> topHigh = Vector256.Load(top + 8);
+                    Vector256<float> bottomLow = Vector256.Load(bottom);
+                    Vector256<float> bottomHigh = Vector256.Load(bottom + 8);
+                    Vector256<float> sum = Vector256<float>.Zero + Avx.Shuffle(topLow, topHigh, 0b10_00_10_00);
+                    sum += Avx.Shuffle(topLow, topHigh, 0b11_01_11_01);
+                    sum += Avx.Shuffle(bottomLow, bottomHigh, 0b10_00_10_00);
+                    sum += Avx.Shuffle(bottomLow, bottomHigh, 0b11_01_11_01);
+                    Vector256.Store(Avx2.Permute4x64((sum * scale).AsDouble(), 0b11_01_10_00).AsSingle(), row);
+                }
+
+                // windows 6 to 13
+                {
+                    // sums in the lane order 0 1 4 5 2 3 6 7: the shuffles pick the left (even), then the right (odd) columns
+                    Vector256<float> topLow = Vector256.Load(top + 12);
+                    Vector256<float> topHigh = Vector256.Load(top + 20);
+                    Vector256<float> bottomLow = Vector256.Load(bottom + 12);
+                    Vector256<float> bottomHigh = Vector256.Load(bottom + 20);
+                    Vector256<float> sum = Vector256<float>.Zero + Avx.Shuffle(topLow, topHigh, 0b10_00_10_00);
+                    sum += Avx.Shuffle(topLow, topHigh, 0b11_01_11_01);
+                    sum += Avx.Shuffle(bottomLow, bottomHigh, 0b10_00_10_00);
+                    sum += Avx.Shuffle(bottomLow, bottomHigh, 0b11_01_11_01);
+                    Vector256.Store(Avx2.Permute4x64((sum * scale).AsDouble(), 0b11_01_10_00).AsSingle(), row + 6);
+                }
+            }
+        }
     }
 
     // s2: the same, window by window, for hardware without AVX2
