@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Text;
 
 namespace LeNet5.Generator
 {
@@ -62,12 +61,12 @@ namespace LeNet5.Generator
 
             readerStarts[layer.Input.Channels] = readerConnections.Count;
             writer.Line("// " + spec.Name + ": filter o reads input maps " + p + "ConnectionInputs[" + p + "ConnectionStarts[o] .. " + p + "ConnectionStarts[o + 1]], whose kernels are packed in the same order");
-            writer.Line("private static ReadOnlySpan<int> " + p + "ConnectionStarts => new int[] { " + Join(starts) + " };");
-            writer.Line("private static ReadOnlySpan<int> " + p + "ConnectionInputs => new int[] { " + Join(inputs) + " };");
+            writer.Line("private static ReadOnlySpan<int> " + p + "ConnectionStarts => new int[] { " + CodeWriter.Ints(starts) + " };");
+            writer.Line("private static ReadOnlySpan<int> " + p + "ConnectionInputs => new int[] { " + CodeWriter.Ints(inputs) + " };");
             writer.Line("// " + spec.Name + ": input map i is read by filters " + p + "ReaderFilters[" + p + "ReaderStarts[i] .. " + p + "ReaderStarts[i + 1]], through connections " + p + "ReaderConnections[..]");
-            writer.Line("private static ReadOnlySpan<int> " + p + "ReaderStarts => new int[] { " + Join(readerStarts) + " };");
-            writer.Line("private static ReadOnlySpan<int> " + p + "ReaderFilters => new int[] { " + Join(readerFilters) + " };");
-            writer.Line("private static ReadOnlySpan<int> " + p + "ReaderConnections => new int[] { " + Join(readerConnections) + " };");
+            writer.Line("private static ReadOnlySpan<int> " + p + "ReaderStarts => new int[] { " + CodeWriter.Ints(readerStarts) + " };");
+            writer.Line("private static ReadOnlySpan<int> " + p + "ReaderFilters => new int[] { " + CodeWriter.Ints(readerFilters) + " };");
+            writer.Line("private static ReadOnlySpan<int> " + p + "ReaderConnections => new int[] { " + CodeWriter.Ints(readerConnections) + " };");
         }
 
         /// <summary>
@@ -165,17 +164,6 @@ namespace LeNet5.Generator
             return layer.Spec.IsSparse
                 ? "(" + connection + " * " + p + "Kernel * " + p + "Kernel)"
                 : "(((" + filter + " * " + p + "InputChannels) + i) * " + p + "Kernel * " + p + "Kernel)";
-        }
-
-        private static string Join(IEnumerable<int> values)
-        {
-            var builder = new StringBuilder();
-            foreach (int value in values)
-            {
-                builder.Append(builder.Length == 0 ? string.Empty : ", ").Append(CodeWriter.Int(value));
-            }
-
-            return builder.ToString();
         }
     }
 }
