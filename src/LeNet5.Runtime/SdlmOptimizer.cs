@@ -9,15 +9,13 @@ namespace LeNet5.Runtime;
 /// the step bounded where the curvature is small: <c>p_k -= eta / (mu + h_kk) * g_k</c>.
 /// </summary>
 /// <remarks>
-/// The trainer sets <see cref="Curvature"/> before each epoch (see <see cref="Trainer{TNetwork}"/>): the mean
+/// The trainer fills <see cref="Curvature"/> before each epoch (see <see cref="Trainer{TNetwork}"/>): the mean
 /// over a few hundred training images of the Gauss-Newton second derivatives propagated backwards layer by layer
 /// (<see cref="INetwork.BackwardCurvature"/>), as in the paper.
 /// </remarks>
 public sealed class SdlmOptimizer : IOptimizer
 {
     private readonly float[] _curvature;
-    private readonly float[] _stepSizes;
-    private bool _stepSizesStale = true;
     private float _learningRate;
 
     /// <summary>Creates the optimizer for <paramref name="parameterCount"/> parameters with zero curvature.</summary>
@@ -28,34 +26,20 @@ public sealed class SdlmOptimizer : IOptimizer
         LearningRate = learningRate;
         Damping = damping;
         _curvature = new float[parameterCount];
-        _stepSizes = new float[parameterCount];
     }
 
     /// <summary>The global step eta.</summary>
     public float LearningRate
     {
         get => _learningRate;
-        set
-        {
-            _learningRate = Optimizers.CheckedLearningRate(value);
-            _stepSizesStale = true;
-        }
+        set => _learningRate = Optimizers.CheckedLearningRate(value);
     }
 
     /// <summary>mu, added to every curvature.</summary>
     public float Damping { get; }
 
-    /// <summary>The Hessian-diagonal estimate h_kk, one per parameter (see <see cref="SetCurvature"/>).</summary>
-    public ReadOnlySpan<float> Curvature => _curvature;
-
-    /// <summary>Replaces the Hessian-diagonal estimate; the trainer calls it before each epoch.</summary>
-    public void SetCurvature(ReadOnlySpan<float> curvature)
-    {
-        if (curvature.Length != _curvature.Length)
-            throw new ArgumentException($"expected {_curvature.Length} curvatures, got {curvature.Length}", nameof(curvature));
-        curvature.CopyTo(_curvature);
-        _stepSizesStale = true;
-    }
+    /// <summary>The Hessian-diagonal estimate h_kk, one per parameter; written by the trainer.</summary>
+    public Span<float> Curvature => _curvature;
 
     /// <inheritdoc />
     public int StepCount { get; private set; }
@@ -76,26 +60,19 @@ public sealed class SdlmOptimizer : IOptimizer
     {
         if (parameters.Length != _curvature.Length || gradients.Length != _curvature.Length)
             throw new ArgumentException($"expected {_curvature.Length} parameters and gradients, got {parameters.Length} and {gradients.Length}");
-        // eta and h_kk change once per epoch, so the divisions are done then, not at every step.
-        if (_stepSizesStale) ComputeStepSizes();
+        float eta = LearningRate, mu = Damping;
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
             Span<Vector<float>> p = MemoryMarshal.Cast<float, Vector<float>>(parameters);
             ReadOnlySpan<Vector<float>> g = MemoryMarshal.Cast<float, Vector<float>>(gradients);
-            ReadOnlySpan<Vector<float>> step = MemoryMarshal.Cast<float, Vector<float>>(_stepSizes.AsSpan());
-            for (int k = 0; k < p.Length; k++) p[k] -= step[k] * g[k];
+            ReadOnlySpan<Vector<float>> h = MemoryMarshal.Cast<float, Vector<float>>(_curvature.AsSpan());
+            var vEta = new Vector<float>(eta);
+            var vMu = new Vector<float>(mu);
+            for (int k = 0; k < p.Length; k++) p[k] -= vEta / (vMu + h[k]) * g[k];
             i = p.Length * Vector<float>.Count;
         }
-        for (; i < parameters.Length; i++) parameters[i] -= _stepSizes[i] * gradients[i];
+        for (; i < parameters.Length; i++) parameters[i] -= eta / (mu + _curvature[i]) * gradients[i];
         StepCount++;
-    }
-
-    /// <summary>eta / (mu + h_kk) for every parameter.</summary>
-    private void ComputeStepSizes()
-    {
-        float eta = LearningRate, mu = Damping;
-        for (int k = 0; k < _stepSizes.Length; k++) _stepSizes[k] = eta / (mu + _curvature[k]);
-        _stepSizesStale = false;
     }
 }

@@ -18,7 +18,6 @@ public sealed class Trainer<TNetwork> : IDisposable, IShardJob where TNetwork : 
     private readonly Scratch[] _scratch;
     private readonly float[][] _shardGradients;
     private readonly double[] _shardLoss;
-    private readonly float[] _curvature;
     private int[] _order = [];
 
     // State of the batch being computed, read by the workers.
@@ -57,7 +56,6 @@ public sealed class Trainer<TNetwork> : IDisposable, IShardJob where TNetwork : 
         _shardGradients = new float[maxShards][];
         for (int i = 0; i < maxShards; i++) _shardGradients[i] = new float[TNetwork.ParameterCount];
         _shardLoss = new double[maxShards];
-        _curvature = Optimizer is SdlmOptimizer ? new float[TNetwork.ParameterCount] : [];
     }
 
     /// <summary>The options the trainer was created with.</summary>
@@ -101,11 +99,7 @@ public sealed class Trainer<TNetwork> : IDisposable, IShardJob where TNetwork : 
         _epoch = epoch;
 
         long started = Stopwatch.GetTimestamp();
-        if (Optimizer is SdlmOptimizer sdlm)
-        {
-            EstimateCurvature(data, _curvature);
-            sdlm.SetCurvature(_curvature);
-        }
+        if (Optimizer is SdlmOptimizer sdlm) EstimateCurvature(data, sdlm.Curvature);
         double lossSum = 0;
         int steps = 0;
         _data = data;

@@ -43,17 +43,11 @@ public sealed class PaperRecipeTests
     public void Sdlm_steps_each_parameter_by_eta_over_mu_plus_curvature()
     {
         var optimizer = new SdlmOptimizer(10, learningRate: 0.1f, damping: 0.5f);
-        optimizer.SetCurvature([.. Enumerable.Range(0, 10).Select(i => (float)i)]);
+        for (int i = 0; i < 10; i++) optimizer.Curvature[i] = i;
         var parameters = new float[10];
         var gradients = Enumerable.Repeat(2f, 10).ToArray();
         optimizer.Step(parameters, gradients);
         for (int i = 0; i < 10; i++) Assert.Equal(-0.1f / (0.5f + i) * 2f, parameters[i], 6);
-
-        // A new estimate or learning rate takes effect at the next step.
-        optimizer.SetCurvature(new float[10]);
-        optimizer.LearningRate = 0.2f;
-        optimizer.Step(parameters, gradients);
-        for (int i = 0; i < 10; i++) Assert.Equal(-0.1f / (0.5f + i) * 2f - 0.2f / 0.5f * 2f, parameters[i], 5);
     }
 
     [Fact]
