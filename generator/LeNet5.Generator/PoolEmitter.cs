@@ -1,6 +1,10 @@
 namespace LeNet5.Generator
 {
-    /// <summary>avgpool2d / maxpool2d over non-overlapping size x size windows (stride = size).</summary>
+    /// <summary>
+    /// avgpool2d / maxpool2d over non-overlapping size x size windows (stride = size). 2x2 average pooling on maps at least
+    /// 8 windows wide goes eight windows at a time (<see cref="Windows2x2Emitter"/>), forward and backward, with a
+    /// window-by-window path for hardware without AVX2.
+    /// </summary>
     internal static class PoolEmitter
     {
         public static string Describe(LayerModel layer)
@@ -73,16 +77,20 @@ namespace LeNet5.Generator
             bool max = layer.Spec.Kind == LayerKind.MaxPool2d;
             writer.Line("// " + layer.Spec.Name + ": backward of " + Describe(layer)
                 + (max ? "; the gradient goes to the first maximum of each window" : "; the gradient is shared evenly by each window"));
-            writer.Open("private static void " + p + "Backward(float* input, float* output, float* outputGradient, float* inputGradient)");
-            if (inputGradientOptional)
+            const string Parameters = "(float* input, float* output, float* outputGradient, float* inputGradient)";
+            writer.Open("private static void " + p + "Backward" + Parameters);
+            if (!max && Windows2x2Emitter.Applies(layer))
             {
-                writer.Open("if (inputGradient == null)");
-                writer.Line("return;");
+                Windows2x2Emitter.EmitPortableDispatch(writer, p + "BackwardPortable(input, output, outputGradient, inputGradient);");
+                EmitBackwardStart(writer, layer, inputGradientOptional);
+                EmitVectorAverage2x2Backward(writer, layer);
                 writer.Close();
                 writer.Line();
+                writer.Line("// " + layer.Spec.Name + ": the same, window by window, for hardware without AVX2");
+                writer.Open("private static void " + p + "BackwardPortable" + Parameters);
             }
 
-            ActivationEmitter.EmitBackward(writer, layer.Spec.Activation, "outputGradient", "output", p + "OutputSize");
+            EmitBackwardStart(writer, layer, inputGradientOptional);
             writer.Open("for (int c = 0; c < " + p + "OutputChannels; c++)");
             if (max)
             {
@@ -148,6 +156,39 @@ namespace LeNet5.Generator
                 layer.Spec.Activation == ActivationKind.None
                     ? null
                     : () => ActivationEmitter.EmitForward(writer, layer.Spec.Activation, "map", p + "OutputHeight * " + p + "OutputWidth"));
+        }
+
+        private static void EmitBackwardStart(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
+        {
+            if (inputGradientOptional)
+            {
+                writer.Open("if (inputGradient == null)");
+                writer.Line("return;");
+                writer.Close();
+                writer.Line();
+            }
+
+            ActivationEmitter.EmitBackward(writer, layer.Spec.Activation, "outputGradient", "output", layer.Identifier + "OutputSize");
+        }
+
+        /// <summary>
+        /// The backward of 2x2 average pooling, 8 windows at a time: each window's gradient times the same 1 / area as the
+        /// scalar loop, so both paths give the same bits, spread to its four inputs.
+        /// </summary>
+        private static void EmitVectorAverage2x2Backward(CodeWriter writer, LayerModel layer)
+        {
+            writer.Line("Vector256<float> scale = Vector256.Create(" + InverseArea(layer) + ");");
+            Windows2x2Emitter.EmitLoops(
+                writer,
+                layer,
+                "inputGradient",
+                "outputGradient",
+                System.Array.Empty<string>(),
+                start =>
+                {
+                    writer.Line("Vector256<float> share = Vector256.Load(row" + (start == 0 ? string.Empty : " + " + start) + ") * scale;");
+                    Windows2x2Emitter.EmitSpread(writer, start, "share");
+                });
         }
 
         private static string InverseArea(LayerModel layer) => CodeWriter.Float(1.0 / (layer.Spec.Kernel * layer.Spec.Kernel));

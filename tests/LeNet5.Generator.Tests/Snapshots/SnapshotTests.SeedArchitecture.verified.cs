@@ -1090,6 +1090,59 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
     // s2: backward of average pool 6x28x28 -> 6x14x14, 2x2 windows, none; the gradient is shared evenly by each window
     private static void S2Backward(float* input, float* output, float* outputGradient, float* inputGradient)
     {
+        if (!Avx2.IsSupported)
+        {
+            S2BackwardPortable(input, output, outputGradient, inputGradient);
+            return;
+        }
+
+        Vector256<float> scale = Vector256.Create(0.25f);
+        for (int c = 0; c < S2OutputChannels; c++)
+        {
+            float* plane = inputGradient + (c * S2InputHeight * S2InputWidth);
+            float* map = outputGradient + (c * S2OutputHeight * S2OutputWidth);
+            for (int y = 0; y < S2OutputHeight; y++)
+            {
+                float* top = plane + (y * S2PoolSize * S2InputWidth);
+                float* bottom = top + S2InputWidth;
+                float* row = map + (y * S2OutputWidth);
+
+                // windows 0 to 7
+                {
+                    Vector256<float> share = Vector256.Load(row) * scale;
+                    // each window's value twice, in order: the unpacks give windows 0 0 1 1 4 4 5 5 and 2 2 3 3 6 6 7 7, the lane swaps
+                    // make them 0 0 1 1 2 2 3 3 and 4 4 5 5 6 6 7 7
+                    Vector256<float> low = Avx.UnpackLow(share, share);
+                    Vector256<float> high = Avx.UnpackHigh(share, share);
+                    Vector256<float> first = Avx.Permute2x128(low, high, 0x20);
+                    Vector256<float> second = Avx.Permute2x128(low, high, 0x31);
+                    Vector256.Store(first, top);
+                    Vector256.Store(second, top + 8);
+                    Vector256.Store(first, bottom);
+                    Vector256.Store(second, bottom + 8);
+                }
+
+                // windows 6 to 13
+                {
+                    Vector256<float> share = Vector256.Load(row + 6) * scale;
+                    // each window's value twice, in order: the unpacks give windows 0 0 1 1 4 4 5 5 and 2 2 3 3 6 6 7 7, the lane swaps
+                    // make them 0 0 1 1 2 2 3 3 and 4 4 5 5 6 6 7 7
+                    Vector256<float> low = Avx.UnpackLow(share, share);
+                    Vector256<float> high = Avx.UnpackHigh(share, share);
+                    Vector256<float> first = Avx.Permute2x128(low, high, 0x20);
+                    Vector256<float> second = Avx.Permute2x128(low, high, 0x31);
+                    Vector256.Store(first, top + 12);
+                    Vector256.Store(second, top + 20);
+                    Vector256.Store(first, bottom + 12);
+                    Vector256.Store(second, bottom + 20);
+                }
+            }
+        }
+    }
+
+    // s2: the same, window by window, for hardware without AVX2
+    private static void S2BackwardPortable(float* input, float* output, float* outputGradient, float* inputGradient)
+    {
         for (int c = 0; c < S2OutputChannels; c++)
         {
             float* gradientPlane = inputGradient + (c * S2InputHeight * S2InputWidth);
