@@ -97,6 +97,32 @@ public sealed class GeneratedNetworkTests
     }
 
     /// <summary>
+    /// The AVX2 2x2 average-pool backward scales each window's gradient by the portable loop's 1 / area, so the two give the
+    /// same bits; the input gradients start as different garbage so that every input must be written.
+    /// </summary>
+    [Fact]
+    public unsafe void Vector_average_pool_backward_matches_the_portable_loop_bit_for_bit()
+    {
+        var network = LoadedNetwork.Compile("lenet5.architecture.json");
+        const BindingFlags Private = BindingFlags.NonPublic | BindingFlags.Static;
+        int Constant(string name) => (int)network.Network.GetField("S2" + name)!.GetRawConstantValue()!;
+        var random = new Random(10);
+        int inputSize = Constant("InputChannels") * Constant("InputHeight") * Constant("InputWidth");
+        float[] input = RandomArray(random, inputSize);
+        float[] output = RandomArray(random, Constant("OutputSize"));
+        float[] outputGradient = RandomArray(random, Constant("OutputSize"));
+        float[] vector = RandomArray(random, inputSize), portable = RandomArray(random, inputSize);
+        fixed (float* x = input, y = output, dy = outputGradient, dx1 = vector, dx2 = portable)
+        {
+            object Box(float* pointer) => Pointer.Box(pointer, typeof(float*));
+            network.Network.GetMethod("S2Backward", Private)!.Invoke(null, [Box(x), Box(y), Box(dy), Box(dx1)]);
+            network.Network.GetMethod("S2BackwardPortable", Private)!.Invoke(null, [Box(x), Box(y), Box(dy), Box(dx2)]);
+        }
+
+        Assert.Equal(portable.Select(BitConverter.SingleToInt32Bits), vector.Select(BitConverter.SingleToInt32Bits));
+    }
+
+    /// <summary>
     /// The AVX2 trainable subsampling adds each window in the portable loop's order, so the forward pass and the input
     /// gradient give the same bits; the coefficient's gradient sums its products in another order.
     /// </summary>
