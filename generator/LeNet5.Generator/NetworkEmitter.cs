@@ -103,7 +103,7 @@ namespace LeNet5.Generator
                     case LayerKind.MaxPool2d:
                         PoolEmitter.EmitForward(writer, layer);
                         writer.Line();
-                        PoolEmitter.EmitBackward(writer, layer, false);
+                        PoolEmitter.EmitBackward(writer, layer);
                         break;
                     case LayerKind.Dense:
                         DenseEmitter.EmitForward(writer, layer);

@@ -71,7 +71,7 @@ namespace LeNet5.Generator
             writer.Close();
         }
 
-        public static void EmitBackward(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
+        public static void EmitBackward(CodeWriter writer, LayerModel layer)
         {
             string p = layer.Identifier;
             bool max = layer.Spec.Kind == LayerKind.MaxPool2d;
@@ -82,7 +82,7 @@ namespace LeNet5.Generator
             if (!max && Windows2x2Emitter.Applies(layer))
             {
                 Windows2x2Emitter.EmitPortableDispatch(writer, p + "BackwardPortable(input, output, outputGradient, inputGradient);");
-                EmitBackwardStart(writer, layer, inputGradientOptional);
+                ActivationEmitter.EmitBackward(writer, layer.Spec.Activation, "outputGradient", "output", p + "OutputSize");
                 EmitVectorAverage2x2Backward(writer, layer);
                 writer.Close();
                 writer.Line();
@@ -90,7 +90,7 @@ namespace LeNet5.Generator
                 writer.Open("private static void " + p + "BackwardPortable" + Parameters);
             }
 
-            EmitBackwardStart(writer, layer, inputGradientOptional);
+            ActivationEmitter.EmitBackward(writer, layer.Spec.Activation, "outputGradient", "output", p + "OutputSize");
             writer.Open("for (int c = 0; c < " + p + "OutputChannels; c++)");
             if (max)
             {
@@ -156,19 +156,6 @@ namespace LeNet5.Generator
                 layer.Spec.Activation == ActivationKind.None
                     ? null
                     : () => ActivationEmitter.EmitForward(writer, layer.Spec.Activation, "map", p + "OutputHeight * " + p + "OutputWidth"));
-        }
-
-        private static void EmitBackwardStart(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
-        {
-            if (inputGradientOptional)
-            {
-                writer.Open("if (inputGradient == null)");
-                writer.Line("return;");
-                writer.Close();
-                writer.Line();
-            }
-
-            ActivationEmitter.EmitBackward(writer, layer.Spec.Activation, "outputGradient", "output", layer.Identifier + "OutputSize");
         }
 
         /// <summary>
