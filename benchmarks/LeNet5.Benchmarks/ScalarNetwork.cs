@@ -76,10 +76,13 @@ public sealed class ScalarNetwork
     }
 }
 
-/// <summary>One layer of <see cref="ScalarNetwork"/>: pad, conv2d, avgpool2d, maxpool2d or dense, with its activation.</summary>
+/// <summary>
+/// One layer of <see cref="ScalarNetwork"/>: pad, conv2d (with or without a connection table), avgpool2d, maxpool2d,
+/// subsample2d, dense or rbf, with its activation.
+/// </summary>
 public sealed class ScalarLayer
 {
-    private enum Kind { Pad, Conv2d, AvgPool2d, MaxPool2d, Dense }
+    private enum Kind { Pad, Conv2d, AvgPool2d, MaxPool2d, Subsample2d, Dense, Rbf }
 
     private enum Activation { None, Tanh, Relu, Sigmoid, ScaledTanh }
 
@@ -87,6 +90,11 @@ public sealed class ScalarLayer
     private readonly Activation _activation;
     private readonly int _kernel, _stride, _padding, _weightOffset, _biasOffset;
     private readonly float _padValue;
+    // conv2d: the input maps filter f reads, and the index of its first kernel (kernels are packed one per connection).
+    private readonly int[][] _connections = [];
+    private readonly int[] _firstConnection = [];
+    // rbf: the fixed prototypes [units][inputs].
+    private readonly float[][] _prototypes = [];
 
     public ScalarLayer(JsonElement json, int channels, int height, int width, int parameterOffset)
     {
@@ -98,7 +106,9 @@ public sealed class ScalarLayer
             "conv2d" => Kind.Conv2d,
             "avgpool2d" => Kind.AvgPool2d,
             "maxpool2d" => Kind.MaxPool2d,
+            "subsample2d" => Kind.Subsample2d,
             "dense" => Kind.Dense,
+            "rbf" => Kind.Rbf,
             _ => throw new NotSupportedException($"the scalar baseline has no layer kind '{kind}'"),
         };
         _activation = (json.TryGetProperty("activation", out JsonElement a) ? a.GetString()! : "none") switch
@@ -124,8 +134,14 @@ public sealed class ScalarLayer
                 OutChannels = json.GetProperty("filters").GetInt32();
                 OutHeight = (height + 2 * _padding - _kernel) / _stride + 1;
                 OutWidth = (width + 2 * _padding - _kernel) / _stride + 1;
+                // Without a table every filter reads every input map, which packs the kernels as [out, in, k, k].
+                _connections = json.TryGetProperty("connections", out JsonElement table)
+                    ? [.. table.EnumerateArray().Select(row => row.EnumerateArray().Select(i => i.GetInt32()).ToArray())]
+                    : [.. Enumerable.Range(0, OutChannels).Select(_ => Enumerable.Range(0, channels).ToArray())];
+                _firstConnection = new int[OutChannels];
+                for (int f = 1; f < OutChannels; f++) _firstConnection[f] = _firstConnection[f - 1] + _connections[f - 1].Length;
                 _weightOffset = parameterOffset;
-                _biasOffset = parameterOffset + OutChannels * channels * _kernel * _kernel;
+                _biasOffset = parameterOffset + _connections.Sum(row => row.Length) * _kernel * _kernel;
                 ParameterCount = _biasOffset + OutChannels - parameterOffset;
                 break;
             case Kind.AvgPool2d:
@@ -133,11 +149,25 @@ public sealed class ScalarLayer
                 _kernel = json.GetProperty("size").GetInt32();
                 (OutChannels, OutHeight, OutWidth) = (channels, height / _kernel, width / _kernel);
                 break;
+            case Kind.Subsample2d:
+                _kernel = json.GetProperty("size").GetInt32();
+                (OutChannels, OutHeight, OutWidth) = (channels, height / _kernel, width / _kernel);
+                _weightOffset = parameterOffset;
+                _biasOffset = parameterOffset + channels;
+                ParameterCount = 2 * channels;
+                break;
             case Kind.Dense:
                 (OutChannels, OutHeight, OutWidth) = (json.GetProperty("units").GetInt32(), 1, 1);
                 _weightOffset = parameterOffset;
                 _biasOffset = parameterOffset + OutChannels * InputSize;
                 ParameterCount = _biasOffset + OutChannels - parameterOffset;
+                break;
+            case Kind.Rbf:
+                // Each prototype is numbers, or bitmap rows where '#' is +1 and '.' is -1.
+                _prototypes = [.. json.GetProperty("prototypes").EnumerateArray().Select(prototype => prototype.EnumerateArray()
+                    .SelectMany(part => part.ValueKind == JsonValueKind.Number ? [part.GetSingle()] : part.GetString()!.Select(c => c == '#' ? 1f : -1f))
+                    .ToArray())];
+                (OutChannels, OutHeight, OutWidth) = (_prototypes.Length, 1, 1);
                 break;
         }
     }
@@ -173,13 +203,14 @@ public sealed class ScalarLayer
                 for (int j = 0; j < OutWidth; j++)
                 {
                     float sum = p[_biasOffset + f];
-                    for (int c = 0; c < InChannels; c++)
+                    for (int k = 0; k < _connections[f].Length; k++)
                     for (int u = 0; u < _kernel; u++)
                     for (int v = 0; v < _kernel; v++)
                     {
+                        int c = _connections[f][k];
                         int si = i * _stride + u - _padding, sj = j * _stride + v - _padding;
                         if (si < 0 || si >= InHeight || sj < 0 || sj >= InWidth) continue;
-                        sum += p[_weightOffset + ((f * InChannels + c) * _kernel + u) * _kernel + v] * x[(c * InHeight + si) * InWidth + sj];
+                        sum += p[_weightOffset + ((_firstConnection[f] + k) * _kernel + u) * _kernel + v] * x[(c * InHeight + si) * InWidth + sj];
                     }
                     y[(f * OutHeight + i) * OutWidth + j] = sum;
                 }
@@ -201,12 +232,31 @@ public sealed class ScalarLayer
                     y[(c * OutHeight + i) * OutWidth + j] = _kind == Kind.MaxPool2d ? max : sum / (_kernel * _kernel);
                 }
                 break;
+            case Kind.Subsample2d:
+                for (int c = 0; c < OutChannels; c++)
+                for (int i = 0; i < OutHeight; i++)
+                for (int j = 0; j < OutWidth; j++)
+                {
+                    float sum = 0;
+                    for (int u = 0; u < _kernel; u++)
+                    for (int v = 0; v < _kernel; v++) sum += x[(c * InHeight + i * _kernel + u) * InWidth + j * _kernel + v];
+                    y[(c * OutHeight + i) * OutWidth + j] = p[_weightOffset + c] * sum + p[_biasOffset + c];
+                }
+                break;
             case Kind.Dense:
                 for (int o = 0; o < OutChannels; o++)
                 {
                     float sum = p[_biasOffset + o];
                     for (int k = 0; k < InputSize; k++) sum += p[_weightOffset + o * InputSize + k] * x[k];
                     y[o] = sum;
+                }
+                break;
+            case Kind.Rbf:
+                for (int o = 0; o < OutChannels; o++)
+                {
+                    float distance = 0;
+                    for (int k = 0; k < InputSize; k++) distance += (x[k] - _prototypes[o][k]) * (x[k] - _prototypes[o][k]);
+                    y[o] = -distance;
                 }
                 break;
         }
@@ -232,13 +282,14 @@ public sealed class ScalarLayer
                 {
                     float d = dy[(f * OutHeight + i) * OutWidth + j];
                     g[_biasOffset + f] += d;
-                    for (int c = 0; c < InChannels; c++)
+                    for (int k = 0; k < _connections[f].Length; k++)
                     for (int u = 0; u < _kernel; u++)
                     for (int v = 0; v < _kernel; v++)
                     {
+                        int c = _connections[f][k];
                         int si = i * _stride + u - _padding, sj = j * _stride + v - _padding;
                         if (si < 0 || si >= InHeight || sj < 0 || sj >= InWidth) continue;
-                        int wi = _weightOffset + ((f * InChannels + c) * _kernel + u) * _kernel + v, xi = (c * InHeight + si) * InWidth + sj;
+                        int wi = _weightOffset + ((_firstConnection[f] + k) * _kernel + u) * _kernel + v, xi = (c * InHeight + si) * InWidth + sj;
                         g[wi] += d * x[xi];
                         dx[xi] += d * p[wi];
                     }
@@ -262,6 +313,22 @@ public sealed class ScalarLayer
                     if (best >= 0) dx[best] = d;
                 }
                 break;
+            case Kind.Subsample2d:
+                for (int c = 0; c < OutChannels; c++)
+                for (int i = 0; i < OutHeight; i++)
+                for (int j = 0; j < OutWidth; j++)
+                {
+                    float d = dy[(c * OutHeight + i) * OutWidth + j];
+                    g[_biasOffset + c] += d;
+                    for (int u = 0; u < _kernel; u++)
+                    for (int v = 0; v < _kernel; v++)
+                    {
+                        int xi = (c * InHeight + i * _kernel + u) * InWidth + j * _kernel + v;
+                        g[_weightOffset + c] += d * x[xi];
+                        dx[xi] = d * p[_weightOffset + c];
+                    }
+                }
+                break;
             case Kind.Dense:
                 for (int o = 0; o < OutChannels; o++)
                 {
@@ -272,6 +339,11 @@ public sealed class ScalarLayer
                         dx[k] += dy[o] * p[_weightOffset + o * InputSize + k];
                     }
                 }
+                break;
+            case Kind.Rbf:
+                // dz_o / dx_k = -2 (x_k - w_ok)
+                for (int o = 0; o < OutChannels; o++)
+                for (int k = 0; k < InputSize; k++) dx[k] += -2 * (x[k] - _prototypes[o][k]) * dy[o];
                 break;
         }
     }
