@@ -10,10 +10,14 @@ internal static class BenchmarkData
 
     public static string ArchitecturePath => Path.Combine(RepositoryRoot, "architecture.json");
 
-    public static float[] Parameters()
+    public static string PaperArchitecturePath => Path.Combine(RepositoryRoot, "paper.architecture.json");
+
+    public static float[] Parameters() => Parameters<LeNet5Network>();
+
+    public static float[] Parameters<TNetwork>() where TNetwork : struct, INetwork
     {
-        var parameters = new float[LeNet5Network.ParameterCount];
-        LeNet5Network.InitializeParameters(parameters, new Random(1));
+        var parameters = new float[TNetwork.ParameterCount];
+        TNetwork.InitializeParameters(parameters, new Random(1));
         return parameters;
     }
 
@@ -32,22 +36,29 @@ internal static class BenchmarkData
         return Enumerable.Range(0, count).Select(_ => (byte)random.Next(LeNet5Network.ClassCount)).ToArray();
     }
 
-    /// <summary>The scalar baseline for the repository's architecture, checked to have the generated network's shape.</summary>
-    public static ScalarNetwork Scalar()
+    /// <summary>The scalar baseline for the repository's architecture, checked against the compiled <see cref="LeNet5Network"/>.</summary>
+    public static ScalarNetwork Scalar() => Scalar<LeNet5Network>(ArchitecturePath);
+
+    /// <summary>The scalar baseline for the 1998 paper's architecture, checked against the compiled <see cref="PaperNetwork"/>.</summary>
+    public static ScalarNetwork PaperScalar() => Scalar<PaperNetwork>(PaperArchitecturePath);
+
+    /// <summary>The scalar baseline for <paramref name="architecturePath"/>, checked to have <typeparamref name="TNetwork"/>'s shape and logits.</summary>
+    private static ScalarNetwork Scalar<TNetwork>(string architecturePath) where TNetwork : struct, INetwork
     {
-        var scalar = new ScalarNetwork(ArchitecturePath);
-        if (scalar.ParameterCount != LeNet5Network.ParameterCount || scalar.InputSize != LeNet5Network.InputSize)
+        var scalar = new ScalarNetwork(architecturePath);
+        if (scalar.ParameterCount != TNetwork.ParameterCount || scalar.InputSize != TNetwork.InputSize || scalar.ClassCount != TNetwork.ClassCount)
         {
-            throw new InvalidOperationException("architecture.json and the compiled LeNet5Network differ: rebuild the benchmarks");
+            throw new InvalidOperationException($"{Path.GetFileName(architecturePath)} and the compiled {typeof(TNetwork).Name} differ: rebuild the benchmarks");
         }
 
-        // The baseline must compute what the generated code computes, or the ratios mean nothing.
-        float[] parameters = Parameters(), image = Images(1), logits = new float[LeNet5Network.ClassCount];
-        LeNet5Network.Infer(parameters, image, logits, new float[LeNet5Network.WorkspaceSize], 1);
+        // The baseline must compute what the generated code computes, or the ratios mean nothing. Relative to the
+        // logit's size: the paper's RBF logits are minus squared distances in the hundreds.
+        float[] parameters = Parameters<TNetwork>(), image = Images(1), logits = new float[TNetwork.ClassCount];
+        TNetwork.Infer(parameters, image, logits, new float[TNetwork.WorkspaceSize], 1);
         float[] expected = scalar.Forward(parameters, image);
         for (int k = 0; k < logits.Length; k++)
         {
-            if (MathF.Abs(expected[k] - logits[k]) > 1e-3f)
+            if (MathF.Abs(expected[k] - logits[k]) > 1e-3f * MathF.Max(1, MathF.Abs(expected[k])))
                 throw new InvalidOperationException($"scalar baseline and generated network disagree on logit {k}: {expected[k]} vs {logits[k]}");
         }
         return scalar;
