@@ -204,13 +204,15 @@ public sealed class ScalarLayer
                 {
                     float sum = p[_biasOffset + f];
                     for (int k = 0; k < _connections[f].Length; k++)
-                    for (int u = 0; u < _kernel; u++)
-                    for (int v = 0; v < _kernel; v++)
                     {
-                        int c = _connections[f][k];
-                        int si = i * _stride + u - _padding, sj = j * _stride + v - _padding;
-                        if (si < 0 || si >= InHeight || sj < 0 || sj >= InWidth) continue;
-                        sum += p[_weightOffset + ((_firstConnection[f] + k) * _kernel + u) * _kernel + v] * x[(c * InHeight + si) * InWidth + sj];
+                        int c = _connections[f][k], connection = _firstConnection[f] + k;
+                        for (int u = 0; u < _kernel; u++)
+                        for (int v = 0; v < _kernel; v++)
+                        {
+                            int si = i * _stride + u - _padding, sj = j * _stride + v - _padding;
+                            if (si < 0 || si >= InHeight || sj < 0 || sj >= InWidth) continue;
+                            sum += p[_weightOffset + (connection * _kernel + u) * _kernel + v] * x[(c * InHeight + si) * InWidth + sj];
+                        }
                     }
                     y[(f * OutHeight + i) * OutWidth + j] = sum;
                 }
@@ -283,15 +285,17 @@ public sealed class ScalarLayer
                     float d = dy[(f * OutHeight + i) * OutWidth + j];
                     g[_biasOffset + f] += d;
                     for (int k = 0; k < _connections[f].Length; k++)
-                    for (int u = 0; u < _kernel; u++)
-                    for (int v = 0; v < _kernel; v++)
                     {
-                        int c = _connections[f][k];
-                        int si = i * _stride + u - _padding, sj = j * _stride + v - _padding;
-                        if (si < 0 || si >= InHeight || sj < 0 || sj >= InWidth) continue;
-                        int wi = _weightOffset + ((_firstConnection[f] + k) * _kernel + u) * _kernel + v, xi = (c * InHeight + si) * InWidth + sj;
-                        g[wi] += d * x[xi];
-                        dx[xi] += d * p[wi];
+                        int c = _connections[f][k], connection = _firstConnection[f] + k;
+                        for (int u = 0; u < _kernel; u++)
+                        for (int v = 0; v < _kernel; v++)
+                        {
+                            int si = i * _stride + u - _padding, sj = j * _stride + v - _padding;
+                            if (si < 0 || si >= InHeight || sj < 0 || sj >= InWidth) continue;
+                            int wi = _weightOffset + (connection * _kernel + u) * _kernel + v, xi = (c * InHeight + si) * InWidth + sj;
+                            g[wi] += d * x[xi];
+                            dx[xi] += d * p[wi];
+                        }
                     }
                 }
                 break;
