@@ -6,19 +6,24 @@ namespace LeNet5.Runtime;
 /// same epoch is always distorted the same way whatever the thread count or the batch it falls in. Resampled
 /// bilinearly about the image centre; pixels from outside the image take the background value.
 /// </summary>
+/// <remarks>
+/// The paper gives no magnitudes. These were chosen on a validation split (the paper recipe with the last 10,000
+/// training images held out): a mean error of 0.98% over seeds 1-5, against 1.05% for twice these (seeds 1-5) and
+/// 1.06% for twice the translation with three times the rest (seeds 1-3).
+/// </remarks>
 public static class AffineDistortion
 {
     /// <summary>Largest shift, in pixels, along each axis.</summary>
-    public const float MaxTranslation = 2f;
+    public const float MaxTranslation = 1f;
 
     /// <summary>Largest relative change of the overall size.</summary>
-    public const float MaxScaling = 0.1f;
+    public const float MaxScaling = 0.05f;
 
     /// <summary>Largest relative change of the width against the height.</summary>
-    public const float MaxSqueezing = 0.1f;
+    public const float MaxSqueezing = 0.05f;
 
     /// <summary>Largest horizontal shift per row, relative to the distance from the centre row.</summary>
-    public const float MaxShearing = 0.2f;
+    public const float MaxShearing = 0.1f;
 
     /// <summary>Writes a distorted copy of <paramref name="source"/> (<paramref name="height"/> x <paramref name="width"/>) into <paramref name="destination"/>.</summary>
     public static void Apply(ReadOnlySpan<float> source, Span<float> destination, int height, int width, float background, int seed, int epoch, int index)
