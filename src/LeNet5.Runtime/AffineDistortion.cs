@@ -7,9 +7,8 @@ namespace LeNet5.Runtime;
 /// bilinearly about the image centre; pixels from outside the image take the background value.
 /// </summary>
 /// <remarks>
-/// The paper gives no magnitudes. These were chosen on a validation split (the paper recipe with the last 10,000
-/// training images held out): a mean error of 0.98% over seeds 1-5, against 1.05% for twice these (seeds 1-5) and
-/// 1.06% for twice the translation with three times the rest (seeds 1-3).
+/// The paper gives no magnitudes. These were chosen on a validation split of the paper recipe; the README's
+/// section on the paper's LeNet-5 has the comparison.
 /// </remarks>
 public static class AffineDistortion
 {
