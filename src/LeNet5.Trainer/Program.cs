@@ -1,11 +1,5 @@
-using LeNet5.Trainer;
+using LeNet5.Cli;
+using LeNet5.Model;
 
-using var cancellation = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    // First Ctrl+C: stop after the current step and keep the last epoch's checkpoint; second: terminate.
-    if (cancellation.IsCancellationRequested) return;
-    e.Cancel = true;
-    cancellation.Cancel();
-};
-return Cli.Run(args, Console.Out, Console.Error, cancellation.Token);
+// This repository's lenet5: the console library over the seed network (the default) and the paper's.
+return NetworkConsole.Run(args, NetworkConsole.Network<LeNet5Network>(), NetworkConsole.Network<PaperNetwork>());

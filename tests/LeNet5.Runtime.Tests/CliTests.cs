@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using LeNet5.Runtime;
-using LeNet5.Trainer;
+using LeNet5.Cli;
 
 namespace LeNet5.Runtime.Tests;
 
@@ -15,7 +15,7 @@ public sealed class CliTests : IDisposable
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int code = Cli.Run(args, stdout, stderr);
+        int code = Lenet5Console.Run(args, stdout, stderr);
         return (code, stdout.ToString(), stderr.ToString());
     }
 
@@ -205,5 +205,26 @@ public sealed class CliTests : IDisposable
         Assert.Contains("--threads", result.Out);
         Assert.Contains("--limit", result.Out);
         Assert.Contains("--validation", result.Out);
+    }
+
+    [Theory]
+    [InlineData("--architecture", "paper")]
+    [InlineData("-a", "paper")]
+    [InlineData("-a", "PAPER")]
+    [InlineData("--architecture=paper")]
+    public void Every_spelling_of_the_architecture_option_picks_the_network(params string[] option)
+    {
+        var result = Run(["train", .. option, "--help"]);
+        Assert.Equal(0, result.Code);
+        Assert.Contains($"[default: {LeNet5.Model.PaperNetwork.Training.Epochs}]", result.Out);
+        Assert.Contains("Train Paper on MNIST", result.Out);
+    }
+
+    [Fact]
+    public void An_unknown_architecture_is_an_error()
+    {
+        var result = Run("train", "-a", "lenet6", "--help");
+        Assert.Equal(1, result.Code);
+        Assert.Contains("unknown architecture 'lenet6'; known: lenet5, paper", result.Error);
     }
 }

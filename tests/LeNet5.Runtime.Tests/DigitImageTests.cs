@@ -1,5 +1,5 @@
 using LeNet5.Runtime;
-using LeNet5.Trainer;
+using LeNet5.Cli;
 
 namespace LeNet5.Runtime.Tests;
 

@@ -1,5 +1,5 @@
 using LeNet5.Model;
-using LeNet5.Trainer;
+using LeNet5.Cli;
 
 namespace LeNet5.Runtime.Tests;
 
@@ -21,7 +21,7 @@ public sealed class ExportCommandTests : IDisposable
         var stdout = new StringWriter();
         var stderr = new StringWriter();
 
-        int code = Cli.Run(["export", "onnx", "--checkpoint", checkpoint, "--output", model], stdout, stderr);
+        int code = Lenet5Console.Run(["export", "onnx", "--checkpoint", checkpoint, "--output", model], stdout, stderr);
 
         Assert.True(code == 0, stderr.ToString());
         Assert.Contains("ONNX (opset 17)", stdout.ToString());
@@ -41,7 +41,7 @@ public sealed class ExportCommandTests : IDisposable
         var stdout = new StringWriter();
         var stderr = new StringWriter();
 
-        int code = Cli.Run(["export", "onnx", "--architecture", "paper", "--checkpoint", checkpoint, "--output", model], stdout, stderr);
+        int code = Lenet5Console.Run(["export", "onnx", "--architecture", "paper", "--checkpoint", checkpoint, "--output", model], stdout, stderr);
 
         Assert.True(code == 0, stderr.ToString());
         Assert.Contains("Paper checkpoint", stdout.ToString());
@@ -55,7 +55,7 @@ public sealed class ExportCommandTests : IDisposable
         var stderr = new StringWriter();
         string missing = _temp.File("missing.safetensors");
 
-        int code = Cli.Run(["export", "onnx", "--checkpoint", missing, "--output", _temp.File("x.onnx")], stdout, stderr);
+        int code = Lenet5Console.Run(["export", "onnx", "--checkpoint", missing, "--output", _temp.File("x.onnx")], stdout, stderr);
 
         Assert.Equal(1, code);
         Assert.Contains(missing, stderr.ToString());

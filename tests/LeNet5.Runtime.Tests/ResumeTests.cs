@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using LeNet5.Runtime;
-using LeNet5.Trainer;
+using LeNet5.Cli;
 
 namespace LeNet5.Runtime.Tests;
 
@@ -61,11 +61,11 @@ public sealed class ResumeTests : IDisposable
         string straight = _temp.File("straight/model.safetensors");
         string resumed = _temp.File("resumed/model.safetensors");
         string[] common = ["train", "--data", TestData.MnistFolder, "--limit", "1000", "--threads", "2"];
-        Assert.Equal(0, Cli.Run([.. common, "--epochs", "3", "--output", straight], TextWriter.Null, TextWriter.Null));
-        Assert.Equal(0, Cli.Run([.. common, "--epochs", "1", "--output", resumed], TextWriter.Null, TextWriter.Null));
+        Assert.Equal(0, Lenet5Console.Run([.. common, "--epochs", "3", "--output", straight], TextWriter.Null, TextWriter.Null));
+        Assert.Equal(0, Lenet5Console.Run([.. common, "--epochs", "1", "--output", resumed], TextWriter.Null, TextWriter.Null));
 
         var stdout = new StringWriter();
-        Assert.Equal(0, Cli.Run([.. common, "--epochs", "3", "--output", resumed, "--resume"], stdout, TextWriter.Null));
+        Assert.Equal(0, Lenet5Console.Run([.. common, "--epochs", "3", "--output", resumed, "--resume"], stdout, TextWriter.Null));
         Assert.Equal(
             Checkpoint.Load<LeNet5.Model.LeNet5Network>(straight).Parameters,
             Checkpoint.Load<LeNet5.Model.LeNet5Network>(resumed).Parameters);
@@ -73,13 +73,13 @@ public sealed class ResumeTests : IDisposable
         Assert.Matches(@"(?m)^\s+1\s.*\n\s+2\s.*\n\s+3\s", stdout.ToString().Replace("\r", ""));
 
         var error = new StringWriter();
-        Assert.Equal(1, Cli.Run([.. common, "--epochs", "4", "--seed", "9", "--output", resumed, "--resume"], TextWriter.Null, error));
+        Assert.Equal(1, Lenet5Console.Run([.. common, "--epochs", "4", "--seed", "9", "--output", resumed, "--resume"], TextWriter.Null, error));
         Assert.Contains("seed 1 but this run has 9", error.ToString());
         error = new StringWriter();
-        Assert.Equal(1, Cli.Run([.. common, "--epochs", "3", "--output", resumed, "--resume"], TextWriter.Null, error));
+        Assert.Equal(1, Lenet5Console.Run([.. common, "--epochs", "3", "--output", resumed, "--resume"], TextWriter.Null, error));
         Assert.Contains("already trained 3 epochs", error.ToString());
         error = new StringWriter();
-        Assert.Equal(1, Cli.Run([.. common, "--output", _temp.File("none.safetensors"), "--resume"], TextWriter.Null, error));
+        Assert.Equal(1, Lenet5Console.Run([.. common, "--output", _temp.File("none.safetensors"), "--resume"], TextWriter.Null, error));
         Assert.Contains("no checkpoint", error.ToString());
     }
 }

@@ -1,6 +1,6 @@
 using LeNet5.Runtime;
 
-namespace LeNet5.Trainer;
+namespace LeNet5.Cli;
 
 /// <summary>The console commands for one architecture, non-generic so the catalog can hold several.</summary>
 public interface IArchitectureCommands

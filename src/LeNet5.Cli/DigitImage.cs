@@ -1,7 +1,7 @@
 using LeNet5.Runtime;
 using StbImageSharp;
 
-namespace LeNet5.Trainer;
+namespace LeNet5.Cli;
 
 /// <summary>
 /// Turns an image file (PNG, or anything else StbImageSharp reads; grey or colour, with or without alpha) into the

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using LeNet5.Runtime;
 
-namespace LeNet5.Trainer;
+namespace LeNet5.Cli;
 
 /// <summary>
 /// The progress bar of one epoch: redrawn in place with \r on a terminal (at most 10 times a second), plain lines

@@ -3,17 +3,58 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using LeNet5.Runtime;
 
-namespace LeNet5.Trainer;
+namespace LeNet5.Cli;
 
-/// <summary>The <c>lenet5</c> command line: <c>train</c>, <c>evaluate</c>, <c>infer</c>.</summary>
-public static class Cli
+/// <summary>
+/// The console for generated networks: <c>train</c>, <c>evaluate</c>, <c>infer</c> and <c>export onnx</c>. A program
+/// with its own architecture file is one line: <c>return NetworkConsole.Run&lt;MyNetwork&gt;(args);</c>
+/// </summary>
+public static class NetworkConsole
 {
-    /// <summary>Parses and runs <paramref name="args"/>; returns the exit code (0 success, 1 error).</summary>
+    /// <summary>Runs the console for one network on the process's standard streams, with Ctrl+C handling.</summary>
+    /// <typeparam name="TNetwork">The generated network.</typeparam>
+    /// <param name="args">Command-line arguments.</param>
+    /// <returns>The exit code: 0 success, 1 error, 130 interrupted.</returns>
+    public static int Run<TNetwork>(string[] args) where TNetwork : struct, INetwork => Run(args, Network<TNetwork>());
+
+    /// <summary>
+    /// Runs the console for several networks (the first is the default; <c>--architecture NAME</c> picks another)
+    /// on the process's standard streams. The first Ctrl+C stops training after the current step and keeps the
+    /// checkpoints of completed epochs; a second one terminates.
+    /// </summary>
+    /// <param name="args">Command-line arguments.</param>
+    /// <param name="networks">The networks, for example <c>NetworkConsole.Network&lt;MyNetwork&gt;()</c>.</param>
+    /// <returns>The exit code: 0 success, 1 error, 130 interrupted.</returns>
+    public static int Run(string[] args, params IArchitectureCommands[] networks)
+    {
+        using var cancellation = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            if (cancellation.IsCancellationRequested) return;
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return Run(args, Console.Out, Console.Error, new NetworkCatalog(networks), cancellation.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    /// <summary>The console commands of <typeparamref name="TNetwork"/>, for <see cref="Run(string[], IArchitectureCommands[])"/>.</summary>
+    public static IArchitectureCommands Network<TNetwork>() where TNetwork : struct, INetwork => new ArchitectureCommands<TNetwork>();
+
+    /// <summary>Parses and runs <paramref name="args"/>; returns the exit code (0 success, 1 error, 130 interrupted).</summary>
     /// <param name="args">Command-line arguments.</param>
     /// <param name="stdout">Results and help.</param>
     /// <param name="stderr">Progress and errors.</param>
+    /// <param name="catalog">The networks to choose from.</param>
     /// <param name="cancellationToken">Stops training after the current step (exit code 130).</param>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, NetworkCatalog catalog, CancellationToken cancellationToken = default)
     {
         bool interactive = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;
         var output = new Output(stdout, stderr, interactive, cancellationToken);
@@ -21,13 +62,13 @@ public static class Cli
         try
         {
             // The architecture decides the defaults shown in --help, so it is picked before the command line is built.
-            architecture = NetworkCatalog.Find(ArchitectureName(args));
+            architecture = catalog.Find(ArchitectureName(args));
         }
         catch (LeNet5Exception e)
         {
             return Fail(output, e.Message);
         }
-        RootCommand root = Build(output, architecture);
+        RootCommand root = Build(output, catalog, architecture);
         if (args.Length == 0)
         {
             root.Parse(["--help"]).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
@@ -84,18 +125,21 @@ public static class Cli
         return 1;
     }
 
-    /// <summary>The value of <c>--architecture NAME</c> or <c>--architecture=NAME</c>, or null.</summary>
+    /// <summary>The value of <c>--architecture NAME</c>, <c>-a NAME</c> or <c>--architecture=NAME</c>, or null.</summary>
     private static string? ArchitectureName(string[] args)
     {
         for (int i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--architecture" && i + 1 < args.Length) return args[i + 1];
-            if (args[i].StartsWith("--architecture=", StringComparison.Ordinal)) return args[i]["--architecture=".Length..];
+            if (args[i] is "--architecture" or "-a" && i + 1 < args.Length) return args[i + 1];
+            foreach (string prefix in (ReadOnlySpan<string>)["--architecture=", "-a=", "-a:", "--architecture:"])
+            {
+                if (args[i].StartsWith(prefix, StringComparison.Ordinal)) return args[i][prefix.Length..];
+            }
         }
         return null;
     }
 
-    private static RootCommand Build(Output output, IArchitectureCommands architecture)
+    private static RootCommand Build(Output output, NetworkCatalog catalog, IArchitectureCommands architecture)
     {
         TrainingDefaults d = architecture.Training;
         CultureInfo c = CultureInfo.InvariantCulture;
@@ -108,7 +152,7 @@ public static class Cli
         };
         var architectureOption = new Option<string?>("--architecture", "-a")
         {
-            Description = $"Network to use: {string.Join(", ", NetworkCatalog.All.Select(a => a.Name.ToLowerInvariant()))} [default: {NetworkCatalog.Default.Name.ToLowerInvariant()}]",
+            Description = $"Network to use: {string.Join(", ", catalog.All.Select(a => a.Name.ToLowerInvariant()))} [default: {catalog.Default.Name.ToLowerInvariant()}]",
             HelpName = "NAME",
             Recursive = true,
         };

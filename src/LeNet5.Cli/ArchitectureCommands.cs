@@ -2,7 +2,7 @@ using System.Globalization;
 using LeNet5.Runtime;
 using LeNet5.Runtime.Onnx;
 
-namespace LeNet5.Trainer;
+namespace LeNet5.Cli;
 
 /// <summary>The console commands, specialised for one generated network.</summary>
 /// <typeparam name="TNetwork">The generated network.</typeparam>

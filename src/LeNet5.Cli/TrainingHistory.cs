@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace LeNet5.Trainer;
+namespace LeNet5.Cli;
 
 /// <summary>One row of the training history.</summary>
 public sealed record EpochRecord(int Epoch, double TrainLoss, double TestLoss, double TestAccuracy, double ImagesPerSecond, double Seconds);

@@ -1,0 +1,13 @@
+using LeNet5.Cli;
+using LeNet5.Model;
+
+namespace LeNet5.Runtime.Tests;
+
+/// <summary>The repository's <c>lenet5</c> console (seed and paper networks) on given writers.</summary>
+internal static class Lenet5Console
+{
+    private static readonly NetworkCatalog s_catalog = new([NetworkConsole.Network<LeNet5Network>(), NetworkConsole.Network<PaperNetwork>()]);
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default) =>
+        NetworkConsole.Run(args, stdout, stderr, s_catalog, cancellationToken);
+}
