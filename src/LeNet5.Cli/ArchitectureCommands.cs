@@ -54,8 +54,9 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
         string checkpoint = string.IsNullOrWhiteSpace(settings.Output) ? DefaultCheckpoint : settings.Output;
         CheckWritable(checkpoint);
 
-        string folder = MnistDataLocator.Resolve(settings.Data, new MnistDownloader { Log = output.Error.WriteLine });
-        MnistDataset train = MnistDataset.LoadTraining(folder, TNetwork.InputScaling);
+        DatasetKind dataset = DataSource.Parse(settings.Dataset);
+        string folder = DataSource.Resolve(settings.Data, dataset, output);
+        MnistDataset train = DataSource.LoadTraining<TNetwork>(folder, dataset);
         MnistDataset test;
         string evaluated = settings.Validation is null ? "test" : "validation";
         if (settings.Validation is int held)
@@ -66,7 +67,7 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
         }
         else
         {
-            test = MnistDataset.LoadTest(folder, TNetwork.InputScaling);
+            test = DataSource.LoadTest<TNetwork>(folder, dataset);
         }
         if (settings.Limit is int limit) train = train.Take(limit);
 
@@ -213,8 +214,8 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
     {
         Checkpoint checkpoint = Checkpoint.Load<TNetwork>(settings.Checkpoint);
         if (settings.Threads < 1) throw new LeNet5Exception($"--threads must be at least 1, not {settings.Threads}");
-        string folder = MnistDataLocator.Resolve(settings.Data, new MnistDownloader { Log = output.Error.WriteLine });
-        MnistDataset test = MnistDataset.LoadTest(folder, TNetwork.InputScaling);
+        DatasetKind dataset = DataSource.Parse(settings.Dataset);
+        MnistDataset test = DataSource.LoadTest<TNetwork>(DataSource.Resolve(settings.Data, dataset, output), dataset);
         using var evaluator = new Evaluator<TNetwork>(settings.Threads);
         EvaluationResult result = evaluator.Evaluate(checkpoint.Parameters, test);
 
@@ -269,8 +270,8 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
             inputs.Add((file, DigitImage.Load(file, TNetwork.InputHeight, TNetwork.InputWidth, settings.Invert, TNetwork.InputScaling), null));
         if (settings.Indices.Count > 0)
         {
-            string folder = MnistDataLocator.Resolve(settings.Data, new MnistDownloader { Log = output.Error.WriteLine });
-            MnistDataset test = MnistDataset.LoadTest(folder, TNetwork.InputScaling);
+            DatasetKind dataset = DataSource.Parse(settings.Dataset);
+            MnistDataset test = DataSource.LoadTest<TNetwork>(DataSource.Resolve(settings.Data, dataset, output), dataset);
             foreach (int index in settings.Indices)
             {
                 if (index < 0 || index >= test.Count)

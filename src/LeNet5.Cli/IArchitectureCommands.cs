@@ -36,6 +36,8 @@ public sealed record TrainSettings
 {
     /// <summary>Data folder.</summary>
     public string? Data { get; init; }
+    /// <summary>What the data folder holds: <c>mnist</c> (checksums verified, the default) or <c>idx</c>.</summary>
+    public string? Dataset { get; init; }
     /// <summary>Epochs.</summary>
     public int? Epochs { get; init; }
     /// <summary>Batch size.</summary>
@@ -75,6 +77,8 @@ public sealed record EvaluateSettings
     public required string Checkpoint { get; init; }
     /// <summary>Data folder.</summary>
     public string? Data { get; init; }
+    /// <summary>What the data folder holds: <c>mnist</c> (checksums verified, the default) or <c>idx</c>.</summary>
+    public string? Dataset { get; init; }
     /// <summary>Threads.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 }
@@ -92,6 +96,8 @@ public sealed record InferSettings
     public bool Invert { get; init; }
     /// <summary>Data folder (for indices).</summary>
     public string? Data { get; init; }
+    /// <summary>What the data folder holds: <c>mnist</c> (checksums verified, the default) or <c>idx</c>.</summary>
+    public string? Dataset { get; init; }
 }
 
 /// <summary>Options of <c>export</c>.</summary>

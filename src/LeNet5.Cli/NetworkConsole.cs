@@ -150,6 +150,12 @@ public static class NetworkConsole
             Description = $"Folder holding the four MNIST files (default: ${MnistDataLocator.EnvironmentVariable}, else download into {MnistDataLocator.CacheFolder})",
             HelpName = "DIR",
         };
+        var dataset = new Option<string?>("--dataset")
+        {
+            Description = "What --data holds: mnist (the original files, checksums verified) or idx (any IDX dataset laid out like MNIST, such as Fashion-MNIST) [default: mnist]",
+            HelpName = "mnist|idx",
+        };
+        dataset.AcceptOnlyFromAmong([.. DataSource.Names]);
         var architectureOption = new Option<string?>("--architecture", "-a")
         {
             Description = $"Network to use: {string.Join(", ", catalog.All.Select(a => a.Name.ToLowerInvariant()))} [default: {catalog.Default.Name.ToLowerInvariant()}]",
@@ -196,11 +202,12 @@ public static class NetworkConsole
         };
         var train = new Command("train", $"Train {architecture.Name} on MNIST, evaluating on the test set after every epoch")
         {
-            data, epochs, batchSize, optimizer, learningRate, learningRateDecay, momentum, weightDecay, seed, threads, checkpointOut, limit, validation, distort, damping, resume,
+            data, dataset, epochs, batchSize, optimizer, learningRate, learningRateDecay, momentum, weightDecay, seed, threads, checkpointOut, limit, validation, distort, damping, resume,
         };
         train.SetAction(parse => architecture.Train(new TrainSettings
         {
             Data = parse.GetValue(data),
+            Dataset = parse.GetValue(dataset),
             Epochs = parse.GetValue(epochs),
             BatchSize = parse.GetValue(batchSize),
             Optimizer = parse.GetValue(optimizer),
@@ -225,11 +232,12 @@ public static class NetworkConsole
             DefaultValueFactory = _ => defaultCheckpoint,
             HelpName = "PATH",
         };
-        var evaluate = new Command("evaluate", "Accuracy, loss and confusion matrix of a checkpoint on the MNIST test set") { checkpoint, data, threads };
+        var evaluate = new Command("evaluate", "Accuracy, loss and confusion matrix of a checkpoint on the MNIST test set") { checkpoint, data, dataset, threads };
         evaluate.SetAction(parse => architecture.Evaluate(new EvaluateSettings
         {
             Checkpoint = parse.GetValue(checkpoint)!,
             Data = parse.GetValue(data),
+            Dataset = parse.GetValue(dataset),
             Threads = parse.GetValue(threads),
         }, output));
 
@@ -247,7 +255,7 @@ public static class NetworkConsole
             AllowMultipleArgumentsPerToken = true,
         };
         var invert = new Option<bool>("--invert") { Description = "The images are dark digits on a light background" };
-        var infer = new Command("infer", "Classify image files and/or MNIST test images with a checkpoint") { files, checkpoint, index, invert, data };
+        var infer = new Command("infer", "Classify image files and/or MNIST test images with a checkpoint") { files, checkpoint, index, invert, data, dataset };
         infer.SetAction(parse => architecture.Infer(new InferSettings
         {
             Checkpoint = parse.GetValue(checkpoint)!,
@@ -255,6 +263,7 @@ public static class NetworkConsole
             Indices = parse.GetValue(index) ?? [],
             Invert = parse.GetValue(invert),
             Data = parse.GetValue(data),
+            Dataset = parse.GetValue(dataset),
         }, output));
 
         return new RootCommand($"Train, evaluate and run {architecture.Name}, compiled from architecture.json, on MNIST")

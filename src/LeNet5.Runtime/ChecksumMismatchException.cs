@@ -8,7 +8,7 @@ public sealed class ChecksumMismatchException : DataFileException
     /// <param name="expected">The published SHA-256, lowercase hex.</param>
     /// <param name="actual">The SHA-256 of the file, lowercase hex.</param>
     public ChecksumMismatchException(string path, string expected, string actual)
-        : base($"{path}: SHA-256 mismatch: expected {expected} but the file has {actual}; the file is corrupt or not the original MNIST file, delete it and provide the original")
+        : base($"{path}: SHA-256 mismatch: expected {expected} but the file has {actual}; the file is corrupt or not the original MNIST file: delete it and provide the original, or for another IDX dataset (Fashion-MNIST, KMNIST) pass --dataset idx")
     {
         Path = path;
         Expected = expected;

@@ -61,19 +61,27 @@ public sealed class MnistDataset
     }
 
     /// <summary>Reads an IDX image file and its label file, scaling pixels as <paramref name="scaling"/> says (default: the replications' standardization).</summary>
-    public static MnistDataset Load(string imagesPath, string labelsPath, InputScaling? scaling = null)
+    /// <param name="imagesPath">The IDX image file.</param>
+    /// <param name="labelsPath">The IDX label file.</param>
+    /// <param name="scaling">How pixels become inputs.</param>
+    /// <param name="classCount">Every label must be below it.</param>
+    public static MnistDataset Load(string imagesPath, string labelsPath, InputScaling? scaling = null, int classCount = 10)
     {
-        (IdxImages images, byte[] labels) = MnistReader.Read(imagesPath, labelsPath);
+        (IdxImages images, byte[] labels) = MnistReader.Read(imagesPath, labelsPath, classCount);
         float[] floats = new float[images.Pixels.Length];
         (scaling ?? InputScaling.Standardized).Scale(images.Pixels, floats);
         return new MnistDataset(floats, labels, images.Rows, images.Columns);
     }
 
-    /// <summary>Loads the 60,000 training images from a data folder (checksums verified).</summary>
-    public static MnistDataset LoadTraining(string folder, InputScaling? scaling = null) =>
-        Load(MnistFiles.Locate(folder, MnistFiles.TrainImages), MnistFiles.Locate(folder, MnistFiles.TrainLabels), scaling);
+    /// <summary>
+    /// Loads the training images and labels of a data folder (<c>train-images-idx3-ubyte</c>, gzipped or not).
+    /// With <paramref name="verifyMnistChecksums"/> (the default) gzipped files must be the original MNIST files;
+    /// without it any IDX dataset laid out like MNIST (Fashion-MNIST, KMNIST, a re-gzipped copy) is read.
+    /// </summary>
+    public static MnistDataset LoadTraining(string folder, InputScaling? scaling = null, bool verifyMnistChecksums = true, int classCount = 10) =>
+        Load(MnistFiles.Locate(folder, MnistFiles.TrainImages, verifyMnistChecksums), MnistFiles.Locate(folder, MnistFiles.TrainLabels, verifyMnistChecksums), scaling, classCount);
 
-    /// <summary>Loads the 10,000 test images from a data folder (checksums verified).</summary>
-    public static MnistDataset LoadTest(string folder, InputScaling? scaling = null) =>
-        Load(MnistFiles.Locate(folder, MnistFiles.TestImages), MnistFiles.Locate(folder, MnistFiles.TestLabels), scaling);
+    /// <summary>Loads the test images and labels of a data folder (<c>t10k-images-idx3-ubyte</c>); see <see cref="LoadTraining"/>.</summary>
+    public static MnistDataset LoadTest(string folder, InputScaling? scaling = null, bool verifyMnistChecksums = true, int classCount = 10) =>
+        Load(MnistFiles.Locate(folder, MnistFiles.TestImages, verifyMnistChecksums), MnistFiles.Locate(folder, MnistFiles.TestLabels, verifyMnistChecksums), scaling, classCount);
 }
