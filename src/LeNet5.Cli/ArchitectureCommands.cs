@@ -107,9 +107,21 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
         for (int epoch = firstEpoch; epoch < epochs; epoch++)
         {
             var progress = new ProgressDisplay(output.Error, output.Interactive, epoch, epochs);
-            EpochResult result = trainer.TrainEpoch(train, epoch, progress.Report, output.Cancellation);
-            progress.Finish();
-            EvaluationResult evaluation = evaluator.Evaluate(trainer.Parameters, test);
+            EpochResult result;
+            EvaluationResult evaluation;
+            try
+            {
+                result = trainer.TrainEpoch(train, epoch, progress.Report, output.Cancellation);
+                progress.Finish();
+                evaluation = evaluator.Evaluate(trainer.Parameters, test);
+                trainer.Divergence.ObserveEvaluation(epoch, evaluated, evaluation);
+            }
+            catch (TrainingDivergedException e)
+            {
+                // The diverged epoch is not saved: the files of the last good epoch stay as they are.
+                string kept = epoch == 0 ? "nothing was saved" : $"the checkpoint of epoch {epoch} at {checkpoint} is kept";
+                throw new TrainingDivergedException($"{e.Message}; {kept}");
+            }
             var row = new EpochRecord(epoch + 1, result.MeanLoss, evaluation.MeanLoss, evaluation.Accuracy, result.ImagesPerSecond, result.Elapsed.TotalSeconds);
             history.Add(row);
             WriteRow(output, row);
