@@ -16,6 +16,9 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
     /// <inheritdoc />
     public TrainingDefaults Training => TNetwork.Training;
 
+    /// <summary>The ONNX file name used when none is given, or only a folder.</summary>
+    public static string DefaultOnnxName => TNetwork.Name.ToLowerInvariant() + ".onnx";
+
     /// <summary>The checkpoint path used when none is given.</summary>
     public static string DefaultCheckpoint => Path.Combine("checkpoints", TNetwork.Name.ToLowerInvariant() + ".safetensors");
 
@@ -51,7 +54,9 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
         {
             throw new LeNet5Exception("invalid option: " + e.Message);
         }
-        string checkpoint = string.IsNullOrWhiteSpace(settings.Output) ? DefaultCheckpoint : settings.Output;
+        if (settings.Output is not null && string.IsNullOrWhiteSpace(settings.Output))
+            throw new LeNet5Exception($"--output is empty; give the checkpoint's file name, for example {DefaultCheckpoint}");
+        string checkpoint = settings.Output ?? DefaultCheckpoint;
         CheckWritable(checkpoint);
 
         string folder = MnistDataLocator.Resolve(settings.Data, new MnistDownloader { Log = output.Error.WriteLine });
@@ -206,13 +211,10 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
     private static void CheckWritable(string checkpoint)
     {
         if (Directory.Exists(checkpoint)) throw new LeNet5Exception($"--output {checkpoint} is a folder; give the checkpoint's file name, for example {Path.Combine(checkpoint, TNetwork.Name.ToLowerInvariant() + ".safetensors")}");
-        string folder = Path.GetDirectoryName(Path.GetFullPath(checkpoint))!;
-        string probe = Path.Combine(folder, $".lenet5-write-test.{Environment.ProcessId}.tmp");
         try
         {
-            Directory.CreateDirectory(folder);
-            File.WriteAllBytes(probe, []);
-            File.Delete(probe);
+            // Creates the temporary file a save would (and removes those of killed runs), then deletes it.
+            using (AtomicFile.Create(checkpoint)) { }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -310,10 +312,16 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
     /// <inheritdoc />
     public int ExportOnnx(ExportSettings settings, Output output)
     {
+        if (string.IsNullOrWhiteSpace(settings.Output)) throw new LeNet5Exception("--output is empty; give the ONNX file's name, for example " + DefaultOnnxName);
+        // A folder (existing, or written with a trailing separator) receives the model under its default name.
+        string model = Directory.Exists(settings.Output) || Path.EndsInDirectorySeparator(settings.Output)
+            ? Path.Combine(settings.Output, DefaultOnnxName)
+            : settings.Output;
+        if (Directory.Exists(model)) throw new LeNet5Exception($"--output {model} is a folder; give the ONNX file's name");
         Checkpoint checkpoint = Checkpoint.Load<TNetwork>(settings.Checkpoint);
-        OnnxExporter.Export<TNetwork>(settings.Output, checkpoint.Parameters);
+        OnnxExporter.Export<TNetwork>(model, checkpoint.Parameters);
         output.Out.WriteLine(string.Create(Invariant,
-            $"{TNetwork.Name} checkpoint {settings.Checkpoint} written as ONNX (opset {OnnxExporter.OpsetVersion}) to {settings.Output}: input '{OnnxExporter.InputName}' [batch, {TNetwork.InputChannels}, {TNetwork.InputHeight}, {TNetwork.InputWidth}], output '{OnnxExporter.OutputName}' [batch, {TNetwork.ClassCount}]"));
+            $"{TNetwork.Name} checkpoint {settings.Checkpoint} written as ONNX (opset {OnnxExporter.OpsetVersion}) to {model}: input '{OnnxExporter.InputName}' [batch, {TNetwork.InputChannels}, {TNetwork.InputHeight}, {TNetwork.InputWidth}], output '{OnnxExporter.OutputName}' [batch, {TNetwork.ClassCount}]"));
         return 0;
     }
 }

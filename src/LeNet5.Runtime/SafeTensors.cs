@@ -17,8 +17,8 @@ public static class SafeTensors
     private const long MaxHeaderLength = 100_000_000;
 
     /// <summary>
-    /// Saves atomically: writes a temporary file in the same folder, flushes it to disk, then moves it over
-    /// <paramref name="path"/>, so a reader never sees a half-written checkpoint and a failed save leaves the old file.
+    /// Saves atomically (<see cref="AtomicFile"/>): a reader never sees a half-written checkpoint and a failed save
+    /// leaves the old file.
     /// </summary>
     /// <param name="path">Destination file; its folder is created if needed.</param>
     /// <param name="tensors">Names, offsets in <paramref name="parameters"/>, and shapes.</param>
@@ -35,44 +35,32 @@ public static class SafeTensors
                 throw new ArgumentException($"tensor '{tensor.Name}' at {tensor.Offset} with {tensor.Length} values lies outside the {parameters.Length} parameters", nameof(tensors));
         }
 
-        string fullPath = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(fullPath)!;
-        string temp = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
-            Directory.CreateDirectory(folder);
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            using AtomicFile file = AtomicFile.Create(path);
+            FileStream stream = file.Stream;
+            Span<byte> prefix = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
+            stream.Write(prefix);
+            stream.Write(header);
+            byte[] buffer = new byte[4096];
+            foreach (ParameterTensor tensor in tensors)
             {
-                Span<byte> prefix = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
-                stream.Write(prefix);
-                stream.Write(header);
-                byte[] buffer = new byte[4096];
-                foreach (ParameterTensor tensor in tensors)
+                ReadOnlySpan<float> values = parameters.Slice(tensor.Offset, tensor.Length);
+                while (!values.IsEmpty)
                 {
-                    ReadOnlySpan<float> values = parameters.Slice(tensor.Offset, tensor.Length);
-                    while (!values.IsEmpty)
-                    {
-                        int n = Math.Min(values.Length, buffer.Length / 4);
-                        for (int i = 0; i < n; i++) BinaryPrimitives.WriteSingleLittleEndian(buffer.AsSpan(i * 4), values[i]);
-                        stream.Write(buffer, 0, n * 4);
-                        values = values[n..];
-                    }
+                    int n = Math.Min(values.Length, buffer.Length / 4);
+                    for (int i = 0; i < n; i++) BinaryPrimitives.WriteSingleLittleEndian(buffer.AsSpan(i * 4), values[i]);
+                    stream.Write(buffer, 0, n * 4);
+                    values = values[n..];
                 }
-                if (stream.Length != 8 + header.Length + dataLength) throw new InvalidOperationException("checkpoint length does not match its header");
-                stream.Flush(flushToDisk: true);
             }
-            File.Move(temp, fullPath, overwrite: true);
+            if (stream.Length != 8 + header.Length + dataLength) throw new InvalidOperationException("checkpoint length does not match its header");
+            file.Commit();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            TryDelete(temp);
             throw new CheckpointException($"{path}: cannot write the checkpoint: {e.Message}", e);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
         }
     }
 
@@ -426,6 +414,7 @@ public static class SafeTensors
 
     private static byte[] ReadAll(string path)
     {
+        if (string.IsNullOrWhiteSpace(path)) throw new CheckpointException("the checkpoint path is empty; give the path of a .safetensors file");
         // Reading a folder fails with "access denied" on Linux, which sends the user looking at permissions.
         if (Directory.Exists(path)) throw new CheckpointException($"{path}: is a folder, not a checkpoint file; give the path of a .safetensors file");
         try
@@ -443,18 +432,6 @@ public static class SafeTensors
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CheckpointException($"{path}: cannot read the checkpoint: {e.Message}", e);
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            if (File.Exists(path)) File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Best effort; the destination is untouched either way.
         }
     }
 }
