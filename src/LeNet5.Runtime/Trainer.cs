@@ -50,7 +50,11 @@ public sealed class Trainer<TNetwork> : IDisposable, IShardJob where TNetwork : 
         Divergence = new DivergenceMonitor(options, TNetwork.ClassCount, startedFromParameters: !initialParameters.IsEmpty);
         Optimizer = Optimizers.Create(options.Optimizer, TNetwork.ParameterCount, options.LearningRate, options.Momentum, options.WeightDecay, options.Damping);
 
-        int maxShards = Math.Min(options.MaxShards, (options.BatchSize + options.ShardSize - 1) / options.ShardSize);
+        // long: a batch size near int.MaxValue (the whole set in one step) must not overflow.
+        int maxShards = (int)Math.Min(options.MaxShards, ((long)options.BatchSize + options.ShardSize - 1) / options.ShardSize);
+        long shardFloats = (long)options.ShardSize * Math.Max(TNetwork.ActivationSize, Math.Max(TNetwork.InputSize, TNetwork.WorkspaceSize));
+        if (shardFloats > Array.MaxLength)
+            throw new LeNet5Exception($"shard size {options.ShardSize} needs {shardFloats} floats of scratch per thread for {TNetwork.Name}, more than an array can hold");
         _pool = new WorkerPool(Math.Min(options.Threads, maxShards));
         _scratch = new Scratch[_pool.ThreadCount];
         for (int i = 0; i < _scratch.Length; i++) _scratch[i] = new Scratch(options.ShardSize);
@@ -93,11 +97,7 @@ public sealed class Trainer<TNetwork> : IDisposable, IShardJob where TNetwork : 
     public EpochResult TrainEpoch(MnistDataset data, int epoch, Action<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (data.ImageSize != TNetwork.InputSize)
-        {
-            throw new LeNet5Exception(
-                $"the images are {data.Height}x{data.Width} ({data.ImageSize} values) but {TNetwork.Name} takes {TNetwork.InputChannels}x{TNetwork.InputHeight}x{TNetwork.InputWidth} ({TNetwork.InputSize} values)");
-        }
+        data.CheckImageSize(TNetwork.Name, TNetwork.InputChannels, TNetwork.InputHeight, TNetwork.InputWidth);
         if (_order.Length != data.Count) _order = new int[data.Count];
         DataOrder.Shuffle(_order, Options.Seed, epoch);
         Optimizer.LearningRate = LearningRateAt(epoch);
