@@ -60,13 +60,13 @@ public sealed class DivergenceMonitor
     /// <exception cref="TrainingDivergedException">The run diverged.</exception>
     public void ObserveStep(int epoch, int step, int images, double batchLoss, double epochLoss)
     {
-        string where = $"epoch {epoch + 1}, step {step}";
-        if (!double.IsFinite(batchLoss)) throw Diverged($"the loss became {Number(batchLoss)} at {where}", atStart: _steps == 0);
+        // Called on every step, which allocates nothing: messages are built only when thrown.
+        if (!double.IsFinite(batchLoss)) throw Diverged($"the loss became {Number(batchLoss)} at epoch {epoch + 1}, step {step}", atStart: _steps == 0);
         if (_steps == 0) _initialLoss = batchLoss;
         _steps++;
         _images += images;
         if (_steps > WarmupSteps && epochLoss > LossFactor * Reference)
-            throw Diverged($"the mean training loss rose to {Number(epochLoss)} at {where}, over {LossFactor:G}x the initial {Number(Reference)}", atStart: false);
+            throw Diverged($"the mean training loss rose to {Number(epochLoss)} at epoch {epoch + 1}, step {step}, over {LossFactor:G}x the initial {Number(Reference)}", atStart: false);
     }
 
     /// <summary>Checks the evaluation after an epoch.</summary>
