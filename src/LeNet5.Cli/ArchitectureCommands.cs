@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using LeNet5.Runtime;
 using LeNet5.Runtime.Onnx;
 
@@ -15,6 +16,9 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
 
     /// <inheritdoc />
     public TrainingDefaults Training => TNetwork.Training;
+
+    /// <summary>The ONNX file name used when none is given, or only a folder.</summary>
+    public static string DefaultOnnxName => TNetwork.Name.ToLowerInvariant() + ".onnx";
 
     /// <summary>The checkpoint path used when none is given.</summary>
     public static string DefaultCheckpoint => Path.Combine("checkpoints", TNetwork.Name.ToLowerInvariant() + ".safetensors");
@@ -51,7 +55,9 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
         {
             throw new LeNet5Exception("invalid option: " + e.Message);
         }
-        string checkpoint = string.IsNullOrWhiteSpace(settings.Output) ? DefaultCheckpoint : settings.Output;
+        if (settings.Output is not null && string.IsNullOrWhiteSpace(settings.Output))
+            throw new LeNet5Exception($"--output is empty; give the checkpoint's file name, for example {DefaultCheckpoint}");
+        string checkpoint = settings.Output ?? DefaultCheckpoint;
         CheckWritable(checkpoint);
 
         DatasetKind dataset = DataSource.Parse(settings.Dataset);
@@ -92,9 +98,11 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
         int firstEpoch = 0;
         Checkpoint? resumed = settings.Resume ? ResumePoint(checkpoint, options, train.Count, settings.Validation ?? 0, epochs, out firstEpoch) : null;
         using var trainer = new Trainer<TNetwork>(options, resumed is null ? default : resumed.Parameters);
+        // One id for the whole run, kept across resumes, binds each optimizer state to its own checkpoint.
+        string runId = resumed is not null && resumed.Metadata.TryGetValue(Checkpoint.RunIdKey, out string? savedRun) ? savedRun : Guid.NewGuid().ToString("N");
         if (resumed is not null)
         {
-            OptimizerCheckpoint.Load<TNetwork>(OptimizerCheckpoint.PathFor(checkpoint), options.Optimizer, trainer.Optimizer);
+            LoadOptimizerState(checkpoint, resumed, options.Optimizer, trainer.Optimizer);
             int stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
             if (trainer.Steps != firstEpoch * stepsPerEpoch)
             {
@@ -102,15 +110,29 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
                     $"{OptimizerCheckpoint.PathFor(checkpoint)}: optimizer state after step {trainer.Steps} does not belong to the checkpoint of epoch {firstEpoch} ({firstEpoch * stepsPerEpoch} steps); cannot resume");
             }
             foreach (EpochRecord record in TrainingHistory.ReadCsv(TrainingHistory.CsvPath(checkpoint)).Where(r => r.Epoch <= firstEpoch)) history.Add(record);
+            // A run killed after saving the checkpoint but before the history has the checkpoint's row only in its metadata.
+            if (history.Records.Count == 0 || history.Records[^1].Epoch != firstEpoch) history.Add(RecordOf(resumed, firstEpoch, evaluated));
             foreach (EpochRecord r in history.Records) WriteRow(output, r);
         }
         using var evaluator = new Evaluator<TNetwork>(options.Threads);
         for (int epoch = firstEpoch; epoch < epochs; epoch++)
         {
             var progress = new ProgressDisplay(output.Error, output.Interactive, epoch, epochs);
-            EpochResult result = trainer.TrainEpoch(train, epoch, progress.Report, output.Cancellation);
-            progress.Finish();
-            EvaluationResult evaluation = evaluator.Evaluate(trainer.Parameters, test);
+            EpochResult result;
+            EvaluationResult evaluation;
+            try
+            {
+                result = trainer.TrainEpoch(train, epoch, progress.Report, output.Cancellation);
+                progress.Finish();
+                evaluation = evaluator.Evaluate(trainer.Parameters, test);
+                trainer.Divergence.ObserveEvaluation(epoch, evaluated, evaluation);
+            }
+            catch (TrainingDivergedException e)
+            {
+                // The diverged epoch is not saved: the files of the last good epoch stay as they are.
+                string kept = epoch == 0 ? "nothing was saved" : $"the checkpoint of epoch {epoch} at {checkpoint} is kept";
+                throw new TrainingDivergedException($"{e.Message}; {kept}");
+            }
             var row = new EpochRecord(epoch + 1, result.MeanLoss, evaluation.MeanLoss, evaluation.Accuracy, result.ImagesPerSecond, result.Elapsed.TotalSeconds);
             history.Add(row);
             WriteRow(output, row);
@@ -133,10 +155,11 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
                 ["train_loss"] = row.TrainLoss.ToString("R", Invariant),
                 [evaluated + "_loss"] = row.TestLoss.ToString("R", Invariant),
                 [evaluated + "_accuracy"] = row.TestAccuracy.ToString("R", Invariant),
+                ["images_per_second"] = row.ImagesPerSecond.ToString("R", Invariant),
+                ["seconds"] = row.Seconds.ToString("R", Invariant),
+                [Checkpoint.RunIdKey] = runId,
             };
-            // Optimizer state first: a checkpoint is never newer than the state that resumes it.
-            OptimizerCheckpoint.Save<TNetwork>(OptimizerCheckpoint.PathFor(checkpoint), options.Optimizer, trainer.Optimizer);
-            Checkpoint.Save<TNetwork>(checkpoint, trainer.Parameters, metadata);
+            SaveEpoch(checkpoint, options.Optimizer, trainer, metadata, runId);
             history.Write(checkpoint);
         }
         EpochRecord best = history.Records.MaxBy(r => r.TestAccuracy)!;
@@ -147,6 +170,56 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
         output.Out.WriteLine($"history:    {TrainingHistory.CsvPath(checkpoint)}");
         output.Out.WriteLine($"plot:       {TrainingHistory.PlotPath(checkpoint)}");
         return 0;
+    }
+
+    /// <summary>
+    /// Saves an epoch so that a kill between any two renames still resumes: the state of the checkpoint on disk is
+    /// kept as the previous state until the new checkpoint is in place, and the history row can be rebuilt from the
+    /// checkpoint's metadata.
+    /// </summary>
+    private static void SaveEpoch(string checkpoint, string optimizer, Trainer<TNetwork> trainer, Dictionary<string, string> metadata, string runId)
+    {
+        string state = OptimizerCheckpoint.PathFor(checkpoint), previous = OptimizerCheckpoint.PreviousPathFor(checkpoint);
+        try
+        {
+            if (File.Exists(state)) File.Move(state, previous, overwrite: true);
+            OptimizerCheckpoint.Save<TNetwork>(state, optimizer, trainer.Optimizer, runId, Checkpoint.ContentHash(trainer.Parameters));
+            Checkpoint.Save<TNetwork>(checkpoint, trainer.Parameters, metadata);
+            File.Delete(previous);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LeNet5Exception($"{checkpoint}: cannot save the epoch: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Loads the optimizer state of <paramref name="resumed"/>: the current state file, else the previous one (a run killed mid-save).</summary>
+    private static void LoadOptimizerState(string checkpoint, Checkpoint resumed, string optimizer, IOptimizer into)
+    {
+        string previous = OptimizerCheckpoint.PreviousPathFor(checkpoint);
+        try
+        {
+            OptimizerCheckpoint.Load<TNetwork>(OptimizerCheckpoint.PathFor(checkpoint), optimizer, into, resumed);
+        }
+        catch (CheckpointException current) when (File.Exists(previous))
+        {
+            try
+            {
+                OptimizerCheckpoint.Load<TNetwork>(previous, optimizer, into, resumed);
+            }
+            catch (CheckpointException)
+            {
+                // Neither fits: the current state's error is the one to act on.
+                ExceptionDispatchInfo.Throw(current);
+            }
+        }
+    }
+
+    /// <summary>The history row of the epoch a checkpoint holds, from its metadata.</summary>
+    private static EpochRecord RecordOf(Checkpoint checkpoint, int epoch, string evaluated)
+    {
+        double Value(string key) => checkpoint.Metadata.TryGetValue(key, out string? text) && double.TryParse(text, NumberStyles.Float, Invariant, out double value) ? value : double.NaN;
+        return new EpochRecord(epoch, Value("train_loss"), Value(evaluated + "_loss"), Value(evaluated + "_accuracy"), Value("images_per_second"), Value("seconds"));
     }
 
     private static void WriteRow(Output output, EpochRecord row) =>
@@ -195,13 +268,10 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
     private static void CheckWritable(string checkpoint)
     {
         if (Directory.Exists(checkpoint)) throw new LeNet5Exception($"--output {checkpoint} is a folder; give the checkpoint's file name, for example {Path.Combine(checkpoint, TNetwork.Name.ToLowerInvariant() + ".safetensors")}");
-        string folder = Path.GetDirectoryName(Path.GetFullPath(checkpoint))!;
-        string probe = Path.Combine(folder, $".lenet5-write-test.{Environment.ProcessId}.tmp");
         try
         {
-            Directory.CreateDirectory(folder);
-            File.WriteAllBytes(probe, []);
-            File.Delete(probe);
+            // Creates the temporary file a save would (and removes those of killed runs), then deletes it.
+            using (AtomicFile.Create(checkpoint)) { }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -299,10 +369,16 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
     /// <inheritdoc />
     public int ExportOnnx(ExportSettings settings, Output output)
     {
+        if (string.IsNullOrWhiteSpace(settings.Output)) throw new LeNet5Exception("--output is empty; give the ONNX file's name, for example " + DefaultOnnxName);
+        // A folder (existing, or written with a trailing separator) receives the model under its default name.
+        string model = Directory.Exists(settings.Output) || Path.EndsInDirectorySeparator(settings.Output)
+            ? Path.Combine(settings.Output, DefaultOnnxName)
+            : settings.Output;
+        if (Directory.Exists(model)) throw new LeNet5Exception($"--output {model} is a folder; give the ONNX file's name");
         Checkpoint checkpoint = Checkpoint.Load<TNetwork>(settings.Checkpoint);
-        OnnxExporter.Export<TNetwork>(settings.Output, checkpoint.Parameters);
+        OnnxExporter.Export<TNetwork>(model, checkpoint.Parameters);
         output.Out.WriteLine(string.Create(Invariant,
-            $"{TNetwork.Name} checkpoint {settings.Checkpoint} written as ONNX (opset {OnnxExporter.OpsetVersion}) to {settings.Output}: input '{OnnxExporter.InputName}' [batch, {TNetwork.InputChannels}, {TNetwork.InputHeight}, {TNetwork.InputWidth}], output '{OnnxExporter.OutputName}' [batch, {TNetwork.ClassCount}]"));
+            $"{TNetwork.Name} checkpoint {settings.Checkpoint} written as ONNX (opset {OnnxExporter.OpsetVersion}) to {model}: input '{OnnxExporter.InputName}' [batch, {TNetwork.InputChannels}, {TNetwork.InputHeight}, {TNetwork.InputWidth}], output '{OnnxExporter.OutputName}' [batch, {TNetwork.ClassCount}]"));
         return 0;
     }
 }

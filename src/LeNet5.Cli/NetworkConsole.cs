@@ -276,7 +276,7 @@ public static class NetworkConsole
     {
         var onnxOutput = new Option<string>("--output", "-o")
         {
-            Description = "ONNX file to write",
+            Description = "ONNX file to write; a folder receives it under the default name",
             DefaultValueFactory = _ => architecture.Name.ToLowerInvariant() + ".onnx",
             HelpName = "PATH",
         };

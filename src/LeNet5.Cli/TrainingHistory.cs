@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using LeNet5.Runtime;
 
 namespace LeNet5.Cli;
 
@@ -55,8 +56,8 @@ public sealed class TrainingHistory(string architecture, string evaluated = "tes
             csv.Append(CultureInfo.InvariantCulture,
                 $"{r.Epoch},{r.TrainLoss:R},{r.TestLoss:R},{r.TestAccuracy:R},{r.ImagesPerSecond:F1},{r.Seconds:F3}\n");
         }
-        WriteAtomically(CsvPath(checkpoint), Encoding.UTF8.GetBytes(csv.ToString()));
-        WriteAtomically(PlotPath(checkpoint), RenderPlot());
+        WriteAtomically(CsvPath(checkpoint), Encoding.UTF8.GetBytes(csv.ToString()), "training history");
+        WriteAtomically(PlotPath(checkpoint), RenderPlot(), "plot");
     }
 
     /// <summary>Loss (left axis) and accuracy (right axis) per epoch, as PNG bytes.</summary>
@@ -79,11 +80,15 @@ public sealed class TrainingHistory(string architecture, string evaluated = "tes
         return plot.GetImageBytes(900, 500, ScottPlot.ImageFormat.Png);
     }
 
-    private static void WriteAtomically(string path, byte[] bytes)
+    private static void WriteAtomically(string path, byte[] content, string what)
     {
-        string full = Path.GetFullPath(path);
-        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-        File.WriteAllBytes(temp, bytes);
-        File.Move(temp, full, overwrite: true);
+        try
+        {
+            AtomicFile.Write(path, content);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LeNet5Exception($"{path}: cannot write the {what}: {e.Message}", e);
+        }
     }
 }

@@ -8,12 +8,27 @@ public sealed record Checkpoint(float[] Parameters, IReadOnlyDictionary<string, 
     /// <summary>The metadata key holding the architecture name.</summary>
     public const string ArchitectureKey = "architecture";
 
-    /// <summary>Saves the parameters of <typeparamref name="TNetwork"/> (see <see cref="SafeTensors.Save"/>).</summary>
+    /// <summary>The metadata key holding <see cref="ContentHash"/> of the saved parameters.</summary>
+    public const string ContentHashKey = "parameters_sha256";
+
+    /// <summary>The metadata key holding the id of the training run that wrote the file (kept across resumes).</summary>
+    public const string RunIdKey = "run_id";
+
+    /// <summary>SHA-256 of the parameters as little-endian floats, lowercase hex: what an optimizer state is bound to.</summary>
+    public static string ContentHash(ReadOnlySpan<float> parameters)
+    {
+        var bytes = new byte[parameters.Length * 4L];
+        for (int i = 0; i < parameters.Length; i++) System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), parameters[i]);
+        return System.Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+    }
+
+    /// <summary>Saves the parameters of <typeparamref name="TNetwork"/> (see <see cref="SafeTensors.Save"/>) with their <see cref="ContentHash"/>.</summary>
     public static void Save<TNetwork>(string path, ReadOnlySpan<float> parameters, IReadOnlyDictionary<string, string>? metadata = null)
         where TNetwork : struct, INetwork
     {
         var all = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>()) { [ArchitectureKey] = TNetwork.Name };
         all.TryAdd("parameter_count", TNetwork.ParameterCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        all[ContentHashKey] = ContentHash(parameters);
         SafeTensors.Save(path, TNetwork.ParameterTensors, parameters, all);
     }
 

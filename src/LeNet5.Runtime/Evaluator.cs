@@ -35,11 +35,7 @@ public sealed class Evaluator<TNetwork> : IDisposable, IShardJob where TNetwork 
         ArgumentNullException.ThrowIfNull(data);
         if (parameters.Length != TNetwork.ParameterCount)
             throw new ArgumentException($"{TNetwork.Name} has {TNetwork.ParameterCount} parameters, not {parameters.Length}", nameof(parameters));
-        if (data.ImageSize != TNetwork.InputSize)
-        {
-            throw new LeNet5Exception(
-                $"the images are {data.Height}x{data.Width} ({data.ImageSize} values) but {TNetwork.Name} takes {TNetwork.InputChannels}x{TNetwork.InputHeight}x{TNetwork.InputWidth} ({TNetwork.InputSize} values)");
-        }
+        data.CheckImageSize(TNetwork.Name, TNetwork.InputChannels, TNetwork.InputHeight, TNetwork.InputWidth);
         int chunks = (data.Count + _chunkSize - 1) / _chunkSize;
         _parameters = parameters;
         _data = data;

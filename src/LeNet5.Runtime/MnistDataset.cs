@@ -23,6 +23,9 @@ public sealed class MnistDataset
         Width = width;
     }
 
+    /// <summary>The image file the set was read from, named in errors about it; null when built in memory.</summary>
+    public string? Source { get; init; }
+
     /// <summary>Number of images.</summary>
     public int Count => Labels.Length;
 
@@ -32,7 +35,7 @@ public sealed class MnistDataset
     /// <summary>Image width.</summary>
     public int Width { get; }
 
-    /// <summary>Floats per image (<c>Height * Width</c>, one channel).</summary>
+    /// <summary>Floats per image (<c>Height * Width</c>, one channel; the reader bounds it).</summary>
     public int ImageSize => Height * Width;
 
     /// <summary>Normalized images, <c>[Count, 1, Height, Width]</c>.</summary>
@@ -49,7 +52,7 @@ public sealed class MnistDataset
     {
         if (count >= Count) return this;
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        return new MnistDataset(Images.AsSpan(0, count * ImageSize).ToArray(), Labels.AsSpan(0, count).ToArray(), Height, Width);
+        return new MnistDataset(Images.AsSpan(0, count * ImageSize).ToArray(), Labels.AsSpan(0, count).ToArray(), Height, Width) { Source = Source };
     }
 
     /// <summary>The images after the first <paramref name="count"/> (none if there are fewer).</summary>
@@ -57,7 +60,20 @@ public sealed class MnistDataset
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         count = Math.Min(count, Count);
-        return new MnistDataset(Images.AsSpan(count * ImageSize).ToArray(), Labels.AsSpan(count).ToArray(), Height, Width);
+        return new MnistDataset(Images.AsSpan(count * ImageSize).ToArray(), Labels.AsSpan(count).ToArray(), Height, Width) { Source = Source };
+    }
+
+    /// <summary>
+    /// Checks that an image has the <paramref name="channels"/> x <paramref name="height"/> x <paramref name="width"/>
+    /// values a network takes.
+    /// </summary>
+    /// <exception cref="LeNet5Exception">It has not; the message names <see cref="Source"/>.</exception>
+    public void CheckImageSize(string network, int channels, int height, int width)
+    {
+        if (ImageSize == (long)channels * height * width) return;
+        string source = Source is null ? "" : Source + ": ";
+        throw new LeNet5Exception(
+            $"{source}the images are {Height}x{Width} ({ImageSize} values) but {network} takes {channels}x{height}x{width} ({channels * height * width} values)");
     }
 
     /// <summary>Reads an IDX image file and its label file, scaling pixels as <paramref name="scaling"/> says (default: the replications' standardization).</summary>
@@ -70,7 +86,7 @@ public sealed class MnistDataset
         (IdxImages images, byte[] labels) = MnistReader.Read(imagesPath, labelsPath, classCount);
         float[] floats = new float[images.Pixels.Length];
         (scaling ?? InputScaling.Standardized).Scale(images.Pixels, floats);
-        return new MnistDataset(floats, labels, images.Rows, images.Columns);
+        return new MnistDataset(floats, labels, images.Rows, images.Columns) { Source = imagesPath };
     }
 
     /// <summary>

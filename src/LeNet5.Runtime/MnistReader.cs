@@ -24,10 +24,16 @@ public static class MnistReader
     /// <summary>The IDX magic number of an unsigned-byte 1-dimensional file (labels).</summary>
     public const int LabelsMagic = 2049;
 
+    /// <summary>The most pixel or label bytes a file may declare (1 GiB; MNIST's training images are 47 MB).</summary>
+    public const long MaxDataBytes = 1L << 30;
+
+    // Deflate cannot expand data by more than about 1032:1, which bounds what a gzip file of a given size can hold.
+    private const long MaxGzipRatio = 1032;
+
     /// <summary>Reads an image file.</summary>
     public static IdxImages ReadImages(string path)
     {
-        using Stream stream = OpenContent(path, out bool gzip);
+        using Stream stream = OpenContent(path, out bool gzip, out long fileLength);
         Span<byte> header = stackalloc byte[16];
         ReadExactly(stream, path, gzip, header[..4], 0, 16, "header");
         CheckMagic(path, header, ImagesMagic, "image");
@@ -38,8 +44,7 @@ public static class MnistReader
         if (rows == 0 || columns == 0)
             throw new MnistFormatException($"{path}: images are {rows}x{columns}; both dimensions must be positive");
         long length = (long)count * rows * columns;
-        if (length > Array.MaxLength)
-            throw new MnistFormatException($"{path}: header declares {count} images of {rows}x{columns}, {length} bytes, more than this reader supports");
+        CheckDeclaredLength(path, gzip, fileLength, 16, length, $"{count} images of {rows}x{columns}", "pixel data");
         byte[] pixels = new byte[length];
         ReadExactly(stream, path, gzip, pixels, 16, 16 + length, "pixel data");
         CheckEnd(stream, path, gzip, 16 + length);
@@ -49,12 +54,13 @@ public static class MnistReader
     /// <summary>Reads a label file; every label must be below <paramref name="classCount"/>.</summary>
     public static byte[] ReadLabels(string path, int classCount = 10)
     {
-        using Stream stream = OpenContent(path, out bool gzip);
+        using Stream stream = OpenContent(path, out bool gzip, out long fileLength);
         Span<byte> header = stackalloc byte[8];
         ReadExactly(stream, path, gzip, header[..4], 0, 8, "header");
         CheckMagic(path, header, LabelsMagic, "label");
         ReadExactly(stream, path, gzip, header[4..], 4, 8, "header");
         int count = ReadDimension(path, header[4..], "label count");
+        CheckDeclaredLength(path, gzip, fileLength, 8, count, $"{count} labels", "labels");
         byte[] labels = new byte[count];
         ReadExactly(stream, path, gzip, labels, 8, 8 + (long)count, "labels");
         CheckEnd(stream, path, gzip, 8 + (long)count);
@@ -79,11 +85,33 @@ public static class MnistReader
         return (images, labels);
     }
 
-    private static Stream OpenContent(string path, out bool gzip)
+    /// <summary>
+    /// Refuses a declared size before allocating it: above <see cref="MaxDataBytes"/>, longer than the raw file, or more
+    /// than a gzip file of this size can decompress to. A crafted header cannot make the reader allocate gigabytes.
+    /// </summary>
+    private static void CheckDeclaredLength(string path, bool gzip, long fileLength, long start, long length, string declared, string what)
+    {
+        if (length > MaxDataBytes)
+            throw new MnistFormatException($"{path}: the header declares {declared}, {length} bytes of {what}, more than the {MaxDataBytes} bytes this reader accepts");
+        if (!gzip && start + length > fileLength)
+            throw Truncated(path, gzip, what, start, start + length, length, fileLength - start);
+        if (gzip && length > fileLength * MaxGzipRatio)
+            throw new MnistFormatException($"{path}: the header declares {declared}, {length} bytes of {what}, more than a gzip file of {fileLength} bytes can hold; the file is truncated or corrupt");
+    }
+
+    private static MnistFormatException Truncated(string path, bool gzip, string what, long start, long end, long expected, long got)
+    {
+        string content = gzip ? "decompressed content" : "file";
+        return new MnistFormatException(
+            $"{path}: truncated {what}: the {content} ends after {start + got} bytes but must be {(what == "header" ? "at least " : "")}{end} bytes long (expected {expected} bytes of {what}, got {got})");
+    }
+
+    private static Stream OpenContent(string path, out bool gzip, out long fileLength)
     {
         FileStream file = MnistFiles.OpenRead(path);
         try
         {
+            fileLength = file.Length;
             Span<byte> magic = stackalloc byte[2];
             int read = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
             file.Position = 0;
@@ -117,12 +145,7 @@ public static class MnistReader
         {
             throw new DataFileException($"{path}: cannot read: {e.Message}", e);
         }
-        if (total < buffer.Length)
-        {
-            string content = gzip ? "decompressed content" : "file";
-            throw new MnistFormatException(
-                $"{path}: truncated {what}: the {content} ends after {start + total} bytes but must be {(what == "header" ? "at least " : "")}{end} bytes long (expected {buffer.Length} bytes of {what}, got {total})");
-        }
+        if (total < buffer.Length) throw Truncated(path, gzip, what, start, end, buffer.Length, total);
     }
 
     private static void CheckEnd(Stream stream, string path, bool gzip, long expectedLength)

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Buffers.Binary;
+using System.Text;
 using System.Text.Json;
 
 namespace LeNet5.Runtime;
@@ -15,8 +17,8 @@ public static class SafeTensors
     private const long MaxHeaderLength = 100_000_000;
 
     /// <summary>
-    /// Saves atomically: writes a temporary file in the same folder, flushes it to disk, then moves it over
-    /// <paramref name="path"/>, so a reader never sees a half-written checkpoint and a failed save leaves the old file.
+    /// Saves atomically (<see cref="AtomicFile"/>): a reader never sees a half-written checkpoint and a failed save
+    /// leaves the old file.
     /// </summary>
     /// <param name="path">Destination file; its folder is created if needed.</param>
     /// <param name="tensors">Names, offsets in <paramref name="parameters"/>, and shapes.</param>
@@ -33,51 +35,40 @@ public static class SafeTensors
                 throw new ArgumentException($"tensor '{tensor.Name}' at {tensor.Offset} with {tensor.Length} values lies outside the {parameters.Length} parameters", nameof(tensors));
         }
 
-        string fullPath = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(fullPath)!;
-        string temp = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
-            Directory.CreateDirectory(folder);
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            using AtomicFile file = AtomicFile.Create(path);
+            FileStream stream = file.Stream;
+            Span<byte> prefix = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
+            stream.Write(prefix);
+            stream.Write(header);
+            byte[] buffer = new byte[4096];
+            foreach (ParameterTensor tensor in tensors)
             {
-                Span<byte> prefix = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
-                stream.Write(prefix);
-                stream.Write(header);
-                byte[] buffer = new byte[4096];
-                foreach (ParameterTensor tensor in tensors)
+                ReadOnlySpan<float> values = parameters.Slice(tensor.Offset, tensor.Length);
+                while (!values.IsEmpty)
                 {
-                    ReadOnlySpan<float> values = parameters.Slice(tensor.Offset, tensor.Length);
-                    while (!values.IsEmpty)
-                    {
-                        int n = Math.Min(values.Length, buffer.Length / 4);
-                        for (int i = 0; i < n; i++) BinaryPrimitives.WriteSingleLittleEndian(buffer.AsSpan(i * 4), values[i]);
-                        stream.Write(buffer, 0, n * 4);
-                        values = values[n..];
-                    }
+                    int n = Math.Min(values.Length, buffer.Length / 4);
+                    for (int i = 0; i < n; i++) BinaryPrimitives.WriteSingleLittleEndian(buffer.AsSpan(i * 4), values[i]);
+                    stream.Write(buffer, 0, n * 4);
+                    values = values[n..];
                 }
-                if (stream.Length != 8 + header.Length + dataLength) throw new InvalidOperationException("checkpoint length does not match its header");
-                stream.Flush(flushToDisk: true);
             }
-            File.Move(temp, fullPath, overwrite: true);
+            if (stream.Length != 8 + header.Length + dataLength) throw new InvalidOperationException("checkpoint length does not match its header");
+            file.Commit();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            TryDelete(temp);
             throw new CheckpointException($"{path}: cannot write the checkpoint: {e.Message}", e);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
         }
     }
 
     /// <summary>
-    /// Loads and validates a checkpoint against an architecture: the header parses, every expected tensor is present
-    /// with the expected shape, there are no other tensors, data offsets lie within the data and match the shapes and
-    /// dtype, and the file length matches the header. Tensors may be stored in any order (PyTorch's <c>save_file</c>
+    /// Loads and validates a checkpoint against an architecture: the header is UTF-8 JSON without duplicate keys, every
+    /// expected tensor is present once with the expected shape, there are no other tensors, the tensors' data offsets
+    /// match their shapes and dtypes, are aligned to their element size and tile the data exactly (no overlap, no gap,
+    /// nothing past the end or after the last tensor), and every value is finite. Tensors may be stored in any order (PyTorch's <c>save_file</c>
     /// sorts them by name) and as <c>F32</c>, <c>F16</c>, <c>BF16</c> or <c>F64</c> (converted to float). A checkpoint
     /// whose <c>__metadata__</c> names another architecture is refused; other metadata (such as PyTorch's
     /// <c>{"format": "pt"}</c>) is kept.
@@ -105,7 +96,9 @@ public static class SafeTensors
         {
             TensorEntry entry = header.Tensors[tensor.Name];
             ReadOnlySpan<byte> data = file.Slice(header.DataStart + (int)entry.Begin, (int)(entry.End - entry.Begin));
-            Convert(entry.DType, data, parameters.AsSpan(tensor.Offset, tensor.Length));
+            Span<float> values = parameters.AsSpan(tensor.Offset, tensor.Length);
+            Convert(entry.DType, data, values);
+            CheckFinite(source, tensor, values);
         }
         return new Checkpoint(parameters, header.Metadata);
     }
@@ -115,7 +108,8 @@ public static class SafeTensors
     /// without copying the tensors, and tells where they can be read in place: the byte offset in <paramref name="file"/>
     /// at which the <paramref name="parameterCount"/> floats of the flat parameter buffer lie contiguously (every tensor
     /// <c>F32</c> at its flat offset, as <see cref="Save"/> writes them), or -1 when the tensors are stored in another
-    /// order or dtype and must be loaded with a copy.
+    /// order or dtype and must be loaded with a copy. The values are checked for finiteness when they can be read in
+    /// place (<see cref="Load(ReadOnlySpan{byte}, string, string, IReadOnlyList{ParameterTensor}, int)"/> checks them otherwise).
     /// </summary>
     /// <param name="file">The whole file.</param>
     /// <param name="source">Where the bytes come from, used in messages.</param>
@@ -131,7 +125,15 @@ public static class SafeTensors
             TensorEntry entry = header.Tensors[tensor.Name];
             if (entry.DType != "F32" || entry.Begin != tensor.Offset * 4L) return -1;
         }
-        return header.DataLength == parameterCount * 4L ? header.DataStart : -1;
+        if (header.DataLength != parameterCount * 4L) return -1;
+        var values = new float[tensors.Count == 0 ? 0 : tensors.Max(t => t.Length)];
+        foreach (ParameterTensor tensor in tensors)
+        {
+            Span<float> tensorValues = values.AsSpan(0, tensor.Length);
+            Convert("F32", file.Slice(header.DataStart + tensor.Offset * 4, tensor.Length * 4), tensorValues);
+            CheckFinite(source, tensor, tensorValues);
+        }
+        return header.DataStart;
     }
 
     private sealed record TensorEntry(string DType, int[] Shape, long Begin, long End);
@@ -150,20 +152,31 @@ public static class SafeTensors
         int dataStart = 8 + (int)headerLength;
         long dataLength = bytes.Length - dataStart;
 
+        ReadOnlySpan<byte> json = bytes.Slice(8, (int)headerLength);
+        int invalid = FirstInvalidUtf8(json);
+        if (invalid >= 0)
+            throw new CheckpointException($"{file}: the safetensors header is not valid UTF-8 (byte {8 + invalid} of the file); the file is corrupt or not a safetensors file");
+
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         var found = new Dictionary<string, TensorEntry>(StringComparer.Ordinal);
+        bool metadataSeen = false;
         try
         {
-            using JsonDocument document = JsonDocument.Parse(bytes.Slice(8, (int)headerLength).ToArray());
+            using JsonDocument document = JsonDocument.Parse(json.ToArray());
             if (document.RootElement.ValueKind != JsonValueKind.Object)
                 throw new CheckpointException($"{file}: the safetensors header must be a JSON object, not {document.RootElement.ValueKind}");
             foreach (JsonProperty property in document.RootElement.EnumerateObject())
             {
+                // JsonDocument keeps every duplicate and lookups pick one of them: refuse them rather than guess.
                 if (property.Name == MetadataKey)
                 {
+                    if (metadataSeen) throw new CheckpointException($"{file}: the safetensors header has {MetadataKey} twice");
+                    metadataSeen = true;
                     ReadMetadata(file, property.Value, metadata);
                     continue;
                 }
+                if (found.ContainsKey(property.Name))
+                    throw new CheckpointException($"{file}: the safetensors header lists tensor '{property.Name}' twice; each tensor must appear once");
                 found[property.Name] = ReadTensorEntry(file, property.Name, property.Value, dataLength);
             }
         }
@@ -171,9 +184,10 @@ public static class SafeTensors
         {
             throw new CheckpointException($"{file}: the safetensors header is not valid JSON: {e.Message}", e);
         }
-        catch (ArgumentException e)
+        catch (InvalidOperationException e)
         {
-            throw new CheckpointException($"{file}: the safetensors header is not valid UTF-8 JSON: {e.Message}", e);
+            // A string escape that is not valid UTF-16, such as a lone surrogate.
+            throw new CheckpointException($"{file}: the safetensors header holds a string that is not valid text: {e.Message}", e);
         }
 
         if (metadata.TryGetValue(Checkpoint.ArchitectureKey, out string? saved) && saved != architecture)
@@ -189,7 +203,6 @@ public static class SafeTensors
                 $"{file}: tensor{(unexpected.Length > 1 ? "s" : "")} {string.Join(", ", unexpected.Select(n => $"'{n}'"))} not in the architecture {architecture} (it has {string.Join(", ", tensors.Select(t => t.Name))})");
         }
 
-        long covered = 0;
         foreach (ParameterTensor tensor in tensors)
         {
             if (!found.TryGetValue(tensor.Name, out TensorEntry? entry))
@@ -199,14 +212,78 @@ public static class SafeTensors
                 throw new CheckpointException(
                     $"{file}: tensor '{tensor.Name}' has shape [{string.Join(", ", entry.Shape)}] but the architecture {architecture} expects {tensor.ShapeText}");
             }
-            covered = Math.Max(covered, entry.End);
         }
-        if (covered != dataLength)
+        CheckLayout(file, found, dataLength);
+        return new Header(dataStart, dataLength, found, metadata);
+    }
+
+    /// <summary>
+    /// The tensors must tile the data section exactly, as the reference implementation requires: sorted by offset,
+    /// each starts where the previous one ends (an overlap would let two tensors share bytes, a gap hides bytes that
+    /// belong to none), at a multiple of its element size, and the last one ends where the file does.
+    /// </summary>
+    private static void CheckLayout(string file, Dictionary<string, TensorEntry> entries, long dataLength)
+    {
+        long end = 0;
+        string? previous = null;
+        foreach ((string name, TensorEntry entry) in entries.OrderBy(e => e.Value.Begin).ThenBy(e => e.Value.End))
+        {
+            string offsets = $"data_offsets [{entry.Begin}, {entry.End}]";
+            if (entry.Begin < end)
+                throw new CheckpointException($"{file}: tensor '{name}' {offsets} overlap tensor '{previous}', which ends at {end}; each tensor must have bytes of its own");
+            if (entry.Begin > end)
+            {
+                string after = previous is null ? "the start of the data" : $"the end of tensor '{previous}' ({end})";
+                throw new CheckpointException($"{file}: tensor '{name}' {offsets} leave a gap of {entry.Begin - end} bytes after {after}; the tensors must cover the data without gaps");
+            }
+            int size = DTypeSize(entry.DType);
+            if (entry.Begin % size != 0)
+                throw new CheckpointException($"{file}: tensor '{name}' {offsets} start at a byte offset that is not a multiple of its {entry.DType} element size ({size})");
+            end = entry.End;
+            previous = name;
+        }
+        if (end != dataLength)
         {
             throw new CheckpointException(
-                $"{file}: the file has {dataLength} bytes of tensor data but the header describes {covered}; the file is truncated or has trailing bytes");
+                $"{file}: the file has {dataLength} bytes of tensor data but the header describes {end}; the file is truncated or has trailing bytes");
         }
-        return new Header(dataStart, dataLength, found, metadata);
+    }
+
+    /// <summary>A NaN or infinity in a checkpoint is refused: it would only spread through every later result.</summary>
+    private static void CheckFinite(string file, ParameterTensor tensor, ReadOnlySpan<float> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            float value = values[i];
+            if (float.IsFinite(value)) continue;
+            string text = float.IsNaN(value) ? "NaN" : value > 0 ? "+Infinity" : "-Infinity";
+            throw new CheckpointException(
+                $"{file}: tensor '{tensor.Name}' holds {text} at index {i} ({IndexText(tensor.Shape, i)}), its first non-finite value; the checkpoint is corrupt or was saved from a diverged run");
+        }
+    }
+
+    /// <summary>Flat index <paramref name="index"/> of a row-major tensor as <c>[i, j, ...]</c>.</summary>
+    private static string IndexText(int[] shape, int index)
+    {
+        var indices = new int[shape.Length];
+        for (int d = shape.Length - 1; d >= 0; d--)
+        {
+            indices[d] = shape[d] == 0 ? 0 : index % shape[d];
+            index = shape[d] == 0 ? index : index / shape[d];
+        }
+        return "[" + string.Join(", ", indices) + "]";
+    }
+
+    /// <summary>The index of the first byte that does not start a valid UTF-8 sequence, or -1.</summary>
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        int index = 0;
+        while (index < bytes.Length)
+        {
+            if (Rune.DecodeFromUtf8(bytes[index..], out _, out int consumed) != OperationStatus.Done) return index;
+            index += consumed;
+        }
+        return -1;
     }
 
     private static int DTypeSize(string dtype) => dtype switch
@@ -239,6 +316,7 @@ public static class SafeTensors
     private static TensorEntry ReadTensorEntry(string file, string name, JsonElement entry, long dataLength)
     {
         if (entry.ValueKind != JsonValueKind.Object) throw new CheckpointException($"{file}: header entry of tensor '{name}' is not an object");
+        RejectDuplicateKeys(file, entry, $"the header entry of tensor '{name}'");
         if (!entry.TryGetProperty("dtype", out JsonElement dtypeElement) || dtypeElement.ValueKind != JsonValueKind.String)
             throw new CheckpointException($"{file}: tensor '{name}' has no dtype");
         string dtype = dtypeElement.GetString()!;
@@ -255,7 +333,8 @@ public static class SafeTensors
             if (dimension.ValueKind != JsonValueKind.Number || !dimension.TryGetInt32(out int value) || value < 0)
                 throw new CheckpointException($"{file}: tensor '{name}' has an invalid shape {shapeElement.GetRawText()}");
             shape[k++] = value;
-            elements = Math.Min(elements * value, long.MaxValue / 8);
+            // Saturates instead of overflowing; no file can hold that much data anyway.
+            elements = value != 0 && elements > long.MaxValue / 8 / value ? long.MaxValue / 8 : elements * value;
         }
         if (!entry.TryGetProperty("data_offsets", out JsonElement offsets) || offsets.ValueKind != JsonValueKind.Array || offsets.GetArrayLength() != 2)
             throw new CheckpointException($"{file}: tensor '{name}' has no data_offsets [begin, end]");
@@ -277,11 +356,21 @@ public static class SafeTensors
     private static void ReadMetadata(string file, JsonElement element, Dictionary<string, string> metadata)
     {
         if (element.ValueKind != JsonValueKind.Object) throw new CheckpointException($"{file}: {MetadataKey} must be an object of strings");
+        RejectDuplicateKeys(file, element, MetadataKey);
         foreach (JsonProperty entry in element.EnumerateObject())
         {
             if (entry.Value.ValueKind != JsonValueKind.String)
                 throw new CheckpointException($"{file}: {MetadataKey} entry '{entry.Name}' must be a string");
             metadata[entry.Name] = entry.Value.GetString()!;
+        }
+    }
+
+    private static void RejectDuplicateKeys(string file, JsonElement element, string what)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (JsonProperty property in element.EnumerateObject())
+        {
+            if (!keys.Add(property.Name)) throw new CheckpointException($"{file}: {what} has the key '{property.Name}' twice");
         }
     }
 
@@ -325,6 +414,9 @@ public static class SafeTensors
 
     private static byte[] ReadAll(string path)
     {
+        if (string.IsNullOrWhiteSpace(path)) throw new CheckpointException("the checkpoint path is empty; give the path of a .safetensors file");
+        // Reading a folder fails with "access denied" on Linux, which sends the user looking at permissions.
+        if (Directory.Exists(path)) throw new CheckpointException($"{path}: is a folder, not a checkpoint file; give the path of a .safetensors file");
         try
         {
             return File.ReadAllBytes(path);
@@ -340,18 +432,6 @@ public static class SafeTensors
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CheckpointException($"{path}: cannot read the checkpoint: {e.Message}", e);
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            if (File.Exists(path)) File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Best effort; the destination is untouched either way.
         }
     }
 }

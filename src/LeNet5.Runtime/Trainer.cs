@@ -47,9 +47,14 @@ public sealed class Trainer<TNetwork> : IDisposable, IShardJob where TNetwork : 
                 throw new ArgumentException($"{TNetwork.Name} has {TNetwork.ParameterCount} parameters, not {initialParameters.Length}", nameof(initialParameters));
             initialParameters.CopyTo(Parameters);
         }
+        Divergence = new DivergenceMonitor(options, TNetwork.ClassCount, startedFromParameters: !initialParameters.IsEmpty);
         Optimizer = Optimizers.Create(options.Optimizer, TNetwork.ParameterCount, options.LearningRate, options.Momentum, options.WeightDecay, options.Damping);
 
-        int maxShards = Math.Min(options.MaxShards, (options.BatchSize + options.ShardSize - 1) / options.ShardSize);
+        // long: a batch size near int.MaxValue (the whole set in one step) must not overflow.
+        int maxShards = (int)Math.Min(options.MaxShards, ((long)options.BatchSize + options.ShardSize - 1) / options.ShardSize);
+        long shardFloats = (long)options.ShardSize * Math.Max(TNetwork.ActivationSize, Math.Max(TNetwork.InputSize, TNetwork.WorkspaceSize));
+        if (shardFloats > Array.MaxLength)
+            throw new LeNet5Exception($"shard size {options.ShardSize} needs {shardFloats} floats of scratch per thread for {TNetwork.Name}, more than an array can hold");
         _pool = new WorkerPool(Math.Min(options.Threads, maxShards));
         _scratch = new Scratch[_pool.ThreadCount];
         for (int i = 0; i < _scratch.Length; i++) _scratch[i] = new Scratch(options.ShardSize);
@@ -67,6 +72,9 @@ public sealed class Trainer<TNetwork> : IDisposable, IShardJob where TNetwork : 
     /// <summary>The optimizer (its state persists across epochs).</summary>
     public IOptimizer Optimizer { get; }
 
+    /// <summary>Watches the run's losses for divergence; give it each evaluation too (<see cref="DivergenceMonitor.ObserveEvaluation"/>).</summary>
+    public DivergenceMonitor Divergence { get; }
+
     /// <summary>Optimizer steps taken so far.</summary>
     public int Steps => Optimizer.StepCount;
 
@@ -83,19 +91,17 @@ public sealed class Trainer<TNetwork> : IDisposable, IShardJob where TNetwork : 
     /// <param name="epoch">The epoch number (0-based), which selects the shuffle.</param>
     /// <param name="progress">Called after every step; may be null.</param>
     /// <param name="cancellationToken">Checked before every step; the parameters then hold the last completed step.</param>
-    /// <exception cref="LeNet5Exception">The images do not fit the network, or the loss stopped being finite.</exception>
+    /// <exception cref="LeNet5Exception">The images do not fit the network.</exception>
+    /// <exception cref="TrainingDivergedException">The loss stopped being finite or rose far above the initial loss (see <see cref="Divergence"/>).</exception>
     /// <exception cref="OperationCanceledException">Cancellation was requested.</exception>
     public EpochResult TrainEpoch(MnistDataset data, int epoch, Action<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (data.ImageSize != TNetwork.InputSize)
-        {
-            throw new LeNet5Exception(
-                $"the images are {data.Height}x{data.Width} ({data.ImageSize} values) but {TNetwork.Name} takes {TNetwork.InputChannels}x{TNetwork.InputHeight}x{TNetwork.InputWidth} ({TNetwork.InputSize} values)");
-        }
+        data.CheckImageSize(TNetwork.Name, TNetwork.InputChannels, TNetwork.InputHeight, TNetwork.InputWidth);
         if (_order.Length != data.Count) _order = new int[data.Count];
         DataOrder.Shuffle(_order, Options.Seed, epoch);
         Optimizer.LearningRate = LearningRateAt(epoch);
+        Divergence.LearningRate = Optimizer.LearningRate;
         _epoch = epoch;
 
         long started = Stopwatch.GetTimestamp();
@@ -110,16 +116,12 @@ public sealed class Trainer<TNetwork> : IDisposable, IShardJob where TNetwork : 
                 cancellationToken.ThrowIfCancellationRequested();
                 int size = Math.Min(Options.BatchSize, data.Count - start);
                 double batchLoss = Step(start, size);
-                if (!double.IsFinite(batchLoss))
-                {
-                    throw new LeNet5Exception(
-                        $"training diverged: the loss became {batchLoss} at epoch {epoch + 1}, step {steps + 1}; lower the learning rate");
-                }
+                int done = start + size;
+                Divergence.ObserveStep(epoch, steps + 1, size, batchLoss / size, (lossSum + batchLoss) / done);
                 lossSum += batchLoss;
                 steps++;
                 if (progress is not null)
                 {
-                    int done = start + size;
                     TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
                     progress(new TrainingProgress(epoch, done, data.Count, lossSum / done, done / Math.Max(elapsed.TotalSeconds, 1e-9), elapsed));
                 }

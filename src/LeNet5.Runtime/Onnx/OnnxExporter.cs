@@ -47,14 +47,23 @@ public static class OnnxExporter
         return Export(TNetwork.Name, input, TNetwork.InputScaling, TNetwork.ClassCount, TNetwork.Layers, TNetwork.ParameterTensors, parameters);
     }
 
-    /// <summary>Writes <typeparamref name="TNetwork"/> with <paramref name="parameters"/> to the ONNX file <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Writes <typeparamref name="TNetwork"/> with <paramref name="parameters"/> to the ONNX file <paramref name="path"/>.
+    /// The file is written atomically (<see cref="AtomicFile"/>): a failed write, a full disk say, leaves no partial model.
+    /// </summary>
     /// <exception cref="OnnxExportException">A layer kind or activation has no ONNX translation.</exception>
+    /// <exception cref="LeNet5Exception">The file cannot be written.</exception>
     public static void Export<TNetwork>(string path, ReadOnlySpan<float> parameters) where TNetwork : struct, INetwork
     {
         byte[] model = Export<TNetwork>(parameters);
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder is not null) Directory.CreateDirectory(folder);
-        File.WriteAllBytes(path, model);
+        try
+        {
+            AtomicFile.Write(path, model);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LeNet5Exception($"{path}: cannot write the ONNX model: {e.Message}", e);
+        }
     }
 
     private static byte[] Export(
