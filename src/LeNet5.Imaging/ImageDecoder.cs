@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using StbImageSharp;
 
 namespace LeNet5.Imaging;
@@ -67,7 +68,11 @@ internal static class ImageDecoder
                 throw NotAnImage(name, e);
             }
             if (header is not { } info)
+            {
+                // The decoder also refuses PNG headers beyond its own limit (2^30 bytes of pixels): say so.
+                if (PngSize(encoded) is var (width, height)) ImageSize.Check(name, width, height, options);
                 throw new DigitImageException(name, DigitImageError.NotAnImage, "not a PNG, JPEG, BMP or GIF image (or a damaged one)");
+            }
             ImageSize.Check(name, info.Width, info.Height, options);
 
             bool alpha = info.ColorComponents is ColorComponents.GreyAlpha or ColorComponents.RedGreenBlueAlpha;
@@ -87,6 +92,15 @@ internal static class ImageDecoder
             return GreyConversion.ToGrey(image.Data, image.Width, image.Height, image.Width * channels,
                 alpha ? PixelFormat.GreyAlpha16 : PixelFormat.Grey8, options.Polarity);
         }
+    }
+
+    /// <summary>The width and height in a PNG's IHDR chunk, which the format puts first.</summary>
+    private static (int Width, int Height)? PngSize(ReadOnlySpan<byte> encoded)
+    {
+        ReadOnlySpan<byte> signature = [137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, (byte)'I', (byte)'H', (byte)'D', (byte)'R'];
+        if (encoded.Length < 24 || !encoded[..16].SequenceEqual(signature)) return null;
+        uint width = BinaryPrimitives.ReadUInt32BigEndian(encoded[16..]), height = BinaryPrimitives.ReadUInt32BigEndian(encoded[20..]);
+        return width > int.MaxValue || height > int.MaxValue ? (int.MaxValue, int.MaxValue) : ((int)width, (int)height);
     }
 
     private static void CheckEncodedLength(string name, long length, DigitImageOptions options)
