@@ -38,7 +38,7 @@ internal sealed class InkLevels
         Span<long> levels = stackalloc long[256];
         foreach (byte v in image.Pixels) levels[v]++;
         double noise = NoiseDeviation(image);
-        int margin = (int)Math.Max(MinimumContrast, Math.Ceiling(4 * noise));
+        int margin = (int)Math.Max(MinimumContrast, Math.Ceiling(5 * noise));
 
         int background = Histogram.Percentile(border, 0.5);
         int borderLow = Histogram.Percentile(border, 0.05), borderHigh = Histogram.Percentile(border, 0.95);
@@ -64,7 +64,7 @@ internal sealed class InkLevels
             else darker[background - v] += levels[v];
             borderSpread[Math.Abs(v - background)] += border[v];
         }
-        long specks = Math.Clamp(image.Pixels.Length / 2000, 4, 64);
+        long specks = Math.Clamp(image.Pixels.Length / 20000, 2, 16);
         int strongestLight = Strongest(lighter, specks), strongestDark = Strongest(darker, specks);
         // Ink stands out further than any shading of the paper or the board.
         if (polarity == InkPolarity.Auto) polarity = strongestLight > strongestDark ? InkPolarity.LightOnDark : InkPolarity.DarkOnLight;
@@ -78,7 +78,7 @@ internal sealed class InkLevels
         int direction = polarity == InkPolarity.LightOnDark ? 1 : -1;
 
         // Levels below the floor are background: noise, shading, a faint grey paper.
-        double floor = Math.Min(0.3, (2 * noise + Histogram.Percentile(borderSpread, 0.5)) / contrast);
+        double floor = Math.Min(0.3, (margin + Histogram.Percentile(borderSpread, 0.5)) / (double)contrast);
         double threshold = Math.Max(margin, contrast / 2.0);
         var strength = new float[256];
         var isInk = new bool[256];
