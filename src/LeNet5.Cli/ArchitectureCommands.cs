@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.ExceptionServices;
+using LeNet5.Imaging;
 using LeNet5.Runtime;
 using LeNet5.Runtime.Onnx;
 
@@ -333,28 +334,20 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
         if (TNetwork.InputChannels != 1)
             throw new LeNet5Exception($"{TNetwork.Name} takes {TNetwork.InputChannels} channels; infer reads grey images only");
         Checkpoint checkpoint = Checkpoint.Load<TNetwork>(settings.Checkpoint);
-
-        // Read every input first so that a bad file fails before any output.
-        var inputs = new List<(string Label, float[] Pixels, int? Truth)>();
-        foreach (string file in settings.Files)
-            inputs.Add((file, DigitImage.Load(file, TNetwork.InputHeight, TNetwork.InputWidth, settings.Invert, TNetwork.InputScaling), null));
-        if (settings.Indices.Count > 0)
+        var options = new DigitImageOptions
         {
-            DatasetKind dataset = DataSource.Parse(settings.Dataset);
-            MnistDataset test = DataSource.LoadTest<TNetwork>(DataSource.Resolve(settings.Data, dataset, output), dataset);
-            foreach (int index in settings.Indices)
-            {
-                if (index < 0 || index >= test.Count)
-                    throw new LeNet5Exception($"--index {index} is out of range; the test set has indices 0 to {test.Count - 1}");
-                inputs.Add(($"test[{index}]", test.Image(index).ToArray(), test.Labels[index]));
-            }
-        }
+            Height = TNetwork.InputHeight,
+            Width = TNetwork.InputWidth,
+            Polarity = settings.Polarity,
+            Framing = settings.Raw ? DigitFraming.WholeImage : DigitFraming.Mnist,
+        };
+        var shown = settings.Show is null ? null : new ShownImages(settings.Show);
 
         var logits = new float[TNetwork.ClassCount];
         var probabilities = new float[TNetwork.ClassCount];
         var workspace = new float[Math.Max(1, TNetwork.WorkspaceSize)];
-        int width = inputs.Max(i => i.Label.Length);
-        foreach ((string label, float[] pixels, int? truth) in inputs)
+        int width = settings.Files.Select(f => f.Length).Concat(settings.Indices.Select(i => $"test[{i}]".Length)).Max();
+        void Classify(string label, float[] pixels, int? truth)
         {
             TNetwork.Infer(checkpoint.Parameters, pixels, logits, workspace, 1);
             SoftmaxCrossEntropy.Softmax(logits, probabilities);
@@ -363,7 +356,39 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
             if (truth is int t) line += t == digit ? $"  true {t}" : $"  true {t} (wrong)";
             output.Out.WriteLine(line);
         }
-        return 0;
+
+        // Every input that can be classified is; each one that cannot is one error line, and the exit code says so.
+        int failed = 0;
+        foreach (string file in settings.Files)
+        {
+            try
+            {
+                DigitImage image = DigitImage.Load(file, options);
+                Classify(file, image.Normalize(TNetwork.InputScaling), null);
+                shown?.Save(file, image);
+            }
+            catch (LeNet5Exception e)
+            {
+                output.Error.WriteLine($"lenet5: error: {e.Message}");
+                failed++;
+            }
+        }
+        if (settings.Indices.Count > 0)
+        {
+            DatasetKind dataset = DataSource.Parse(settings.Dataset);
+            MnistDataset test = DataSource.LoadTest<TNetwork>(DataSource.Resolve(settings.Data, dataset, output), dataset);
+            foreach (int index in settings.Indices)
+            {
+                if (index >= 0 && index < test.Count)
+                {
+                    Classify($"test[{index}]", test.Image(index).ToArray(), test.Labels[index]);
+                    continue;
+                }
+                output.Error.WriteLine($"lenet5: error: --index {index} is out of range; the test set has indices 0 to {test.Count - 1}");
+                failed++;
+            }
+        }
+        return failed == 0 ? 0 : 1;
     }
 
     /// <inheritdoc />

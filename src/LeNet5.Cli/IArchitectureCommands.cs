@@ -1,3 +1,4 @@
+using LeNet5.Imaging;
 using LeNet5.Runtime;
 
 namespace LeNet5.Cli;
@@ -92,8 +93,12 @@ public sealed record InferSettings
     public IReadOnlyList<string> Files { get; init; } = [];
     /// <summary>Test-set indices.</summary>
     public IReadOnlyList<int> Indices { get; init; } = [];
-    /// <summary>Images are dark digits on a light background.</summary>
-    public bool Invert { get; init; }
+    /// <summary>Which way round the digits in the image files are drawn.</summary>
+    public InkPolarity Polarity { get; init; } = InkPolarity.Auto;
+    /// <summary>Scale the whole image to the input (no crop, fit or centring), for images already in MNIST form.</summary>
+    public bool Raw { get; init; }
+    /// <summary>Folder to write, for each input, the image the network saw as PNG; null for none.</summary>
+    public string? Show { get; init; }
     /// <summary>Data folder (for indices).</summary>
     public string? Data { get; init; }
     /// <summary>What the data folder holds: <c>mnist</c> (checksums verified, the default) or <c>idx</c>.</summary>

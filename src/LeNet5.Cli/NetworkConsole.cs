@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using LeNet5.Imaging;
 using LeNet5.Runtime;
 
 namespace LeNet5.Cli;
@@ -244,8 +245,8 @@ public static class NetworkConsole
         // infer
         var files = new Argument<string[]>("files")
         {
-            Description = "Images to classify (PNG, grey or colour, at least 28x28, scaled to 28x28 by area averaging; " +
-                          "MNIST convention: white digit on a black background, see --invert)",
+            Description = "Images to classify (PNG, JPEG, BMP or GIF; any size, grey or colour; either polarity), prepared " +
+                          "as MNIST's digits were made: cropped to the ink, fitted to 20x20 keeping the aspect ratio, centred by the centre of mass in 28x28",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var index = new Option<int[]>("--index", "-i")
@@ -254,23 +255,50 @@ public static class NetworkConsole
             HelpName = "N",
             AllowMultipleArgumentsPerToken = true,
         };
-        var invert = new Option<bool>("--invert") { Description = "The images are dark digits on a light background" };
-        var infer = new Command("infer", "Classify image files and/or MNIST test images with a checkpoint") { files, checkpoint, index, invert, data, dataset };
-        infer.SetAction(parse => architecture.Infer(new InferSettings
+        var polarity = new Option<string>("--polarity")
         {
-            Checkpoint = parse.GetValue(checkpoint)!,
-            Files = parse.GetValue(files) ?? [],
-            Indices = parse.GetValue(index) ?? [],
-            Invert = parse.GetValue(invert),
-            Data = parse.GetValue(data),
-            Dataset = parse.GetValue(dataset),
-        }, output));
+            Description = "How the digits are drawn: auto (found from each image), light-on-dark (MNIST, chalk) or dark-on-light (pen on paper)",
+            DefaultValueFactory = _ => "auto",
+        };
+        polarity.AcceptOnlyFromAmong(PolarityNames.Keys.ToArray());
+        var invert = new Option<bool>("--invert") { Description = "Same as --polarity dark-on-light" };
+        var raw = new Option<bool>("--raw") { Description = "Scale the whole image to the input without cropping or centring (for images already in MNIST form)" };
+        var show = new Option<string?>("--show") { Description = "Write the image the network saw for each input into this folder, as PNG", HelpName = "DIR" };
+        var infer = new Command("infer", "Classify image files and/or MNIST test images with a checkpoint") { files, checkpoint, index, polarity, invert, raw, show, data, dataset };
+        infer.SetAction(parse =>
+        {
+            string polarityName = parse.GetValue(polarity)!;
+            if (parse.GetValue(invert))
+            {
+                if (parse.GetResult(polarity) is { Implicit: false } && polarityName != "dark-on-light")
+                    throw new LeNet5Exception($"--invert means --polarity dark-on-light; it contradicts --polarity {polarityName}");
+                polarityName = "dark-on-light";
+            }
+            return architecture.Infer(new InferSettings
+            {
+                Checkpoint = parse.GetValue(checkpoint)!,
+                Files = parse.GetValue(files) ?? [],
+                Indices = parse.GetValue(index) ?? [],
+                Polarity = PolarityNames[polarityName],
+                Raw = parse.GetValue(raw),
+                Show = parse.GetValue(show),
+                Data = parse.GetValue(data),
+                Dataset = parse.GetValue(dataset),
+            }, output);
+        });
 
         return new RootCommand($"Train, evaluate and run {architecture.Name}, compiled from architecture.json, on MNIST")
         {
             architectureOption, train, evaluate, infer, ExportCommand(architecture, checkpoint, output),
         };
     }
+
+    private static readonly Dictionary<string, InkPolarity> PolarityNames = new()
+    {
+        ["auto"] = InkPolarity.Auto,
+        ["light-on-dark"] = InkPolarity.LightOnDark,
+        ["dark-on-light"] = InkPolarity.DarkOnLight,
+    };
 
     private static Command ExportCommand(IArchitectureCommands architecture, Option<string> checkpoint, Output output)
     {

@@ -67,7 +67,9 @@ public sealed class CliTests : IDisposable
         PngWriter.Write(large, 56, 56, rgb, 3);
         PngWriter.Write(inverted, 28, 28, grey.Select(v => (byte)(255 - v)).ToArray(), 1);
 
-        var infer = Run("infer", "--checkpoint", checkpoint, "--data", TestData.MnistFolder, plain, large, "--index", "0");
+        // --raw scales the whole image: the 28x28 PNG gives exactly the test image's input, and area averaging of the
+        // 2x2 blocks restores it from the 56x56 one.
+        var infer = Run("infer", "--checkpoint", checkpoint, "--data", TestData.MnistFolder, "--raw", plain, large, "--index", "0");
         Assert.True(infer.Code == 0, infer.Error);
         string[] lines = infer.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
@@ -75,12 +77,26 @@ public sealed class CliTests : IDisposable
         Assert.Contains("true 7", lines[2]);
         string expected = Regex.Match(lines[2], @"digit \d  confidence\s+\d+\.\d\d%").Value;
         Assert.NotEmpty(expected);
-        Assert.Contains(expected, lines[0]); // the PNG gives exactly the test image's input
-        Assert.Contains(expected, lines[1]); // area averaging of 2x2 blocks restores it
+        Assert.Contains(expected, lines[0]);
+        Assert.Contains(expected, lines[1]);
+        var rawInverted = Run("infer", "--checkpoint", checkpoint, "--raw", "--invert", inverted);
+        Assert.True(rawInverted.Code == 0, rawInverted.Error);
+        Assert.Contains(expected, rawInverted.Out);
 
-        var invert = Run("infer", "--checkpoint", checkpoint, "--invert", inverted);
-        Assert.True(invert.Code == 0, invert.Error);
-        Assert.Contains(expected, invert.Out);
+        // By default every image is prepared as MNIST's digits were, whatever its polarity, and --show writes what the
+        // network saw.
+        string digit = Regex.Match(expected, @"digit \d").Value;
+        string shown = _temp.File("shown");
+        var prepared = Run("infer", "--checkpoint", checkpoint, plain, large, inverted, "--show", shown);
+        Assert.True(prepared.Code == 0, prepared.Error);
+        Assert.Equal(3, Regex.Matches(prepared.Out, digit).Count);
+        Assert.Equal(["seven-inverted.png", "seven-large.png", "seven.png"], Directory.GetFiles(shown).Select(Path.GetFileName).Order());
+        foreach (string[] polarity in (string[][])[["--invert"], ["--polarity", "dark-on-light"]])
+        {
+            var given = Run(["infer", "--checkpoint", checkpoint, inverted, .. polarity]);
+            Assert.True(given.Code == 0, given.Error);
+            Assert.Contains(digit, given.Out);
+        }
     }
 
     [Fact]
@@ -168,18 +184,30 @@ public sealed class CliTests : IDisposable
         Checkpoint.Save<LeNet5.Model.LeNet5Network>(checkpoint, new float[LeNet5.Model.LeNet5Network.ParameterCount]);
         string badPng = _temp.File("bad.png");
         File.WriteAllBytes(badPng, [0x89, 1, 2, 3, 4, 5]);
+        string blank = _temp.File("blank.png");
+        PngWriter.Write(blank, 10, 10, new byte[100], 1);
         string small = _temp.File("small.png");
-        PngWriter.Write(small, 10, 10, new byte[100], 1);
+        byte[] bar = new byte[100];
+        for (int y = 2; y < 8; y++) bar[y * 10 + 5] = 255;
+        PngWriter.Write(small, 10, 10, bar, 1);
 
-        var bad = Run("infer", "--checkpoint", checkpoint, badPng);
-        Assert.Equal(1, bad.Code);
-        Assert.Contains($"{badPng}: not a readable image", bad.Error);
-        var tooSmall = Run("infer", "--checkpoint", checkpoint, small);
-        Assert.Equal(1, tooSmall.Code);
-        Assert.Contains("10x10", tooSmall.Error);
+        // Every file that can be classified is (an image smaller than 28x28 too); each bad one is one line on stderr
+        // naming it, and the exit code is 1.
+        var result = Run("infer", "--checkpoint", checkpoint, badPng, small, blank, _temp.Path, _temp.File("none.png"));
+        Assert.Equal(1, result.Code);
+        Assert.Contains(small, result.Out);
+        string[] errors = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, errors.Length);
+        Assert.StartsWith($"lenet5: error: {badPng}: not a", errors[0]);
+        Assert.StartsWith($"lenet5: error: {blank}: no digit found", errors[1]);
+        Assert.StartsWith($"lenet5: error: {_temp.Path}: is a folder", errors[2]);
+        Assert.StartsWith($"lenet5: error: {_temp.File("none.png")}: file not found", errors[3]);
         var index = Run("infer", "--checkpoint", checkpoint, "--data", TestData.MnistFolder, "--index", "10000");
         Assert.Equal(1, index.Code);
         Assert.Contains("--index 10000 is out of range", index.Error);
+        var contradiction = Run("infer", "--checkpoint", checkpoint, "--invert", "--polarity", "light-on-dark", small);
+        Assert.Equal(1, contradiction.Code);
+        Assert.Contains("--invert means --polarity dark-on-light", contradiction.Error);
     }
 
     [Theory]
