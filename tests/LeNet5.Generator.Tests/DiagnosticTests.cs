@@ -407,6 +407,26 @@ public sealed class DiagnosticTests
         Assert.Empty(result.GeneratedSources);
     }
 
+    [Fact]
+    public void EveryDiagnosticIsDocumentedAndReleaseTracked()
+    {
+        string root = System.IO.Path.Combine(GeneratorHarness.TestProjectDirectory(), "..", "..", "generator");
+        string readme = File.ReadAllText(System.IO.Path.Combine(root, "README.md"));
+        string releases = File.ReadAllText(System.IO.Path.Combine(root, "LeNet5.Generator", "AnalyzerReleases.Unshipped.md"));
+        DiagnosticDescriptor[] descriptors = typeof(DiagnosticDescriptors)
+            .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Select(field => (DiagnosticDescriptor)field.GetValue(null)!)
+            .ToArray();
+
+        Assert.Equal(36, descriptors.Length);
+        foreach (DiagnosticDescriptor descriptor in descriptors)
+        {
+            Assert.Same(descriptor, DiagnosticDescriptors.ById(descriptor.Id));
+            Assert.Contains($"| {descriptor.Id} | {descriptor.DefaultSeverity} |", readme);
+            Assert.Contains($"{descriptor.Id} | LeNet5.Generator | {descriptor.DefaultSeverity} | {descriptor.Title}", releases);
+        }
+    }
+
     private static Diagnostic Single(string json, string id)
     {
         (GeneratorRunResult result, _) = GeneratorHarness.Run(json, Path);
