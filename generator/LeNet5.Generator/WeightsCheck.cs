@@ -13,8 +13,8 @@ namespace LeNet5.Generator
     internal static class WeightsCheck
     {
         /// <summary>
-        /// A weights file belongs to the network its item names (<c>Network</c> metadata), else to the one its checkpoint
-        /// metadata names, else to the project's only network.
+        /// A weights file belongs to the network its item names (<c>Network</c> metadata), else to the architecture its
+        /// checkpoint metadata names, else to the project's only network.
         /// </summary>
         public static WeightsAssignment Assign(ImmutableArray<WeightsSpec> weights, ImmutableArray<string> networks)
         {
@@ -29,7 +29,7 @@ namespace LeNet5.Generator
                 }
 
                 string? network = spec.Network.Length > 0 ? spec.Network
-                    : networks.Contains(spec.Architecture) ? spec.Architecture
+                    : spec.Architecture.Length > 0 ? spec.Architecture
                     : networks.Length == 1 ? networks[0]
                     : null;
                 if (network == null && networks.Length > 1)
@@ -40,7 +40,7 @@ namespace LeNet5.Generator
 
                 if (network == null || !networks.Contains(network))
                 {
-                    diagnostics.Add(At(spec, DiagnosticDescriptors.WeightsForUnknownNetwork, network ?? spec.Architecture, declared));
+                    diagnostics.Add(At(spec, DiagnosticDescriptors.WeightsForUnknownNetwork, network ?? "(not named)", declared));
                     continue;
                 }
 

@@ -45,6 +45,13 @@ public sealed class WeightsDiagnosticTests
     }
 
     [Fact]
+    public void LN0028_CheckpointMetadataNamesAnotherArchitecture()
+    {
+        Diagnostic diagnostic = Single(Run(SeedHeader.Replace("\"architecture\":\"LeNet5\"", "\"architecture\":\"Paper\"")), "LN0028");
+        Assert.StartsWith("The weights are for network 'Paper' but the project's architecture files declare LeNet5;", diagnostic.GetMessage());
+    }
+
+    [Fact]
     public void LN0029_SeveralNetworksAndWeightsThatNameNone()
     {
         var mixed = new InMemoryText("/project/mixed.architecture.json", GeneratorHarness.ReadArchitecture("mixed.architecture.json"));
