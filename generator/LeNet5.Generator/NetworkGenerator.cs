@@ -91,7 +91,7 @@ namespace LeNet5.Generator
                 .Select(static (declaration, _) => WeightsHeaderParser.Parse(declaration!))
                 .WithTrackingName(TrackingNames.Weights)
                 .Collect()
-                .Combine(models.Where(static result => result.Model != null).Select(static (result, _) => result.Model!.Spec.Name).Collect())
+                .Combine(models.Select(static (result, _) => result.Model?.Spec.Name ?? string.Empty).Collect())
                 .Select(static (pair, _) => WeightsCheck.Assign(pair.Left, pair.Right))
                 .WithTrackingName(TrackingNames.WeightsAssignment);
 

@@ -16,10 +16,17 @@ namespace LeNet5.Generator
         /// A weights file belongs to the network its item names (<c>Network</c> metadata), else to the architecture its
         /// checkpoint metadata names, else to the project's only network.
         /// </summary>
-        public static WeightsAssignment Assign(ImmutableArray<WeightsSpec> weights, ImmutableArray<string> networks)
+        /// <param name="weights">Every weights file of the project.</param>
+        /// <param name="names">The network name of every architecture file, "" for a file with errors.</param>
+        public static WeightsAssignment Assign(ImmutableArray<WeightsSpec> weights, ImmutableArray<string> names)
         {
             var assigned = new List<AssignedWeights>();
             var diagnostics = new List<DiagnosticInfo>();
+
+            // While an architecture file has errors its network is unknown: weights that match no network would only
+            // cascade from those errors, so they are reported once the files are fixed.
+            bool allNetworksKnown = !names.Contains(string.Empty);
+            ImmutableArray<string> networks = names.RemoveAll(static name => name.Length == 0);
             string declared = networks.IsEmpty ? "no network" : string.Join(", ", networks.OrderBy(static n => n, StringComparer.Ordinal));
             foreach (WeightsSpec spec in weights.OrderBy(static w => w.SourcePath, StringComparer.Ordinal))
             {
@@ -32,15 +39,15 @@ namespace LeNet5.Generator
                     : spec.Architecture.Length > 0 ? spec.Architecture
                     : networks.Length == 1 ? networks[0]
                     : null;
-                if (network == null && networks.Length > 1)
-                {
-                    diagnostics.Add(At(spec, DiagnosticDescriptors.WeightsNetworkAmbiguous, declared));
-                    continue;
-                }
-
                 if (network == null || !networks.Contains(network))
                 {
-                    diagnostics.Add(At(spec, DiagnosticDescriptors.WeightsForUnknownNetwork, network ?? "(not named)", declared));
+                    if (allNetworksKnown)
+                    {
+                        diagnostics.Add(network == null && networks.Length > 1
+                            ? At(spec, DiagnosticDescriptors.WeightsNetworkAmbiguous, declared)
+                            : At(spec, DiagnosticDescriptors.WeightsForUnknownNetwork, network ?? "(not named)", declared));
+                    }
+
                     continue;
                 }
 

@@ -134,6 +134,18 @@ public sealed class WeightsDiagnosticTests
     }
 
     [Fact]
+    public void An_architecture_with_errors_gets_no_weights_errors_on_top()
+    {
+        var files = new AdditionalText[]
+        {
+            new InMemoryText("/project/architecture.json", GeneratorHarness.ReadArchitecture("lenet5.architecture.json").Replace("\"avgpool2d\"", "\"minpool2d\"")),
+            new WeightsHeaderText(WeightsPath, SeedHeader, "LeNet5"),
+        };
+        (GeneratorRunResult result, _) = GeneratorHarness.Run(files);
+        Assert.All(result.Diagnostics, d => Assert.Equal("LN0002", d.Id));
+    }
+
+    [Fact]
     public void EveryMisfitIsReported()
     {
         string header = SeedHeader.Replace("\"shape\":[84]", "\"shape\":[85]").Replace("\"c1.bias\":{\"dtype\":\"F32\"", "\"c1.bias\":{\"dtype\":\"BF16\"");
