@@ -7,7 +7,7 @@ namespace LeNet5.Generator
     /// <summary>Turns the text of an architecture file into a <see cref="NetworkSpec"/>, reporting every problem it finds.</summary>
     internal sealed class ArchitectureParser
     {
-        private static readonly string[] TopLevelProperties = { "$schema", "name", "input", "classes", "layers", "loss", "lossConstant", "initialization", "training" };
+        private static readonly string[] TopLevelProperties = { "$schema", "name", "input", "classes", "classNames", "layers", "loss", "lossConstant", "initialization", "training" };
         private static readonly string[] InputProperties = { "channels", "height", "width", "scale" };
         private static readonly string[] TrainingProperties = { "epochs", "batchSize", "optimizer", "learningRate", "learningRateDecay", "momentum", "weightDecay", "seed", "learningRateSchedule", "distort", "damping", "curvatureSamples" };
         private static readonly string[] PadProperties = { "name", "kind", "padding", "value" };
@@ -69,6 +69,7 @@ namespace LeNet5.Generator
 
             int classes = ReadInt(document, "The architecture", "classes", null, 2);
             SourceSpan classesSpan = document.Find("classes")?.Value.Span ?? StartOf(document);
+            EquatableArray<string> classNames = ReadClassNames(document, classes);
 
             string? loss = ReadString(document, "loss", "softmax_cross_entropy");
             LossKind lossKind = LossKind.SoftmaxCrossEntropy;
@@ -97,7 +98,7 @@ namespace LeNet5.Generator
             List<LayerSpec> layers = ReadLayers(document);
 
             SourceSpan nameSpan = document.Find("name")?.Value.Span ?? StartOf(document);
-            return new NetworkSpec(_path, name, channels, height, width, classes, new EquatableArray<LayerSpec>(layers), training, classesSpan, nameSpan, scaling, lossKind, lossConstant, initializationKind);
+            return new NetworkSpec(_path, name, channels, height, width, classes, new EquatableArray<LayerSpec>(layers), training, classesSpan, nameSpan, scaling, lossKind, lossConstant, initializationKind, classNames);
         }
 
         private TrainingSpec ReadTraining(JsonObject document)
@@ -129,6 +130,46 @@ namespace LeNet5.Generator
             int curvatureSamples = ReadInt(training, "'training'", "curvatureSamples", defaults.CurvatureSamples, 1);
             return new TrainingSpec(
                 epochs, batchSize, optimizer ?? defaults.Optimizer, learningRate, learningRateDecay, momentum, weightDecay, seed, schedule, distort, damping, curvatureSamples);
+        }
+
+        /// <summary><c>classNames</c>: one non-empty name per class; by default the class indices as text.</summary>
+        private EquatableArray<string> ReadClassNames(JsonObject document, int classes)
+        {
+            var names = new List<string>();
+            JsonProperty? property = document.Find("classNames");
+            if (property == null)
+            {
+                for (int i = 0; i < classes; i++)
+                {
+                    names.Add(Text(i));
+                }
+
+                return new EquatableArray<string>(names);
+            }
+
+            if (property.Value is not JsonArray array)
+            {
+                Report(DiagnosticDescriptors.InvalidField, property.Value.Span, "classNames", "an array with one name per class", property.Value.Describe());
+                return EquatableArray<string>.Empty;
+            }
+
+            foreach (JsonNode item in array.Items)
+            {
+                if (item is not JsonString name || name.Value.Length == 0)
+                {
+                    Report(DiagnosticDescriptors.InvalidField, item.Span, "classNames", "non-empty strings", item.Describe());
+                    continue;
+                }
+
+                names.Add(name.Value);
+            }
+
+            if (array.Items.Count != classes)
+            {
+                Report(DiagnosticDescriptors.ClassNameCount, array.Span, Text(array.Items.Count), Text(classes));
+            }
+
+            return new EquatableArray<string>(names);
         }
 
         /// <summary><c>learningRateSchedule</c>: one positive rate per epoch; the last one holds for later epochs.</summary>

@@ -108,7 +108,17 @@ namespace LeNet5.Generator
                 {
                     case '"': builder.Append("\\\""); break;
                     case '\\': builder.Append("\\\\"); break;
-                    default: builder.Append(c); break;
+                    default:
+                        if (char.IsControl(c))
+                        {
+                            builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                        }
+                        else
+                        {
+                            builder.Append(c);
+                        }
+
+                        break;
                 }
             }
 

@@ -3,7 +3,10 @@ using Microsoft.CodeAnalysis;
 
 namespace LeNet5.Generator
 {
-    /// <summary>Every diagnostic the generator reports. Each is located at the offending value of the architecture file.</summary>
+    /// <summary>
+    /// Every diagnostic the generator reports. Each is located at the offending value of the architecture file, or at the
+    /// weights file for the checks of embedded weights.
+    /// </summary>
     internal static class DiagnosticDescriptors
     {
         private const string Category = "LeNet5.Generator";
@@ -208,13 +211,104 @@ namespace LeNet5.Generator
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true);
 
+        public static readonly DiagnosticDescriptor ClassNameCount = new DiagnosticDescriptor(
+            id: "LN0026",
+            title: "Class names do not match the classes",
+            messageFormat: "'classNames' lists {0} names but 'classes' is {1}; give one name per class, in the order of the outputs",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        // LN0027 to LN0036 are reported at a weights file declared by a LeNet5Weights item (see build/LeNet5.Generator.targets).
+        public static readonly DiagnosticDescriptor WeightsNotReadable = new DiagnosticDescriptor(
+            id: "LN0027",
+            title: "Weights file is not a safetensors checkpoint",
+            messageFormat: "The weights are not a valid safetensors checkpoint: {0}",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor WeightsForUnknownNetwork = new DiagnosticDescriptor(
+            id: "LN0028",
+            title: "Weights for a network the project does not have",
+            messageFormat: "The weights are for network '{0}' but the project's architecture files declare {1}; set the Network metadata of the LeNet5Weights item to one of them",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor WeightsNetworkAmbiguous = new DiagnosticDescriptor(
+            id: "LN0029",
+            title: "Weights do not say which network they are for",
+            messageFormat: "The project has several networks ({0}) and the weights do not name one; add Network=\"<name>\" to the LeNet5Weights item",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor DuplicateWeights = new DiagnosticDescriptor(
+            id: "LN0030",
+            title: "Two weights files for one network",
+            messageFormat: "Network '{0}' already embeds the weights of {1}; declare one LeNet5Weights item per network",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor WeightsForOtherArchitecture = new DiagnosticDescriptor(
+            id: "LN0031",
+            title: "Weights saved for another architecture",
+            messageFormat: "The weights were saved for architecture '{0}' but are declared for network '{1}'; declare them for '{0}' or train weights for '{1}'",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor MissingTensor = new DiagnosticDescriptor(
+            id: "LN0032",
+            title: "Weights lack a tensor of the network",
+            messageFormat: "Tensor '{0}' {1} that {2}Network expects is missing from the weights; retrain them for the current architecture file",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor UnexpectedTensor = new DiagnosticDescriptor(
+            id: "LN0033",
+            title: "Weights hold a tensor the network does not have",
+            messageFormat: "Tensor '{0}' of the weights is not a parameter of {1}Network (it has {2}); retrain the weights for the current architecture file",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor TensorShapeMismatch = new DiagnosticDescriptor(
+            id: "LN0034",
+            title: "Tensor shape differs from the network",
+            messageFormat: "Tensor '{0}' has shape {1} but {2}Network expects {3}; the architecture file changed since the weights were trained: retrain them",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor TensorDTypeMismatch = new DiagnosticDescriptor(
+            id: "LN0035",
+            title: "Tensor is not float32",
+            messageFormat: "Tensor '{0}' is {1}; embedded weights are read in place as F32: save them as float32 (lenet5 train does)",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        public static readonly DiagnosticDescriptor TensorDataMismatch = new DiagnosticDescriptor(
+            id: "LN0036",
+            title: "Tensor data does not match the header",
+            messageFormat: "The weights' tensor data does not match their header: {0}",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
         private static readonly DiagnosticDescriptor[] All =
         {
             MalformedJson, UnknownLayerKind, UnknownActivation, MissingField, InvalidField, NonPositiveSize,
             KernelTooLarge, PoolSizeDoesNotDivide, DuplicateLayerName, OutputSizeMismatch, InvalidName,
             UnknownLoss, UnknownOptimizer, UnknownProperty, NoLayers, FinalActivation, ValueOutOfRange,
             NetworkTooLarge, DuplicateNetworkName, ConnectionTableSize, EmptyConnections, DuplicateConnection,
-            ConnectionOutOfRange, PrototypeSizeMismatch, UnknownInitialization,
+            ConnectionOutOfRange, PrototypeSizeMismatch, UnknownInitialization, ClassNameCount, WeightsNotReadable,
+            WeightsForUnknownNetwork, WeightsNetworkAmbiguous, DuplicateWeights, WeightsForOtherArchitecture, MissingTensor,
+            UnexpectedTensor, TensorShapeMismatch, TensorDTypeMismatch, TensorDataMismatch,
         };
 
         public static DiagnosticDescriptor ById(string id)

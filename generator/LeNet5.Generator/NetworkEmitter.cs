@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 
 namespace LeNet5.Generator
 {
@@ -271,6 +272,9 @@ namespace LeNet5.Generator
             writer.Line("/// <summary>The <c>name</c> declared in the architecture file.</summary>");
             writer.Line("public static string Name => " + CodeWriter.String(spec.Name) + ";");
             writer.Line();
+            writer.Line("/// <summary>The name of each class, by index: the architecture file's <c>classNames</c>, or the indices as text.</summary>");
+            writer.Line("public static IReadOnlyList<string> ClassNames { get; } = new[] { " + string.Join(", ", spec.ClassNames.Select(CodeWriter.String)) + " };");
+            writer.Line();
             writer.Line("/// <summary>The loss the architecture declares.</summary>");
             writer.Line("public static global::LeNet5.Runtime.LossKind Loss => global::LeNet5.Runtime.LossKind." + spec.Loss + ";");
             writer.Line();
@@ -286,24 +290,10 @@ namespace LeNet5.Generator
             writer.Line("/// <summary>Named parameter tensors in PyTorch <c>state_dict</c> order and layout.</summary>");
             writer.Line("public static IReadOnlyList<global::LeNet5.Runtime.ParameterTensor> ParameterTensors { get; } = new global::LeNet5.Runtime.ParameterTensor[]");
             writer.Open();
-            foreach (LayerModel layer in model.Layers)
+            foreach (TensorLayout tensor in ParameterLayout.Of(model))
             {
-                if (!layer.HasParameters)
-                {
-                    continue;
-                }
-
-                string p = layer.Identifier;
-                string weightShape = layer.Spec.IsSparse
-                    ? p + "Connections, " + p + "Kernel, " + p + "Kernel"
-                    : layer.Spec.Kind == LayerKind.Conv2d
-                    ? p + "Filters, " + p + "InputChannels, " + p + "Kernel, " + p + "Kernel"
-                    : layer.Spec.Kind == LayerKind.Subsample2d
-                    ? p + "OutputChannels"
-                    : p + "Units, " + p + "InputSize";
-                string biasShape = layer.Spec.Kind == LayerKind.Conv2d ? p + "Filters" : layer.Spec.Kind == LayerKind.Subsample2d ? p + "OutputChannels" : p + "Units";
-                writer.Line("new global::LeNet5.Runtime.ParameterTensor(" + CodeWriter.String(layer.Spec.Name + ".weight") + ", " + p + "WeightOffset, new[] { " + weightShape + " }),");
-                writer.Line("new global::LeNet5.Runtime.ParameterTensor(" + CodeWriter.String(layer.Spec.Name + ".bias") + ", " + p + "BiasOffset, new[] { " + biasShape + " }),");
+                writer.Line("new global::LeNet5.Runtime.ParameterTensor(" + CodeWriter.String(tensor.Name) + ", " + tensor.OffsetConstant + ", new[] { "
+                    + string.Join(", ", tensor.DimensionConstants) + " }),");
             }
 
             writer.Close(";");

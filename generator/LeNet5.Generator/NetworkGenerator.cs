@@ -5,13 +5,15 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 
 namespace LeNet5.Generator
 {
     /// <summary>
     /// Compiles every <c>architecture.json</c> / <c>*.architecture.json</c> additional file into a
-    /// <c>&lt;name&gt;Network</c> struct implementing <c>LeNet5.Runtime.INetwork</c>.
+    /// <c>&lt;name&gt;Network</c> struct implementing <c>LeNet5.Runtime.INetwork</c> and a <c>&lt;name&gt;Classifier</c>,
+    /// which embeds the network's weights when a <c>LeNet5Weights</c> item declares them.
     /// </summary>
     [Generator(LanguageNames.CSharp)]
     public sealed class NetworkGenerator : IIncrementalGenerator
@@ -36,7 +38,18 @@ namespace LeNet5.Generator
 
             /// <summary>Files whose network name an earlier file already uses.</summary>
             public const string DuplicateNames = nameof(DuplicateNames);
+
+            /// <summary>The parsed header of each embedded weights file.</summary>
+            public const string Weights = nameof(Weights);
+
+            /// <summary>Each network's embedded weights.</summary>
+            public const string WeightsAssignment = nameof(WeightsAssignment);
         }
+
+        /// <summary>Metadata the build targets put on the header file of a <c>LeNet5Weights</c> item (see build/LeNet5.Generator.targets).</summary>
+        private const string WeightsSourceKey = "build_metadata.AdditionalFiles.LeNet5WeightsSource";
+        private const string WeightsNetworkKey = "build_metadata.AdditionalFiles.LeNet5WeightsNetwork";
+        private const string WeightsResourceKey = "build_metadata.AdditionalFiles.LeNet5WeightsResource";
 
         /// <inheritdoc/>
         public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -71,9 +84,28 @@ namespace LeNet5.Generator
                 .Select(static (names, _) => FindDuplicateNames(names))
                 .WithTrackingName(TrackingNames.DuplicateNames);
 
+            IncrementalValueProvider<WeightsAssignment> weights = context.AdditionalTextsProvider
+                .Combine(context.AnalyzerConfigOptionsProvider)
+                .Select(static (pair, cancellationToken) => ReadWeightsDeclaration(pair.Left, pair.Right.GetOptions(pair.Left), cancellationToken))
+                .Where(static declaration => declaration != null)
+                .Select(static (declaration, _) => WeightsHeaderParser.Parse(declaration!))
+                .WithTrackingName(TrackingNames.Weights)
+                .Collect()
+                .Combine(models.Select(static (result, _) => result.Model?.Spec.Name ?? string.Empty).Collect())
+                .Select(static (pair, _) => WeightsCheck.Assign(pair.Left, pair.Right))
+                .WithTrackingName(TrackingNames.WeightsAssignment);
+
+            context.RegisterSourceOutput(weights, static (productionContext, assignment) =>
+            {
+                foreach (DiagnosticInfo diagnostic in assignment.Diagnostics)
+                {
+                    productionContext.ReportDiagnostic(diagnostic.ToDiagnostic());
+                }
+            });
+
             context.RegisterSourceOutput(
-                models.Combine(namespaceName).Combine(duplicates).WithTrackingName(TrackingNames.WithNamespace),
-                static (productionContext, input) => Produce(productionContext, input.Left.Left, input.Left.Right, input.Right));
+                models.Combine(namespaceName).Combine(duplicates).Combine(weights).WithTrackingName(TrackingNames.WithNamespace),
+                static (productionContext, input) => Produce(productionContext, input.Left.Left.Left, input.Left.Left.Right, input.Left.Right, input.Right));
         }
 
         internal static bool IsArchitectureFile(string path)
@@ -83,7 +115,20 @@ namespace LeNet5.Generator
                 || fileName.EndsWith(".architecture.json", StringComparison.OrdinalIgnoreCase);
         }
 
-        private static void Produce(SourceProductionContext context, ModelResult result, string namespaceName, EquatableArray<DiagnosticInfo> duplicates)
+        private static WeightsDeclaration? ReadWeightsDeclaration(AdditionalText text, AnalyzerConfigOptions options, CancellationToken cancellationToken)
+        {
+            if (!options.TryGetValue(WeightsSourceKey, out string? source) || string.IsNullOrWhiteSpace(source))
+            {
+                return null;
+            }
+
+            options.TryGetValue(WeightsNetworkKey, out string? network);
+            options.TryGetValue(WeightsResourceKey, out string? resource);
+            return new WeightsDeclaration(source!, network?.Trim() ?? string.Empty, resource ?? string.Empty, text.GetText(cancellationToken)?.ToString());
+        }
+
+        private static void Produce(
+            SourceProductionContext context, ModelResult result, string namespaceName, EquatableArray<DiagnosticInfo> duplicates, WeightsAssignment weights)
         {
             foreach (DiagnosticInfo diagnostic in result.Diagnostics)
             {
@@ -104,8 +149,21 @@ namespace LeNet5.Generator
                 }
             }
 
-            string source = NetworkEmitter.Emit(result.Model, IsNamespace(namespaceName) ? namespaceName : null);
+            // Weights that do not fit fail the build; the classifier still gets its Embedded member, so no cascade of errors follows.
+            WeightsSpec? embedded = weights.For(result.Model.Spec.Name);
+            if (embedded != null)
+            {
+                foreach (DiagnosticInfo diagnostic in WeightsCheck.Check(result.Model, embedded))
+                {
+                    context.ReportDiagnostic(diagnostic.ToDiagnostic());
+                }
+            }
+
+            string? namespaceOrNull = IsNamespace(namespaceName) ? namespaceName : null;
+            string source = NetworkEmitter.Emit(result.Model, namespaceOrNull);
             context.AddSource(result.Model.TypeName + ".g.cs", SourceText.From(source, System.Text.Encoding.UTF8));
+            string classifier = ClassifierEmitter.Emit(result.Model, namespaceOrNull, embedded);
+            context.AddSource(ClassifierEmitter.TypeName(result.Model) + ".g.cs", SourceText.From(classifier, System.Text.Encoding.UTF8));
         }
 
         private static EquatableArray<DiagnosticInfo> FindDuplicateNames(ImmutableArray<NetworkName> names)

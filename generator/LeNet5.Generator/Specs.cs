@@ -80,7 +80,10 @@ namespace LeNet5.Generator
         public static readonly TrainingSpec Default = new TrainingSpec(10, 64, "adam", 0.001, 1, 0.9, 0, 1, EquatableArray<double>.Empty, false, 0.02, 500);
     }
 
-    /// <summary>A whole architecture file, parsed and checked field by field (shapes are checked by <see cref="ShapeInference"/>).</summary>
+    /// <summary>
+    /// A whole architecture file, parsed and checked field by field (shapes are checked by <see cref="ShapeInference"/>).
+    /// <see cref="ClassNames"/> has one name per class: the file's <c>classNames</c>, or the indices as text.
+    /// </summary>
     internal sealed record NetworkSpec(
         string FilePath,
         string Name,
@@ -95,7 +98,8 @@ namespace LeNet5.Generator
         InputScalingSpec InputScaling,
         LossKind Loss,
         double LossConstant,
-        InitializationKind Initialization);
+        InitializationKind Initialization,
+        EquatableArray<string> ClassNames);
 
     /// <summary>
     /// The values a background (0) and a foreground (255) pixel are mapped to; pixels in between are mapped linearly.

@@ -1,6 +1,3 @@
-using System.Globalization;
-using LeNet5.Runtime;
-
 namespace LeNet5.Model;
 
 /// <summary>
@@ -9,63 +6,46 @@ namespace LeNet5.Model;
 /// </summary>
 public readonly struct DigitPrediction : IEquatable<DigitPrediction>
 {
-    private readonly DigitProbabilities _probabilities;
+    // The only field: DigitClassifier writes spans of DigitPrediction as spans of LeNet5Prediction.
+    private readonly LeNet5Prediction _prediction;
 
     /// <summary>Creates the prediction for the given logits (any real numbers; the softmax is taken here).</summary>
     /// <param name="logits">One score per digit, <see cref="DigitClassifier.DigitCount"/> values.</param>
     /// <exception cref="ArgumentException"><paramref name="logits"/> does not hold exactly ten values.</exception>
     public DigitPrediction(ReadOnlySpan<float> logits)
+        : this(new LeNet5Prediction(logits))
     {
-        if (logits.Length != DigitClassifier.DigitCount)
-            throw new ArgumentException($"expected {DigitClassifier.DigitCount} logits, got {logits.Length}", nameof(logits));
-        Span<float> probabilities = _probabilities;
-        SoftmaxCrossEntropy.Softmax(logits, probabilities);
-        Digit = SoftmaxCrossEntropy.ArgMax(logits);
+    }
+
+    internal DigitPrediction(LeNet5Prediction prediction)
+    {
+        _prediction = prediction;
     }
 
     /// <summary>The most likely digit, 0 to 9.</summary>
-    public int Digit { get; }
+    public int Digit => _prediction.ClassIndex;
 
     /// <summary>The probability of <see cref="Digit"/>, in (0, 1].</summary>
-    public float Confidence => _probabilities[Digit];
+    public float Confidence => _prediction.Probability;
 
     /// <summary>The probability the image shows <paramref name="digit"/>; the ten probabilities sum to 1.</summary>
     /// <param name="digit">0 to 9.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="digit"/> is not 0 to 9.</exception>
-    public float this[int digit]
-    {
-        get
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(digit);
-            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(digit, DigitClassifier.DigitCount);
-            return _probabilities[digit];
-        }
-    }
+    public float this[int digit] => _prediction[digit];
 
     /// <summary>Copies the ten probabilities, digit 0 first, into <paramref name="destination"/>.</summary>
     /// <param name="destination">At least ten floats.</param>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than ten floats.</exception>
-    public void CopyProbabilitiesTo(Span<float> destination)
-    {
-        if (destination.Length < DigitClassifier.DigitCount)
-            throw new ArgumentException($"the destination holds {destination.Length} floats but {DigitClassifier.DigitCount} are needed", nameof(destination));
-        ReadOnlySpan<float> probabilities = _probabilities;
-        probabilities.CopyTo(destination);
-    }
+    public void CopyProbabilitiesTo(Span<float> destination) => _prediction.CopyProbabilitiesTo(destination);
 
     /// <inheritdoc />
-    public bool Equals(DigitPrediction other)
-    {
-        ReadOnlySpan<float> mine = _probabilities;
-        ReadOnlySpan<float> theirs = other._probabilities;
-        return Digit == other.Digit && mine.SequenceEqual(theirs);
-    }
+    public bool Equals(DigitPrediction other) => _prediction.Equals(other._prediction);
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is DigitPrediction other && Equals(other);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(Digit, Confidence);
+    public override int GetHashCode() => _prediction.GetHashCode();
 
     /// <summary>Whether two predictions have the same digit and probabilities.</summary>
     public static bool operator ==(DigitPrediction left, DigitPrediction right) => left.Equals(right);
@@ -74,5 +54,5 @@ public readonly struct DigitPrediction : IEquatable<DigitPrediction>
     public static bool operator !=(DigitPrediction left, DigitPrediction right) => !left.Equals(right);
 
     /// <summary>For example <c>7 (99.87%)</c>.</summary>
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Digit} ({Confidence * 100:F2}%)");
+    public override string ToString() => _prediction.ToString();
 }

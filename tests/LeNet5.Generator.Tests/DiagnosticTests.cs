@@ -29,7 +29,7 @@ public sealed class DiagnosticTests
     {
         (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(Valid, Path);
         Assert.Empty(result.Diagnostics);
-        Assert.Single(result.GeneratedSources);
+        Assert.Equal(new[] { "SmallClassifier.g.cs", "SmallNetwork.g.cs" }, result.GeneratedSources.Select(s => s.HintName).Order(StringComparer.Ordinal));
         SnapshotTests.AssertCompiles(output);
     }
 
@@ -215,7 +215,7 @@ public sealed class DiagnosticTests
             "Unknown property 'dilation' in layer 'conv' is ignored; remove it or check its spelling (expected one of: name, kind, filters, kernel, stride, padding, activation, connections)",
             diagnostic.GetMessage());
         AssertAt(diagnostic, json, "\"dilation\"");
-        Assert.Single(result.GeneratedSources);
+        Assert.Equal(2, result.GeneratedSources.Length); // the network and its classifier
         SnapshotTests.AssertCompiles(output);
     }
 
@@ -247,7 +247,7 @@ public sealed class DiagnosticTests
             "The last layer 'out' applies 'relu' to the logits, which the softmax cross-entropy loss does not expect; set its activation to none",
             diagnostic.GetMessage());
         AssertAt(diagnostic, json, "\"relu\"");
-        Assert.Single(result.GeneratedSources);
+        Assert.Equal(2, result.GeneratedSources.Length); // the network and its classifier
     }
 
     [Fact]
@@ -287,7 +287,7 @@ public sealed class DiagnosticTests
             diagnostic.GetMessage());
         Assert.Equal("/p/b.architecture.json", diagnostic.Location.GetLineSpan().Path);
         AssertAt(diagnostic, Valid.Replace("\"Small\"", "\"small\""), "\"small\"");
-        Assert.Equal("SmallNetwork.g.cs", Assert.Single(result.GeneratedSources).HintName);
+        Assert.Equal(new[] { "SmallClassifier.g.cs", "SmallNetwork.g.cs" }, result.GeneratedSources.Select(s => s.HintName).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -357,6 +357,24 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void LN0026_ClassNameCount()
+    {
+        string json = Valid.Replace("\"classes\": 3,", "\"classes\": 3, \"classNames\": [\"a\", \"b\"],");
+        Diagnostic diagnostic = Single(json, "LN0026");
+        Assert.Equal("'classNames' lists 2 names but 'classes' is 3; give one name per class, in the order of the outputs", diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "[\"a\", \"b\"]");
+    }
+
+    [Fact]
+    public void ClassNamesMustBeNonEmptyStrings()
+    {
+        string json = Valid.Replace("\"classes\": 3,", "\"classes\": 3, \"classNames\": [\"a\", \"\", \"c\"],");
+        Diagnostic diagnostic = Single(json, "LN0005");
+        Assert.Equal("Field 'classNames' must be non-empty strings, but is the string \"\"", diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "\"\", \"c\"");
+    }
+
+    [Fact]
     public void InputScaleNeedsTwoNumbers()
     {
         string json = Valid.Replace("\"width\": 8 }", "\"width\": 8, \"scale\": [1] }");
@@ -387,6 +405,26 @@ public sealed class DiagnosticTests
     {
         (GeneratorRunResult result, _) = GeneratorHarness.Run(Valid.Replace("\"size\": 2", "\"size\": 4"), Path);
         Assert.Empty(result.GeneratedSources);
+    }
+
+    [Fact]
+    public void EveryDiagnosticIsDocumentedAndReleaseTracked()
+    {
+        string root = System.IO.Path.Combine(GeneratorHarness.TestProjectDirectory(), "..", "..", "generator");
+        string readme = File.ReadAllText(System.IO.Path.Combine(root, "README.md"));
+        string releases = File.ReadAllText(System.IO.Path.Combine(root, "LeNet5.Generator", "AnalyzerReleases.Unshipped.md"));
+        DiagnosticDescriptor[] descriptors = typeof(DiagnosticDescriptors)
+            .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Select(field => (DiagnosticDescriptor)field.GetValue(null)!)
+            .ToArray();
+
+        Assert.Equal(36, descriptors.Length);
+        foreach (DiagnosticDescriptor descriptor in descriptors)
+        {
+            Assert.Same(descriptor, DiagnosticDescriptors.ById(descriptor.Id));
+            Assert.Contains($"| {descriptor.Id} | {descriptor.DefaultSeverity} |", readme);
+            Assert.Contains($"{descriptor.Id} | LeNet5.Generator | {descriptor.DefaultSeverity} | {descriptor.Title}", releases);
+        }
     }
 
     private static Diagnostic Single(string json, string id)

@@ -67,13 +67,43 @@ internal sealed class InMemoryText(string path, string text) : AdditionalText
     public override SourceText GetText(CancellationToken cancellationToken = default) => _text;
 }
 
+/// <summary>
+/// The header file the build targets write for a <c>LeNet5Weights</c> item (see build/LeNet5.Generator.targets), with the
+/// item metadata they pass to the generator.
+/// </summary>
+internal sealed class WeightsHeaderText(string weightsPath, string text, string network = "") : AdditionalText
+{
+    private readonly SourceText _text = SourceText.From(text);
+
+    public override string Path { get; } = "/project/obj/LeNet5Weights/" + System.IO.Path.GetFileName(weightsPath) + ".header.json";
+
+    public ImmutableDictionary<string, string> Metadata { get; } = ImmutableDictionary<string, string>.Empty
+        .Add("build_metadata.AdditionalFiles.LeNet5WeightsSource", weightsPath)
+        .Add("build_metadata.AdditionalFiles.LeNet5WeightsNetwork", network)
+        .Add("build_metadata.AdditionalFiles.LeNet5WeightsResource", "LeNet5Weights." + System.IO.Path.GetFileName(weightsPath));
+
+    /// <summary>The committed seed weights, src/LeNet5.Model/Weights/lenet5.safetensors, as the build targets pass them.</summary>
+    public static byte[] SeedCheckpoint() => File.ReadAllBytes(System.IO.Path.Combine(
+        GeneratorHarness.TestProjectDirectory(), "..", "..", "src", "LeNet5.Model", "Weights", "lenet5.safetensors"));
+
+    /// <summary>What the build targets' inline task writes for a checkpoint: the bytes of tensor data and the JSON header.</summary>
+    public static string HeaderOf(byte[] checkpoint)
+    {
+        int length = (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(checkpoint);
+        string header = System.Text.Encoding.UTF8.GetString(checkpoint, 8, length).TrimEnd(' ');
+        return "{\"dataLength\": " + (checkpoint.Length - 8 - length) + ", \"header\": " + header + "}";
+    }
+
+    public override SourceText GetText(CancellationToken cancellationToken = default) => _text;
+}
+
 internal sealed class TestOptionsProvider(string rootNamespace) : AnalyzerConfigOptionsProvider
 {
     public override AnalyzerConfigOptions GlobalOptions { get; } = new Options(ImmutableDictionary<string, string>.Empty.Add("build_property.RootNamespace", rootNamespace));
 
     public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Options.Empty;
 
-    public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => Options.Empty;
+    public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => textFile is WeightsHeaderText weights ? new Options(weights.Metadata) : Options.Empty;
 
     private sealed class Options(ImmutableDictionary<string, string> values) : AnalyzerConfigOptions
     {

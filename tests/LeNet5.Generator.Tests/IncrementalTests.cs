@@ -12,15 +12,16 @@ public sealed class IncrementalTests
         NetworkGenerator.TrackingNames.Parsed,
         NetworkGenerator.TrackingNames.Model,
         NetworkGenerator.TrackingNames.DuplicateNames,
+        NetworkGenerator.TrackingNames.Weights,
+        NetworkGenerator.TrackingNames.WeightsAssignment,
         NetworkGenerator.TrackingNames.WithNamespace,
     };
 
     [Fact]
     public void SecondRunWithUnchangedInputIsCached()
     {
-        var file = new InMemoryText("/p/architecture.json", GeneratorHarness.ReadArchitecture("mixed.architecture.json"));
         CSharpCompilation compilation = GeneratorHarness.CreateCompilation("class A { }");
-        GeneratorDriver driver = GeneratorHarness.CreateDriver(file).RunGenerators(compilation);
+        GeneratorDriver driver = GeneratorHarness.CreateDriver(ProjectWithWeights()).RunGenerators(compilation);
         driver = driver.RunGenerators(compilation.Clone());
 
         GeneratorRunResult result = driver.GetRunResult().Results.Single();
@@ -30,9 +31,8 @@ public sealed class IncrementalTests
     [Fact]
     public void EditingAnUnrelatedSourceFileKeepsTheOutputCached()
     {
-        var file = new InMemoryText("/p/architecture.json", GeneratorHarness.ReadArchitecture("mixed.architecture.json"));
         CSharpCompilation compilation = GeneratorHarness.CreateCompilation("class A { }");
-        GeneratorDriver driver = GeneratorHarness.CreateDriver(file).RunGenerators(compilation);
+        GeneratorDriver driver = GeneratorHarness.CreateDriver(ProjectWithWeights()).RunGenerators(compilation);
 
         SyntaxTree oldTree = compilation.SyntaxTrees.Single();
         CSharpCompilation edited = compilation.ReplaceSyntaxTree(
@@ -76,14 +76,32 @@ public sealed class IncrementalTests
         Assert.Contains(
             result.TrackedSteps[NetworkGenerator.TrackingNames.Model].SelectMany(run => run.Outputs),
             output => output.Reason == IncrementalStepRunReason.Modified);
-        Assert.Contains("public const int HiddenUnits = 24;", result.GeneratedSources.Single().SourceText.ToString());
+        Assert.Contains("public const int HiddenUnits = 24;", result.GeneratedSources.Single(s => s.HintName == "MixedNetwork.g.cs").SourceText.ToString());
+    }
+
+    [Fact]
+    public void ChangingTheWeightsRechecksThem()
+    {
+        string header = WeightsHeaderText.HeaderOf(WeightsHeaderText.SeedCheckpoint());
+        var architecture = new InMemoryText("/p/architecture.json", GeneratorHarness.ReadArchitecture("lenet5.architecture.json"));
+        var weights = new WeightsHeaderText("/p/lenet5.safetensors", header);
+        GeneratorDriver driver = GeneratorHarness.CreateDriver(architecture, weights).RunGenerators(GeneratorHarness.CreateCompilation());
+        Assert.Empty(driver.GetRunResult().Diagnostics);
+
+        driver = driver.ReplaceAdditionalText(weights, new WeightsHeaderText("/p/lenet5.safetensors", header.Replace("\"shape\":[84]", "\"shape\":[85]")));
+        driver = driver.RunGenerators(GeneratorHarness.CreateCompilation());
+
+        GeneratorRunResult result = driver.GetRunResult().Results.Single();
+        Assert.Equal("LN0034", Assert.Single(result.Diagnostics).Id);
+        Assert.Contains(result.TrackedSteps[NetworkGenerator.TrackingNames.Weights].SelectMany(run => run.Outputs), output => output.Reason == IncrementalStepRunReason.Modified);
+        Assert.All(result.TrackedSteps[NetworkGenerator.TrackingNames.Model].SelectMany(run => run.Outputs), output =>
+            Assert.True(output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, output.Reason.ToString()));
     }
 
     [Fact]
     public void PipelineHoldsNoCompilationObjects()
     {
-        var file = new InMemoryText("/p/architecture.json", GeneratorHarness.ReadArchitecture("mixed.architecture.json"));
-        GeneratorDriver driver = GeneratorHarness.CreateDriver(file).RunGenerators(GeneratorHarness.CreateCompilation());
+        GeneratorDriver driver = GeneratorHarness.CreateDriver(ProjectWithWeights()).RunGenerators(GeneratorHarness.CreateCompilation());
         GeneratorRunResult result = driver.GetRunResult().Results.Single();
 
         foreach (string step in TrackedSteps)
@@ -97,6 +115,14 @@ public sealed class IncrementalTests
             }
         }
     }
+
+    /// <summary>Two networks, one with embedded weights, so that every tracked step runs (the weights steps run per weights file).</summary>
+    private static AdditionalText[] ProjectWithWeights() => new AdditionalText[]
+    {
+        new InMemoryText("/p/architecture.json", GeneratorHarness.ReadArchitecture("lenet5.architecture.json")),
+        new InMemoryText("/p/mixed.architecture.json", GeneratorHarness.ReadArchitecture("mixed.architecture.json")),
+        new WeightsHeaderText("/p/lenet5.safetensors", WeightsHeaderText.HeaderOf(WeightsHeaderText.SeedCheckpoint())),
+    };
 
     private static void AssertCached(GeneratorRunResult result)
     {

@@ -15,6 +15,46 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void SeedClassifierWithEmbeddedWeights()
+    {
+        var files = new AdditionalText[]
+        {
+            new InMemoryText("/project/architecture.json", GeneratorHarness.ReadArchitecture("lenet5.architecture.json")),
+            new WeightsHeaderText("/project/Weights/lenet5.safetensors", WeightsHeaderText.HeaderOf(WeightsHeaderText.SeedCheckpoint()), "LeNet5"),
+        };
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(files);
+
+        Assert.Empty(result.Diagnostics);
+        AssertCompiles(output);
+        Snapshot.Verify(result.GeneratedSources.Single(s => s.HintName == "LeNet5Classifier.g.cs").SourceText.ToString());
+    }
+
+    [Fact]
+    public void ClassifierWithoutWeightsHasNoEmbeddedMember()
+    {
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(GeneratorHarness.ReadArchitecture("tiny.architecture.json"), "/project/tiny.architecture.json");
+
+        Assert.Empty(result.Diagnostics);
+        AssertCompiles(output);
+        string classifier = result.GeneratedSources.Single(s => s.HintName == "TinyClassifier.g.cs").SourceText.ToString();
+        Assert.Contains("public static TinyClassifier FromCheckpoint(string path)", classifier);
+        Assert.DoesNotContain("Embedded", classifier);
+    }
+
+    [Fact]
+    public void ClassNamesComeFromTheArchitectureFile()
+    {
+        string json = GeneratorHarness.ReadArchitecture("tiny.architecture.json").Replace("\"classes\": 3,", "\"classes\": 3, \"classNames\": [\"cat\", \"dog\", \"say \\\"hi\\\"\"],");
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(json, "/project/tiny.architecture.json");
+
+        Assert.Empty(result.Diagnostics);
+        AssertCompiles(output);
+        Assert.Contains(
+            "public static IReadOnlyList<string> ClassNames { get; } = new[] { \"cat\", \"dog\", \"say \\\"hi\\\"\" };",
+            result.GeneratedSources.Single(s => s.HintName == "TinyNetwork.g.cs").SourceText.ToString());
+    }
+
+    [Fact]
     public void PaperArchitecture()
     {
         // subsample2d, a conv2d connection table, a conv covering its input (emitted as dense), an rbf output,
@@ -54,7 +94,9 @@ public sealed class SnapshotTests
         (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(files);
 
         Assert.Empty(result.Diagnostics);
-        Assert.Equal(new[] { "LeNet5Network.g.cs", "MixedNetwork.g.cs" }, result.GeneratedSources.Select(s => s.HintName).OrderBy(n => n));
+        Assert.Equal(
+            new[] { "LeNet5Classifier.g.cs", "LeNet5Network.g.cs", "MixedClassifier.g.cs", "MixedNetwork.g.cs" },
+            result.GeneratedSources.Select(s => s.HintName).OrderBy(n => n, StringComparer.Ordinal));
         AssertCompiles(output);
     }
 
@@ -76,8 +118,7 @@ public sealed class SnapshotTests
     {
         (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(json, "/project/" + fileName);
         Assert.Empty(result.Diagnostics);
-        GeneratedSourceResult generated = Assert.Single(result.GeneratedSources);
-        Assert.Equal(hintName, generated.HintName);
+        GeneratedSourceResult generated = Assert.Single(result.GeneratedSources, s => s.HintName == hintName);
         AssertCompiles(output);
         return generated.SourceText.ToString();
     }

@@ -60,6 +60,23 @@ public sealed class LocalPackageFeed : IDisposable
     /// <summary>Runs <c>dotnet</c> with <paramref name="arguments"/>; returns standard output, fails the test with both streams otherwise.</summary>
     public static string Run(string workingDirectory, params string[] arguments)
     {
+        (int exitCode, string output) = Execute(workingDirectory, arguments);
+        if (exitCode != 0)
+            throw new Xunit.Sdk.XunitException($"dotnet {string.Join(' ', arguments)} exited with {exitCode}\n{output}");
+        return output;
+    }
+
+    /// <summary>Runs <c>dotnet</c> with <paramref name="arguments"/>, which must fail; returns both streams.</summary>
+    public static string RunExpectingFailure(string workingDirectory, params string[] arguments)
+    {
+        (int exitCode, string output) = Execute(workingDirectory, arguments);
+        if (exitCode == 0)
+            throw new Xunit.Sdk.XunitException($"dotnet {string.Join(' ', arguments)} succeeded but should have failed\n{output}");
+        return output;
+    }
+
+    private static (int ExitCode, string Output) Execute(string workingDirectory, string[] arguments)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
@@ -75,9 +92,7 @@ public sealed class LocalPackageFeed : IDisposable
         Task<string> error = process.StandardError.ReadToEndAsync();
         string output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new Xunit.Sdk.XunitException($"dotnet {string.Join(' ', arguments)} exited with {process.ExitCode}\n{output}\n{error.Result}");
-        return output + error.Result;
+        return (process.ExitCode, output + error.Result);
     }
 
     public void Dispose()

@@ -1,3 +1,5 @@
+using LeNet5.Runtime;
+
 namespace LeNet5.Model.Tests;
 
 /// <summary>
@@ -31,9 +33,55 @@ public sealed class PackageTests(LocalPackageFeed feed) : IClassFixture<LocalPac
     }
 
     [Fact]
-    public void Generator_package_compiles_a_consumer_architecture()
+    public void Generator_package_compiles_a_consumer_architecture_and_embeds_its_weights()
     {
-        string project = Path.Combine(feed.Root, "consumer");
+        string project = WriteConsumer("consumer", outputWeight: [3, 18]);
+        File.WriteAllText(Path.Combine(project, "Program.cs"), """
+            using Consumer;
+            var parameters = new float[TinyNetwork.ParameterCount];
+            TinyNetwork.InitializeParameters(parameters, new Random(1));
+            var input = new float[TinyNetwork.InputSize];
+            for (int i = 0; i < input.Length; i++) input[i] = i / 64f;
+            var logits = new float[TinyNetwork.ClassCount];
+            TinyNetwork.Infer(parameters, input, logits, new float[TinyNetwork.WorkspaceSize], 1);
+            Console.WriteLine($"{TinyNetwork.Name}: {TinyNetwork.ParameterCount} parameters, {TinyNetwork.Layers.Count} layers, {logits.Length} logits, finite {logits.All(float.IsFinite)}");
+            Console.WriteLine($"{SecondNetwork.Name}: {SecondNetwork.ParameterCount} parameters");
+            TinyPrediction prediction = TinyClassifier.Embedded.Classify(new byte[TinyNetwork.InputSize]);
+            Console.WriteLine($"embedded: in place {TinyClassifier.Embedded.ParametersAreInPlace}, first {TinyClassifier.Embedded.Parameters[0]}, class {prediction.ClassName}");
+            """);
+
+        LocalPackageFeed.Run(project, "build", "-c", "Release", "--packages", feed.Packages, "-o", Path.Combine(project, "out"));
+        string output = LocalPackageFeed.Run(project, Path.Combine(project, "out", "Consumer.dll"));
+
+        // conv 2*1*3*3 + 2 = 20, out 3 * (2*3*3) + 3 = 57.
+        Assert.Contains("Tiny: 77 parameters, 3 layers, 3 logits, finite True", output);
+        Assert.Contains("Second: 34 parameters", output);
+        // The weights are all 0.5, so every class scores alike and the first one, "circle", wins.
+        Assert.Contains("embedded: in place True, first 0.5, class circle", output);
+        Assert.True(File.Exists(Path.Combine(project, "out", "LeNet5.Runtime.dll")), "LeNet5.Runtime comes with the generator package");
+    }
+
+    [Fact]
+    public void Embedded_weights_that_do_not_fit_fail_the_build_naming_the_tensor()
+    {
+        string project = WriteConsumer("misfit", outputWeight: [3, 17]);
+        File.WriteAllText(Path.Combine(project, "Program.cs"), "System.Console.WriteLine(Consumer.TinyClassifier.Embedded.Parameters.Length);");
+
+        string output = LocalPackageFeed.RunExpectingFailure(project, "build", "-c", "Release", "--packages", feed.Packages);
+
+        Assert.Contains(
+            $"{Path.Combine(project, "tiny.safetensors")}(1,1): error LN0034: Tensor 'out.weight' has shape [3, 17] but TinyNetwork expects [3, 18]",
+            output);
+        Assert.DoesNotContain("error CS", output);
+    }
+
+    /// <summary>
+    /// A console project with the generator package, two architecture files, and a LeNet5Weights checkpoint for Tiny whose
+    /// <c>out.weight</c> has the given shape (every value 0.5); the checkpoint's metadata names Tiny, which picks it.
+    /// </summary>
+    private string WriteConsumer(string name, int[] outputWeight)
+    {
+        string project = Path.Combine(feed.Root, name);
         Directory.CreateDirectory(project);
         feed.WriteNuGetConfig(project);
         File.WriteAllText(Path.Combine(project, "Consumer.csproj"), """
@@ -48,6 +96,7 @@ public sealed class PackageTests(LocalPackageFeed feed) : IClassFixture<LocalPac
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="LeNet5.Generator" Version="1.0.0" />
+                <LeNet5Weights Include="tiny.safetensors" />
               </ItemGroup>
             </Project>
             """);
@@ -56,6 +105,7 @@ public sealed class PackageTests(LocalPackageFeed feed) : IClassFixture<LocalPac
               "name": "Tiny",
               "input": { "channels": 1, "height": 8, "width": 8 },
               "classes": 3,
+              "classNames": ["circle", "square", "triangle"],
               "layers": [
                 { "name": "conv", "kind": "conv2d", "filters": 2, "kernel": 3, "activation": "relu" },
                 { "name": "pool", "kind": "maxpool2d", "size": 2 },
@@ -67,25 +117,18 @@ public sealed class PackageTests(LocalPackageFeed feed) : IClassFixture<LocalPac
         File.WriteAllText(Path.Combine(project, "nets", "second.architecture.json"), """
             { "name": "Second", "input": { "channels": 1, "height": 4, "width": 4 }, "classes": 2, "layers": [ { "name": "out", "kind": "dense", "units": 2 } ] }
             """);
-        File.WriteAllText(Path.Combine(project, "Program.cs"), """
-            using Consumer;
-            var parameters = new float[TinyNetwork.ParameterCount];
-            TinyNetwork.InitializeParameters(parameters, new Random(1));
-            var input = new float[TinyNetwork.InputSize];
-            for (int i = 0; i < input.Length; i++) input[i] = i / 64f;
-            var logits = new float[TinyNetwork.ClassCount];
-            TinyNetwork.Infer(parameters, input, logits, new float[TinyNetwork.WorkspaceSize], 1);
-            Console.WriteLine($"{TinyNetwork.Name}: {TinyNetwork.ParameterCount} parameters, {TinyNetwork.Layers.Count} layers, {logits.Length} logits, finite {logits.All(float.IsFinite)}");
-            Console.WriteLine($"{SecondNetwork.Name}: {SecondNetwork.ParameterCount} parameters");
-            """);
 
-        LocalPackageFeed.Run(project, "build", "-c", "Release", "--packages", feed.Packages, "-o", Path.Combine(project, "out"));
-        string output = LocalPackageFeed.Run(project, Path.Combine(project, "out", "Consumer.dll"));
-
-        // conv 2*1*3*3 + 2 = 20, out 3 * (2*3*3) + 3 = 57.
-        Assert.Contains("Tiny: 77 parameters, 3 layers, 3 logits, finite True", output);
-        Assert.Contains("Second: 34 parameters", output);
-        Assert.True(File.Exists(Path.Combine(project, "out", "LeNet5.Runtime.dll")), "LeNet5.Runtime comes with the generator package");
+        int outputLength = outputWeight[0] * outputWeight[1];
+        ParameterTensor[] tensors =
+        [
+            new("conv.weight", 0, [2, 1, 3, 3]),
+            new("conv.bias", 18, [2]),
+            new("out.weight", 20, outputWeight),
+            new("out.bias", 20 + outputLength, [3]),
+        ];
+        float[] values = Enumerable.Repeat(0.5f, 23 + outputLength).ToArray();
+        SafeTensors.Save(Path.Combine(project, "tiny.safetensors"), tensors, values, new Dictionary<string, string> { [Checkpoint.ArchitectureKey] = "Tiny" });
+        return project;
     }
 
     private static void CopyFolder(string source, string destination)

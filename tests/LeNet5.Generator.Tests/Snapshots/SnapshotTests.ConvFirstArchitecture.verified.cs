@@ -112,6 +112,9 @@ public readonly unsafe partial struct TinyNetwork : global::LeNet5.Runtime.INetw
     /// <summary>The <c>name</c> declared in the architecture file.</summary>
     public static string Name => "Tiny";
 
+    /// <summary>The name of each class, by index: the architecture file's <c>classNames</c>, or the indices as text.</summary>
+    public static IReadOnlyList<string> ClassNames { get; } = new[] { "0", "1", "2" };
+
     /// <summary>The loss the architecture declares.</summary>
     public static global::LeNet5.Runtime.LossKind Loss => global::LeNet5.Runtime.LossKind.SoftmaxCrossEntropy;
 

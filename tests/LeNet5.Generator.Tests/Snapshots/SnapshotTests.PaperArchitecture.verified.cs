@@ -199,6 +199,9 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
     /// <summary>The <c>name</c> declared in the architecture file.</summary>
     public static string Name => "Paper";
 
+    /// <summary>The name of each class, by index: the architecture file's <c>classNames</c>, or the indices as text.</summary>
+    public static IReadOnlyList<string> ClassNames { get; } = new[] { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9" };
+
     /// <summary>The loss the architecture declares.</summary>
     public static global::LeNet5.Runtime.LossKind Loss => global::LeNet5.Runtime.LossKind.MapCriterion;
 
