@@ -44,6 +44,9 @@ namespace LeNet5.Generator
 
             /// <summary>Each network's embedded weights.</summary>
             public const string WeightsAssignment = nameof(WeightsAssignment);
+
+            /// <summary>Whether the compilation references LeNet5.Imaging (the classifiers then take image files).</summary>
+            public const string Imaging = nameof(Imaging);
         }
 
         /// <summary>Metadata the build targets put on the header file of a <c>LeNet5Weights</c> item (see build/LeNet5.Generator.targets).</summary>
@@ -52,6 +55,9 @@ namespace LeNet5.Generator
         private const string WeightsResourceKey = "build_metadata.AdditionalFiles.LeNet5WeightsResource";
 
         /// <inheritdoc/>
+        /// <summary>The image-preparation package whose presence gives the classifiers their image overloads.</summary>
+        internal const string ImagingAssembly = "LeNet5.Imaging";
+
         public void Initialize(IncrementalGeneratorInitializationContext context)
         {
             IncrementalValuesProvider<ArchitectureFile> files = context.AdditionalTextsProvider
@@ -103,9 +109,15 @@ namespace LeNet5.Generator
                 }
             });
 
+            // Only a bool travels on, so a new compilation (every edit) does not re-run the emitters.
+            IncrementalValueProvider<bool> imaging = context.CompilationProvider
+                .Select(static (compilation, _) => compilation.ReferencedAssemblyNames.Any(static name => name.Name == ImagingAssembly))
+                .WithTrackingName(TrackingNames.Imaging);
+
             context.RegisterSourceOutput(
-                models.Combine(namespaceName).Combine(duplicates).Combine(weights).WithTrackingName(TrackingNames.WithNamespace),
-                static (productionContext, input) => Produce(productionContext, input.Left.Left.Left, input.Left.Left.Right, input.Left.Right, input.Right));
+                models.Combine(namespaceName).Combine(duplicates).Combine(weights).Combine(imaging).WithTrackingName(TrackingNames.WithNamespace),
+                static (productionContext, input) => Produce(
+                    productionContext, input.Left.Left.Left.Left, input.Left.Left.Left.Right, input.Left.Left.Right, input.Left.Right, input.Right));
         }
 
         internal static bool IsArchitectureFile(string path)
@@ -128,7 +140,7 @@ namespace LeNet5.Generator
         }
 
         private static void Produce(
-            SourceProductionContext context, ModelResult result, string namespaceName, EquatableArray<DiagnosticInfo> duplicates, WeightsAssignment weights)
+            SourceProductionContext context, ModelResult result, string namespaceName, EquatableArray<DiagnosticInfo> duplicates, WeightsAssignment weights, bool imaging)
         {
             foreach (DiagnosticInfo diagnostic in result.Diagnostics)
             {
@@ -162,7 +174,7 @@ namespace LeNet5.Generator
             string? namespaceOrNull = IsNamespace(namespaceName) ? namespaceName : null;
             string source = NetworkEmitter.Emit(result.Model, namespaceOrNull);
             context.AddSource(result.Model.TypeName + ".g.cs", SourceText.From(source, System.Text.Encoding.UTF8));
-            string classifier = ClassifierEmitter.Emit(result.Model, namespaceOrNull, embedded);
+            string classifier = ClassifierEmitter.Emit(result.Model, namespaceOrNull, embedded, imaging);
             context.AddSource(ClassifierEmitter.TypeName(result.Model) + ".g.cs", SourceText.From(classifier, System.Text.Encoding.UTF8));
         }
 

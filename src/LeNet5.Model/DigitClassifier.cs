@@ -39,6 +39,14 @@ public static class DigitClassifier
     /// <exception cref="ArgumentException"><paramref name="normalizedPixels"/> does not hold 784 floats.</exception>
     public static DigitPrediction Classify(ReadOnlySpan<float> normalizedPixels) => new(LeNet5Classifier.Embedded.Classify(normalizedPixels));
 
+    /// <summary>
+    /// Classifies an image file (PNG, JPEG, BMP or GIF; any size; dark on light or light on dark), prepared as MNIST's
+    /// digits were made: cropped to the ink, fitted into 20x20 keeping its aspect, centred by mass in 28x28.
+    /// </summary>
+    /// <param name="path">The image file.</param>
+    /// <exception cref="LeNet5.Imaging.DigitImageException">The file cannot be read, is not an image, is too large or holds no ink.</exception>
+    public static DigitPrediction Classify(string path) => new(LeNet5Classifier.Embedded.Classify(path));
+
     /// <summary>Classifies consecutive images given as bytes, writing one prediction per image.</summary>
     /// <param name="images"><c>n * 784</c> bytes: image i at <c>i * 784</c>.</param>
     /// <param name="predictions">Exactly <c>n</c> predictions, written.</param>

@@ -8,7 +8,7 @@ using Microsoft.CodeAnalysis.Text;
 
 namespace LeNet5.Generator.Tests;
 
-/// <summary>Runs <see cref="NetworkGenerator"/> in memory over a compilation that references LeNet5.Runtime.</summary>
+/// <summary>Runs <see cref="NetworkGenerator"/> in memory over a compilation that references LeNet5.Runtime and LeNet5.Imaging.</summary>
 internal static class GeneratorHarness
 {
     public const string RootNamespace = "Test.Networks";
@@ -21,6 +21,7 @@ internal static class GeneratorHarness
         return platform
             .Where(path => Path.GetFileName(path).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(path) is "mscorlib.dll" or "netstandard.dll")
             .Append(typeof(LeNet5.Runtime.INetwork).Assembly.Location)
+            .Append(typeof(LeNet5.Imaging.DigitImage).Assembly.Location)
             .Distinct()
             .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
             .ToArray();

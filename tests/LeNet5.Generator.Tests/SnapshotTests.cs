@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace LeNet5.Generator.Tests;
 
@@ -27,6 +28,28 @@ public sealed class SnapshotTests
         Assert.Empty(result.Diagnostics);
         AssertCompiles(output);
         Snapshot.Verify(result.GeneratedSources.Single(s => s.HintName == "LeNet5Classifier.g.cs").SourceText.ToString());
+    }
+
+    [Fact]
+    public void ClassifierTakesImageFilesOnlyWhenLeNet5ImagingIsReferenced()
+    {
+        var files = new AdditionalText[] { new InMemoryText("/project/architecture.json", GeneratorHarness.ReadArchitecture("lenet5.architecture.json")) };
+        string Classifier(Compilation compilation)
+        {
+            GeneratorHarness.CreateDriver(files).RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out _);
+            AssertCompiles(output);
+            return output.SyntaxTrees.Single(t => t.FilePath.EndsWith("LeNet5Classifier.g.cs", StringComparison.Ordinal)).ToString();
+        }
+
+        string with = Classifier(GeneratorHarness.CreateCompilation());
+        Assert.Contains("public LeNet5Prediction Classify(string path, global::LeNet5.Imaging.InkPolarity polarity = global::LeNet5.Imaging.InkPolarity.Auto)", with);
+        Assert.Contains("public LeNet5Prediction Classify(global::LeNet5.Imaging.DigitImage image)", with);
+
+        CSharpCompilation withoutImaging = GeneratorHarness.CreateCompilation()
+            .RemoveReferences(GeneratorHarness.References.Where(r => r.Display!.EndsWith("LeNet5.Imaging.dll", StringComparison.Ordinal)));
+        string without = Classifier(withoutImaging);
+        Assert.DoesNotContain("LeNet5.Imaging.", without);
+        Assert.Contains("Reference LeNet5.Imaging for overloads that take image files", without);
     }
 
     [Fact]

@@ -14,8 +14,7 @@ namespace Test.Networks;
 /// Every member is thread-safe, and classifying allocates nothing.
 /// </summary>
 /// <remarks>
-/// Images of another size, or image files, are prepared into the network's input first; this partial class is the
-/// place for overloads that take them and call <c>Classify</c> with the prepared bytes.
+/// Image files of any size and polarity are prepared as MNIST's digits were made (LeNet5.Imaging's <c>DigitImage</c>).
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("LeNet5.Generator", "1.0.0")]
 public sealed partial class LeNet5Classifier : global::LeNet5.Runtime.NetworkClassifier<LeNet5Network, LeNet5Prediction>
@@ -44,6 +43,34 @@ public sealed partial class LeNet5Classifier : global::LeNet5.Runtime.NetworkCla
     /// <summary>Uses a copy of <paramref name="parameters"/>, laid out as <see cref="LeNet5Network.ParameterTensors"/> says.</summary>
     /// <exception cref="ArgumentException"><paramref name="parameters"/> does not hold <see cref="LeNet5Network.ParameterCount"/> floats.</exception>
     public static LeNet5Classifier FromParameters(ReadOnlySpan<float> parameters) => new(global::LeNet5.Runtime.ClassifierParameters.Copy<LeNet5Network>(parameters));
+
+    /// <summary>
+    /// Classifies an image file (PNG, JPEG, BMP or GIF; grey, colour or alpha; any size; dark on light or light on dark),
+    /// prepared as MNIST's digits were made: cropped to the ink, fitted into 20/28 of the input keeping its aspect, centred by mass.
+    /// </summary>
+    /// <param name="path">The image file.</param>
+    /// <param name="polarity">How the digit is drawn; found from the image unless given.</param>
+    /// <exception cref="global::LeNet5.Imaging.DigitImageException">The file cannot be read, is not an image, is too large or holds no ink; the message names it.</exception>
+    public LeNet5Prediction Classify(string path, global::LeNet5.Imaging.InkPolarity polarity = global::LeNet5.Imaging.InkPolarity.Auto) =>
+        Classify(global::LeNet5.Imaging.DigitImage.Load(path, ImageOptions(polarity)));
+
+    /// <summary>Classifies an encoded image (PNG, JPEG, BMP or GIF) read from <paramref name="stream"/>, prepared as <see cref="Classify(string, global::LeNet5.Imaging.InkPolarity)"/> says.</summary>
+    /// <exception cref="global::LeNet5.Imaging.DigitImageException">The bytes are not an image, are too large or hold no ink.</exception>
+    public LeNet5Prediction Classify(Stream stream, global::LeNet5.Imaging.InkPolarity polarity = global::LeNet5.Imaging.InkPolarity.Auto) =>
+        Classify(global::LeNet5.Imaging.DigitImage.Load(stream, ImageOptions(polarity)));
+
+    /// <summary>Classifies an image prepared by <see cref="global::LeNet5.Imaging.DigitImage"/> (for example from a pixel buffer with <c>DigitImage.FromPixels</c>).</summary>
+    /// <exception cref="ArgumentException">The image is not 28x28, the network's input.</exception>
+    public LeNet5Prediction Classify(global::LeNet5.Imaging.DigitImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (image.Width != LeNet5Network.InputWidth || image.Height != LeNet5Network.InputHeight)
+            throw new ArgumentException($"the image is {image.Width}x{image.Height}; LeNet5Network takes 28x28", nameof(image));
+        return Classify(image.Pixels);
+    }
+
+    private static global::LeNet5.Imaging.DigitImageOptions ImageOptions(global::LeNet5.Imaging.InkPolarity polarity) =>
+        new() { Height = LeNet5Network.InputHeight, Width = LeNet5Network.InputWidth, Polarity = polarity };
 
     // A class of its own, so the resource is read on the first use of Embedded, not on the first use of this type.
     private static class EmbeddedWeights
