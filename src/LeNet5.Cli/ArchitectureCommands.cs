@@ -32,7 +32,7 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
         if (epochs < 1) throw new LeNet5Exception($"--epochs must be at least 1, not {epochs}");
         if (settings.Limit is < 1) throw new LeNet5Exception($"--limit must be at least 1, not {settings.Limit}");
         if (settings.Validation is < 1) throw new LeNet5Exception($"--validation must be at least 1, not {settings.Validation}");
-        var options = new TrainingOptions
+        var options = new TrainingOptions(defaults)
         {
             BatchSize = settings.BatchSize ?? defaults.BatchSize,
             Optimizer = (settings.Optimizer ?? defaults.Optimizer).ToLowerInvariant(),

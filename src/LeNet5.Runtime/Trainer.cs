@@ -28,6 +28,13 @@ public sealed class Trainer<TNetwork> : IDisposable, IShardJob where TNetwork : 
     private int _shardLength;
     private int _epoch;
 
+    /// <summary>Creates a trainer with the architecture's own recipe (<c>TNetwork.Training</c>) and the default execution settings.</summary>
+    /// <param name="initialParameters">Parameters to start from (copied), or empty to initialise from the recipe's seed.</param>
+    public Trainer(ReadOnlySpan<float> initialParameters = default)
+        : this(new TrainingOptions(TNetwork.Training), initialParameters)
+    {
+    }
+
     /// <summary>Creates a trainer; the parameters are initialised from the seed unless given.</summary>
     /// <param name="options">The recipe and execution settings.</param>
     /// <param name="initialParameters">Parameters to start from (copied), or null to initialise from <see cref="TrainingOptions.Seed"/>.</param>

@@ -1,31 +1,53 @@
 namespace LeNet5.Runtime;
 
-/// <summary>How <see cref="Trainer{TNetwork}"/> trains: the recipe plus execution settings.</summary>
+/// <summary>
+/// How <see cref="Trainer{TNetwork}"/> trains: a recipe (an architecture's <c>training</c> section, changed with
+/// <c>with { }</c>) plus execution settings. There is no recipe-less constructor, so options can never silently differ
+/// from the architecture's: start from <c>new TrainingOptions(MyNetwork.Training)</c>.
+/// </summary>
 public sealed record TrainingOptions
 {
+    /// <summary>The recipe <paramref name="recipe"/>, with the default execution settings.</summary>
+    /// <param name="recipe">For example <c>MyNetwork.Training</c>, the architecture file's <c>training</c> section.</param>
+    public TrainingOptions(TrainingDefaults recipe)
+    {
+        ArgumentNullException.ThrowIfNull(recipe);
+        BatchSize = recipe.BatchSize;
+        Optimizer = recipe.Optimizer;
+        LearningRate = recipe.LearningRate;
+        LearningRateDecay = recipe.LearningRateDecay;
+        Momentum = recipe.Momentum;
+        WeightDecay = recipe.WeightDecay;
+        Seed = recipe.Seed;
+        LearningRateSchedule = recipe.LearningRateSchedule ?? [];
+        Distort = recipe.Distort;
+        Damping = recipe.Damping;
+        CurvatureSamples = recipe.CurvatureSamples;
+    }
+
     /// <summary>Images per optimizer step.</summary>
-    public int BatchSize { get; init; } = 64;
+    public int BatchSize { get; init; }
 
     /// <summary>Optimizer name: <c>sgd</c> or <c>adam</c>.</summary>
-    public string Optimizer { get; init; } = "adam";
+    public string Optimizer { get; init; }
 
     /// <summary>Step size.</summary>
-    public float LearningRate { get; init; } = 1e-3f;
+    public float LearningRate { get; init; }
 
     /// <summary>Factor applied to the learning rate after every epoch (1 keeps it constant).</summary>
-    public float LearningRateDecay { get; init; } = 1f;
+    public float LearningRateDecay { get; init; }
 
     /// <summary>One learning rate per epoch, the last holding for later epochs; empty to use <see cref="LearningRate"/> and <see cref="LearningRateDecay"/>.</summary>
-    public IReadOnlyList<float> LearningRateSchedule { get; init; } = [];
+    public IReadOnlyList<float> LearningRateSchedule { get; init; }
 
     /// <summary>Distort every training image with a random affine transformation (<see cref="AffineDistortion"/>).</summary>
     public bool Distort { get; init; }
 
     /// <summary>The mu of <c>sdlm</c>.</summary>
-    public float Damping { get; init; } = 0.02f;
+    public float Damping { get; init; }
 
     /// <summary>Images on which <c>sdlm</c> estimates the Hessian diagonal before each epoch.</summary>
-    public int CurvatureSamples { get; init; } = 500;
+    public int CurvatureSamples { get; init; }
 
     /// <summary>SGD momentum (ignored by Adam).</summary>
     public float Momentum { get; init; }
@@ -34,7 +56,7 @@ public sealed record TrainingOptions
     public float WeightDecay { get; init; }
 
     /// <summary>Seed of the initialisation and the per-epoch shuffles.</summary>
-    public int Seed { get; init; } = 1;
+    public int Seed { get; init; }
 
     /// <summary>Threads that compute shards (the calling thread included). Does not change the result.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
@@ -48,22 +70,6 @@ public sealed record TrainingOptions
 
     /// <summary>Largest number of shards (and gradient buffers) per batch.</summary>
     public int MaxShards { get; init; } = 64;
-
-    /// <summary>Options from an architecture's training defaults.</summary>
-    public static TrainingOptions FromDefaults(TrainingDefaults defaults) => new()
-    {
-        BatchSize = defaults.BatchSize,
-        Optimizer = defaults.Optimizer,
-        LearningRate = defaults.LearningRate,
-        LearningRateDecay = defaults.LearningRateDecay,
-        Momentum = defaults.Momentum,
-        WeightDecay = defaults.WeightDecay,
-        Seed = defaults.Seed,
-        LearningRateSchedule = defaults.LearningRateSchedule ?? [],
-        Distort = defaults.Distort,
-        Damping = defaults.Damping,
-        CurvatureSamples = defaults.CurvatureSamples,
-    };
 
     /// <summary>Throws a <see cref="LeNet5Exception"/> naming the first invalid setting.</summary>
     public void Validate()

@@ -44,7 +44,7 @@ public sealed class OnnxExportTests(ITestOutputHelper output)
     {
         // A short run of the paper's own recipe (sdlm, MAP loss) moves F6 towards the prototypes, as trained weights do.
         MnistDataset train = MnistDataset.LoadTraining(MnistTestSet.Folder, PaperNetwork.InputScaling).Take(1000);
-        var options = TrainingOptions.FromDefaults(PaperNetwork.Training) with { CurvatureSamples = 100, Threads = 1 };
+        var options = new TrainingOptions(PaperNetwork.Training) with { CurvatureSamples = 100, Threads = 1 };
         using var trainer = new Trainer<PaperNetwork>(options);
         trainer.TrainEpoch(train, 0);
         AssertMatchesOnMnistTestImages<PaperNetwork>(trainer.Parameters);

@@ -36,7 +36,7 @@ public sealed class DivergenceTests : IDisposable
     {
         MnistDataset data = TinyMlp.SyntheticData(640, 1);
         // A good first epoch, then a rate that blows up.
-        var options = new TrainingOptions { BatchSize = 16, Optimizer = "sgd", LearningRateSchedule = [0.1f, 1e6f], Threads = 1 };
+        var options = new TrainingOptions(TestRecipes.Adam) { BatchSize = 16, Optimizer = "sgd", LearningRateSchedule = [0.1f, 1e6f], Threads = 1 };
         using var trainer = new Trainer<TinyMlp>(options);
         EpochResult first = trainer.TrainEpoch(data, 0);
         Assert.True(first.MeanLoss < trainer.Divergence.InitialLoss);
@@ -49,7 +49,7 @@ public sealed class DivergenceTests : IDisposable
     public void A_healthy_run_is_not_stopped()
     {
         MnistDataset data = TinyMlp.SyntheticData(2000, 1);
-        using var trainer = new Trainer<TinyMlp>(new TrainingOptions { BatchSize = 16, Optimizer = "sgd", LearningRate = 0.1f, Momentum = 0.9f, Threads = 2 });
+        using var trainer = new Trainer<TinyMlp>(new TrainingOptions(TestRecipes.Adam) { BatchSize = 16, Optimizer = "sgd", LearningRate = 0.1f, Momentum = 0.9f, Threads = 2 });
         using var evaluator = new Evaluator<TinyMlp>(2);
         for (int epoch = 0; epoch < 3; epoch++)
         {
@@ -61,7 +61,7 @@ public sealed class DivergenceTests : IDisposable
     [Fact]
     public void An_accuracy_at_chance_after_the_warm_up_is_divergence()
     {
-        var monitor = new DivergenceMonitor(new TrainingOptions { Optimizer = "adam", LearningRate = 0.5f }, 3, startedFromParameters: false);
+        var monitor = new DivergenceMonitor(new TrainingOptions(TestRecipes.Adam) { Optimizer = "adam", LearningRate = 0.5f }, 3, startedFromParameters: false);
         // Everything answered as class 1, which 50 of the 100 images are.
         EvaluationResult constant = new(3, [0, 25, 0, 0, 50, 0, 0, 25, 0], 1.0, new byte[100]);
         monitor.ObserveStep(0, 1, 100, 1.1, 1.1);
@@ -80,7 +80,7 @@ public sealed class DivergenceTests : IDisposable
     public void The_advice_names_the_likely_cause(string optimizer, float momentum, float weightDecay, bool resumed, string cause)
     {
         var monitor = new DivergenceMonitor(
-            new TrainingOptions { Optimizer = optimizer, LearningRate = 0.1f, Momentum = momentum, WeightDecay = weightDecay }, 10, resumed);
+            new TrainingOptions(TestRecipes.Adam) { Optimizer = optimizer, LearningRate = 0.1f, Momentum = momentum, WeightDecay = weightDecay }, 10, resumed);
         var error = Assert.Throws<TrainingDivergedException>(() => monitor.ObserveStep(0, 1, 64, double.PositiveInfinity, double.PositiveInfinity));
         Assert.Equal($"training diverged: the loss became +Infinity at epoch 1, step 1; {cause}", error.Message);
     }
@@ -89,7 +89,7 @@ public sealed class DivergenceTests : IDisposable
     public void A_resumed_run_is_held_to_the_uniform_loss_not_its_own_tiny_one()
     {
         // Resumed at a loss of 0.01: a noisy 0.5 is not divergence; 10 x ln 10 is.
-        var monitor = new DivergenceMonitor(new TrainingOptions(), 10, startedFromParameters: true);
+        var monitor = new DivergenceMonitor(new TrainingOptions(TestRecipes.Adam), 10, startedFromParameters: true);
         for (int step = 1; step <= 20; step++) monitor.ObserveStep(1, step, 64, step == 1 ? 0.01 : 0.5, 0.5);
         var error = Assert.Throws<TrainingDivergedException>(() => monitor.ObserveStep(1, 21, 64, 40, 24));
         Assert.Contains("rose to 24 at epoch 2, step 21, over 10x the initial 2.3", error.Message);

@@ -19,7 +19,7 @@ public sealed class LeNet5TrainingTests
     [Fact]
     public void One_epoch_with_the_architecture_defaults_reaches_97_percent()
     {
-        var options = TrainingOptions.FromDefaults(LeNet5Network.Training) with { Threads = Environment.ProcessorCount };
+        var options = new TrainingOptions(LeNet5Network.Training) with { Threads = Environment.ProcessorCount };
         using var trainer = new Trainer<LeNet5Network>(options);
         EpochResult epoch = trainer.TrainEpoch(TestData.Train, 0);
         using var evaluator = new Evaluator<LeNet5Network>();
@@ -31,7 +31,7 @@ public sealed class LeNet5TrainingTests
 
     private static float[] Train(MnistDataset data, int threads)
     {
-        var options = TrainingOptions.FromDefaults(LeNet5Network.Training) with { Threads = threads };
+        var options = new TrainingOptions(LeNet5Network.Training) with { Threads = threads };
         using var trainer = new Trainer<LeNet5Network>(options);
         trainer.TrainEpoch(data, 0);
         return trainer.Parameters.ToArray();

@@ -88,7 +88,7 @@ public sealed class PaperRecipeTests
     {
         MnistDataset train = MnistDataset.LoadTraining(TestData.MnistFolder, PaperNetwork.InputScaling).Take(1500);
         MnistDataset test = MnistDataset.LoadTest(TestData.MnistFolder, PaperNetwork.InputScaling).Take(1000);
-        var options = TrainingOptions.FromDefaults(PaperNetwork.Training) with { Distort = true, CurvatureSamples = 100 };
+        var options = new TrainingOptions(PaperNetwork.Training) with { Distort = true, CurvatureSamples = 100 };
         Assert.Equal("sdlm", options.Optimizer);
         Assert.Equal(1, options.BatchSize);
         float[] one, two;

@@ -18,7 +18,7 @@ public sealed class ResumeTests : IDisposable
     public void Saved_and_restored_training_continues_bit_identically(string optimizer, float momentum)
     {
         MnistDataset data = TinyMlp.SyntheticData(300, 5);
-        var options = new TrainingOptions
+        var options = new TrainingOptions(TestRecipes.Adam)
         {
             BatchSize = 32, Optimizer = optimizer, LearningRate = 0.02f, LearningRateDecay = 0.7f, Momentum = momentum, WeightDecay = 1e-3f, Threads = 2, ShardSize = 8,
         };

@@ -31,7 +31,7 @@ public sealed class SerialTests : IDisposable
         var caller = new Thread(() =>
         {
             MnistDataset data = TinyMlp.SyntheticData(64 * 110, 3);
-            var options = new TrainingOptions { BatchSize = 64, Optimizer = "adam", LearningRate = 0.01f, Threads = threads, ShardSize = 8 };
+            var options = new TrainingOptions(TestRecipes.Adam) { BatchSize = 64, Optimizer = "adam", LearningRate = 0.01f, Threads = threads, ShardSize = 8 };
             using var trainer = new Trainer<AllocationProbe>(options);
             for (int epoch = 0; epoch < 10; epoch++) trainer.TrainEpoch(data, epoch, _ => { });
             Thread.Sleep(200);

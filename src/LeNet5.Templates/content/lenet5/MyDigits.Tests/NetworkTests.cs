@@ -30,7 +30,7 @@ public class NetworkTests
         }
         var data = new MnistDataset(images, labels, LeNet5Network.InputHeight, width);
 
-        using var trainer = new Trainer<LeNet5Network>(TrainingOptions.FromDefaults(LeNet5Network.Training));
+        using var trainer = new Trainer<LeNet5Network>(); // the recipe in architecture.json
         for (int epoch = 0; epoch < 5; epoch++) trainer.TrainEpoch(data, epoch);
         using var evaluator = new Evaluator<LeNet5Network>();
         Assert.True(evaluator.Evaluate(trainer.Parameters, data).Accuracy > 0.9);
