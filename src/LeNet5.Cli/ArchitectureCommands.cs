@@ -352,8 +352,9 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
             TNetwork.Infer(checkpoint.Parameters, pixels, logits, workspace, 1);
             SoftmaxCrossEntropy.Softmax(logits, probabilities);
             int digit = SoftmaxCrossEntropy.ArgMax(logits);
-            string line = string.Create(Invariant, $"{label.PadRight(width)}  digit {digit}  confidence {probabilities[digit] * 100,6:F2}%");
-            if (truth is int t) line += t == digit ? $"  true {t}" : $"  true {t} (wrong)";
+            IReadOnlyList<string> names = TNetwork.ClassNames;
+            string line = string.Create(Invariant, $"{label.PadRight(width)}  class {names[digit]}  confidence {probabilities[digit] * 100,6:F2}%");
+            if (truth is int t) line += t == digit ? $"  true {names[t]}" : $"  true {names[t]} (wrong)";
             output.Out.WriteLine(line);
         }
 

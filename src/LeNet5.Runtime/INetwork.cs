@@ -29,6 +29,9 @@ public interface INetwork
     /// <summary>Number of classes, the length of one image's logits.</summary>
     static abstract int ClassCount { get; }
 
+    /// <summary>The name of each class, from the architecture file's <c>classNames</c>; the indices as text when it has none.</summary>
+    static abstract IReadOnlyList<string> ClassNames { get; }
+
     /// <summary>Total number of trainable parameters.</summary>
     static abstract int ParameterCount { get; }
 

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace LeNet5.Model.Tests;
 
 /// <summary>
-/// Packs LeNet5.Runtime, LeNet5.Model and LeNet5.Generator (already built by the test command) into a temporary
+/// Packs LeNet5.Runtime, LeNet5.Imaging, LeNet5.Model and LeNet5.Generator (already built by the test command) into a temporary
 /// folder feed once per test run, with a private package cache so no stale package from ~/.nuget is ever used.
 /// </summary>
 public sealed class LocalPackageFeed : IDisposable
@@ -14,7 +14,7 @@ public sealed class LocalPackageFeed : IDisposable
         Feed = Path.Combine(Root, "feed");
         Packages = Path.Combine(Root, "packages");
         Directory.CreateDirectory(Feed);
-        foreach (string project in new[] { "src/LeNet5.Runtime/LeNet5.Runtime.csproj", "src/LeNet5.Model/LeNet5.Model.csproj", "generator/LeNet5.Generator/LeNet5.Generator.csproj" })
+        foreach (string project in new[] { "src/LeNet5.Runtime/LeNet5.Runtime.csproj", "src/LeNet5.Imaging/LeNet5.Imaging.csproj", "src/LeNet5.Model/LeNet5.Model.csproj", "generator/LeNet5.Generator/LeNet5.Generator.csproj" })
         {
             Run(RepositoryPaths.Root, "pack", Path.Combine(RepositoryPaths.Root, project), "-c", Configuration, "--no-build", "-p:PackageOutputPath=" + Feed);
         }

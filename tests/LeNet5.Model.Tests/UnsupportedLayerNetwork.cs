@@ -11,6 +11,7 @@ public readonly struct UnsupportedLayerNetwork : INetwork
     public static int InputWidth => LeNet5Network.InputWidth;
     public static int InputSize => LeNet5Network.InputSize;
     public static int ClassCount => LeNet5Network.ClassCount;
+    public static IReadOnlyList<string> ClassNames => LeNet5Network.ClassNames;
     public static int ParameterCount => LeNet5Network.ParameterCount;
     public static int ActivationSize => LeNet5Network.ActivationSize;
     public static int WorkspaceSize => LeNet5Network.WorkspaceSize;

@@ -32,6 +32,7 @@ public readonly struct AllocationProbe : INetwork
     public static int InputWidth => TinyMlp.InputWidth;
     public static int InputSize => TinyMlp.InputSize;
     public static int ClassCount => TinyMlp.ClassCount;
+    public static IReadOnlyList<string> ClassNames => TinyMlp.ClassNames;
     public static int ParameterCount => TinyMlp.ParameterCount;
     public static int ActivationSize => TinyMlp.ActivationSize;
     public static int WorkspaceSize => TinyMlp.WorkspaceSize;

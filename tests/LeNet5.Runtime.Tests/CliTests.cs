@@ -75,7 +75,7 @@ public sealed class CliTests : IDisposable
         Assert.Equal(3, lines.Length);
         Assert.Contains("test[0]", lines[2]);
         Assert.Contains("true 7", lines[2]);
-        string expected = Regex.Match(lines[2], @"digit \d  confidence\s+\d+\.\d\d%").Value;
+        string expected = Regex.Match(lines[2], @"class \d  confidence\s+\d+\.\d\d%").Value;
         Assert.NotEmpty(expected);
         Assert.Contains(expected, lines[0]);
         Assert.Contains(expected, lines[1]);
@@ -85,7 +85,7 @@ public sealed class CliTests : IDisposable
 
         // By default every image is prepared as MNIST's digits were, whatever its polarity, and --show writes what the
         // network saw.
-        string digit = Regex.Match(expected, @"digit \d").Value;
+        string digit = Regex.Match(expected, @"class \d").Value;
         string shown = _temp.File("shown");
         var prepared = Run("infer", "--checkpoint", checkpoint, plain, large, inverted, "--show", shown);
         Assert.True(prepared.Code == 0, prepared.Error);

@@ -17,6 +17,7 @@ public readonly struct TinyMlp : INetwork
     public static int InputWidth => 4;
     public static int InputSize => In;
     public static int ClassCount => Out;
+    public static IReadOnlyList<string> ClassNames { get; } = [.. Enumerable.Range(0, Out).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
     public static int ParameterCount => B2 + Out;
     public static int ActivationSize => Hidden;
     public static int WorkspaceSize => Hidden;
