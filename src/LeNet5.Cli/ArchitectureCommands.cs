@@ -330,7 +330,7 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
     public int Infer(InferSettings settings, Output output)
     {
         if (settings.Files.Count == 0 && settings.Indices.Count == 0)
-            throw new LeNet5Exception("infer needs image files and/or --index N (see 'lenet5 infer --help')");
+            throw new LeNet5Exception($"infer needs image files and/or --index N (see '{output.Program} infer --help')");
         if (TNetwork.InputChannels != 1)
             throw new LeNet5Exception($"{TNetwork.Name} takes {TNetwork.InputChannels} channels; infer reads grey images only");
         Checkpoint checkpoint = Checkpoint.Load<TNetwork>(settings.Checkpoint);
@@ -370,7 +370,7 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
             }
             catch (LeNet5Exception e)
             {
-                output.Error.WriteLine($"lenet5: error: {e.Message}");
+                output.Error.WriteLine($"{output.Program}: error: {e.Message}");
                 failed++;
             }
         }
@@ -385,7 +385,7 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
                     Classify($"test[{index}]", test.Image(index).ToArray(), test.Labels[index]);
                     continue;
                 }
-                output.Error.WriteLine($"lenet5: error: --index {index} is out of range; the test set has indices 0 to {test.Count - 1}");
+                output.Error.WriteLine($"{output.Program}: error: --index {index} is out of range; the test set has indices 0 to {test.Count - 1}");
                 failed++;
             }
         }

@@ -30,7 +30,8 @@ public interface IArchitectureCommands
 /// <param name="Error">Progress, notes and errors.</param>
 /// <param name="Interactive">Whether <see cref="Error"/> is a terminal (progress redrawn in place with \r).</param>
 /// <param name="Cancellation">Signalled by Ctrl+C: training stops after the current step.</param>
-public sealed record Output(TextWriter Out, TextWriter Error, bool Interactive, CancellationToken Cancellation = default);
+/// <param name="Program">The program's name, which starts every error line.</param>
+public sealed record Output(TextWriter Out, TextWriter Error, bool Interactive, CancellationToken Cancellation = default, string Program = "lenet5");
 
 /// <summary>Options of <c>train</c>; null means the architecture's default.</summary>
 public sealed record TrainSettings

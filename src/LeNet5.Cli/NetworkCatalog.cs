@@ -15,6 +15,9 @@ public sealed class NetworkCatalog
         All = networks;
     }
 
+    /// <summary>The program's name in error lines: the executable's own (<c>lenet5</c> for this repository's console).</summary>
+    public string ProgramName { get; init; } = Path.GetFileNameWithoutExtension(Environment.GetCommandLineArgs()[0]);
+
     /// <summary>Every network, the default first.</summary>
     public IReadOnlyList<IArchitectureCommands> All { get; }
 

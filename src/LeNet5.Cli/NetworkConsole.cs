@@ -58,7 +58,7 @@ public static class NetworkConsole
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, NetworkCatalog catalog, CancellationToken cancellationToken = default)
     {
         bool interactive = ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected;
-        var output = new Output(stdout, stderr, interactive, cancellationToken);
+        var output = new Output(stdout, stderr, interactive, cancellationToken, catalog.ProgramName);
         IArchitectureCommands architecture;
         try
         {
@@ -80,7 +80,7 @@ public static class NetworkConsole
         {
             // An unknown word explains more than "required command was not provided".
             var error = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
-            stderr.WriteLine($"lenet5: error: {Describe(error.Message)} (see 'lenet5 --help')");
+            stderr.WriteLine($"{output.Program}: error: {Describe(error.Message)} (see '{output.Program} --help')");
             return 1;
         }
         try
@@ -94,7 +94,7 @@ public static class NetworkConsole
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             if (interactive) stderr.WriteLine();
-            stderr.WriteLine("lenet5: interrupted; checkpoints of completed epochs are kept");
+            stderr.WriteLine($"{output.Program}: interrupted; checkpoints of completed epochs are kept");
             return 130;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -122,7 +122,7 @@ public static class NetworkConsole
     private static int Fail(Output output, string message)
     {
         if (output.Interactive) output.Error.WriteLine();
-        output.Error.WriteLine($"lenet5: error: {message}");
+        output.Error.WriteLine($"{output.Program}: error: {message}");
         return 1;
     }
 

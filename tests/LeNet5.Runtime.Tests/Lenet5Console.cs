@@ -6,7 +6,10 @@ namespace LeNet5.Runtime.Tests;
 /// <summary>The repository's <c>lenet5</c> console (seed and paper networks) on given writers.</summary>
 internal static class Lenet5Console
 {
-    private static readonly NetworkCatalog s_catalog = new([NetworkConsole.Network<LeNet5Network>(), NetworkConsole.Network<PaperNetwork>()]);
+    private static readonly NetworkCatalog s_catalog = new([NetworkConsole.Network<LeNet5Network>(), NetworkConsole.Network<PaperNetwork>()])
+    {
+        ProgramName = "lenet5",
+    };
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default) =>
         NetworkConsole.Run(args, stdout, stderr, s_catalog, cancellationToken);
