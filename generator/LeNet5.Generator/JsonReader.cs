@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text;
 
 namespace LeNet5.Generator
@@ -250,6 +251,7 @@ namespace LeNet5.Generator
             int start = _position;
             _position++; // {
             var properties = new List<JsonProperty>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
             SkipWhitespace();
             if (Peek() == '}')
             {
@@ -268,6 +270,14 @@ namespace LeNet5.Generator
                 int nameStart = _position;
                 string name = ReadString();
                 SourceSpan nameSpan = Span(nameStart, _position);
+                // A second value would silently replace the first (a second "layers" replaces the network).
+                if (!names.Add(name))
+                {
+                    JsonProperty earlier = properties.First(property => property.Name == name);
+                    throw new JsonReaderException(
+                        "duplicate key '" + name + "' (first at line " + (earlier.NameSpan.StartLine + 1) + "); an object names each key once", nameSpan);
+                }
+
                 SkipWhitespace();
                 if (Peek() != ':')
                 {

@@ -61,6 +61,20 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void LN0001_DuplicateKey_IsAnErrorAtTheSecondKey()
+    {
+        // A second "layers" would silently replace the network; a second "filters" would change a layer.
+        string json = Valid.Replace("\"classes\": 3,", "\"classes\": 3,\n  \"layers\": [],");
+        Diagnostic diagnostic = Single(json, "LN0001");
+        Assert.StartsWith("The architecture file is not valid JSON: duplicate key 'layers' (first at line ", diagnostic.GetMessage());
+        Assert.EndsWith("); an object names each key once", diagnostic.GetMessage());
+        Assert.Equal(json.LastIndexOf("\"layers\"", StringComparison.Ordinal), diagnostic.Location.SourceSpan.Start);
+
+        string filters = Valid.Replace("\"kind\": \"conv2d\",", "\"kind\": \"conv2d\", \"filters\": 6,");
+        Assert.Contains("duplicate key 'filters'", Single(filters, "LN0001").GetMessage());
+    }
+
+    [Fact]
     public void LN0002_UnknownLayerKind()
     {
         string json = Valid.Replace("\"avgpool2d\"", "\"minpool2d\"");
