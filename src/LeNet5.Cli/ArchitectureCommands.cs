@@ -58,7 +58,11 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
         if (settings.Output is not null && string.IsNullOrWhiteSpace(settings.Output))
             throw new LeNet5Exception($"--output is empty; give the checkpoint's file name, for example {DefaultCheckpoint}");
         string checkpoint = settings.Output ?? DefaultCheckpoint;
+        if (Directory.Exists(checkpoint)) throw new LeNet5Exception($"--output {checkpoint} is a folder; give the checkpoint's file name, for example {Path.Combine(checkpoint, TNetwork.Name.ToLowerInvariant() + ".safetensors")}");
+        using OutputLock runLock = OutputLock.Acquire(checkpoint);
         CheckWritable(checkpoint);
+        if (!settings.Resume && !settings.Overwrite && File.Exists(checkpoint))
+            throw new LeNet5Exception($"{checkpoint} holds the checkpoint of another run; continue that run with --resume, or replace it with --overwrite");
 
         DatasetKind dataset = DataSource.Parse(settings.Dataset);
         string folder = DataSource.Resolve(settings.Data, dataset, output);
@@ -267,7 +271,6 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
     /// <summary>Fails before training, not after the first epoch, when the checkpoint cannot be written.</summary>
     private static void CheckWritable(string checkpoint)
     {
-        if (Directory.Exists(checkpoint)) throw new LeNet5Exception($"--output {checkpoint} is a folder; give the checkpoint's file name, for example {Path.Combine(checkpoint, TNetwork.Name.ToLowerInvariant() + ".safetensors")}");
         try
         {
             // Creates the temporary file a save would (and removes those of killed runs), then deletes it.
