@@ -33,7 +33,16 @@ public static class MnistReader
     /// <summary>Reads an image file.</summary>
     public static IdxImages ReadImages(string path)
     {
-        using Stream stream = OpenContent(path, out bool gzip, out long fileLength);
+        using FileStream file = MnistFiles.OpenRead(path);
+        return ReadImages(file, path);
+    }
+
+    /// <summary>Reads an image file from a seekable stream (left open); <paramref name="path"/> names it in messages.</summary>
+    public static IdxImages ReadImages(Stream file, string path)
+    {
+        bool gzip = IsGzip(file, out long fileLength);
+        using GZipStream? unzipped = gzip ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: true) : null;
+        Stream stream = unzipped ?? file;
         Span<byte> header = stackalloc byte[16];
         ReadExactly(stream, path, gzip, header[..4], 0, 16, "header");
         CheckMagic(path, header, ImagesMagic, "image");
@@ -54,7 +63,16 @@ public static class MnistReader
     /// <summary>Reads a label file; every label must be below <paramref name="classCount"/>.</summary>
     public static byte[] ReadLabels(string path, int classCount = 10)
     {
-        using Stream stream = OpenContent(path, out bool gzip, out long fileLength);
+        using FileStream file = MnistFiles.OpenRead(path);
+        return ReadLabels(file, path, classCount);
+    }
+
+    /// <summary>Reads a label file from a seekable stream (left open); <paramref name="path"/> names it in messages.</summary>
+    public static byte[] ReadLabels(Stream file, string path, int classCount = 10)
+    {
+        bool gzip = IsGzip(file, out long fileLength);
+        using GZipStream? unzipped = gzip ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: true) : null;
+        Stream stream = unzipped ?? file;
         Span<byte> header = stackalloc byte[8];
         ReadExactly(stream, path, gzip, header[..4], 0, 8, "header");
         CheckMagic(path, header, LabelsMagic, "label");
@@ -106,23 +124,15 @@ public static class MnistReader
             $"{path}: truncated {what}: the {content} ends after {start + got} bytes but must be {(what == "header" ? "at least " : "")}{end} bytes long (expected {expected} bytes of {what}, got {got})");
     }
 
-    private static Stream OpenContent(string path, out bool gzip, out long fileLength)
+    /// <summary>Whether the content from the stream's position on is gzipped (starts with <c>1f 8b</c>), and its length.</summary>
+    private static bool IsGzip(Stream file, out long fileLength)
     {
-        FileStream file = MnistFiles.OpenRead(path);
-        try
-        {
-            fileLength = file.Length;
-            Span<byte> magic = stackalloc byte[2];
-            int read = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
-            file.Position = 0;
-            gzip = read == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-            return gzip ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: false) : file;
-        }
-        catch
-        {
-            file.Dispose();
-            throw;
-        }
+        long start = file.Position;
+        fileLength = file.Length - start;
+        Span<byte> magic = stackalloc byte[2];
+        int read = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
+        file.Position = start;
+        return read == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
     }
 
     private static void ReadExactly(Stream stream, string path, bool gzip, Span<byte> buffer, long start, long end, string what)
