@@ -52,8 +52,10 @@ public static class MnistReader
         int columns = ReadDimension(path, header[12..], "column count");
         if (rows == 0 || columns == 0)
             throw new MnistFormatException($"{path}: images are {rows}x{columns}; both dimensions must be positive");
-        long length = (long)count * rows * columns;
-        CheckDeclaredLength(path, gzip, fileLength, 16, length, $"{count} images of {rows}x{columns}", "pixel data");
+        // Three 31-bit dimensions can multiply past a long: the product is checked as a 128-bit integer.
+        Int128 declared = (Int128)count * rows * columns;
+        CheckDeclaredLength(path, gzip, fileLength, 16, declared, $"{count} images of {rows}x{columns}", "pixel data");
+        long length = (long)declared;
         byte[] pixels = new byte[length];
         ReadExactly(stream, path, gzip, pixels, 16, 16 + length, "pixel data");
         CheckEnd(stream, path, gzip, 16 + length);
@@ -107,14 +109,15 @@ public static class MnistReader
     /// Refuses a declared size before allocating it: above <see cref="MaxDataBytes"/>, longer than the raw file, or more
     /// than a gzip file of this size can decompress to. A crafted header cannot make the reader allocate gigabytes.
     /// </summary>
-    private static void CheckDeclaredLength(string path, bool gzip, long fileLength, long start, long length, string declared, string what)
+    private static void CheckDeclaredLength(string path, bool gzip, long fileLength, long start, Int128 length, string declared, string what)
     {
         if (length > MaxDataBytes)
             throw new MnistFormatException($"{path}: the header declares {declared}, {length} bytes of {what}, more than the {MaxDataBytes} bytes this reader accepts");
-        if (!gzip && start + length > fileLength)
-            throw Truncated(path, gzip, what, start, start + length, length, fileLength - start);
-        if (gzip && length > fileLength * MaxGzipRatio)
-            throw new MnistFormatException($"{path}: the header declares {declared}, {length} bytes of {what}, more than a gzip file of {fileLength} bytes can hold; the file is truncated or corrupt");
+        long bytes = (long)length;
+        if (!gzip && start + bytes > fileLength)
+            throw Truncated(path, gzip, what, start, start + bytes, bytes, fileLength - start);
+        if (gzip && bytes > fileLength * MaxGzipRatio)
+            throw new MnistFormatException($"{path}: the header declares {declared}, {bytes} bytes of {what}, more than a gzip file of {fileLength} bytes can hold; the file is truncated or corrupt");
     }
 
     private static MnistFormatException Truncated(string path, bool gzip, string what, long start, long end, long expected, long got)
