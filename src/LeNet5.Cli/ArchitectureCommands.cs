@@ -59,7 +59,11 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
         if (settings.Output is not null && string.IsNullOrWhiteSpace(settings.Output))
             throw new LeNet5Exception($"--output is empty; give the checkpoint's file name, for example {DefaultCheckpoint}");
         string checkpoint = settings.Output ?? DefaultCheckpoint;
+        if (Directory.Exists(checkpoint)) throw new LeNet5Exception($"--output {checkpoint} is a folder; give the checkpoint's file name, for example {Path.Combine(checkpoint, TNetwork.Name.ToLowerInvariant() + ".safetensors")}");
+        using OutputLock runLock = OutputLock.Acquire(checkpoint);
         CheckWritable(checkpoint);
+        if (!settings.Resume && !settings.Overwrite && File.Exists(checkpoint))
+            throw new LeNet5Exception($"{checkpoint} holds the checkpoint of another run; continue that run with --resume, or replace it with --overwrite");
 
         DatasetKind dataset = DataSource.Parse(settings.Dataset);
         string folder = DataSource.Resolve(settings.Data, dataset, output);
@@ -111,8 +115,13 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
                     $"{OptimizerCheckpoint.PathFor(checkpoint)}: optimizer state after step {trainer.Steps} does not belong to the checkpoint of epoch {firstEpoch} ({firstEpoch * stepsPerEpoch} steps); cannot resume");
             }
             foreach (EpochRecord record in TrainingHistory.ReadCsv(TrainingHistory.CsvPath(checkpoint)).Where(r => r.Epoch <= firstEpoch)) history.Add(record);
-            // A run killed after saving the checkpoint but before the history has the checkpoint's row only in its metadata.
-            if (history.Records.Count == 0 || history.Records[^1].Epoch != firstEpoch) history.Add(RecordOf(resumed, firstEpoch, evaluated));
+            // A run killed after saving the checkpoint but before the history has the checkpoint's row only in its metadata;
+            // it is written back at once, as a later kill of this run could leave the history without it for good.
+            if (history.Records.Count == 0 || history.Records[^1].Epoch != firstEpoch)
+            {
+                history.Add(RecordOf(resumed, firstEpoch, evaluated));
+                history.Write(checkpoint);
+            }
             foreach (EpochRecord r in history.Records) WriteRow(output, r);
         }
         using var evaluator = new Evaluator<TNetwork>(options.Threads);
@@ -163,6 +172,13 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
             SaveEpoch(checkpoint, options.Optimizer, trainer, metadata, runId);
             history.Write(checkpoint);
         }
+        if (firstEpoch == epochs)
+        {
+            // Nothing left to train, but a run killed just after its last checkpoint left that epoch's save unfinished.
+            output.Out.WriteLine($"{checkpoint} has already trained {epochs} epochs; nothing to train (ask for more with --epochs)");
+            DeletePreviousState(checkpoint);
+            history.Write(checkpoint);
+        }
         EpochRecord best = history.Records.MaxBy(r => r.TestAccuracy)!;
         output.Out.WriteLine();
         output.Out.WriteLine(string.Create(Invariant,
@@ -186,21 +202,39 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
             if (File.Exists(state)) File.Move(state, previous, overwrite: true);
             OptimizerCheckpoint.Save<TNetwork>(state, optimizer, trainer.Optimizer, runId, Checkpoint.ContentHash(trainer.Parameters));
             Checkpoint.Save<TNetwork>(checkpoint, trainer.Parameters, metadata);
-            File.Delete(previous);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new LeNet5Exception($"{checkpoint}: cannot save the epoch: {e.Message}", e);
         }
+        DeletePreviousState(checkpoint);
     }
 
-    /// <summary>Loads the optimizer state of <paramref name="resumed"/>: the current state file, else the previous one (a run killed mid-save).</summary>
-    private static void LoadOptimizerState(string checkpoint, Checkpoint resumed, string optimizer, IOptimizer into)
+    /// <summary>The last step of a save: the state of the epoch before is no longer needed once the checkpoint is in place.</summary>
+    private static void DeletePreviousState(string checkpoint)
     {
         string previous = OptimizerCheckpoint.PreviousPathFor(checkpoint);
         try
         {
-            OptimizerCheckpoint.Load<TNetwork>(OptimizerCheckpoint.PathFor(checkpoint), optimizer, into, resumed);
+            File.Delete(previous);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LeNet5Exception($"{previous}: cannot delete the optimizer state of the epoch before: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Loads the optimizer state of <paramref name="resumed"/>: the current state file, else the previous one (a run
+    /// killed mid-save), which then becomes the current one again: the next save moves the current state aside as the
+    /// checkpoint's, and would otherwise replace the only state that fits it with one that does not.
+    /// </summary>
+    private static void LoadOptimizerState(string checkpoint, Checkpoint resumed, string optimizer, IOptimizer into)
+    {
+        string state = OptimizerCheckpoint.PathFor(checkpoint), previous = OptimizerCheckpoint.PreviousPathFor(checkpoint);
+        try
+        {
+            OptimizerCheckpoint.Load<TNetwork>(state, optimizer, into, resumed);
         }
         catch (CheckpointException current) when (File.Exists(previous))
         {
@@ -212,6 +246,14 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
             {
                 // Neither fits: the current state's error is the one to act on.
                 ExceptionDispatchInfo.Throw(current);
+            }
+            try
+            {
+                File.Move(previous, state, overwrite: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new LeNet5Exception($"{previous}: cannot restore the optimizer state of the checkpoint: {e.Message}", e);
             }
         }
     }
@@ -260,15 +302,14 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
         }
         if (!m.TryGetValue("epoch", out string? epochText) || !int.TryParse(epochText, NumberStyles.None, Invariant, out completedEpochs))
             throw new LeNet5Exception($"{path}: the checkpoint has no valid 'epoch' in its metadata; cannot resume");
-        if (completedEpochs >= epochs)
-            throw new LeNet5Exception($"--resume: {path} has already trained {completedEpochs} epochs; ask for more with --epochs");
+        if (completedEpochs > epochs)
+            throw new LeNet5Exception($"--resume: {path} has already trained {completedEpochs} epochs, more than the {epochs} asked for; give --epochs {completedEpochs} or more");
         return checkpoint;
     }
 
     /// <summary>Fails before training, not after the first epoch, when the checkpoint cannot be written.</summary>
     private static void CheckWritable(string checkpoint)
     {
-        if (Directory.Exists(checkpoint)) throw new LeNet5Exception($"--output {checkpoint} is a folder; give the checkpoint's file name, for example {Path.Combine(checkpoint, TNetwork.Name.ToLowerInvariant() + ".safetensors")}");
         try
         {
             // Creates the temporary file a save would (and removes those of killed runs), then deletes it.

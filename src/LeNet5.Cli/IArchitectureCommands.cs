@@ -70,6 +70,8 @@ public sealed record TrainSettings
     public int? Validation { get; init; }
     /// <summary>Continue from the checkpoint at <see cref="Output"/> and its optimizer state.</summary>
     public bool Resume { get; init; }
+    /// <summary>Replace a checkpoint of another run at <see cref="Output"/> instead of refusing to.</summary>
+    public bool Overwrite { get; init; }
 }
 
 /// <summary>Options of <c>evaluate</c>.</summary>

@@ -201,9 +201,13 @@ public static class NetworkConsole
         {
             Description = "Continue the run saved at --output up to --epochs (same recipe; the result equals an uninterrupted run)",
         };
+        var overwrite = new Option<bool>("--overwrite")
+        {
+            Description = "Start a new run even though --output holds the checkpoint of another one, and replace it",
+        };
         var train = new Command("train", $"Train {architecture.Name} on MNIST, evaluating on the test set after every epoch")
         {
-            data, dataset, epochs, batchSize, optimizer, learningRate, learningRateDecay, momentum, weightDecay, seed, threads, checkpointOut, limit, validation, distort, damping, resume,
+            data, dataset, epochs, batchSize, optimizer, learningRate, learningRateDecay, momentum, weightDecay, seed, threads, checkpointOut, limit, validation, distort, damping, resume, overwrite,
         };
         train.SetAction(parse => architecture.Train(new TrainSettings
         {
@@ -224,6 +228,7 @@ public static class NetworkConsole
             Distort = parse.GetResult(distort) is null ? null : parse.GetValue(distort) ?? true,
             Damping = parse.GetValue(damping),
             Resume = parse.GetValue(resume),
+            Overwrite = parse.GetValue(overwrite),
         }, output));
 
         // evaluate

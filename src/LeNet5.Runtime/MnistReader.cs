@@ -33,7 +33,16 @@ public static class MnistReader
     /// <summary>Reads an image file.</summary>
     public static IdxImages ReadImages(string path)
     {
-        using Stream stream = OpenContent(path, out bool gzip, out long fileLength);
+        using FileStream file = MnistFiles.OpenRead(path);
+        return ReadImages(file, path);
+    }
+
+    /// <summary>Reads an image file from a seekable stream (left open); <paramref name="path"/> names it in messages.</summary>
+    public static IdxImages ReadImages(Stream file, string path)
+    {
+        bool gzip = IsGzip(file, out long fileLength);
+        using GZipStream? unzipped = gzip ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: true) : null;
+        Stream stream = unzipped ?? file;
         Span<byte> header = stackalloc byte[16];
         ReadExactly(stream, path, gzip, header[..4], 0, 16, "header");
         CheckMagic(path, header, ImagesMagic, "image");
@@ -43,8 +52,10 @@ public static class MnistReader
         int columns = ReadDimension(path, header[12..], "column count");
         if (rows == 0 || columns == 0)
             throw new MnistFormatException($"{path}: images are {rows}x{columns}; both dimensions must be positive");
-        long length = (long)count * rows * columns;
-        CheckDeclaredLength(path, gzip, fileLength, 16, length, $"{count} images of {rows}x{columns}", "pixel data");
+        // Three 31-bit dimensions can multiply past a long: the product is checked as a 128-bit integer.
+        Int128 declared = (Int128)count * rows * columns;
+        CheckDeclaredLength(path, gzip, fileLength, 16, declared, $"{count} images of {rows}x{columns}", "pixel data");
+        long length = (long)declared;
         byte[] pixels = new byte[length];
         ReadExactly(stream, path, gzip, pixels, 16, 16 + length, "pixel data");
         CheckEnd(stream, path, gzip, 16 + length);
@@ -54,7 +65,16 @@ public static class MnistReader
     /// <summary>Reads a label file; every label must be below <paramref name="classCount"/>.</summary>
     public static byte[] ReadLabels(string path, int classCount = 10)
     {
-        using Stream stream = OpenContent(path, out bool gzip, out long fileLength);
+        using FileStream file = MnistFiles.OpenRead(path);
+        return ReadLabels(file, path, classCount);
+    }
+
+    /// <summary>Reads a label file from a seekable stream (left open); <paramref name="path"/> names it in messages.</summary>
+    public static byte[] ReadLabels(Stream file, string path, int classCount = 10)
+    {
+        bool gzip = IsGzip(file, out long fileLength);
+        using GZipStream? unzipped = gzip ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: true) : null;
+        Stream stream = unzipped ?? file;
         Span<byte> header = stackalloc byte[8];
         ReadExactly(stream, path, gzip, header[..4], 0, 8, "header");
         CheckMagic(path, header, LabelsMagic, "label");
@@ -89,14 +109,15 @@ public static class MnistReader
     /// Refuses a declared size before allocating it: above <see cref="MaxDataBytes"/>, longer than the raw file, or more
     /// than a gzip file of this size can decompress to. A crafted header cannot make the reader allocate gigabytes.
     /// </summary>
-    private static void CheckDeclaredLength(string path, bool gzip, long fileLength, long start, long length, string declared, string what)
+    private static void CheckDeclaredLength(string path, bool gzip, long fileLength, long start, Int128 length, string declared, string what)
     {
         if (length > MaxDataBytes)
             throw new MnistFormatException($"{path}: the header declares {declared}, {length} bytes of {what}, more than the {MaxDataBytes} bytes this reader accepts");
-        if (!gzip && start + length > fileLength)
-            throw Truncated(path, gzip, what, start, start + length, length, fileLength - start);
-        if (gzip && length > fileLength * MaxGzipRatio)
-            throw new MnistFormatException($"{path}: the header declares {declared}, {length} bytes of {what}, more than a gzip file of {fileLength} bytes can hold; the file is truncated or corrupt");
+        long bytes = (long)length;
+        if (!gzip && start + bytes > fileLength)
+            throw Truncated(path, gzip, what, start, start + bytes, bytes, fileLength - start);
+        if (gzip && bytes > fileLength * MaxGzipRatio)
+            throw new MnistFormatException($"{path}: the header declares {declared}, {bytes} bytes of {what}, more than a gzip file of {fileLength} bytes can hold; the file is truncated or corrupt");
     }
 
     private static MnistFormatException Truncated(string path, bool gzip, string what, long start, long end, long expected, long got)
@@ -106,23 +127,15 @@ public static class MnistReader
             $"{path}: truncated {what}: the {content} ends after {start + got} bytes but must be {(what == "header" ? "at least " : "")}{end} bytes long (expected {expected} bytes of {what}, got {got})");
     }
 
-    private static Stream OpenContent(string path, out bool gzip, out long fileLength)
+    /// <summary>Whether the content from the stream's position on is gzipped (starts with <c>1f 8b</c>), and its length.</summary>
+    private static bool IsGzip(Stream file, out long fileLength)
     {
-        FileStream file = MnistFiles.OpenRead(path);
-        try
-        {
-            fileLength = file.Length;
-            Span<byte> magic = stackalloc byte[2];
-            int read = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
-            file.Position = 0;
-            gzip = read == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-            return gzip ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: false) : file;
-        }
-        catch
-        {
-            file.Dispose();
-            throw;
-        }
+        long start = file.Position;
+        fileLength = file.Length - start;
+        Span<byte> magic = stackalloc byte[2];
+        int read = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false);
+        file.Position = start;
+        return read == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
     }
 
     private static void ReadExactly(Stream stream, string path, bool gzip, Span<byte> buffer, long start, long end, string what)

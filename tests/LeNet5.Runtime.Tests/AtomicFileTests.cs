@@ -76,7 +76,7 @@ public sealed class AtomicFileTests : IDisposable
 
         Assert.True(code == 0, stderr.ToString());
         Assert.Equal(
-            ["model.csv", "model.optimizer.safetensors", "model.png", "model.safetensors"],
+            ["model.csv", "model.lock", "model.optimizer.safetensors", "model.png", "model.safetensors"],
             Directory.GetFiles(_temp.File("out")).Select(Path.GetFileName).Order());
     }
 

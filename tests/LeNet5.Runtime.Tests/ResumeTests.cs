@@ -75,9 +75,13 @@ public sealed class ResumeTests : IDisposable
         var error = new StringWriter();
         Assert.Equal(1, Lenet5Console.Run([.. common, "--epochs", "4", "--seed", "9", "--output", resumed, "--resume"], TextWriter.Null, error));
         Assert.Contains("seed 1 but this run has 9", error.ToString());
+        // Resuming a finished run finishes nothing and is no error: a resume loop ends there.
+        stdout = new StringWriter();
+        Assert.Equal(0, Lenet5Console.Run([.. common, "--epochs", "3", "--output", resumed, "--resume"], stdout, TextWriter.Null));
+        Assert.Contains("has already trained 3 epochs; nothing to train", stdout.ToString());
         error = new StringWriter();
-        Assert.Equal(1, Lenet5Console.Run([.. common, "--epochs", "3", "--output", resumed, "--resume"], TextWriter.Null, error));
-        Assert.Contains("already trained 3 epochs", error.ToString());
+        Assert.Equal(1, Lenet5Console.Run([.. common, "--epochs", "2", "--output", resumed, "--resume"], TextWriter.Null, error));
+        Assert.Contains("already trained 3 epochs, more than the 2 asked for; give --epochs 3 or more", error.ToString());
         error = new StringWriter();
         Assert.Equal(1, Lenet5Console.Run([.. common, "--output", _temp.File("none.safetensors"), "--resume"], TextWriter.Null, error));
         Assert.Contains("no checkpoint", error.ToString());

@@ -89,6 +89,20 @@ public sealed class RunBindingTests : IDisposable
     }
 
     [Fact]
+    public void A_resume_writes_back_the_history_row_a_kill_cut_before_training_on()
+    {
+        string path = _temp.File("model.safetensors");
+        Assert.Equal(0, Run(Train(path, 2)).Code);
+        string csv = TrainingHistory.CsvPath(path);
+        File.WriteAllLines(csv, File.ReadAllLines(csv)[..2]); // killed after the checkpoint of epoch 2, before its row
+
+        // Stopped at its first step, before any save of its own: a kill there would leave only what it wrote at the start.
+        var stopped = Lenet5Console.Run([.. Train(path, 3, resume: true)], TextWriter.Null, TextWriter.Null, new CancellationToken(canceled: true));
+        Assert.Equal(130, stopped);
+        Assert.Equal(["1", "2"], File.ReadAllLines(csv)[1..].Select(l => l.Split(',')[0]));
+    }
+
+    [Fact]
     public void Legacy_files_without_a_run_id_still_resume()
     {
         string path = _temp.File("model.safetensors");

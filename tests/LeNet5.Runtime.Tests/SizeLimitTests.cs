@@ -32,6 +32,15 @@ public sealed class SizeLimitTests : IDisposable
     }
 
     [Fact]
+    public void A_header_whose_dimensions_multiply_past_a_long_is_refused()
+    {
+        // Found by fuzzing: the product wrapped to a negative long, passed every check and failed in new byte[].
+        string path = WriteImages("wrapped", 0x031d0303, 0x03030303, 0x0303fb02, 4);
+        var error = Assert.Throws<MnistFormatException>(() => MnistReader.ReadImages(path));
+        Assert.StartsWith($"{path}: the header declares 52232963 images of 50529027x50592514, 133527850708428541130514 bytes", error.Message);
+    }
+
+    [Fact]
     public void A_header_declaring_more_than_the_raw_file_holds_is_refused_before_allocating()
     {
         // 1,000,000 images of 28x28 is 784 MB, within the limit, in a 100-byte file.
