@@ -30,7 +30,8 @@ namespace LeNet5.Generator
         {
             var parser = new ArchitectureParser(path);
             NetworkSpec? spec = parser.ParseDocument(text);
-            return new ParseResult(parser._hasErrors ? null : spec, new EquatableArray<DiagnosticInfo>(parser._diagnostics));
+            var diagnostics = new EquatableArray<DiagnosticInfo>(parser._diagnostics);
+            return parser._hasErrors ? new ParseResult(null, diagnostics, spec) : new ParseResult(spec, diagnostics);
         }
 
         private NetworkSpec? ParseDocument(string text)

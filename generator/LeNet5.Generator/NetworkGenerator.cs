@@ -84,8 +84,9 @@ namespace LeNet5.Generator
             // Two files naming their network alike would generate the same type: the later file (by path) reports LN0019
             // and generates nothing.
             IncrementalValueProvider<EquatableArray<DiagnosticInfo>> duplicates = models
-                .Where(static result => result.Model != null)
-                .Select(static (result, _) => new NetworkName(result.Model!.Spec.Name, result.Model.Spec.FilePath, result.Model.Spec.NameSpan))
+                .Select(static (result, _) => result.Model ?? result.Placeholder)
+                .Where(static model => model != null)
+                .Select(static (model, _) => new NetworkName(model!.Spec.Name, model.Spec.FilePath, model.Spec.NameSpan))
                 .Collect()
                 .Select(static (names, _) => FindDuplicateNames(names))
                 .WithTrackingName(TrackingNames.DuplicateNames);
@@ -97,7 +98,7 @@ namespace LeNet5.Generator
                 .Select(static (declaration, _) => WeightsHeaderParser.Parse(declaration!))
                 .WithTrackingName(TrackingNames.Weights)
                 .Collect()
-                .Combine(models.Select(static (result, _) => result.Model?.Spec.Name ?? string.Empty).Collect())
+                .Combine(models.Select(static (result, _) => (result.Model ?? result.Placeholder)?.Spec.Name ?? string.Empty).Collect())
                 .Select(static (pair, _) => WeightsCheck.Assign(pair.Left, pair.Right))
                 .WithTrackingName(TrackingNames.WeightsAssignment);
 
@@ -147,14 +148,16 @@ namespace LeNet5.Generator
                 context.ReportDiagnostic(diagnostic.ToDiagnostic());
             }
 
-            if (result.Model == null)
+            // A file with errors still generates its placeholder, so the code that uses the network compiles.
+            NetworkModel? model = result.Model ?? result.Placeholder;
+            if (model == null)
             {
                 return;
             }
 
             foreach (DiagnosticInfo duplicate in duplicates)
             {
-                if (duplicate.FilePath == result.Model.Spec.FilePath)
+                if (duplicate.FilePath == model.Spec.FilePath)
                 {
                     context.ReportDiagnostic(duplicate.ToDiagnostic());
                     return;
@@ -162,8 +165,8 @@ namespace LeNet5.Generator
             }
 
             // Weights that do not fit fail the build; the classifier still gets its Embedded member, so no cascade of errors follows.
-            WeightsSpec? embedded = weights.For(result.Model.Spec.Name);
-            if (embedded != null)
+            WeightsSpec? embedded = weights.For(model.Spec.Name);
+            if (embedded != null && result.Model != null)
             {
                 foreach (DiagnosticInfo diagnostic in WeightsCheck.Check(result.Model, embedded))
                 {
@@ -172,11 +175,17 @@ namespace LeNet5.Generator
             }
 
             string? namespaceOrNull = IsNamespace(namespaceName) ? namespaceName : null;
-            string source = NetworkEmitter.Emit(result.Model, namespaceOrNull);
-            context.AddSource(result.Model.TypeName + ".g.cs", SourceText.From(source, System.Text.Encoding.UTF8));
-            string classifier = ClassifierEmitter.Emit(result.Model, namespaceOrNull, embedded, imaging);
-            context.AddSource(ClassifierEmitter.TypeName(result.Model) + ".g.cs", SourceText.From(classifier, System.Text.Encoding.UTF8));
+            string note = result.Model == null ? PlaceholderNote(model) : string.Empty;
+            string source = note + NetworkEmitter.Emit(model, namespaceOrNull);
+            context.AddSource(model.TypeName + ".g.cs", SourceText.From(source, System.Text.Encoding.UTF8));
+            string classifier = note + ClassifierEmitter.Emit(model, namespaceOrNull, embedded, imaging);
+            context.AddSource(ClassifierEmitter.TypeName(model) + ".g.cs", SourceText.From(classifier, System.Text.Encoding.UTF8));
         }
+
+        /// <summary>The first line of a placeholder's sources, for whoever opens them.</summary>
+        internal static string PlaceholderNote(NetworkModel placeholder) =>
+            "// A placeholder: " + Path.GetFileName(placeholder.Spec.FilePath) + " has errors (see the build output). It keeps the code that uses "
+            + placeholder.TypeName + " compiling until they are fixed.\n";
 
         private static EquatableArray<DiagnosticInfo> FindDuplicateNames(ImmutableArray<NetworkName> names)
         {

@@ -14,7 +14,7 @@ namespace LeNet5.Generator
         {
             if (parsed.Spec == null)
             {
-                return new ModelResult(null, parsed.Diagnostics);
+                return new ModelResult(null, parsed.Diagnostics, PlaceholderNetwork.For(parsed.Outline));
             }
 
             NetworkSpec spec = parsed.Spec;
@@ -59,7 +59,7 @@ namespace LeNet5.Generator
                                 Text(layer.Kernel),
                                 Text(paddedHeight),
                                 Text(paddedWidth));
-                            return new ModelResult(null, new EquatableArray<DiagnosticInfo>(diagnostics));
+                            return new ModelResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), PlaceholderNetwork.For(spec));
                         }
 
                         output = new Shape(
@@ -85,7 +85,7 @@ namespace LeNet5.Generator
                                             Text(source),
                                             Text(shape.Channels),
                                             Text(shape.Channels - 1));
-                                        return new ModelResult(null, new EquatableArray<DiagnosticInfo>(diagnostics));
+                                        return new ModelResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), PlaceholderNetwork.For(spec));
                                     }
                                 }
 
@@ -109,7 +109,7 @@ namespace LeNet5.Generator
                                 Text(layer.Kernel),
                                 Text(shape.Height),
                                 Text(shape.Width));
-                            return new ModelResult(null, new EquatableArray<DiagnosticInfo>(diagnostics));
+                            return new ModelResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), PlaceholderNetwork.For(spec));
                         }
 
                         output = new Shape(shape.Channels, shape.Height / layer.Kernel, shape.Width / layer.Kernel);
@@ -130,7 +130,7 @@ namespace LeNet5.Generator
                                     layer.Name,
                                     Text(layer.Prototypes[u].Count),
                                     Text(shape.Size));
-                                return new ModelResult(null, new EquatableArray<DiagnosticInfo>(diagnostics));
+                                return new ModelResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), PlaceholderNetwork.For(spec));
                             }
                         }
 
@@ -150,7 +150,7 @@ namespace LeNet5.Generator
                                 Text(layer.Kernel),
                                 Text(shape.Height),
                                 Text(shape.Width));
-                            return new ModelResult(null, new EquatableArray<DiagnosticInfo>(diagnostics));
+                            return new ModelResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), PlaceholderNetwork.For(spec));
                         }
 
                         output = new Shape(shape.Channels, shape.Height / layer.Kernel, shape.Width / layer.Kernel);
@@ -184,7 +184,7 @@ namespace LeNet5.Generator
                         layer.Name,
                         (parametersTooMany ? parameters : activations).ToString(CultureInfo.InvariantCulture),
                         parametersTooMany ? "parameters" : "activation floats per image");
-                    return new ModelResult(null, new EquatableArray<DiagnosticInfo>(diagnostics));
+                    return new ModelResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), PlaceholderNetwork.For(spec));
                 }
 
                 int weightLength = (int)weightCount;
@@ -221,7 +221,7 @@ namespace LeNet5.Generator
             NetworkModel? model = hasErrors
                 ? null
                 : new NetworkModel(spec, spec.Name + "Network", new EquatableArray<LayerModel>(layers), parameterOffset, activationOffset, largest);
-            return new ModelResult(model, new EquatableArray<DiagnosticInfo>(diagnostics));
+            return new ModelResult(model, new EquatableArray<DiagnosticInfo>(diagnostics), model == null ? PlaceholderNetwork.For(spec) : null);
         }
 
         /// <summary>The layer name as the prefix of C# member names: <c>c1</c> becomes <c>C1</c>.</summary>

@@ -111,7 +111,8 @@ namespace LeNet5.Generator
     }
 
     /// <summary>The output of the parse step: a spec if the file had no errors, and the diagnostics found.</summary>
-    internal sealed record ParseResult(NetworkSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);
+    /// <remarks><see cref="Outline"/> is what a file with errors still declares (its name, input and classes), or null.</remarks>
+    internal sealed record ParseResult(NetworkSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics, NetworkSpec? Outline = null);
 
     /// <summary>Shape of one image's feature maps.</summary>
     internal readonly record struct Shape(int Channels, int Height, int Width)
@@ -151,5 +152,10 @@ namespace LeNet5.Generator
     }
 
     /// <summary>The output of the shape-inference step.</summary>
-    internal sealed record ModelResult(NetworkModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+    /// <remarks>
+    /// A file with errors has no <see cref="Model"/> but, when its name is known, a <see cref="Placeholder"/>: a network of
+    /// the same name, input and classes whose generated types keep the code that uses them compiling, so the file's own
+    /// diagnostics are the only errors of the build.
+    /// </remarks>
+    internal sealed record ModelResult(NetworkModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, NetworkModel? Placeholder = null);
 }

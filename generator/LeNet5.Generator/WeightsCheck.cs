@@ -17,13 +17,13 @@ namespace LeNet5.Generator
         /// checkpoint metadata names, else to the project's only network.
         /// </summary>
         /// <param name="weights">Every weights file of the project.</param>
-        /// <param name="names">The network name of every architecture file, "" for a file with errors.</param>
+        /// <param name="names">The network name of every architecture file, "" for a file whose name is unusable.</param>
         public static WeightsAssignment Assign(ImmutableArray<WeightsSpec> weights, ImmutableArray<string> names)
         {
             var assigned = new List<AssignedWeights>();
             var diagnostics = new List<DiagnosticInfo>();
 
-            // While an architecture file has errors its network is unknown: weights that match no network would only
+            // While an architecture file has no usable name its network is unknown: weights that match no network would only
             // cascade from those errors, so they are reported once the files are fixed.
             bool allNetworksKnown = !names.Contains(string.Empty);
             ImmutableArray<string> networks = names.RemoveAll(static name => name.Length == 0);
