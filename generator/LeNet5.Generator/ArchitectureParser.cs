@@ -17,6 +17,9 @@ namespace LeNet5.Generator
         private static readonly string[] PoolProperties = { "name", "kind", "size", "activation" };
         private static readonly string[] DenseProperties = { "name", "kind", "units", "activation" };
 
+        /// <summary>Values of one input image at most: batches of them are indexed with <c>int</c>.</summary>
+        internal const int MaxInputValues = 1 << 24;
+
         private readonly string _path;
         private readonly List<DiagnosticInfo> _diagnostics = new List<DiagnosticInfo>();
         private bool _hasErrors;
@@ -66,6 +69,12 @@ namespace LeNet5.Generator
                 height = ReadInt(input, "'input'", "height", null, 1);
                 width = ReadInt(input, "'input'", "width", null, 1);
                 scaling = ReadScale(input);
+                long values = (long)channels * height * width;
+                if (values > MaxInputValues)
+                {
+                    Report(DiagnosticDescriptors.InputTooLarge, input.Span, Text(channels), Text(height), Text(width),
+                        values.ToString(CultureInfo.InvariantCulture), Text(MaxInputValues));
+                }
             }
 
             int classes = ReadInt(document, "The architecture", "classes", null, 2);
@@ -604,6 +613,13 @@ namespace LeNet5.Generator
                 }
 
                 return defaultValue.Value;
+            }
+
+            if (property.Value is JsonNumber whole && whole.Value == Math.Floor(whole.Value) && !whole.IsInteger)
+            {
+                // A whole number too large for an int is reported as what it is, not as "not an integer".
+                Report(DiagnosticDescriptors.InvalidField, whole.Span, field, "an integer from " + Text(int.MinValue) + " to " + Text(int.MaxValue), whole.Describe());
+                return defaultValue ?? Math.Max(minimum, 1);
             }
 
             if (property.Value is not JsonNumber number || !number.IsInteger)

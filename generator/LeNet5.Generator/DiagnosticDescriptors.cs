@@ -300,6 +300,14 @@ namespace LeNet5.Generator
             defaultSeverity: DiagnosticSeverity.Error,
             isEnabledByDefault: true);
 
+        public static readonly DiagnosticDescriptor InputTooLarge = new DiagnosticDescriptor(
+            id: "LN0037",
+            title: "Input too large",
+            messageFormat: "The input is {0}x{1}x{2} = {3} values per image, more than the {4} the generated code supports; use a smaller input",
+            category: Category,
+            defaultSeverity: DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
         private static readonly DiagnosticDescriptor[] All =
         {
             MalformedJson, UnknownLayerKind, UnknownActivation, MissingField, InvalidField, NonPositiveSize,
@@ -308,7 +316,7 @@ namespace LeNet5.Generator
             NetworkTooLarge, DuplicateNetworkName, ConnectionTableSize, EmptyConnections, DuplicateConnection,
             ConnectionOutOfRange, PrototypeSizeMismatch, UnknownInitialization, ClassNameCount, WeightsNotReadable,
             WeightsForUnknownNetwork, WeightsNetworkAmbiguous, DuplicateWeights, WeightsForOtherArchitecture, MissingTensor,
-            UnexpectedTensor, TensorShapeMismatch, TensorDTypeMismatch, TensorDataMismatch,
+            UnexpectedTensor, TensorShapeMismatch, TensorDTypeMismatch, TensorDataMismatch, InputTooLarge,
         };
 
         public static DiagnosticDescriptor ById(string id)

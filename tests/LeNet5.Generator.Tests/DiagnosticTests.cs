@@ -307,6 +307,25 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void LN0037_InputTooLarge_SaysTheSizeWithoutOverflow()
+    {
+        string json = Valid.Replace("\"height\": 8, \"width\": 8", "\"height\": 100000, \"width\": 100000");
+        Diagnostic diagnostic = Assert.Single(GeneratorHarness.Run(json, Path).Result.Diagnostics, d => d.Id == "LN0037");
+        Assert.Equal(
+            "The input is 1x100000x100000 = 10000000000 values per image, more than the 16777216 the generated code supports; use a smaller input",
+            diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "{ \"channels\"");
+    }
+
+    [Fact]
+    public void LN0005_AWholeNumberTooLargeForAnInt_IsReportedAsSuch()
+    {
+        string json = Valid.Replace("\"height\": 8", "\"height\": 2147483648");
+        Diagnostic diagnostic = Single(json, "LN0005");
+        Assert.Equal("Field 'height' must be an integer from -2147483648 to 2147483647, but is the number 2147483648", diagnostic.GetMessage());
+    }
+
+    [Fact]
     public void LN0019_DuplicateNetworkName()
     {
         var files = new Microsoft.CodeAnalysis.AdditionalText[]
@@ -453,7 +472,7 @@ public sealed class DiagnosticTests
             .Select(field => (DiagnosticDescriptor)field.GetValue(null)!)
             .ToArray();
 
-        Assert.Equal(36, descriptors.Length);
+        Assert.Equal(37, descriptors.Length);
         foreach (DiagnosticDescriptor descriptor in descriptors)
         {
             Assert.Same(descriptor, DiagnosticDescriptors.ById(descriptor.Id));
