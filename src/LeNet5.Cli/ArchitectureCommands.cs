@@ -127,6 +127,7 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
         using var evaluator = new Evaluator<TNetwork>(options.Threads);
         for (int epoch = firstEpoch; epoch < epochs; epoch++)
         {
+            CheckFreeSpace(checkpoint, trainer.Optimizer.StateBuffers.Sum(b => (long)b.Buffer.Length));
             var progress = new ProgressDisplay(output.Error, output.Interactive, epoch, epochs);
             EpochResult result;
             EvaluationResult evaluation;
@@ -308,6 +309,27 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
     }
 
     /// <summary>Fails before training, not after the first epoch, when the checkpoint cannot be written.</summary>
+    /// <summary>
+    /// Fails before an epoch's work, not after it, when the disk cannot hold that epoch's saves: the checkpoint, the
+    /// optimizer state and the previous state kept aside while they are written, plus room for the history and plot.
+    /// </summary>
+    private static void CheckFreeSpace(string checkpoint, long optimizerStateFloats)
+    {
+        long needed = (long)sizeof(float) * (2L * TNetwork.ParameterCount + 2L * optimizerStateFloats) + (1 << 20);
+        long available;
+        try
+        {
+            available = new DriveInfo(Path.GetDirectoryName(Path.GetFullPath(checkpoint))!).AvailableFreeSpace;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return; // Not every file system reports its free space; the atomic saves still keep what was written.
+        }
+        if (available < needed)
+            throw new LeNet5Exception(string.Create(Invariant,
+                $"{checkpoint}: the disk has {available:N0} bytes free but an epoch's saves need about {needed:N0}; free some space or choose another --output"));
+    }
+
     private static void CheckWritable(string checkpoint)
     {
         try
