@@ -11,13 +11,7 @@ public sealed class CliTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private static (int Code, string Out, string Error) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Lenet5Console.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Code, string Out, string Error) Run(params string[] args) => Lenet5Console.Capture(args);
 
     [Fact]
     public void Train_evaluate_and_infer()

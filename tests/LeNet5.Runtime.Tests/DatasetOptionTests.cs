@@ -26,13 +26,7 @@ public sealed class DatasetOptionTests : IDisposable
         return folder;
     }
 
-    private static (int Code, string Out, string Error) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = Lenet5Console.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Code, string Out, string Error) Run(params string[] args) => Lenet5Console.Capture(args);
 
     [Fact]
     public void Another_idx_dataset_is_refused_as_mnist_and_trains_with_dataset_idx()

@@ -13,4 +13,13 @@ internal static class Lenet5Console
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default) =>
         NetworkConsole.Run(args, stdout, stderr, s_catalog, cancellationToken);
+
+    /// <summary>Runs <paramref name="args"/>; returns the exit code and what went to stdout and stderr.</summary>
+    public static (int Code, string Out, string Error) Capture(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
 }
