@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using System.Text;
+using LeNet5.Tests;
 
 namespace LeNet5.Imaging.Tests;
 
@@ -16,28 +16,11 @@ internal static class CraftedPng
         BinaryPrimitives.WriteInt32BigEndian(header, width);
         BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
         header[8] = 8;
-        Chunk(png, "IHDR", header);
+        PngWriter.Chunk(png, "IHDR", header);
         using var compressed = new MemoryStream();
         using (var zlib = new ZLibStream(compressed, CompressionLevel.Optimal, leaveOpen: true)) zlib.Write(new byte[Math.Min(width, 1000) + 1]);
-        Chunk(png, "IDAT", compressed.ToArray());
-        Chunk(png, "IEND", []);
+        PngWriter.Chunk(png, "IDAT", compressed.ToArray());
+        PngWriter.Chunk(png, "IEND", []);
         return png.ToArray();
-    }
-
-    private static void Chunk(Stream png, string type, byte[] data)
-    {
-        Span<byte> word = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(word, data.Length);
-        png.Write(word);
-        byte[] typeAndData = [.. Encoding.ASCII.GetBytes(type), .. data];
-        png.Write(typeAndData);
-        uint crc = 0xFFFFFFFF;
-        foreach (byte b in typeAndData)
-        {
-            crc ^= b;
-            for (int k = 0; k < 8; k++) crc = (crc & 1) != 0 ? 0xEDB88320 ^ (crc >> 1) : crc >> 1;
-        }
-        BinaryPrimitives.WriteUInt32BigEndian(word, ~crc);
-        png.Write(word);
     }
 }

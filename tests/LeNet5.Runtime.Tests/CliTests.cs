@@ -1,3 +1,4 @@
+using LeNet5.Tests;
 using System.Text.RegularExpressions;
 using LeNet5.Runtime;
 using LeNet5.Cli;

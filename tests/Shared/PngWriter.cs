@@ -2,9 +2,9 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 
-namespace LeNet5.Runtime.Tests;
+namespace LeNet5.Tests;
 
-/// <summary>Writes 8-bit grey or RGB PNG files, enough for the console tests.</summary>
+/// <summary>Writes 8-bit grey, RGB or RGBA PNG files, and their chunks, for the tests. Linked into the test projects that need it.</summary>
 internal static class PngWriter
 {
     public static void Write(string path, int width, int height, byte[] pixels, int channels)
@@ -30,7 +30,8 @@ internal static class PngWriter
         File.WriteAllBytes(path, png.ToArray());
     }
 
-    private static void Chunk(Stream png, string type, byte[] data)
+    /// <summary>Writes one chunk: length, type, data and CRC.</summary>
+    public static void Chunk(Stream png, string type, byte[] data)
     {
         Span<byte> length = stackalloc byte[4];
         BinaryPrimitives.WriteInt32BigEndian(length, data.Length);
