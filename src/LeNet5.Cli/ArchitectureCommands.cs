@@ -59,7 +59,7 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
         if (settings.Output is not null && string.IsNullOrWhiteSpace(settings.Output))
             throw new LeNet5Exception($"--output is empty; give the checkpoint's file name, for example {DefaultCheckpoint}");
         string checkpoint = settings.Output ?? DefaultCheckpoint;
-        if (Directory.Exists(checkpoint)) throw new LeNet5Exception($"--output {checkpoint} is a folder; give the checkpoint's file name, for example {Path.Combine(checkpoint, TNetwork.Name.ToLowerInvariant() + ".safetensors")}");
+        if (Directory.Exists(checkpoint)) throw new LeNet5Exception($"--output {checkpoint} is a folder; give the checkpoint's file name, for example {Path.Combine(checkpoint, Path.GetFileName(DefaultCheckpoint))}");
         using OutputLock runLock = OutputLock.Acquire(checkpoint);
         CheckWritable(checkpoint);
         if (!settings.Resume && !settings.Overwrite && File.Exists(checkpoint))
@@ -308,7 +308,6 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
         return checkpoint;
     }
 
-    /// <summary>Fails before training, not after the first epoch, when the checkpoint cannot be written.</summary>
     /// <summary>
     /// Fails before an epoch's work, not after it, when the disk cannot hold that epoch's saves: the checkpoint, the
     /// optimizer state and the previous state kept aside while they are written, plus room for the history and plot.
@@ -330,6 +329,7 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
                 $"{checkpoint}: the disk has {available:N0} bytes free but an epoch's saves need about {needed:N0}; free some space or choose another --output"));
     }
 
+    /// <summary>Fails before training, not after the first epoch, when the checkpoint cannot be written.</summary>
     private static void CheckWritable(string checkpoint)
     {
         try
@@ -413,11 +413,10 @@ public sealed class ArchitectureCommands<TNetwork> : IArchitectureCommands where
         void Classify(string label, float[] pixels, int? truth)
         {
             TNetwork.Infer(checkpoint.Parameters, pixels, logits, workspace, 1);
-            SoftmaxCrossEntropy.Softmax(logits, probabilities);
-            int digit = SoftmaxCrossEntropy.ArgMax(logits);
+            int classIndex = ClassProbabilities.Compute(logits, probabilities);
             IReadOnlyList<string> names = TNetwork.ClassNames;
-            string line = string.Create(Invariant, $"{label.PadRight(width)}  class {names[digit]}  confidence {probabilities[digit] * 100,6:F2}%");
-            if (truth is int t) line += t == digit ? $"  true {names[t]}" : $"  true {names[t]} (wrong)";
+            string line = string.Create(Invariant, $"{label.PadRight(width)}  class {names[classIndex]}  confidence {probabilities[classIndex] * 100,6:F2}%");
+            if (truth is int t) line += t == classIndex ? $"  true {names[t]}" : $"  true {names[t]} (wrong)";
             output.Out.WriteLine(line);
         }
 
