@@ -7,7 +7,7 @@ public sealed class NetworkCatalog
 {
     /// <summary>A catalog of <paramref name="networks"/>, the first being the default.</summary>
     /// <exception cref="ArgumentException">No network, or two with the same name.</exception>
-    public NetworkCatalog(IReadOnlyList<IArchitectureCommands> networks)
+    public NetworkCatalog(IReadOnlyList<ConsoleNetwork> networks)
     {
         if (networks.Count == 0) throw new ArgumentException("a console needs at least one network", nameof(networks));
         string? twice = networks.GroupBy(n => n.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1)?.Key;
@@ -19,14 +19,14 @@ public sealed class NetworkCatalog
     public string ProgramName { get; init; } = Path.GetFileNameWithoutExtension(Environment.GetCommandLineArgs()[0]);
 
     /// <summary>Every network, the default first.</summary>
-    public IReadOnlyList<IArchitectureCommands> All { get; }
+    public IReadOnlyList<ConsoleNetwork> All { get; }
 
     /// <summary>The network used when none is chosen.</summary>
-    public IArchitectureCommands Default => All[0];
+    public ConsoleNetwork Default => All[0];
 
     /// <summary>The network named <paramref name="name"/> (case-insensitive), or the default when null.</summary>
     /// <exception cref="LeNet5Exception">No network has that name.</exception>
-    public IArchitectureCommands Find(string? name)
+    public ConsoleNetwork Find(string? name)
     {
         if (string.IsNullOrWhiteSpace(name)) return Default;
         return All.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase))

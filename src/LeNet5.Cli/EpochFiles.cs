@@ -1,0 +1,190 @@
+using System.Globalization;
+using System.Runtime.ExceptionServices;
+using LeNet5.Runtime;
+
+namespace LeNet5.Cli;
+
+/// <summary>
+/// The files of a training run (checkpoint, optimizer state, history) saved so that a kill at any moment resumes,
+/// and the checks that pair them up again on <c>--resume</c>.
+/// </summary>
+internal static class EpochFiles
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>The checkpoint's metadata after an epoch: the recipe (checked on resume), the epoch's row and the run id.</summary>
+    public static Dictionary<string, string> Metadata(TrainingOptions options, int epochs, int trainingImages, int validationImages, string evaluated, EpochRecord row, string runId) => new()
+    {
+        ["epoch"] = row.Epoch.ToString(Invariant),
+        ["epochs"] = epochs.ToString(Invariant),
+        ["batch_size"] = options.BatchSize.ToString(Invariant),
+        ["optimizer"] = options.Optimizer,
+        ["learning_rate"] = options.LearningRate.ToString("R", Invariant),
+        ["learning_rate_decay"] = options.LearningRateDecay.ToString("R", Invariant),
+        ["momentum"] = options.Momentum.ToString("R", Invariant),
+        ["weight_decay"] = options.WeightDecay.ToString("R", Invariant),
+        ["seed"] = options.Seed.ToString(Invariant),
+        ["distort"] = options.Distort ? "true" : "false",
+        ["damping"] = options.Damping.ToString("R", Invariant),
+        ["training_images"] = trainingImages.ToString(Invariant),
+        ["validation_images"] = validationImages.ToString(Invariant),
+        ["train_loss"] = row.TrainLoss.ToString("R", Invariant),
+        [evaluated + "_loss"] = row.TestLoss.ToString("R", Invariant),
+        [evaluated + "_accuracy"] = row.TestAccuracy.ToString("R", Invariant),
+        ["images_per_second"] = row.ImagesPerSecond.ToString("R", Invariant),
+        ["seconds"] = row.Seconds.ToString("R", Invariant),
+        [Checkpoint.RunIdKey] = runId,
+    };
+
+    /// <summary>
+    /// Saves an epoch so that a kill between any two renames still resumes: the state of the checkpoint on disk is
+    /// kept as the previous state until the new checkpoint is in place, and the history row can be rebuilt from the
+    /// checkpoint's metadata.
+    /// </summary>
+    public static void SaveEpoch<TNetwork>(string checkpoint, string optimizer, Trainer<TNetwork> trainer, Dictionary<string, string> metadata, string runId)
+        where TNetwork : struct, INetwork
+    {
+        string state = OptimizerCheckpoint.PathFor(checkpoint), previous = OptimizerCheckpoint.PreviousPathFor(checkpoint);
+        try
+        {
+            if (File.Exists(state)) File.Move(state, previous, overwrite: true);
+            OptimizerCheckpoint.Save<TNetwork>(state, optimizer, trainer.Optimizer, runId, Checkpoint.ContentHash(trainer.Parameters));
+            Checkpoint.Save<TNetwork>(checkpoint, trainer.Parameters, metadata);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LeNet5Exception($"{checkpoint}: cannot save the epoch: {e.Message}", e);
+        }
+        DeletePreviousState(checkpoint);
+    }
+
+    /// <summary>The last step of a save: the state of the epoch before is no longer needed once the checkpoint is in place.</summary>
+    public static void DeletePreviousState(string checkpoint)
+    {
+        string previous = OptimizerCheckpoint.PreviousPathFor(checkpoint);
+        try
+        {
+            File.Delete(previous);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LeNet5Exception($"{previous}: cannot delete the optimizer state of the epoch before: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Loads the optimizer state of <paramref name="resumed"/>: the current state file, else the previous one (a run
+    /// killed mid-save), which then becomes the current one again: the next save moves the current state aside as the
+    /// checkpoint's, and would otherwise replace the only state that fits it with one that does not.
+    /// </summary>
+    public static void LoadOptimizerState<TNetwork>(string checkpoint, Checkpoint resumed, string optimizer, IOptimizer into)
+        where TNetwork : struct, INetwork
+    {
+        string state = OptimizerCheckpoint.PathFor(checkpoint), previous = OptimizerCheckpoint.PreviousPathFor(checkpoint);
+        try
+        {
+            OptimizerCheckpoint.Load<TNetwork>(state, optimizer, into, resumed);
+        }
+        catch (CheckpointException current) when (File.Exists(previous))
+        {
+            try
+            {
+                OptimizerCheckpoint.Load<TNetwork>(previous, optimizer, into, resumed);
+            }
+            catch (CheckpointException)
+            {
+                // Neither fits: the current state's error is the one to act on.
+                ExceptionDispatchInfo.Throw(current);
+            }
+            try
+            {
+                File.Move(previous, state, overwrite: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new LeNet5Exception($"{previous}: cannot restore the optimizer state of the checkpoint: {e.Message}", e);
+            }
+        }
+    }
+
+    /// <summary>The history row of the epoch a checkpoint holds, from its metadata.</summary>
+    public static EpochRecord RecordOf(Checkpoint checkpoint, int epoch, string evaluated)
+    {
+        double Value(string key) => checkpoint.Metadata.TryGetValue(key, out string? text) && double.TryParse(text, NumberStyles.Float, Invariant, out double value) ? value : double.NaN;
+        return new EpochRecord(epoch, Value("train_loss"), Value(evaluated + "_loss"), Value(evaluated + "_accuracy"), Value("images_per_second"), Value("seconds"));
+    }
+
+    /// <summary>
+    /// Loads the checkpoint to resume from and checks that it was trained with the same recipe (resuming then gives
+    /// exactly the result of an uninterrupted run).
+    /// </summary>
+    public static Checkpoint ResumePoint<TNetwork>(string path, TrainingOptions options, int trainingImages, int validationImages, int epochs, out int completedEpochs)
+        where TNetwork : struct, INetwork
+    {
+        if (!File.Exists(path)) throw new LeNet5Exception($"--resume: there is no checkpoint at {path} to resume from");
+        Checkpoint checkpoint = Checkpoint.Load<TNetwork>(path);
+        IReadOnlyDictionary<string, string> m = checkpoint.Metadata;
+        (string Key, string Option, string Value)[] recipe =
+        [
+            ("optimizer", "--optimizer", options.Optimizer),
+            ("batch_size", "--batch-size", options.BatchSize.ToString(Invariant)),
+            ("learning_rate", "--learning-rate", options.LearningRate.ToString("R", Invariant)),
+            ("learning_rate_decay", "--lr-decay", options.LearningRateDecay.ToString("R", Invariant)),
+            ("momentum", "--momentum", options.Momentum.ToString("R", Invariant)),
+            ("weight_decay", "--weight-decay", options.WeightDecay.ToString("R", Invariant)),
+            ("seed", "--seed", options.Seed.ToString(Invariant)),
+            ("training_images", "--limit", trainingImages.ToString(Invariant)),
+            ("validation_images", "--validation", validationImages.ToString(Invariant)),
+            ("distort", "--distort", options.Distort ? "true" : "false"),
+            ("damping", "--damping", options.Damping.ToString("R", Invariant)),
+        ];
+        foreach ((string key, string option, string value) in recipe)
+        {
+            // Checkpoints written before --validation existed held no images out.
+            string? saved = m.TryGetValue(key, out string? stored) ? stored : key == "validation_images" ? "0" : null;
+            if (saved is null) throw new LeNet5Exception($"{path}: the checkpoint has no '{key}' in its metadata; cannot resume");
+            if (saved != value)
+                throw new LeNet5Exception($"--resume: {path} was trained with {key} {saved} but this run has {value}; give the same {option} to resume");
+        }
+        if (!m.TryGetValue("epoch", out string? epochText) || !int.TryParse(epochText, NumberStyles.None, Invariant, out completedEpochs))
+            throw new LeNet5Exception($"{path}: the checkpoint has no valid 'epoch' in its metadata; cannot resume");
+        if (completedEpochs > epochs)
+            throw new LeNet5Exception($"--resume: {path} has already trained {completedEpochs} epochs, more than the {epochs} asked for; give --epochs {completedEpochs} or more");
+        return checkpoint;
+    }
+
+    /// <summary>
+    /// Fails before an epoch's work, not after it, when the disk cannot hold that epoch's saves: the checkpoint, the
+    /// optimizer state and the previous state kept aside while they are written, plus room for the history and plot.
+    /// </summary>
+    public static void CheckFreeSpace<TNetwork>(string checkpoint, long optimizerStateFloats) where TNetwork : struct, INetwork
+    {
+        long needed = (long)sizeof(float) * (2L * TNetwork.ParameterCount + 2L * optimizerStateFloats) + (1 << 20);
+        long available;
+        try
+        {
+            available = new DriveInfo(Path.GetDirectoryName(Path.GetFullPath(checkpoint))!).AvailableFreeSpace;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return; // Not every file system reports its free space; the atomic saves still keep what was written.
+        }
+        if (available < needed)
+            throw new LeNet5Exception(string.Create(Invariant,
+                $"{checkpoint}: the disk has {available:N0} bytes free but an epoch's saves need about {needed:N0}; free some space or choose another --output"));
+    }
+
+    /// <summary>Fails before training, not after the first epoch, when the checkpoint cannot be written.</summary>
+    public static void CheckWritable(string checkpoint)
+    {
+        try
+        {
+            // Creates the temporary file a save would (and removes those of killed runs), then deletes it.
+            using (AtomicFile.Create(checkpoint)) { }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LeNet5Exception($"{checkpoint}: cannot write the checkpoint there: {e.Message}", e);
+        }
+    }
+}
