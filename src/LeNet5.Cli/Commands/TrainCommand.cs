@@ -108,7 +108,7 @@ internal static class TrainCommand
             throw new LeNet5Exception($"{checkpoint} holds the checkpoint of another run; continue that run with --resume, or replace it with --overwrite");
 
         DatasetKind dataset = DataSource.Parse(settings.Dataset);
-        string folder = DataSource.Resolve(settings.Data, dataset, output);
+        string folder = DataSource.Resolve(settings.Data, dataset, output, withTrainingFiles: true);
         MnistDataset train = DataSource.LoadTraining<TNetwork>(folder, dataset);
         MnistDataset test;
         string evaluated = settings.Validation is null ? "test" : "validation";
