@@ -26,6 +26,7 @@ internal sealed class CommandContext
         {
             Description = "Threads to use (the result does not depend on it)",
             DefaultValueFactory = _ => Environment.ProcessorCount,
+            HelpName = "N",
         };
         Checkpoint = new Option<string>("--checkpoint", "-c")
         {

@@ -15,11 +15,20 @@ public sealed class TrainingHistory(string architecture, string evaluated = "tes
 {
     private readonly List<EpochRecord> _records = [];
 
+    /// <summary>What each epoch was evaluated on: "test" or "validation".</summary>
+    public string Evaluated => evaluated;
+
     /// <summary>The rows so far.</summary>
     public IReadOnlyList<EpochRecord> Records => _records;
 
     /// <summary>Appends a row.</summary>
     public void Add(EpochRecord record) => _records.Add(record);
+
+    /// <summary>The best row so far: the first with the highest accuracy (a tie is no improvement); null before any.</summary>
+    public EpochRecord? Best => _records.Aggregate((EpochRecord?)null, (best, r) => Improves(r, best) ? r : best);
+
+    /// <summary>Whether <paramref name="row"/> beats <paramref name="best"/>: a strictly higher accuracy.</summary>
+    public static bool Improves(EpochRecord row, EpochRecord? best) => best is null || row.TestAccuracy > best.TestAccuracy;
 
     /// <summary>The CSV path for a checkpoint path.</summary>
     public static string CsvPath(string checkpoint) => Path.ChangeExtension(checkpoint, ".csv");
