@@ -69,25 +69,8 @@ public sealed class TrainingHistory(string architecture, string evaluated = "tes
         WriteAtomically(PlotPath(checkpoint), RenderPlot(), "plot");
     }
 
-    /// <summary>Loss (left axis) and accuracy (right axis) per epoch, as PNG bytes.</summary>
-    public byte[] RenderPlot()
-    {
-        double[] epochs = _records.Select(r => (double)r.Epoch).ToArray();
-        var plot = new ScottPlot.Plot();
-        var train = plot.Add.Scatter(epochs, _records.Select(r => r.TrainLoss).ToArray());
-        train.LegendText = "train loss";
-        var test = plot.Add.Scatter(epochs, _records.Select(r => r.TestLoss).ToArray());
-        test.LegendText = $"{evaluated} loss";
-        var accuracy = plot.Add.Scatter(epochs, _records.Select(r => r.TestAccuracy * 100).ToArray());
-        accuracy.LegendText = $"{evaluated} accuracy (%)";
-        accuracy.Axes.YAxis = plot.Axes.Right;
-        plot.Title($"{architecture} on MNIST");
-        plot.XLabel("epoch");
-        plot.YLabel("loss");
-        plot.Axes.Right.Label.Text = $"{evaluated} accuracy (%)";
-        plot.ShowLegend();
-        return plot.GetImageBytes(900, 500, ScottPlot.ImageFormat.Png);
-    }
+    /// <summary>Loss (left, log scale) and accuracy (right) per epoch, as PNG bytes (see <see cref="TrainingPlot"/>).</summary>
+    public byte[] RenderPlot() => TrainingPlot.Render(_records, Best, architecture, evaluated);
 
     private static void WriteAtomically(string path, byte[] content, string what)
     {

@@ -116,6 +116,15 @@ public sealed class TrainingConsoleTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(1, 1, "1")]
+    [InlineData(1, 10, "1 2 3 4 5 6 7 8 9 10")]
+    [InlineData(4, 6, "4 5 6")]
+    [InlineData(1, 30, "2 4 6 8 10 12 14 16 18 20 22 24 26 28 30")]
+    [InlineData(1, 100, "10 20 30 40 50 60 70 80 90 100")]
+    public void The_plot_labels_whole_epochs(int first, int last, string expected) =>
+        Assert.Equal(expected, string.Join(' ', TrainingPlot.LabelledEpochs(first, last)));
+
     /// <summary>The names under "Commands:" in a help text.</summary>
     private static List<string> Commands(string help)
     {
