@@ -34,10 +34,11 @@ internal sealed class GraphTranslation
         _source = source;
         _current = input;
         _shape = shape;
+        Input = shape;
     }
 
     /// <summary>The image the graph takes, <c>[channels, height, width]</c>.</summary>
-    public FeatureShape Input { get; private set; }
+    public FeatureShape Input { get; }
 
     /// <summary>The layers in order.</summary>
     public IReadOnlyList<ImportedLayer> Layers => _layers;
@@ -57,7 +58,6 @@ internal sealed class GraphTranslation
                 $"{source}: the graph has {inputs.Length} inputs ({string.Join(", ", inputs.Select(i => $"'{i.Name}'"))}); the importer takes a network with one image input");
         }
         var translation = new GraphTranslation(source, inputs[0].Name, ImageShape(inputs[0], source));
-        translation.Input = translation._shape;
         foreach (TensorProto initializer in graph.Initializer) translation._constants[initializer.Name] = initializer;
         foreach (NodeProto node in graph.Node) translation.Translate(node);
         translation.CheckOutputs(graph);
