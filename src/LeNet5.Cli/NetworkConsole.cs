@@ -155,6 +155,7 @@ public static class NetworkConsole
             EvaluateCommand.Create(context),
             InferCommand.Create(context),
             ExportOnnxCommand.Create(context),
+            BenchmarkCommand.Create(context),
         };
     }
 }
