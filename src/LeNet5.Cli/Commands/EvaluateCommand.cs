@@ -106,22 +106,29 @@ internal static class EvaluateCommand
         return 0;
     }
 
-    /// <summary>Precision, recall and F1 per class, and their macro averages.</summary>
+    /// <summary>
+    /// Precision, recall and F1 per class, and their macro averages; classes named other than by their index are listed
+    /// with the index too, which the confusion matrix may use.
+    /// </summary>
     private static void WriteScores(TextWriter o, ClassificationReport report, IReadOnlyList<string> names)
     {
-        int name = Math.Clamp(names.Max(n => n.Length), "macro avg".Length, 24);
+        bool indexed = !IndicesAreNames(names);
+        string[] labels = [.. names.Select((n, i) => indexed ? $"{i,2} {n}" : n)];
+        int name = Math.Clamp(labels.Max(n => n.Length), "macro avg".Length, 24);
         o.WriteLine($"{"class".PadRight(name)}  {"support",7}  {"precision",9}  {"recall",7}  {"f1",7}");
         foreach (ClassScores c in report.Classes)
-            o.WriteLine(string.Create(Invariant, $"{Cut(names[c.Class], name).PadRight(name)}  {c.Support,7:N0}  {c.Precision * 100,8:F2}%  {c.Recall * 100,6:F2}%  {c.F1 * 100,6:F2}%"));
+            o.WriteLine(string.Create(Invariant, $"{Cut(labels[c.Class], name).PadRight(name)}  {c.Support,7:N0}  {c.Precision * 100,8:F2}%  {c.Recall * 100,6:F2}%  {c.F1 * 100,6:F2}%"));
         int support = report.Classes.Sum(c => c.Support);
         o.WriteLine(string.Create(Invariant, $"{"macro avg".PadRight(name)}  {support,7:N0}  {report.MacroPrecision * 100,8:F2}%  {report.MacroRecall * 100,6:F2}%  {report.MacroF1 * 100,6:F2}%"));
     }
+
+    private static bool IndicesAreNames(IReadOnlyList<string> names) => names.Select((n, i) => n == i.ToString(Invariant)).All(same => same);
 
     /// <summary>
     /// The matrix with the class names as headers, or their indices when the names are too wide; when even the indices
     /// do not fit in 80 columns, the most frequent confusions instead.
     /// </summary>
-    private static void WriteConfusion(TextWriter o, EvaluationResult result, IReadOnlyList<string> names)
+    internal static void WriteConfusion(TextWriter o, EvaluationResult result, IReadOnlyList<string> names)
     {
         int classes = result.ClassCount;
         int counts = result.Confusion.Max().ToString(Invariant).Length;
@@ -167,8 +174,8 @@ internal static class EvaluateCommand
             for (int p = 0; p < result.ClassCount; p++)
                 if (t != p && result[t, p] > 0) pairs.Add((t, p, result[t, p]));
         pairs.Sort((a, b) => a.Count != b.Count ? b.Count.CompareTo(a.Count) : (a.True, a.Predicted).CompareTo((b.True, b.Predicted)));
-        o.WriteLine($"the confusion matrix of {result.ClassCount} classes is wider than {Columns} columns (see --json or its picture);");
-        o.WriteLine($"the most frequent confusions ({Math.Min(10, pairs.Count)} of {pairs.Count}):");
+        o.WriteLine($"confusion matrix: too wide for {result.ClassCount} classes (see --json or the picture)");
+        o.WriteLine($"most frequent confusions ({Math.Min(10, pairs.Count)} of {pairs.Count}):");
         int name = Math.Clamp(names.Max(n => n.Length), "true".Length, 24);
         o.WriteLine($"{"true".PadRight(name)}  {"predicted".PadRight(name)}  {"images",6}");
         foreach (var (t, p, count) in pairs.Take(10))

@@ -16,7 +16,7 @@ internal static class MistakesPicture
     public const int Shown = 40;
 
     private const int Columns = 8;
-    private const float Margin = 16, TitleHeight = 44, CellWidth = 108, TextHeight = 34, Gap = 10;
+    private const float Margin = 16, TitleHeight = 44, CellWidth = 108, LineHeight = 15, Gap = 10;
 
     /// <param name="title">The first line.</param>
     /// <param name="classNames">Class names by index.</param>
@@ -28,7 +28,11 @@ internal static class MistakesPicture
         int shown = Math.Min(Shown, mistakes.Count);
         int columns = Math.Clamp(shown, 1, Columns), rows = Math.Max(1, (shown + Columns - 1) / Columns);
         int zoom = Math.Max(1, (int)(88 / Math.Max(data.Height, data.Width)));
-        float imageHeight = data.Height * zoom, cellHeight = imageHeight + TextHeight + Gap;
+        // "true → predicted" on one line when every label fits the cell; the two names on lines of their own otherwise.
+        using var measure = new PictureCanvas(1, 1);
+        bool oneLine = mistakes.Take(shown).All(m => measure.Measure(Pair(classNames, m), NameSize, bold: true) <= CellWidth - 6);
+        int lines = oneLine ? 2 : 3;
+        float imageHeight = data.Height * zoom, cellHeight = imageHeight + lines * LineHeight + 4 + Gap;
         int width = (int)(2 * Margin + Math.Max(columns * CellWidth, 600));
         int height = (int)(Margin + TitleHeight + rows * cellHeight + Margin);
         using var picture = new PictureCanvas(width, height);
@@ -52,12 +56,26 @@ internal static class MistakesPicture
                 picture.Canvas.DrawImage(image, target, new SKSamplingOptions(SKFilterMode.Nearest), paint);
             }
             picture.Outline(target, PictureCanvas.Grid);
-            float middle = x + CellWidth / 2, labels = CellWidth - 6;
-            picture.Text($"{classNames[mistake.TrueClass]} → {classNames[mistake.PredictedClass]}", middle, y + imageHeight + 15, 13, SKTextAlign.Center, bold: true, maxWidth: labels);
-            picture.Text(string.Create(Invariant, $"{mistake.Confidence * 100:F2}%  #{mistake.Index}"), middle, y + imageHeight + 30, 11, SKTextAlign.Center, PictureCanvas.Faint, maxWidth: labels);
+            float middle = x + CellWidth / 2, labels = CellWidth - 6, line = y + imageHeight + LineHeight;
+            if (oneLine)
+            {
+                picture.Text(Pair(classNames, mistake), middle, line, NameSize, SKTextAlign.Center, bold: true, maxWidth: labels);
+            }
+            else
+            {
+                picture.Text(classNames[mistake.TrueClass], middle, line, NameSize, SKTextAlign.Center, bold: true, maxWidth: labels);
+                line += LineHeight;
+                picture.Text("→ " + classNames[mistake.PredictedClass], middle, line, NameSize, SKTextAlign.Center, bold: true, maxWidth: labels);
+            }
+            picture.Text(string.Create(Invariant, $"{mistake.Confidence * 100:F2}%  #{mistake.Index}"), middle, line + LineHeight, 11, SKTextAlign.Center, PictureCanvas.Faint, maxWidth: labels);
         }
         return picture.EncodePng();
     }
+
+    private const float NameSize = 13;
+
+    private static string Pair(IReadOnlyList<string> classNames, Misclassification mistake)
+        => $"{classNames[mistake.TrueClass]} → {classNames[mistake.PredictedClass]}";
 
     /// <summary>Writes the image's input values back as pixels, inverted: ink dark, background white.</summary>
     private static void DrawImage(SKBitmap bitmap, ReadOnlySpan<float> values, InputScaling scaling)
