@@ -112,10 +112,13 @@ internal static class SummaryCommand
         return $"input: {shape}, pixel x -> {formula} (0 -> {Number(scaling.Background)}, 255 -> {Number(scaling.Foreground)})";
     }
 
-    /// <summary>The recipe, with a per-epoch schedule run-length encoded (<c>0.0005 x2, 0.0002 x3</c>).</summary>
+    /// <summary>
+    /// The recipe, with a per-epoch schedule run-length encoded (<c>0.0005 x2, 0.0002 x3</c>); the words of each item are
+    /// joined by no-break spaces so that wrapping breaks between items.
+    /// </summary>
     private static string Recipe(TrainingDefaults recipe)
     {
-        var parts = new List<string> { $"{recipe.Epochs} epochs", $"batch {recipe.BatchSize}", recipe.Optimizer };
+        var parts = new List<string> { Glue($"{recipe.Epochs} epochs"), Glue($"batch {recipe.BatchSize}"), recipe.Optimizer };
         IReadOnlyList<float> schedule = recipe.LearningRateSchedule ?? [];
         if (schedule.Count > 0)
         {
@@ -124,27 +127,28 @@ internal static class SummaryCommand
             {
                 int j = i;
                 while (j < schedule.Count && schedule[j] == schedule[i]) j++;
-                runs.Add($"{Number(schedule[i])} x{j - i}");
+                runs.Add(Glue($"{Number(schedule[i])} x{j - i}"));
                 i = j;
             }
-            parts.Add("learning rate by epoch " + string.Join(", ", runs));
+            parts.Add(Glue("learning rate by epoch") + " " + string.Join(", ", runs));
         }
         else
         {
-            parts.Add($"learning rate {Number(recipe.LearningRate)}" + (recipe.LearningRateDecay == 1f ? "" : $" x{Number(recipe.LearningRateDecay)} per epoch"));
+            parts.Add(Glue($"learning rate {Number(recipe.LearningRate)}" + (recipe.LearningRateDecay == 1f ? "" : $" x{Number(recipe.LearningRateDecay)} per epoch")));
         }
-        if (recipe.Optimizer == "sgd") parts.Add($"momentum {Number(recipe.Momentum)}");
+        if (recipe.Optimizer == "sgd") parts.Add(Glue($"momentum {Number(recipe.Momentum)}"));
         if (recipe.Optimizer == "sdlm")
         {
-            parts.Add($"mu {Number(recipe.Damping)}");
-            parts.Add($"curvature from {recipe.CurvatureSamples:N0} images");
+            parts.Add(Glue($"mu {Number(recipe.Damping)}"));
+            parts.Add(Glue($"curvature from {recipe.CurvatureSamples:N0} images"));
         }
-        parts.Add($"weight decay {Number(recipe.WeightDecay)}");
-        if (recipe.Distort) parts.Add("affine distortions");
-        parts.Add($"seed {recipe.Seed}");
-        // A no-break space inside each item keeps "momentum 0.9" on one line when the recipe is wrapped.
-        return string.Join(", ", parts.Select(p => p.Replace(' ', NoBreak)));
+        parts.Add(Glue($"weight decay {Number(recipe.WeightDecay)}"));
+        if (recipe.Distort) parts.Add(Glue("affine distortions"));
+        parts.Add(Glue($"seed {recipe.Seed}"));
+        return string.Join(", ", parts);
     }
+
+    private static string Glue(string words) => words.Replace(' ', NoBreak);
 
     private static string Shape(FeatureShape shape) => shape.ToString();
 
