@@ -46,10 +46,10 @@ internal static class SummaryCommand
         text.Append('\n');
 
         string[] header = ["layer", "kind", "output", "activation", "params", "connections", "mult-adds"];
-        var rows = new List<string[]> { new[] { "input", "", Shape(new FeatureShape(TNetwork.InputChannels, TNetwork.InputHeight, TNetwork.InputWidth)), "", "", "", "" } };
+        var rows = new List<string[]> { new[] { "input", "", new FeatureShape(TNetwork.InputChannels, TNetwork.InputHeight, TNetwork.InputWidth).ToString(), "", "", "", "" } };
         foreach (LayerDescription layer in layers)
         {
-            rows.Add([layer.Name, Kind(layer), Shape(layer.Output), layer.Activation, Count(Parameters<TNetwork>(layer)), Count(layer.ConnectionCount), Count(layer.MultiplyAdds)]);
+            rows.Add([layer.Name, Kind(layer), layer.Output.ToString(), layer.Activation, Count(Parameters<TNetwork>(layer)), Count(layer.ConnectionCount), Count(layer.MultiplyAdds)]);
         }
         string[] total = ["total", "", "", "", Count(TNetwork.ParameterCount), Count(connections), Count(multiplyAdds)];
         bool[] right = [false, false, false, false, true, true, true];
@@ -149,8 +149,6 @@ internal static class SummaryCommand
     }
 
     private static string Glue(string words) => words.Replace(' ', NoBreak);
-
-    private static string Shape(FeatureShape shape) => shape.ToString();
 
     /// <summary>Up to four decimals, never in exponent form: 0.00005, -0.4242.</summary>
     private static string Number(float value) => value.ToString(Math.Abs(value) < 0.001f ? "0.#########" : "0.####", Invariant);

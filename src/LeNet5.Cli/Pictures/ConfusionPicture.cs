@@ -41,7 +41,7 @@ internal static class ConfusionPicture
         picture.Text("predicted", left + matrix / 2, margin + titleHeight + 16, 14, SKTextAlign.Center, bold: true);
         picture.TextUpwards("true", margin + 16, top + matrix / 2, 14, bold: true);
 
-        int mostMistakes = 1;
+        int mostMistakes = 0;
         for (int t = 0; t < classes; t++)
             for (int p = 0; p < classes; p++)
                 if (t != p) mostMistakes = Math.Max(mostMistakes, result[t, p]);
@@ -91,6 +91,11 @@ internal static class ConfusionPicture
 
         // The colour scale of the mistakes.
         float legendTop = top + matrix + scoreHeight + 14, legendWidth = Math.Min(matrix, 300);
+        if (mostMistakes == 0)
+        {
+            picture.Text("no mistakes", left, legendTop + 10, 11, color: PictureCanvas.Faint);
+            return picture.EncodePng();
+        }
         for (int x = 0; x < (int)legendWidth; x++)
         {
             int count = 1 + (int)Math.Round((mostMistakes - 1) * x / Math.Max(1, legendWidth - 1));
@@ -98,7 +103,7 @@ internal static class ConfusionPicture
         }
         picture.Outline(SKRect.Create(left, legendTop, legendWidth, 12), PictureCanvas.Grid);
         picture.Text("1", left, legendTop + 26, 11, SKTextAlign.Left, PictureCanvas.Faint);
-        picture.Text(mostMistakes.ToString("N0", Invariant) + " mistakes", left + legendWidth, legendTop + 26, 11, SKTextAlign.Right, PictureCanvas.Faint);
+        picture.Text(mostMistakes.ToString("N0", Invariant) + (mostMistakes == 1 ? " mistake" : " mistakes"), left + legendWidth, legendTop + 26, 11, SKTextAlign.Right, PictureCanvas.Faint);
         return picture.EncodePng();
     }
 
