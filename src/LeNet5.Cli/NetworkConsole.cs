@@ -153,6 +153,7 @@ public static class NetworkConsole
             architecture,
             TrainCommand.Create(context),
             EvaluateCommand.Create(context),
+            SummaryCommand.Create(context),
             InferCommand.Create(context),
             ExportOnnxCommand.Create(context),
             BenchmarkCommand.Create(context),
