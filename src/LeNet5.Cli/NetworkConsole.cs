@@ -153,9 +153,11 @@ public static class NetworkConsole
             architecture,
             TrainCommand.Create(context),
             EvaluateCommand.Create(context),
+            SummaryCommand.Create(context),
             InferCommand.Create(context),
             ExportOnnxCommand.Create(context),
             ImportOnnxCommand.Create(context),
+            BenchmarkCommand.Create(context),
         };
     }
 }
