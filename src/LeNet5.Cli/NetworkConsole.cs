@@ -6,7 +6,7 @@ using LeNet5.Runtime;
 namespace LeNet5.Cli;
 
 /// <summary>
-/// The console for generated networks: <c>train</c>, <c>evaluate</c>, <c>infer</c> and <c>export onnx</c>. A program
+/// The console for generated networks: <c>train</c>, <c>evaluate</c>, <c>infer</c>, <c>export onnx</c> and <c>import onnx</c>. A program
 /// with its own architecture file is one line: <c>return NetworkConsole.Run&lt;MyNetwork&gt;(args);</c>
 /// </summary>
 public static class NetworkConsole
@@ -151,8 +151,11 @@ public static class NetworkConsole
             architecture,
             TrainCommand.Create(context),
             EvaluateCommand.Create(context),
+            SummaryCommand.Create(context),
             InferCommand.Create(context),
             ExportOnnxCommand.Create(context),
+            ImportOnnxCommand.Create(context),
+            BenchmarkCommand.Create(context),
         };
     }
 }
