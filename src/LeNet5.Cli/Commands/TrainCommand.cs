@@ -157,8 +157,8 @@ internal static class TrainCommand
             _ => $"keep:   the best epoch as {KeptCheckpoints.BestPath(checkpoint)}, each as {KeptCheckpoints.EpochPattern(checkpoint)}",
         });
         if (settings.Patience is int patienceEpochs) o.WriteLine($"stop:   after {Formatting.Count(patienceEpochs, "epoch")} without a better {evaluated} accuracy");
-        output.Out.WriteLine();
-        var table = new EpochTable(output.Out, evaluated);
+        o.WriteLine();
+        var table = new EpochTable(o, evaluated);
         table.WriteHeader();
 
         var history = new TrainingHistory(TNetwork.Name, evaluated);
