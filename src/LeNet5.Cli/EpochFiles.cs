@@ -116,12 +116,14 @@ internal static class EpochFiles
 
     /// <summary>
     /// Loads the checkpoint to resume from and checks that it was trained with the same recipe (resuming then gives
-    /// exactly the result of an uninterrupted run).
+    /// exactly the result of an uninterrupted run); null when the run has no checkpoint yet (killed in its first
+    /// epoch), which then starts from the beginning, as the same run would.
     /// </summary>
-    public static Checkpoint ResumePoint<TNetwork>(string path, TrainingOptions options, int trainingImages, int validationImages, int epochs, out int completedEpochs)
+    public static Checkpoint? ResumePoint<TNetwork>(string path, TrainingOptions options, int trainingImages, int validationImages, int epochs, out int completedEpochs)
         where TNetwork : struct, INetwork
     {
-        if (!File.Exists(path)) throw new LeNet5Exception($"--resume: there is no checkpoint at {path} to resume from");
+        completedEpochs = 0;
+        if (!File.Exists(path)) return null;
         Checkpoint checkpoint = Checkpoint.Load<TNetwork>(path);
         IReadOnlyDictionary<string, string> m = checkpoint.Metadata;
         (string Key, string Option, string Value)[] recipe =

@@ -7,13 +7,18 @@ namespace LeNet5.Runtime;
 /// a loss is not finite; when, after <see cref="WarmupSteps"/> steps, the epoch's mean training loss (or an evaluation's
 /// loss) exceeds <see cref="LossFactor"/> times the initial loss (the first step's, before any update, and at least the
 /// loss of a uniform guess, ln of the class count, so that a resumed, well-trained run is not held to its own tiny
-/// loss); or when, after <see cref="AccuracyWarmupImages"/> training images, an evaluation is no more accurate than
-/// always answering the most frequent class. The message names the most likely cause from the recipe.
+/// loss); when an epoch's mean training loss climbs back above that reference, or to over <see cref="RiseFactor"/>
+/// times the lowest epoch mean so far and above half the reference (a slow divergence, such as 1.6, 3.0, 7.1, that
+/// never reaches 10x); or when, after <see cref="AccuracyWarmupImages"/> training images, an evaluation is no more
+/// accurate than always answering the most frequent class. The message names the most likely cause from the recipe.
 /// </summary>
 public sealed class DivergenceMonitor
 {
     /// <summary>How far above the initial loss a loss must rise to count as divergence.</summary>
     public const double LossFactor = 10;
+
+    /// <summary>How far above the lowest epoch mean so far an epoch's mean training loss must rise to count as divergence.</summary>
+    public const double RiseFactor = 2;
 
     /// <summary>Steps of a run before the loss is compared with the initial loss (the first steps are noisy).</summary>
     public const int WarmupSteps = 10;
@@ -27,6 +32,8 @@ public sealed class DivergenceMonitor
     private readonly double _uniformLoss;
     private readonly bool _startedFromParameters;
     private double _initialLoss = double.NaN;
+    private double _lowestEpochLoss = double.PositiveInfinity;
+    private int _lowestEpoch;
     private int _steps;
     private long _images;
 
@@ -67,6 +74,25 @@ public sealed class DivergenceMonitor
         _images += images;
         if (_steps > WarmupSteps && epochLoss > LossFactor * Reference)
             throw Diverged($"the mean training loss rose to {Number(epochLoss)} at epoch {epoch + 1}, step {step}, over {LossFactor:G}x the initial {Number(Reference)}", atStart: false);
+    }
+
+    /// <summary>Checks an epoch's mean training loss against the epochs before it in this run.</summary>
+    /// <param name="epoch">The epoch, 0-based.</param>
+    /// <param name="meanLoss">The epoch's mean training loss.</param>
+    /// <exception cref="TrainingDivergedException">The run diverged.</exception>
+    public void ObserveEpoch(int epoch, double meanLoss)
+    {
+        if (!double.IsFinite(meanLoss)) throw Diverged($"the mean training loss of epoch {epoch + 1} is {Number(meanLoss)}", atStart: false);
+        // The first epoch has nothing to compare with but the per-step rule; below half the reference a doubling is
+        // noise of a well-trained run (0.005 to 0.011), not divergence.
+        double limit = double.IsPositiveInfinity(_lowestEpochLoss) ? double.PositiveInfinity
+            : Math.Max(Reference / 2, Math.Min(RiseFactor * _lowestEpochLoss, Reference));
+        if (meanLoss > limit)
+        {
+            string rule = meanLoss > Reference ? $"above the initial loss {Number(Reference)}" : $"over {RiseFactor:G}x";
+            throw Diverged($"the mean training loss rose from {Number(_lowestEpochLoss)} at epoch {_lowestEpoch + 1} to {Number(meanLoss)} at epoch {epoch + 1}, {rule}", atStart: false);
+        }
+        if (meanLoss < _lowestEpochLoss) (_lowestEpochLoss, _lowestEpoch) = (meanLoss, epoch);
     }
 
     /// <summary>Checks the evaluation after an epoch.</summary>

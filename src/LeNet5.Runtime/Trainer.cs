@@ -138,7 +138,9 @@ public sealed class Trainer<TNetwork> : IDisposable, IShardJob where TNetwork : 
         {
             _data = null;
         }
-        return new EpochResult(epoch, data.Count, steps, data.Count == 0 ? 0 : lossSum / data.Count, Stopwatch.GetElapsedTime(started));
+        double meanLoss = data.Count == 0 ? 0 : lossSum / data.Count;
+        if (data.Count > 0) Divergence.ObserveEpoch(epoch, meanLoss);
+        return new EpochResult(epoch, data.Count, steps, meanLoss, Stopwatch.GetElapsedTime(started));
     }
 
     /// <summary>One optimizer step on the images at <c>order[start .. start + size]</c>; returns the summed loss.</summary>

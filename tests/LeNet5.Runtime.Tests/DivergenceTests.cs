@@ -95,4 +95,44 @@ public sealed class DivergenceTests : IDisposable
         Assert.Contains("rose to 24 at epoch 2, step 21, over 10x the initial 2.3", error.Message);
         Assert.Contains("(or the resumed checkpoint holds extreme values)", error.Message);
     }
+
+    [Fact]
+    public void A_slowly_rising_loss_stops_the_console_run_and_keeps_the_last_good_checkpoint()
+    {
+        // On 6,000 images lr 0.5 without decay goes 1.08, 1.59, 2.49: never 10x the initial loss, but back above it.
+        string checkpoint = _temp.File("slow/model.safetensors");
+        var stderr = new StringWriter();
+        int code = Lenet5Console.Run(
+            ["train", "--data", TestData.MnistFolder, "--limit", "6000", "--validation", "1000", "--epochs", "5", "--threads", "2",
+             "--lr", "0.5", "--lr-decay", "1", "--output", checkpoint],
+            TextWriter.Null, stderr);
+
+        Assert.Equal(1, code);
+        string error = stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Last();
+        Assert.Matches(@"^lenet5: error: training diverged: the mean training loss rose from 1\.\d+ at epoch 1 to 2\.\d+ at epoch 3, above the initial loss 2\.3\d; the learning rate 0\.5 is likely too high for sgd: try --lr 0\.05; the checkpoint of epoch 2 at .*model\.safetensors is kept$", error);
+        Assert.Equal("2", Checkpoint.Load<LeNet5.Model.LeNet5Network>(checkpoint).Metadata["epoch"]);
+    }
+
+    [Theory]
+    [InlineData(new[] { 1.6, 3.0 }, "the mean training loss rose from 1.6 at epoch 1 to 3 at epoch 2, above the initial loss 2.3")]
+    [InlineData(new[] { 0.9, 0.6, 1.3 }, "the mean training loss rose from 0.6 at epoch 2 to 1.3 at epoch 3, over 2x")]
+    public void An_epoch_loss_climbing_back_is_divergence(double[] epochLosses, string what)
+    {
+        var monitor = new DivergenceMonitor(new TrainingOptions(TestRecipes.Adam) { Optimizer = "adam", LearningRate = 0.01f }, 10, startedFromParameters: false);
+        monitor.ObserveStep(0, 1, 64, 2.3, 2.3);
+        for (int epoch = 0; epoch < epochLosses.Length - 1; epoch++) monitor.ObserveEpoch(epoch, epochLosses[epoch]);
+        var error = Assert.Throws<TrainingDivergedException>(() => monitor.ObserveEpoch(epochLosses.Length - 1, epochLosses[^1]));
+        Assert.Equal($"training diverged: {what}; the learning rate 0.01 is likely too high for adam: try --lr 0.001", error.Message);
+    }
+
+    [Theory]
+    [InlineData(new[] { 2.5, 1.2, 0.8 })] // a first epoch above the initial loss has nothing to compare with
+    [InlineData(new[] { 0.2, 0.005, 0.011, 0.009 })] // a doubling far below the initial loss is noise
+    [InlineData(new[] { 0.3, 0.25, 0.45, 0.2 })] // a bump under half the initial loss
+    public void An_epoch_loss_that_wobbles_is_not_divergence(double[] epochLosses)
+    {
+        var monitor = new DivergenceMonitor(new TrainingOptions(TestRecipes.Adam), 10, startedFromParameters: false);
+        monitor.ObserveStep(0, 1, 64, 2.3, 2.3);
+        for (int epoch = 0; epoch < epochLosses.Length; epoch++) monitor.ObserveEpoch(epoch, epochLosses[epoch]);
+    }
 }

@@ -54,9 +54,9 @@ public sealed class KillTests(ITestOutputHelper log) : IDisposable
         for (int kills = 0; ; kills++)
         {
             Assert.True(kills <= 5, "the run never finished");
-            // Before its first checkpoint a run has nothing to resume: it starts again, as a user would.
-            bool resume = File.Exists(killed);
-            int resumedEpoch = resume ? int.Parse(Checkpoint.Load<LeNet5Network>(killed).Metadata["epoch"]) : 0;
+            // Every restart resumes, as a user would; one killed before its first checkpoint starts the run again.
+            bool resume = kills > 0;
+            int resumedEpoch = File.Exists(killed) ? int.Parse(Checkpoint.Load<LeNet5Network>(killed).Metadata["epoch"]) : 0;
             // The save to kill in, if this run is killed there: an epoch's row is printed just before its checkpoint is saved.
             // A resumed run prints the rows before it first; one with nothing left to train then finishes the last save.
             int savedEpoch = random.Next(Math.Min(resumedEpoch + 1, Epochs), Epochs + 1);

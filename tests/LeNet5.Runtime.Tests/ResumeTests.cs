@@ -82,8 +82,20 @@ public sealed class ResumeTests : IDisposable
         error = new StringWriter();
         Assert.Equal(1, Lenet5Console.Run([.. common, "--epochs", "2", "--output", resumed, "--resume"], TextWriter.Null, error));
         Assert.Contains("already trained 3 epochs, more than the 2 asked for; give --epochs 3 or more", error.ToString());
-        error = new StringWriter();
-        Assert.Equal(1, Lenet5Console.Run([.. common, "--output", _temp.File("none.safetensors"), "--resume"], TextWriter.Null, error));
-        Assert.Contains("no checkpoint", error.ToString());
+    }
+
+    [Fact]
+    public void Console_resume_before_the_first_checkpoint_starts_the_run()
+    {
+        // A run killed in its first epoch left no checkpoint: --resume then gives the run from its start.
+        string straight = _temp.File("straight/model.safetensors"), fresh = _temp.File("fresh/model.safetensors");
+        string[] common = ["train", "--data", TestData.MnistFolder, "--limit", "1000", "--threads", "2", "--epochs", "2"];
+        Assert.Equal(0, Lenet5Console.Run([.. common, "--output", straight], TextWriter.Null, TextWriter.Null));
+        var error = new StringWriter();
+        Assert.Equal(0, Lenet5Console.Run([.. common, "--output", fresh, "--resume"], TextWriter.Null, error));
+        Assert.Contains($"lenet5: note: no checkpoint at {fresh} yet; the run starts from epoch 1", error.ToString());
+        Assert.Equal(
+            Checkpoint.Load<LeNet5.Model.LeNet5Network>(straight).Parameters,
+            Checkpoint.Load<LeNet5.Model.LeNet5Network>(fresh).Parameters);
     }
 }

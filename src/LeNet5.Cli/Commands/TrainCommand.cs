@@ -136,6 +136,7 @@ internal static class TrainCommand
         var history = new TrainingHistory(TNetwork.Name, evaluated);
         int firstEpoch = 0;
         Checkpoint? resumed = settings.Resume ? EpochFiles.ResumePoint<TNetwork>(checkpoint, options, train.Count, settings.Validation ?? 0, epochs, out firstEpoch) : null;
+        if (settings.Resume && resumed is null) output.Error.WriteLine($"{output.Program}: note: no checkpoint at {checkpoint} yet; the run starts from epoch 1");
         using var trainer = new Trainer<TNetwork>(options, resumed is null ? default : resumed.Parameters);
         // One id for the whole run, kept across resumes, binds each optimizer state to its own checkpoint.
         string runId = resumed is not null && resumed.Metadata.TryGetValue(Checkpoint.RunIdKey, out string? savedRun) ? savedRun : Guid.NewGuid().ToString("N");
