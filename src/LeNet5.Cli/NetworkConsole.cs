@@ -6,8 +6,9 @@ using LeNet5.Runtime;
 namespace LeNet5.Cli;
 
 /// <summary>
-/// The console for generated networks: <c>train</c>, <c>evaluate</c>, <c>infer</c> and <c>export onnx</c>. A program
-/// with its own architecture file is one line: <c>return NetworkConsole.Run&lt;MyNetwork&gt;(args);</c>
+/// The console for generated networks: <c>train</c>, <c>evaluate</c>, <c>infer</c>, <c>export onnx</c> and
+/// <c>import safetensors</c>. A program with its own architecture file is one line:
+/// <c>return NetworkConsole.Run&lt;MyNetwork&gt;(args);</c>
 /// </summary>
 public static class NetworkConsole
 {
@@ -155,6 +156,7 @@ public static class NetworkConsole
             EvaluateCommand.Create(context),
             InferCommand.Create(context),
             ExportOnnxCommand.Create(context),
+            new Command("import", "Read a checkpoint from another format") { ImportSafeTensorsCommand.Create(context) },
         };
     }
 }

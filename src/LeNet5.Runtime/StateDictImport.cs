@@ -64,9 +64,11 @@ public sealed record StateDictImport(IReadOnlyList<TensorRename> Renames, bool I
 
         if (unexpected.Count > 0)
         {
-            string hint = "; to load a state_dict with other names or more tensors, import it: 'lenet5 import safetensors FILE --map OLD=NEW --ignore-extra'";
+            string hint = Renames.Count == 0
+                ? "; a state_dict with other names or more tensors can be imported: 'lenet5 import safetensors FILE --map OLD=NEW --ignore-extra'"
+                : "; rename them too (--map OLD=NEW) or skip them (--ignore-extra)";
             throw new CheckpointException(
-                $"{file}: tensor{(unexpected.Count > 1 ? "s" : "")} {string.Join(", ", unexpected.Select(n => Described(n, renamed[n])))} not in the architecture {architecture} (it has {string.Join(", ", tensors.Select(t => t.Name))}){hint}");
+                $"{file}: tensor{(unexpected.Count > 1 ? "s" : "")} {Sample(unexpected.Select(n => Described(n, renamed[n])))} not in the architecture {architecture} (it has {string.Join(", ", tensors.Select(t => t.Name))}){hint}");
         }
         return (sources, ignored);
     }
