@@ -127,6 +127,7 @@ public sealed class DivergenceTests : IDisposable
 
     [Theory]
     [InlineData(new[] { 2.5, 1.2, 0.8 })] // a first epoch above the initial loss has nothing to compare with
+    [InlineData(new[] { 3.15, 2.78, 2.1 })] // still above the initial loss, but falling
     [InlineData(new[] { 0.2, 0.005, 0.011, 0.009 })] // a doubling far below the initial loss is noise
     [InlineData(new[] { 0.3, 0.25, 0.45, 0.2 })] // a bump under half the initial loss
     public void An_epoch_loss_that_wobbles_is_not_divergence(double[] epochLosses)
