@@ -159,8 +159,9 @@ public static class SafeTensors
         foreach (ParameterTensor tensor in tensors)
         {
             Span<float> tensorValues = values.AsSpan(0, tensor.Length);
-            Convert(source, tensor.Name, tensor.Shape, "F32", file.Slice(header.DataStart + tensor.Offset * 4, tensor.Length * 4), tensorValues);
-            CheckFinite(source, $"'{tensor.Name}'", tensor.Shape, tensorValues);
+            string name = $"'{tensor.Name}'";
+            Convert(source, name, tensor.Shape, "F32", file.Slice(header.DataStart + tensor.Offset * 4, tensor.Length * 4), tensorValues);
+            CheckFinite(source, name, tensor.Shape, tensorValues);
         }
         return header.DataStart;
     }

@@ -58,13 +58,16 @@ internal static class ImportSafeTensorsCommand
         }
         if (string.IsNullOrWhiteSpace(settings.Output)) throw new LeNet5Exception("--output is empty; give the checkpoint's path, for example checkpoints/" + TNetwork.Name.ToLowerInvariant() + ".safetensors");
         if (Directory.Exists(settings.Output)) throw new LeNet5Exception($"--output {settings.Output} is a folder; give the checkpoint's file name");
+        // Not under a training run that is writing the same checkpoint.
+        using OutputLock outputLock = OutputLock.Acquire(settings.Output);
         if (!settings.Overwrite && File.Exists(settings.Output))
             throw new LeNet5Exception($"{settings.Output} already holds a checkpoint; replace it with --overwrite, or choose another --output");
 
         Checkpoint imported = Checkpoint.Load<TNetwork>(settings.Source, new StateDictImport(renames, settings.IgnoreExtra));
-        // The source's own metadata (PyTorch's format, a recipe) is kept; what describes the parameters is written anew.
+        // The source's own metadata (PyTorch's format, a recipe) is kept; what describes the parameters or binds them to a
+        // training run is written anew or left out.
         var metadata = imported.Metadata
-            .Where(entry => entry.Key is not (Checkpoint.ArchitectureKey or Checkpoint.ContentHashKey or "parameter_count"))
+            .Where(entry => entry.Key is not (Checkpoint.ArchitectureKey or Checkpoint.ContentHashKey or Checkpoint.RunIdKey or "parameter_count"))
             .ToDictionary(entry => entry.Key, entry => entry.Value);
         metadata["imported_from"] = Path.GetFileName(settings.Source);
         if (renames.Count > 0) metadata["import_renames"] = string.Join(" ", renames);
