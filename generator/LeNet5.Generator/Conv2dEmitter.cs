@@ -36,6 +36,18 @@ namespace LeNet5.Generator
             return text + ", " + ActivationEmitter.Name(spec.Activation);
         }
 
+        /// <summary>
+        /// Every output value reads k x k taps of each input map its filter is connected to (all of them, or those of the
+        /// connection table), plus its bias.
+        /// </summary>
+        public static LayerCounts Counts(LayerModel layer)
+        {
+            long pairs = layer.Spec.IsSparse ? ConvConnections.Count(layer.Spec) : (long)layer.Spec.Size * layer.Input.Channels;
+            long positions = (long)layer.Output.Height * layer.Output.Width;
+            long multiplyAdds = pairs * layer.Spec.Kernel * layer.Spec.Kernel * positions;
+            return new LayerCounts(multiplyAdds, multiplyAdds + (layer.Spec.Size * positions));
+        }
+
         public static void EmitConstants(CodeWriter writer, LayerModel layer)
         {
             string p = layer.Identifier;

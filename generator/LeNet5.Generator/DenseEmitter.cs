@@ -10,6 +10,13 @@ namespace LeNet5.Generator
         public static string Describe(LayerModel layer)
             => "dense " + layer.Input.Size + " -> " + layer.Output.Size + ", " + ActivationEmitter.Name(layer.Spec.Activation);
 
+        /// <summary>Every unit reads every input, plus its bias.</summary>
+        public static LayerCounts Counts(LayerModel layer)
+        {
+            long multiplyAdds = (long)layer.Input.Size * layer.Output.Size;
+            return new LayerCounts(multiplyAdds, multiplyAdds + layer.Output.Size);
+        }
+
         public static void EmitConstants(CodeWriter writer, LayerModel layer)
         {
             writer.Line("public const int " + layer.Identifier + "Units = " + CodeWriter.Int(layer.Spec.Size) + ";");

@@ -144,6 +144,20 @@ namespace LeNet5.Generator
             }
         }
 
+        /// <summary>The layer's multiply-adds and connections, from its kind's emitter (a full-cover conv counts as a conv).</summary>
+        internal static LayerCounts Counts(LayerModel layer)
+        {
+            switch (layer.Spec.Kind)
+            {
+                case LayerKind.Pad: return PadEmitter.Counts(layer);
+                case LayerKind.Conv2d: return Conv2dEmitter.Counts(layer);
+                case LayerKind.Subsample2d: return SubsampleEmitter.Counts(layer);
+                case LayerKind.Rbf: return RbfEmitter.Counts(layer);
+                case LayerKind.Dense: return DenseEmitter.Counts(layer);
+                default: return PoolEmitter.Counts(layer);
+            }
+        }
+
         /// <summary>Convolutions emitted by <see cref="Conv2dEmitter"/>, whose backward pass takes a scratch area.</summary>
         internal static bool TakesScratch(LayerModel layer)
             => layer.Spec.Kind == LayerKind.Conv2d && !FullCoverConv2dEmitter.Applies(layer);

@@ -11,6 +11,9 @@ namespace LeNet5.Generator
             => "pad " + layer.Input + " -> " + layer.Output + ", " + layer.Spec.Padding + " on every side with "
                 + ((float)layer.Spec.PadValue).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
+        /// <summary>A copy: no multiply-adds, no connections.</summary>
+        public static LayerCounts Counts(LayerModel layer) => LayerCounts.None;
+
         public static void EmitConstants(CodeWriter writer, LayerModel layer)
         {
             writer.Line("public const int " + layer.Identifier + "Padding = " + CodeWriter.Int(layer.Spec.Padding) + ";");

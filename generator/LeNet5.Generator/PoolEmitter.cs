@@ -14,6 +14,10 @@ namespace LeNet5.Generator
                 + " windows, " + ActivationEmitter.Name(layer.Spec.Activation);
         }
 
+        /// <summary>Additions or comparisons, not multiply-adds; each output connects to its window.</summary>
+        public static LayerCounts Counts(LayerModel layer)
+            => new LayerCounts(0, (long)layer.Output.Size * layer.Spec.Kernel * layer.Spec.Kernel);
+
         public static void EmitConstants(CodeWriter writer, LayerModel layer)
         {
             writer.Line("public const int " + layer.Identifier + "PoolSize = " + CodeWriter.Int(layer.Spec.Kernel) + ";");

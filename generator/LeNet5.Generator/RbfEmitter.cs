@@ -10,6 +10,13 @@ namespace LeNet5.Generator
         public static string Describe(LayerModel layer)
             => "Euclidean RBF " + layer.Input.Size + " -> " + layer.Output.Size + ", fixed prototypes, outputs minus the squared distances";
 
+        /// <summary>Every unit squares and sums its distance to each input; it has no bias.</summary>
+        public static LayerCounts Counts(LayerModel layer)
+        {
+            long multiplyAdds = (long)layer.Input.Size * layer.Output.Size;
+            return new LayerCounts(multiplyAdds, multiplyAdds);
+        }
+
         public static void EmitConstants(CodeWriter writer, LayerModel layer)
         {
             writer.Line("public const int " + layer.Identifier + "Units = " + CodeWriter.Int(layer.Spec.Size) + ";");

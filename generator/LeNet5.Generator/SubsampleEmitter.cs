@@ -12,6 +12,13 @@ namespace LeNet5.Generator
             => "trainable subsampling " + layer.Input + " -> " + layer.Output + ", " + layer.Spec.Kernel + "x" + layer.Spec.Kernel
                 + " window sums times a coefficient plus a bias per map, " + ActivationEmitter.Name(layer.Spec.Activation);
 
+        /// <summary>One multiply-add per output (window sum times the coefficient, plus the bias); the window's inputs and the bias connect.</summary>
+        public static LayerCounts Counts(LayerModel layer)
+        {
+            long outputs = layer.Output.Size;
+            return new LayerCounts(outputs, outputs * ((layer.Spec.Kernel * layer.Spec.Kernel) + 1));
+        }
+
         public static void EmitConstants(CodeWriter writer, LayerModel layer)
         {
             writer.Line("public const int " + layer.Identifier + "PoolSize = " + CodeWriter.Int(layer.Spec.Kernel) + ";");

@@ -1,6 +1,9 @@
 // Classifies MNIST test images and PNG files with the LeNet5.Model package: no model file, no native library.
 //
-//   dotnet run -c Release -- [--mnist DIR] [--count N] [image.png ...]
+//   dotnet run -c Release -- [--mnist DIR] [--count N] [--logits FILE] [image.png ...]
+//
+// --logits writes the network's logits for each MNIST image, one line each, to compare platforms (CI checks the
+// linux-arm64 build, run under emulation, against the x64 one).
 using System.Diagnostics;
 using System.Globalization;
 using DigitClassifierSample;
@@ -9,6 +12,7 @@ using LeNet5.Model;
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 string? mnist = null;
 int count = 10_000;
+string? logitsFile = null;
 var files = new List<string>();
 for (int i = 0; i < args.Length; i++)
 {
@@ -16,6 +20,7 @@ for (int i = 0; i < args.Length; i++)
     {
         case "--mnist": mnist = args[++i]; break;
         case "--count": count = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--logits": logitsFile = args[++i]; break;
         default: files.Add(args[i]); break;
     }
 }
@@ -52,8 +57,23 @@ if (mnist is not null)
     for (int i = 0; i < count; i++) correct += predictions[i].Digit == labels[i] ? 1 : 0;
     for (int i = 0; i < Math.Min(5, count); i++) Console.WriteLine($"test[{i}]: digit {predictions[i].Digit} ({predictions[i].Confidence:P2}), true {labels[i]}");
     Console.WriteLine($"MNIST test set: {correct} of {count} correct, accuracy {(double)correct / count:P2}, {clock.Elapsed.TotalMicroseconds / count:F1} us per image");
+    if (logitsFile is not null) WriteLogits(logitsFile, pixels, count);
 }
 return 0;
+
+static void WriteLogits(string path, byte[] pixels, int count)
+{
+    var input = new float[DigitClassifier.PixelCount];
+    var logits = new float[DigitClassifier.DigitCount];
+    var workspace = new float[LeNet5Network.WorkspaceSize];
+    using var writer = new StreamWriter(path);
+    for (int i = 0; i < count; i++)
+    {
+        DigitClassifier.Normalize(pixels.AsSpan(i * DigitClassifier.PixelCount, DigitClassifier.PixelCount), input);
+        LeNet5Network.Infer(DigitClassifier.Parameters, input, logits, workspace, 1);
+        writer.WriteLine(string.Join(' ', logits.Select(l => l.ToString("R", CultureInfo.InvariantCulture))));
+    }
+}
 
 static void ReportFirstAnswer(ref bool first)
 {

@@ -2,7 +2,9 @@ namespace LeNet5.Runtime;
 
 /// <summary>
 /// Evaluates a generated network on a labelled set with the inference pass, batched and multithreaded; the result
-/// is the same for any thread count (fixed chunks, losses summed in chunk order).
+/// is the same for any thread count (fixed chunks, losses summed in chunk order). Besides the counts it keeps, per image,
+/// the predicted class, the probabilities of that class and of the true one, and the margin between their logits, in
+/// arrays allocated once per evaluation.
 /// </summary>
 /// <typeparam name="TNetwork">The generated network.</typeparam>
 public sealed class Evaluator<TNetwork> : IDisposable, IShardJob where TNetwork : struct, INetwork
@@ -15,6 +17,9 @@ public sealed class Evaluator<TNetwork> : IDisposable, IShardJob where TNetwork 
     private MnistDataset? _data;
     private double[] _chunkLoss = [];
     private byte[] _predictions = [];
+    private float[] _confidences = [];
+    private float[] _trueClassProbabilities = [];
+    private float[] _margins = [];
 
     /// <summary>Creates an evaluator.</summary>
     /// <param name="threads">Threads to use, the caller included.</param>
@@ -41,6 +46,9 @@ public sealed class Evaluator<TNetwork> : IDisposable, IShardJob where TNetwork 
         _data = data;
         _chunkLoss = new double[chunks];
         _predictions = new byte[data.Count];
+        _confidences = new float[data.Count];
+        _trueClassProbabilities = new float[data.Count];
+        _margins = new float[data.Count];
         try
         {
             _pool.Run(this, chunks);
@@ -56,7 +64,7 @@ public sealed class Evaluator<TNetwork> : IDisposable, IShardJob where TNetwork 
         for (int i = 0; i < data.Count; i++) confusion[data.Labels[i] * classes + _predictions[i]]++;
         double loss = 0;
         foreach (double chunkLoss in _chunkLoss) loss += chunkLoss;
-        return new EvaluationResult(classes, confusion, data.Count == 0 ? 0 : loss / data.Count, _predictions);
+        return new EvaluationResult(classes, confusion, data.Count == 0 ? 0 : loss / data.Count, _predictions, data.Labels, _confidences, _trueClassProbabilities, _margins);
     }
 
     void IShardJob.RunShard(int shard, int worker)
@@ -71,7 +79,16 @@ public sealed class Evaluator<TNetwork> : IDisposable, IShardJob where TNetwork 
         TNetwork.Infer(_parameters.Span, input, logits, scratch.Workspace.AsSpan(0, n * TNetwork.WorkspaceSize), n);
         ReadOnlySpan<byte> labels = data.Labels.AsSpan(first, n);
         _chunkLoss[shard] = Losses.SumLoss<TNetwork>(logits, labels, Span<float>.Empty, 0f);
-        for (int j = 0; j < n; j++) _predictions[first + j] = (byte)SoftmaxCrossEntropy.ArgMax(logits.Slice(j * classes, classes));
+        Span<float> probabilities = scratch.Probabilities;
+        for (int j = 0; j < n; j++)
+        {
+            ReadOnlySpan<float> row = logits.Slice(j * classes, classes);
+            int predicted = ClassProbabilities.Compute(row, probabilities);
+            _predictions[first + j] = (byte)predicted;
+            _confidences[first + j] = probabilities[predicted];
+            _trueClassProbabilities[first + j] = probabilities[labels[j]];
+            _margins[first + j] = row[predicted] - row[labels[j]];
+        }
     }
 
     /// <summary>Stops the worker threads.</summary>
@@ -81,5 +98,6 @@ public sealed class Evaluator<TNetwork> : IDisposable, IShardJob where TNetwork 
     {
         public readonly float[] Logits = new float[images * TNetwork.ClassCount];
         public readonly float[] Workspace = new float[Math.Max(1, images * TNetwork.WorkspaceSize)];
+        public readonly float[] Probabilities = new float[TNetwork.ClassCount];
     }
 }

@@ -2,7 +2,7 @@ namespace LeNet5.Runtime;
 
 /// <summary>
 /// One layer of a generated network as declared in its architecture file, with the shapes inferred at build time:
-/// enough for tools (the ONNX exporter, summaries) to rebuild the computation without the generated kernels.
+/// enough for tools (the ONNX exporter, <c>lenet5 summary</c>) to rebuild the computation without the generated kernels.
 /// </summary>
 /// <param name="Name">The layer's <c>name</c> in the architecture file, for example <c>c1</c>.</param>
 /// <param name="Kind">The layer's <c>kind</c> as written in the architecture file: <c>pad</c>, <c>conv2d</c>,
@@ -34,6 +34,20 @@ public sealed record LayerDescription(
     /// are packed in the weight tensor <c>[connections, kernel, kernel]</c> (filter by filter); empty for other kinds.
     /// </summary>
     public IReadOnlyList<IReadOnlyList<int>> Connections { get; init; } = [];
+
+    /// <summary>
+    /// Multiply-adds per image in the forward pass: products of a weight (or an rbf prototype value) with an input, each
+    /// added into a sum. A bias, pooling's additions, padding and activations add none; a convolution counts every tap of
+    /// its kernel, zero padding included. 0 for a layer that multiplies no weight, and where a hand-written network
+    /// does not say.
+    /// </summary>
+    public long MultiplyAdds { get; init; }
+
+    /// <summary>
+    /// Connections as LeCun et al. 1998 count them: for every output value, the inputs it reads plus one for its bias
+    /// (C1 of the paper's network: 122,304). 0 for a pad layer, and where a hand-written network does not say.
+    /// </summary>
+    public long ConnectionCount { get; init; }
 
     /// <summary>
     /// For <c>rbf</c>, the fixed prototypes unit by unit, <c>[Output.Channels, Input.Size]</c> row-major: unit i outputs

@@ -1,5 +1,5 @@
+using LeNet5.Onnx;
 using LeNet5.Runtime;
-using LeNet5.Runtime.Onnx;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Xunit.Abstractions;
@@ -8,7 +8,7 @@ namespace LeNet5.Model.Tests;
 
 /// <summary>
 /// Exports every generated network to ONNX, runs the file with ONNX Runtime on the same inputs, and compares the
-/// logits with the generated Infer.
+/// logits with the generated Infer; checks the metadata and the probabilities output ONNX Runtime reads.
 /// </summary>
 public sealed class OnnxExportTests(ITestOutputHelper output)
 {
@@ -81,6 +81,69 @@ public sealed class OnnxExportTests(ITestOutputHelper output)
         Assert.Equal([-1, 1, 28, 28], session.InputMetadata[OnnxExporter.InputName].Dimensions);
         Assert.Equal([-1, 10], session.OutputMetadata[OnnxExporter.OutputName].Dimensions);
         Assert.Equal("LeNet5", session.ModelMetadata.GraphName);
+    }
+
+    [Fact]
+    public void Metadata_gives_the_input_shape_scaling_class_names_and_versions()
+    {
+        var parameters = new float[LeNet5Network.ParameterCount];
+        LeNet5Network.InitializeParameters(parameters, new Random(1));
+        using var session = new InferenceSession(OnnxExporter.Export<LeNet5Network>(parameters, new OnnxExportOptions { ModelVersion = 7 }));
+        ModelMetadata metadata = session.ModelMetadata;
+        Assert.Equal(OnnxExporter.ProducerName, metadata.ProducerName);
+        Assert.Matches(@"^\d+\.\d+\.\d+", OnnxExporter.ProducerVersion);
+        Assert.Equal(7, metadata.Version);
+        Assert.Contains("((x / 255) - 0.1307) / 0.3081", metadata.Description);
+        Dictionary<string, string> properties = metadata.CustomMetadataMap;
+        Assert.Equal("LeNet5", properties[OnnxMetadata.Network]);
+        Assert.Equal("[1, 28, 28]", properties[OnnxMetadata.InputShape]);
+        Assert.Equal("[-0.42421296, 2.8214867]", properties[OnnxMetadata.InputScale]);
+        Assert.Equal("0.1307", properties[OnnxMetadata.InputMean]);
+        Assert.Equal("0.3081", properties[OnnxMetadata.InputStd]);
+        Assert.Equal("[\"0\",\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\"]", properties[OnnxMetadata.ClassNames]);
+    }
+
+    [Fact]
+    public void Metadata_scaling_feeds_the_model_as_the_network_scales_pixels()
+    {
+        // The paper's network scales pixels to [-0.1, 1.175]: the metadata's mean and std must say the same.
+        var parameters = new float[PaperNetwork.ParameterCount];
+        PaperNetwork.InitializeParameters(parameters, new Random(2));
+        using var session = new InferenceSession(OnnxExporter.Export<PaperNetwork>(parameters));
+        Dictionary<string, string> properties = session.ModelMetadata.CustomMetadataMap;
+        Assert.Equal("[-0.1, 1.175]", properties[OnnxMetadata.InputScale]);
+        double mean = double.Parse(properties[OnnxMetadata.InputMean], System.Globalization.CultureInfo.InvariantCulture);
+        double std = double.Parse(properties[OnnxMetadata.InputStd], System.Globalization.CultureInfo.InvariantCulture);
+        foreach (byte pixel in (byte[])[0, 77, 255])
+            Assert.Equal(PaperNetwork.InputScaling.Scale(pixel), (pixel / 255.0 - mean) / std, 5);
+    }
+
+    [Fact]
+    public void Probabilities_output_is_the_softmax_the_classifier_gives()
+    {
+        const int count = 64;
+        var input = new float[count * LeNet5Network.InputSize];
+        LeNet5Network.InputScaling.Scale(MnistTestSet.Pixels.AsSpan(0, input.Length), input);
+        using var session = new InferenceSession(OnnxExporter.Export<LeNet5Network>(DigitClassifier.Parameters, new OnnxExportOptions { Probabilities = true }));
+        Assert.Equal([OnnxExporter.OutputName, OnnxExporter.ProbabilitiesName], session.OutputMetadata.Keys);
+        Assert.Equal([-1, 10], session.OutputMetadata[OnnxExporter.ProbabilitiesName].Dimensions);
+
+        var tensor = new DenseTensor<float>(input, [count, 1, 28, 28]);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, tensor)]);
+        float[] logits = results.Single(r => r.Name == OnnxExporter.OutputName).AsEnumerable<float>().ToArray();
+        float[] probabilities = results.Single(r => r.Name == OnnxExporter.ProbabilitiesName).AsEnumerable<float>().ToArray();
+        var expected = new float[10];
+        float worst = 0;
+        for (int image = 0; image < count; image++)
+        {
+            int predicted = ClassProbabilities.Compute(logits.AsSpan(image * 10, 10), expected);
+            Span<float> actual = probabilities.AsSpan(image * 10, 10);
+            for (int c = 0; c < 10; c++) worst = Math.Max(worst, Math.Abs(expected[c] - actual[c]));
+            Assert.Equal(1f, actual.ToArray().Sum(), 5);
+            Assert.Equal(predicted, actual.IndexOf(actual.ToArray().Max()));
+        }
+        output.WriteLine($"largest probability difference from ClassProbabilities: {worst:G3}");
+        Assert.True(worst <= 1e-6f, $"largest probability difference {worst:G3}");
     }
 
     [Fact]

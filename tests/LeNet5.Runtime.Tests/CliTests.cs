@@ -251,3 +251,33 @@ public sealed class CliTests : IDisposable
         Assert.Contains("unknown architecture 'lenet6'; known: lenet5, paper", result.Error);
     }
 }
+
+/// <summary><c>lenet5 benchmark</c> prints every figure as a key=value line, for any network (no timing is asserted).</summary>
+public sealed class BenchmarkCommandTests
+{
+    [Theory]
+    [InlineData("lenet5", "61706")]
+    [InlineData("paper", "60000")]
+    public void Benchmark_prints_the_machine_and_every_figure(string architecture, string parameters)
+    {
+        var stdout = new StringWriter();
+        Assert.Equal(0, Lenet5Console.Run(["benchmark", "-a", architecture, "--steps", "10", "--threads", "2"], stdout, TextWriter.Null));
+        Dictionary<string, string> figures = stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.TrimEnd('\r').Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
+        Assert.Equal(
+            ["network", "parameters", "processor", "instruction_sets", "vector_bits", "threads", "fma_peak_gmacs_per_core", "single_image_us", "batch1000_images_per_s", "train_images_per_s"],
+            figures.Keys);
+        Assert.Equal(parameters, figures["parameters"]);
+        Assert.Contains(figures["vector_bits"], new[] { "0", "128", "256", "512" });
+        foreach (string key in new[] { "fma_peak_gmacs_per_core", "single_image_us", "batch1000_images_per_s", "train_images_per_s" })
+            Assert.True(double.Parse(figures[key], System.Globalization.CultureInfo.InvariantCulture) > 0, key);
+    }
+
+    [Fact]
+    public void Benchmark_refuses_too_few_steps()
+    {
+        var stderr = new StringWriter();
+        Assert.Equal(1, Lenet5Console.Run(["benchmark", "--steps", "3"], TextWriter.Null, stderr));
+        Assert.Equal("lenet5: error: --steps must be at least 10, not 3", stderr.ToString().Trim());
+    }
+}

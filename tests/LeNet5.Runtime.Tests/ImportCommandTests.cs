@@ -2,7 +2,10 @@ using LeNet5.Model;
 
 namespace LeNet5.Runtime.Tests;
 
-/// <summary><c>lenet5 import safetensors</c>, run in-process: a PyTorch state_dict becomes a checkpoint of the network.</summary>
+/// <summary>
+/// <c>lenet5 import onnx</c>, run in-process on the console's own export (LeNet5.Onnx.Tests imports PyTorch's and
+/// compiles the result).
+/// </summary>
 public sealed class ImportCommandTests : IDisposable
 {
     private readonly TempFolder _temp = new();
@@ -10,88 +13,85 @@ public sealed class ImportCommandTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public void A_renamed_state_dict_with_extra_tensors_becomes_a_checkpoint()
+    public void Import_onnx_writes_the_architecture_and_a_checkpoint_that_loads()
     {
-        float[] parameters = KnownParameters();
-        string source = TorchFile("model.", extra: true);
-        string output = _temp.File("imported/lenet5.safetensors");
+        string model = Export();
+        string folder = _temp.File("imported");
 
-        var (code, stdout, stderr) = Lenet5Console.Capture("import", "safetensors", source, "--map", "model=", "--map", "out=output", "--ignore-extra", "--output", output);
+        var (code, stdout, stderr) = Lenet5Console.Capture("import", "onnx", model, "--output", folder);
 
         Assert.True(code == 0, stderr);
-        Assert.Equal(
-            $"""
-            LeNet5: 10 tensors (61,706 parameters) from {source} written as F32 to {output}
-            renamed: model=, out=output
-            ignored: 1 tensor (model.bn.running_mean)
-            evaluate it with 'lenet5 evaluate --checkpoint {output}'
-
-            """,
-            stdout.ReplaceLineEndings("\n"));
-        Checkpoint checkpoint = Checkpoint.Load<LeNet5Network>(output);
-        Assert.Equal(parameters, checkpoint.Parameters);
-        Assert.Equal("LeNet5", checkpoint.Metadata[Checkpoint.ArchitectureKey]);
-        Assert.Equal("pt", checkpoint.Metadata["format"]);
-        Assert.Equal(Path.GetFileName(source), checkpoint.Metadata["imported_from"]);
-        Assert.Equal("model= out=output", checkpoint.Metadata["import_renames"]);
-        Assert.Equal(Checkpoint.ContentHash(parameters), checkpoint.Metadata[Checkpoint.ContentHashKey]);
+        Assert.Contains("lenet5.onnx (LeNet5.Generated ", stdout);
+        Assert.Contains("imported as LeNet5: input 1x28x28, 8 layers, 61,706 parameters, 10 classes", stdout);
+        Assert.Contains("  c1         conv2d     1x32x32 -> 6x28x28 tanh", stdout);
+        Assert.Contains("{ \"name\": \"pad\", \"kind\": \"pad\", \"padding\": 2, \"value\": ", File.ReadAllText(Path.Combine(folder, "architecture.json")));
+        // The checkpoint is the seed network's: its tensors, shapes and architecture name.
+        Checkpoint checkpoint = Checkpoint.Load<LeNet5Network>(Path.Combine(folder, "weights.safetensors"));
+        Assert.Equal(LeNet5Network.ParameterCount, checkpoint.Parameters.Length);
+        Assert.Empty(stderr);
     }
 
     [Fact]
-    public void Extra_tensors_are_refused_unless_asked()
+    public void Import_onnx_keeps_existing_files_unless_told_to_overwrite()
     {
-        string source = TorchFile("", extra: true);
-        string output = _temp.File("lenet5.safetensors");
+        string model = Export();
+        string folder = _temp.File("imported");
+        Assert.Equal(0, Lenet5Console.Capture("import", "onnx", model, "-o", folder).Code);
 
-        var (code, _, stderr) = Lenet5Console.Capture("import", "safetensors", source, "--map", "out=output", "--output", output);
+        var again = Lenet5Console.Capture("import", "onnx", model, "-o", folder);
+        Assert.Equal(1, again.Code);
+        Assert.Equal($"lenet5: error: {Path.Combine(folder, "architecture.json")} exists; import into another folder, or replace it with --overwrite{Environment.NewLine}", again.Error);
 
-        Assert.Equal(1, code);
-        Assert.Equal(
-            $"lenet5: error: {source}: tensor 'bn.running_mean' not in the architecture LeNet5 (it has c1.weight, c1.bias, c3.weight, c3.bias, f5.weight, f5.bias, f6.weight, f6.bias, output.weight, output.bias); rename them too (--map OLD=NEW) or skip them (--ignore-extra)",
-            stderr.Trim());
-        Assert.False(File.Exists(output));
+        Assert.Equal(0, Lenet5Console.Capture("import", "onnx", model, "-o", folder, "--overwrite", "--name", "Imported").Code);
+        Assert.Contains("\"name\": \"Imported\"", File.ReadAllText(Path.Combine(folder, "architecture.json")));
     }
 
     [Fact]
-    public void An_existing_checkpoint_is_replaced_only_with_overwrite()
+    public void Import_onnx_of_a_file_that_is_not_onnx_fails_in_one_line()
     {
-        string source = TorchFile("", extra: false);
-        string output = _temp.File("lenet5.safetensors");
-        File.WriteAllText(output, "a trained checkpoint");
+        string notOnnx = _temp.File("notes.onnx");
+        File.WriteAllText(notOnnx, "this is not a model");
 
-        var (code, _, stderr) = Lenet5Console.Capture("import", "safetensors", source, "--map", "out=output", "--output", output);
+        var (code, _, stderr) = Lenet5Console.Capture("import", "onnx", notOnnx, "-o", _temp.File("out"));
+
         Assert.Equal(1, code);
-        Assert.Equal($"lenet5: error: {output} already holds a checkpoint; replace it with --overwrite, or choose another --output", stderr.Trim());
-        Assert.Equal("a trained checkpoint", File.ReadAllText(output));
+        Assert.StartsWith($"lenet5: error: {notOnnx}: not an ONNX model", stderr);
+        Assert.Single(stderr.TrimEnd().Split('\n'));
+        Assert.False(Directory.Exists(_temp.File("out")));
+    }
 
-        (code, _, stderr) = Lenet5Console.Capture("import", "safetensors", source, "--map", "out=output", "--output", output, "--overwrite");
-        Assert.True(code == 0, stderr);
-        Assert.Equal(KnownParameters(), Checkpoint.Load<LeNet5Network>(output).Parameters);
+    [Theory]
+    [InlineData("not,numbers")]
+    [InlineData("1")]
+    [InlineData("1,1")]
+    public void Import_onnx_refuses_an_input_scale_that_is_not_two_numbers(string scale)
+    {
+        var (code, _, stderr) = Lenet5Console.Capture("import", "onnx", Export(), "-o", _temp.File("out"), "--input-scale", scale);
+        Assert.Equal(1, code);
+        Assert.Contains($"--input-scale '{scale}' is not BACKGROUND,FOREGROUND", stderr);
     }
 
     [Fact]
-    public void A_map_without_an_equals_sign_is_one_error_line()
+    public void Import_onnx_needs_an_output_folder_and_has_help()
     {
-        var (code, _, stderr) = Lenet5Console.Capture("import", "safetensors", TorchFile("", extra: false), "--map", "out", "--output", _temp.File("x.safetensors"));
+        var (code, _, stderr) = Lenet5Console.Capture("import", "onnx", Export());
         Assert.Equal(1, code);
-        Assert.Equal("lenet5: error: --map 'out' is not OLD=NEW; for example --map out=output, or --map module= to remove a prefix", stderr.Trim());
+        Assert.Contains("--output", stderr);
+        var help = Lenet5Console.Capture("import", "onnx", "--help");
+        Assert.Equal(0, help.Code);
+        Assert.Contains("--input-padding", help.Out);
     }
 
-    /// <summary>A PyTorch save_file of the known parameters, names prefixed and the last layer called <c>out</c>.</summary>
-    private string TorchFile(string prefix, bool extra)
-    {
-        List<TorchSaveFile.Tensor> tensors = TorchSaveFile.StateDict(
-            LeNet5Network.ParameterTensors, KnownParameters(), "F64", name => prefix + (name.StartsWith("output.", StringComparison.Ordinal) ? "out" + name["output".Length..] : name));
-        if (extra) tensors.Add(new(prefix + "bn.running_mean", "F32", [4], new byte[16]));
-        string path = _temp.File($"torch-{Guid.NewGuid():N}.safetensors");
-        File.WriteAllBytes(path, TorchSaveFile.Write(tensors));
-        return path;
-    }
-
-    private static float[] KnownParameters()
+    /// <summary>The console's export of a seeded seed network, as a model to import.</summary>
+    private string Export()
     {
         var parameters = new float[LeNet5Network.ParameterCount];
-        LeNet5Network.InitializeParameters(parameters, new Random(42));
-        return parameters;
+        LeNet5Network.InitializeParameters(parameters, new Random(5));
+        string checkpoint = _temp.File("lenet5.safetensors");
+        Checkpoint.Save<LeNet5Network>(checkpoint, parameters);
+        string model = _temp.File("lenet5.onnx");
+        var (code, _, stderr) = Lenet5Console.Capture("export", "onnx", "-c", checkpoint, "-o", model);
+        Assert.True(code == 0, stderr);
+        return model;
     }
 }

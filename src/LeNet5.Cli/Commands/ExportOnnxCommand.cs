@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using LeNet5.Onnx;
 using LeNet5.Runtime;
-using LeNet5.Runtime.Onnx;
 
 namespace LeNet5.Cli.Commands;
 
@@ -10,40 +10,55 @@ internal static class ExportOnnxCommand
 {
     public static Command Create(CommandContext context)
     {
-        string defaultName = DefaultName(context.Network.Name);
+        string defaultPath = DefaultPath(context.Network);
         var output = new Option<string>("--output", "-o")
         {
-            Description = "ONNX file to write; a folder receives it under the default name",
-            DefaultValueFactory = _ => defaultName,
+            Description = "ONNX file to write; a folder receives it as " + Path.GetFileName(defaultPath),
+            DefaultValueFactory = _ => defaultPath,
             HelpName = "PATH",
         };
-        var command = new Command("onnx", "Write a checkpoint as an ONNX model (input [batch, C, H, W] normalised like MNIST training, output logits)")
+        var probabilities = new Option<bool>("--probabilities")
         {
-            context.Checkpoint, output,
+            Description = $"Add a second output '{OnnxExporter.ProbabilitiesName}', the softmax of the logits",
         };
-        command.SetAction(parse => context.Network.Accept(new Run(parse.GetValue(context.Checkpoint)!, parse.GetValue(output)!, context.Output)));
+        var version = new Option<long>("--model-version")
+        {
+            Description = "The model's model_version, the version of these weights",
+            DefaultValueFactory = _ => new OnnxExportOptions().ModelVersion,
+            HelpName = "N",
+        };
+        var command = new Command("onnx",
+            "Write a checkpoint as an ONNX model (input [batch, C, H, W] scaled as the network wants it, output logits; input shape, scaling and class names in its metadata)")
+        {
+            context.Checkpoint, output, probabilities, version,
+        };
+        command.SetAction(parse => context.Network.Accept(new Run(
+            parse.GetValue(context.Checkpoint)!, parse.GetValue(output)!, Path.GetFileName(defaultPath),
+            new OnnxExportOptions { Probabilities = parse.GetValue(probabilities), ModelVersion = parse.GetValue(version) }, context.Output)));
         return new Command("export", "Write a checkpoint in another format") { command };
     }
 
-    /// <summary>The ONNX file name used when none is given, or only a folder.</summary>
-    private static string DefaultName(string network) => network.ToLowerInvariant() + ".onnx";
+    /// <summary>Where the model goes when no --output is given: beside the default checkpoint, <c>checkpoints/NAME.onnx</c>.</summary>
+    private static string DefaultPath(ConsoleNetwork network) => Path.ChangeExtension(network.DefaultCheckpoint, ".onnx");
 
-    private sealed class Run(string checkpoint, string model, Output output) : INetworkVisitor<int>
+    private sealed class Run(string checkpoint, string model, string defaultName, OnnxExportOptions options, Output output) : INetworkVisitor<int>
     {
-        public int Visit<TNetwork>() where TNetwork : struct, INetwork => Export<TNetwork>(checkpoint, model, output);
+        public int Visit<TNetwork>() where TNetwork : struct, INetwork => Export<TNetwork>(checkpoint, model, defaultName, options, output);
     }
 
-    private static int Export<TNetwork>(string checkpointPath, string requested, Output output) where TNetwork : struct, INetwork
+    private static int Export<TNetwork>(string checkpointPath, string requested, string defaultName, OnnxExportOptions options, Output output)
+        where TNetwork : struct, INetwork
     {
-        string defaultName = DefaultName(TNetwork.Name);
         if (string.IsNullOrWhiteSpace(requested)) throw new LeNet5Exception("--output is empty; give the ONNX file's name, for example " + defaultName);
+        if (options.ModelVersion < 0) throw new LeNet5Exception($"--model-version must be 0 or more, not {options.ModelVersion}");
         // A folder (existing, or written with a trailing separator) receives the model under its default name.
         string model = Directory.Exists(requested) || Path.EndsInDirectorySeparator(requested) ? Path.Combine(requested, defaultName) : requested;
         if (Directory.Exists(model)) throw new LeNet5Exception($"--output {model} is a folder; give the ONNX file's name");
         Checkpoint checkpoint = Checkpoint.Load<TNetwork>(checkpointPath);
-        OnnxExporter.Export<TNetwork>(model, checkpoint.Parameters);
+        OnnxExporter.Export<TNetwork>(model, checkpoint.Parameters, options);
+        string outputs = options.Probabilities ? $"outputs '{OnnxExporter.OutputName}' and '{OnnxExporter.ProbabilitiesName}'" : $"output '{OnnxExporter.OutputName}'";
         output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{TNetwork.Name} checkpoint {checkpointPath} written as ONNX (opset {OnnxExporter.OpsetVersion}) to {model}: input '{OnnxExporter.InputName}' [batch, {TNetwork.InputChannels}, {TNetwork.InputHeight}, {TNetwork.InputWidth}], output '{OnnxExporter.OutputName}' [batch, {TNetwork.ClassCount}]"));
+            $"{TNetwork.Name} checkpoint {checkpointPath} written as ONNX (opset {OnnxExporter.OpsetVersion}, model version {options.ModelVersion}) to {model}: input '{OnnxExporter.InputName}' [batch, {TNetwork.InputChannels}, {TNetwork.InputHeight}, {TNetwork.InputWidth}], {outputs} [batch, {TNetwork.ClassCount}]"));
         return 0;
     }
 }

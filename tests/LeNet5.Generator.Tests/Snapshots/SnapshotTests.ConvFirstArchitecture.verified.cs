@@ -136,9 +136,9 @@ public readonly unsafe partial struct TinyNetwork : global::LeNet5.Runtime.INetw
     /// <summary>The layers in order, as declared in the architecture file, with their inferred shapes.</summary>
     public static IReadOnlyList<global::LeNet5.Runtime.LayerDescription> Layers { get; } = new global::LeNet5.Runtime.LayerDescription[]
     {
-        new global::LeNet5.Runtime.LayerDescription("conv", "conv2d", new global::LeNet5.Runtime.FeatureShape(2, 9, 13), new global::LeNet5.Runtime.FeatureShape(3, 4, 6), Kernel: 3, Stride: 2, Padding: 0, PadValue: 0.0f, Activation: "tanh", ParameterNames: new[] { "conv.weight", "conv.bias" }),
-        new global::LeNet5.Runtime.LayerDescription("pool", "avgpool2d", new global::LeNet5.Runtime.FeatureShape(3, 4, 6), new global::LeNet5.Runtime.FeatureShape(3, 2, 3), Kernel: 2, Stride: 2, Padding: 0, PadValue: 0.0f, Activation: "sigmoid", ParameterNames: global::System.Array.Empty<string>()),
-        new global::LeNet5.Runtime.LayerDescription("out", "dense", new global::LeNet5.Runtime.FeatureShape(3, 2, 3), new global::LeNet5.Runtime.FeatureShape(3, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: new[] { "out.weight", "out.bias" }),
+        new global::LeNet5.Runtime.LayerDescription("conv", "conv2d", new global::LeNet5.Runtime.FeatureShape(2, 9, 13), new global::LeNet5.Runtime.FeatureShape(3, 4, 6), Kernel: 3, Stride: 2, Padding: 0, PadValue: 0.0f, Activation: "tanh", ParameterNames: new[] { "conv.weight", "conv.bias" }) { MultiplyAdds = 1296, ConnectionCount = 1368 },
+        new global::LeNet5.Runtime.LayerDescription("pool", "avgpool2d", new global::LeNet5.Runtime.FeatureShape(3, 4, 6), new global::LeNet5.Runtime.FeatureShape(3, 2, 3), Kernel: 2, Stride: 2, Padding: 0, PadValue: 0.0f, Activation: "sigmoid", ParameterNames: global::System.Array.Empty<string>()) { MultiplyAdds = 0, ConnectionCount = 72 },
+        new global::LeNet5.Runtime.LayerDescription("out", "dense", new global::LeNet5.Runtime.FeatureShape(3, 2, 3), new global::LeNet5.Runtime.FeatureShape(3, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: new[] { "out.weight", "out.bias" }) { MultiplyAdds = 54, ConnectionCount = 57 },
     };
 
     /// <summary>The training recipe of the architecture file's <c>training</c> section.</summary>

@@ -231,11 +231,12 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
     /// <summary>The layers in order, as declared in the architecture file, with their inferred shapes.</summary>
     public static IReadOnlyList<global::LeNet5.Runtime.LayerDescription> Layers { get; } = new global::LeNet5.Runtime.LayerDescription[]
     {
-        new global::LeNet5.Runtime.LayerDescription("pad", "pad", new global::LeNet5.Runtime.FeatureShape(1, 28, 28), new global::LeNet5.Runtime.FeatureShape(1, 32, 32), Kernel: 0, Stride: 0, Padding: 2, PadValue: -0.1f, Activation: "none", ParameterNames: global::System.Array.Empty<string>()),
-        new global::LeNet5.Runtime.LayerDescription("c1", "conv2d", new global::LeNet5.Runtime.FeatureShape(1, 32, 32), new global::LeNet5.Runtime.FeatureShape(6, 28, 28), Kernel: 5, Stride: 1, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "c1.weight", "c1.bias" }),
-        new global::LeNet5.Runtime.LayerDescription("s2", "subsample2d", new global::LeNet5.Runtime.FeatureShape(6, 28, 28), new global::LeNet5.Runtime.FeatureShape(6, 14, 14), Kernel: 2, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "s2.weight", "s2.bias" }),
+        new global::LeNet5.Runtime.LayerDescription("pad", "pad", new global::LeNet5.Runtime.FeatureShape(1, 28, 28), new global::LeNet5.Runtime.FeatureShape(1, 32, 32), Kernel: 0, Stride: 0, Padding: 2, PadValue: -0.1f, Activation: "none", ParameterNames: global::System.Array.Empty<string>()) { MultiplyAdds = 0, ConnectionCount = 0 },
+        new global::LeNet5.Runtime.LayerDescription("c1", "conv2d", new global::LeNet5.Runtime.FeatureShape(1, 32, 32), new global::LeNet5.Runtime.FeatureShape(6, 28, 28), Kernel: 5, Stride: 1, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "c1.weight", "c1.bias" }) { MultiplyAdds = 117600, ConnectionCount = 122304 },
+        new global::LeNet5.Runtime.LayerDescription("s2", "subsample2d", new global::LeNet5.Runtime.FeatureShape(6, 28, 28), new global::LeNet5.Runtime.FeatureShape(6, 14, 14), Kernel: 2, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "s2.weight", "s2.bias" }) { MultiplyAdds = 1176, ConnectionCount = 5880 },
         new global::LeNet5.Runtime.LayerDescription("c3", "sparse_conv2d", new global::LeNet5.Runtime.FeatureShape(6, 14, 14), new global::LeNet5.Runtime.FeatureShape(16, 10, 10), Kernel: 5, Stride: 1, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "c3.weight", "c3.bias" })
         {
+            MultiplyAdds = 150000, ConnectionCount = 151600,
             Connections = new[]
             {
                 new[] { 0, 1, 2 },
@@ -256,11 +257,12 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
                 new[] { 0, 1, 2, 3, 4, 5 },
             },
         },
-        new global::LeNet5.Runtime.LayerDescription("s4", "subsample2d", new global::LeNet5.Runtime.FeatureShape(16, 10, 10), new global::LeNet5.Runtime.FeatureShape(16, 5, 5), Kernel: 2, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "s4.weight", "s4.bias" }),
-        new global::LeNet5.Runtime.LayerDescription("c5", "conv2d", new global::LeNet5.Runtime.FeatureShape(16, 5, 5), new global::LeNet5.Runtime.FeatureShape(120, 1, 1), Kernel: 5, Stride: 1, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "c5.weight", "c5.bias" }),
-        new global::LeNet5.Runtime.LayerDescription("f6", "dense", new global::LeNet5.Runtime.FeatureShape(120, 1, 1), new global::LeNet5.Runtime.FeatureShape(84, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "f6.weight", "f6.bias" }),
+        new global::LeNet5.Runtime.LayerDescription("s4", "subsample2d", new global::LeNet5.Runtime.FeatureShape(16, 10, 10), new global::LeNet5.Runtime.FeatureShape(16, 5, 5), Kernel: 2, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "s4.weight", "s4.bias" }) { MultiplyAdds = 400, ConnectionCount = 2000 },
+        new global::LeNet5.Runtime.LayerDescription("c5", "conv2d", new global::LeNet5.Runtime.FeatureShape(16, 5, 5), new global::LeNet5.Runtime.FeatureShape(120, 1, 1), Kernel: 5, Stride: 1, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "c5.weight", "c5.bias" }) { MultiplyAdds = 48000, ConnectionCount = 48120 },
+        new global::LeNet5.Runtime.LayerDescription("f6", "dense", new global::LeNet5.Runtime.FeatureShape(120, 1, 1), new global::LeNet5.Runtime.FeatureShape(84, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "f6.weight", "f6.bias" }) { MultiplyAdds = 10080, ConnectionCount = 10164 },
         new global::LeNet5.Runtime.LayerDescription("output", "rbf", new global::LeNet5.Runtime.FeatureShape(84, 1, 1), new global::LeNet5.Runtime.FeatureShape(10, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: global::System.Array.Empty<string>())
         {
+            MultiplyAdds = 840, ConnectionCount = 840,
             Prototypes = new float[]
             {
                 -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f,

@@ -1,12 +1,18 @@
 using System.Globalization;
+using System.Reflection;
+using Google.Protobuf;
+using LeNet5.Onnx.Proto;
+using LeNet5.Runtime;
 
-namespace LeNet5.Runtime.Onnx;
+namespace LeNet5.Onnx;
 
 /// <summary>
 /// Writes a generated network with its parameters as an ONNX model (IR 8, opset 17) from its
 /// <see cref="INetwork.Layers"/>. The graph takes <c>input</c> <c>[batch, C, H, W]</c> (already scaled, as
-/// <see cref="INetwork.Infer"/> takes it) and gives <c>logits</c> <c>[batch, classes]</c>, the generated code's logits.
-/// Each layer kind becomes:
+/// <see cref="INetwork.Infer"/> takes it) and gives <c>logits</c> <c>[batch, classes]</c>, the generated code's logits,
+/// and on request <c>probabilities</c>, their softmax. The model names its producer and version, and its
+/// <c>metadata_props</c> (<see cref="OnnxMetadata"/>) say how to feed it: the input shape, the input scaling and the
+/// class names. Each layer kind becomes:
 /// <list type="bullet">
 /// <item><c>pad</c>: <c>Pad</c> with the pad value; <c>conv2d</c>: <c>Conv</c>; <c>avgpool2d</c>/<c>maxpool2d</c>:
 /// <c>AveragePool</c>/<c>MaxPool</c>; <c>dense</c>: <c>Flatten</c> (once) and <c>Gemm</c>.</item>
@@ -30,8 +36,20 @@ public static class OnnxExporter
     /// <summary>The graph output's name.</summary>
     public const string OutputName = "logits";
 
+    /// <summary>The name of the optional second output, the softmax of the logits (<see cref="OnnxExportOptions.Probabilities"/>).</summary>
+    public const string ProbabilitiesName = "probabilities";
+
+    /// <summary>The IR version written (ONNX 1.10 and later read it).</summary>
+    public const long IrVersion = 8;
+
     /// <summary>The default-domain operator set the model is written against.</summary>
-    public const long OpsetVersion = OnnxModelBuilder.OpsetVersion;
+    public const long OpsetVersion = 17;
+
+    /// <summary>The model's <c>producer_name</c>.</summary>
+    public const string ProducerName = "LeNet5.Generated";
+
+    /// <summary>The model's <c>producer_version</c>: this package's version.</summary>
+    public static string ProducerVersion { get; } = Version();
 
     /// <summary>The layer kinds the exporter translates.</summary>
     public static IReadOnlyList<string> SupportedKinds { get; } =
@@ -39,12 +57,27 @@ public static class OnnxExporter
 
     /// <summary>Serialises <typeparamref name="TNetwork"/> with <paramref name="parameters"/> as an ONNX model.</summary>
     /// <exception cref="OnnxExportException">A layer kind or activation has no ONNX translation.</exception>
-    public static byte[] Export<TNetwork>(ReadOnlySpan<float> parameters) where TNetwork : struct, INetwork
+    public static byte[] Export<TNetwork>(ReadOnlySpan<float> parameters, OnnxExportOptions? options = null) where TNetwork : struct, INetwork
     {
         if (parameters.Length != TNetwork.ParameterCount)
             throw new ArgumentException($"{TNetwork.Name} has {TNetwork.ParameterCount} parameters, not {parameters.Length}", nameof(parameters));
+        options ??= new OnnxExportOptions();
+        if (options.ModelVersion < 0) throw new OnnxExportException($"the model version must be 0 or more, not {options.ModelVersion}");
         var input = new FeatureShape(TNetwork.InputChannels, TNetwork.InputHeight, TNetwork.InputWidth);
-        return Export(TNetwork.Name, input, TNetwork.InputScaling, TNetwork.ClassCount, TNetwork.Layers, TNetwork.ParameterTensors, parameters);
+        GraphProto graph = Graph(TNetwork.Name, input, TNetwork.ClassCount, TNetwork.Layers, TNetwork.ParameterTensors, parameters, options.Probabilities);
+        var model = new ModelProto
+        {
+            IrVersion = IrVersion,
+            ProducerName = ProducerName,
+            ProducerVersion = ProducerVersion,
+            ModelVersion = options.ModelVersion,
+            DocString = Description(TNetwork.Name, input, TNetwork.InputScaling, TNetwork.ClassCount, options.Probabilities),
+            Graph = graph,
+        };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OpsetVersion });
+        foreach ((string key, string value) in OnnxMetadata.Of(TNetwork.Name, input, TNetwork.InputScaling, TNetwork.ClassNames))
+            model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        return model.ToByteArray();
     }
 
     /// <summary>
@@ -53,9 +86,9 @@ public static class OnnxExporter
     /// </summary>
     /// <exception cref="OnnxExportException">A layer kind or activation has no ONNX translation.</exception>
     /// <exception cref="LeNet5Exception">The file cannot be written.</exception>
-    public static void Export<TNetwork>(string path, ReadOnlySpan<float> parameters) where TNetwork : struct, INetwork
+    public static void Export<TNetwork>(string path, ReadOnlySpan<float> parameters, OnnxExportOptions? options = null) where TNetwork : struct, INetwork
     {
-        byte[] model = Export<TNetwork>(parameters);
+        byte[] model = Export<TNetwork>(parameters, options);
         try
         {
             AtomicFile.Write(path, model);
@@ -66,9 +99,9 @@ public static class OnnxExporter
         }
     }
 
-    private static byte[] Export(
-        string name, FeatureShape inputShape, InputScaling scaling, int classCount, IReadOnlyList<LayerDescription> layers,
-        IReadOnlyList<ParameterTensor> tensors, ReadOnlySpan<float> parameters)
+    private static GraphProto Graph(
+        string name, FeatureShape inputShape, int classCount, IReadOnlyList<LayerDescription> layers,
+        IReadOnlyList<ParameterTensor> tensors, ReadOnlySpan<float> parameters, bool probabilities)
     {
         // Every layer is checked before anything is built, so a refusal names the first layer that cannot be translated.
         foreach (LayerDescription layer in layers)
@@ -82,7 +115,7 @@ public static class OnnxExporter
                 throw new OnnxExportException($"{name} cannot be exported to ONNX: layer '{layer.Name}' has activation '{layer.Activation}', which the exporter does not translate");
         }
 
-        var model = new OnnxModelBuilder();
+        var model = new OnnxGraphBuilder();
         model.Input(InputName, [-1, inputShape.Channels, inputShape.Height, inputShape.Width]);
         string current = InputName;
         bool flat = false;
@@ -92,7 +125,7 @@ public static class OnnxExporter
             bool last = index == layers.Count - 1;
             if (layer.Kind is "dense" or "rbf" && !flat)
             {
-                current = model.Node("Flatten", layer.Name + ".flatten", [current], layer.Name + ".flat", NodeAttribute.Int("axis", 1));
+                current = model.Node("Flatten", layer.Name + ".flatten", [current], layer.Name + ".flat", OnnxGraphBuilder.Int("axis", 1));
                 flat = true;
             }
             string output = last && layer.Activation == "none" ? OutputName : layer.Name;
@@ -100,18 +133,37 @@ public static class OnnxExporter
             current = Activation(model, layer, current, last ? OutputName : layer.Name + "." + layer.Activation);
         }
         model.Output(OutputName, [-1, classCount]);
+        if (probabilities)
+        {
+            model.Node("Softmax", "softmax", [current], ProbabilitiesName, OnnxGraphBuilder.Int("axis", 1));
+            model.Output(ProbabilitiesName, [-1, classCount]);
+        }
+        GraphProto graph = model.Graph;
+        graph.Name = name;
+        return graph;
+    }
 
+    /// <summary>The model's doc string: what goes in and what comes out, for a person reading the file.</summary>
+    private static string Description(string name, FeatureShape inputShape, InputScaling scaling, int classCount, bool probabilities)
+    {
         string inputText = scaling == InputScaling.Standardized
             ? "normalised as ((x / 255) - 0.1307) / 0.3081"
             : string.Create(CultureInfo.InvariantCulture, $"scaled linearly from {scaling.Background} (pixel 0) to {scaling.Foreground} (pixel 255)");
-        string doc = string.Create(CultureInfo.InvariantCulture,
-            $"{name} exported by LeNet5.Generated: input {InputName} [batch, {inputShape.Channels}, {inputShape.Height}, {inputShape.Width}] {inputText}, output {OutputName} [batch, {classCount}]");
-        return model.Build(name, typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0", doc);
+        string outputs = probabilities ? $"outputs {OutputName} and {ProbabilitiesName} (their softmax)" : $"output {OutputName}";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{name} exported by {ProducerName}: input {InputName} [batch, {inputShape.Channels}, {inputShape.Height}, {inputShape.Width}] {inputText}, {outputs} [batch, {classCount}]");
+    }
+
+    private static string Version()
+    {
+        string? version = typeof(OnnxExporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        // The SDK appends "+<commit>" (source link); the package version is what a reader can look up.
+        return version?.Split('+')[0] ?? typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0";
     }
 
     /// <summary>Adds the nodes of one layer of a supported kind, before its activation; returns their output.</summary>
     private static string Layer(
-        OnnxModelBuilder model, LayerDescription layer, string input, string output, IReadOnlyList<ParameterTensor> tensors, ReadOnlySpan<float> parameters)
+        OnnxGraphBuilder model, LayerDescription layer, string input, string output, IReadOnlyList<ParameterTensor> tensors, ReadOnlySpan<float> parameters)
     {
         int channels = layer.Output.Channels, k = layer.Kernel;
         switch (layer.Kind)
@@ -149,12 +201,12 @@ public static class OnnxExporter
             case "avgpool2d":
             case "maxpool2d":
                 return model.Node(layer.Kind == "avgpool2d" ? "AveragePool" : "MaxPool", layer.Name, [input], output,
-                    NodeAttribute.Ints("kernel_shape", k, k), NodeAttribute.Ints("strides", layer.Stride, layer.Stride));
+                    OnnxGraphBuilder.Ints("kernel_shape", k, k), OnnxGraphBuilder.Ints("strides", layer.Stride, layer.Stride));
             case "dense":
             {
                 int[] shape = [channels, layer.Input.Size];
                 string weight = model.FloatInitializer(layer.ParameterNames[0], [.. shape], Tensor(layer, 0, shape, tensors, parameters));
-                return model.Node("Gemm", layer.Name, [input, weight, Bias(model, layer, tensors, parameters)], output, NodeAttribute.Int("transB", 1));
+                return model.Node("Gemm", layer.Name, [input, weight, Bias(model, layer, tensors, parameters)], output, OnnxGraphBuilder.Int("transB", 1));
             }
             default: // rbf
             {
@@ -167,16 +219,16 @@ public static class OnnxExporter
                 string column = model.Node("Unsqueeze", layer.Name + ".unsqueeze", [input, axis], layer.Name + ".column");
                 string difference = model.Node("Sub", layer.Name + ".sub", [column, prototypes], layer.Name + ".difference");
                 string distance = model.Node("ReduceSumSquare", layer.Name + ".distance", [difference], layer.Name + ".squared_distance",
-                    NodeAttribute.Ints("axes", 2), NodeAttribute.Int("keepdims", 0));
+                    OnnxGraphBuilder.Ints("axes", 2), OnnxGraphBuilder.Int("keepdims", 0));
                 return model.Node("Neg", layer.Name, [distance], output);
             }
         }
     }
 
-    private static string Conv(OnnxModelBuilder model, LayerDescription layer, string input, string weight, string bias, string output, long groups, long stride, long padding)
+    private static string Conv(OnnxGraphBuilder model, LayerDescription layer, string input, string weight, string bias, string output, long groups, long stride, long padding)
         => model.Node("Conv", layer.Name, [input, weight, bias], output,
-            NodeAttribute.Ints("kernel_shape", layer.Kernel, layer.Kernel), NodeAttribute.Ints("strides", stride, stride),
-            NodeAttribute.Ints("pads", padding, padding, padding, padding), NodeAttribute.Int("group", groups));
+            OnnxGraphBuilder.Ints("kernel_shape", layer.Kernel, layer.Kernel), OnnxGraphBuilder.Ints("strides", stride, stride),
+            OnnxGraphBuilder.Ints("pads", padding, padding, padding, padding), OnnxGraphBuilder.Int("group", groups));
 
     /// <summary>Packed kernels <c>[connections, k, k]</c> placed at <c>[filter, input map]</c> of a dense <c>[filters, inputs, k, k]</c> weight.</summary>
     private static float[] Unpack(LayerDescription layer, ReadOnlySpan<float> packed)
@@ -195,7 +247,7 @@ public static class OnnxExporter
         return dense;
     }
 
-    private static string Activation(OnnxModelBuilder model, LayerDescription layer, string input, string output)
+    private static string Activation(OnnxGraphBuilder model, LayerDescription layer, string input, string output)
     {
         switch (layer.Activation)
         {
@@ -216,7 +268,7 @@ public static class OnnxExporter
     }
 
     /// <summary>The layer's bias, <c>[output channels]</c>, as the initializer of its <c>state_dict</c> name.</summary>
-    private static string Bias(OnnxModelBuilder model, LayerDescription layer, IReadOnlyList<ParameterTensor> tensors, ReadOnlySpan<float> parameters)
+    private static string Bias(OnnxGraphBuilder model, LayerDescription layer, IReadOnlyList<ParameterTensor> tensors, ReadOnlySpan<float> parameters)
     {
         int[] shape = [layer.Output.Channels];
         return model.FloatInitializer(layer.ParameterNames[1], [.. shape], Tensor(layer, 1, shape, tensors, parameters));

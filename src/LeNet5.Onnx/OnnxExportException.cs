@@ -1,4 +1,6 @@
-namespace LeNet5.Runtime.Onnx;
+using LeNet5.Runtime;
+
+namespace LeNet5.Onnx;
 
 /// <summary>A network cannot be written as ONNX, for example because it has a layer kind the exporter does not know.</summary>
 public sealed class OnnxExportException : LeNet5Exception
