@@ -21,11 +21,13 @@ public sealed class ScalarNetwork
         JsonElement input = root.GetProperty("input");
         int c = input.GetProperty("channels").GetInt32(), h = input.GetProperty("height").GetInt32(), w = input.GetProperty("width").GetInt32();
         InputSize = c * h * w;
+        // A pad on the image without a value pads with the image's background (pixel 0 through the scaling), as generated.
+        float background = input.TryGetProperty("scale", out JsonElement scale) ? scale[0].GetSingle() : LeNet5.Runtime.InputScaling.Standardized.Background;
         var layers = new List<ScalarLayer>();
         int offset = 0;
         foreach (JsonElement json in root.GetProperty("layers").EnumerateArray())
         {
-            var layer = new ScalarLayer(json, c, h, w, offset);
+            var layer = new ScalarLayer(json, c, h, w, offset, layers.All(l => l.IsPad) ? background : 0f);
             offset += layer.ParameterCount;
             (c, h, w) = (layer.OutChannels, layer.OutHeight, layer.OutWidth);
             layers.Add(layer);
@@ -96,7 +98,7 @@ public sealed class ScalarLayer
     // rbf: the fixed prototypes [units][inputs].
     private readonly float[][] _prototypes = [];
 
-    public ScalarLayer(JsonElement json, int channels, int height, int width, int parameterOffset)
+    public ScalarLayer(JsonElement json, int channels, int height, int width, int parameterOffset, float defaultPadValue)
     {
         Name = json.GetProperty("name").GetString()!;
         string kind = json.GetProperty("kind").GetString()!;
@@ -124,7 +126,7 @@ public sealed class ScalarLayer
         {
             case Kind.Pad:
                 _padding = json.GetProperty("padding").GetInt32();
-                _padValue = json.TryGetProperty("value", out JsonElement v) ? v.GetSingle() : 0f;
+                _padValue = json.TryGetProperty("value", out JsonElement v) ? v.GetSingle() : defaultPadValue;
                 (OutChannels, OutHeight, OutWidth) = (channels, height + 2 * _padding, width + 2 * _padding);
                 break;
             case Kind.Conv2d:
@@ -173,6 +175,7 @@ public sealed class ScalarLayer
     }
 
     public string Name { get; }
+    public bool IsPad => _kind == Kind.Pad;
     public int InChannels { get; }
     public int InHeight { get; }
     public int InWidth { get; }

@@ -105,7 +105,7 @@ namespace LeNet5.Generator
             }
 
             TrainingSpec training = ReadTraining(document);
-            List<LayerSpec> layers = ReadLayers(document);
+            List<LayerSpec> layers = ReadLayers(document, scaling);
 
             SourceSpan nameSpan = document.Find("name")?.Value.Span ?? StartOf(document);
             return new NetworkSpec(_path, name, channels, height, width, classes, new EquatableArray<LayerSpec>(layers), training, classesSpan, nameSpan, scaling, lossKind, lossConstant, initializationKind, classNames);
@@ -241,9 +241,10 @@ namespace LeNet5.Generator
             if (property.Value is JsonArray array && array.Items.Count == 2
                 && array.Items[0] is JsonNumber background && array.Items[1] is JsonNumber foreground)
             {
-                if (background.Value == foreground.Value)
+                // The generated code holds them (and pad borders made of the background) as floats.
+                if (!FitsFloat(background.Value) || !FitsFloat(foreground.Value) || (float)background.Value == (float)foreground.Value)
                 {
-                    Report(DiagnosticDescriptors.ValueOutOfRange, property.Value.Span, "scale", background.Text + ", " + foreground.Text, "two different values (background, foreground)");
+                    Report(DiagnosticDescriptors.ValueOutOfRange, property.Value.Span, "scale", background.Text + ", " + foreground.Text, "two different values (background, foreground) " + FloatRange);
                     return InputScalingSpec.Standardized;
                 }
 
@@ -254,7 +255,7 @@ namespace LeNet5.Generator
             return InputScalingSpec.Standardized;
         }
 
-        private List<LayerSpec> ReadLayers(JsonObject document)
+        private List<LayerSpec> ReadLayers(JsonObject document, InputScalingSpec scaling)
         {
             var layers = new List<LayerSpec>();
             JsonProperty? property = document.Find("layers");
@@ -277,6 +278,7 @@ namespace LeNet5.Generator
             }
 
             var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            bool readsImage = true;
             for (int i = 0; i < array.Items.Count; i++)
             {
                 JsonNode item = array.Items[i];
@@ -286,7 +288,10 @@ namespace LeNet5.Generator
                     continue;
                 }
 
-                LayerSpec? spec = ReadLayer(layer, i);
+                // A pad on the image pads with the image's background, as the replications pad the normalized image
+                // (with (0 - 0.1307) / 0.3081, not 0); a pad on feature maps pads with 0, as convolution padding does.
+                LayerSpec? spec = ReadLayer(layer, i, readsImage ? scaling.Background : 0);
+                readsImage &= spec?.Kind == LayerKind.Pad;
                 if (spec == null)
                 {
                     continue;
@@ -310,7 +315,8 @@ namespace LeNet5.Generator
             return layers;
         }
 
-        private LayerSpec? ReadLayer(JsonObject layer, int index)
+        /// <param name="defaultPadValue">The border of a pad layer that gives no <c>value</c>.</param>
+        private LayerSpec? ReadLayer(JsonObject layer, int index, double defaultPadValue)
         {
             JsonProperty? nameProperty = layer.Find("name");
             string context = nameProperty?.Value is JsonString nameString
@@ -361,7 +367,7 @@ namespace LeNet5.Generator
             {
                 case LayerKind.Pad:
                     padding = ReadInt(layer, context, "padding", null, 1);
-                    padValue = ReadNumber(layer, "value", 0, _ => true, string.Empty);
+                    padValue = ReadNumber(layer, "value", defaultPadValue, FitsFloat, "a number " + FloatRange);
                     break;
                 case LayerKind.Conv2d:
                     size = ReadInt(layer, context, "filters", null, 1);
@@ -510,9 +516,13 @@ namespace LeNet5.Generator
                 {
                     foreach (JsonNode part in parts.Items)
                     {
-                        if (part is JsonNumber number)
+                        if (part is JsonNumber number && FitsFloat(number.Value))
                         {
                             values.Add(number.Value);
+                        }
+                        else if (part is JsonNumber outOfRange)
+                        {
+                            Report(DiagnosticDescriptors.ValueOutOfRange, part.Span, "prototypes", outOfRange.Text, "a number " + FloatRange);
                         }
                         else if (part is JsonString row && IsBitmapRow(row.Value))
                         {
@@ -552,6 +562,11 @@ namespace LeNet5.Generator
         }
 
         private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+        private const string FloatRange = "within float's range (at most 3.4028235E+38 in magnitude)";
+
+        /// <summary>Values the generated code writes as float literals must not round to infinity.</summary>
+        private static bool FitsFloat(double value) => Math.Abs(value) <= float.MaxValue;
 
         /// <summary>Reads a required identifier-like name; returns "" after reporting if it is missing or invalid.</summary>
         private string ReadName(JsonObject owner, string context, string field)

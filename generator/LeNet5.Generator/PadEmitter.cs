@@ -1,10 +1,15 @@
 namespace LeNet5.Generator
 {
-    /// <summary>pad: copies every map into the middle of a larger one whose border holds a constant.</summary>
+    /// <summary>
+    /// pad: copies every map into the middle of a larger one whose border holds a constant (by default, on the image, the
+    /// image's background through the input scaling; see <see cref="ArchitectureParser"/>). The border is a constant, so
+    /// backward drops its gradient and passes the rest through, and so does the curvature pass.
+    /// </summary>
     internal static class PadEmitter
     {
         public static string Describe(LayerModel layer)
-            => "pad " + layer.Input + " -> " + layer.Output + ", " + layer.Spec.Padding + " on every side with " + layer.Spec.PadValue.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+            => "pad " + layer.Input + " -> " + layer.Output + ", " + layer.Spec.Padding + " on every side with "
+                + ((float)layer.Spec.PadValue).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
         /// <summary>A copy: no multiply-adds, no connections.</summary>
         public static LayerCounts Counts(LayerModel layer) => LayerCounts.None;

@@ -39,7 +39,8 @@ namespace LeNet5.Generator
 
     /// <summary>
     /// One layer as declared in the architecture file. <see cref="Size"/> is the filter count of a conv or the unit count
-    /// of a dense layer; <see cref="Kernel"/> the conv kernel or pooling window; spans locate values for diagnostics.
+    /// of a dense layer; <see cref="Kernel"/> the conv kernel or pooling window; <see cref="PadValue"/> the border of a pad
+    /// layer, its <c>value</c> or the default the parser fills in; spans locate values for diagnostics.
     /// </summary>
     internal sealed record LayerSpec(
         string Name,
@@ -107,7 +108,13 @@ namespace LeNet5.Generator
     /// </summary>
     internal sealed record InputScalingSpec(double Background, double Foreground)
     {
-        public static readonly InputScalingSpec Standardized = new InputScalingSpec(-0.1307 / 0.3081, (1 - 0.1307) / 0.3081);
+        /// <summary>
+        /// In float arithmetic, as the runtime's <c>MnistPreprocessing.Normalize</c> computes pixels 0 and 255, so that a pad
+        /// border made of the background equals the image's own background pixels bit for bit.
+        /// </summary>
+        public static readonly InputScalingSpec Standardized = new InputScalingSpec(
+            ((0f / 255f) - 0.1307f) / 0.3081f,
+            ((255f / 255f) - 0.1307f) / 0.3081f);
     }
 
     /// <summary>The output of the parse step: a spec if the file had no errors, and the diagnostics found.</summary>

@@ -6,8 +6,9 @@ using LeNet5.Runtime;
 namespace LeNet5.Cli;
 
 /// <summary>
-/// The console for generated networks: <c>train</c>, <c>evaluate</c>, <c>infer</c>, <c>export onnx</c> and <c>import onnx</c>. A program
-/// with its own architecture file is one line: <c>return NetworkConsole.Run&lt;MyNetwork&gt;(args);</c>
+/// The console for generated networks: <c>train</c>, <c>evaluate</c>, <c>infer</c>, <c>export onnx</c>,
+/// <c>import onnx</c> and <c>import safetensors</c>. A program with its own architecture file is one line:
+/// <c>return NetworkConsole.Run&lt;MyNetwork&gt;(args);</c>
 /// </summary>
 public static class NetworkConsole
 {
@@ -154,7 +155,11 @@ public static class NetworkConsole
             SummaryCommand.Create(context),
             InferCommand.Create(context),
             ExportOnnxCommand.Create(context),
-            ImportOnnxCommand.Create(context),
+            new Command("import", "Read a model or a checkpoint written in another format")
+            {
+                ImportOnnxCommand.Create(context),
+                ImportSafeTensorsCommand.Create(context),
+            },
             BenchmarkCommand.Create(context),
         };
     }

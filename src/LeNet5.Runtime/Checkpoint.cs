@@ -14,6 +14,9 @@ public sealed record Checkpoint(float[] Parameters, IReadOnlyDictionary<string, 
     /// <summary>The metadata key holding the id of the training run that wrote the file (kept across resumes).</summary>
     public const string RunIdKey = "run_id";
 
+    /// <summary>The file's tensors that a <see cref="StateDictImport"/> with <see cref="StateDictImport.IgnoreExtraTensors"/> skipped, by their names in the file.</summary>
+    public IReadOnlyList<string> IgnoredTensors { get; init; } = [];
+
     /// <summary>SHA-256 of the parameters as little-endian floats, lowercase hex: what an optimizer state is bound to.</summary>
     public static string ContentHash(ReadOnlySpan<float> parameters)
     {
@@ -34,8 +37,13 @@ public sealed record Checkpoint(float[] Parameters, IReadOnlyDictionary<string, 
 
     /// <summary>Loads and validates a checkpoint of <typeparamref name="TNetwork"/> (see <see cref="SafeTensors.Load(string, string, IReadOnlyList{ParameterTensor}, int)"/>).</summary>
     public static Checkpoint Load<TNetwork>(string path) where TNetwork : struct, INetwork
-    {
-        Checkpoint checkpoint = SafeTensors.Load(path, TNetwork.Name, TNetwork.ParameterTensors, TNetwork.ParameterCount);
-        return checkpoint;
-    }
+        => SafeTensors.Load(path, TNetwork.Name, TNetwork.ParameterTensors, TNetwork.ParameterCount);
+
+    /// <summary>
+    /// Loads a <c>state_dict</c> of <typeparamref name="TNetwork"/> saved by another program, whose tensor names differ or
+    /// that holds other tensors too, as <paramref name="import"/> says (for example PyTorch's <c>out.weight</c> as
+    /// <c>output.weight</c>: <c>new StateDictImport([new TensorRename("out", "output")])</c>).
+    /// </summary>
+    public static Checkpoint Load<TNetwork>(string path, StateDictImport import) where TNetwork : struct, INetwork
+        => SafeTensors.Load(path, TNetwork.Name, TNetwork.ParameterTensors, TNetwork.ParameterCount, import);
 }

@@ -43,7 +43,7 @@ public sealed unsafe class ClassifierParameters
         return new ClassifierParameters((float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(copy)), copy, copy.Length);
     }
 
-    /// <summary>Loads and validates a checkpoint file (see <see cref="Checkpoint.Load{TNetwork}"/>).</summary>
+    /// <summary>Loads and validates a checkpoint file (see <see cref="Checkpoint.Load{TNetwork}(string)"/>).</summary>
     /// <exception cref="CheckpointException">The file is missing, unreadable or does not fit; the message names the file and tensor.</exception>
     public static ClassifierParameters FromCheckpoint<TNetwork>(string path) where TNetwork : struct, INetwork
     {

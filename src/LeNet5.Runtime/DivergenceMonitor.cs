@@ -87,7 +87,8 @@ public sealed class DivergenceMonitor
         // noise of a well-trained run (0.005 to 0.011), not divergence.
         double limit = double.IsPositiveInfinity(_lowestEpochLoss) ? double.PositiveInfinity
             : Math.Max(Reference / 2, Math.Min(RiseFactor * _lowestEpochLoss, Reference));
-        if (meanLoss > limit)
+        // Only a rise counts: a run that started above the initial loss and is coming down is not diverging.
+        if (meanLoss > limit && meanLoss > _lowestEpochLoss)
         {
             string rule = meanLoss > Reference ? $"above the initial loss {Number(Reference)}" : $"over {RiseFactor:G}x";
             throw Diverged($"the mean training loss rose from {Number(_lowestEpochLoss)} at epoch {_lowestEpoch + 1} to {Number(meanLoss)} at epoch {epoch + 1}, {rule}", atStart: false);

@@ -8,7 +8,8 @@ namespace LeNet5.Runtime;
 /// <summary>
 /// Reads and writes parameters in the safetensors format: an 8-byte little-endian header length, a JSON header
 /// <c>{"name": {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}, "__metadata__": {...}}</c>, then the
-/// raw little-endian data. Writes <c>F32</c>; reads <c>F32</c>, <c>F16</c>, <c>BF16</c> and <c>F64</c>. Uses <see cref="Utf8JsonWriter"/> and
+/// raw little-endian data. Writes <c>F32</c>; reads parameters stored as <c>F32</c>, <c>F16</c>, <c>BF16</c> and
+/// <c>F64</c> (other dtypes only in tensors a <see cref="StateDictImport"/> skips). Uses <see cref="Utf8JsonWriter"/> and
 /// <see cref="JsonDocument"/> only (trimming and NativeAOT safe).
 /// </summary>
 public static class SafeTensors
@@ -69,7 +70,8 @@ public static class SafeTensors
     /// expected tensor is present once with the expected shape, there are no other tensors, the tensors' data offsets
     /// match their shapes and dtypes, are aligned to their element size and tile the data exactly (no overlap, no gap,
     /// nothing past the end or after the last tensor), and every value is finite. Tensors may be stored in any order (PyTorch's <c>save_file</c>
-    /// sorts them by name) and as <c>F32</c>, <c>F16</c>, <c>BF16</c> or <c>F64</c> (converted to float). A checkpoint
+    /// sorts them by name) and as <c>F32</c>, <c>F16</c>, <c>BF16</c> or <c>F64</c> (converted to the nearest float; an
+    /// <c>F64</c> value beyond float's range is refused rather than made infinite). A checkpoint
     /// whose <c>__metadata__</c> names another architecture is refused; other metadata (such as PyTorch's
     /// <c>{"format": "pt"}</c>) is kept.
     /// </summary>
@@ -79,7 +81,21 @@ public static class SafeTensors
     /// <param name="parameterCount">Length of the flat parameter buffer to fill.</param>
     /// <exception cref="CheckpointException">Any problem; the message names the file and, where it applies, the tensor.</exception>
     public static Checkpoint Load(string path, string architecture, IReadOnlyList<ParameterTensor> tensors, int parameterCount)
-        => Load(ReadAll(path), path, architecture, tensors, parameterCount);
+        => Load(ReadAll(path), path, architecture, tensors, parameterCount, StateDictImport.Exact);
+
+    /// <summary>
+    /// Loads a <c>state_dict</c> whose tensor names differ from the architecture's, or that holds other tensors too, as
+    /// <paramref name="import"/> says (see <see cref="Load(string, string, IReadOnlyList{ParameterTensor}, int)"/> for
+    /// every other check); <see cref="Checkpoint.IgnoredTensors"/> lists what was skipped.
+    /// </summary>
+    /// <param name="path">The safetensors file.</param>
+    /// <param name="architecture">Architecture name used in messages.</param>
+    /// <param name="tensors">The tensors the architecture expects.</param>
+    /// <param name="parameterCount">Length of the flat parameter buffer to fill.</param>
+    /// <param name="import">The renames, and whether to skip tensors the architecture does not have.</param>
+    /// <exception cref="CheckpointException">Any problem; the message names the file and, where it applies, the tensor.</exception>
+    public static Checkpoint Load(string path, string architecture, IReadOnlyList<ParameterTensor> tensors, int parameterCount, StateDictImport import)
+        => Load(ReadAll(path), path, architecture, tensors, parameterCount, import);
 
     /// <summary>Loads and validates safetensors bytes already in memory (see <see cref="Load(string, string, IReadOnlyList{ParameterTensor}, int)"/>).</summary>
     /// <param name="file">The whole file.</param>
@@ -89,18 +105,31 @@ public static class SafeTensors
     /// <param name="parameterCount">Length of the flat parameter buffer to fill.</param>
     /// <exception cref="CheckpointException">Any problem; the message names the source and, where it applies, the tensor.</exception>
     public static Checkpoint Load(ReadOnlySpan<byte> file, string source, string architecture, IReadOnlyList<ParameterTensor> tensors, int parameterCount)
+        => Load(file, source, architecture, tensors, parameterCount, StateDictImport.Exact);
+
+    /// <summary>Loads safetensors bytes already in memory as <paramref name="import"/> says (see <see cref="Load(string, string, IReadOnlyList{ParameterTensor}, int, StateDictImport)"/>).</summary>
+    /// <param name="file">The whole file.</param>
+    /// <param name="source">Where the bytes come from, used in messages.</param>
+    /// <param name="architecture">Architecture name used in messages.</param>
+    /// <param name="tensors">The tensors the architecture expects.</param>
+    /// <param name="parameterCount">Length of the flat parameter buffer to fill.</param>
+    /// <param name="import">The renames, and whether to skip tensors the architecture does not have.</param>
+    /// <exception cref="CheckpointException">Any problem; the message names the source and, where it applies, the tensor.</exception>
+    public static Checkpoint Load(ReadOnlySpan<byte> file, string source, string architecture, IReadOnlyList<ParameterTensor> tensors, int parameterCount, StateDictImport import)
     {
-        Header header = Validate(file, source, architecture, tensors);
+        ArgumentNullException.ThrowIfNull(import);
+        Header header = Validate(file, source, architecture, tensors, import);
         var parameters = new float[parameterCount];
         foreach (ParameterTensor tensor in tensors)
         {
             TensorEntry entry = header.Tensors[tensor.Name];
             ReadOnlySpan<byte> data = file.Slice(header.DataStart + (int)entry.Begin, (int)(entry.End - entry.Begin));
             Span<float> values = parameters.AsSpan(tensor.Offset, tensor.Length);
-            Convert(entry.DType, data, values);
-            CheckFinite(source, tensor, values);
+            string name = StateDictImport.Described(header.Sources[tensor.Name], tensor.Name);
+            Convert(source, name, tensor.Shape, entry.DType, data, values);
+            CheckFinite(source, name, tensor.Shape, values);
         }
-        return new Checkpoint(parameters, header.Metadata);
+        return new Checkpoint(parameters, header.Metadata) { IgnoredTensors = header.Ignored };
     }
 
     /// <summary>
@@ -119,7 +148,7 @@ public static class SafeTensors
     /// <exception cref="CheckpointException">The bytes are not a valid checkpoint of the architecture.</exception>
     public static int FindFlatData(ReadOnlySpan<byte> file, string source, string architecture, IReadOnlyList<ParameterTensor> tensors, int parameterCount)
     {
-        Header header = Validate(file, source, architecture, tensors);
+        Header header = Validate(file, source, architecture, tensors, StateDictImport.Exact);
         foreach (ParameterTensor tensor in tensors)
         {
             TensorEntry entry = header.Tensors[tensor.Name];
@@ -130,17 +159,21 @@ public static class SafeTensors
         foreach (ParameterTensor tensor in tensors)
         {
             Span<float> tensorValues = values.AsSpan(0, tensor.Length);
-            Convert("F32", file.Slice(header.DataStart + tensor.Offset * 4, tensor.Length * 4), tensorValues);
-            CheckFinite(source, tensor, tensorValues);
+            string name = $"'{tensor.Name}'";
+            Convert(source, name, tensor.Shape, "F32", file.Slice(header.DataStart + tensor.Offset * 4, tensor.Length * 4), tensorValues);
+            CheckFinite(source, name, tensor.Shape, tensorValues);
         }
         return header.DataStart;
     }
 
     private sealed record TensorEntry(string DType, int[] Shape, long Begin, long End);
 
-    private sealed record Header(int DataStart, long DataLength, Dictionary<string, TensorEntry> Tensors, Dictionary<string, string> Metadata);
+    /// <summary>A validated header: <c>Tensors</c> holds each architecture tensor's entry by the architecture's name,
+    /// <c>Sources</c> its name in the file, <c>Ignored</c> the file's tensors that were skipped.</summary>
+    private sealed record Header(
+        int DataStart, long DataLength, Dictionary<string, TensorEntry> Tensors, Dictionary<string, string> Sources, List<string> Ignored, Dictionary<string, string> Metadata);
 
-    private static Header Validate(ReadOnlySpan<byte> bytes, string file, string architecture, IReadOnlyList<ParameterTensor> tensors)
+    private static Header Validate(ReadOnlySpan<byte> bytes, string file, string architecture, IReadOnlyList<ParameterTensor> tensors, StateDictImport import)
     {
         if (bytes.Length < 8) throw new CheckpointException($"{file}: not a safetensors file: {bytes.Length} bytes, shorter than the 8-byte header length");
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
@@ -196,25 +229,25 @@ public static class SafeTensors
                 $"{file}: checkpoint was saved for architecture '{saved}' but is being loaded into '{architecture}'");
         }
 
-        string[] unexpected = found.Keys.Where(name => !tensors.Any(t => t.Name == name)).ToArray();
-        if (unexpected.Length > 0)
-        {
-            throw new CheckpointException(
-                $"{file}: tensor{(unexpected.Length > 1 ? "s" : "")} {string.Join(", ", unexpected.Select(n => $"'{n}'"))} not in the architecture {architecture} (it has {string.Join(", ", tensors.Select(t => t.Name))})");
-        }
-
+        (Dictionary<string, string> sources, List<string> ignored) = import.Match(file, found.Keys, tensors, architecture);
+        var entries = new Dictionary<string, TensorEntry>(StringComparer.Ordinal);
         foreach (ParameterTensor tensor in tensors)
         {
-            if (!found.TryGetValue(tensor.Name, out TensorEntry? entry))
+            if (!sources.TryGetValue(tensor.Name, out string? source))
                 throw new CheckpointException($"{file}: tensor '{tensor.Name}' {tensor.ShapeText} that the architecture {architecture} expects is missing");
+            TensorEntry entry = found[source];
+            string name = StateDictImport.Described(source, tensor.Name);
             if (!entry.Shape.AsSpan().SequenceEqual(tensor.Shape))
             {
                 throw new CheckpointException(
-                    $"{file}: tensor '{tensor.Name}' has shape [{string.Join(", ", entry.Shape)}] but the architecture {architecture} expects {tensor.ShapeText}");
+                    $"{file}: tensor {name} has shape [{string.Join(", ", entry.Shape)}] but the architecture {architecture} expects {tensor.ShapeText}");
             }
+            if (!IsFloat(entry.DType))
+                throw new CheckpointException($"{file}: tensor {name} has dtype {entry.DType}; parameters are read from F32, F16, BF16 and F64");
+            entries[tensor.Name] = entry;
         }
         CheckLayout(file, found, dataLength);
-        return new Header(dataStart, dataLength, found, metadata);
+        return new Header(dataStart, dataLength, entries, sources, ignored, metadata);
     }
 
     /// <summary>
@@ -250,7 +283,11 @@ public static class SafeTensors
     }
 
     /// <summary>A NaN or infinity in a checkpoint is refused: it would only spread through every later result.</summary>
-    private static void CheckFinite(string file, ParameterTensor tensor, ReadOnlySpan<float> values)
+    /// <param name="file">The file, for the message.</param>
+    /// <param name="name">The tensor as the message names it.</param>
+    /// <param name="shape">Its shape, to say where the value is.</param>
+    /// <param name="values">Its values.</param>
+    private static void CheckFinite(string file, string name, int[] shape, ReadOnlySpan<float> values)
     {
         for (int i = 0; i < values.Length; i++)
         {
@@ -258,7 +295,7 @@ public static class SafeTensors
             if (float.IsFinite(value)) continue;
             string text = float.IsNaN(value) ? "NaN" : value > 0 ? "+Infinity" : "-Infinity";
             throw new CheckpointException(
-                $"{file}: tensor '{tensor.Name}' holds {text} at index {i} ({IndexText(tensor.Shape, i)}), its first non-finite value; the checkpoint is corrupt or was saved from a diverged run");
+                $"{file}: tensor {name} holds {text} at index {i} ({IndexText(shape, i)}), its first non-finite value; the checkpoint is corrupt or was saved from a diverged run");
         }
     }
 
@@ -286,15 +323,20 @@ public static class SafeTensors
         return -1;
     }
 
+    /// <summary>The element size of a safetensors dtype, or 0 for one this reader does not know.</summary>
     private static int DTypeSize(string dtype) => dtype switch
     {
-        "F32" => 4,
-        "F16" or "BF16" => 2,
-        "F64" => 8,
+        "F64" or "I64" or "U64" => 8,
+        "F32" or "I32" or "U32" => 4,
+        "F16" or "BF16" or "I16" or "U16" => 2,
+        "BOOL" or "U8" or "I8" or "F8_E4M3" or "F8_E5M2" => 1,
         _ => 0,
     };
 
-    private static void Convert(string dtype, ReadOnlySpan<byte> data, Span<float> destination)
+    private static bool IsFloat(string dtype) => dtype is "F32" or "F16" or "BF16" or "F64";
+
+    /// <summary>Converts little-endian values of a float dtype to float; an F64 value beyond float's range is refused.</summary>
+    private static void Convert(string file, string name, int[] shape, string dtype, ReadOnlySpan<byte> data, Span<float> destination)
     {
         switch (dtype)
         {
@@ -308,7 +350,17 @@ public static class SafeTensors
                 for (int i = 0; i < destination.Length; i++) destination[i] = BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(data[(i * 2)..]) << 16);
                 break;
             default:
-                for (int i = 0; i < destination.Length; i++) destination[i] = (float)BinaryPrimitives.ReadDoubleLittleEndian(data[(i * 8)..]);
+                for (int i = 0; i < destination.Length; i++)
+                {
+                    double value = BinaryPrimitives.ReadDoubleLittleEndian(data[(i * 8)..]);
+                    // A finite double this large would round to infinity; NaN and infinities are left to CheckFinite.
+                    if (double.IsFinite(value) && Math.Abs(value) > float.MaxValue)
+                    {
+                        throw new CheckpointException(
+                            $"{file}: tensor {name} holds {value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)} at index {i} ({IndexText(shape, i)}), beyond float's range (3.4028235E+38); it cannot be loaded as F32");
+                    }
+                    destination[i] = (float)value;
+                }
                 break;
         }
     }
@@ -322,7 +374,7 @@ public static class SafeTensors
         string dtype = dtypeElement.GetString()!;
         int elementSize = DTypeSize(dtype);
         if (elementSize == 0)
-            throw new CheckpointException($"{file}: tensor '{name}' has dtype {dtype}; supported are F32, F16, BF16 and F64");
+            throw new CheckpointException($"{file}: tensor '{name}' has dtype {dtype}, which this reader does not know; parameters are read from F32, F16, BF16 and F64");
         if (!entry.TryGetProperty("shape", out JsonElement shapeElement) || shapeElement.ValueKind != JsonValueKind.Array)
             throw new CheckpointException($"{file}: tensor '{name}' has no shape array");
         var shape = new int[shapeElement.GetArrayLength()];

@@ -295,6 +295,45 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void PadValueMustBeANumber()
+    {
+        string json = Valid.Replace("\"layers\": [", "\"layers\": [\n    { \"name\": \"pad\", \"kind\": \"pad\", \"padding\": 1, \"value\": \"background\" },");
+        Diagnostic diagnostic = Single(json, "LN0005");
+        Assert.Equal("Field 'value' must be a number, but is the string \"background\"", diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "\"background\"");
+    }
+
+    [Fact]
+    public void PadValueMustFitAFloat()
+    {
+        string json = Valid.Replace("\"layers\": [", "\"layers\": [\n    { \"name\": \"pad\", \"kind\": \"pad\", \"padding\": 1, \"value\": -1e39 },");
+        Diagnostic diagnostic = Single(json, "LN0017");
+        Assert.Equal("Field 'value' is -1e39; it must be a number within float's range (at most 3.4028235E+38 in magnitude)", diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "-1e39");
+    }
+
+    [Fact]
+    public void InputScaleMustFitAFloat()
+    {
+        // The background becomes the border of a pad layer on the image, a float constant.
+        string json = Valid.Replace("\"width\": 8 }", "\"width\": 8, \"scale\": [1e39, 1] }");
+        Diagnostic diagnostic = Single(json, "LN0017");
+        Assert.Equal(
+            "Field 'scale' is 1e39, 1; it must be two different values (background, foreground) within float's range (at most 3.4028235E+38 in magnitude)",
+            diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "[1e39, 1]");
+    }
+
+    [Fact]
+    public void PrototypeValuesMustFitAFloat()
+    {
+        string json = Valid.Replace("{ \"name\": \"out\", \"kind\": \"dense\", \"units\": 3 }", "{ \"name\": \"out\", \"kind\": \"rbf\", \"prototypes\": [[1], [2e40], [3]] }");
+        Diagnostic diagnostic = Single(json, "LN0017");
+        Assert.Equal("Field 'prototypes' is 2e40; it must be a number within float's range (at most 3.4028235E+38 in magnitude)", diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "2e40");
+    }
+
+    [Fact]
     public void LN0018_NetworkTooLarge()
     {
         string json = Valid.Replace("\"units\": 3 }", "\"units\": 3 },\n    { \"name\": \"huge\", \"kind\": \"dense\", \"units\": 100000 }");

@@ -22,6 +22,9 @@ public sealed class ReferenceNetwork
         LossName = root.TryGetProperty("loss", out JsonElement loss) ? loss.GetString()! : "softmax_cross_entropy";
         LossConstant = root.TryGetProperty("lossConstant", out JsonElement j) ? j.GetDouble() : LossName == "map" ? 1 : 0;
         bool lecun = root.TryGetProperty("initialization", out JsonElement init) && init.GetString() == "lecun_uniform_2.4";
+        // What a background pixel 0 becomes: scale[0], or (0 - 0.1307) / 0.3081 by default.
+        double background = input.TryGetProperty("scale", out JsonElement scale) ? scale[0].GetDouble() : -0.1307 / 0.3081;
+        bool readsImage = true;
         int offset = 0;
         foreach (JsonElement json in root.GetProperty("layers").EnumerateArray())
         {
@@ -38,7 +41,8 @@ public sealed class ReferenceNetwork
             {
                 case "pad":
                     layer.Padding = json.GetProperty("padding").GetInt32();
-                    layer.PadValue = json.TryGetProperty("value", out JsonElement v) ? v.GetDouble() : 0;
+                    // The generator's default: the image's background on the image, 0 on feature maps.
+                    layer.PadValue = json.TryGetProperty("value", out JsonElement v) ? v.GetDouble() : readsImage ? background : 0;
                     height += 2 * layer.Padding;
                     width += 2 * layer.Padding;
                     break;
@@ -113,6 +117,7 @@ public sealed class ReferenceNetwork
                 default:
                     throw new InvalidDataException($"{architecturePath}: the reference does not know layer kind '{layer.Kind}'");
             }
+            readsImage &= layer.Kind == "pad";
             layer.OutChannels = channels;
             layer.OutHeight = height;
             layer.OutWidth = width;

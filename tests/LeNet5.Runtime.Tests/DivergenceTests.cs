@@ -99,7 +99,7 @@ public sealed class DivergenceTests : IDisposable
     [Fact]
     public void A_slowly_rising_loss_stops_the_console_run_and_keeps_the_last_good_checkpoint()
     {
-        // On 6,000 images lr 0.5 without decay goes 1.08, 1.59, 2.49: never 10x the initial loss, but back above it.
+        // On 6,000 images lr 0.5 without decay goes 1.07, then 2.19 at epoch 3: never 10x the initial loss, but twice its best.
         string checkpoint = _temp.File("slow/model.safetensors");
         var stderr = new StringWriter();
         int code = Lenet5Console.Run(
@@ -109,7 +109,7 @@ public sealed class DivergenceTests : IDisposable
 
         Assert.Equal(1, code);
         string error = stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Last();
-        Assert.Matches(@"^lenet5: error: training diverged: the mean training loss rose from 1\.\d+ at epoch 1 to 2\.\d+ at epoch 3, above the initial loss 2\.3\d; the learning rate 0\.5 is likely too high for sgd: try --lr 0\.05; the checkpoint of epoch 2 at .*model\.safetensors is kept$", error);
+        Assert.Matches(@"^lenet5: error: training diverged: the mean training loss rose from 1\.\d+ at epoch 1 to 2\.\d+ at epoch 3, over 2x; the learning rate 0\.5 is likely too high for sgd: try --lr 0\.05; the checkpoint of epoch 2 at .*model\.safetensors is kept$", error);
         Assert.Equal("2", Checkpoint.Load<LeNet5.Model.LeNet5Network>(checkpoint).Metadata["epoch"]);
     }
 
@@ -127,6 +127,7 @@ public sealed class DivergenceTests : IDisposable
 
     [Theory]
     [InlineData(new[] { 2.5, 1.2, 0.8 })] // a first epoch above the initial loss has nothing to compare with
+    [InlineData(new[] { 3.15, 2.78, 2.1 })] // still above the initial loss, but falling
     [InlineData(new[] { 0.2, 0.005, 0.011, 0.009 })] // a doubling far below the initial loss is noise
     [InlineData(new[] { 0.3, 0.25, 0.45, 0.2 })] // a bump under half the initial loss
     public void An_epoch_loss_that_wobbles_is_not_divergence(double[] epochLosses)

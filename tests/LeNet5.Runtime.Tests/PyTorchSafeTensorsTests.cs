@@ -1,13 +1,11 @@
 using System.Buffers.Binary;
-using System.Text;
 using LeNet5.Model;
 
 namespace LeNet5.Runtime.Tests;
 
 /// <summary>
-/// Checkpoints laid out the way PyTorch's <c>safetensors.torch.save_file(model.state_dict(), path)</c> writes them:
-/// <c>__metadata__</c> <c>{"format": "pt"}</c>, tensors sorted by name in the header and in the data, the header
-/// padded with spaces to a multiple of 8 bytes; weights in the state_dict layouts ([out, in, kh, kw], [out, in]).
+/// Checkpoints laid out the way PyTorch's <c>safetensors.torch.save_file(model.state_dict(), path)</c> writes them
+/// (<see cref="TorchSaveFile"/>); weights in the state_dict layouts ([out, in, kh, kw], [out, in]).
 /// </summary>
 public sealed class PyTorchSafeTensorsTests : IDisposable
 {
@@ -52,6 +50,20 @@ public sealed class PyTorchSafeTensorsTests : IDisposable
         float[] parameters = KnownParameters();
         Checkpoint loaded = SafeTensors.Load(TorchFile(parameters, "F64"), "torch64", LeNet5Network.Name, LeNet5Network.ParameterTensors, LeNet5Network.ParameterCount);
         Assert.Equal(parameters, loaded.Parameters);
+    }
+
+    [Fact]
+    public void F64_values_round_to_the_nearest_float()
+    {
+        // 1 + 2^-24 is halfway between two floats and rounds to even; 1 + 3 * 2^-25 rounds up: no truncation.
+        List<TorchSaveFile.Tensor> tensors = TorchSaveFile.StateDict(LeNet5Network.ParameterTensors, KnownParameters(), "F64");
+        int index = tensors.FindIndex(t => t.Name == "f6.bias");
+        BinaryPrimitives.WriteDoubleLittleEndian(tensors[index].Data.AsSpan(0), 1 + Math.Pow(2, -24));
+        BinaryPrimitives.WriteDoubleLittleEndian(tensors[index].Data.AsSpan(8), 1 + 3 * Math.Pow(2, -25));
+        Checkpoint loaded = SafeTensors.Load(TorchSaveFile.Write(tensors), "torch64", LeNet5Network.Name, LeNet5Network.ParameterTensors, LeNet5Network.ParameterCount);
+        int offset = LeNet5Network.ParameterTensors.Single(t => t.Name == "f6.bias").Offset;
+        Assert.Equal(1f, loaded.Parameters[offset]);
+        Assert.Equal(1f + MathF.Pow(2, -23), loaded.Parameters[offset + 1]);
     }
 
     [Theory]
@@ -106,41 +118,13 @@ public sealed class PyTorchSafeTensorsTests : IDisposable
     /// <summary>What <c>save_file</c> writes for the state_dict holding <paramref name="parameters"/>.</summary>
     private static byte[] TorchFile(float[] parameters, string dtype, string? extra = null, bool transposeF5 = false)
     {
-        int size = dtype switch { "F64" => 8, "F32" => 4, _ => 2 };
-        var tensors = LeNet5Network.ParameterTensors
-            .Select(t => (t.Name, Shape: transposeF5 && t.Name == "f5.weight" ? t.Shape.Reverse().ToArray() : t.Shape, Values: parameters.AsSpan(t.Offset, t.Length).ToArray()))
-            .ToList();
-        if (extra is not null) tensors.Add((extra, [4], [0f, 0f, 0f, 0f]));
-        tensors.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-
-        var header = new StringBuilder("{\"__metadata__\":{\"format\":\"pt\"}");
-        var data = new MemoryStream();
-        foreach ((string name, int[] shape, float[] values) in tensors)
+        List<TorchSaveFile.Tensor> tensors = TorchSaveFile.StateDict(LeNet5Network.ParameterTensors, parameters, dtype);
+        if (transposeF5)
         {
-            long begin = data.Length;
-            var bytes = new byte[values.Length * size];
-            for (int i = 0; i < values.Length; i++)
-            {
-                Span<byte> target = bytes.AsSpan(i * size);
-                switch (dtype)
-                {
-                    case "F64": BinaryPrimitives.WriteDoubleLittleEndian(target, values[i]); break;
-                    case "F32": BinaryPrimitives.WriteSingleLittleEndian(target, values[i]); break;
-                    case "F16": BinaryPrimitives.WriteHalfLittleEndian(target, (Half)values[i]); break;
-                    default: BinaryPrimitives.WriteUInt16LittleEndian(target, (ushort)(BitConverter.SingleToUInt32Bits(values[i]) >> 16)); break;
-                }
-            }
-            data.Write(bytes);
-            header.Append($",\"{name}\":{{\"dtype\":\"{dtype}\",\"shape\":[{string.Join(",", shape)}],\"data_offsets\":[{begin},{data.Length}]}}");
+            int index = tensors.FindIndex(t => t.Name == "f5.weight");
+            tensors[index] = tensors[index] with { Shape = tensors[index].Shape.Reverse().ToArray() };
         }
-        header.Append('}');
-        while (Encoding.UTF8.GetByteCount(header.ToString()) % 8 != 0) header.Append(' ');
-
-        byte[] json = Encoding.UTF8.GetBytes(header.ToString());
-        var file = new byte[8 + json.Length + data.Length];
-        BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)json.Length);
-        json.CopyTo(file, 8);
-        data.ToArray().CopyTo(file, 8 + json.Length);
-        return file;
+        if (extra is not null) tensors.Add(new(extra, dtype, [4], TorchSaveFile.Encode(new float[4], dtype)));
+        return TorchSaveFile.Write(tensors);
     }
 }

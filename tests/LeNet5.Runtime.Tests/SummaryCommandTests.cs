@@ -41,7 +41,8 @@ public sealed class SummaryCommandTests
         Assert.Equal(["pad", "c1", "s2", "c3", "s4", "f5", "f6", "output"], rows.Keys);
 
         // Parameters: weights plus one bias per filter or unit. Multiply-adds: one per weight per output position.
-        Assert.Equal(new Row("pad", "pad 2", "1x32x32", "none", 0, 0, 0), rows["pad"]);
+        // The pad writes the image's background, what pixel 0 becomes.
+        Assert.Equal(new Row("pad", "pad 2 (-0.4242)", "1x32x32", "none", 0, 0, 0), rows["pad"]);
         Assert.Equal(new Row("c1", "conv2d 5x5", "6x28x28", "tanh", 6 * 25 + 6, (6 * 25 + 6) * 28 * 28, 6 * 25 * 28 * 28), rows["c1"]);
         Assert.Equal(new Row("s2", "avgpool2d 2x2", "6x14x14", "none", 0, 6 * 14 * 14 * 4, 0), rows["s2"]);
         Assert.Equal(new Row("c3", "conv2d 5x5", "16x10x10", "tanh", 16 * 6 * 25 + 16, (16 * 6 * 25 + 16) * 10 * 10, 16 * 6 * 25 * 10 * 10), rows["c3"]);

@@ -43,7 +43,7 @@ internal static class ImportOnnxCommand
             parse.GetValue(model)!, parse.GetValue(output)!, parse.GetValue(overwrite),
             new OnnxImportOptions { Name = parse.GetValue(name), InputPadding = parse.GetValue(padding), InputScaling = ParseScale(parse.GetValue(scale)) },
             context.Output));
-        return new Command("import", "Read a model written in another format") { command };
+        return command;
     }
 
     private static int Import(string model, string folder, bool overwrite, OnnxImportOptions options, Output output)

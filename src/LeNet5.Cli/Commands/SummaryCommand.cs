@@ -87,11 +87,12 @@ internal static class SummaryCommand
     private static long Parameters<TNetwork>(LayerDescription layer) where TNetwork : struct, INetwork
         => layer.ParameterNames.Sum(name => (long)TNetwork.ParameterTensors.Single(t => t.Name == name).Length);
 
-    /// <summary>The kind with its window: <c>conv2d 5x5</c>, <c>conv2d 3x3 s2 p1</c>, <c>avgpool2d 2x2</c>, <c>pad 2 (-0.1)</c>.</summary>
+    /// <summary>The kind with its window: <c>conv2d 5x5</c>, <c>conv2d 3x3 s2 p1</c>, <c>avgpool2d 2x2</c>, <c>pad 2 (-0.4242)</c>.</summary>
     private static string Kind(LayerDescription layer)
     {
         string kind = layer.Kind == "sparse_conv2d" ? "conv2d" : layer.Kind;
-        if (layer.Kind == "pad") return layer.PadValue == 0 ? $"pad {layer.Padding}" : string.Create(Invariant, $"pad {layer.Padding} ({layer.PadValue:G})");
+        // Four digits, as the input line gives the background: the seed network's -0.42421296 keeps the table in 80 columns.
+        if (layer.Kind == "pad") return layer.PadValue == 0 ? $"pad {layer.Padding}" : string.Create(Invariant, $"pad {layer.Padding} ({layer.PadValue:G4})");
         if (layer.Kernel == 0) return kind;
         var text = new StringBuilder(kind).Append(Invariant, $" {layer.Kernel}x{layer.Kernel}");
         bool convolution = kind == "conv2d";

@@ -15,7 +15,7 @@ namespace Test.Networks;
 /// The LeNet5 network compiled from architecture.json: 61706 parameters, input 1x28x28, 10 classes.
 /// </summary>
 /// <remarks>
-/// <c>pad</c>: pad 1x28x28 -> 1x32x32, 2 on every side with 0.<br/>
+/// <c>pad</c>: pad 1x28x28 -> 1x32x32, 2 on every side with -0.42421296.<br/>
 /// <c>c1</c>: conv 1x32x32 -> 6x28x28, 5x5 kernel, tanh.<br/>
 /// <c>s2</c>: average pool 6x28x28 -> 6x14x14, 2x2 windows, none.<br/>
 /// <c>c3</c>: conv 6x14x14 -> 16x10x10, 5x5 kernel, tanh.<br/>
@@ -59,7 +59,7 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
 
     // Shapes and offsets of every layer, named after it: the comment above each group describes the layer.
     #pragma warning disable CS1591 // missing XML comment
-    // pad: pad 1x28x28 -> 1x32x32, 2 on every side with 0
+    // pad: pad 1x28x28 -> 1x32x32, 2 on every side with -0.42421296
     public const int PadInputChannels = 1;
     public const int PadInputHeight = 28;
     public const int PadInputWidth = 28;
@@ -68,7 +68,7 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
     public const int PadOutputWidth = 32;
     public const int PadOutputSize = PadOutputChannels * PadOutputHeight * PadOutputWidth;
     public const int PadPadding = 2;
-    public const float PadValue = 0.0f;
+    public const float PadValue = -0.42421296f;
     public const int PadActivationOffset = 0;
 
     // c1: conv 1x32x32 -> 6x28x28, 5x5 kernel, tanh
@@ -220,7 +220,7 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
     /// <summary>The layers in order, as declared in the architecture file, with their inferred shapes.</summary>
     public static IReadOnlyList<global::LeNet5.Runtime.LayerDescription> Layers { get; } = new global::LeNet5.Runtime.LayerDescription[]
     {
-        new global::LeNet5.Runtime.LayerDescription("pad", "pad", new global::LeNet5.Runtime.FeatureShape(1, 28, 28), new global::LeNet5.Runtime.FeatureShape(1, 32, 32), Kernel: 0, Stride: 0, Padding: 2, PadValue: 0.0f, Activation: "none", ParameterNames: global::System.Array.Empty<string>()) { MultiplyAdds = 0, ConnectionCount = 0 },
+        new global::LeNet5.Runtime.LayerDescription("pad", "pad", new global::LeNet5.Runtime.FeatureShape(1, 28, 28), new global::LeNet5.Runtime.FeatureShape(1, 32, 32), Kernel: 0, Stride: 0, Padding: 2, PadValue: -0.42421296f, Activation: "none", ParameterNames: global::System.Array.Empty<string>()) { MultiplyAdds = 0, ConnectionCount = 0 },
         new global::LeNet5.Runtime.LayerDescription("c1", "conv2d", new global::LeNet5.Runtime.FeatureShape(1, 32, 32), new global::LeNet5.Runtime.FeatureShape(6, 28, 28), Kernel: 5, Stride: 1, Padding: 0, PadValue: 0.0f, Activation: "tanh", ParameterNames: new[] { "c1.weight", "c1.bias" }) { MultiplyAdds = 117600, ConnectionCount = 122304 },
         new global::LeNet5.Runtime.LayerDescription("s2", "avgpool2d", new global::LeNet5.Runtime.FeatureShape(6, 28, 28), new global::LeNet5.Runtime.FeatureShape(6, 14, 14), Kernel: 2, Stride: 2, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: global::System.Array.Empty<string>()) { MultiplyAdds = 0, ConnectionCount = 4704 },
         new global::LeNet5.Runtime.LayerDescription("c3", "conv2d", new global::LeNet5.Runtime.FeatureShape(6, 14, 14), new global::LeNet5.Runtime.FeatureShape(16, 10, 10), Kernel: 5, Stride: 1, Padding: 0, PadValue: 0.0f, Activation: "tanh", ParameterNames: new[] { "c3.weight", "c3.bias" }) { MultiplyAdds = 240000, ConnectionCount = 241600 },
@@ -485,10 +485,10 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
         }
     }
 
-    // pad: pad 1x28x28 -> 1x32x32, 2 on every side with 0
+    // pad: pad 1x28x28 -> 1x32x32, 2 on every side with -0.42421296
     private static void PadForward(float* input, float* output)
     {
-        new Span<float>(output, PadOutputSize).Clear();
+        new Span<float>(output, PadOutputSize).Fill(PadValue);
         for (int c = 0; c < PadOutputChannels; c++)
         {
             for (int y = 0; y < PadInputHeight; y++)
@@ -500,7 +500,7 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
         }
     }
 
-    // pad: backward of pad 1x28x28 -> 1x32x32, 2 on every side with 0; the border's gradient is dropped
+    // pad: backward of pad 1x28x28 -> 1x32x32, 2 on every side with -0.42421296; the border's gradient is dropped
     private static void PadBackward(float* outputGradient, float* inputGradient)
     {
         for (int c = 0; c < PadOutputChannels; c++)
