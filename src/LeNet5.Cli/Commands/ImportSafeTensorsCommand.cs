@@ -17,7 +17,7 @@ internal static class ImportSafeTensorsCommand
         var map = new Option<string[]>("--map")
         {
             Description = "Rename tensors: a name equal to OLD or starting with OLD. gets NEW in its place (empty NEW removes the prefix); repeat it, applied in order. Example: --map out=output",
-            HelpName = "OLD=NEW",
+            HelpName = "NAME=NAME",
         };
         var ignoreExtra = new Option<bool>("--ignore-extra") { Description = "Skip tensors the network does not have (buffers, optimizer state, other networks) instead of refusing the file" };
         var output = new Option<string>("--output", "-o")
