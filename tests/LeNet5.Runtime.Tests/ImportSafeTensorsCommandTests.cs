@@ -12,7 +12,7 @@ public sealed class ImportSafeTensorsCommandTests : IDisposable
     [Fact]
     public void A_renamed_state_dict_with_extra_tensors_becomes_a_checkpoint()
     {
-        float[] parameters = KnownParameters();
+        float[] parameters = TorchSaveFile.SeedParameters();
         string source = TorchFile("model.", extra: true);
         string output = _temp.File("imported/lenet5.safetensors");
 
@@ -66,7 +66,7 @@ public sealed class ImportSafeTensorsCommandTests : IDisposable
 
         (code, _, stderr) = Lenet5Console.Capture("import", "safetensors", source, "--map", "out=output", "--output", output, "--overwrite");
         Assert.True(code == 0, stderr);
-        Assert.Equal(KnownParameters(), Checkpoint.Load<LeNet5Network>(output).Parameters);
+        Assert.Equal(TorchSaveFile.SeedParameters(), Checkpoint.Load<LeNet5Network>(output).Parameters);
     }
 
     [Fact]
@@ -81,17 +81,10 @@ public sealed class ImportSafeTensorsCommandTests : IDisposable
     private string TorchFile(string prefix, bool extra)
     {
         List<TorchSaveFile.Tensor> tensors = TorchSaveFile.StateDict(
-            LeNet5Network.ParameterTensors, KnownParameters(), "F64", name => prefix + (name.StartsWith("output.", StringComparison.Ordinal) ? "out" + name["output".Length..] : name));
+            LeNet5Network.ParameterTensors, TorchSaveFile.SeedParameters(), "F64", name => prefix + TorchSaveFile.ReplicationName(name));
         if (extra) tensors.Add(new(prefix + "bn.running_mean", "F32", [4], new byte[16]));
         string path = _temp.File($"torch-{Guid.NewGuid():N}.safetensors");
         File.WriteAllBytes(path, TorchSaveFile.Write(tensors));
         return path;
-    }
-
-    private static float[] KnownParameters()
-    {
-        var parameters = new float[LeNet5Network.ParameterCount];
-        LeNet5Network.InitializeParameters(parameters, new Random(42));
-        return parameters;
     }
 }
