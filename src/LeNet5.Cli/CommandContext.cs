@@ -13,7 +13,7 @@ internal sealed class CommandContext
         Output = output;
         Data = new Option<string?>("--data")
         {
-            Description = $"Folder holding the four MNIST files (default: ${MnistDataLocator.EnvironmentVariable}, else download into {MnistDataLocator.CacheFolder})",
+            Description = $"Folder holding the MNIST files (default: ${MnistDataLocator.EnvironmentVariable}, else download into {MnistDataLocator.CacheFolder})",
             HelpName = "DIR",
         };
         Dataset = new Option<string?>("--dataset")
@@ -26,6 +26,7 @@ internal sealed class CommandContext
         {
             Description = "Threads to use (the result does not depend on it)",
             DefaultValueFactory = _ => Environment.ProcessorCount,
+            HelpName = "N",
         };
         Checkpoint = new Option<string>("--checkpoint", "-c")
         {

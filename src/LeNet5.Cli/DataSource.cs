@@ -26,15 +26,18 @@ internal static class DataSource
         _ => throw new LeNet5Exception($"unknown --dataset '{name}'; use one of: {string.Join(", ", Names)}"),
     };
 
-    /// <summary>The data folder: <c>--data</c>, else <c>$LENET5_DATA</c>, else MNIST's cache folder (downloading into it).</summary>
-    public static string Resolve(string? folder, DatasetKind kind, Output output)
+    /// <summary>
+    /// The data folder: <c>--data</c>, else <c>$LENET5_DATA</c>, else MNIST's cache folder (downloading into it). Only the
+    /// test files are needed (and fetched) unless <paramref name="withTrainingFiles"/>.
+    /// </summary>
+    public static string Resolve(string? folder, DatasetKind kind, Output output, bool withTrainingFiles = false)
     {
         if (kind == DatasetKind.Idx && string.IsNullOrWhiteSpace(folder)
             && string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(MnistDataLocator.EnvironmentVariable)))
         {
             throw new LeNet5Exception("--dataset idx reads the files of a folder you give: pass --data DIR (only MNIST itself is downloaded)");
         }
-        return MnistDataLocator.Resolve(folder, new MnistDownloader { Log = output.Error.WriteLine });
+        return MnistDataLocator.Resolve(folder, withTrainingFiles ? MnistFiles.All : MnistFiles.Test, new MnistDownloader { Log = output.Error.WriteLine });
     }
 
     /// <summary>The training images and labels, every label a class of <typeparamref name="TNetwork"/>.</summary>

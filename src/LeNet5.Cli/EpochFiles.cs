@@ -157,11 +157,12 @@ internal static class EpochFiles
 
     /// <summary>
     /// Fails before an epoch's work, not after it, when the disk cannot hold that epoch's saves: the checkpoint, the
-    /// optimizer state and the previous state kept aside while they are written, plus room for the history and plot.
+    /// optimizer state and the previous state kept aside while they are written, <paramref name="extraCheckpoints"/>
+    /// copies of the parameters (<c>--keep</c>), plus room for the history and plot.
     /// </summary>
-    public static void CheckFreeSpace<TNetwork>(string checkpoint, long optimizerStateFloats) where TNetwork : struct, INetwork
+    public static void CheckFreeSpace<TNetwork>(string checkpoint, long optimizerStateFloats, int extraCheckpoints = 0) where TNetwork : struct, INetwork
     {
-        long needed = (long)sizeof(float) * (2L * TNetwork.ParameterCount + 2L * optimizerStateFloats) + (1 << 20);
+        long needed = (long)sizeof(float) * ((2L + extraCheckpoints) * TNetwork.ParameterCount + 2L * optimizerStateFloats) + (1 << 20);
         long available;
         try
         {

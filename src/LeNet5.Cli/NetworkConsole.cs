@@ -93,7 +93,6 @@ public static class NetworkConsole
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            if (interactive) stderr.WriteLine();
             stderr.WriteLine($"{output.Program}: interrupted; checkpoints of completed epochs are kept");
             return 130;
         }
@@ -121,7 +120,6 @@ public static class NetworkConsole
 
     private static int Fail(Output output, string message)
     {
-        if (output.Interactive) output.Error.WriteLine();
         output.Error.WriteLine($"{output.Program}: error: {message}");
         return 1;
     }

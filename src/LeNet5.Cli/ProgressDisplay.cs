@@ -1,55 +1,64 @@
 using System.Diagnostics;
-using System.Globalization;
 using LeNet5.Runtime;
+using Spectre.Console;
 
 namespace LeNet5.Cli;
 
+/// <summary>What the progress display knows of a training run.</summary>
+/// <param name="FirstEpoch">The epoch this process starts at, 0-based (more than 0 when resumed).</param>
+/// <param name="Epochs">Epochs of the whole run.</param>
+/// <param name="ImagesPerEpoch">Training images per epoch.</param>
+/// <param name="Evaluated">What each epoch is evaluated on: "test" or "validation".</param>
+internal sealed record RunPlan(int FirstEpoch, int Epochs, int ImagesPerEpoch, string Evaluated);
+
 /// <summary>
-/// The progress bar of one epoch: redrawn in place with \r on a terminal (at most 10 times a second), plain lines
-/// at every quarter when the output is redirected.
+/// The progress of a training run, on stderr: the epoch and the whole run, each with elapsed and remaining time, and
+/// the epoch's images/s and running loss. A live Spectre.Console display on a terminal, plain lines otherwise.
 /// </summary>
-internal sealed class ProgressDisplay(TextWriter writer, bool interactive, int epoch, int epochs)
+internal abstract class ProgressDisplay(RunPlan plan)
 {
-    private const int BarWidth = 30;
-    private long _lastDraw;
-    private int _lastQuarter;
-    private int _lastLength;
+    private readonly Stopwatch _run = Stopwatch.StartNew();
 
-    public void Report(TrainingProgress progress)
+    protected RunPlan Plan { get; } = plan;
+
+    /// <summary>The live display when stderr is a terminal that takes ANSI sequences, else plain lines.</summary>
+    public static ProgressDisplay Create(Output output, RunPlan plan) =>
+        (output.Interactive ? Terminal.For(output.Error) : null) is IAnsiConsole console
+            ? new LiveProgressDisplay(console, plan)
+            : new PlainProgressDisplay(output.Error, plan);
+
+    /// <summary>Runs one epoch's work, its training and then its evaluation, while the display shows it.</summary>
+    /// <param name="epoch">The epoch, 0-based.</param>
+    /// <param name="best">The best epoch so far, if any.</param>
+    /// <param name="work">The epoch's work; it reports its steps to <see cref="Report"/>.</param>
+    public abstract T RunEpoch<T>(int epoch, EpochRecord? best, Func<T> work);
+
+    /// <summary>The trainer's progress callback, after every step.</summary>
+    public abstract void Report(TrainingProgress progress);
+
+    /// <summary>The epoch's training is done; the evaluation of <paramref name="images"/> images starts.</summary>
+    public virtual void Evaluating(int images) { }
+
+    /// <summary>The share of the whole run done once <paramref name="imagesDone"/> images of <paramref name="epoch"/> are.</summary>
+    protected double RunFraction(int epoch, int imagesDone) => (epoch + (double)imagesDone / Plan.ImagesPerEpoch) / Plan.Epochs;
+
+    /// <summary>
+    /// The time this process has trained and an estimate of the rest of the run at its pace so far (evaluations
+    /// included); null before the first step. Early stopping can end the run sooner.
+    /// </summary>
+    protected (TimeSpan Elapsed, TimeSpan? Remaining) RunTime(int epoch, int imagesDone)
     {
-        if (interactive)
-        {
-            long now = Stopwatch.GetTimestamp();
-            if (progress.ImagesDone < progress.ImagesTotal && Stopwatch.GetElapsedTime(_lastDraw, now).TotalMilliseconds < 100) return;
-            _lastDraw = now;
-            int filled = (int)(progress.Fraction * BarWidth);
-            string text = string.Create(CultureInfo.InvariantCulture,
-                $"epoch {epoch + 1}/{epochs} [{new string('#', filled)}{new string('.', BarWidth - filled)}] {progress.Fraction * 100,5:F1}%  {progress.ImagesPerSecond,8:N0} images/s  loss {progress.RunningLoss:F4}  {Remaining(progress)}");
-            writer.Write("\r" + text + new string(' ', Math.Max(0, _lastLength - text.Length)));
-            _lastLength = text.Length;
-        }
-        else
-        {
-            int quarter = (int)(progress.Fraction * 4);
-            if (quarter <= _lastQuarter) return;
-            _lastQuarter = quarter;
-            writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"epoch {epoch + 1}/{epochs}: {progress.Fraction * 100:F0}%  {progress.ImagesDone}/{progress.ImagesTotal} images  {progress.ImagesPerSecond:N0} images/s  loss {progress.RunningLoss:F4}"));
-        }
+        TimeSpan elapsed = _run.Elapsed;
+        long done = (long)(epoch - Plan.FirstEpoch) * Plan.ImagesPerEpoch + imagesDone;
+        long left = (long)(Plan.Epochs - epoch) * Plan.ImagesPerEpoch - imagesDone;
+        return (elapsed, done > 0 ? elapsed * ((double)left / done) : null);
     }
 
-    private static string Remaining(TrainingProgress progress)
-    {
-        if (progress.ImagesDone >= progress.ImagesTotal || progress.ImagesPerSecond <= 0) return "";
-        double seconds = (progress.ImagesTotal - progress.ImagesDone) / progress.ImagesPerSecond;
-        return seconds >= 60
-            ? string.Create(CultureInfo.InvariantCulture, $"{(int)seconds / 60}m{(int)seconds % 60:00}s left")
-            : string.Create(CultureInfo.InvariantCulture, $"{seconds:F0}s left");
-    }
+    /// <summary>The time left in the epoch at its pace so far; null before the first step.</summary>
+    protected static TimeSpan? EpochRemaining(TrainingProgress progress) =>
+        progress.ImagesPerSecond > 0 ? TimeSpan.FromSeconds((progress.ImagesTotal - progress.ImagesDone) / progress.ImagesPerSecond) : null;
 
-    public void Finish()
-    {
-        if (interactive && _lastLength > 0) writer.Write("\r" + new string(' ', _lastLength) + "\r");
-        writer.Flush();
-    }
+    /// <summary><c>0:12, 1:05 left</c>.</summary>
+    protected static string Times(TimeSpan elapsed, TimeSpan? remaining) =>
+        $"{Formatting.Clock(elapsed)}, {(remaining is TimeSpan left ? Formatting.Clock(left) : "-:--")} left";
 }

@@ -15,11 +15,20 @@ public sealed class TrainingHistory(string architecture, string evaluated = "tes
 {
     private readonly List<EpochRecord> _records = [];
 
+    /// <summary>What each epoch was evaluated on: "test" or "validation".</summary>
+    public string Evaluated => evaluated;
+
     /// <summary>The rows so far.</summary>
     public IReadOnlyList<EpochRecord> Records => _records;
 
     /// <summary>Appends a row.</summary>
     public void Add(EpochRecord record) => _records.Add(record);
+
+    /// <summary>The best row so far: the first with the highest accuracy (a tie is no improvement); null before any.</summary>
+    public EpochRecord? Best => _records.Aggregate((EpochRecord?)null, (best, r) => Improves(r, best) ? r : best);
+
+    /// <summary>Whether <paramref name="row"/> beats <paramref name="best"/>: a strictly higher accuracy.</summary>
+    public static bool Improves(EpochRecord row, EpochRecord? best) => best is null || row.TestAccuracy > best.TestAccuracy;
 
     /// <summary>The CSV path for a checkpoint path.</summary>
     public static string CsvPath(string checkpoint) => Path.ChangeExtension(checkpoint, ".csv");
@@ -60,25 +69,8 @@ public sealed class TrainingHistory(string architecture, string evaluated = "tes
         WriteAtomically(PlotPath(checkpoint), RenderPlot(), "plot");
     }
 
-    /// <summary>Loss (left axis) and accuracy (right axis) per epoch, as PNG bytes.</summary>
-    public byte[] RenderPlot()
-    {
-        double[] epochs = _records.Select(r => (double)r.Epoch).ToArray();
-        var plot = new ScottPlot.Plot();
-        var train = plot.Add.Scatter(epochs, _records.Select(r => r.TrainLoss).ToArray());
-        train.LegendText = "train loss";
-        var test = plot.Add.Scatter(epochs, _records.Select(r => r.TestLoss).ToArray());
-        test.LegendText = $"{evaluated} loss";
-        var accuracy = plot.Add.Scatter(epochs, _records.Select(r => r.TestAccuracy * 100).ToArray());
-        accuracy.LegendText = $"{evaluated} accuracy (%)";
-        accuracy.Axes.YAxis = plot.Axes.Right;
-        plot.Title($"{architecture} on MNIST");
-        plot.XLabel("epoch");
-        plot.YLabel("loss");
-        plot.Axes.Right.Label.Text = $"{evaluated} accuracy (%)";
-        plot.ShowLegend();
-        return plot.GetImageBytes(900, 500, ScottPlot.ImageFormat.Png);
-    }
+    /// <summary>Loss (left, log scale) and accuracy (right) per epoch, as PNG bytes (see <see cref="TrainingPlot"/>).</summary>
+    public byte[] RenderPlot() => TrainingPlot.Render(_records, Best, architecture, evaluated);
 
     private static void WriteAtomically(string path, byte[] content, string what)
     {

@@ -23,30 +23,38 @@ public static class MnistDataLocator
         }
     }
 
-    /// <summary>Resolves the data folder.</summary>
+    /// <summary>Resolves the data folder of all four files.</summary>
     /// <param name="explicitFolder">The folder given on the command line, or null.</param>
     /// <param name="downloader">Used when neither a folder nor the variable is given; the default mirrors when null.</param>
     /// <returns>A folder that holds the four files.</returns>
     /// <exception cref="DataFileException">The folder given does not exist or lacks a file, or the download failed.</exception>
-    public static string Resolve(string? explicitFolder, MnistDownloader? downloader = null)
+    public static string Resolve(string? explicitFolder, MnistDownloader? downloader = null) => Resolve(explicitFolder, MnistFiles.All, downloader);
+
+    /// <summary>Resolves the data folder of <paramref name="files"/>; only those are checked for, or downloaded.</summary>
+    /// <param name="explicitFolder">The folder given on the command line, or null.</param>
+    /// <param name="files">The files needed, for example <see cref="MnistFiles.Test"/> to evaluate.</param>
+    /// <param name="downloader">Used when neither a folder nor the variable is given; the default mirrors when null.</param>
+    /// <returns>A folder that holds <paramref name="files"/>.</returns>
+    /// <exception cref="DataFileException">The folder given does not exist or lacks a file, or the download failed.</exception>
+    public static string Resolve(string? explicitFolder, IReadOnlyList<MnistFile> files, MnistDownloader? downloader = null)
     {
-        if (!string.IsNullOrWhiteSpace(explicitFolder)) return CheckFolder(explicitFolder, "--data");
+        if (!string.IsNullOrWhiteSpace(explicitFolder)) return CheckFolder(explicitFolder, "--data", files);
         string? fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(fromEnvironment)) return CheckFolder(fromEnvironment, EnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(fromEnvironment)) return CheckFolder(fromEnvironment, EnvironmentVariable, files);
 
         string cache = CacheFolder;
-        (downloader ?? new MnistDownloader()).EnsureFiles(cache);
+        (downloader ?? new MnistDownloader()).EnsureFiles(cache, files);
         return cache;
     }
 
-    private static string CheckFolder(string folder, string source)
+    private static string CheckFolder(string folder, string source, IReadOnlyList<MnistFile> files)
     {
         if (!Directory.Exists(folder))
         {
             throw new DataFileException(
-                $"{folder}: data folder (from {source}) does not exist; it must hold the four MNIST files ({string.Join(", ", MnistFiles.All.Select(f => f.FileName))})");
+                $"{folder}: data folder (from {source}) does not exist; it must hold the MNIST files ({string.Join(", ", files.Select(f => f.FileName))})");
         }
-        foreach (MnistFile file in MnistFiles.All) MnistFiles.Locate(folder, file, verify: false);
+        foreach (MnistFile file in files) MnistFiles.Locate(folder, file, verify: false);
         return folder;
     }
 }

@@ -36,7 +36,14 @@ public sealed class MnistDownloader
     /// missing or corrupt ones.
     /// </summary>
     /// <exception cref="DataFileException">No mirror could deliver a file (for example the machine is offline).</exception>
-    public void EnsureFiles(string folder)
+    public void EnsureFiles(string folder) => EnsureFiles(folder, MnistFiles.All);
+
+    /// <summary>
+    /// Makes sure <paramref name="folder"/> holds <paramref name="files"/> with their published checksums, downloading
+    /// the missing or corrupt ones (for example only <see cref="MnistFiles.Test"/> to evaluate).
+    /// </summary>
+    /// <exception cref="DataFileException">No mirror could deliver a file (for example the machine is offline).</exception>
+    public void EnsureFiles(string folder, IReadOnlyList<MnistFile> files)
     {
         try
         {
@@ -48,7 +55,7 @@ public sealed class MnistDownloader
         }
 
         using var client = new HttpClient { Timeout = _timeout };
-        foreach (MnistFile file in MnistFiles.All)
+        foreach (MnistFile file in files)
         {
             string target = Path.Combine(folder, file.FileName);
             if (File.Exists(target))

@@ -29,6 +29,9 @@ public static class MnistFiles
     /// <summary>All four files.</summary>
     public static IReadOnlyList<MnistFile> All { get; } = [TrainImages, TrainLabels, TestImages, TestLabels];
 
+    /// <summary>The two test files: all that evaluating or classifying test images needs.</summary>
+    public static IReadOnlyList<MnistFile> Test { get; } = [TestImages, TestLabels];
+
     /// <summary>The SHA-256 of a file, lowercase hex.</summary>
     public static string ComputeSha256(string path)
     {
@@ -63,7 +66,7 @@ public static class MnistFiles
         string raw = Path.Combine(folder, file.RawFileName);
         if (File.Exists(raw)) return raw;
         throw new DataFileException(
-            $"{gz}: file not found; the data folder must hold the four MNIST files ({string.Join(", ", All.Select(f => f.FileName))}); " +
+            $"{gz}: file not found; the data folder must hold the MNIST files ({string.Join(", ", All.Select(f => f.FileName))}); " +
             "pass --data DIR or set LENET5_DATA to a folder that has them");
     }
 

@@ -66,6 +66,7 @@ public sealed class AtomicFileTests : IDisposable
         [
             _temp.File($"out/.model.safetensors.{dead}.{Guid.NewGuid():N}.tmp"),
             _temp.File($"out/.model.optimizer.safetensors.{dead}.{Guid.NewGuid():N}.tmp"),
+            _temp.File($"out/.model.best.safetensors.{dead}.{Guid.NewGuid():N}.tmp"),
             _temp.File($"out/.model.csv.{dead}.{Guid.NewGuid():N}.tmp"),
             _temp.File($"out/.model.png.{dead}.{Guid.NewGuid():N}.tmp"),
         ];
@@ -76,7 +77,7 @@ public sealed class AtomicFileTests : IDisposable
 
         Assert.True(code == 0, stderr.ToString());
         Assert.Equal(
-            ["model.csv", "model.lock", "model.optimizer.safetensors", "model.png", "model.safetensors"],
+            ["model.best.safetensors", "model.csv", "model.lock", "model.optimizer.safetensors", "model.png", "model.safetensors"],
             Directory.GetFiles(_temp.File("out")).Select(Path.GetFileName).Order());
     }
 

@@ -46,6 +46,28 @@ public sealed class ChecksumTests : IDisposable
     }
 
     [Fact]
+    public void Evaluating_needs_and_downloads_only_the_test_files()
+    {
+        using var server = new FileServer(name => File.ReadAllBytes(Path.Combine(TestData.MnistFolder, name)));
+        string cache = _temp.File("cache");
+        new MnistDownloader([server.BaseAddress]).EnsureFiles(cache, MnistFiles.Test);
+        Assert.Equal(2, server.Requests);
+        Assert.Equal(MnistFiles.Test.Select(f => f.FileName).Order(), Directory.GetFiles(cache).Select(Path.GetFileName).Order());
+
+        // The test files alone serve evaluate and infer --index; train names the file it lacks.
+        Assert.Equal(cache, MnistDataLocator.Resolve(cache, MnistFiles.Test));
+        string checkpoint = _temp.File("zero.safetensors");
+        LeNet5.Runtime.Checkpoint.Save<LeNet5.Model.LeNet5Network>(checkpoint, new float[LeNet5.Model.LeNet5Network.ParameterCount]);
+        var evaluate = Lenet5Console.Capture("evaluate", "--checkpoint", checkpoint, "--data", cache);
+        Assert.True(evaluate.Code == 0, evaluate.Error);
+        var infer = Lenet5Console.Capture("infer", "--checkpoint", checkpoint, "--data", cache, "--index", "0");
+        Assert.True(infer.Code == 0, infer.Error);
+        var train = Lenet5Console.Capture("train", "--data", cache, "--output", _temp.File("model.safetensors"));
+        Assert.Equal(1, train.Code);
+        Assert.Contains($"{Path.Combine(cache, MnistFiles.TrainImages.FileName)}: file not found", train.Error);
+    }
+
+    [Fact]
     public void A_corrupt_cached_file_is_downloaded_again()
     {
         using var server = new FileServer(name => File.ReadAllBytes(Path.Combine(TestData.MnistFolder, name)));

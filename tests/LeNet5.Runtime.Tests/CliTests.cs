@@ -30,9 +30,9 @@ public sealed class CliTests : IDisposable
         string[] csv = File.ReadAllLines(_temp.File("out/model.csv"));
         Assert.Equal(3, csv.Length);
         Assert.StartsWith("epoch,train_loss,test_loss,test_accuracy", csv[0]);
-        // Checkpoint, optimizer state, history, plot and the run's lock; no temporary files left.
+        // Checkpoint, the best epoch's, optimizer state, history, plot and the run's lock; no temporary files left.
         Assert.Equal(
-            ["model.csv", "model.lock", "model.optimizer.safetensors", "model.png", "model.safetensors"],
+            ["model.best.safetensors", "model.csv", "model.lock", "model.optimizer.safetensors", "model.png", "model.safetensors"],
             Directory.GetFiles(_temp.File("out")).Select(Path.GetFileName).Order());
         Checkpoint saved = Checkpoint.Load<LeNet5.Model.LeNet5Network>(checkpoint);
         Assert.Equal("2", saved.Metadata["epoch"]);

@@ -9,7 +9,8 @@ namespace LeNet5.Runtime.Tests;
 
 /// <summary>
 /// <c>kill -9</c> at any moment loses nothing: the built <c>lenet5</c>, killed again and again and resumed each
-/// time, ends with the tensors, history and files of a run that was never interrupted.
+/// time, ends with the tensors, history and files (the kept best and per-epoch copies too) of a run that was never
+/// interrupted.
 /// </summary>
 public sealed class KillTests(ITestOutputHelper log) : IDisposable
 {
@@ -21,7 +22,7 @@ public sealed class KillTests(ITestOutputHelper log) : IDisposable
     public void Dispose() => _temp.Dispose();
 
     private static string[] Train(string output, bool resume) =>
-        ["train", "--data", TestData.MnistFolder, "--limit", "2000", "--validation", "1000", "--epochs", Epochs.ToString(), "--threads", "1", "--output", output, .. resume ? new[] { "--resume" } : []];
+        ["train", "--data", TestData.MnistFolder, "--limit", "2000", "--validation", "1000", "--epochs", Epochs.ToString(), "--threads", "1", "--keep", "all", "--output", output, .. resume ? new[] { "--resume" } : []];
 
     [Fact]
     public void A_run_killed_at_random_moments_resumes_to_the_uninterrupted_result()
@@ -39,6 +40,10 @@ public sealed class KillTests(ITestOutputHelper log) : IDisposable
             string killed = _temp.File($"killed{trial}/model.safetensors");
             kills += KillUntilDone(killed, uninterrupted, random, ref runs);
             Assert.Equal(TensorBytes(straight), TensorBytes(killed));
+            // --keep all: the best epoch's copy and every epoch's too.
+            Assert.Equal(TensorBytes(KeptCheckpoints.BestPath(straight)), TensorBytes(KeptCheckpoints.BestPath(killed)));
+            for (int epoch = 1; epoch <= Epochs; epoch++)
+                Assert.Equal(TensorBytes(KeptCheckpoints.EpochPath(straight, epoch)), TensorBytes(KeptCheckpoints.EpochPath(killed, epoch)));
             string[] expected = File.ReadAllLines(TrainingHistory.CsvPath(straight)), actual = File.ReadAllLines(TrainingHistory.CsvPath(killed));
             Assert.Equal(Epochs + 1, actual.Length);
             // Epoch, losses and accuracy agree; images/s and seconds are timings.

@@ -32,7 +32,7 @@ internal static class ImportOnnxCommand
         var scale = new Option<string?>("--input-scale")
         {
             Description = "BACKGROUND,FOREGROUND: the values pixels 0 and 255 become [default: the model's metadata, else (x/255 - 0.1307)/0.3081]",
-            HelpName = "B,F",
+            HelpName = "X,X",
         };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace the files if the folder already has them" };
         var command = new Command("onnx", "Read an ONNX model (Conv, Relu/Tanh/Sigmoid, AveragePool/MaxPool, Gemm or MatMul+Add, Flatten, Pad) as an architecture file and a checkpoint")

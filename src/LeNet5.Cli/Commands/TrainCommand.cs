@@ -12,27 +12,39 @@ internal static class TrainCommand
     public static Command Create(CommandContext context)
     {
         TrainingDefaults d = context.Network.Training;
-        var epochs = new Option<int?>("--epochs") { Description = $"Passes over the training set [default: {d.Epochs}]" };
-        var batchSize = new Option<int?>("--batch-size") { Description = $"Images per optimizer step [default: {d.BatchSize}]" };
-        var optimizer = new Option<string?>("--optimizer") { Description = $"sgd, adam or sdlm [default: {d.Optimizer}]" };
+        var epochs = new Option<int?>("--epochs") { Description = $"Passes over the training set [default: {d.Epochs}]", HelpName = "N" };
+        var batchSize = new Option<int?>("--batch-size") { Description = $"Images per optimizer step [default: {d.BatchSize}]", HelpName = "N" };
+        var optimizer = new Option<string?>("--optimizer") { Description = $"sgd, adam or sdlm [default: {d.Optimizer}]", HelpName = "sgd|adam|sdlm" };
         optimizer.AcceptOnlyFromAmong([.. Optimizers.Names]);
-        var learningRate = new Option<float?>("--learning-rate", "--lr") { Description = string.Create(Invariant, $"Step size [default: {d.LearningRate:G}]") };
-        var learningRateDecay = new Option<float?>("--lr-decay") { Description = string.Create(Invariant, $"Learning-rate factor applied after every epoch [default: {d.LearningRateDecay:G}]") };
-        var momentum = new Option<float?>("--momentum") { Description = string.Create(Invariant, $"SGD momentum [default: {d.Momentum:G}]") };
-        var weightDecay = new Option<float?>("--weight-decay") { Description = string.Create(Invariant, $"L2 penalty [default: {d.WeightDecay:G}]") };
-        var seed = new Option<int?>("--seed") { Description = $"Seed of initialisation and shuffling [default: {d.Seed}]" };
+        var learningRate = new Option<float?>("--learning-rate", "--lr") { Description = $"Step size [default: {Formatting.Plain(d.LearningRate)}]", HelpName = "X" };
+        var learningRateDecay = new Option<float?>("--lr-decay") { Description = $"Learning-rate factor applied after every epoch [default: {Formatting.Plain(d.LearningRateDecay)}]", HelpName = "X" };
+        var momentum = new Option<float?>("--momentum") { Description = $"SGD momentum [default: {Formatting.Plain(d.Momentum)}]", HelpName = "X" };
+        var weightDecay = new Option<float?>("--weight-decay") { Description = $"L2 penalty [default: {Formatting.Plain(d.WeightDecay)}]", HelpName = "X" };
+        var seed = new Option<int?>("--seed") { Description = $"Seed of initialisation and shuffling [default: {d.Seed}]", HelpName = "N" };
         var output = new Option<string>("--output", "-o")
         {
             Description = "Checkpoint to write after every epoch (safetensors); the history .csv and plot .png go beside it",
             DefaultValueFactory = _ => context.Network.DefaultCheckpoint,
             HelpName = "PATH",
         };
+        var keep = new Option<string?>("--keep")
+        {
+            Description = "Checkpoints kept beside the last epoch's: best (also NAME.best.safetensors, the epoch with the highest accuracy), " +
+                "last (nothing more) or all (also every epoch's NAME.epoch-01.safetensors) [default: best]",
+            HelpName = "best|last|all",
+        };
+        keep.AcceptOnlyFromAmong([.. KeptCheckpoints.Names]);
+        var patience = new Option<int?>("--patience")
+        {
+            Description = "Stop early when the accuracy on the evaluated images (--validation, else the test set) has not improved for N epochs",
+            HelpName = "N",
+        };
         var distort = new Option<bool?>("--distort")
         {
             Description = $"Random affine distortions of the training images: true or false [default: {(d.Distort ? "true" : "false")}]",
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var damping = new Option<float?>("--damping") { Description = string.Create(Invariant, $"The mu of sdlm: each step is lr / (mu + curvature) [default: {d.Damping:G}]") };
+        var damping = new Option<float?>("--damping") { Description = $"The mu of sdlm: each step is lr / (mu + curvature) [default: {Formatting.Plain(d.Damping)}]", HelpName = "X" };
         var limit = new Option<int?>("--limit") { Description = "Train on the first N training images only (quick runs)", HelpName = "N" };
         var validation = new Option<int?>("--validation")
         {
@@ -50,7 +62,7 @@ internal static class TrainCommand
         var command = new Command("train", $"Train {context.Network.Name} on MNIST, evaluating on the test set after every epoch")
         {
             context.Data, context.Dataset, epochs, batchSize, optimizer, learningRate, learningRateDecay, momentum, weightDecay, seed,
-            context.Threads, output, limit, validation, distort, damping, resume, overwrite,
+            context.Threads, output, keep, patience, limit, validation, distort, damping, resume, overwrite,
         };
         command.SetAction(parse => context.Network.Accept(new Run(new TrainSettings
         {
@@ -66,6 +78,8 @@ internal static class TrainCommand
             Seed = parse.GetValue(seed),
             Threads = parse.GetValue(context.Threads),
             Output = parse.GetValue(output),
+            Keep = parse.GetValue(keep),
+            Patience = parse.GetValue(patience),
             Limit = parse.GetValue(limit),
             Validation = parse.GetValue(validation),
             Distort = parse.GetResult(distort) is null ? null : parse.GetValue(distort) ?? true,
@@ -88,6 +102,8 @@ internal static class TrainCommand
         if (epochs < 1) throw new LeNet5Exception($"--epochs must be at least 1, not {epochs}");
         if (settings.Limit is < 1) throw new LeNet5Exception($"--limit must be at least 1, not {settings.Limit}");
         if (settings.Validation is < 1) throw new LeNet5Exception($"--validation must be at least 1, not {settings.Validation}");
+        if (settings.Patience is < 1) throw new LeNet5Exception($"--patience must be at least 1, not {settings.Patience}");
+        KeepMode keep = KeptCheckpoints.Parse(settings.Keep);
         TrainingOptions options = settings.Options(defaults);
         try
         {
@@ -108,7 +124,7 @@ internal static class TrainCommand
             throw new LeNet5Exception($"{checkpoint} holds the checkpoint of another run; continue that run with --resume, or replace it with --overwrite");
 
         DatasetKind dataset = DataSource.Parse(settings.Dataset);
-        string folder = DataSource.Resolve(settings.Data, dataset, output);
+        string folder = DataSource.Resolve(settings.Data, dataset, output, withTrainingFiles: true);
         MnistDataset train = DataSource.LoadTraining<TNetwork>(folder, dataset);
         MnistDataset test;
         string evaluated = settings.Validation is null ? "test" : "validation";
@@ -123,15 +139,27 @@ internal static class TrainCommand
             test = DataSource.LoadTest<TNetwork>(folder, dataset);
         }
         if (settings.Limit is int limit) train = train.Take(limit);
+        if (settings.Patience is not null && settings.Validation is null)
+        {
+            output.Error.WriteLine(
+                $"{output.Program}: note: --patience picks the epoch by the test set, which then no longer measures it unseen; hold out images to pick by with --validation N");
+        }
 
-        string heldText = settings.Validation is null ? "test images" : "validation images (the last of the training set)";
-        output.Out.WriteLine(string.Create(Invariant,
-            $"{TNetwork.Name}: {TNetwork.ParameterCount:N0} parameters; {train.Count:N0} training and {test.Count:N0} {heldText} from {folder}"));
-        output.Out.WriteLine(Describe(options, epochs));
-        output.Out.WriteLine();
-        output.Out.WriteLine(settings.Validation is null
-            ? "epoch  train loss  test loss  test accuracy  images/s  seconds"
-            : "epoch  train loss   val loss   val accuracy  images/s  seconds");
+        // Short lines, so that an 80-column terminal shows them unwrapped.
+        TextWriter o = output.Out;
+        o.WriteLine(string.Create(Invariant, $"{TNetwork.Name}: {TNetwork.ParameterCount:N0} parameters, {Formatting.Count(options.Threads, "thread")}"));
+        o.WriteLine(string.Create(Invariant, $"data:   {train.Count:N0} training and {test.Count:N0} {evaluated} images from {folder}"));
+        o.WriteLine($"recipe: {Describe(options, epochs)}");
+        o.WriteLine(keep switch
+        {
+            KeepMode.Last => "keep:   the last epoch only",
+            KeepMode.Best => $"keep:   the best epoch as {KeptCheckpoints.BestPath(checkpoint)}",
+            _ => $"keep:   the best epoch as {KeptCheckpoints.BestPath(checkpoint)}, each as {KeptCheckpoints.EpochPattern(checkpoint)}",
+        });
+        if (settings.Patience is int patienceEpochs) o.WriteLine($"stop:   after {Formatting.Count(patienceEpochs, "epoch")} without a better {evaluated} accuracy");
+        o.WriteLine();
+        var table = new EpochTable(o, evaluated);
+        table.WriteHeader();
 
         var history = new TrainingHistory(TNetwork.Name, evaluated);
         int firstEpoch = 0;
@@ -157,21 +185,43 @@ internal static class TrainCommand
                 history.Add(EpochFiles.RecordOf(resumed, firstEpoch, evaluated));
                 history.Write(checkpoint);
             }
-            foreach (EpochRecord r in history.Records) WriteRow(output, r);
+            KeptCheckpoints.Resume<TNetwork>(checkpoint, keep, resumed, firstEpoch, history.Best!, runId);
+            EpochRecord? bestSoFar = null;
+            foreach (EpochRecord r in history.Records)
+            {
+                bool isBest = TrainingHistory.Improves(r, bestSoFar);
+                if (isBest) bestSoFar = r;
+                table.WriteRow(r, trainer.LearningRateAt(r.Epoch - 1), isBest);
+            }
         }
-        using var evaluator = new Evaluator<TNetwork>(options.Threads);
-        for (int epoch = firstEpoch; epoch < epochs; epoch++)
+        string? stopped = StopReason(history, settings.Patience, evaluated);
+        if (firstEpoch == epochs || stopped is not null)
         {
-            EpochFiles.CheckFreeSpace<TNetwork>(checkpoint, trainer.Optimizer.StateBuffers.Sum(b => (long)b.Buffer.Length));
-            var progress = new ProgressDisplay(output.Error, output.Interactive, epoch, epochs);
+            // Nothing left to train, but a run killed just after its last checkpoint left that epoch's save unfinished.
+            output.Out.WriteLine(stopped is null
+                ? $"{checkpoint} has already trained {Formatting.Count(epochs, "epoch")}; nothing to train (ask for more with --epochs)"
+                : $"{checkpoint} has stopped early ({stopped}); nothing to train (give a larger --patience, or none, to go on)");
+            EpochFiles.DeletePreviousState(checkpoint);
+            history.Write(checkpoint);
+        }
+
+        using var evaluator = new Evaluator<TNetwork>(options.Threads);
+        var display = ProgressDisplay.Create(output, new RunPlan(firstEpoch, epochs, train.Count, evaluated));
+        for (int epoch = firstEpoch; epoch < epochs && stopped is null; epoch++)
+        {
+            EpochFiles.CheckFreeSpace<TNetwork>(checkpoint, trainer.Optimizer.StateBuffers.Sum(b => (long)b.Buffer.Length), KeptCheckpoints.ExtraFiles(keep));
             EpochResult result;
             EvaluationResult evaluation;
             try
             {
-                result = trainer.TrainEpoch(train, epoch, progress.Report, output.Cancellation);
-                progress.Finish();
-                evaluation = evaluator.Evaluate(trainer.Parameters, test);
-                trainer.Divergence.ObserveEvaluation(epoch, evaluated, evaluation);
+                (result, evaluation) = display.RunEpoch(epoch, history.Best, () =>
+                {
+                    EpochResult trained = trainer.TrainEpoch(train, epoch, display.Report, output.Cancellation);
+                    display.Evaluating(test.Count);
+                    EvaluationResult measured = evaluator.Evaluate(trainer.Parameters, test);
+                    trainer.Divergence.ObserveEvaluation(epoch, evaluated, measured);
+                    return (trained, measured);
+                });
             }
             catch (TrainingDivergedException e)
             {
@@ -179,46 +229,73 @@ internal static class TrainCommand
                 string kept = epoch == 0 ? "nothing was saved" : $"the checkpoint of epoch {epoch} at {checkpoint} is kept";
                 throw new TrainingDivergedException($"{e.Message}; {kept}");
             }
+            catch (OperationCanceledException) when (output.Cancellation.IsCancellationRequested)
+            {
+                // Ctrl+C: the files of the completed epochs are all in place; say which before the exit.
+                if (history.Records.Count > 0) WriteSummary(output, history, checkpoint, keep, $"interrupted in epoch {epoch + 1}");
+                throw;
+            }
             var row = new EpochRecord(epoch + 1, result.MeanLoss, evaluation.MeanLoss, evaluation.Accuracy, result.ImagesPerSecond, result.Elapsed.TotalSeconds);
+            bool best = TrainingHistory.Improves(row, history.Best);
             history.Add(row);
-            WriteRow(output, row);
-            EpochFiles.SaveEpoch(checkpoint, options.Optimizer, trainer, EpochFiles.Metadata(options, epochs, train.Count, settings.Validation ?? 0, evaluated, row, runId), runId);
+            table.WriteRow(row, trainer.LearningRateAt(epoch), best);
+            Dictionary<string, string> metadata = EpochFiles.Metadata(options, epochs, train.Count, settings.Validation ?? 0, evaluated, row, runId);
+            // The checkpoint first: a kill before the copies are written leaves them to the resumed run to write.
+            EpochFiles.SaveEpoch(checkpoint, options.Optimizer, trainer, metadata, runId);
+            KeptCheckpoints.SaveEpoch<TNetwork>(checkpoint, keep, trainer.Parameters, metadata, row.Epoch, best);
             history.Write(checkpoint);
+            stopped = StopReason(history, settings.Patience, evaluated);
         }
-        if (firstEpoch == epochs)
-        {
-            // Nothing left to train, but a run killed just after its last checkpoint left that epoch's save unfinished.
-            output.Out.WriteLine($"{checkpoint} has already trained {epochs} epochs; nothing to train (ask for more with --epochs)");
-            EpochFiles.DeletePreviousState(checkpoint);
-            history.Write(checkpoint);
-        }
-        EpochRecord best = history.Records.MaxBy(r => r.TestAccuracy)!;
-        output.Out.WriteLine();
-        output.Out.WriteLine(string.Create(Invariant,
-            $"best {evaluated} accuracy {best.TestAccuracy * 100:F2}% at epoch {best.Epoch}; final {history.Records[^1].TestAccuracy * 100:F2}%; training time {history.Records.Sum(r => r.Seconds):F1} s"));
-        output.Out.WriteLine($"checkpoint: {checkpoint}");
-        output.Out.WriteLine($"history:    {TrainingHistory.CsvPath(checkpoint)}");
-        output.Out.WriteLine($"plot:       {TrainingHistory.PlotPath(checkpoint)}");
+        WriteSummary(output, history, checkpoint, keep, stopped is null ? null : "stopped early: " + stopped);
         return 0;
     }
 
-    /// <summary>The recipe line printed before the table.</summary>
-    private static string Describe(TrainingOptions options, int epochs)
+    /// <summary>Why the run stops before its last epoch (<c>--patience</c>), or null while it goes on.</summary>
+    private static string? StopReason(TrainingHistory history, int? patience, string evaluated)
     {
-        string momentumText = options.Optimizer == "sgd" ? string.Create(Invariant, $" momentum {options.Momentum:G}") : "";
-        string decayText = options.LearningRateSchedule.Count > 0
-            ? " scheduled " + string.Join(", ", options.LearningRateSchedule.Select(r => r.ToString("G", Invariant)))
-            : options.LearningRateDecay == 1f ? "" : string.Create(Invariant, $" x{options.LearningRateDecay:G} per epoch");
-        if (options.Optimizer == "sdlm") decayText += string.Create(Invariant, $", mu {options.Damping:G}, curvature from {options.CurvatureSamples} images per epoch");
-        if (options.Distort) decayText += ", affine distortions";
-        string threadsText = options.Threads == 1 ? "1 thread" : $"{options.Threads} threads";
-        return string.Create(Invariant,
-            $"{epochs} epochs, batch {options.BatchSize}, {options.Optimizer} lr {options.LearningRate:G}{decayText}{momentumText}, weight decay {options.WeightDecay:G}, seed {options.Seed}, {threadsText}");
+        if (patience is not int epochs || history.Best is not EpochRecord best) return null;
+        int since = history.Records[^1].Epoch - best.Epoch;
+        return since >= epochs ? $"no better {evaluated} accuracy in the {Formatting.Count(since, "epoch")} after epoch {best.Epoch}" : null;
     }
 
-    private static void WriteRow(Output output, EpochRecord row) =>
-        output.Out.WriteLine(string.Create(Invariant,
-            $"{row.Epoch,5}  {row.TrainLoss,10:F4}  {row.TestLoss,9:F4}  {row.TestAccuracy * 100,12:F2}%  {row.ImagesPerSecond,8:N0}  {row.Seconds,7:F1}"));
+    /// <summary>The lines after the table: the best and final accuracy, and where each file is.</summary>
+    private static void WriteSummary(Output output, TrainingHistory history, string checkpoint, KeepMode keep, string? ending)
+    {
+        EpochRecord best = history.Best!, last = history.Records[^1];
+        string evaluated = history.Evaluated;
+        TextWriter o = output.Out;
+        o.WriteLine();
+        o.WriteLine(string.Create(Invariant,
+            $"best {evaluated} accuracy {best.TestAccuracy * 100:F2}% at epoch {best.Epoch}; final {last.TestAccuracy * 100:F2}%; training time {history.Records.Sum(r => r.Seconds):F1} s"));
+        if (ending is not null) o.WriteLine(ending);
+        o.WriteLine($"checkpoint: {checkpoint} (epoch {last.Epoch})");
+        o.WriteLine(keep != KeepMode.Last ? $"best:       {KeptCheckpoints.BestPath(checkpoint)} (epoch {best.Epoch})"
+            : best.Epoch == last.Epoch ? $"best:       {checkpoint} (epoch {best.Epoch})"
+            : $"best:       not kept (--keep last)");
+        if (keep == KeepMode.All)
+        {
+            int first = history.Records[0].Epoch;
+            o.WriteLine(first == last.Epoch
+                ? $"epochs:     {KeptCheckpoints.EpochPath(checkpoint, last.Epoch)}"
+                : $"epochs:     {KeptCheckpoints.EpochPath(checkpoint, first)} to {Path.GetFileName(KeptCheckpoints.EpochPath(checkpoint, last.Epoch))}");
+        }
+        o.WriteLine($"history:    {TrainingHistory.CsvPath(checkpoint)}");
+        o.WriteLine($"plot:       {TrainingHistory.PlotPath(checkpoint)}");
+    }
+
+    /// <summary>The recipe, printed before the table.</summary>
+    private static string Describe(TrainingOptions options, int epochs)
+    {
+        string momentumText = options.Optimizer == "sgd" ? $", momentum {Formatting.Plain(options.Momentum)}" : "";
+        string decayText = options.LearningRateSchedule.Count > 0
+            ? " scheduled " + string.Join(", ", options.LearningRateSchedule.Select(r => Formatting.Plain(r)))
+            : options.LearningRateDecay == 1f ? "" : $" x{Formatting.Plain(options.LearningRateDecay)} per epoch";
+        if (options.Optimizer == "sdlm") decayText += $", mu {Formatting.Plain(options.Damping)}, curvature from {Formatting.Count(options.CurvatureSamples, "image")} per epoch";
+        if (options.Distort) decayText += ", affine distortions";
+        string weightDecayText = options.WeightDecay == 0 ? "" : $", weight decay {Formatting.Plain(options.WeightDecay)}";
+        return string.Create(Invariant,
+            $"{Formatting.Count(epochs, "epoch")}, batch {options.BatchSize}, {options.Optimizer} lr {Formatting.Plain(options.LearningRate)}{decayText}{momentumText}{weightDecayText}, seed {options.Seed}");
+    }
 }
 
 /// <summary>Options of <c>train</c>; null means the architecture's default.</summary>
@@ -240,6 +317,10 @@ internal sealed record TrainSettings
     public bool? Distort { get; init; }
     /// <summary>The mu of sdlm.</summary>
     public float? Damping { get; init; }
+    /// <summary><c>--keep best|last|all</c>; null: best.</summary>
+    public string? Keep { get; init; }
+    /// <summary>Stop after this many epochs without a better accuracy; null: never early.</summary>
+    public int? Patience { get; init; }
     /// <summary>Train on the first N training images only.</summary>
     public int? Limit { get; init; }
     /// <summary>Hold out the last N training images and evaluate on them instead of the test set.</summary>
