@@ -47,7 +47,7 @@ public sealed class ImportSafeTensorsCommandTests : IDisposable
 
         Assert.Equal(1, code);
         Assert.Equal(
-            $"lenet5: error: {source}: tensor 'bn.running_mean' not in the architecture LeNet5 (it has c1.weight, c1.bias, c3.weight, c3.bias, f5.weight, f5.bias, f6.weight, f6.bias, output.weight, output.bias); rename them too (--map OLD=NEW) or skip them (--ignore-extra)",
+            $"lenet5: error: {source}: tensor 'bn.running_mean' not in the architecture LeNet5 (it has c1.weight, c1.bias, c3.weight, c3.bias, f5.weight, f5.bias, f6.weight, f6.bias, output.weight, output.bias); rename them too (--map NAME=NAME) or skip them (--ignore-extra)",
             stderr.Trim());
         Assert.False(File.Exists(output));
     }
@@ -74,7 +74,7 @@ public sealed class ImportSafeTensorsCommandTests : IDisposable
     {
         var (code, _, stderr) = Lenet5Console.Capture("import", "safetensors", TorchFile("", extra: false), "--map", "out", "--output", _temp.File("x.safetensors"));
         Assert.Equal(1, code);
-        Assert.Equal("lenet5: error: --map 'out' is not OLD=NEW; for example --map out=output, or --map module= to remove a prefix", stderr.Trim());
+        Assert.Equal("lenet5: error: --map 'out' is not NAME=NAME; for example --map out=output, or --map module= to remove a prefix", stderr.Trim());
     }
 
     /// <summary>A PyTorch save_file of the known parameters, names prefixed and the last layer called <c>out</c>.</summary>

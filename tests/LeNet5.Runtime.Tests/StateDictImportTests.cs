@@ -22,7 +22,7 @@ public sealed class StateDictImportTests : IDisposable
 
         var exact = Assert.Throws<CheckpointException>(() => Checkpoint.Load<LeNet5Network>(path));
         Assert.Contains("tensors 'out.bias', 'out.weight' not in the architecture LeNet5", exact.Message);
-        Assert.EndsWith("; a state_dict with other names or more tensors can be imported: 'lenet5 import safetensors FILE --map OLD=NEW --ignore-extra'", exact.Message);
+        Assert.EndsWith("; a state_dict with other names or more tensors can be imported: 'lenet5 import safetensors FILE --map out=output --ignore-extra'", exact.Message);
 
         Checkpoint loaded = Checkpoint.Load<LeNet5Network>(path, OutToOutput);
         Assert.Equal(parameters, loaded.Parameters);
@@ -46,7 +46,7 @@ public sealed class StateDictImportTests : IDisposable
         Assert.Equal(["labels", .. LeNet5Network.ParameterTensors.Select(t => "seed.grad." + TorchSaveFile.ReplicationName(t.Name)).Order(StringComparer.Ordinal)], loaded.IgnoredTensors);
         var refused = Assert.Throws<CheckpointException>(() => Checkpoint.Load<LeNet5Network>(path, import with { IgnoreExtraTensors = false }));
         Assert.Contains("tensors 'labels', 'seed.grad.c1.bias', 'seed.grad.c1.weight', 'seed.grad.c3.bias', 'seed.grad.c3.weight', 'seed.grad.f5.bias', 'seed.grad.f5.weight', 'seed.grad.f6.bias' and 3 more not in the architecture LeNet5", refused.Message);
-        Assert.EndsWith("; rename them too (--map OLD=NEW) or skip them (--ignore-extra)", refused.Message);
+        Assert.EndsWith("; rename them too (--map NAME=NAME) or skip them (--ignore-extra)", refused.Message);
     }
 
     [Fact]
