@@ -65,8 +65,8 @@ public sealed record StateDictImport(IReadOnlyList<TensorRename> Renames, bool I
         if (unexpected.Count > 0)
         {
             string hint = Renames.Count == 0
-                ? "; a state_dict with other names or more tensors can be imported: 'lenet5 import safetensors FILE --map OLD=NEW --ignore-extra'"
-                : "; rename them too (--map OLD=NEW) or skip them (--ignore-extra)";
+                ? "; a state_dict with other names or more tensors can be imported: 'lenet5 import safetensors FILE --map out=output --ignore-extra'"
+                : "; rename them too (--map NAME=NAME) or skip them (--ignore-extra)";
             throw new CheckpointException(
                 $"{file}: tensor{(unexpected.Count > 1 ? "s" : "")} {Sample(unexpected.Select(n => Described(n, renamed[n])))} not in the architecture {architecture} (it has {string.Join(", ", tensors.Select(t => t.Name))}){hint}");
         }

@@ -11,7 +11,7 @@ namespace LeNet5.Runtime;
 /// <param name="To">Its replacement, or empty to remove it.</param>
 public sealed record TensorRename(string From, string To)
 {
-    /// <summary>Reads <c>OLD=NEW</c> (as the console's <c>--map</c> takes it); a trailing dot on either side is ignored.</summary>
+    /// <summary>Reads <c>from=to</c> (as the console's <c>--map</c> takes it); a trailing dot on either side is ignored.</summary>
     /// <param name="text">The rule, for example <c>out=output</c> or <c>seed.param.=</c>.</param>
     /// <param name="rename">The rule, when the text is one.</param>
     /// <returns>False when the text has no <c>=</c> or nothing before it.</returns>

@@ -12,7 +12,7 @@ public sealed class ImportSafeTensorsCommandTests : IDisposable
     [Fact]
     public void A_renamed_state_dict_with_extra_tensors_becomes_a_checkpoint()
     {
-        float[] parameters = KnownParameters();
+        float[] parameters = TorchSaveFile.SeedParameters();
         string source = TorchFile("model.", extra: true);
         string output = _temp.File("imported/lenet5.safetensors");
 
@@ -47,7 +47,7 @@ public sealed class ImportSafeTensorsCommandTests : IDisposable
 
         Assert.Equal(1, code);
         Assert.Equal(
-            $"lenet5: error: {source}: tensor 'bn.running_mean' not in the architecture LeNet5 (it has c1.weight, c1.bias, c3.weight, c3.bias, f5.weight, f5.bias, f6.weight, f6.bias, output.weight, output.bias); rename them too (--map OLD=NEW) or skip them (--ignore-extra)",
+            $"lenet5: error: {source}: tensor 'bn.running_mean' not in the architecture LeNet5 (it has c1.weight, c1.bias, c3.weight, c3.bias, f5.weight, f5.bias, f6.weight, f6.bias, output.weight, output.bias); rename them too (--map NAME=NAME) or skip them (--ignore-extra)",
             stderr.Trim());
         Assert.False(File.Exists(output));
     }
@@ -66,7 +66,7 @@ public sealed class ImportSafeTensorsCommandTests : IDisposable
 
         (code, _, stderr) = Lenet5Console.Capture("import", "safetensors", source, "--map", "out=output", "--output", output, "--overwrite");
         Assert.True(code == 0, stderr);
-        Assert.Equal(KnownParameters(), Checkpoint.Load<LeNet5Network>(output).Parameters);
+        Assert.Equal(TorchSaveFile.SeedParameters(), Checkpoint.Load<LeNet5Network>(output).Parameters);
     }
 
     [Fact]
@@ -74,24 +74,17 @@ public sealed class ImportSafeTensorsCommandTests : IDisposable
     {
         var (code, _, stderr) = Lenet5Console.Capture("import", "safetensors", TorchFile("", extra: false), "--map", "out", "--output", _temp.File("x.safetensors"));
         Assert.Equal(1, code);
-        Assert.Equal("lenet5: error: --map 'out' is not OLD=NEW; for example --map out=output, or --map module= to remove a prefix", stderr.Trim());
+        Assert.Equal("lenet5: error: --map 'out' is not NAME=NAME; for example --map out=output, or --map module= to remove a prefix", stderr.Trim());
     }
 
     /// <summary>A PyTorch save_file of the known parameters, names prefixed and the last layer called <c>out</c>.</summary>
     private string TorchFile(string prefix, bool extra)
     {
         List<TorchSaveFile.Tensor> tensors = TorchSaveFile.StateDict(
-            LeNet5Network.ParameterTensors, KnownParameters(), "F64", name => prefix + (name.StartsWith("output.", StringComparison.Ordinal) ? "out" + name["output".Length..] : name));
+            LeNet5Network.ParameterTensors, TorchSaveFile.SeedParameters(), "F64", name => prefix + TorchSaveFile.ReplicationName(name));
         if (extra) tensors.Add(new(prefix + "bn.running_mean", "F32", [4], new byte[16]));
         string path = _temp.File($"torch-{Guid.NewGuid():N}.safetensors");
         File.WriteAllBytes(path, TorchSaveFile.Write(tensors));
         return path;
-    }
-
-    private static float[] KnownParameters()
-    {
-        var parameters = new float[LeNet5Network.ParameterCount];
-        LeNet5Network.InitializeParameters(parameters, new Random(42));
-        return parameters;
     }
 }

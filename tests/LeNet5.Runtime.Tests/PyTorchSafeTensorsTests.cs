@@ -16,7 +16,7 @@ public sealed class PyTorchSafeTensorsTests : IDisposable
     [Fact]
     public void Torch_layout_f32_loads_and_gives_the_same_logits()
     {
-        float[] parameters = KnownParameters();
+        float[] parameters = TorchSaveFile.SeedParameters();
         string path = _temp.File("torch.safetensors");
         File.WriteAllBytes(path, TorchFile(parameters, "F32"));
 
@@ -30,7 +30,7 @@ public sealed class PyTorchSafeTensorsTests : IDisposable
     [Fact]
     public void Torch_layout_is_not_mapped_in_place_but_our_own_layout_is()
     {
-        float[] parameters = KnownParameters();
+        float[] parameters = TorchSaveFile.SeedParameters();
         byte[] torch = TorchFile(parameters, "F32");
         Assert.Equal(-1, SafeTensors.FindFlatData(torch, "torch", LeNet5Network.Name, LeNet5Network.ParameterTensors, LeNet5Network.ParameterCount));
 
@@ -47,7 +47,7 @@ public sealed class PyTorchSafeTensorsTests : IDisposable
     [Fact]
     public void Torch_layout_f64_loads_exactly()
     {
-        float[] parameters = KnownParameters();
+        float[] parameters = TorchSaveFile.SeedParameters();
         Checkpoint loaded = SafeTensors.Load(TorchFile(parameters, "F64"), "torch64", LeNet5Network.Name, LeNet5Network.ParameterTensors, LeNet5Network.ParameterCount);
         Assert.Equal(parameters, loaded.Parameters);
     }
@@ -56,7 +56,7 @@ public sealed class PyTorchSafeTensorsTests : IDisposable
     public void F64_values_round_to_the_nearest_float()
     {
         // 1 + 2^-24 is halfway between two floats and rounds to even; 1 + 3 * 2^-25 rounds up: no truncation.
-        List<TorchSaveFile.Tensor> tensors = TorchSaveFile.StateDict(LeNet5Network.ParameterTensors, KnownParameters(), "F64");
+        List<TorchSaveFile.Tensor> tensors = TorchSaveFile.StateDict(LeNet5Network.ParameterTensors, TorchSaveFile.SeedParameters(), "F64");
         int index = tensors.FindIndex(t => t.Name == "f6.bias");
         BinaryPrimitives.WriteDoubleLittleEndian(tensors[index].Data.AsSpan(0), 1 + Math.Pow(2, -24));
         BinaryPrimitives.WriteDoubleLittleEndian(tensors[index].Data.AsSpan(8), 1 + 3 * Math.Pow(2, -25));
@@ -71,7 +71,7 @@ public sealed class PyTorchSafeTensorsTests : IDisposable
     [InlineData("BF16")]
     public void Torch_layout_half_precision_loads_rounded(string dtype)
     {
-        float[] parameters = KnownParameters();
+        float[] parameters = TorchSaveFile.SeedParameters();
         Checkpoint loaded = SafeTensors.Load(TorchFile(parameters, dtype), dtype, LeNet5Network.Name, LeNet5Network.ParameterTensors, LeNet5Network.ParameterCount);
         float tolerance = dtype == "F16" ? 1e-3f : 1e-2f;
         for (int i = 0; i < parameters.Length; i++)
@@ -81,7 +81,7 @@ public sealed class PyTorchSafeTensorsTests : IDisposable
     [Fact]
     public void Extra_state_dict_entry_is_refused_by_name()
     {
-        float[] parameters = KnownParameters();
+        float[] parameters = TorchSaveFile.SeedParameters();
         byte[] file = TorchFile(parameters, "F32", extra: "bn.running_mean");
         var error = Assert.Throws<CheckpointException>(() => SafeTensors.Load(file, "torch", LeNet5Network.Name, LeNet5Network.ParameterTensors, LeNet5Network.ParameterCount));
         Assert.Contains("'bn.running_mean' not in the architecture LeNet5", error.Message);
@@ -90,18 +90,11 @@ public sealed class PyTorchSafeTensorsTests : IDisposable
     [Fact]
     public void Transposed_dense_weight_is_refused_with_both_shapes()
     {
-        float[] parameters = KnownParameters();
+        float[] parameters = TorchSaveFile.SeedParameters();
         byte[] file = TorchFile(parameters, "F32", transposeF5: true);
         var error = Assert.Throws<CheckpointException>(() => SafeTensors.Load(file, "torch", LeNet5Network.Name, LeNet5Network.ParameterTensors, LeNet5Network.ParameterCount));
         Assert.Contains("'f5.weight' has shape [400, 120]", error.Message);
         Assert.Contains("[120, 400]", error.Message);
-    }
-
-    private static float[] KnownParameters()
-    {
-        var parameters = new float[LeNet5Network.ParameterCount];
-        LeNet5Network.InitializeParameters(parameters, new Random(42));
-        return parameters;
     }
 
     private static float[] Logits(float[] parameters)

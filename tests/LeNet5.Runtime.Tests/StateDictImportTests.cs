@@ -17,12 +17,12 @@ public sealed class StateDictImportTests : IDisposable
     [Fact]
     public void A_state_dict_with_out_for_output_loads_through_a_rename()
     {
-        float[] parameters = KnownParameters();
-        string path = Save(TorchSaveFile.StateDict(LeNet5Network.ParameterTensors, parameters, "F32", PyTorchName));
+        float[] parameters = TorchSaveFile.SeedParameters();
+        string path = Save(TorchSaveFile.StateDict(LeNet5Network.ParameterTensors, parameters, "F32", TorchSaveFile.ReplicationName));
 
         var exact = Assert.Throws<CheckpointException>(() => Checkpoint.Load<LeNet5Network>(path));
         Assert.Contains("tensors 'out.bias', 'out.weight' not in the architecture LeNet5", exact.Message);
-        Assert.EndsWith("; a state_dict with other names or more tensors can be imported: 'lenet5 import safetensors FILE --map OLD=NEW --ignore-extra'", exact.Message);
+        Assert.EndsWith("; a state_dict with other names or more tensors can be imported: 'lenet5 import safetensors FILE --map out=output --ignore-extra'", exact.Message);
 
         Checkpoint loaded = Checkpoint.Load<LeNet5Network>(path, OutToOutput);
         Assert.Equal(parameters, loaded.Parameters);
@@ -33,9 +33,9 @@ public sealed class StateDictImportTests : IDisposable
     public void Renames_apply_in_order_and_extra_tensors_of_any_dtype_are_skipped_when_asked()
     {
         // Like the PyTorch oracle's file: two networks' weights and gradients under prefixes, and int64 labels.
-        float[] parameters = KnownParameters();
-        List<TorchSaveFile.Tensor> tensors = TorchSaveFile.StateDict(LeNet5Network.ParameterTensors, parameters, "F64", n => "seed.param." + PyTorchName(n));
-        tensors.AddRange(TorchSaveFile.StateDict(LeNet5Network.ParameterTensors, new float[parameters.Length], "F64", n => "seed.grad." + PyTorchName(n)));
+        float[] parameters = TorchSaveFile.SeedParameters();
+        List<TorchSaveFile.Tensor> tensors = TorchSaveFile.StateDict(LeNet5Network.ParameterTensors, parameters, "F64", n => "seed.param." + TorchSaveFile.ReplicationName(n));
+        tensors.AddRange(TorchSaveFile.StateDict(LeNet5Network.ParameterTensors, new float[parameters.Length], "F64", n => "seed.grad." + TorchSaveFile.ReplicationName(n)));
         tensors.Add(new("labels", "I64", [2], new byte[16]));
         string path = Save(tensors);
         var import = new StateDictImport([new TensorRename("seed.param", ""), new TensorRename("out", "output")], IgnoreExtraTensors: true);
@@ -43,10 +43,10 @@ public sealed class StateDictImportTests : IDisposable
         Checkpoint loaded = Checkpoint.Load<LeNet5Network>(path, import);
 
         Assert.Equal(parameters, loaded.Parameters);
-        Assert.Equal(["labels", .. LeNet5Network.ParameterTensors.Select(t => "seed.grad." + PyTorchName(t.Name)).Order(StringComparer.Ordinal)], loaded.IgnoredTensors);
+        Assert.Equal(["labels", .. LeNet5Network.ParameterTensors.Select(t => "seed.grad." + TorchSaveFile.ReplicationName(t.Name)).Order(StringComparer.Ordinal)], loaded.IgnoredTensors);
         var refused = Assert.Throws<CheckpointException>(() => Checkpoint.Load<LeNet5Network>(path, import with { IgnoreExtraTensors = false }));
         Assert.Contains("tensors 'labels', 'seed.grad.c1.bias', 'seed.grad.c1.weight', 'seed.grad.c3.bias', 'seed.grad.c3.weight', 'seed.grad.f5.bias', 'seed.grad.f5.weight', 'seed.grad.f6.bias' and 3 more not in the architecture LeNet5", refused.Message);
-        Assert.EndsWith("; rename them too (--map OLD=NEW) or skip them (--ignore-extra)", refused.Message);
+        Assert.EndsWith("; rename them too (--map NAME=NAME) or skip them (--ignore-extra)", refused.Message);
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class StateDictImportTests : IDisposable
     [Fact]
     public void A_rename_that_matches_nothing_is_refused()
     {
-        string path = Save(TorchSaveFile.StateDict(LeNet5Network.ParameterTensors, KnownParameters(), "F32", PyTorchName));
+        string path = Save(TorchSaveFile.StateDict(LeNet5Network.ParameterTensors, TorchSaveFile.SeedParameters(), "F32", TorchSaveFile.ReplicationName));
         var error = Assert.Throws<CheckpointException>(() => Checkpoint.Load<LeNet5Network>(path, new StateDictImport([new TensorRename("outt", "output")], true)));
         Assert.Equal(
             $"{path}: the rename outt=output matches no tensor name (the file has c1.bias, c1.weight, c3.bias, c3.weight, f5.bias, f5.weight, f6.bias, f6.weight and 2 more); a prefix is one or more whole dotted parts of a name",
@@ -91,7 +91,7 @@ public sealed class StateDictImportTests : IDisposable
     [Fact]
     public void Two_tensors_renamed_to_one_name_are_refused()
     {
-        List<TorchSaveFile.Tensor> tensors = TorchSaveFile.StateDict(LeNet5Network.ParameterTensors, KnownParameters(), "F32", PyTorchName);
+        List<TorchSaveFile.Tensor> tensors = TorchSaveFile.StateDict(LeNet5Network.ParameterTensors, TorchSaveFile.SeedParameters(), "F32", TorchSaveFile.ReplicationName);
         tensors.Add(new("output.bias", "F32", [10], new byte[40]));
         string path = Save(tensors);
         var error = Assert.Throws<CheckpointException>(() => Checkpoint.Load<LeNet5Network>(path, OutToOutput));
@@ -103,7 +103,7 @@ public sealed class StateDictImportTests : IDisposable
     [Fact]
     public void A_shape_mismatch_names_the_tensor_as_in_the_file()
     {
-        List<TorchSaveFile.Tensor> tensors = TorchSaveFile.StateDict(LeNet5Network.ParameterTensors, KnownParameters(), "F32", PyTorchName);
+        List<TorchSaveFile.Tensor> tensors = TorchSaveFile.StateDict(LeNet5Network.ParameterTensors, TorchSaveFile.SeedParameters(), "F32", TorchSaveFile.ReplicationName);
         int index = tensors.FindIndex(t => t.Name == "out.weight");
         tensors[index] = tensors[index] with { Shape = [84, 10] };
         string path = Save(tensors);
@@ -114,7 +114,7 @@ public sealed class StateDictImportTests : IDisposable
     [Fact]
     public void A_parameter_stored_as_integers_is_refused()
     {
-        List<TorchSaveFile.Tensor> tensors = TorchSaveFile.StateDict(LeNet5Network.ParameterTensors, KnownParameters(), "F32");
+        List<TorchSaveFile.Tensor> tensors = TorchSaveFile.StateDict(LeNet5Network.ParameterTensors, TorchSaveFile.SeedParameters(), "F32");
         int index = tensors.FindIndex(t => t.Name == "c1.bias");
         tensors[index] = tensors[index] with { DType = "I32" };
         string path = Save(tensors);
@@ -122,20 +122,10 @@ public sealed class StateDictImportTests : IDisposable
         Assert.Equal($"{path}: tensor 'c1.bias' has dtype I32; parameters are read from F32, F16, BF16 and F64", error.Message);
     }
 
-    /// <summary>The name the seed-network replications give a tensor: their last layer is <c>out</c>.</summary>
-    private static string PyTorchName(string name) => name.StartsWith("output.", StringComparison.Ordinal) ? "out" + name["output".Length..] : name;
-
     private string Save(IEnumerable<TorchSaveFile.Tensor> tensors)
     {
         string path = _temp.File($"torch-{Guid.NewGuid():N}.safetensors");
         File.WriteAllBytes(path, TorchSaveFile.Write(tensors));
         return path;
-    }
-
-    private static float[] KnownParameters()
-    {
-        var parameters = new float[LeNet5Network.ParameterCount];
-        LeNet5Network.InitializeParameters(parameters, new Random(42));
-        return parameters;
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using LeNet5.Model;
 
 namespace LeNet5.Runtime.Tests;
 
@@ -51,6 +52,17 @@ internal static class TorchSaveFile
         }
         return bytes;
     }
+
+    /// <summary>The seed network's parameters as its initialisation draws them from seed 42.</summary>
+    public static float[] SeedParameters()
+    {
+        var parameters = new float[LeNet5Network.ParameterCount];
+        LeNet5Network.InitializeParameters(parameters, new Random(42));
+        return parameters;
+    }
+
+    /// <summary>The name the PyTorch replications of the seed network give a tensor: their last layer is <c>out</c>.</summary>
+    public static string ReplicationName(string name) => name.StartsWith("output.", StringComparison.Ordinal) ? "out" + name["output".Length..] : name;
 
     /// <summary>The state_dict of a network's parameters, each tensor named by <paramref name="name"/>.</summary>
     public static List<Tensor> StateDict(IReadOnlyList<ParameterTensor> tensors, float[] parameters, string dtype, Func<string, string>? name = null)

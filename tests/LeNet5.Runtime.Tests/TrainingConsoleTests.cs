@@ -109,7 +109,7 @@ public sealed class TrainingConsoleTests : IDisposable
             foreach (Match value in Regex.Matches(help, @"^\s+(?:-\S+, )*(--[a-z-]+) <([^>]+)>", RegexOptions.Multiline))
             {
                 string name = value.Groups[2].Value;
-                // A number (N whole, X real), a folder, a file, a name, a list or pair (old=new) of those, or the choices themselves.
+                // A number (N whole, X real), a folder, a file, a name, a list or a pair (a=b) of those, or the choices themselves.
                 Assert.True(name.Split(',', '=').All(part => part is "N" or "X" or "DIR" or "PATH" or "NAME") || name.Contains('|'),
                     $"{string.Join(' ', command)} {value.Groups[1].Value} <{name}>");
             }

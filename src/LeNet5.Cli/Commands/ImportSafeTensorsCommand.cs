@@ -16,7 +16,7 @@ internal static class ImportSafeTensorsCommand
         var source = new Argument<string>("file") { Description = "The safetensors file to import (a PyTorch state_dict: [out, in, kh, kw] and [out, in] layouts)" };
         var map = new Option<string[]>("--map")
         {
-            Description = "Rename tensors: a name equal to OLD or starting with OLD. gets NEW in its place (empty NEW removes the prefix); repeat it, applied in order. Example: --map out=output",
+            Description = "Rename tensors: the first name, alone or before a dot, becomes the second (empty removes the prefix); repeat it, applied in order. Example: --map out=output",
             HelpName = "NAME=NAME",
         };
         var ignoreExtra = new Option<bool>("--ignore-extra") { Description = "Skip tensors the network does not have (buffers, optimizer state, other networks) instead of refusing the file" };
@@ -53,7 +53,7 @@ internal static class ImportSafeTensorsCommand
         foreach (string text in settings.Renames)
         {
             if (!TensorRename.TryParse(text, out TensorRename rename))
-                throw new LeNet5Exception($"--map '{text}' is not OLD=NEW; for example --map out=output, or --map module= to remove a prefix");
+                throw new LeNet5Exception($"--map '{text}' is not NAME=NAME; for example --map out=output, or --map module= to remove a prefix");
             renames.Add(rename);
         }
         if (string.IsNullOrWhiteSpace(settings.Output)) throw new LeNet5Exception("--output is empty; give the checkpoint's path, for example checkpoints/" + TNetwork.Name.ToLowerInvariant() + ".safetensors");
