@@ -15,6 +15,8 @@ internal sealed class LiveProgressDisplay(IAnsiConsole console, RunPlan plan) : 
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
     private readonly Stopwatch _epochClock = new();
+    private readonly Stopwatch _sinceRefresh = Stopwatch.StartNew();
+    private ProgressContext? _context;
     private int _epoch;
     private EpochRecord? _best;
     // Written by the training thread, read by Spectre's refresh thread: one immutable value swapped whole.
@@ -42,6 +44,7 @@ internal sealed class LiveProgressDisplay(IAnsiConsole console, RunPlan plan) : 
         ]);
         return progress.Start(context =>
         {
+            _context = context;
             _epochTask = context.AddTask($"epoch {epoch + 1}/{Plan.Epochs}", maxValue: Plan.ImagesPerEpoch);
             _runTask = context.AddTask("run", maxValue: 1);
             _runTask.Value = RunFraction(epoch, 0);
@@ -54,9 +57,20 @@ internal sealed class LiveProgressDisplay(IAnsiConsole console, RunPlan plan) : 
         _state = new EpochState(progress, null);
         _epochTask?.Value = progress.ImagesDone;
         _runTask?.Value = RunFraction(_epoch, progress.ImagesDone);
+        // Spectre redraws from a timer thread, which a loaded machine may starve for seconds; the training thread then
+        // redraws itself, at most ten times a second.
+        if (_sinceRefresh.ElapsedMilliseconds >= 100)
+        {
+            _context?.Refresh();
+            _sinceRefresh.Restart();
+        }
     }
 
-    public override void Evaluating(int images) => _state = _state with { EvaluatedImages = images };
+    public override void Evaluating(int images)
+    {
+        _state = _state with { EvaluatedImages = images };
+        _context?.Refresh();
+    }
 
     private string EpochTimes()
     {
