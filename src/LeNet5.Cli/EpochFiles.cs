@@ -12,29 +12,42 @@ internal static class EpochFiles
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
+    /// <summary>
+    /// The recipe as the checkpoint's metadata holds it: key, the option that sets it and the value. Written after every
+    /// epoch and compared on resume, so that the two never disagree on a key or its format.
+    /// </summary>
+    private static (string Key, string Option, string Value)[] Recipe(TrainingOptions options, int trainingImages, int validationImages) =>
+    [
+        ("optimizer", "--optimizer", options.Optimizer),
+        ("batch_size", "--batch-size", options.BatchSize.ToString(Invariant)),
+        ("learning_rate", "--learning-rate", options.LearningRate.ToString("R", Invariant)),
+        ("learning_rate_decay", "--lr-decay", options.LearningRateDecay.ToString("R", Invariant)),
+        ("momentum", "--momentum", options.Momentum.ToString("R", Invariant)),
+        ("weight_decay", "--weight-decay", options.WeightDecay.ToString("R", Invariant)),
+        ("seed", "--seed", options.Seed.ToString(Invariant)),
+        ("training_images", "--limit", trainingImages.ToString(Invariant)),
+        ("validation_images", "--validation", validationImages.ToString(Invariant)),
+        ("distort", "--distort", options.Distort ? "true" : "false"),
+        ("damping", "--damping", options.Damping.ToString("R", Invariant)),
+    ];
+
     /// <summary>The checkpoint's metadata after an epoch: the recipe (checked on resume), the epoch's row and the run id.</summary>
-    public static Dictionary<string, string> Metadata(TrainingOptions options, int epochs, int trainingImages, int validationImages, string evaluated, EpochRecord row, string runId) => new()
+    public static Dictionary<string, string> Metadata(TrainingOptions options, int epochs, int trainingImages, int validationImages, string evaluated, EpochRecord row, string runId)
     {
-        ["epoch"] = row.Epoch.ToString(Invariant),
-        ["epochs"] = epochs.ToString(Invariant),
-        ["batch_size"] = options.BatchSize.ToString(Invariant),
-        ["optimizer"] = options.Optimizer,
-        ["learning_rate"] = options.LearningRate.ToString("R", Invariant),
-        ["learning_rate_decay"] = options.LearningRateDecay.ToString("R", Invariant),
-        ["momentum"] = options.Momentum.ToString("R", Invariant),
-        ["weight_decay"] = options.WeightDecay.ToString("R", Invariant),
-        ["seed"] = options.Seed.ToString(Invariant),
-        ["distort"] = options.Distort ? "true" : "false",
-        ["damping"] = options.Damping.ToString("R", Invariant),
-        ["training_images"] = trainingImages.ToString(Invariant),
-        ["validation_images"] = validationImages.ToString(Invariant),
-        ["train_loss"] = row.TrainLoss.ToString("R", Invariant),
-        [evaluated + "_loss"] = row.TestLoss.ToString("R", Invariant),
-        [evaluated + "_accuracy"] = row.TestAccuracy.ToString("R", Invariant),
-        ["images_per_second"] = row.ImagesPerSecond.ToString("R", Invariant),
-        ["seconds"] = row.Seconds.ToString("R", Invariant),
-        [Checkpoint.RunIdKey] = runId,
-    };
+        var metadata = new Dictionary<string, string>
+        {
+            ["epoch"] = row.Epoch.ToString(Invariant),
+            ["epochs"] = epochs.ToString(Invariant),
+            ["train_loss"] = row.TrainLoss.ToString("R", Invariant),
+            [evaluated + "_loss"] = row.TestLoss.ToString("R", Invariant),
+            [evaluated + "_accuracy"] = row.TestAccuracy.ToString("R", Invariant),
+            ["images_per_second"] = row.ImagesPerSecond.ToString("R", Invariant),
+            ["seconds"] = row.Seconds.ToString("R", Invariant),
+            [Checkpoint.RunIdKey] = runId,
+        };
+        foreach ((string key, _, string value) in Recipe(options, trainingImages, validationImages)) metadata[key] = value;
+        return metadata;
+    }
 
     /// <summary>
     /// Saves an epoch so that a kill between any two renames still resumes: the state of the checkpoint on disk is
@@ -126,21 +139,7 @@ internal static class EpochFiles
         if (!File.Exists(path)) return null;
         Checkpoint checkpoint = Checkpoint.Load<TNetwork>(path);
         IReadOnlyDictionary<string, string> m = checkpoint.Metadata;
-        (string Key, string Option, string Value)[] recipe =
-        [
-            ("optimizer", "--optimizer", options.Optimizer),
-            ("batch_size", "--batch-size", options.BatchSize.ToString(Invariant)),
-            ("learning_rate", "--learning-rate", options.LearningRate.ToString("R", Invariant)),
-            ("learning_rate_decay", "--lr-decay", options.LearningRateDecay.ToString("R", Invariant)),
-            ("momentum", "--momentum", options.Momentum.ToString("R", Invariant)),
-            ("weight_decay", "--weight-decay", options.WeightDecay.ToString("R", Invariant)),
-            ("seed", "--seed", options.Seed.ToString(Invariant)),
-            ("training_images", "--limit", trainingImages.ToString(Invariant)),
-            ("validation_images", "--validation", validationImages.ToString(Invariant)),
-            ("distort", "--distort", options.Distort ? "true" : "false"),
-            ("damping", "--damping", options.Damping.ToString("R", Invariant)),
-        ];
-        foreach ((string key, string option, string value) in recipe)
+        foreach ((string key, string option, string value) in Recipe(options, trainingImages, validationImages))
         {
             // Checkpoints written before --validation existed held no images out.
             string? saved = m.TryGetValue(key, out string? stored) ? stored : key == "validation_images" ? "0" : null;
