@@ -58,6 +58,8 @@ export function initCanvas(canvas, dotnet) {
     canvas.addEventListener('pointerup', end);
     canvas.addEventListener('pointercancel', end);
 
+    // When the page became usable, in ms since navigation started (read by the browser tests).
+    window.lenet5InteractiveMs = performance.now();
     return { clear };
 }
 
