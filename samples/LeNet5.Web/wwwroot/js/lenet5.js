@@ -1,7 +1,7 @@
 // Drawing surface and small pictures for the Blazor components; no state outside the objects returned.
 
-// A canvas to draw on with mouse, pen or finger (pointer events). At every stroke's end its RGBA pixels go to .NET
-// (`Classify`), then the time from the pointer's release to the answer goes back (`ReportLatency`).
+// A canvas to draw on with mouse, pen or finger (pointer events). At every stroke's end its pixels go to .NET
+// as grey bytes (`Classify`), then the time from the pointer's release to the answer goes back (`ReportLatency`).
 export function initCanvas(canvas, dotnet) {
     const context = canvas.getContext('2d', { willReadFrequently: true });
     let drawing = false;
@@ -51,8 +51,11 @@ export function initCanvas(canvas, dotnet) {
         if (!drawing) return;
         drawing = false;
         const started = performance.now();
-        const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
-        await dotnet.invokeMethodAsync('Classify', new Uint8Array(pixels.buffer), canvas.width, canvas.height);
+        // Black ink on white: one channel is the grey image (a quarter of the bytes to copy into .NET).
+        const rgba = context.getImageData(0, 0, canvas.width, canvas.height).data;
+        const grey = new Uint8Array(canvas.width * canvas.height);
+        for (let i = 0; i < grey.length; i++) grey[i] = rgba[4 * i];
+        await dotnet.invokeMethodAsync('Classify', grey, canvas.width, canvas.height);
         await dotnet.invokeMethodAsync('ReportLatency', performance.now() - started);
     }
     canvas.addEventListener('pointerup', end);
