@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components.WebAssembly.Hosting;
 
 var builder = WebAssemblyHostBuilder.CreateDefault(args);
 builder.RootComponents.Add<App>("#app");
-builder.Services.AddSingleton(new HttpClient { BaseAddress = new Uri(builder.HostEnvironment.BaseAddress) });
+string baseAddress = builder.HostEnvironment.BaseAddress;
+builder.Services.AddSingleton(_ => new HttpClient { BaseAddress = new Uri(baseAddress) });
 builder.Services.AddSingleton<ModelChoice>();
 await builder.Build().RunAsync();
