@@ -12,7 +12,7 @@ namespace LeNet5.Runtime;
 /// a step allocates nothing.
 /// </summary>
 /// <typeparam name="TNetwork">The generated network.</typeparam>
-public sealed class Trainer<TNetwork> : IDisposable, IShardJob where TNetwork : struct, INetwork
+public sealed partial class Trainer<TNetwork> : IDisposable, IShardJob where TNetwork : struct, INetwork
 {
     private readonly WorkerPool _pool;
     private readonly Scratch[] _scratch;
