@@ -15,7 +15,9 @@ namespace LeNet5.Benchmarks;
 /// </summary>
 internal static class BenchmarkConfig
 {
-    public static IConfig Create() => DefaultConfig.Instance
+    public static IConfig Create() => ManualConfig.Create(DefaultConfig.Instance)
+        // Each job rebuilds the suite, which takes minutes on a loaded two-core machine (the default allows two).
+        .WithBuildTimeout(TimeSpan.FromMinutes(15))
         .AddColumn(new VectorsColumn(), new MultiplyAddsColumn())
         .AddFilter(new SimpleFilter(b =>
             b.Descriptor.WorkloadMethod.GetCustomAttribute<RequiresVectorBitsAttribute>() is not { } requires
