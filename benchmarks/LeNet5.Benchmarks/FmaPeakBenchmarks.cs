@@ -8,7 +8,9 @@ namespace LeNet5.Benchmarks;
 /// pipes of current cores), one per vector width this machine accelerates, on one core, and at the widest width on two
 /// threads. The <c>G mul-add/s</c> column gives the peak every other figure is a share of (the loops are
 /// <see cref="MachineVectors"/>'s, which the console's <c>benchmark</c> command reports too).
+/// On a loaded machine the <c>Min</c> column is the better estimate of the peak.
 /// </summary>
+[MinColumn]
 public class FmaPeakBenchmarks
 {
     private const int Iterations = 1_000_000;
