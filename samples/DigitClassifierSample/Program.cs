@@ -6,6 +6,9 @@
 // linux-arm64 build, run under emulation, against the x64 one).
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 using DigitClassifierSample;
 using LeNet5.Model;
 
@@ -75,10 +78,23 @@ static void WriteLogits(string path, byte[] pixels, int count)
     }
 }
 
+// What this build runs on: the widest accelerated vector and the instruction sets, as compiled (NativeAOT) or found (JIT).
+static string Vectors()
+{
+    string widest = Vector512.IsHardwareAccelerated ? "512" : Vector256.IsHardwareAccelerated ? "256" : Vector128.IsHardwareAccelerated ? "128" : "no";
+    var sets = new List<string>();
+    if (Avx512F.IsSupported) sets.Add("avx512f");
+    if (Avx2.IsSupported) sets.Add("avx2");
+    if (Fma.IsSupported) sets.Add("fma");
+    if (Sse41.IsSupported) sets.Add("sse4.1");
+    if (AdvSimd.IsSupported) sets.Add("advsimd");
+    return $"{widest}-bit, {(sets.Count == 0 ? "baseline" : string.Join(',', sets))}";
+}
+
 static void ReportFirstAnswer(ref bool first)
 {
     if (!first) return;
     first = false;
     TimeSpan sinceStart = DateTime.Now - Process.GetCurrentProcess().StartTime;
-    Console.Error.WriteLine($"first answer {sinceStart.TotalMilliseconds:F0} ms after the process started");
+    Console.Error.WriteLine($"first answer {sinceStart.TotalMilliseconds:F0} ms after the process started; vectors: {Vectors()}");
 }

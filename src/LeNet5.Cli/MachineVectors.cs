@@ -72,8 +72,9 @@ internal static class MachineVectors
         return best;
     }
 
+    // (The loops are internal for the benchmark suite, which links this file.)
     // Ten independent accumulators cover the FMA latency (4 cycles) times two pipes on every current core.
-    private static long Loop512(int iterations)
+    internal static long Loop512(int iterations)
     {
         Vector512<float> a0 = Vector512.Create(1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0;
         Vector512<float> m = Vector512.Create(0.999999f), c = Vector512.Create(1e-7f);
@@ -89,7 +90,7 @@ internal static class MachineVectors
         return 10L * Vector512<float>.Count * iterations;
     }
 
-    private static long Loop256(int iterations)
+    internal static long Loop256(int iterations)
     {
         Vector256<float> a0 = Vector256.Create(1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0;
         Vector256<float> m = Vector256.Create(0.999999f), c = Vector256.Create(1e-7f);
@@ -105,7 +106,7 @@ internal static class MachineVectors
         return 10L * Vector256<float>.Count * iterations;
     }
 
-    private static long Loop128(int iterations)
+    internal static long Loop128(int iterations)
     {
         Vector128<float> a0 = Vector128.Create(1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0, a8 = a0, a9 = a0;
         Vector128<float> m = Vector128.Create(0.999999f), c = Vector128.Create(1e-7f);
@@ -121,7 +122,7 @@ internal static class MachineVectors
         return 10L * Vector128<float>.Count * iterations;
     }
 
-    private static long LoopScalar(int iterations)
+    internal static long LoopScalar(int iterations)
     {
         float a0 = 1, a1 = 1, a2 = 1, a3 = 1, a4 = 1, a5 = 1, a6 = 1, a7 = 1;
         const float m = 0.999999f, c = 1e-7f;

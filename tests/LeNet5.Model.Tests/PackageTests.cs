@@ -75,6 +75,24 @@ public sealed class PackageTests(LocalPackageFeed feed) : IClassFixture<LocalPac
         Assert.DoesNotContain("error CS", output);
     }
 
+    [Fact]
+    public void Native_aot_publishes_for_x64_target_avx2_unless_the_project_chooses()
+    {
+        // LeNet5.Runtime's buildTransitive targets, reached here through the generator package's dependency: without
+        // them ILC compiles for the x64 baseline and the network's 256-bit code folds away.
+        // Evaluated only: the packages' imports come with a plain restore, and no runtime pack is needed.
+        string project = WriteConsumer("aot", outputWeight: [3, 18]);
+        LocalPackageFeed.Run(project, "restore", "--packages", feed.Packages);
+        string InstructionSet(string runtime, params string[] properties) => LocalPackageFeed.Run(project,
+            ["msbuild", "-getProperty:IlcInstructionSet", "-p:PublishAot=true", "-p:RuntimeIdentifier=" + runtime, .. properties]).Trim();
+
+        Assert.Equal("x86-64-v3", InstructionSet("linux-x64"));
+        Assert.Equal("x86-64-v3", InstructionSet("win-x64"));
+        Assert.Equal("x86-64", InstructionSet("linux-x64", "-p:IlcInstructionSet=x86-64"));
+        Assert.Equal("", InstructionSet("linux-x64", "-p:LeNet5IlcInstructionSet=false"));
+        Assert.Equal("", InstructionSet("linux-arm64")); // AdvSimd is in the arm64 baseline
+    }
+
     /// <summary>
     /// A console project with the generator package, two architecture files, and a LeNet5Weights checkpoint for Tiny whose
     /// <c>out.weight</c> has the given shape (every value 0.5); the checkpoint's metadata names Tiny, which picks it.
