@@ -91,5 +91,7 @@ internal sealed class MultiplyAddsColumn : IColumn
 
     public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
 
-    public bool IsAvailable(Summary summary) => true;
+    // Only in summaries where some benchmark declares its count.
+    public bool IsAvailable(Summary summary)
+        => summary.BenchmarksCases.Any(b => b.Descriptor.WorkloadMethod.GetCustomAttribute<MultiplyAddsAttribute>() is not null);
 }
