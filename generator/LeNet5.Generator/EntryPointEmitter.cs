@@ -63,8 +63,44 @@ namespace LeNet5.Generator
         }
 
         /// <summary>Dense layers, and convolutions emitted as dense layers because their kernel covers the input.</summary>
-        private static bool WorksOnTheBatch(LayerModel layer)
-            => layer.Spec.Kind == LayerKind.Dense || FullCoverConv2dEmitter.Applies(layer);
+        private static bool WorksOnTheBatch(LayerModel layer) => layer.Emitter.WorksOnTheBatch;
+
+        /// <summary>
+        /// The arguments of a per-image backward or curvature call, in the one order every layer's method declares them:
+        /// parameters and their gradients (or curvatures), input, output, kept values, output gradient, input gradient, scratch.
+        /// </summary>
+        internal static string Arguments(LayerArguments takes, string parameters, string input, string output, string kept, string gradient, string target, string? scratch)
+        {
+            var arguments = new List<string>();
+            if ((takes & LayerArguments.Parameters) != 0)
+            {
+                arguments.Add(parameters);
+            }
+
+            if ((takes & LayerArguments.Values) != 0)
+            {
+                arguments.Add(input);
+                arguments.Add(output);
+            }
+
+            if ((takes & LayerArguments.Kept) != 0)
+            {
+                arguments.Add(kept);
+            }
+
+            arguments.Add(gradient);
+            arguments.Add(target);
+            if ((takes & LayerArguments.Scratch) != 0 && scratch != null)
+            {
+                arguments.Add(scratch);
+            }
+
+            return string.Join(", ", arguments);
+        }
+
+        /// <summary>This image's values a layer kept beside its output (they follow the batch's outputs).</summary>
+        internal static string KeptImage(LayerModel layer)
+            => "a + (batch * (" + layer.Identifier + "ActivationOffset + " + layer.Identifier + "OutputSize)) + (image * " + layer.Identifier + "OutputSize)";
 
         /// <summary>The local that points at this image's outputs of a layer: <c>c1Output</c>, ...</summary>
         internal static string Name(LayerModel layer) => char.ToLowerInvariant(layer.Identifier[0]) + layer.Identifier.Substring(1) + "Output";
@@ -326,13 +362,7 @@ namespace LeNet5.Generator
 
                     string input = ImageInput(model, index);
                     string output = Name(layer);
-                    writer.Line(layer.Spec.Kind == LayerKind.Conv2d
-                        ? layer.Identifier + "Backward(p, g, " + input + ", " + output + ", " + gradient + ", " + target + ", scratch);"
-                        : layer.Spec.Kind == LayerKind.Pad
-                            ? layer.Identifier + "Backward(" + gradient + ", " + target + ");"
-                        : layer.HasParameters
-                            ? layer.Identifier + "Backward(p, g, " + input + ", " + output + ", " + gradient + ", " + target + ");"
-                            : layer.Identifier + "Backward(" + input + ", " + output + ", " + gradient + ", " + target + ");");
+                    writer.Line(layer.Identifier + "Backward(" + Arguments(layer.Emitter.BackwardArguments(layer), "p, g", input, output, KeptImage(layer), gradient, target, "scratch") + ");");
                     current = next;
                 }
 

@@ -65,54 +65,16 @@ namespace LeNet5.Generator
             foreach (LayerModel layer in model.Layers)
             {
                 writer.Line();
-                switch (layer.Spec.Kind)
+                layer.Emitter.EmitTables(writer, layer);
+                layer.Emitter.EmitForward(writer, layer);
+                writer.Line();
+                if (layer.Emitter.HasTrainingForward)
                 {
-                    case LayerKind.Pad:
-                        PadEmitter.EmitForward(writer, layer);
-                        writer.Line();
-                        PadEmitter.EmitBackward(writer, layer, false);
-                        break;
-                    case LayerKind.Conv2d when FullCoverConv2dEmitter.Applies(layer):
-                        DenseEmitter.EmitForward(writer, layer);
-                        writer.Line();
-                        DenseEmitter.EmitBackward(writer, layer, layer.Index == firstWithParameters);
-                        break;
-                    case LayerKind.Conv2d:
-                        if (layer.Spec.IsSparse)
-                        {
-                            ConvConnections.EmitTables(writer, layer);
-                            writer.Line();
-                        }
-
-                        Conv2dEmitter.EmitForward(writer, layer);
-                        writer.Line();
-                        Conv2dEmitter.EmitBackward(writer, layer, layer.Index == firstWithParameters);
-                        break;
-                    case LayerKind.Subsample2d:
-                        SubsampleEmitter.EmitForward(writer, layer);
-                        writer.Line();
-                        SubsampleEmitter.EmitBackward(writer, layer, layer.Index == firstWithParameters);
-                        break;
-                    case LayerKind.Rbf:
-                        RbfEmitter.EmitTables(writer, layer);
-                        writer.Line();
-                        RbfEmitter.EmitForward(writer, layer);
-                        writer.Line();
-                        RbfEmitter.EmitBackward(writer, layer);
-                        break;
-                    case LayerKind.AvgPool2d:
-                    case LayerKind.MaxPool2d:
-                        PoolEmitter.EmitForward(writer, layer);
-                        writer.Line();
-                        PoolEmitter.EmitBackward(writer, layer);
-                        break;
-                    case LayerKind.Dense:
-                        DenseEmitter.EmitForward(writer, layer);
-                        writer.Line();
-                        DenseEmitter.EmitBackward(writer, layer, layer.Index == firstWithParameters);
-                        break;
+                    layer.Emitter.EmitTrainingForward(writer, layer);
+                    writer.Line();
                 }
 
+                layer.Emitter.EmitBackward(writer, layer, layer.Index == firstWithParameters);
                 CurvatureEmitter.EmitLayer(writer, layer, firstWithParameters);
             }
 
@@ -130,37 +92,7 @@ namespace LeNet5.Generator
             writer.Close();
         }
 
-        private static string Describe(LayerModel layer)
-        {
-            switch (layer.Spec.Kind)
-            {
-                case LayerKind.Pad: return PadEmitter.Describe(layer);
-                case LayerKind.Conv2d when FullCoverConv2dEmitter.Applies(layer): return FullCoverConv2dEmitter.Describe(layer);
-                case LayerKind.Conv2d: return Conv2dEmitter.Describe(layer);
-                case LayerKind.Subsample2d: return SubsampleEmitter.Describe(layer);
-                case LayerKind.Rbf: return RbfEmitter.Describe(layer);
-                case LayerKind.Dense: return DenseEmitter.Describe(layer);
-                default: return PoolEmitter.Describe(layer);
-            }
-        }
-
-        /// <summary>The layer's multiply-adds and connections, from its kind's emitter (a full-cover conv counts as a conv).</summary>
-        internal static LayerCounts Counts(LayerModel layer)
-        {
-            switch (layer.Spec.Kind)
-            {
-                case LayerKind.Pad: return PadEmitter.Counts(layer);
-                case LayerKind.Conv2d: return Conv2dEmitter.Counts(layer);
-                case LayerKind.Subsample2d: return SubsampleEmitter.Counts(layer);
-                case LayerKind.Rbf: return RbfEmitter.Counts(layer);
-                case LayerKind.Dense: return DenseEmitter.Counts(layer);
-                default: return PoolEmitter.Counts(layer);
-            }
-        }
-
-        /// <summary>Convolutions emitted by <see cref="Conv2dEmitter"/>, whose backward pass takes a scratch area.</summary>
-        internal static bool TakesScratch(LayerModel layer)
-            => layer.Spec.Kind == LayerKind.Conv2d && !FullCoverConv2dEmitter.Applies(layer);
+        private static string Describe(LayerModel layer) => layer.Emitter.Describe(layer);
 
         internal static int FirstWithParameters(NetworkModel model)
         {
@@ -229,17 +161,7 @@ namespace LeNet5.Generator
                 writer.Line("public const int " + p + "OutputHeight = " + CodeWriter.Int(layer.Output.Height) + ";");
                 writer.Line("public const int " + p + "OutputWidth = " + CodeWriter.Int(layer.Output.Width) + ";");
                 writer.Line("public const int " + p + "OutputSize = " + p + "OutputChannels * " + p + "OutputHeight * " + p + "OutputWidth;");
-                switch (layer.Spec.Kind)
-                {
-                    case LayerKind.Pad: PadEmitter.EmitConstants(writer, layer); break;
-                    case LayerKind.Conv2d when FullCoverConv2dEmitter.Applies(layer): FullCoverConv2dEmitter.EmitConstants(writer, layer); break;
-                    case LayerKind.Conv2d: Conv2dEmitter.EmitConstants(writer, layer); break;
-                    case LayerKind.Subsample2d: SubsampleEmitter.EmitConstants(writer, layer); break;
-                    case LayerKind.Rbf: RbfEmitter.EmitConstants(writer, layer); break;
-                    case LayerKind.Dense: DenseEmitter.EmitConstants(writer, layer); break;
-                    default: PoolEmitter.EmitConstants(writer, layer); break;
-                }
-
+                layer.Emitter.EmitConstants(writer, layer);
                 if (layer.HasParameters)
                 {
                     writer.Line("public const int " + p + "WeightOffset = " + CodeWriter.Int(layer.WeightOffset) + ";");
@@ -261,10 +183,7 @@ namespace LeNet5.Generator
             int size = 0;
             foreach (LayerModel layer in model.Layers)
             {
-                if (TakesScratch(layer))
-                {
-                    size = Math.Max(size, Conv2dEmitter.ScratchSize(layer));
-                }
+                size = Math.Max(size, layer.Emitter.ScratchSize(layer));
             }
 
             return size;

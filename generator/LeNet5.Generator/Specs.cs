@@ -129,7 +129,11 @@ namespace LeNet5.Generator
         public override string ToString() => Channels + "x" + Height + "x" + Width;
     }
 
-    /// <summary>A layer with everything the emitter needs: shapes, parameter and activation offsets.</summary>
+    /// <summary>
+    /// A layer with everything the emitter needs: shapes, parameter and activation offsets, and the emitter of its kind
+    /// that shape inference chose once (<see cref="LayerRegistry"/>). <see cref="Kept"/> is what the training forward
+    /// pass keeps per image beside the output (a dropout's mask), right after the batch's outputs.
+    /// </summary>
     internal sealed record LayerModel(
         LayerSpec Spec,
         int Index,
@@ -141,7 +145,9 @@ namespace LeNet5.Generator
         int BiasOffset,
         int BiasLength,
         int FanIn,
-        int ActivationOffset)
+        int ActivationOffset,
+        int Kept,
+        LayerEmitter Emitter)
     {
         public bool HasParameters => WeightLength > 0;
     }

@@ -5,28 +5,48 @@ namespace LeNet5.Generator
     /// 8 windows wide goes eight windows at a time (<see cref="Windows2x2Emitter"/>), forward and backward, with a
     /// window-by-window path for hardware without AVX2.
     /// </summary>
-    internal static class PoolEmitter
+    internal sealed class PoolEmitter : LayerEmitter
     {
-        public static string Describe(LayerModel layer)
+        public static readonly PoolEmitter Average = new PoolEmitter(false);
+
+        public static readonly PoolEmitter Max = new PoolEmitter(true);
+
+        private readonly bool _max;
+
+        private PoolEmitter(bool max)
         {
-            string kind = layer.Spec.Kind == LayerKind.MaxPool2d ? "max pool " : "average pool ";
+            _max = max;
+        }
+
+        public override LayerShape? Infer(LayerSpec layer, Shape input, ShapeReport report)
+            => ShapeInference.WindowDivides(layer, input, report)
+                ? new LayerShape(new Shape(input.Channels, input.Height / layer.Kernel, input.Width / layer.Kernel))
+                : (LayerShape?)null;
+
+        public override string KindName(LayerModel layer) => _max ? "maxpool2d" : "avgpool2d";
+
+        public override int DescribedStride(LayerModel layer) => layer.Spec.Stride;
+
+        public override string Describe(LayerModel layer)
+        {
+            string kind = _max ? "max pool " : "average pool ";
             return kind + layer.Input + " -> " + layer.Output + ", " + layer.Spec.Kernel + "x" + layer.Spec.Kernel
                 + " windows, " + ActivationEmitter.Name(layer.Spec.Activation);
         }
 
         /// <summary>Additions or comparisons, not multiply-adds; each output connects to its window.</summary>
-        public static LayerCounts Counts(LayerModel layer)
+        public override LayerCounts Counts(LayerModel layer)
             => new LayerCounts(0, (long)layer.Output.Size * layer.Spec.Kernel * layer.Spec.Kernel);
 
-        public static void EmitConstants(CodeWriter writer, LayerModel layer)
+        public override void EmitConstants(CodeWriter writer, LayerModel layer)
         {
             writer.Line("public const int " + layer.Identifier + "PoolSize = " + CodeWriter.Int(layer.Spec.Kernel) + ";");
         }
 
-        public static void EmitForward(CodeWriter writer, LayerModel layer)
+        public override void EmitForward(CodeWriter writer, LayerModel layer)
         {
             string p = layer.Identifier;
-            bool max = layer.Spec.Kind == LayerKind.MaxPool2d;
+            bool max = _max;
             writer.Line("// " + layer.Spec.Name + ": " + Describe(layer));
             writer.Open("private static void " + p + "Forward(float* input, float* output)");
             if (!max && Windows2x2Emitter.Applies(layer))
@@ -75,10 +95,10 @@ namespace LeNet5.Generator
             writer.Close();
         }
 
-        public static void EmitBackward(CodeWriter writer, LayerModel layer)
+        public override void EmitBackward(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
         {
             string p = layer.Identifier;
-            bool max = layer.Spec.Kind == LayerKind.MaxPool2d;
+            bool max = _max;
             writer.Line("// " + layer.Spec.Name + ": backward of " + Describe(layer)
                 + (max ? "; the gradient goes to the first maximum of each window" : "; the gradient is shared evenly by each window"));
             const string Parameters = "(float* input, float* output, float* outputGradient, float* inputGradient)";
@@ -183,5 +203,30 @@ namespace LeNet5.Generator
         }
 
         private static string InverseArea(LayerModel layer) => CodeWriter.Float(1.0 / (layer.Spec.Kernel * layer.Spec.Kernel));
+
+        public override void EmitCurvature(CodeWriter writer, LayerModel layer)
+        {
+            string p = layer.Identifier;
+            bool max = _max;
+            writer.Line("// " + layer.Spec.Name + (max
+                ? ": curvature goes to each window's first maximum, like the gradient"
+                : ": each input of a window gets h / area^2"));
+            writer.Open("private static void " + p + "Curvature(float* input, float* output, float* outputCurvature, float* inputCurvature)");
+            if (layer.Spec.Activation != ActivationKind.None)
+            {
+                writer.Line("// the backward pass multiplies by f'(a) once more");
+                ActivationEmitter.EmitBackward(writer, layer.Spec.Activation, "outputCurvature", "output", p + "OutputSize");
+            }
+
+            writer.Line(p + "Backward(input, output, outputCurvature, inputCurvature);");
+            if (!max)
+            {
+                writer.Open("for (int j = 0; j < " + p + "InputChannels * " + p + "InputHeight * " + p + "InputWidth; j++)");
+                writer.Line("inputCurvature[j] *= 1.0f / (" + p + "PoolSize * " + p + "PoolSize);");
+                writer.Close();
+            }
+
+            writer.Close();
+        }
     }
 }

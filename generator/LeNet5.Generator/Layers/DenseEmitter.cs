@@ -5,25 +5,38 @@ namespace LeNet5.Generator
     /// on the whole batch at once (rows of <c>inputStride</c> / <c>outputStride</c> floats), so that the weight gradient
     /// is accumulated over the batch in registers and written once, instead of once per image.
     /// </summary>
-    internal static class DenseEmitter
+    internal sealed class DenseEmitter : LayerEmitter
     {
-        public static string Describe(LayerModel layer)
+        public static readonly DenseEmitter Instance = new DenseEmitter();
+
+        private DenseEmitter()
+        {
+        }
+
+        public override LayerShape? Infer(LayerSpec layer, Shape input, ShapeReport report)
+            => new LayerShape(new Shape(layer.Size, 1, 1), input.Size, (long)layer.Size * input.Size, layer.Size);
+
+        public override string KindName(LayerModel layer) => "dense";
+
+        public override bool WorksOnTheBatch => true;
+
+        public override string Describe(LayerModel layer)
             => "dense " + layer.Input.Size + " -> " + layer.Output.Size + ", " + ActivationEmitter.Name(layer.Spec.Activation);
 
         /// <summary>Every unit reads every input, plus its bias.</summary>
-        public static LayerCounts Counts(LayerModel layer)
+        public override LayerCounts Counts(LayerModel layer)
         {
             long multiplyAdds = (long)layer.Input.Size * layer.Output.Size;
             return new LayerCounts(multiplyAdds, multiplyAdds + layer.Output.Size);
         }
 
-        public static void EmitConstants(CodeWriter writer, LayerModel layer)
+        public override void EmitConstants(CodeWriter writer, LayerModel layer)
         {
             writer.Line("public const int " + layer.Identifier + "Units = " + CodeWriter.Int(layer.Spec.Size) + ";");
             writer.Line("public const int " + layer.Identifier + "InputSize = " + CodeWriter.Int(layer.Input.Size) + ";");
         }
 
-        public static void EmitForward(CodeWriter writer, LayerModel layer)
+        public override void EmitForward(CodeWriter writer, LayerModel layer)
         {
             string p = layer.Identifier;
             writer.Line("// " + layer.Spec.Name + ": " + Describe(layer) + ", for a batch");
@@ -46,7 +59,7 @@ namespace LeNet5.Generator
             writer.Close();
         }
 
-        public static void EmitBackward(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
+        public override void EmitBackward(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
         {
             string p = layer.Identifier;
             writer.Line("// " + layer.Spec.Name + ": backward of " + Describe(layer) + ", for a batch whose output gradients are LargestMapSize apart");
@@ -91,6 +104,26 @@ namespace LeNet5.Generator
             writer.Line("float* target = inputGradient + (image * inputGradientStride);");
             writer.Line("new Span<float>(target, " + p + "InputSize).Clear();");
             writer.Line("AddWeightedRows(target, outputGradient + (image * LargestMapSize), 1, weights, " + p + "InputSize, " + p + "InputSize, " + p + "Units);");
+            writer.Close();
+            writer.Close();
+        }
+
+        /// <summary>Dense layers and convolutions whose kernel covers the input: weights [units, inputs].</summary>
+        public override void EmitCurvature(CodeWriter writer, LayerModel layer)
+        {
+            string p = layer.Identifier;
+            CurvatureEmitter.OpenWithParameters(writer, layer, "a dense layer: w_ij gets x_j^2 h_i and passes w_ij^2 h_i to input j");
+            writer.Open("for (int u = 0; u < " + p + "Units; u++)");
+            writer.Line("float h = outputCurvature[u];");
+            writer.Line("float* row = weights + (u * " + p + "InputSize);");
+            writer.Line("float* rowCurvature = weightCurvature + (u * " + p + "InputSize);");
+            writer.Line("biasCurvature[u] += h;");
+            writer.Open("for (int j = 0; j < " + p + "InputSize; j++)");
+            writer.Line("rowCurvature[j] += input[j] * input[j] * h;");
+            writer.Open("if (inputCurvature != null)");
+            writer.Line("inputCurvature[j] += row[j] * row[j] * h;");
+            writer.Close();
+            writer.Close();
             writer.Close();
             writer.Close();
         }

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace LeNet5.Generator
 {
     /// <summary>
@@ -6,25 +8,43 @@ namespace LeNet5.Generator
     /// 2x2 windows on maps at least 8 windows wide go eight at a time (<see cref="Windows2x2Emitter"/>), with a
     /// window-by-window path for hardware without AVX2.
     /// </summary>
-    internal static class SubsampleEmitter
+    internal sealed class SubsampleEmitter : LayerEmitter
     {
-        public static string Describe(LayerModel layer)
+        public static readonly SubsampleEmitter Instance = new SubsampleEmitter();
+
+        private SubsampleEmitter()
+        {
+        }
+
+        public override LayerShape? Infer(LayerSpec layer, Shape input, ShapeReport report)
+            => ShapeInference.WindowDivides(layer, input, report)
+                ? new LayerShape(new Shape(input.Channels, input.Height / layer.Kernel, input.Width / layer.Kernel), (long)layer.Kernel * layer.Kernel, input.Channels, input.Channels)
+                : (LayerShape?)null;
+
+        public override string KindName(LayerModel layer) => "subsample2d";
+
+        public override IReadOnlyList<(string Constant, int Value)> WeightDimensions(LayerModel layer)
+            => new[] { BiasDimension(layer) };
+
+        public override (string Constant, int Value) BiasDimension(LayerModel layer) => (layer.Identifier + "OutputChannels", layer.Output.Channels);
+
+        public override string Describe(LayerModel layer)
             => "trainable subsampling " + layer.Input + " -> " + layer.Output + ", " + layer.Spec.Kernel + "x" + layer.Spec.Kernel
                 + " window sums times a coefficient plus a bias per map, " + ActivationEmitter.Name(layer.Spec.Activation);
 
         /// <summary>One multiply-add per output (window sum times the coefficient, plus the bias); the window's inputs and the bias connect.</summary>
-        public static LayerCounts Counts(LayerModel layer)
+        public override LayerCounts Counts(LayerModel layer)
         {
             long outputs = layer.Output.Size;
             return new LayerCounts(outputs, outputs * ((layer.Spec.Kernel * layer.Spec.Kernel) + 1));
         }
 
-        public static void EmitConstants(CodeWriter writer, LayerModel layer)
+        public override void EmitConstants(CodeWriter writer, LayerModel layer)
         {
             writer.Line("public const int " + layer.Identifier + "PoolSize = " + CodeWriter.Int(layer.Spec.Kernel) + ";");
         }
 
-        public static void EmitForward(CodeWriter writer, LayerModel layer)
+        public override void EmitForward(CodeWriter writer, LayerModel layer)
         {
             string p = layer.Identifier;
             writer.Line("// " + layer.Spec.Name + ": " + Describe(layer));
@@ -79,7 +99,7 @@ namespace LeNet5.Generator
             }
         }
 
-        public static void EmitBackward(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
+        public override void EmitBackward(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
         {
             string p = layer.Identifier;
             bool vector = Windows2x2Emitter.Applies(layer);
@@ -216,6 +236,36 @@ namespace LeNet5.Generator
             writer.Close();
             writer.Close();
             writer.Line();
+        }
+
+        public override void EmitCurvature(CodeWriter writer, LayerModel layer)
+        {
+            string p = layer.Identifier;
+            CurvatureEmitter.OpenWithParameters(writer, layer, "trainable subsampling: the coefficient gets x^2 h over its windows, each input gets coefficient^2 h");
+            writer.Open("for (int c = 0; c < " + p + "OutputChannels; c++)");
+            writer.Line("float* plane = input + (c * " + p + "InputHeight * " + p + "InputWidth);");
+            writer.Line("float* map = outputCurvature + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
+            writer.Line("float square = weights[c] * weights[c];");
+            writer.Line("float sum = 0.0f;");
+            writer.Open("for (int y = 0; y < " + p + "OutputHeight; y++)");
+            writer.Open("for (int x = 0; x < " + p + "OutputWidth; x++)");
+            writer.Line("float h = map[(y * " + p + "OutputWidth) + x];");
+            writer.Open("for (int dy = 0; dy < " + p + "PoolSize; dy++)");
+            writer.Open("for (int dx = 0; dx < " + p + "PoolSize; dx++)");
+            writer.Line("int at = (((y * " + p + "PoolSize) + dy) * " + p + "InputWidth) + (x * " + p + "PoolSize) + dx;");
+            writer.Line("sum += plane[at] * plane[at] * h;");
+            writer.Open("if (inputCurvature != null)");
+            writer.Line("inputCurvature[(c * " + p + "InputHeight * " + p + "InputWidth) + at] = square * h;");
+            writer.Close();
+            writer.Close();
+            writer.Close();
+            writer.Close();
+            writer.Close();
+            writer.Line();
+            writer.Line("weightCurvature[c] += sum;");
+            writer.Line("biasCurvature[c] += Sum(map, " + p + "OutputHeight * " + p + "OutputWidth);");
+            writer.Close();
+            writer.Close();
         }
     }
 }

@@ -5,22 +5,37 @@ namespace LeNet5.Generator
     /// image's background through the input scaling; see <see cref="ArchitectureParser"/>). The border is a constant, so
     /// backward drops its gradient and passes the rest through, and so does the curvature pass.
     /// </summary>
-    internal static class PadEmitter
+    internal sealed class PadEmitter : LayerEmitter
     {
-        public static string Describe(LayerModel layer)
+        public static readonly PadEmitter Instance = new PadEmitter();
+
+        private PadEmitter()
+        {
+        }
+
+        public override LayerShape? Infer(LayerSpec layer, Shape input, ShapeReport report)
+            => new LayerShape(new Shape(input.Channels, input.Height + (2 * layer.Padding), input.Width + (2 * layer.Padding)));
+
+        public override string KindName(LayerModel layer) => "pad";
+
+        public override LayerArguments BackwardArguments(LayerModel layer) => LayerArguments.None;
+
+        public override LayerArguments CurvatureArguments(LayerModel layer) => LayerArguments.None;
+
+        public override string Describe(LayerModel layer)
             => "pad " + layer.Input + " -> " + layer.Output + ", " + layer.Spec.Padding + " on every side with "
                 + ((float)layer.Spec.PadValue).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
         /// <summary>A copy: no multiply-adds, no connections.</summary>
-        public static LayerCounts Counts(LayerModel layer) => LayerCounts.None;
+        public override LayerCounts Counts(LayerModel layer) => LayerCounts.None;
 
-        public static void EmitConstants(CodeWriter writer, LayerModel layer)
+        public override void EmitConstants(CodeWriter writer, LayerModel layer)
         {
             writer.Line("public const int " + layer.Identifier + "Padding = " + CodeWriter.Int(layer.Spec.Padding) + ";");
             writer.Line("public const float " + layer.Identifier + "Value = " + CodeWriter.Float(layer.Spec.PadValue) + ";");
         }
 
-        public static void EmitForward(CodeWriter writer, LayerModel layer)
+        public override void EmitForward(CodeWriter writer, LayerModel layer)
         {
             string p = layer.Identifier;
             writer.Line("// " + layer.Spec.Name + ": " + Describe(layer));
@@ -38,7 +53,7 @@ namespace LeNet5.Generator
             writer.Close();
         }
 
-        public static void EmitBackward(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
+        public override void EmitBackward(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
         {
             string p = layer.Identifier;
             writer.Line("// " + layer.Spec.Name + ": backward of " + Describe(layer) + "; the border's gradient is dropped");
@@ -58,6 +73,16 @@ namespace LeNet5.Generator
             writer.Line("new ReadOnlySpan<float>(source, " + p + "InputWidth).CopyTo(new Span<float>(target, " + p + "InputWidth));");
             writer.Close();
             writer.Close();
+            writer.Close();
+        }
+
+        /// <summary>The border's Jacobian entries are 0 and the rest 1: curvature passes through like the gradient.</summary>
+        public override void EmitCurvature(CodeWriter writer, LayerModel layer)
+        {
+            string p = layer.Identifier;
+            writer.Line("// " + layer.Spec.Name + ": curvature passes through like the gradient");
+            writer.Open("private static void " + p + "Curvature(float* outputCurvature, float* inputCurvature)");
+            writer.Line(p + "Backward(outputCurvature, inputCurvature);");
             writer.Close();
         }
     }

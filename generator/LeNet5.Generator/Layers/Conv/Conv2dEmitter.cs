@@ -1,3 +1,6 @@
+using System.Collections.Generic;
+using System.Linq;
+
 namespace LeNet5.Generator
 {
     /// <summary>
@@ -9,12 +12,105 @@ namespace LeNet5.Generator
     /// and column ranges to handle zero padding and strides without a padded copy. Every path visits the pairs of filter
     /// and input map through <see cref="ConvConnections"/>, so a connection table only leaves pairs out.
     /// </summary>
-    internal static class Conv2dEmitter
+    internal sealed class Conv2dEmitter : LayerEmitter
     {
+        public static readonly Conv2dEmitter Instance = new Conv2dEmitter();
+
+        private Conv2dEmitter()
+        {
+        }
+
+        public override LayerShape? Infer(LayerSpec layer, Shape input, ShapeReport report)
+        {
+            int paddedHeight = input.Height + (2 * layer.Padding);
+            int paddedWidth = input.Width + (2 * layer.Padding);
+            if (layer.Kernel > paddedHeight || layer.Kernel > paddedWidth)
+            {
+                report.Add(
+                    DiagnosticDescriptors.KernelTooLarge,
+                    layer.KernelSpan,
+                    layer.Name,
+                    ShapeInference.Text(layer.Kernel),
+                    ShapeInference.Text(paddedHeight),
+                    ShapeInference.Text(paddedWidth));
+                return null;
+            }
+
+            var output = new Shape(
+                layer.Size,
+                ((paddedHeight - layer.Kernel) / layer.Stride) + 1,
+                ((paddedWidth - layer.Kernel) / layer.Stride) + 1);
+            long fanIn = (long)input.Channels * layer.Kernel * layer.Kernel;
+            if (!layer.IsSparse)
+            {
+                return new LayerShape(output, fanIn, layer.Size * fanIn, layer.Size);
+            }
+
+            // Packed layout: one k x k kernel per connection, filter by filter, in table order.
+            long connections = 0;
+            for (int o = 0; o < layer.Connections.Count; o++)
+            {
+                foreach (int source in layer.Connections[o])
+                {
+                    if (source >= input.Channels)
+                    {
+                        report.Add(
+                            DiagnosticDescriptors.ConnectionOutOfRange,
+                            layer.ConnectionsSpan,
+                            layer.Name,
+                            ShapeInference.Text(o),
+                            ShapeInference.Text(source),
+                            ShapeInference.Text(input.Channels),
+                            ShapeInference.Text(input.Channels - 1));
+                        return null;
+                    }
+                }
+
+                connections += layer.Connections[o].Count;
+            }
+
+            return new LayerShape(output, fanIn, connections * layer.Kernel * layer.Kernel, layer.Size);
+        }
+
+        /// <summary>A conv whose kernel covers its whole unpadded input is emitted as a dense layer (<see cref="FullCoverConv2dEmitter"/>).</summary>
+        public override LayerEmitter Refine(LayerSpec layer, Shape input)
+            => FullCoverConv2dEmitter.Covers(layer, input) ? FullCoverConv2dEmitter.Instance : (LayerEmitter)this;
+
+        /// <summary>A conv2d with a connection table is <c>sparse_conv2d</c>, so that tools that only know dense convolutions refuse it.</summary>
+        public override string KindName(LayerModel layer) => layer.Spec.IsSparse ? "sparse_conv2d" : "conv2d";
+
+        public override int DescribedStride(LayerModel layer) => layer.Spec.Stride;
+
+        public override DescriptionTable? DescriptionTable(LayerModel layer)
+            => layer.Spec.IsSparse
+                ? new DescriptionTable("Connections = new[]", layer.Spec.Connections.Select(row => "new[] { " + CodeWriter.Ints(row) + " },").ToList())
+                : null;
+
+        public override IReadOnlyList<(string Constant, int Value)> WeightDimensions(LayerModel layer)
+        {
+            string p = layer.Identifier;
+            return layer.Spec.IsSparse
+                ? new[] { (p + "Connections", ConvConnections.Count(layer.Spec)), (p + "Kernel", layer.Spec.Kernel), (p + "Kernel", layer.Spec.Kernel) }
+                : new[] { (p + "Filters", layer.Spec.Size), (p + "InputChannels", layer.Input.Channels), (p + "Kernel", layer.Spec.Kernel), (p + "Kernel", layer.Spec.Kernel) };
+        }
+
+        public override (string Constant, int Value) BiasDimension(LayerModel layer) => (layer.Identifier + "Filters", layer.Spec.Size);
+
+        public override LayerArguments BackwardArguments(LayerModel layer) => LayerArguments.Parameters | LayerArguments.Values | LayerArguments.Scratch;
+
+        public override void EmitTables(CodeWriter writer, LayerModel layer)
+        {
+            if (layer.Spec.IsSparse)
+            {
+                ConvConnections.EmitTables(writer, layer);
+                writer.Line();
+            }
+        }
+
         /// <summary>Kernels up to this size have the taps of a kernel row written out one by one.</summary>
         private const int MaxUnrolledKernel = 5;
 
-        public static string Describe(LayerModel layer)
+        public override string Describe(LayerModel layer)
         {
             LayerSpec spec = layer.Spec;
             string text = (spec.IsSparse ? "sparse conv " : "conv ") + layer.Input + " -> " + layer.Output + ", " + spec.Kernel + "x" + spec.Kernel + " kernel";
@@ -40,7 +136,7 @@ namespace LeNet5.Generator
         /// Every output value reads k x k taps of each input map its filter is connected to (all of them, or those of the
         /// connection table), plus its bias.
         /// </summary>
-        public static LayerCounts Counts(LayerModel layer)
+        public override LayerCounts Counts(LayerModel layer)
         {
             long pairs = layer.Spec.IsSparse ? ConvConnections.Count(layer.Spec) : (long)layer.Spec.Size * layer.Input.Channels;
             long positions = (long)layer.Output.Height * layer.Output.Width;
@@ -48,7 +144,7 @@ namespace LeNet5.Generator
             return new LayerCounts(multiplyAdds, multiplyAdds + (layer.Spec.Size * positions));
         }
 
-        public static void EmitConstants(CodeWriter writer, LayerModel layer)
+        public override void EmitConstants(CodeWriter writer, LayerModel layer)
         {
             string p = layer.Identifier;
             writer.Line("public const int " + p + "Filters = " + CodeWriter.Int(layer.Spec.Size) + ";");
@@ -65,7 +161,7 @@ namespace LeNet5.Generator
         /// Floats of per-image scratch the backward pass needs: the packed input rows of the weight gradient, then
         /// (reusing the same space) the zero-bordered output gradient of the input gradient.
         /// </summary>
-        public static int ScratchSize(LayerModel layer)
+        public override int ScratchSize(LayerModel layer)
         {
             int size = 0;
             if (UsesPackedWeightGradient(layer))
@@ -163,7 +259,7 @@ namespace LeNet5.Generator
             return System.Math.Min(least, height);
         }
 
-        public static void EmitForward(CodeWriter writer, LayerModel layer)
+        public override void EmitForward(CodeWriter writer, LayerModel layer)
         {
             string p = layer.Identifier;
             bool packed = UsesPackedForward(layer);
@@ -252,7 +348,7 @@ namespace LeNet5.Generator
             writer.Close();
         }
 
-        public static void EmitBackward(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
+        public override void EmitBackward(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
         {
             string p = layer.Identifier;
             bool blocked = UsesBlockedWeightGradient(layer) || UsesPackedWeightGradient(layer) || UsesPaddedGradient(layer) || UsesScatteredGradient(layer);
@@ -1176,5 +1272,68 @@ namespace LeNet5.Generator
         }
 
         private static string Scaled(string variable, int stride, string strideName) => stride == 1 ? variable : "(" + variable + " * " + strideName + ")";
+
+        /// <summary>Convolutions, with or without a connection table, any stride and padding: a weight sums over every position it is used at.</summary>
+        public override void EmitCurvature(CodeWriter writer, LayerModel layer)
+        {
+            string p = layer.Identifier;
+            bool sparse = layer.Spec.IsSparse;
+            CurvatureEmitter.OpenWithParameters(writer, layer, "a convolution: each weight gets x^2 h summed over the positions it is used at, and passes w^2 h back to each");
+            writer.Line("int mapSize = " + p + "OutputHeight * " + p + "OutputWidth;");
+            writer.Line("int planeSize = " + p + "InputHeight * " + p + "InputWidth;");
+            if (sparse)
+            {
+                writer.Line("ReadOnlySpan<int> starts = " + p + "ConnectionStarts;");
+                writer.Line("ReadOnlySpan<int> inputs = " + p + "ConnectionInputs;");
+            }
+
+            writer.Open("for (int o = 0; o < " + p + "Filters; o++)");
+            writer.Line("float* map = outputCurvature + (o * mapSize);");
+            writer.Line("biasCurvature[o] += Sum(map, mapSize);");
+            if (sparse)
+            {
+                writer.Open("for (int k = starts[o]; k < starts[o + 1]; k++)");
+                writer.Line("int c = inputs[k];");
+            }
+            else
+            {
+                writer.Open("for (int c = 0; c < " + p + "InputChannels; c++)");
+                writer.Line("int k = (o * " + p + "InputChannels) + c;");
+            }
+
+            writer.Line("float* plane = input + (c * planeSize);");
+            writer.Line("float* planeCurvature = inputCurvature == null ? null : inputCurvature + (c * planeSize);");
+            writer.Open("for (int tap = 0; tap < " + p + "Kernel * " + p + "Kernel; tap++)");
+            writer.Line("int ky = tap / " + p + "Kernel;");
+            writer.Line("int kx = tap % " + p + "Kernel;");
+            writer.Line("float weight = weights[(k * " + p + "Kernel * " + p + "Kernel) + tap];");
+            writer.Line("float sum = 0.0f;");
+            writer.Open("for (int oy = 0; oy < " + p + "OutputHeight; oy++)");
+            writer.Line("int iy = (oy * " + p + "Stride) + ky - " + p + "Padding;");
+            writer.Open("if (iy < 0 || iy >= " + p + "InputHeight)");
+            writer.Line("continue;");
+            writer.Close();
+            writer.Line();
+            writer.Open("for (int ox = 0; ox < " + p + "OutputWidth; ox++)");
+            writer.Line("int ix = (ox * " + p + "Stride) + kx - " + p + "Padding;");
+            writer.Open("if (ix < 0 || ix >= " + p + "InputWidth)");
+            writer.Line("continue;");
+            writer.Close();
+            writer.Line();
+            writer.Line("float h = map[(oy * " + p + "OutputWidth) + ox];");
+            writer.Line("float value = plane[(iy * " + p + "InputWidth) + ix];");
+            writer.Line("sum += value * value * h;");
+            writer.Open("if (planeCurvature != null)");
+            writer.Line("planeCurvature[(iy * " + p + "InputWidth) + ix] += weight * weight * h;");
+            writer.Close();
+            writer.Close();
+            writer.Close();
+            writer.Line();
+            writer.Line("weightCurvature[(k * " + p + "Kernel * " + p + "Kernel) + tap] += sum;");
+            writer.Close();
+            writer.Close();
+            writer.Close();
+            writer.Close();
+        }
     }
 }

@@ -1,3 +1,6 @@
+using System.Collections.Generic;
+using System.Linq;
+
 namespace LeNet5.Generator
 {
     /// <summary>
@@ -5,26 +8,58 @@ namespace LeNet5.Generator
     /// outputs z_i = -||x - w_i||^2, so the largest output is the nearest prototype and the outputs serve as logits.
     /// The prototypes come from the architecture file and are constants, not parameters.
     /// </summary>
-    internal static class RbfEmitter
+    internal sealed class RbfEmitter : LayerEmitter
     {
-        public static string Describe(LayerModel layer)
+        public static readonly RbfEmitter Instance = new RbfEmitter();
+
+        private RbfEmitter()
+        {
+        }
+
+        public override LayerShape? Infer(LayerSpec layer, Shape input, ShapeReport report)
+        {
+            for (int u = 0; u < layer.Prototypes.Count; u++)
+            {
+                if (layer.Prototypes[u].Count != input.Size)
+                {
+                    report.Add(
+                        DiagnosticDescriptors.PrototypeSizeMismatch,
+                        layer.PrototypesSpan,
+                        ShapeInference.Text(u),
+                        layer.Name,
+                        ShapeInference.Text(layer.Prototypes[u].Count),
+                        ShapeInference.Text(input.Size));
+                    return null;
+                }
+            }
+
+            return new LayerShape(new Shape(layer.Size, 1, 1));
+        }
+
+        public override string KindName(LayerModel layer) => "rbf";
+
+        /// <summary>The prototypes, one unit per line (the <c>Layers</c> table is initialised before the layer's own table).</summary>
+        public override DescriptionTable? DescriptionTable(LayerModel layer)
+            => new DescriptionTable("Prototypes = new float[]", layer.Spec.Prototypes.Select(prototype => CodeWriter.Floats(prototype) + ",").ToList());
+
+        public override string Describe(LayerModel layer)
             => "Euclidean RBF " + layer.Input.Size + " -> " + layer.Output.Size + ", fixed prototypes, outputs minus the squared distances";
 
         /// <summary>Every unit squares and sums its distance to each input; it has no bias.</summary>
-        public static LayerCounts Counts(LayerModel layer)
+        public override LayerCounts Counts(LayerModel layer)
         {
             long multiplyAdds = (long)layer.Input.Size * layer.Output.Size;
             return new LayerCounts(multiplyAdds, multiplyAdds);
         }
 
-        public static void EmitConstants(CodeWriter writer, LayerModel layer)
+        public override void EmitConstants(CodeWriter writer, LayerModel layer)
         {
             writer.Line("public const int " + layer.Identifier + "Units = " + CodeWriter.Int(layer.Spec.Size) + ";");
             writer.Line("public const int " + layer.Identifier + "InputSize = " + CodeWriter.Int(layer.Input.Size) + ";");
         }
 
         /// <summary>The prototypes, unit by unit, one line each.</summary>
-        public static void EmitTables(CodeWriter writer, LayerModel layer)
+        public override void EmitTables(CodeWriter writer, LayerModel layer)
         {
             writer.Line("// " + layer.Spec.Name + ": the fixed prototypes [units, inputs], one unit per line");
             writer.Line("private static readonly float[] " + layer.Identifier + "Prototypes =");
@@ -35,9 +70,10 @@ namespace LeNet5.Generator
             }
 
             writer.Close(";");
+            writer.Line();
         }
 
-        public static void EmitForward(CodeWriter writer, LayerModel layer)
+        public override void EmitForward(CodeWriter writer, LayerModel layer)
         {
             string p = layer.Identifier;
             writer.Line("// " + layer.Spec.Name + ": " + Describe(layer));
@@ -58,7 +94,7 @@ namespace LeNet5.Generator
             writer.Close();
         }
 
-        public static void EmitBackward(CodeWriter writer, LayerModel layer)
+        public override void EmitBackward(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
         {
             string p = layer.Identifier;
             writer.Line("// " + layer.Spec.Name + ": backward of " + Describe(layer) + "; dz_i/dx_j = -2 (x_j - w_ij)");
@@ -79,6 +115,20 @@ namespace LeNet5.Generator
             writer.Line("Axpy(2.0f * outputGradient[u], prototypes + (u * " + p + "InputSize), inputGradient, " + p + "InputSize);");
             writer.Close();
             writer.Close();
+            writer.Close();
+        }
+
+        /// <summary>
+        /// The rbf output's input curvature is that of the squared distance to the target prototype, 2 per coordinate: the
+        /// MAP criterion's first term, a squared error. Its competitive term is left out, as its curvature vanishes when
+        /// the nearest prototype is far ahead.
+        /// </summary>
+        public override void EmitCurvature(CodeWriter writer, LayerModel layer)
+        {
+            string p = layer.Identifier;
+            writer.Line("// " + layer.Spec.Name + ": curvature of the squared distance to the target prototype, 2 for every input");
+            writer.Open("private static void " + p + "Curvature(float* input, float* output, float* outputCurvature, float* inputCurvature)");
+            writer.Line("new Span<float>(inputCurvature, " + p + "InputSize).Fill(2.0f);");
             writer.Close();
         }
     }
