@@ -23,29 +23,75 @@ namespace LeNet5.Generator
             _builder.Append('\n');
         }
 
+        /// <summary>An interpolated line, its values formatted in the invariant culture.</summary>
+        public void Line(InvariantText text) => Line(text.ToString());
+
         public void Line() => _builder.Append('\n');
 
-        public void Open(string header)
+        /// <summary>Fixed text (a raw string literal), line by line at the current indentation.</summary>
+        public void Lines(string text)
         {
-            Line(header);
-            Open();
+            foreach (string line in text.Replace("\r\n", "\n").Split('\n'))
+            {
+                Line(line);
+            }
         }
 
-        public void Open()
+        /// <summary>An interpolated expression formatted in the invariant culture, for building parts of lines.</summary>
+        public static string Text(InvariantText text) => text.ToString();
+
+        /// <summary>
+        /// Writes <paramref name="header"/> (if any) and an opening brace and indents; disposing the scope unindents and
+        /// writes the closing brace followed by <paramref name="suffix"/>, so <c>using (writer.Block("for (...)"))</c>
+        /// nests like the code it writes.
+        /// </summary>
+        public Scope Block(string? header = null, string suffix = "")
         {
+            if (header != null)
+            {
+                Line(header);
+            }
+
             Line("{");
             _indent++;
+            return new Scope(this, "}" + suffix, 1);
         }
 
-        public void Close(string suffix = "")
+        /// <summary>One more level of indentation, without braces, until the scope is disposed (continuation lines).</summary>
+        public Scope Indented()
         {
-            _indent--;
-            Line("}" + suffix);
+            _indent++;
+            return new Scope(this, null, 1);
         }
 
-        public void Indent() => _indent++;
+        /// <summary>A block whose header is a control statement (<c>if</c>, <c>for</c>) only when <paramref name="open"/>: otherwise an empty scope.</summary>
+        public Scope BlockIf(bool open, string header) => open ? Block(header) : default;
 
-        public void Unindent() => _indent--;
+        private void End(string? closing, int levels)
+        {
+            _indent -= levels;
+            if (closing != null)
+            {
+                Line(closing);
+            }
+        }
+
+        /// <summary>The end of a <see cref="Block"/>: one or more nested blocks closed together when disposed.</summary>
+        public readonly struct Scope : IDisposable
+        {
+            private readonly CodeWriter? _writer;
+            private readonly string? _closing;
+            private readonly int _levels;
+
+            internal Scope(CodeWriter writer, string? closing, int levels)
+            {
+                _writer = writer;
+                _closing = closing;
+                _levels = levels;
+            }
+
+            public void Dispose() => _writer?.End(_closing, _levels);
+        }
 
         public override string ToString() => _builder.ToString();
 

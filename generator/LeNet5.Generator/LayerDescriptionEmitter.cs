@@ -14,50 +14,52 @@ namespace LeNet5.Generator
         {
             writer.Line("/// <summary>The layers in order, as declared in the architecture file, with their inferred shapes.</summary>");
             writer.Line("public static IReadOnlyList<global::LeNet5.Runtime.LayerDescription> Layers { get; } = new global::LeNet5.Runtime.LayerDescription[]");
-            writer.Open();
-            foreach (LayerModel layer in model.Layers)
+            using (writer.Block(suffix: ";"))
             {
-                LayerSpec spec = layer.Spec;
-                LayerCounts layerCounts = layer.Emitter.Counts(layer);
-                DescriptionTable? table = layer.Emitter.DescriptionTable(layer);
-                string counts = "MultiplyAdds = " + Long(layerCounts.MultiplyAdds) + ", ConnectionCount = " + Long(layerCounts.Connections);
-                string parameters = layer.HasParameters
-                    ? "new[] { " + CodeWriter.String(spec.Name + ".weight") + ", " + CodeWriter.String(spec.Name + ".bias") + " }"
-                    : "global::System.Array.Empty<string>()";
-                writer.Line("new global::LeNet5.Runtime.LayerDescription("
-                    + CodeWriter.String(spec.Name) + ", "
-                    + CodeWriter.String(layer.Emitter.KindName(layer)) + ", "
-                    + Shape(layer.Input) + ", "
-                    + Shape(layer.Output) + ", "
-                    + "Kernel: " + CodeWriter.Int(spec.Kernel) + ", "
-                    + "Stride: " + CodeWriter.Int(layer.Emitter.DescribedStride(layer)) + ", "
-                    + "Padding: " + CodeWriter.Int(spec.Padding) + ", "
-                    + "PadValue: " + CodeWriter.Float(spec.PadValue) + ", "
-                    + "Activation: " + CodeWriter.String(ShapeInference.ActivationName(spec.Activation)) + ", "
-                    + "ParameterNames: " + parameters + ")" + (table != null ? string.Empty : " { " + counts + " },"));
-                if (table != null)
+                foreach (LayerModel layer in model.Layers)
                 {
-                    EmitTable(writer, counts, table);
+                    LayerSpec spec = layer.Spec;
+                    LayerCounts layerCounts = layer.Emitter.Counts(layer);
+                    DescriptionTable? table = layer.Emitter.DescriptionTable(layer);
+                    string counts = "MultiplyAdds = " + Long(layerCounts.MultiplyAdds) + ", ConnectionCount = " + Long(layerCounts.Connections);
+                    string parameters = layer.HasParameters
+                        ? "new[] { " + CodeWriter.String(spec.Name + ".weight") + ", " + CodeWriter.String(spec.Name + ".bias") + " }"
+                        : "global::System.Array.Empty<string>()";
+                    writer.Line("new global::LeNet5.Runtime.LayerDescription("
+                        + CodeWriter.String(spec.Name) + ", "
+                        + CodeWriter.String(layer.Emitter.KindName(layer)) + ", "
+                        + Shape(layer.Input) + ", "
+                        + Shape(layer.Output) + ", "
+                        + "Kernel: " + CodeWriter.Int(spec.Kernel) + ", "
+                        + "Stride: " + CodeWriter.Int(layer.Emitter.DescribedStride(layer)) + ", "
+                        + "Padding: " + CodeWriter.Int(spec.Padding) + ", "
+                        + "PadValue: " + CodeWriter.Float(spec.PadValue) + ", "
+                        + "Activation: " + CodeWriter.String(ShapeInference.ActivationName(spec.Activation)) + ", "
+                        + "ParameterNames: " + parameters + ")" + (table != null ? string.Empty : " { " + counts + " },"));
+                    if (table != null)
+                    {
+                        EmitTable(writer, counts, table);
+                    }
                 }
             }
 
-            writer.Close(";");
             writer.Line();
         }
 
         /// <summary>An object initializer setting the counts and one table member, one row (a filter's inputs, a unit's prototype) per line.</summary>
         private static void EmitTable(CodeWriter writer, string counts, DescriptionTable table)
         {
-            writer.Open();
-            writer.Line(counts + ",");
-            writer.Open(table.Member);
-            foreach (string row in table.Rows)
+            using (writer.Block(suffix: ","))
             {
-                writer.Line(row);
+                writer.Line(counts + ",");
+                using (writer.Block(table.Member, suffix: ","))
+                {
+                    foreach (string row in table.Rows)
+                    {
+                        writer.Line(row);
+                    }
+                }
             }
-
-            writer.Close(",");
-            writer.Close(",");
         }
 
         private static string Long(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -51,45 +51,46 @@ namespace LeNet5.Generator
 
             writer.Line("/// </remarks>");
             writer.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"LeNet5.Generator\", \"1.0.0\")]");
-            writer.Open("public readonly unsafe partial struct " + model.TypeName + " : global::LeNet5.Runtime.INetwork");
-            EmitConstants(writer, model);
-            EmitInterfaceMembers(writer, model);
-            EmitInitializeParameters(writer, model);
-            EntryPointEmitter.EmitInfer(writer, model);
-            EntryPointEmitter.EmitForwardTrain(writer, model);
-            EntryPointEmitter.EmitBackward(writer, model);
-            writer.Line();
-            CurvatureEmitter.EmitEntryPoint(writer, model);
-
-            int firstWithParameters = FirstWithParameters(model);
-            foreach (LayerModel layer in model.Layers)
+            using (writer.Block("public readonly unsafe partial struct " + model.TypeName + " : global::LeNet5.Runtime.INetwork"))
             {
+                EmitConstants(writer, model);
+                EmitInterfaceMembers(writer, model);
+                EmitInitializeParameters(writer, model);
+                EntryPointEmitter.EmitInfer(writer, model);
+                EntryPointEmitter.EmitForwardTrain(writer, model);
+                EntryPointEmitter.EmitBackward(writer, model);
                 writer.Line();
-                layer.Emitter.EmitTables(writer, layer);
-                layer.Emitter.EmitForward(writer, layer);
-                writer.Line();
-                if (layer.Emitter.HasTrainingForward)
+                CurvatureEmitter.EmitEntryPoint(writer, model);
+
+                int firstWithParameters = FirstWithParameters(model);
+                foreach (LayerModel layer in model.Layers)
                 {
-                    layer.Emitter.EmitTrainingForward(writer, layer);
                     writer.Line();
+                    layer.Emitter.EmitTables(writer, layer);
+                    layer.Emitter.EmitForward(writer, layer);
+                    writer.Line();
+                    if (layer.Emitter.HasTrainingForward)
+                    {
+                        layer.Emitter.EmitTrainingForward(writer, layer);
+                        writer.Line();
+                    }
+
+                    layer.Emitter.EmitBackward(writer, layer, layer.Index == firstWithParameters);
+                    CurvatureEmitter.EmitLayer(writer, layer, firstWithParameters);
                 }
 
-                layer.Emitter.EmitBackward(writer, layer, layer.Index == firstWithParameters);
-                CurvatureEmitter.EmitLayer(writer, layer, firstWithParameters);
-            }
+                writer.Line();
+                EmitChecks(writer);
+                writer.Line();
+                var activations = new List<ActivationKind>();
+                foreach (LayerModel layer in model.Layers)
+                {
+                    activations.Add(layer.Spec.Activation);
+                }
 
-            writer.Line();
-            EmitChecks(writer);
-            writer.Line();
-            var activations = new List<ActivationKind>();
-            foreach (LayerModel layer in model.Layers)
-            {
-                activations.Add(layer.Spec.Activation);
+                ActivationEmitter.EmitHelpers(writer, activations);
+                KernelHelpersEmitter.Emit(writer);
             }
-
-            ActivationEmitter.EmitHelpers(writer, activations);
-            KernelHelpersEmitter.Emit(writer);
-            writer.Close();
         }
 
         private static string Describe(LayerModel layer) => layer.Emitter.Describe(layer);
@@ -222,38 +223,41 @@ namespace LeNet5.Generator
             writer.Line();
             writer.Line("/// <summary>Named parameter tensors in PyTorch <c>state_dict</c> order and layout.</summary>");
             writer.Line("public static IReadOnlyList<global::LeNet5.Runtime.ParameterTensor> ParameterTensors { get; } = new global::LeNet5.Runtime.ParameterTensor[]");
-            writer.Open();
-            foreach (TensorLayout tensor in ParameterLayout.Of(model))
+            using (writer.Block(suffix: ";"))
             {
-                writer.Line("new global::LeNet5.Runtime.ParameterTensor(" + CodeWriter.String(tensor.Name) + ", " + tensor.OffsetConstant + ", new[] { "
-                    + string.Join(", ", tensor.DimensionConstants) + " }),");
+                foreach (TensorLayout tensor in ParameterLayout.Of(model))
+                {
+                    writer.Line("new global::LeNet5.Runtime.ParameterTensor(" + CodeWriter.String(tensor.Name) + ", " + tensor.OffsetConstant + ", new[] { "
+                        + string.Join(", ", tensor.DimensionConstants) + " }),");
+                }
             }
 
-            writer.Close(";");
             writer.Line();
             LayerDescriptionEmitter.Emit(writer, model);
             writer.Line("/// <summary>The training recipe of the architecture file's <c>training</c> section.</summary>");
             writer.Line("public static global::LeNet5.Runtime.TrainingDefaults Training { get; } = new global::LeNet5.Runtime.TrainingDefaults(");
-            writer.Indent();
-            writer.Line("Epochs: " + CodeWriter.Int(training.Epochs) + ",");
-            writer.Line("BatchSize: " + CodeWriter.Int(training.BatchSize) + ",");
-            writer.Line("Optimizer: " + CodeWriter.String(training.Optimizer) + ",");
-            writer.Line("LearningRate: " + CodeWriter.Float(training.LearningRate) + ",");
-            writer.Line("Momentum: " + CodeWriter.Float(training.Momentum) + ",");
-            writer.Line("WeightDecay: " + CodeWriter.Float(training.WeightDecay) + ",");
-            writer.Line("LearningRateDecay: " + CodeWriter.Float(training.LearningRateDecay) + ",");
-            var schedule = new System.Text.StringBuilder();
-            foreach (double rate in training.LearningRateSchedule)
+            using (writer.Indented())
             {
-                schedule.Append(schedule.Length == 0 ? string.Empty : ", ").Append(CodeWriter.Float(rate));
+                writer.Line("Epochs: " + CodeWriter.Int(training.Epochs) + ",");
+                writer.Line("BatchSize: " + CodeWriter.Int(training.BatchSize) + ",");
+                writer.Line("Optimizer: " + CodeWriter.String(training.Optimizer) + ",");
+                writer.Line("LearningRate: " + CodeWriter.Float(training.LearningRate) + ",");
+                writer.Line("Momentum: " + CodeWriter.Float(training.Momentum) + ",");
+                writer.Line("WeightDecay: " + CodeWriter.Float(training.WeightDecay) + ",");
+                writer.Line("LearningRateDecay: " + CodeWriter.Float(training.LearningRateDecay) + ",");
+                var schedule = new System.Text.StringBuilder();
+                foreach (double rate in training.LearningRateSchedule)
+                {
+                    schedule.Append(schedule.Length == 0 ? string.Empty : ", ").Append(CodeWriter.Float(rate));
+                }
+
+                writer.Line("LearningRateSchedule: new float[] { " + schedule + (schedule.Length == 0 ? "}," : " },"));
+                writer.Line("Distort: " + (training.Distort ? "true" : "false") + ",");
+                writer.Line("Damping: " + CodeWriter.Float(training.Damping) + ",");
+                writer.Line("CurvatureSamples: " + CodeWriter.Int(training.CurvatureSamples) + ",");
+                writer.Line("Seed: " + CodeWriter.Int(training.Seed) + ");");
             }
 
-            writer.Line("LearningRateSchedule: new float[] { " + schedule + (schedule.Length == 0 ? "}," : " },"));
-            writer.Line("Distort: " + (training.Distort ? "true" : "false") + ",");
-            writer.Line("Damping: " + CodeWriter.Float(training.Damping) + ",");
-            writer.Line("CurvatureSamples: " + CodeWriter.Int(training.CurvatureSamples) + ",");
-            writer.Line("Seed: " + CodeWriter.Int(training.Seed) + ");");
-            writer.Unindent();
             writer.Line();
         }
 
@@ -265,53 +269,57 @@ namespace LeNet5.Generator
             writer.Line("/// Every weight and bias uniform in +-" + rule + ", drawn in tensor order");
             writer.Line("/// with <see cref=\"Random.NextDouble\"/>, so that a seeded <paramref name=\"random\"/> gives the same parameters.");
             writer.Line("/// </summary>");
-            writer.Open("public static void InitializeParameters(Span<float> parameters, Random random)");
-            writer.Line("ArgumentNullException.ThrowIfNull(random);");
-            writer.Line("Require(parameters.Length, ParameterCount, nameof(parameters), \"ParameterCount\");");
-            foreach (LayerModel layer in model.Layers)
+            using (writer.Block("public static void InitializeParameters(Span<float> parameters, Random random)"))
             {
-                if (!layer.HasParameters)
+                writer.Line("ArgumentNullException.ThrowIfNull(random);");
+                writer.Line("Require(parameters.Length, ParameterCount, nameof(parameters), \"ParameterCount\");");
+                foreach (LayerModel layer in model.Layers)
                 {
-                    continue;
-                }
-
-                string p = layer.Identifier;
-                writer.Line();
-                if (layer.Spec.IsSparse)
-                {
-                    // Each filter's fan-in is its own connection count times the kernel area.
-                    int start = 0;
-                    int area = layer.Spec.Kernel * layer.Spec.Kernel;
-                    for (int o = 0; o < layer.Spec.Size; o++)
+                    if (!layer.HasParameters)
                     {
-                        int fanIn = layer.Spec.Connections[o].Count * area;
-                        writer.Line("Uniform(parameters.Slice(" + p + "WeightOffset + " + CodeWriter.Int(start * area) + ", " + CodeWriter.Int(fanIn) + "), random, "
-                            + Bound(fanIn, lecun) + "); // " + layer.Spec.Name + " filter " + CodeWriter.Int(o) + ": fan_in " + CodeWriter.Int(fanIn));
-                        start += layer.Spec.Connections[o].Count;
+                        continue;
                     }
 
-                    for (int o = 0; o < layer.Spec.Size; o++)
+                    string p = layer.Identifier;
+                    writer.Line();
+                    if (layer.Spec.IsSparse)
                     {
-                        int fanIn = layer.Spec.Connections[o].Count * area;
-                        writer.Line("Uniform(parameters.Slice(" + p + "BiasOffset + " + CodeWriter.Int(o) + ", 1), random, " + Bound(fanIn, lecun) + ");");
+                        // Each filter's fan-in is its own connection count times the kernel area.
+                        int start = 0;
+                        int area = layer.Spec.Kernel * layer.Spec.Kernel;
+                        for (int o = 0; o < layer.Spec.Size; o++)
+                        {
+                            int fanIn = layer.Spec.Connections[o].Count * area;
+                            writer.Line("Uniform(parameters.Slice(" + p + "WeightOffset + " + CodeWriter.Int(start * area) + ", " + CodeWriter.Int(fanIn) + "), random, "
+                                + Bound(fanIn, lecun) + "); // " + layer.Spec.Name + " filter " + CodeWriter.Int(o) + ": fan_in " + CodeWriter.Int(fanIn));
+                            start += layer.Spec.Connections[o].Count;
+                        }
+
+                        for (int o = 0; o < layer.Spec.Size; o++)
+                        {
+                            int fanIn = layer.Spec.Connections[o].Count * area;
+                            writer.Line("Uniform(parameters.Slice(" + p + "BiasOffset + " + CodeWriter.Int(o) + ", 1), random, " + Bound(fanIn, lecun) + ");");
+                        }
+
+                        continue;
                     }
 
-                    continue;
+                    string bound = Bound(layer.FanIn, lecun);
+                    writer.Line("// " + layer.Spec.Name + ": fan_in " + CodeWriter.Int(layer.FanIn) + ", bound " + (lecun ? "2.4/" : "1/sqrt(") + CodeWriter.Int(layer.FanIn) + (lecun ? string.Empty : ")"));
+                    writer.Line("Uniform(parameters.Slice(" + p + "WeightOffset, " + p + "WeightLength), random, " + bound + ");");
+                    writer.Line("Uniform(parameters.Slice(" + p + "BiasOffset, " + p + "BiasLength), random, " + bound + ");");
                 }
-
-                string bound = Bound(layer.FanIn, lecun);
-                writer.Line("// " + layer.Spec.Name + ": fan_in " + CodeWriter.Int(layer.FanIn) + ", bound " + (lecun ? "2.4/" : "1/sqrt(") + CodeWriter.Int(layer.FanIn) + (lecun ? string.Empty : ")"));
-                writer.Line("Uniform(parameters.Slice(" + p + "WeightOffset, " + p + "WeightLength), random, " + bound + ");");
-                writer.Line("Uniform(parameters.Slice(" + p + "BiasOffset, " + p + "BiasLength), random, " + bound + ");");
             }
 
-            writer.Close();
             writer.Line();
-            writer.Open("private static void Uniform(Span<float> values, Random random, double bound)");
-            writer.Open("for (int j = 0; j < values.Length; j++)");
-            writer.Line("values[j] = (float)(((random.NextDouble() * 2.0) - 1.0) * bound);");
-            writer.Close();
-            writer.Close();
+            using (writer.Block("private static void Uniform(Span<float> values, Random random, double bound)"))
+            {
+                using (writer.Block("for (int j = 0; j < values.Length; j++)"))
+                {
+                    writer.Line("values[j] = (float)(((random.NextDouble() * 2.0) - 1.0) * bound);");
+                }
+            }
+
             writer.Line();
         }
 
@@ -319,21 +327,27 @@ namespace LeNet5.Generator
 
         private static void EmitChecks(CodeWriter writer)
         {
-            writer.Open("private static void RequireBatch(int batch)");
-            writer.Open("if (batch < 0)");
-            writer.Line("throw new ArgumentOutOfRangeException(nameof(batch), batch, \"The batch size cannot be negative.\");");
-            writer.Close();
-            writer.Close();
+            using (writer.Block("private static void RequireBatch(int batch)"))
+            {
+                using (writer.Block("if (batch < 0)"))
+                {
+                    writer.Line("throw new ArgumentOutOfRangeException(nameof(batch), batch, \"The batch size cannot be negative.\");");
+                }
+            }
+
             writer.Line();
-            writer.Open("private static void Require(int length, int required, string name, string what)");
-            writer.Open("if (length < required)");
-            writer.Line("throw new ArgumentException(");
-            writer.Indent();
-            writer.Line("$\"{name} holds {length} floats but {required} ({what}) are needed.\",");
-            writer.Line("name);");
-            writer.Unindent();
-            writer.Close();
-            writer.Close();
+            using (writer.Block("private static void Require(int length, int required, string name, string what)"))
+            {
+                using (writer.Block("if (length < required)"))
+                {
+                    writer.Line("throw new ArgumentException(");
+                    using (writer.Indented())
+                    {
+                        writer.Line("$\"{name} holds {length} floats but {required} ({what}) are needed.\",");
+                        writer.Line("name);");
+                    }
+                }
+            }
         }
     }
 }

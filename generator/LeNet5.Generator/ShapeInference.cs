@@ -55,6 +55,7 @@ namespace LeNet5.Generator
                     return Failed();
                 }
 
+                LayerEmitter form = kind.Refine(layer, shape);
                 int weightLength = (int)inferred.Value.Weights;
                 int biasLength = (int)inferred.Value.Biases;
                 layers.Add(new LayerModel(
@@ -70,7 +71,8 @@ namespace LeNet5.Generator
                     (int)inferred.Value.FanIn,
                     activationOffset,
                     inferred.Value.Kept,
-                    kind.Refine(layer, shape)));
+                    form,
+                    form.Plan(layer, shape, output)));
                 parameterOffset += weightLength + biasLength;
                 activationOffset += output.Size + inferred.Value.Kept;
                 largest = Math.Max(largest, output.Size);

@@ -147,7 +147,8 @@ namespace LeNet5.Generator
         int FanIn,
         int ActivationOffset,
         int Kept,
-        LayerEmitter Emitter)
+        LayerEmitter Emitter,
+        LayerPlan? Plan)
     {
         public bool HasParameters => WeightLength > 0;
     }

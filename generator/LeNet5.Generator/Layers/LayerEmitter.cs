@@ -84,6 +84,9 @@ namespace LeNet5.Generator
         /// <summary>The form of the kind that emits this layer (a conv covering its input is emitted as a dense layer).</summary>
         public virtual LayerEmitter Refine(LayerSpec layer, Shape input) => this;
 
+        /// <summary>What this form decides once for a layer and keeps in its model (a conv's <see cref="ConvPlan"/>), or null.</summary>
+        public virtual LayerPlan? Plan(LayerSpec layer, Shape input, Shape output) => null;
+
         /// <summary>One line saying what the layer computes, for comments and the type's documentation.</summary>
         public abstract string Describe(LayerModel layer);
 

@@ -39,41 +39,49 @@ namespace LeNet5.Generator
         {
             string p = layer.Identifier;
             writer.Line("// " + layer.Spec.Name + ": " + Describe(layer));
-            writer.Open("private static void " + p + "Forward(float* input, float* output)");
-            writer.Line(layer.Spec.PadValue == 0
-                ? "new Span<float>(output, " + p + "OutputSize).Clear();"
-                : "new Span<float>(output, " + p + "OutputSize).Fill(" + p + "Value);");
-            writer.Open("for (int c = 0; c < " + p + "OutputChannels; c++)");
-            writer.Open("for (int y = 0; y < " + p + "InputHeight; y++)");
-            writer.Line("float* source = input + (((c * " + p + "InputHeight) + y) * " + p + "InputWidth);");
-            writer.Line("float* target = output + (((c * " + p + "OutputHeight) + y + " + p + "Padding) * " + p + "OutputWidth) + " + p + "Padding;");
-            writer.Line("new ReadOnlySpan<float>(source, " + p + "InputWidth).CopyTo(new Span<float>(target, " + p + "InputWidth));");
-            writer.Close();
-            writer.Close();
-            writer.Close();
+            using (writer.Block("private static void " + p + "Forward(float* input, float* output)"))
+            {
+                writer.Line(layer.Spec.PadValue == 0
+                    ? "new Span<float>(output, " + p + "OutputSize).Clear();"
+                    : "new Span<float>(output, " + p + "OutputSize).Fill(" + p + "Value);");
+                using (writer.Block("for (int c = 0; c < " + p + "OutputChannels; c++)"))
+                {
+                    using (writer.Block("for (int y = 0; y < " + p + "InputHeight; y++)"))
+                    {
+                        writer.Line("float* source = input + (((c * " + p + "InputHeight) + y) * " + p + "InputWidth);");
+                        writer.Line("float* target = output + (((c * " + p + "OutputHeight) + y + " + p + "Padding) * " + p + "OutputWidth) + " + p + "Padding;");
+                        writer.Line("new ReadOnlySpan<float>(source, " + p + "InputWidth).CopyTo(new Span<float>(target, " + p + "InputWidth));");
+                    }
+                }
+            }
         }
 
         public override void EmitBackward(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
         {
             string p = layer.Identifier;
             writer.Line("// " + layer.Spec.Name + ": backward of " + Describe(layer) + "; the border's gradient is dropped");
-            writer.Open("private static void " + p + "Backward(float* outputGradient, float* inputGradient)");
-            if (inputGradientOptional)
+            using (writer.Block("private static void " + p + "Backward(float* outputGradient, float* inputGradient)"))
             {
-                writer.Open("if (inputGradient == null)");
-                writer.Line("return;");
-                writer.Close();
-                writer.Line();
-            }
+                if (inputGradientOptional)
+                {
+                    using (writer.Block("if (inputGradient == null)"))
+                    {
+                        writer.Line("return;");
+                    }
 
-            writer.Open("for (int c = 0; c < " + p + "OutputChannels; c++)");
-            writer.Open("for (int y = 0; y < " + p + "InputHeight; y++)");
-            writer.Line("float* source = outputGradient + (((c * " + p + "OutputHeight) + y + " + p + "Padding) * " + p + "OutputWidth) + " + p + "Padding;");
-            writer.Line("float* target = inputGradient + (((c * " + p + "InputHeight) + y) * " + p + "InputWidth);");
-            writer.Line("new ReadOnlySpan<float>(source, " + p + "InputWidth).CopyTo(new Span<float>(target, " + p + "InputWidth));");
-            writer.Close();
-            writer.Close();
-            writer.Close();
+                    writer.Line();
+                }
+
+                using (writer.Block("for (int c = 0; c < " + p + "OutputChannels; c++)"))
+                {
+                    using (writer.Block("for (int y = 0; y < " + p + "InputHeight; y++)"))
+                    {
+                        writer.Line("float* source = outputGradient + (((c * " + p + "OutputHeight) + y + " + p + "Padding) * " + p + "OutputWidth) + " + p + "Padding;");
+                        writer.Line("float* target = inputGradient + (((c * " + p + "InputHeight) + y) * " + p + "InputWidth);");
+                        writer.Line("new ReadOnlySpan<float>(source, " + p + "InputWidth).CopyTo(new Span<float>(target, " + p + "InputWidth));");
+                    }
+                }
+            }
         }
 
         /// <summary>The border's Jacobian entries are 0 and the rest 1: curvature passes through like the gradient.</summary>
@@ -81,9 +89,10 @@ namespace LeNet5.Generator
         {
             string p = layer.Identifier;
             writer.Line("// " + layer.Spec.Name + ": curvature passes through like the gradient");
-            writer.Open("private static void " + p + "Curvature(float* outputCurvature, float* inputCurvature)");
-            writer.Line(p + "Backward(outputCurvature, inputCurvature);");
-            writer.Close();
+            using (writer.Block("private static void " + p + "Curvature(float* outputCurvature, float* inputCurvature)"))
+            {
+                writer.Line(p + "Backward(outputCurvature, inputCurvature);");
+            }
         }
     }
 }

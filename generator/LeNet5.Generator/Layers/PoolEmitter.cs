@@ -48,51 +48,62 @@ namespace LeNet5.Generator
             string p = layer.Identifier;
             bool max = _max;
             writer.Line("// " + layer.Spec.Name + ": " + Describe(layer));
-            writer.Open("private static void " + p + "Forward(float* input, float* output)");
+            string methodHeader = "private static void " + p + "Forward(float* input, float* output)";
             if (!max && Windows2x2Emitter.Applies(layer))
             {
-                EmitVectorAverage2x2(writer, layer);
-                writer.Close();
+                using (writer.Block(methodHeader))
+                {
+                    EmitVectorAverage2x2(writer, layer);
+                }
+
                 writer.Line();
                 writer.Line("// " + layer.Spec.Name + ": the same, window by window, for hardware without AVX2");
-                writer.Open("private static void " + p + "ForwardPortable(float* input, float* output)");
+                methodHeader = "private static void " + p + "ForwardPortable(float* input, float* output)";
             }
 
-            writer.Open("for (int c = 0; c < " + p + "OutputChannels; c++)");
-            writer.Line("float* plane = input + (c * " + p + "InputHeight * " + p + "InputWidth);");
-            writer.Line("float* map = output + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
-            writer.Open("for (int y = 0; y < " + p + "OutputHeight; y++)");
-            writer.Open("for (int x = 0; x < " + p + "OutputWidth; x++)");
-            writer.Line("float* window = plane + (y * " + p + "PoolSize * " + p + "InputWidth) + (x * " + p + "PoolSize);");
-            writer.Line(max ? "float best = window[0];" : "float sum = 0.0f;");
-            writer.Open("for (int dy = 0; dy < " + p + "PoolSize; dy++)");
-            writer.Open("for (int dx = 0; dx < " + p + "PoolSize; dx++)");
-            if (max)
+            using (writer.Block(methodHeader))
             {
-                writer.Line("float value = window[(dy * " + p + "InputWidth) + dx];");
-                writer.Line("best = value > best ? value : best;");
-            }
-            else
-            {
-                writer.Line("sum += window[(dy * " + p + "InputWidth) + dx];");
-            }
 
-            writer.Close();
-            writer.Close();
-            writer.Line();
-            writer.Line(max
-                ? "map[(y * " + p + "OutputWidth) + x] = best;"
-                : "map[(y * " + p + "OutputWidth) + x] = sum * " + InverseArea(layer) + ";");
-            writer.Close();
-            writer.Close();
-            if (layer.Spec.Activation != ActivationKind.None)
-            {
-                writer.Line();
-                ActivationEmitter.EmitForward(writer, layer.Spec.Activation, "map", p + "OutputHeight * " + p + "OutputWidth");
-            }
+                using (writer.Block("for (int c = 0; c < " + p + "OutputChannels; c++)"))
+                {
+                    writer.Line("float* plane = input + (c * " + p + "InputHeight * " + p + "InputWidth);");
+                    writer.Line("float* map = output + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
+                    using (writer.Block("for (int y = 0; y < " + p + "OutputHeight; y++)"))
+                    {
+                        using (writer.Block("for (int x = 0; x < " + p + "OutputWidth; x++)"))
+                        {
+                            writer.Line("float* window = plane + (y * " + p + "PoolSize * " + p + "InputWidth) + (x * " + p + "PoolSize);");
+                            writer.Line(max ? "float best = window[0];" : "float sum = 0.0f;");
+                            using (writer.Block("for (int dy = 0; dy < " + p + "PoolSize; dy++)"))
+                            {
+                                using (writer.Block("for (int dx = 0; dx < " + p + "PoolSize; dx++)"))
+                                {
+                                    if (max)
+                                    {
+                                        writer.Line("float value = window[(dy * " + p + "InputWidth) + dx];");
+                                        writer.Line("best = value > best ? value : best;");
+                                    }
+                                    else
+                                    {
+                                        writer.Line("sum += window[(dy * " + p + "InputWidth) + dx];");
+                                    }
+                                }
+                            }
 
-            writer.Close();
-            writer.Close();
+                            writer.Line();
+                            writer.Line(max
+                                ? "map[(y * " + p + "OutputWidth) + x] = best;"
+                                : "map[(y * " + p + "OutputWidth) + x] = sum * " + InverseArea(layer) + ";");
+                        }
+                    }
+
+                    if (layer.Spec.Activation != ActivationKind.None)
+                    {
+                        writer.Line();
+                        ActivationEmitter.EmitForward(writer, layer.Spec.Activation, "map", p + "OutputHeight * " + p + "OutputWidth");
+                    }
+                }
+            }
         }
 
         public override void EmitBackward(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
@@ -102,59 +113,72 @@ namespace LeNet5.Generator
             writer.Line("// " + layer.Spec.Name + ": backward of " + Describe(layer)
                 + (max ? "; the gradient goes to the first maximum of each window" : "; the gradient is shared evenly by each window"));
             const string Parameters = "(float* input, float* output, float* outputGradient, float* inputGradient)";
-            writer.Open("private static void " + p + "Backward" + Parameters);
+            string methodHeader = "private static void " + p + "Backward" + Parameters;
             if (!max && Windows2x2Emitter.Applies(layer))
             {
-                Windows2x2Emitter.EmitPortableDispatch(writer, p + "BackwardPortable(input, output, outputGradient, inputGradient);");
-                ActivationEmitter.EmitBackward(writer, layer.Spec.Activation, "outputGradient", "output", p + "OutputSize");
-                EmitVectorAverage2x2Backward(writer, layer);
-                writer.Close();
+                using (writer.Block(methodHeader))
+                {
+                    Windows2x2Emitter.EmitPortableDispatch(writer, p + "BackwardPortable(input, output, outputGradient, inputGradient);");
+                    ActivationEmitter.EmitBackward(writer, layer.Spec.Activation, "outputGradient", "output", p + "OutputSize");
+                    EmitVectorAverage2x2Backward(writer, layer);
+                }
+
                 writer.Line();
                 writer.Line("// " + layer.Spec.Name + ": the same, window by window, for hardware without AVX2");
-                writer.Open("private static void " + p + "BackwardPortable" + Parameters);
+                methodHeader = "private static void " + p + "BackwardPortable" + Parameters;
             }
 
-            ActivationEmitter.EmitBackward(writer, layer.Spec.Activation, "outputGradient", "output", p + "OutputSize");
-            writer.Open("for (int c = 0; c < " + p + "OutputChannels; c++)");
-            if (max)
+            using (writer.Block(methodHeader))
             {
-                writer.Line("float* plane = input + (c * " + p + "InputHeight * " + p + "InputWidth);");
-            }
 
-            writer.Line("float* gradientPlane = inputGradient + (c * " + p + "InputHeight * " + p + "InputWidth);");
-            writer.Line("float* map = outputGradient + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
-            writer.Open("for (int y = 0; y < " + p + "OutputHeight; y++)");
-            writer.Open("for (int x = 0; x < " + p + "OutputWidth; x++)");
-            writer.Line("int corner = (y * " + p + "PoolSize * " + p + "InputWidth) + (x * " + p + "PoolSize);");
-            writer.Line("float* gradientWindow = gradientPlane + corner;");
-            if (max)
-            {
-                writer.Line("float* window = plane + corner;");
-                writer.Line("int best = 0;");
-                writer.Open("for (int dy = 0; dy < " + p + "PoolSize; dy++)");
-                writer.Open("for (int dx = 0; dx < " + p + "PoolSize; dx++)");
-                writer.Line("int offset = (dy * " + p + "InputWidth) + dx;");
-                writer.Line("gradientWindow[offset] = 0.0f;");
-                writer.Line("best = window[offset] > window[best] ? offset : best;");
-                writer.Close();
-                writer.Close();
-                writer.Line();
-                writer.Line("gradientWindow[best] = map[(y * " + p + "OutputWidth) + x];");
-            }
-            else
-            {
-                writer.Line("float share = map[(y * " + p + "OutputWidth) + x] * " + InverseArea(layer) + ";");
-                writer.Open("for (int dy = 0; dy < " + p + "PoolSize; dy++)");
-                writer.Open("for (int dx = 0; dx < " + p + "PoolSize; dx++)");
-                writer.Line("gradientWindow[(dy * " + p + "InputWidth) + dx] = share;");
-                writer.Close();
-                writer.Close();
-            }
+                ActivationEmitter.EmitBackward(writer, layer.Spec.Activation, "outputGradient", "output", p + "OutputSize");
+                using (writer.Block("for (int c = 0; c < " + p + "OutputChannels; c++)"))
+                {
+                    if (max)
+                    {
+                        writer.Line("float* plane = input + (c * " + p + "InputHeight * " + p + "InputWidth);");
+                    }
 
-            writer.Close();
-            writer.Close();
-            writer.Close();
-            writer.Close();
+                    writer.Line("float* gradientPlane = inputGradient + (c * " + p + "InputHeight * " + p + "InputWidth);");
+                    writer.Line("float* map = outputGradient + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
+                    using (writer.Block("for (int y = 0; y < " + p + "OutputHeight; y++)"))
+                    {
+                        using (writer.Block("for (int x = 0; x < " + p + "OutputWidth; x++)"))
+                        {
+                            writer.Line("int corner = (y * " + p + "PoolSize * " + p + "InputWidth) + (x * " + p + "PoolSize);");
+                            writer.Line("float* gradientWindow = gradientPlane + corner;");
+                            if (max)
+                            {
+                                writer.Line("float* window = plane + corner;");
+                                writer.Line("int best = 0;");
+                                using (writer.Block("for (int dy = 0; dy < " + p + "PoolSize; dy++)"))
+                                {
+                                    using (writer.Block("for (int dx = 0; dx < " + p + "PoolSize; dx++)"))
+                                    {
+                                        writer.Line("int offset = (dy * " + p + "InputWidth) + dx;");
+                                        writer.Line("gradientWindow[offset] = 0.0f;");
+                                        writer.Line("best = window[offset] > window[best] ? offset : best;");
+                                    }
+                                }
+
+                                writer.Line();
+                                writer.Line("gradientWindow[best] = map[(y * " + p + "OutputWidth) + x];");
+                            }
+                            else
+                            {
+                                writer.Line("float share = map[(y * " + p + "OutputWidth) + x] * " + InverseArea(layer) + ";");
+                                using (writer.Block("for (int dy = 0; dy < " + p + "PoolSize; dy++)"))
+                                {
+                                    using (writer.Block("for (int dx = 0; dx < " + p + "PoolSize; dx++)"))
+                                    {
+                                        writer.Line("gradientWindow[(dy * " + p + "InputWidth) + dx] = share;");
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
 
         /// <summary>
@@ -211,22 +235,23 @@ namespace LeNet5.Generator
             writer.Line("// " + layer.Spec.Name + (max
                 ? ": curvature goes to each window's first maximum, like the gradient"
                 : ": each input of a window gets h / area^2"));
-            writer.Open("private static void " + p + "Curvature(float* input, float* output, float* outputCurvature, float* inputCurvature)");
-            if (layer.Spec.Activation != ActivationKind.None)
+            using (writer.Block("private static void " + p + "Curvature(float* input, float* output, float* outputCurvature, float* inputCurvature)"))
             {
-                writer.Line("// the backward pass multiplies by f'(a) once more");
-                ActivationEmitter.EmitBackward(writer, layer.Spec.Activation, "outputCurvature", "output", p + "OutputSize");
-            }
+                if (layer.Spec.Activation != ActivationKind.None)
+                {
+                    writer.Line("// the backward pass multiplies by f'(a) once more");
+                    ActivationEmitter.EmitBackward(writer, layer.Spec.Activation, "outputCurvature", "output", p + "OutputSize");
+                }
 
-            writer.Line(p + "Backward(input, output, outputCurvature, inputCurvature);");
-            if (!max)
-            {
-                writer.Open("for (int j = 0; j < " + p + "InputChannels * " + p + "InputHeight * " + p + "InputWidth; j++)");
-                writer.Line("inputCurvature[j] *= 1.0f / (" + p + "PoolSize * " + p + "PoolSize);");
-                writer.Close();
+                writer.Line(p + "Backward(input, output, outputCurvature, inputCurvature);");
+                if (!max)
+                {
+                    using (writer.Block("for (int j = 0; j < " + p + "InputChannels * " + p + "InputHeight * " + p + "InputWidth; j++)"))
+                    {
+                        writer.Line("inputCurvature[j] *= 1.0f / (" + p + "PoolSize * " + p + "PoolSize);");
+                    }
+                }
             }
-
-            writer.Close();
         }
     }
 }

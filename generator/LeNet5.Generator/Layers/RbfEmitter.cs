@@ -63,13 +63,14 @@ namespace LeNet5.Generator
         {
             writer.Line("// " + layer.Spec.Name + ": the fixed prototypes [units, inputs], one unit per line");
             writer.Line("private static readonly float[] " + layer.Identifier + "Prototypes =");
-            writer.Open();
-            foreach (EquatableArray<double> prototype in layer.Spec.Prototypes)
+            using (writer.Block(suffix: ";"))
             {
-                writer.Line(CodeWriter.Floats(prototype) + ",");
+                foreach (EquatableArray<double> prototype in layer.Spec.Prototypes)
+                {
+                    writer.Line(CodeWriter.Floats(prototype) + ",");
+                }
             }
 
-            writer.Close(";");
             writer.Line();
         }
 
@@ -77,45 +78,57 @@ namespace LeNet5.Generator
         {
             string p = layer.Identifier;
             writer.Line("// " + layer.Spec.Name + ": " + Describe(layer));
-            writer.Open("private static void " + p + "Forward(float* input, float* output)");
-            writer.Line("fixed (float* prototypes = " + p + "Prototypes)");
-            writer.Open();
-            writer.Open("for (int u = 0; u < " + p + "Units; u++)");
-            writer.Line("float* prototype = prototypes + (u * " + p + "InputSize);");
-            writer.Line("float distance = 0.0f;");
-            writer.Open("for (int j = 0; j < " + p + "InputSize; j++)");
-            writer.Line("float difference = input[j] - prototype[j];");
-            writer.Line("distance += difference * difference;");
-            writer.Close();
-            writer.Line();
-            writer.Line("output[u] = -distance;");
-            writer.Close();
-            writer.Close();
-            writer.Close();
+            using (writer.Block("private static void " + p + "Forward(float* input, float* output)"))
+            {
+                writer.Line("fixed (float* prototypes = " + p + "Prototypes)");
+                using (writer.Block())
+                {
+                    using (writer.Block("for (int u = 0; u < " + p + "Units; u++)"))
+                    {
+                        writer.Line("float* prototype = prototypes + (u * " + p + "InputSize);");
+                        writer.Line("float distance = 0.0f;");
+                        using (writer.Block("for (int j = 0; j < " + p + "InputSize; j++)"))
+                        {
+                            writer.Line("float difference = input[j] - prototype[j];");
+                            writer.Line("distance += difference * difference;");
+                        }
+
+                        writer.Line();
+                        writer.Line("output[u] = -distance;");
+                    }
+                }
+            }
         }
 
         public override void EmitBackward(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
         {
             string p = layer.Identifier;
             writer.Line("// " + layer.Spec.Name + ": backward of " + Describe(layer) + "; dz_i/dx_j = -2 (x_j - w_ij)");
-            writer.Open("private static void " + p + "Backward(float* input, float* output, float* outputGradient, float* inputGradient)");
-            writer.Line("fixed (float* prototypes = " + p + "Prototypes)");
-            writer.Open();
-            writer.Line("float total = 0.0f;");
-            writer.Open("for (int u = 0; u < " + p + "Units; u++)");
-            writer.Line("total += outputGradient[u];");
-            writer.Close();
-            writer.Line();
-            writer.Line("// sum_i g_i * -2 (x_j - w_ij) = -2 (x_j * sum_i g_i - sum_i g_i w_ij)");
-            writer.Open("for (int j = 0; j < " + p + "InputSize; j++)");
-            writer.Line("inputGradient[j] = -2.0f * input[j] * total;");
-            writer.Close();
-            writer.Line();
-            writer.Open("for (int u = 0; u < " + p + "Units; u++)");
-            writer.Line("Axpy(2.0f * outputGradient[u], prototypes + (u * " + p + "InputSize), inputGradient, " + p + "InputSize);");
-            writer.Close();
-            writer.Close();
-            writer.Close();
+            using (writer.Block("private static void " + p + "Backward(float* input, float* output, float* outputGradient, float* inputGradient)"))
+            {
+                writer.Line("fixed (float* prototypes = " + p + "Prototypes)");
+                using (writer.Block())
+                {
+                    writer.Line("float total = 0.0f;");
+                    using (writer.Block("for (int u = 0; u < " + p + "Units; u++)"))
+                    {
+                        writer.Line("total += outputGradient[u];");
+                    }
+
+                    writer.Line();
+                    writer.Line("// sum_i g_i * -2 (x_j - w_ij) = -2 (x_j * sum_i g_i - sum_i g_i w_ij)");
+                    using (writer.Block("for (int j = 0; j < " + p + "InputSize; j++)"))
+                    {
+                        writer.Line("inputGradient[j] = -2.0f * input[j] * total;");
+                    }
+
+                    writer.Line();
+                    using (writer.Block("for (int u = 0; u < " + p + "Units; u++)"))
+                    {
+                        writer.Line("Axpy(2.0f * outputGradient[u], prototypes + (u * " + p + "InputSize), inputGradient, " + p + "InputSize);");
+                    }
+                }
+            }
         }
 
         /// <summary>
@@ -127,9 +140,10 @@ namespace LeNet5.Generator
         {
             string p = layer.Identifier;
             writer.Line("// " + layer.Spec.Name + ": curvature of the squared distance to the target prototype, 2 for every input");
-            writer.Open("private static void " + p + "Curvature(float* input, float* output, float* outputCurvature, float* inputCurvature)");
-            writer.Line("new Span<float>(inputCurvature, " + p + "InputSize).Fill(2.0f);");
-            writer.Close();
+            using (writer.Block("private static void " + p + "Curvature(float* input, float* output, float* outputCurvature, float* inputCurvature)"))
+            {
+                writer.Line("new Span<float>(inputCurvature, " + p + "InputSize).Fill(2.0f);");
+            }
         }
     }
 }

@@ -48,46 +48,56 @@ namespace LeNet5.Generator
         {
             string p = layer.Identifier;
             writer.Line("// " + layer.Spec.Name + ": " + Describe(layer));
-            writer.Open("private static void " + p + "Forward(float* parameters, float* input, float* output)");
+            string methodHeader = "private static void " + p + "Forward(float* parameters, float* input, float* output)";
             if (Windows2x2Emitter.Applies(layer))
             {
-                Windows2x2Emitter.EmitPortableDispatch(writer, p + "ForwardPortable(parameters, input, output);");
-                writer.Line("float* coefficients = parameters + " + p + "WeightOffset;");
-                writer.Line("float* biases = parameters + " + p + "BiasOffset;");
-                Windows2x2Emitter.EmitLoops(
-                    writer,
-                    layer,
-                    "input",
-                    "output",
-                    new[] { "Vector256<float> coefficient = Vector256.Create(coefficients[c]);", "Vector256<float> bias = Vector256.Create(biases[c]);" },
-                    start =>
-                    {
-                        Windows2x2Emitter.EmitSums(writer, start);
-                        writer.Line("Vector256.Store(" + Windows2x2Emitter.InOrder("(coefficient * sum) + bias") + ", row" + Plus(start) + ");");
-                    });
-                EmitActivation(writer, layer);
-                writer.Close();
+                using (writer.Block(methodHeader))
+                {
+                    Windows2x2Emitter.EmitPortableDispatch(writer, p + "ForwardPortable(parameters, input, output);");
+                    writer.Line("float* coefficients = parameters + " + p + "WeightOffset;");
+                    writer.Line("float* biases = parameters + " + p + "BiasOffset;");
+                    Windows2x2Emitter.EmitLoops(
+                        writer,
+                        layer,
+                        "input",
+                        "output",
+                        new[] { "Vector256<float> coefficient = Vector256.Create(coefficients[c]);", "Vector256<float> bias = Vector256.Create(biases[c]);" },
+                        start =>
+                        {
+                            Windows2x2Emitter.EmitSums(writer, start);
+                            writer.Line("Vector256.Store(" + Windows2x2Emitter.InOrder("(coefficient * sum) + bias") + ", row" + Plus(start) + ");");
+                        });
+                    EmitActivation(writer, layer);
+                }
+
                 writer.Line();
                 writer.Line("// " + layer.Spec.Name + ": the same, window by window, for hardware without AVX2");
-                writer.Open("private static void " + p + "ForwardPortable(float* parameters, float* input, float* output)");
+                methodHeader = "private static void " + p + "ForwardPortable(float* parameters, float* input, float* output)";
             }
 
-            writer.Line("float* coefficients = parameters + " + p + "WeightOffset;");
-            writer.Line("float* biases = parameters + " + p + "BiasOffset;");
-            writer.Open("for (int c = 0; c < " + p + "OutputChannels; c++)");
-            writer.Line("float* plane = input + (c * " + p + "InputHeight * " + p + "InputWidth);");
-            writer.Line("float* map = output + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
-            writer.Line("float coefficient = coefficients[c];");
-            writer.Line("float bias = biases[c];");
-            writer.Open("for (int y = 0; y < " + p + "OutputHeight; y++)");
-            writer.Open("for (int x = 0; x < " + p + "OutputWidth; x++)");
-            EmitWindowSum(writer, p, "plane");
-            writer.Line("map[(y * " + p + "OutputWidth) + x] = (coefficient * sum) + bias;");
-            writer.Close();
-            writer.Close();
-            writer.Close();
-            EmitActivation(writer, layer);
-            writer.Close();
+            using (writer.Block(methodHeader))
+            {
+
+                writer.Line("float* coefficients = parameters + " + p + "WeightOffset;");
+                writer.Line("float* biases = parameters + " + p + "BiasOffset;");
+                using (writer.Block("for (int c = 0; c < " + p + "OutputChannels; c++)"))
+                {
+                    writer.Line("float* plane = input + (c * " + p + "InputHeight * " + p + "InputWidth);");
+                    writer.Line("float* map = output + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
+                    writer.Line("float coefficient = coefficients[c];");
+                    writer.Line("float bias = biases[c];");
+                    using (writer.Block("for (int y = 0; y < " + p + "OutputHeight; y++)"))
+                    {
+                        using (writer.Block("for (int x = 0; x < " + p + "OutputWidth; x++)"))
+                        {
+                            EmitWindowSum(writer, p, "plane");
+                            writer.Line("map[(y * " + p + "OutputWidth) + x] = (coefficient * sum) + bias;");
+                        }
+                    }
+                }
+
+                EmitActivation(writer, layer);
+            }
         }
 
         private static void EmitActivation(CodeWriter writer, LayerModel layer)
@@ -105,51 +115,67 @@ namespace LeNet5.Generator
             bool vector = Windows2x2Emitter.Applies(layer);
             const string Parameters = "(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient)";
             writer.Line("// " + layer.Spec.Name + ": backward of " + Describe(layer));
-            writer.Open("private static void " + p + "Backward" + Parameters);
+            string methodHeader = "private static void " + p + "Backward" + Parameters;
             if (vector)
             {
-                Windows2x2Emitter.EmitPortableDispatch(writer, p + "BackwardPortable(parameters, gradients, input, output, outputGradient, inputGradient);");
-                EmitVectorBackward(writer, layer, inputGradientOptional);
-                writer.Close();
+                using (writer.Block(methodHeader))
+                {
+                    Windows2x2Emitter.EmitPortableDispatch(writer, p + "BackwardPortable(parameters, gradients, input, output, outputGradient, inputGradient);");
+                    EmitVectorBackward(writer, layer, inputGradientOptional);
+                }
+
                 writer.Line();
                 writer.Line("// " + layer.Spec.Name + ": the same, window by window, for hardware without AVX2");
-                writer.Open("private static void " + p + "BackwardPortable" + Parameters);
+                methodHeader = "private static void " + p + "BackwardPortable" + Parameters;
             }
 
-            EmitBackwardStart(writer, layer);
-            writer.Open("for (int c = 0; c < " + p + "OutputChannels; c++)");
-            writer.Line("float* plane = input + (c * " + p + "InputHeight * " + p + "InputWidth);");
-            writer.Line("float* map = outputGradient + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
-            writer.Line("float coefficientGradient = 0.0f;");
-            writer.Open("for (int y = 0; y < " + p + "OutputHeight; y++)");
-            writer.Open("for (int x = 0; x < " + p + "OutputWidth; x++)");
-            EmitWindowSum(writer, p, "plane");
-            writer.Line("coefficientGradient += map[(y * " + p + "OutputWidth) + x] * sum;");
-            writer.Close();
-            writer.Close();
-            writer.Line();
-            writer.Line("coefficientGradients[c] += coefficientGradient;");
-            writer.Line("biasGradients[c] += Sum(map, " + p + "OutputHeight * " + p + "OutputWidth);");
-            writer.Close();
-            writer.Line();
-            EmitInputGradientStart(writer, inputGradientOptional);
-            writer.Open("for (int c = 0; c < " + p + "OutputChannels; c++)");
-            writer.Line("float* gradientPlane = inputGradient + (c * " + p + "InputHeight * " + p + "InputWidth);");
-            writer.Line("float* map = outputGradient + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
-            writer.Line("float coefficient = coefficients[c];");
-            writer.Open("for (int y = 0; y < " + p + "OutputHeight; y++)");
-            writer.Open("for (int x = 0; x < " + p + "OutputWidth; x++)");
-            writer.Line("float share = map[(y * " + p + "OutputWidth) + x] * coefficient;");
-            writer.Line("float* gradientWindow = gradientPlane + (y * " + p + "PoolSize * " + p + "InputWidth) + (x * " + p + "PoolSize);");
-            writer.Open("for (int dy = 0; dy < " + p + "PoolSize; dy++)");
-            writer.Open("for (int dx = 0; dx < " + p + "PoolSize; dx++)");
-            writer.Line("gradientWindow[(dy * " + p + "InputWidth) + dx] = share;");
-            writer.Close();
-            writer.Close();
-            writer.Close();
-            writer.Close();
-            writer.Close();
-            writer.Close();
+            using (writer.Block(methodHeader))
+            {
+
+                EmitBackwardStart(writer, layer);
+                using (writer.Block("for (int c = 0; c < " + p + "OutputChannels; c++)"))
+                {
+                    writer.Line("float* plane = input + (c * " + p + "InputHeight * " + p + "InputWidth);");
+                    writer.Line("float* map = outputGradient + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
+                    writer.Line("float coefficientGradient = 0.0f;");
+                    using (writer.Block("for (int y = 0; y < " + p + "OutputHeight; y++)"))
+                    {
+                        using (writer.Block("for (int x = 0; x < " + p + "OutputWidth; x++)"))
+                        {
+                            EmitWindowSum(writer, p, "plane");
+                            writer.Line("coefficientGradient += map[(y * " + p + "OutputWidth) + x] * sum;");
+                        }
+                    }
+
+                    writer.Line();
+                    writer.Line("coefficientGradients[c] += coefficientGradient;");
+                    writer.Line("biasGradients[c] += Sum(map, " + p + "OutputHeight * " + p + "OutputWidth);");
+                }
+
+                writer.Line();
+                EmitInputGradientStart(writer, inputGradientOptional);
+                using (writer.Block("for (int c = 0; c < " + p + "OutputChannels; c++)"))
+                {
+                    writer.Line("float* gradientPlane = inputGradient + (c * " + p + "InputHeight * " + p + "InputWidth);");
+                    writer.Line("float* map = outputGradient + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
+                    writer.Line("float coefficient = coefficients[c];");
+                    using (writer.Block("for (int y = 0; y < " + p + "OutputHeight; y++)"))
+                    {
+                        using (writer.Block("for (int x = 0; x < " + p + "OutputWidth; x++)"))
+                        {
+                            writer.Line("float share = map[(y * " + p + "OutputWidth) + x] * coefficient;");
+                            writer.Line("float* gradientWindow = gradientPlane + (y * " + p + "PoolSize * " + p + "InputWidth) + (x * " + p + "PoolSize);");
+                            using (writer.Block("for (int dy = 0; dy < " + p + "PoolSize; dy++)"))
+                            {
+                                using (writer.Block("for (int dx = 0; dx < " + p + "PoolSize; dx++)"))
+                                {
+                                    writer.Line("gradientWindow[(dy * " + p + "InputWidth) + dx] = share;");
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
 
         /// <summary>
@@ -215,9 +241,11 @@ namespace LeNet5.Generator
         {
             if (inputGradientOptional)
             {
-                writer.Open("if (inputGradient == null)");
-                writer.Line("return;");
-                writer.Close();
+                using (writer.Block("if (inputGradient == null)"))
+                {
+                    writer.Line("return;");
+                }
+
                 writer.Line();
             }
 
@@ -230,42 +258,53 @@ namespace LeNet5.Generator
         {
             writer.Line("float* window = " + plane + " + (y * " + p + "PoolSize * " + p + "InputWidth) + (x * " + p + "PoolSize);");
             writer.Line("float sum = 0.0f;");
-            writer.Open("for (int dy = 0; dy < " + p + "PoolSize; dy++)");
-            writer.Open("for (int dx = 0; dx < " + p + "PoolSize; dx++)");
-            writer.Line("sum += window[(dy * " + p + "InputWidth) + dx];");
-            writer.Close();
-            writer.Close();
+            using (writer.Block("for (int dy = 0; dy < " + p + "PoolSize; dy++)"))
+            {
+                using (writer.Block("for (int dx = 0; dx < " + p + "PoolSize; dx++)"))
+                {
+                    writer.Line("sum += window[(dy * " + p + "InputWidth) + dx];");
+                }
+            }
+
             writer.Line();
         }
 
         public override void EmitCurvature(CodeWriter writer, LayerModel layer)
         {
             string p = layer.Identifier;
-            CurvatureEmitter.OpenWithParameters(writer, layer, "trainable subsampling: the coefficient gets x^2 h over its windows, each input gets coefficient^2 h");
-            writer.Open("for (int c = 0; c < " + p + "OutputChannels; c++)");
-            writer.Line("float* plane = input + (c * " + p + "InputHeight * " + p + "InputWidth);");
-            writer.Line("float* map = outputCurvature + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
-            writer.Line("float square = weights[c] * weights[c];");
-            writer.Line("float sum = 0.0f;");
-            writer.Open("for (int y = 0; y < " + p + "OutputHeight; y++)");
-            writer.Open("for (int x = 0; x < " + p + "OutputWidth; x++)");
-            writer.Line("float h = map[(y * " + p + "OutputWidth) + x];");
-            writer.Open("for (int dy = 0; dy < " + p + "PoolSize; dy++)");
-            writer.Open("for (int dx = 0; dx < " + p + "PoolSize; dx++)");
-            writer.Line("int at = (((y * " + p + "PoolSize) + dy) * " + p + "InputWidth) + (x * " + p + "PoolSize) + dx;");
-            writer.Line("sum += plane[at] * plane[at] * h;");
-            writer.Open("if (inputCurvature != null)");
-            writer.Line("inputCurvature[(c * " + p + "InputHeight * " + p + "InputWidth) + at] = square * h;");
-            writer.Close();
-            writer.Close();
-            writer.Close();
-            writer.Close();
-            writer.Close();
-            writer.Line();
-            writer.Line("weightCurvature[c] += sum;");
-            writer.Line("biasCurvature[c] += Sum(map, " + p + "OutputHeight * " + p + "OutputWidth);");
-            writer.Close();
-            writer.Close();
+            using (CurvatureEmitter.OpenWithParameters(writer, layer, "trainable subsampling: the coefficient gets x^2 h over its windows, each input gets coefficient^2 h"))
+            {
+                using (writer.Block("for (int c = 0; c < " + p + "OutputChannels; c++)"))
+                {
+                    writer.Line("float* plane = input + (c * " + p + "InputHeight * " + p + "InputWidth);");
+                    writer.Line("float* map = outputCurvature + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
+                    writer.Line("float square = weights[c] * weights[c];");
+                    writer.Line("float sum = 0.0f;");
+                    using (writer.Block("for (int y = 0; y < " + p + "OutputHeight; y++)"))
+                    {
+                        using (writer.Block("for (int x = 0; x < " + p + "OutputWidth; x++)"))
+                        {
+                            writer.Line("float h = map[(y * " + p + "OutputWidth) + x];");
+                            using (writer.Block("for (int dy = 0; dy < " + p + "PoolSize; dy++)"))
+                            {
+                                using (writer.Block("for (int dx = 0; dx < " + p + "PoolSize; dx++)"))
+                                {
+                                    writer.Line("int at = (((y * " + p + "PoolSize) + dy) * " + p + "InputWidth) + (x * " + p + "PoolSize) + dx;");
+                                    writer.Line("sum += plane[at] * plane[at] * h;");
+                                    using (writer.Block("if (inputCurvature != null)"))
+                                    {
+                                        writer.Line("inputCurvature[(c * " + p + "InputHeight * " + p + "InputWidth) + at] = square * h;");
+                                    }
+                                }
+                            }
+                        }
+                    }
+
+                    writer.Line();
+                    writer.Line("weightCurvature[c] += sum;");
+                    writer.Line("biasCurvature[c] += Sum(map, " + p + "OutputHeight * " + p + "OutputWidth);");
+                }
+            }
         }
     }
 }
