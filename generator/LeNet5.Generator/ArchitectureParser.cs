@@ -16,6 +16,7 @@ namespace LeNet5.Generator
         private static readonly string[] RbfProperties = { "name", "kind", "prototypes" };
         private static readonly string[] PoolProperties = { "name", "kind", "size", "activation" };
         private static readonly string[] DenseProperties = { "name", "kind", "units", "activation" };
+        private static readonly string[] DropoutProperties = { "name", "kind", "rate" };
 
         /// <summary>Values of one input image at most: batches of them are indexed with <c>int</c>.</summary>
         internal const int MaxInputValues = 1 << 24;
@@ -350,6 +351,7 @@ namespace LeNet5.Generator
                 case "dense": kind = LayerKind.Dense; allowed = DenseProperties; break;
                 case "subsample2d": kind = LayerKind.Subsample2d; allowed = SubsampleProperties; break;
                 case "rbf": kind = LayerKind.Rbf; allowed = RbfProperties; break;
+                case "dropout": kind = LayerKind.Dropout; allowed = DropoutProperties; break;
                 default:
                     Report(DiagnosticDescriptors.UnknownLayerKind, kindString.Span, displayName, kindString.Value);
                     return null;
@@ -358,6 +360,7 @@ namespace LeNet5.Generator
             CheckProperties(layer, "layer '" + displayName + "'", allowed);
             int size = 0, kernel = 0, stride = 1, padding = 0;
             double padValue = 0;
+            double rate = 0;
             SourceSpan kernelSpan = StartOf(layer);
             var connections = EquatableArray<EquatableArray<int>>.Empty;
             var prototypes = EquatableArray<EquatableArray<double>>.Empty;
@@ -391,10 +394,18 @@ namespace LeNet5.Generator
                 case LayerKind.Dense:
                     size = ReadInt(layer, context, "units", null, 1);
                     break;
+                case LayerKind.Dropout:
+                    if (layer.Find("rate") == null)
+                    {
+                        Report(DiagnosticDescriptors.MissingField, StartOf(layer), context, "rate");
+                    }
+
+                    rate = ReadNumber(layer, "rate", 0, value => value >= 0 && value < 1, "at least 0 and below 1");
+                    break;
             }
 
             ActivationKind activation = ActivationKind.None;
-            JsonProperty? activationProperty = kind == LayerKind.Pad || kind == LayerKind.Rbf ? null : layer.Find("activation");
+            JsonProperty? activationProperty = kind == LayerKind.Pad || kind == LayerKind.Rbf || kind == LayerKind.Dropout ? null : layer.Find("activation");
             SourceSpan activationSpan = StartOf(layer);
             if (activationProperty != null)
             {
@@ -420,7 +431,10 @@ namespace LeNet5.Generator
             }
 
             return new LayerSpec(
-                name, kind, size, kernel, stride, padding, padValue, activation, nameSpan, kernelSpan, activationSpan, connections, connectionsSpan, prototypes, prototypesSpan);
+                name, kind, size, kernel, stride, padding, padValue, activation, nameSpan, kernelSpan, activationSpan, connections, connectionsSpan, prototypes, prototypesSpan)
+            {
+                Rate = rate,
+            };
         }
 
         /// <summary>

@@ -202,6 +202,10 @@ namespace LeNet5.Generator
             writer.Line("static int global::LeNet5.Runtime.INetwork.ParameterCount => ParameterCount;");
             writer.Line("static int global::LeNet5.Runtime.INetwork.ActivationSize => ActivationSize;");
             writer.Line("static int global::LeNet5.Runtime.INetwork.WorkspaceSize => WorkspaceSize;");
+            if (model.Layers.Any(layer => layer.Emitter.HasTrainingForward))
+            {
+                writer.Line("static bool " + RuntimeTypes.INetwork + ".UsesTrainingNoise => true;");
+            }
             writer.Line();
             writer.Line("/// <summary>The <c>name</c> declared in the architecture file.</summary>");
             writer.Line("public static string Name => " + CodeWriter.String(spec.Name) + ";");

@@ -9,6 +9,7 @@ namespace LeNet5.Generator
         Dense,
         Subsample2d,
         Rbf,
+        Dropout,
     }
 
     internal enum LossKind
@@ -61,6 +62,9 @@ namespace LeNet5.Generator
     {
         /// <summary>A conv2d with a connection table: output map o reads only the input maps listed in Connections[o].</summary>
         public bool IsSparse => Kind == LayerKind.Conv2d && Connections.Count > 0;
+
+        /// <summary>The probability that a dropout layer drops a unit in training.</summary>
+        public double Rate { get; init; }
     }
 
     /// <summary>The <c>training</c> section, with the schema's defaults filled in.</summary>

@@ -20,6 +20,7 @@ namespace LeNet5.Generator
                 case LayerKind.Dense: return DenseEmitter.Instance;
                 case LayerKind.Subsample2d: return SubsampleEmitter.Instance;
                 case LayerKind.Rbf: return RbfEmitter.Instance;
+                case LayerKind.Dropout: return DropoutEmitter.Instance;
                 default: throw new ArgumentOutOfRangeException(nameof(kind), kind, "No emitter is registered for this layer kind.");
             }
         }
