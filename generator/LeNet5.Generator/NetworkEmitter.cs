@@ -89,7 +89,7 @@ namespace LeNet5.Generator
                 }
 
                 ActivationEmitter.EmitHelpers(writer, activations);
-                KernelHelpersEmitter.Emit(writer);
+                KernelHelpersEmitter.Emit(writer, model.Layers.Aggregate(KernelHelpers.None, (helpers, layer) => helpers | layer.Emitter.Helpers(layer)));
             }
         }
 

@@ -20,6 +20,8 @@ namespace LeNet5.Generator
 
         public override bool WorksOnTheBatch => true;
 
+        public override KernelHelpers Helpers(LayerModel layer) => KernelHelpers.Dot | KernelHelpers.Axpy | KernelHelpers.AddWeightedRows;
+
         public override string Describe(LayerModel layer)
             => "dense " + layer.Input.Size + " -> " + layer.Output.Size + ", " + ActivationEmitter.Name(layer.Spec.Activation);
 

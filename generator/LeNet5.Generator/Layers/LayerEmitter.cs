@@ -123,6 +123,9 @@ namespace LeNet5.Generator
         /// <summary>The second-order backward method <c>LCurvature</c> (see <see cref="CurvatureEmitter"/>).</summary>
         public abstract void EmitCurvature(CodeWriter writer, LayerModel layer);
 
+        /// <summary>The shared kernels (<see cref="KernelHelpersEmitter"/>) the layer's methods call.</summary>
+        public virtual KernelHelpers Helpers(LayerModel layer) => KernelHelpers.None;
+
         /// <summary>Floats of per-image scratch the backward pass needs.</summary>
         public virtual int ScratchSize(LayerModel layer) => 0;
 

@@ -38,6 +38,8 @@ namespace LeNet5.Generator
 
         public override string KindName(LayerModel layer) => "rbf";
 
+        public override KernelHelpers Helpers(LayerModel layer) => KernelHelpers.Axpy;
+
         /// <summary>The prototypes, one unit per line (the <c>Layers</c> table is initialised before the layer's own table).</summary>
         public override DescriptionTable? DescriptionTable(LayerModel layer)
             => new DescriptionTable("Prototypes = new float[]", layer.Spec.Prototypes.Select(prototype => CodeWriter.Floats(prototype) + ",").ToList());

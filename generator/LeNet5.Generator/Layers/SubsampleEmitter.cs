@@ -23,6 +23,8 @@ namespace LeNet5.Generator
 
         public override string KindName(LayerModel layer) => "subsample2d";
 
+        public override KernelHelpers Helpers(LayerModel layer) => KernelHelpers.MultiplyAdd | KernelHelpers.Sum;
+
         public override IReadOnlyList<(string Constant, int Value)> WeightDimensions(LayerModel layer)
             => new[] { BiasDimension(layer) };
 

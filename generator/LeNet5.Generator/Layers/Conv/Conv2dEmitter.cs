@@ -81,6 +81,9 @@ namespace LeNet5.Generator
 
         public override int DescribedStride(LayerModel layer) => layer.Spec.Stride;
 
+        /// <summary>The vector paths multiply-add; the portable paths (always written) use Axpy and Dot; bias gradients Sum.</summary>
+        public override KernelHelpers Helpers(LayerModel layer) => KernelHelpers.MultiplyAdd | KernelHelpers.Dot | KernelHelpers.Sum | KernelHelpers.Axpy;
+
         public override DescriptionTable? DescriptionTable(LayerModel layer)
             => layer.Spec.IsSparse
                 ? new DescriptionTable("Connections = new[]", layer.Spec.Connections.Select(row => "new[] { " + CodeWriter.Ints(row) + " },").ToList())

@@ -43,6 +43,8 @@ namespace LeNet5.Generator
 
         public override bool WorksOnTheBatch => true;
 
+        public override KernelHelpers Helpers(LayerModel layer) => Dense.Helpers(layer);
+
         public override string KindName(LayerModel layer) => Conv.KindName(layer);
 
         public override int DescribedStride(LayerModel layer) => Conv.DescribedStride(layer);
