@@ -37,6 +37,9 @@ namespace LeNet5.Generator
             }
         }
 
+        /// <summary>Fixed text with interpolated values (an interpolated raw string literal), in the invariant culture.</summary>
+        public void Lines(InvariantText text) => Lines(text.ToString());
+
         /// <summary>An interpolated expression formatted in the invariant culture, for building parts of lines.</summary>
         public static string Text(InvariantText text) => text.ToString();
 

@@ -24,21 +24,7 @@ namespace LeNet5.Generator
 
         private static string Pointer(Half half) => half == Half.Front ? "front" : "back";
 
-        private readonly struct Segment
-        {
-            public Segment(int first, int last, bool onTheBatch)
-            {
-                First = first;
-                Last = last;
-                OnTheBatch = onTheBatch;
-            }
-
-            public int First { get; }
-
-            public int Last { get; }
-
-            public bool OnTheBatch { get; }
-        }
+        private readonly record struct Segment(int First, int Last, bool OnTheBatch);
 
         /// <summary>A batch of per-image buffers: a base pointer and the distance between two images.</summary>
         private readonly struct Buffer

@@ -13,7 +13,7 @@ namespace LeNet5.Generator
         public static void Emit(CodeWriter writer, NetworkModel model)
         {
             writer.Line("/// <summary>The layers in order, as declared in the architecture file, with their inferred shapes.</summary>");
-            writer.Line("public static IReadOnlyList<global::LeNet5.Runtime.LayerDescription> Layers { get; } = new global::LeNet5.Runtime.LayerDescription[]");
+            writer.Line("public static IReadOnlyList<" + RuntimeTypes.LayerDescription + "> Layers { get; } = new " + RuntimeTypes.LayerDescription + "[]");
             using (writer.Block(suffix: ";"))
             {
                 foreach (LayerModel layer in model.Layers)
@@ -25,7 +25,7 @@ namespace LeNet5.Generator
                     string parameters = layer.HasParameters
                         ? "new[] { " + CodeWriter.String(spec.Name + ".weight") + ", " + CodeWriter.String(spec.Name + ".bias") + " }"
                         : "global::System.Array.Empty<string>()";
-                    writer.Line("new global::LeNet5.Runtime.LayerDescription("
+                    writer.Line("new " + RuntimeTypes.LayerDescription + "("
                         + CodeWriter.String(spec.Name) + ", "
                         + CodeWriter.String(layer.Emitter.KindName(layer)) + ", "
                         + Shape(layer.Input) + ", "
@@ -65,6 +65,6 @@ namespace LeNet5.Generator
         private static string Long(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         private static string Shape(Shape shape)
-            => "new global::LeNet5.Runtime.FeatureShape(" + CodeWriter.Int(shape.Channels) + ", " + CodeWriter.Int(shape.Height) + ", " + CodeWriter.Int(shape.Width) + ")";
+            => "new " + RuntimeTypes.FeatureShape + "(" + CodeWriter.Int(shape.Channels) + ", " + CodeWriter.Int(shape.Height) + ", " + CodeWriter.Int(shape.Width) + ")";
     }
 }

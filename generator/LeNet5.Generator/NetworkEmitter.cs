@@ -51,7 +51,7 @@ namespace LeNet5.Generator
 
             writer.Line("/// </remarks>");
             writer.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"LeNet5.Generator\", \"1.0.0\")]");
-            using (writer.Block("public readonly unsafe partial struct " + model.TypeName + " : global::LeNet5.Runtime.INetwork"))
+            using (writer.Block("public readonly unsafe partial struct " + model.TypeName + " : " + RuntimeTypes.INetwork))
             {
                 EmitConstants(writer, model);
                 EmitInterfaceMembers(writer, model);
@@ -111,36 +111,37 @@ namespace LeNet5.Generator
         private static void EmitConstants(CodeWriter writer, NetworkModel model)
         {
             NetworkSpec spec = model.Spec;
-            writer.Line("/// <summary>Channels of one input image.</summary>");
-            writer.Line("public const int InputChannels = " + CodeWriter.Int(spec.InputChannels) + ";");
-            writer.Line();
-            writer.Line("/// <summary>Height of one input image, before any padding layer.</summary>");
-            writer.Line("public const int InputHeight = " + CodeWriter.Int(spec.InputHeight) + ";");
-            writer.Line();
-            writer.Line("/// <summary>Width of one input image, before any padding layer.</summary>");
-            writer.Line("public const int InputWidth = " + CodeWriter.Int(spec.InputWidth) + ";");
-            writer.Line();
-            writer.Line("/// <summary>Floats per input image.</summary>");
-            writer.Line("public const int InputSize = InputChannels * InputHeight * InputWidth;");
-            writer.Line();
-            writer.Line("/// <summary>Number of classes: the length of one image's logits.</summary>");
-            writer.Line("public const int ClassCount = " + CodeWriter.Int(spec.Classes) + ";");
-            writer.Line();
-            writer.Line("/// <summary>Total number of trainable parameters.</summary>");
-            writer.Line("public const int ParameterCount = " + CodeWriter.Int(model.ParameterCount) + ";");
-            writer.Line();
-            writer.Line("/// <summary>Floats per image kept by <see cref=\"ForwardTrain\"/>: every layer's output, layer by layer.</summary>");
-            writer.Line("public const int ActivationSize = " + CodeWriter.Int(model.ActivationSize) + ";");
-            writer.Line();
-            writer.Line("/// <summary>Floats in the largest feature map set of one image (input or any layer's output).</summary>");
-            writer.Line("public const int LargestMapSize = " + CodeWriter.Int(model.LargestMapSize) + ";");
-            writer.Line();
-            writer.Line("/// <summary>Floats of scratch a layer's backward pass needs beyond the two gradient buffers.</summary>");
-            writer.Line("public const int ScratchSize = " + CodeWriter.Int(ScratchSize(model)) + ";");
-            writer.Line();
-            writer.Line("/// <summary>Floats per image of scratch space for <see cref=\"Infer\"/> and <see cref=\"Backward\"/>.</summary>");
-            writer.Line("public const int WorkspaceSize = (2 * LargestMapSize) + ScratchSize;");
+            writer.Lines($$"""
+                /// <summary>Channels of one input image.</summary>
+                public const int InputChannels = {{spec.InputChannels}};
 
+                /// <summary>Height of one input image, before any padding layer.</summary>
+                public const int InputHeight = {{spec.InputHeight}};
+
+                /// <summary>Width of one input image, before any padding layer.</summary>
+                public const int InputWidth = {{spec.InputWidth}};
+
+                /// <summary>Floats per input image.</summary>
+                public const int InputSize = InputChannels * InputHeight * InputWidth;
+
+                /// <summary>Number of classes: the length of one image's logits.</summary>
+                public const int ClassCount = {{spec.Classes}};
+
+                /// <summary>Total number of trainable parameters.</summary>
+                public const int ParameterCount = {{model.ParameterCount}};
+
+                /// <summary>Floats per image kept by <see cref="ForwardTrain"/>: every layer's output, layer by layer.</summary>
+                public const int ActivationSize = {{model.ActivationSize}};
+
+                /// <summary>Floats in the largest feature map set of one image (input or any layer's output).</summary>
+                public const int LargestMapSize = {{model.LargestMapSize}};
+
+                /// <summary>Floats of scratch a layer's backward pass needs beyond the two gradient buffers.</summary>
+                public const int ScratchSize = {{ScratchSize(model)}};
+
+                /// <summary>Floats per image of scratch space for <see cref="Infer"/> and <see cref="Backward"/>.</summary>
+                public const int WorkspaceSize = (2 * LargestMapSize) + ScratchSize;
+                """);
             writer.Line();
             writer.Line("// Shapes and offsets of every layer, named after it: the comment above each group describes the layer.");
             writer.Line("#pragma warning disable CS1591 // missing XML comment");
@@ -155,20 +156,24 @@ namespace LeNet5.Generator
 
                 first = false;
                 writer.Line("// " + layer.Spec.Name + ": " + Describe(layer));
-                writer.Line("public const int " + p + "InputChannels = " + CodeWriter.Int(layer.Input.Channels) + ";");
-                writer.Line("public const int " + p + "InputHeight = " + CodeWriter.Int(layer.Input.Height) + ";");
-                writer.Line("public const int " + p + "InputWidth = " + CodeWriter.Int(layer.Input.Width) + ";");
-                writer.Line("public const int " + p + "OutputChannels = " + CodeWriter.Int(layer.Output.Channels) + ";");
-                writer.Line("public const int " + p + "OutputHeight = " + CodeWriter.Int(layer.Output.Height) + ";");
-                writer.Line("public const int " + p + "OutputWidth = " + CodeWriter.Int(layer.Output.Width) + ";");
-                writer.Line("public const int " + p + "OutputSize = " + p + "OutputChannels * " + p + "OutputHeight * " + p + "OutputWidth;");
+                writer.Lines($"""
+                    public const int {p}InputChannels = {layer.Input.Channels};
+                    public const int {p}InputHeight = {layer.Input.Height};
+                    public const int {p}InputWidth = {layer.Input.Width};
+                    public const int {p}OutputChannels = {layer.Output.Channels};
+                    public const int {p}OutputHeight = {layer.Output.Height};
+                    public const int {p}OutputWidth = {layer.Output.Width};
+                    public const int {p}OutputSize = {p}OutputChannels * {p}OutputHeight * {p}OutputWidth;
+                    """);
                 layer.Emitter.EmitConstants(writer, layer);
                 if (layer.HasParameters)
                 {
-                    writer.Line("public const int " + p + "WeightOffset = " + CodeWriter.Int(layer.WeightOffset) + ";");
-                    writer.Line("public const int " + p + "WeightLength = " + CodeWriter.Int(layer.WeightLength) + ";");
-                    writer.Line("public const int " + p + "BiasOffset = " + CodeWriter.Int(layer.BiasOffset) + ";");
-                    writer.Line("public const int " + p + "BiasLength = " + CodeWriter.Int(layer.BiasLength) + ";");
+                    writer.Lines($"""
+                        public const int {p}WeightOffset = {layer.WeightOffset};
+                        public const int {p}WeightLength = {layer.WeightLength};
+                        public const int {p}BiasOffset = {layer.BiasOffset};
+                        public const int {p}BiasLength = {layer.BiasLength};
+                        """);
                 }
 
                 writer.Line("public const int " + p + "ActivationOffset = " + CodeWriter.Int(layer.ActivationOffset) + ";");
@@ -194,14 +199,16 @@ namespace LeNet5.Generator
         {
             NetworkSpec spec = model.Spec;
             TrainingSpec training = spec.Training;
-            writer.Line("static int global::LeNet5.Runtime.INetwork.InputChannels => InputChannels;");
-            writer.Line("static int global::LeNet5.Runtime.INetwork.InputHeight => InputHeight;");
-            writer.Line("static int global::LeNet5.Runtime.INetwork.InputWidth => InputWidth;");
-            writer.Line("static int global::LeNet5.Runtime.INetwork.InputSize => InputSize;");
-            writer.Line("static int global::LeNet5.Runtime.INetwork.ClassCount => ClassCount;");
-            writer.Line("static int global::LeNet5.Runtime.INetwork.ParameterCount => ParameterCount;");
-            writer.Line("static int global::LeNet5.Runtime.INetwork.ActivationSize => ActivationSize;");
-            writer.Line("static int global::LeNet5.Runtime.INetwork.WorkspaceSize => WorkspaceSize;");
+            writer.Lines($"""
+                static int {RuntimeTypes.INetwork}.InputChannels => InputChannels;
+                static int {RuntimeTypes.INetwork}.InputHeight => InputHeight;
+                static int {RuntimeTypes.INetwork}.InputWidth => InputWidth;
+                static int {RuntimeTypes.INetwork}.InputSize => InputSize;
+                static int {RuntimeTypes.INetwork}.ClassCount => ClassCount;
+                static int {RuntimeTypes.INetwork}.ParameterCount => ParameterCount;
+                static int {RuntimeTypes.INetwork}.ActivationSize => ActivationSize;
+                static int {RuntimeTypes.INetwork}.WorkspaceSize => WorkspaceSize;
+                """);
             if (model.Layers.Any(layer => layer.Emitter.HasTrainingForward))
             {
                 writer.Line("static bool " + RuntimeTypes.INetwork + ".UsesTrainingNoise => true;");
@@ -214,24 +221,24 @@ namespace LeNet5.Generator
             writer.Line("public static IReadOnlyList<string> ClassNames { get; } = new[] { " + string.Join(", ", spec.ClassNames.Select(CodeWriter.String)) + " };");
             writer.Line();
             writer.Line("/// <summary>The loss the architecture declares.</summary>");
-            writer.Line("public static global::LeNet5.Runtime.LossKind Loss => global::LeNet5.Runtime.LossKind." + spec.Loss + ";");
+            writer.Line("public static " + RuntimeTypes.LossKind + " Loss => " + RuntimeTypes.LossKind + "." + spec.Loss + ";");
             writer.Line();
             writer.Line("/// <summary>The constant j of the MAP criterion (the extra logit is -j); 0 for other losses.</summary>");
             writer.Line("public static float LossConstant => " + CodeWriter.Float(spec.Loss == LossKind.MapCriterion ? spec.LossConstant : 0) + ";");
             writer.Line();
             writer.Line("/// <summary>The values a background (0) and a foreground (255) pixel become; pixels in between are mapped linearly.</summary>");
             writer.Line(spec.InputScaling == InputScalingSpec.Standardized
-                ? "public static global::LeNet5.Runtime.InputScaling InputScaling => global::LeNet5.Runtime.InputScaling.Standardized;"
-                : "public static global::LeNet5.Runtime.InputScaling InputScaling { get; } = new global::LeNet5.Runtime.InputScaling(Background: " + CodeWriter.Float(spec.InputScaling.Background)
+                ? "public static " + RuntimeTypes.InputScaling + " InputScaling => " + RuntimeTypes.InputScaling + ".Standardized;"
+                : "public static " + RuntimeTypes.InputScaling + " InputScaling { get; } = new " + RuntimeTypes.InputScaling + "(Background: " + CodeWriter.Float(spec.InputScaling.Background)
                     + ", Foreground: " + CodeWriter.Float(spec.InputScaling.Foreground) + ");");
             writer.Line();
             writer.Line("/// <summary>Named parameter tensors in PyTorch <c>state_dict</c> order and layout.</summary>");
-            writer.Line("public static IReadOnlyList<global::LeNet5.Runtime.ParameterTensor> ParameterTensors { get; } = new global::LeNet5.Runtime.ParameterTensor[]");
+            writer.Line("public static IReadOnlyList<" + RuntimeTypes.ParameterTensor + "> ParameterTensors { get; } = new " + RuntimeTypes.ParameterTensor + "[]");
             using (writer.Block(suffix: ";"))
             {
                 foreach (TensorLayout tensor in ParameterLayout.Of(model))
                 {
-                    writer.Line("new global::LeNet5.Runtime.ParameterTensor(" + CodeWriter.String(tensor.Name) + ", " + tensor.OffsetConstant + ", new[] { "
+                    writer.Line("new " + RuntimeTypes.ParameterTensor + "(" + CodeWriter.String(tensor.Name) + ", " + tensor.OffsetConstant + ", new[] { "
                         + string.Join(", ", tensor.DimensionConstants) + " }),");
                 }
             }

@@ -20,7 +20,7 @@ namespace LeNet5.Generator
         }
 
         public override LayerShape? Infer(LayerSpec layer, Shape input, ShapeReport report)
-            => new LayerShape(input, kept: input.Size);
+            => new LayerShape(input, Kept: input.Size);
 
         public override string Describe(LayerModel layer)
             => "dropout " + layer.Input + ", rate " + layer.Spec.Rate.ToString("R", CultureInfo.InvariantCulture) + " in training, identity in inference";

@@ -24,28 +24,12 @@ namespace LeNet5.Generator
     }
 
     /// <summary>What shape inference learns about one layer: its output, its fan-in and its parameter counts.</summary>
-    internal readonly struct LayerShape
-    {
-        public LayerShape(Shape output, long fanIn = 0, long weights = 0, long biases = 0, int kept = 0)
-        {
-            Output = output;
-            FanIn = fanIn;
-            Weights = weights;
-            Biases = biases;
-            Kept = kept;
-        }
-
-        public Shape Output { get; }
-
-        public long FanIn { get; }
-
-        public long Weights { get; }
-
-        public long Biases { get; }
-
-        /// <summary>Floats per image the training forward pass keeps beside the output (a dropout's mask).</summary>
-        public int Kept { get; }
-    }
+    /// <param name="Output">The output shape of one image.</param>
+    /// <param name="FanIn">Inputs per output (for initialisation).</param>
+    /// <param name="Weights">Weight count.</param>
+    /// <param name="Biases">Bias count.</param>
+    /// <param name="Kept">Floats per image the training forward pass keeps beside the output (a dropout's mask).</param>
+    internal readonly record struct LayerShape(Shape Output, long FanIn = 0, long Weights = 0, long Biases = 0, int Kept = 0);
 
     /// <summary>Collects the diagnostics of shape inference for one file.</summary>
     internal sealed class ShapeReport
@@ -161,18 +145,7 @@ namespace LeNet5.Generator
     }
 
     /// <summary>A member of a <c>LayerDescription</c> initializer holding one row per line.</summary>
-    internal sealed class DescriptionTable
-    {
-        public DescriptionTable(string member, IReadOnlyList<string> rows)
-        {
-            Member = member;
-            Rows = rows;
-        }
-
-        /// <summary>The member and its array type: <c>Connections = new[]</c>.</summary>
-        public string Member { get; }
-
-        /// <summary>Each row's text, with its trailing comma.</summary>
-        public IReadOnlyList<string> Rows { get; }
-    }
+    /// <param name="Member">The member and its array type: <c>Connections = new[]</c>.</param>
+    /// <param name="Rows">Each row's text, with its trailing comma.</param>
+    internal sealed record DescriptionTable(string Member, IReadOnlyList<string> Rows);
 }
