@@ -92,11 +92,9 @@ namespace LeNet5.Generator
                         {
                             writer.Line("int j = 0;");
                             using (writer.Block("if (Vector256.IsHardwareAccelerated)"))
+                            using (writer.Block("for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)"))
                             {
-                                using (writer.Block("for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)"))
-                                {
-                                    writer.Line("Vector256.Store(Vector256.Max(Vector256.Load(values + j), Vector256<float>.Zero), values + j);");
-                                }
+                                writer.Line("Vector256.Store(Vector256.Max(Vector256.Load(values + j), Vector256<float>.Zero), values + j);");
                             }
 
                             writer.Line();

@@ -180,13 +180,11 @@ namespace LeNet5.Generator
                 writer.Line("/// <summary>The probability of class <paramref name=\"classIndex\"/>; the " + classes + " probabilities sum to 1.</summary>");
                 writer.Line("/// <exception cref=\"ArgumentOutOfRangeException\"><paramref name=\"classIndex\"/> is not 0 to " + last + ".</exception>");
                 using (writer.Block("public float this[int classIndex]"))
+                using (writer.Block("get"))
                 {
-                    using (writer.Block("get"))
-                    {
-                        writer.Line("ArgumentOutOfRangeException.ThrowIfNegative(classIndex);");
-                        writer.Line("ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(classIndex, " + network + ".ClassCount);");
-                        writer.Line("return _probabilities[classIndex];");
-                    }
+                    writer.Line("ArgumentOutOfRangeException.ThrowIfNegative(classIndex);");
+                    writer.Line("ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(classIndex, " + network + ".ClassCount);");
+                    writer.Line("return _probabilities[classIndex];");
                 }
 
                 writer.Line();

@@ -324,11 +324,9 @@ namespace LeNet5.Generator
 
             writer.Line();
             using (writer.Block("private static void Uniform(Span<float> values, Random random, double bound)"))
+            using (writer.Block("for (int j = 0; j < values.Length; j++)"))
             {
-                using (writer.Block("for (int j = 0; j < values.Length; j++)"))
-                {
-                    writer.Line("values[j] = (float)(((random.NextDouble() * 2.0) - 1.0) * bound);");
-                }
+                writer.Line("values[j] = (float)(((random.NextDouble() * 2.0) - 1.0) * bound);");
             }
 
             writer.Line();
@@ -339,24 +337,20 @@ namespace LeNet5.Generator
         private static void EmitChecks(CodeWriter writer)
         {
             using (writer.Block("private static void RequireBatch(int batch)"))
+            using (writer.Block("if (batch < 0)"))
             {
-                using (writer.Block("if (batch < 0)"))
-                {
-                    writer.Line("throw new ArgumentOutOfRangeException(nameof(batch), batch, \"The batch size cannot be negative.\");");
-                }
+                writer.Line("throw new ArgumentOutOfRangeException(nameof(batch), batch, \"The batch size cannot be negative.\");");
             }
 
             writer.Line();
             using (writer.Block("private static void Require(int length, int required, string name, string what)"))
+            using (writer.Block("if (length < required)"))
             {
-                using (writer.Block("if (length < required)"))
+                writer.Line("throw new ArgumentException(");
+                using (writer.Indented())
                 {
-                    writer.Line("throw new ArgumentException(");
-                    using (writer.Indented())
-                    {
-                        writer.Line("$\"{name} holds {length} floats but {required} ({what}) are needed.\",");
-                        writer.Line("name);");
-                    }
+                    writer.Line("$\"{name} holds {length} floats but {required} ({what}) are needed.\",");
+                    writer.Line("name);");
                 }
             }
         }

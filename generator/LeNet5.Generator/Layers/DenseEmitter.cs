@@ -9,9 +9,6 @@ namespace LeNet5.Generator
     {
         public static readonly DenseEmitter Instance = new DenseEmitter();
 
-        private DenseEmitter()
-        {
-        }
 
         public override LayerShape? Infer(LayerSpec layer, Shape input, ShapeReport report)
             => new LayerShape(new Shape(layer.Size, 1, 1), input.Size, (long)layer.Size * input.Size, layer.Size);
@@ -128,20 +125,18 @@ namespace LeNet5.Generator
         {
             string p = layer.Identifier;
             using (CurvatureEmitter.OpenWithParameters(writer, layer, "a dense layer: w_ij gets x_j^2 h_i and passes w_ij^2 h_i to input j"))
+            using (writer.Block("for (int u = 0; u < " + p + "Units; u++)"))
             {
-                using (writer.Block("for (int u = 0; u < " + p + "Units; u++)"))
+                writer.Line("float h = outputCurvature[u];");
+                writer.Line("float* row = weights + (u * " + p + "InputSize);");
+                writer.Line("float* rowCurvature = weightCurvature + (u * " + p + "InputSize);");
+                writer.Line("biasCurvature[u] += h;");
+                using (writer.Block("for (int j = 0; j < " + p + "InputSize; j++)"))
                 {
-                    writer.Line("float h = outputCurvature[u];");
-                    writer.Line("float* row = weights + (u * " + p + "InputSize);");
-                    writer.Line("float* rowCurvature = weightCurvature + (u * " + p + "InputSize);");
-                    writer.Line("biasCurvature[u] += h;");
-                    using (writer.Block("for (int j = 0; j < " + p + "InputSize; j++)"))
+                    writer.Line("rowCurvature[j] += input[j] * input[j] * h;");
+                    using (writer.Block("if (inputCurvature != null)"))
                     {
-                        writer.Line("rowCurvature[j] += input[j] * input[j] * h;");
-                        using (writer.Block("if (inputCurvature != null)"))
-                        {
-                            writer.Line("inputCurvature[j] += row[j] * row[j] * h;");
-                        }
+                        writer.Line("inputCurvature[j] += row[j] * row[j] * h;");
                     }
                 }
             }

@@ -15,9 +15,6 @@ namespace LeNet5.Generator
     {
         public static readonly DropoutEmitter Instance = new DropoutEmitter();
 
-        private DropoutEmitter()
-        {
-        }
 
         public override LayerShape? Infer(LayerSpec layer, Shape input, ShapeReport report)
             => new LayerShape(input, Kept: input.Size);
@@ -89,11 +86,9 @@ namespace LeNet5.Generator
             string p = layer.Identifier;
             writer.Line($"// {layer.Spec.Name}: backward of {Describe(layer)}: the gradient goes through the kept mask");
             using (writer.Block($"private static void {p}Backward(float* mask, float* outputGradient, float* inputGradient)"))
+            using (writer.Block($"for (int j = 0; j < {p}OutputSize; j++)"))
             {
-                using (writer.Block($"for (int j = 0; j < {p}OutputSize; j++)"))
-                {
-                    writer.Line("inputGradient[j] = outputGradient[j] * mask[j];");
-                }
+                writer.Line("inputGradient[j] = outputGradient[j] * mask[j];");
             }
         }
 
@@ -103,11 +98,9 @@ namespace LeNet5.Generator
             string p = layer.Identifier;
             writer.Line($"// {layer.Spec.Name}: curvature goes through the square of the kept mask");
             using (writer.Block($"private static void {p}Curvature(float* mask, float* outputCurvature, float* inputCurvature)"))
+            using (writer.Block($"for (int j = 0; j < {p}OutputSize; j++)"))
             {
-                using (writer.Block($"for (int j = 0; j < {p}OutputSize; j++)"))
-                {
-                    writer.Line("inputCurvature[j] = outputCurvature[j] * mask[j] * mask[j];");
-                }
+                writer.Line("inputCurvature[j] = outputCurvature[j] * mask[j] * mask[j];");
             }
         }
     }

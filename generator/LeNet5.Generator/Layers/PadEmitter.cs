@@ -9,9 +9,6 @@ namespace LeNet5.Generator
     {
         public static readonly PadEmitter Instance = new PadEmitter();
 
-        private PadEmitter()
-        {
-        }
 
         public override LayerShape? Infer(LayerSpec layer, Shape input, ShapeReport report)
             => new LayerShape(new Shape(input.Channels, input.Height + (2 * layer.Padding), input.Width + (2 * layer.Padding)));
@@ -45,13 +42,11 @@ namespace LeNet5.Generator
                     ? "new Span<float>(output, " + p + "OutputSize).Clear();"
                     : "new Span<float>(output, " + p + "OutputSize).Fill(" + p + "Value);");
                 using (writer.Block("for (int c = 0; c < " + p + "OutputChannels; c++)"))
+                using (writer.Block("for (int y = 0; y < " + p + "InputHeight; y++)"))
                 {
-                    using (writer.Block("for (int y = 0; y < " + p + "InputHeight; y++)"))
-                    {
-                        writer.Line("float* source = input + (((c * " + p + "InputHeight) + y) * " + p + "InputWidth);");
-                        writer.Line("float* target = output + (((c * " + p + "OutputHeight) + y + " + p + "Padding) * " + p + "OutputWidth) + " + p + "Padding;");
-                        writer.Line("new ReadOnlySpan<float>(source, " + p + "InputWidth).CopyTo(new Span<float>(target, " + p + "InputWidth));");
-                    }
+                    writer.Line("float* source = input + (((c * " + p + "InputHeight) + y) * " + p + "InputWidth);");
+                    writer.Line("float* target = output + (((c * " + p + "OutputHeight) + y + " + p + "Padding) * " + p + "OutputWidth) + " + p + "Padding;");
+                    writer.Line("new ReadOnlySpan<float>(source, " + p + "InputWidth).CopyTo(new Span<float>(target, " + p + "InputWidth));");
                 }
             }
         }
@@ -73,13 +68,11 @@ namespace LeNet5.Generator
                 }
 
                 using (writer.Block("for (int c = 0; c < " + p + "OutputChannels; c++)"))
+                using (writer.Block("for (int y = 0; y < " + p + "InputHeight; y++)"))
                 {
-                    using (writer.Block("for (int y = 0; y < " + p + "InputHeight; y++)"))
-                    {
-                        writer.Line("float* source = outputGradient + (((c * " + p + "OutputHeight) + y + " + p + "Padding) * " + p + "OutputWidth) + " + p + "Padding;");
-                        writer.Line("float* target = inputGradient + (((c * " + p + "InputHeight) + y) * " + p + "InputWidth);");
-                        writer.Line("new ReadOnlySpan<float>(source, " + p + "InputWidth).CopyTo(new Span<float>(target, " + p + "InputWidth));");
-                    }
+                    writer.Line("float* source = outputGradient + (((c * " + p + "OutputHeight) + y + " + p + "Padding) * " + p + "OutputWidth) + " + p + "Padding;");
+                    writer.Line("float* target = inputGradient + (((c * " + p + "InputHeight) + y) * " + p + "InputWidth);");
+                    writer.Line("new ReadOnlySpan<float>(source, " + p + "InputWidth).CopyTo(new Span<float>(target, " + p + "InputWidth));");
                 }
             }
         }

@@ -69,32 +69,28 @@ namespace LeNet5.Generator
                     writer.Line("float* plane = input + (c * " + p + "InputHeight * " + p + "InputWidth);");
                     writer.Line("float* map = output + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
                     using (writer.Block("for (int y = 0; y < " + p + "OutputHeight; y++)"))
+                    using (writer.Block("for (int x = 0; x < " + p + "OutputWidth; x++)"))
                     {
-                        using (writer.Block("for (int x = 0; x < " + p + "OutputWidth; x++)"))
+                        writer.Line("float* window = plane + (y * " + p + "PoolSize * " + p + "InputWidth) + (x * " + p + "PoolSize);");
+                        writer.Line(max ? "float best = window[0];" : "float sum = 0.0f;");
+                        using (writer.Block("for (int dy = 0; dy < " + p + "PoolSize; dy++)"))
+                        using (writer.Block("for (int dx = 0; dx < " + p + "PoolSize; dx++)"))
                         {
-                            writer.Line("float* window = plane + (y * " + p + "PoolSize * " + p + "InputWidth) + (x * " + p + "PoolSize);");
-                            writer.Line(max ? "float best = window[0];" : "float sum = 0.0f;");
-                            using (writer.Block("for (int dy = 0; dy < " + p + "PoolSize; dy++)"))
+                            if (max)
                             {
-                                using (writer.Block("for (int dx = 0; dx < " + p + "PoolSize; dx++)"))
-                                {
-                                    if (max)
-                                    {
-                                        writer.Line("float value = window[(dy * " + p + "InputWidth) + dx];");
-                                        writer.Line("best = value > best ? value : best;");
-                                    }
-                                    else
-                                    {
-                                        writer.Line("sum += window[(dy * " + p + "InputWidth) + dx];");
-                                    }
-                                }
+                                writer.Line("float value = window[(dy * " + p + "InputWidth) + dx];");
+                                writer.Line("best = value > best ? value : best;");
                             }
-
-                            writer.Line();
-                            writer.Line(max
-                                ? "map[(y * " + p + "OutputWidth) + x] = best;"
-                                : "map[(y * " + p + "OutputWidth) + x] = sum * " + InverseArea(layer) + ";");
+                            else
+                            {
+                                writer.Line("sum += window[(dy * " + p + "InputWidth) + dx];");
+                            }
                         }
+
+                        writer.Line();
+                        writer.Line(max
+                            ? "map[(y * " + p + "OutputWidth) + x] = best;"
+                            : "map[(y * " + p + "OutputWidth) + x] = sum * " + InverseArea(layer) + ";");
                     }
 
                     if (layer.Spec.Activation != ActivationKind.None)
@@ -142,38 +138,32 @@ namespace LeNet5.Generator
                     writer.Line("float* gradientPlane = inputGradient + (c * " + p + "InputHeight * " + p + "InputWidth);");
                     writer.Line("float* map = outputGradient + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
                     using (writer.Block("for (int y = 0; y < " + p + "OutputHeight; y++)"))
+                    using (writer.Block("for (int x = 0; x < " + p + "OutputWidth; x++)"))
                     {
-                        using (writer.Block("for (int x = 0; x < " + p + "OutputWidth; x++)"))
+                        writer.Line("int corner = (y * " + p + "PoolSize * " + p + "InputWidth) + (x * " + p + "PoolSize);");
+                        writer.Line("float* gradientWindow = gradientPlane + corner;");
+                        if (max)
                         {
-                            writer.Line("int corner = (y * " + p + "PoolSize * " + p + "InputWidth) + (x * " + p + "PoolSize);");
-                            writer.Line("float* gradientWindow = gradientPlane + corner;");
-                            if (max)
+                            writer.Line("float* window = plane + corner;");
+                            writer.Line("int best = 0;");
+                            using (writer.Block("for (int dy = 0; dy < " + p + "PoolSize; dy++)"))
+                            using (writer.Block("for (int dx = 0; dx < " + p + "PoolSize; dx++)"))
                             {
-                                writer.Line("float* window = plane + corner;");
-                                writer.Line("int best = 0;");
-                                using (writer.Block("for (int dy = 0; dy < " + p + "PoolSize; dy++)"))
-                                {
-                                    using (writer.Block("for (int dx = 0; dx < " + p + "PoolSize; dx++)"))
-                                    {
-                                        writer.Line("int offset = (dy * " + p + "InputWidth) + dx;");
-                                        writer.Line("gradientWindow[offset] = 0.0f;");
-                                        writer.Line("best = window[offset] > window[best] ? offset : best;");
-                                    }
-                                }
-
-                                writer.Line();
-                                writer.Line("gradientWindow[best] = map[(y * " + p + "OutputWidth) + x];");
+                                writer.Line("int offset = (dy * " + p + "InputWidth) + dx;");
+                                writer.Line("gradientWindow[offset] = 0.0f;");
+                                writer.Line("best = window[offset] > window[best] ? offset : best;");
                             }
-                            else
+
+                            writer.Line();
+                            writer.Line("gradientWindow[best] = map[(y * " + p + "OutputWidth) + x];");
+                        }
+                        else
+                        {
+                            writer.Line("float share = map[(y * " + p + "OutputWidth) + x] * " + InverseArea(layer) + ";");
+                            using (writer.Block("for (int dy = 0; dy < " + p + "PoolSize; dy++)"))
+                            using (writer.Block("for (int dx = 0; dx < " + p + "PoolSize; dx++)"))
                             {
-                                writer.Line("float share = map[(y * " + p + "OutputWidth) + x] * " + InverseArea(layer) + ";");
-                                using (writer.Block("for (int dy = 0; dy < " + p + "PoolSize; dy++)"))
-                                {
-                                    using (writer.Block("for (int dx = 0; dx < " + p + "PoolSize; dx++)"))
-                                    {
-                                        writer.Line("gradientWindow[(dy * " + p + "InputWidth) + dx] = share;");
-                                    }
-                                }
+                                writer.Line("gradientWindow[(dy * " + p + "InputWidth) + dx] = share;");
                             }
                         }
                     }

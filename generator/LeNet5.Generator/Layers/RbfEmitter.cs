@@ -12,9 +12,6 @@ namespace LeNet5.Generator
     {
         public static readonly RbfEmitter Instance = new RbfEmitter();
 
-        private RbfEmitter()
-        {
-        }
 
         public override LayerShape? Infer(LayerSpec layer, Shape input, ShapeReport report)
         {
@@ -84,20 +81,18 @@ namespace LeNet5.Generator
             {
                 writer.Line("fixed (float* prototypes = " + p + "Prototypes)");
                 using (writer.Block())
+                using (writer.Block("for (int u = 0; u < " + p + "Units; u++)"))
                 {
-                    using (writer.Block("for (int u = 0; u < " + p + "Units; u++)"))
+                    writer.Line("float* prototype = prototypes + (u * " + p + "InputSize);");
+                    writer.Line("float distance = 0.0f;");
+                    using (writer.Block("for (int j = 0; j < " + p + "InputSize; j++)"))
                     {
-                        writer.Line("float* prototype = prototypes + (u * " + p + "InputSize);");
-                        writer.Line("float distance = 0.0f;");
-                        using (writer.Block("for (int j = 0; j < " + p + "InputSize; j++)"))
-                        {
-                            writer.Line("float difference = input[j] - prototype[j];");
-                            writer.Line("distance += difference * difference;");
-                        }
-
-                        writer.Line();
-                        writer.Line("output[u] = -distance;");
+                        writer.Line("float difference = input[j] - prototype[j];");
+                        writer.Line("distance += difference * difference;");
                     }
+
+                    writer.Line();
+                    writer.Line("output[u] = -distance;");
                 }
             }
         }

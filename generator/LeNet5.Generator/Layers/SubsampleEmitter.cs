@@ -12,9 +12,6 @@ namespace LeNet5.Generator
     {
         public static readonly SubsampleEmitter Instance = new SubsampleEmitter();
 
-        private SubsampleEmitter()
-        {
-        }
 
         public override LayerShape? Infer(LayerSpec layer, Shape input, ShapeReport report)
             => ShapeInference.WindowDivides(layer, input, report)
@@ -89,12 +86,10 @@ namespace LeNet5.Generator
                     writer.Line("float coefficient = coefficients[c];");
                     writer.Line("float bias = biases[c];");
                     using (writer.Block("for (int y = 0; y < " + p + "OutputHeight; y++)"))
+                    using (writer.Block("for (int x = 0; x < " + p + "OutputWidth; x++)"))
                     {
-                        using (writer.Block("for (int x = 0; x < " + p + "OutputWidth; x++)"))
-                        {
-                            EmitWindowSum(writer, p, "plane");
-                            writer.Line("map[(y * " + p + "OutputWidth) + x] = (coefficient * sum) + bias;");
-                        }
+                        EmitWindowSum(writer, p, "plane");
+                        writer.Line("map[(y * " + p + "OutputWidth) + x] = (coefficient * sum) + bias;");
                     }
                 }
 
@@ -141,12 +136,10 @@ namespace LeNet5.Generator
                     writer.Line("float* map = outputGradient + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
                     writer.Line("float coefficientGradient = 0.0f;");
                     using (writer.Block("for (int y = 0; y < " + p + "OutputHeight; y++)"))
+                    using (writer.Block("for (int x = 0; x < " + p + "OutputWidth; x++)"))
                     {
-                        using (writer.Block("for (int x = 0; x < " + p + "OutputWidth; x++)"))
-                        {
-                            EmitWindowSum(writer, p, "plane");
-                            writer.Line("coefficientGradient += map[(y * " + p + "OutputWidth) + x] * sum;");
-                        }
+                        EmitWindowSum(writer, p, "plane");
+                        writer.Line("coefficientGradient += map[(y * " + p + "OutputWidth) + x] * sum;");
                     }
 
                     writer.Line();
@@ -162,18 +155,14 @@ namespace LeNet5.Generator
                     writer.Line("float* map = outputGradient + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
                     writer.Line("float coefficient = coefficients[c];");
                     using (writer.Block("for (int y = 0; y < " + p + "OutputHeight; y++)"))
+                    using (writer.Block("for (int x = 0; x < " + p + "OutputWidth; x++)"))
                     {
-                        using (writer.Block("for (int x = 0; x < " + p + "OutputWidth; x++)"))
+                        writer.Line("float share = map[(y * " + p + "OutputWidth) + x] * coefficient;");
+                        writer.Line("float* gradientWindow = gradientPlane + (y * " + p + "PoolSize * " + p + "InputWidth) + (x * " + p + "PoolSize);");
+                        using (writer.Block("for (int dy = 0; dy < " + p + "PoolSize; dy++)"))
+                        using (writer.Block("for (int dx = 0; dx < " + p + "PoolSize; dx++)"))
                         {
-                            writer.Line("float share = map[(y * " + p + "OutputWidth) + x] * coefficient;");
-                            writer.Line("float* gradientWindow = gradientPlane + (y * " + p + "PoolSize * " + p + "InputWidth) + (x * " + p + "PoolSize);");
-                            using (writer.Block("for (int dy = 0; dy < " + p + "PoolSize; dy++)"))
-                            {
-                                using (writer.Block("for (int dx = 0; dx < " + p + "PoolSize; dx++)"))
-                                {
-                                    writer.Line("gradientWindow[(dy * " + p + "InputWidth) + dx] = share;");
-                                }
-                            }
+                            writer.Line("gradientWindow[(dy * " + p + "InputWidth) + dx] = share;");
                         }
                     }
                 }
@@ -261,11 +250,9 @@ namespace LeNet5.Generator
             writer.Line("float* window = " + plane + " + (y * " + p + "PoolSize * " + p + "InputWidth) + (x * " + p + "PoolSize);");
             writer.Line("float sum = 0.0f;");
             using (writer.Block("for (int dy = 0; dy < " + p + "PoolSize; dy++)"))
+            using (writer.Block("for (int dx = 0; dx < " + p + "PoolSize; dx++)"))
             {
-                using (writer.Block("for (int dx = 0; dx < " + p + "PoolSize; dx++)"))
-                {
-                    writer.Line("sum += window[(dy * " + p + "InputWidth) + dx];");
-                }
+                writer.Line("sum += window[(dy * " + p + "InputWidth) + dx];");
             }
 
             writer.Line();
@@ -275,37 +262,31 @@ namespace LeNet5.Generator
         {
             string p = layer.Identifier;
             using (CurvatureEmitter.OpenWithParameters(writer, layer, "trainable subsampling: the coefficient gets x^2 h over its windows, each input gets coefficient^2 h"))
+            using (writer.Block("for (int c = 0; c < " + p + "OutputChannels; c++)"))
             {
-                using (writer.Block("for (int c = 0; c < " + p + "OutputChannels; c++)"))
+                writer.Line("float* plane = input + (c * " + p + "InputHeight * " + p + "InputWidth);");
+                writer.Line("float* map = outputCurvature + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
+                writer.Line("float square = weights[c] * weights[c];");
+                writer.Line("float sum = 0.0f;");
+                using (writer.Block("for (int y = 0; y < " + p + "OutputHeight; y++)"))
+                using (writer.Block("for (int x = 0; x < " + p + "OutputWidth; x++)"))
                 {
-                    writer.Line("float* plane = input + (c * " + p + "InputHeight * " + p + "InputWidth);");
-                    writer.Line("float* map = outputCurvature + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
-                    writer.Line("float square = weights[c] * weights[c];");
-                    writer.Line("float sum = 0.0f;");
-                    using (writer.Block("for (int y = 0; y < " + p + "OutputHeight; y++)"))
+                    writer.Line("float h = map[(y * " + p + "OutputWidth) + x];");
+                    using (writer.Block("for (int dy = 0; dy < " + p + "PoolSize; dy++)"))
+                    using (writer.Block("for (int dx = 0; dx < " + p + "PoolSize; dx++)"))
                     {
-                        using (writer.Block("for (int x = 0; x < " + p + "OutputWidth; x++)"))
+                        writer.Line("int at = (((y * " + p + "PoolSize) + dy) * " + p + "InputWidth) + (x * " + p + "PoolSize) + dx;");
+                        writer.Line("sum += plane[at] * plane[at] * h;");
+                        using (writer.Block("if (inputCurvature != null)"))
                         {
-                            writer.Line("float h = map[(y * " + p + "OutputWidth) + x];");
-                            using (writer.Block("for (int dy = 0; dy < " + p + "PoolSize; dy++)"))
-                            {
-                                using (writer.Block("for (int dx = 0; dx < " + p + "PoolSize; dx++)"))
-                                {
-                                    writer.Line("int at = (((y * " + p + "PoolSize) + dy) * " + p + "InputWidth) + (x * " + p + "PoolSize) + dx;");
-                                    writer.Line("sum += plane[at] * plane[at] * h;");
-                                    using (writer.Block("if (inputCurvature != null)"))
-                                    {
-                                        writer.Line("inputCurvature[(c * " + p + "InputHeight * " + p + "InputWidth) + at] = square * h;");
-                                    }
-                                }
-                            }
+                            writer.Line("inputCurvature[(c * " + p + "InputHeight * " + p + "InputWidth) + at] = square * h;");
                         }
                     }
-
-                    writer.Line();
-                    writer.Line("weightCurvature[c] += sum;");
-                    writer.Line("biasCurvature[c] += Sum(map, " + p + "OutputHeight * " + p + "OutputWidth);");
                 }
+
+                writer.Line();
+                writer.Line("weightCurvature[c] += sum;");
+                writer.Line("biasCurvature[c] += Sum(map, " + p + "OutputHeight * " + p + "OutputWidth);");
             }
         }
     }

@@ -237,13 +237,11 @@ namespace LeNet5.Generator
             writer.Line("const int paddedWidth = " + p + "OutputWidth + (2 * border);");
             writer.Line("new Span<float>(scratch, " + p + "Filters * paddedHeight * paddedWidth).Clear();");
             using (writer.Block("for (int o = 0; o < " + p + "Filters; o++)"))
+            using (writer.Block("for (int y = 0; y < " + p + "OutputHeight; y++)"))
             {
-                using (writer.Block("for (int y = 0; y < " + p + "OutputHeight; y++)"))
-                {
-                    writer.Line("float* source = outputGradient + (((o * " + p + "OutputHeight) + y) * " + p + "OutputWidth);");
-                    writer.Line("float* target = scratch + (((o * paddedHeight) + y + border) * paddedWidth) + border;");
-                    writer.Line("new ReadOnlySpan<float>(source, " + p + "OutputWidth).CopyTo(new Span<float>(target, " + p + "OutputWidth));");
-                }
+                writer.Line("float* source = outputGradient + (((o * " + p + "OutputHeight) + y) * " + p + "OutputWidth);");
+                writer.Line("float* target = scratch + (((o * paddedHeight) + y + border) * paddedWidth) + border;");
+                writer.Line("new ReadOnlySpan<float>(source, " + p + "OutputWidth).CopyTo(new Span<float>(target, " + p + "OutputWidth));");
             }
 
             writer.Line();

@@ -10,16 +10,12 @@ namespace LeNet5.Generator
             writer.Line("// packed[i, kx] holds input rows shifted left by kx and cut to the output width: tap (ky, kx) reads");
             writer.Line("// the contiguous run packed[i, kx][ky * OutputWidth ..] as long as an output map");
             using (writer.Block("for (int i = 0; i < " + p + "InputChannels; i++)"))
+            using (writer.Block("for (int kx = 0; kx < " + p + "Kernel; kx++)"))
+            using (writer.Block("for (int row = 0; row < " + p + "InputHeight; row++)"))
             {
-                using (writer.Block("for (int kx = 0; kx < " + p + "Kernel; kx++)"))
-                {
-                    using (writer.Block("for (int row = 0; row < " + p + "InputHeight; row++)"))
-                    {
-                        writer.Line("float* source = input + (((i * " + p + "InputHeight) + row) * " + p + "InputWidth) + kx;");
-                        writer.Line("float* target = scratch + (((i * " + p + "Kernel) + kx) * packedPlane) + (row * " + p + "OutputWidth);");
-                        writer.Line("new ReadOnlySpan<float>(source, " + p + "OutputWidth).CopyTo(new Span<float>(target, " + p + "OutputWidth));");
-                    }
-                }
+                writer.Line("float* source = input + (((i * " + p + "InputHeight) + row) * " + p + "InputWidth) + kx;");
+                writer.Line("float* target = scratch + (((i * " + p + "Kernel) + kx) * packedPlane) + (row * " + p + "OutputWidth);");
+                writer.Line("new ReadOnlySpan<float>(source, " + p + "OutputWidth).CopyTo(new Span<float>(target, " + p + "OutputWidth));");
             }
 
             writer.Line();
@@ -79,54 +75,52 @@ namespace LeNet5.Generator
                         }
 
                         using (ConvConnections.InputMapLoop(writer, layer))
+                        using (writer.Block("for (int kx = 0; kx < " + p + "Kernel; kx++)"))
                         {
-                            using (writer.Block("for (int kx = 0; kx < " + p + "Kernel; kx++)"))
+                            writer.Line("float* source = scratch + (((i * " + p + "Kernel) + kx) * packedPlane);");
+                            for (int f = 0; f < filters; f++)
                             {
-                                writer.Line("float* source = scratch + (((i * " + p + "Kernel) + kx) * packedPlane);");
-                                for (int f = 0; f < filters; f++)
-                                {
-                                    writer.Line("float* " + F("taps", f) + " = weights + " + ConvConnections.KernelOffset(layer, f == 0 ? "o" : "(o + " + f + ")") + " + kx;");
-                                }
+                                writer.Line("float* " + F("taps", f) + " = weights + " + ConvConnections.KernelOffset(layer, f == 0 ? "o" : "(o + " + f + ")") + " + kx;");
+                            }
 
-                                bool unrolled = kernel <= MaxUnrolledKernel;
-                                using (writer.BlockIf(!unrolled, "for (int ky = 0; ky < " + p + "Kernel; ky++)"))
-                                {
+                            bool unrolled = kernel <= MaxUnrolledKernel;
+                            using (writer.BlockIf(!unrolled, "for (int ky = 0; ky < " + p + "Kernel; ky++)"))
+                            {
 
-                                    for (int ky = 0; ky < (unrolled ? kernel : 1); ky++)
+                                for (int ky = 0; ky < (unrolled ? kernel : 1); ky++)
+                                {
+                                    if (unrolled && ky > 0)
                                     {
-                                        if (unrolled && ky > 0)
-                                        {
-                                            writer.Line();
-                                        }
+                                        writer.Line();
+                                    }
 
-                                        string tap = unrolled ? (ky == 0 ? "[0]" : "[" + ky + " * " + p + "Kernel]") : "[ky * " + p + "Kernel]";
-                                        string row = unrolled ? (ky == 0 ? "source" : "source + (" + ky + " * " + p + "OutputWidth)") : "source + (ky * " + p + "OutputWidth)";
-                                        for (int f = 0; f < filters; f++)
-                                        {
-                                            writer.Line((unrolled && ky > 0 ? string.Empty : "Vector256<float> ") + F("weight", f) + " = Vector256.Create(" + F("taps", f) + tap + ");");
-                                        }
+                                    string tap = unrolled ? (ky == 0 ? "[0]" : "[" + ky + " * " + p + "Kernel]") : "[ky * " + p + "Kernel]";
+                                    string row = unrolled ? (ky == 0 ? "source" : "source + (" + ky + " * " + p + "OutputWidth)") : "source + (ky * " + p + "OutputWidth)";
+                                    for (int f = 0; f < filters; f++)
+                                    {
+                                        writer.Line((unrolled && ky > 0 ? string.Empty : "Vector256<float> ") + F("weight", f) + " = Vector256.Create(" + F("taps", f) + tap + ");");
+                                    }
 
-                                        if (row != "source")
-                                        {
-                                            writer.Line((unrolled && ky > 1 ? string.Empty : "float* ") + "window = " + row + ";");
-                                        }
+                                    if (row != "source")
+                                    {
+                                        writer.Line((unrolled && ky > 1 ? string.Empty : "float* ") + "window = " + row + ";");
+                                    }
 
-                                        string window = row == "source" ? "source" : "window";
-                                        for (int v = 0; v < count; v++)
+                                    string window = row == "source" ? "source" : "window";
+                                    for (int v = 0; v < count; v++)
+                                    {
+                                        int start = starts[first + v];
+                                        string load = "Vector256.Load(" + window + (start == 0 ? string.Empty : " + " + start) + ")";
+                                        if (filters == 1)
                                         {
-                                            int start = starts[first + v];
-                                            string load = "Vector256.Load(" + window + (start == 0 ? string.Empty : " + " + start) + ")";
-                                            if (filters == 1)
+                                            writer.Line("sum" + v + " = MultiplyAdd(weight, " + load + ", sum" + v + ");");
+                                        }
+                                        else
+                                        {
+                                            writer.Line((ky == 0 && v == 0 ? "Vector256<float> " : string.Empty) + "x = " + load + ";");
+                                            for (int f = 0; f < filters; f++)
                                             {
-                                                writer.Line("sum" + v + " = MultiplyAdd(weight, " + load + ", sum" + v + ");");
-                                            }
-                                            else
-                                            {
-                                                writer.Line((ky == 0 && v == 0 ? "Vector256<float> " : string.Empty) + "x = " + load + ";");
-                                                for (int f = 0; f < filters; f++)
-                                                {
-                                                    writer.Line(Sum(f, v) + " = MultiplyAdd(weight" + f + ", x, " + Sum(f, v) + ");");
-                                                }
+                                                writer.Line(Sum(f, v) + " = MultiplyAdd(weight" + f + ", x, " + Sum(f, v) + ");");
                                             }
                                         }
                                     }
@@ -261,68 +255,64 @@ namespace LeNet5.Generator
             writer.Line("const int spreadPlane = " + CodeWriter.Int(plan.SpreadPlane) + ";");
             writer.Line("new Span<float>(scratch, " + p + "Filters * spreadPlane).Clear();");
             using (writer.Block("for (int o = 0; o < " + p + "Filters; o++)"))
+            using (writer.Block("for (int y = 0; y < " + p + "OutputHeight; y++)"))
             {
-                using (writer.Block("for (int y = 0; y < " + p + "OutputHeight; y++)"))
-                {
-                    writer.Line("float* source = outputGradient + (((o * " + p + "OutputHeight) + y) * " + p + "OutputWidth);");
-                    writer.Line("float* target = scratch + (o * spreadPlane) + (" + p + "Kernel - 1) + (y * " + p + "InputWidth);");
-                    writer.Line("new ReadOnlySpan<float>(source, " + p + "OutputWidth).CopyTo(new Span<float>(target, " + p + "OutputWidth));");
-                }
+                writer.Line("float* source = outputGradient + (((o * " + p + "OutputHeight) + y) * " + p + "OutputWidth);");
+                writer.Line("float* target = scratch + (o * spreadPlane) + (" + p + "Kernel - 1) + (y * " + p + "InputWidth);");
+                writer.Line("new ReadOnlySpan<float>(source, " + p + "OutputWidth).CopyTo(new Span<float>(target, " + p + "OutputWidth));");
             }
 
             writer.Line();
             writer.Line("new Span<float>(inputGradient, " + p + "InputChannels * " + MapSize(p, "Input") + ").Clear();");
             using (writer.Block("for (int i = 0; i < " + p + "InputChannels; i++)"))
+            using (writer.Block("for (int ky = 0; ky < " + p + "Kernel; ky++)"))
             {
-                using (writer.Block("for (int ky = 0; ky < " + p + "Kernel; ky++)"))
+                writer.Line("float* target = inputGradient + (i * " + MapSize(p, "Input") + ") + (ky * " + p + "InputWidth);");
+                for (int chunk = 0; chunk < chunks; chunk++)
                 {
-                    writer.Line("float* target = inputGradient + (i * " + MapSize(p, "Input") + ") + (ky * " + p + "InputWidth);");
-                    for (int chunk = 0; chunk < chunks; chunk++)
+                    int first = chunk * perChunk;
+                    int count = System.Math.Min(perChunk, vectors - first);
+                    int end = System.Math.Min(length, (first + count) * 8) - 1;
+                    writer.Line();
+                    writer.Line("// elements " + (first * 8) + " to " + end + " in " + count + " accumulators");
+                    using (writer.Block())
                     {
-                        int first = chunk * perChunk;
-                        int count = System.Math.Min(perChunk, vectors - first);
-                        int end = System.Math.Min(length, (first + count) * 8) - 1;
-                        writer.Line();
-                        writer.Line("// elements " + (first * 8) + " to " + end + " in " + count + " accumulators");
-                        using (writer.Block())
+                        for (int v = 0; v < count; v++)
                         {
-                            for (int v = 0; v < count; v++)
-                            {
-                                writer.Line("Vector256<float> sum" + v + " = Vector256<float>.Zero;");
-                            }
+                            writer.Line("Vector256<float> sum" + v + " = Vector256<float>.Zero;");
+                        }
 
-                            using (ConvConnections.FilterLoop(writer, layer))
+                        using (ConvConnections.FilterLoop(writer, layer))
+                        {
+                            writer.Line("float* spread = scratch + (o * spreadPlane) + (" + p + "Kernel - 1);");
+                            writer.Line("float* taps = weights + " + ConvConnections.KernelOffset(layer) + " + (ky * " + p + "Kernel);");
+                            using (writer.Block("for (int kx = 0; kx < " + p + "Kernel; kx++)"))
                             {
-                                writer.Line("float* spread = scratch + (o * spreadPlane) + (" + p + "Kernel - 1);");
-                                writer.Line("float* taps = weights + " + ConvConnections.KernelOffset(layer) + " + (ky * " + p + "Kernel);");
-                                using (writer.Block("for (int kx = 0; kx < " + p + "Kernel; kx++)"))
+                                writer.Line("Vector256<float> weight = Vector256.Create(taps[kx]);");
+                                writer.Line("float* source = spread - kx;");
+                                for (int v = 0; v < count; v++)
                                 {
-                                    writer.Line("Vector256<float> weight = Vector256.Create(taps[kx]);");
-                                    writer.Line("float* source = spread - kx;");
-                                    for (int v = 0; v < count; v++)
-                                    {
-                                        int start = (first + v) * 8;
-                                        writer.Line("sum" + v + " = MultiplyAdd(weight, Vector256.Load(source" + (start == 0 ? string.Empty : " + " + start) + "), sum" + v + ");");
-                                    }
+                                    int start = (first + v) * 8;
+                                    writer.Line("sum" + v + " = MultiplyAdd(weight, Vector256.Load(source" + (start == 0 ? string.Empty : " + " + start) + "), sum" + v + ");");
                                 }
                             }
+                        }
 
-                            writer.Line();
-                            for (int v = 0; v < count; v++)
+                        writer.Line();
+                        for (int v = 0; v < count; v++)
+                        {
+                            int start = (first + v) * 8;
+                            if (start + 8 <= length)
                             {
-                                int start = (first + v) * 8;
-                                if (start + 8 <= length)
+                                string at = start == 0 ? "target" : "target + " + start;
+                                writer.Line("Vector256.Store(Vector256.Load(" + at + ") + sum" + v + ", " + at + ");");
+                            }
+                            else
+                            {
+                                writer.Line("// the run ends with the last output row: only the first " + (length - start) + " lanes land in the map");
+                                for (int lane = 0; lane < length - start; lane++)
                                 {
-                                    string at = start == 0 ? "target" : "target + " + start;
-                                    writer.Line("Vector256.Store(Vector256.Load(" + at + ") + sum" + v + ", " + at + ");");
-                                }
-                                else
-                                {
-                                    writer.Line("// the run ends with the last output row: only the first " + (length - start) + " lanes land in the map");
-                                    for (int lane = 0; lane < length - start; lane++)
-                                    {
-                                        writer.Line("target[" + (start + lane) + "] += sum" + v + ".GetElement(" + lane + ");");
-                                    }
+                                    writer.Line("target[" + (start + lane) + "] += sum" + v + ".GetElement(" + lane + ");");
                                 }
                             }
                         }

@@ -1,3 +1,5 @@
+using System;
+
 namespace LeNet5.Generator
 {
     /// <summary>The conv's portable paths: one kernel tap at a time over output rows, any stride and padding, and the curvature pass.</summary>
@@ -93,72 +95,84 @@ namespace LeNet5.Generator
             string p = layer.Identifier;
             writer.Line("float* weights = parameters + " + p + "WeightOffset;");
             writer.Line("float* biases = parameters + " + p + "BiasOffset;");
-            using (writer.Block("for (int o = 0; o < " + p + "Filters; o++)"))
-            {
-                writer.Line("float* map = output + (o * " + MapSize(p, "Output") + ");");
-                writer.Line("new Span<float>(map, " + MapSize(p, "Output") + ").Fill(biases[o]);");
-                using (ConvConnections.InputMapLoop(writer, layer))
-                {
-                    writer.Line("float* plane = input + (i * " + MapSize(p, "Input") + ");");
-                    writer.Line("float* kernel = weights + " + ConvConnections.KernelOffset(layer) + ";");
-                    EmitTapLoops(
-                        writer,
-                        layer,
-                        "float weight = kernel[(ky * " + p + "Kernel) + kx];",
-                        null,
-                        (rowIn, rowOut, count) => "Axpy(weight, plane + " + rowIn + ", map + " + rowOut + ", " + count + ");",
-                        (inIndex, outIndex) => "map[" + outIndex + "] += weight * plane[" + inIndex + "];");
-                }
-
-                if (layer.Spec.Activation != ActivationKind.None)
+            EmitFilterTapLoops(
+                writer,
+                layer,
+                new[] { "float* map = output + (o * " + MapSize(p, "Output") + ");", "new Span<float>(map, " + MapSize(p, "Output") + ").Fill(biases[o]);" },
+                new[] { "float* plane = input + (i * " + MapSize(p, "Input") + ");", "float* kernel = weights + " + ConvConnections.KernelOffset(layer) + ";" },
+                "float weight = kernel[(ky * " + p + "Kernel) + kx];",
+                null,
+                (rowIn, rowOut, count) => "Axpy(weight, plane + " + rowIn + ", map + " + rowOut + ", " + count + ");",
+                (inIndex, outIndex) => "map[" + outIndex + "] += weight * plane[" + inIndex + "];",
+                afterInputMaps: layer.Spec.Activation == ActivationKind.None ? null : () =>
                 {
                     writer.Line();
                     ActivationEmitter.EmitForward(writer, layer.Spec.Activation, "map", MapSize(p, "Output"));
-                }
-            }
+                });
         }
 
         private static void EmitWeightGradient(CodeWriter writer, LayerModel layer)
         {
             string p = layer.Identifier;
-            using (writer.Block("for (int o = 0; o < " + p + "Filters; o++)"))
-            {
-                writer.Line("float* map = outputGradient + (o * " + MapSize(p, "Output") + ");");
-                writer.Line("biasGradients[o] += Sum(map, " + MapSize(p, "Output") + ");");
-                using (ConvConnections.InputMapLoop(writer, layer))
-                {
-                    writer.Line("float* plane = input + (i * " + MapSize(p, "Input") + ");");
-                    writer.Line("float* kernelGradient = weightGradients + " + ConvConnections.KernelOffset(layer) + ";");
-                    EmitTapLoops(
-                        writer,
-                        layer,
-                        "float sum = 0.0f;",
-                        "kernelGradient[(ky * " + p + "Kernel) + kx] += sum;",
-                        (rowIn, rowOut, count) => "sum += Dot(map + " + rowOut + ", plane + " + rowIn + ", " + count + ");",
-                        (inIndex, outIndex) => "sum += map[" + outIndex + "] * plane[" + inIndex + "];");
-                }
-            }
+            EmitFilterTapLoops(
+                writer,
+                layer,
+                new[] { "float* map = outputGradient + (o * " + MapSize(p, "Output") + ");", "biasGradients[o] += Sum(map, " + MapSize(p, "Output") + ");" },
+                new[] { "float* plane = input + (i * " + MapSize(p, "Input") + ");", "float* kernelGradient = weightGradients + " + ConvConnections.KernelOffset(layer) + ";" },
+                "float sum = 0.0f;",
+                "kernelGradient[(ky * " + p + "Kernel) + kx] += sum;",
+                (rowIn, rowOut, count) => "sum += Dot(map + " + rowOut + ", plane + " + rowIn + ", " + count + ");",
+                (inIndex, outIndex) => "sum += map[" + outIndex + "] * plane[" + inIndex + "];");
         }
 
         private static void EmitInputGradient(CodeWriter writer, LayerModel layer)
         {
             string p = layer.Identifier;
             writer.Line("new Span<float>(inputGradient, " + p + "InputChannels * " + MapSize(p, "Input") + ").Clear();");
-            using (writer.Block("for (int o = 0; o < " + p + "Filters; o++)"))
+            EmitFilterTapLoops(
+                writer,
+                layer,
+                new[] { "float* map = outputGradient + (o * " + MapSize(p, "Output") + ");" },
+                new[] { "float* plane = inputGradient + (i * " + MapSize(p, "Input") + ");", "float* kernel = weights + " + ConvConnections.KernelOffset(layer) + ";" },
+                "float weight = kernel[(ky * " + p + "Kernel) + kx];",
+                null,
+                (rowIn, rowOut, count) => "Axpy(weight, map + " + rowOut + ", plane + " + rowIn + ", " + count + ");",
+                (inIndex, outIndex) => "plane[" + inIndex + "] += weight * map[" + outIndex + "];");
+        }
+
+        /// <summary>
+        /// For every filter o: <paramref name="perFilter"/>; for every input map i it reads: <paramref name="perInputMap"/>
+        /// and the tap loops of <see cref="EmitTapLoops"/>; then <paramref name="afterInputMaps"/>.
+        /// </summary>
+        private static void EmitFilterTapLoops(
+            CodeWriter writer,
+            LayerModel layer,
+            string[] perFilter,
+            string[] perInputMap,
+            string before,
+            string? after,
+            RowStatement row,
+            ElementStatement element,
+            Action? afterInputMaps = null)
+        {
+            using (writer.Block("for (int o = 0; o < " + layer.Identifier + "Filters; o++)"))
             {
-                writer.Line("float* map = outputGradient + (o * " + MapSize(p, "Output") + ");");
+                foreach (string line in perFilter)
+                {
+                    writer.Line(line);
+                }
+
                 using (ConvConnections.InputMapLoop(writer, layer))
                 {
-                    writer.Line("float* plane = inputGradient + (i * " + MapSize(p, "Input") + ");");
-                    writer.Line("float* kernel = weights + " + ConvConnections.KernelOffset(layer) + ";");
-                    EmitTapLoops(
-                        writer,
-                        layer,
-                        "float weight = kernel[(ky * " + p + "Kernel) + kx];",
-                        null,
-                        (rowIn, rowOut, count) => "Axpy(weight, map + " + rowOut + ", plane + " + rowIn + ", " + count + ");",
-                        (inIndex, outIndex) => "plane[" + inIndex + "] += weight * map[" + outIndex + "];");
+                    foreach (string line in perInputMap)
+                    {
+                        writer.Line(line);
+                    }
+
+                    EmitTapLoops(writer, layer, before, after, row, element);
                 }
+
+                afterInputMaps?.Invoke();
             }
         }
 

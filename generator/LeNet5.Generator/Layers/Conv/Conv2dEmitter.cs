@@ -16,9 +16,6 @@ namespace LeNet5.Generator
     {
         public static readonly Conv2dEmitter Instance = new Conv2dEmitter();
 
-        private Conv2dEmitter()
-        {
-        }
 
         public override LayerShape? Infer(LayerSpec layer, Shape input, ShapeReport report)
         {

@@ -76,14 +76,8 @@ namespace LeNet5.Generator
         public static CodeWriter.Scope InputMapLoop(CodeWriter writer, LayerModel layer)
         {
             string p = layer.Identifier;
-            if (!layer.Spec.IsSparse)
-            {
-                return writer.Block("for (int i = 0; i < " + p + "InputChannels; i++)");
-            }
-
-            CodeWriter.Scope loop = writer.Block("for (int connection = " + p + "ConnectionStarts[o]; connection < " + p + "ConnectionStarts[o + 1]; connection++)");
-            writer.Line("int i = " + p + "ConnectionInputs[connection];");
-            return loop;
+            string table = $"for (int connection = {p}ConnectionStarts[o]; connection < {p}ConnectionStarts[o + 1]; connection++)";
+            return Loop(writer, layer, $"for (int i = 0; i < {p}InputChannels; i++)", table, $"int i = {p}ConnectionInputs[connection];");
         }
 
         /// <summary>
@@ -93,20 +87,30 @@ namespace LeNet5.Generator
         public static CodeWriter.Scope FilterLoop(CodeWriter writer, LayerModel layer)
         {
             string p = layer.Identifier;
+            string[] bindings = { $"int o = {p}ReaderFilters[reader];", $"int connection = {p}ReaderConnections[reader];" };
+            return Loop(writer, layer, $"for (int o = 0; o < {p}Filters; o++)", $"for (int reader = {p}ReaderStarts[i]; reader < {p}ReaderStarts[i + 1]; reader++)", bindings);
+        }
+
+        /// <summary>A loop over all maps, or over a connection table's entries binding the map (and connection) of each.</summary>
+        private static CodeWriter.Scope Loop(CodeWriter writer, LayerModel layer, string all, string table, params string[] bindings)
+        {
             if (!layer.Spec.IsSparse)
             {
-                return writer.Block("for (int o = 0; o < " + p + "Filters; o++)");
+                return writer.Block(all);
             }
 
-            CodeWriter.Scope loop = writer.Block("for (int reader = " + p + "ReaderStarts[i]; reader < " + p + "ReaderStarts[i + 1]; reader++)");
-            writer.Line("int o = " + p + "ReaderFilters[reader];");
-            writer.Line("int connection = " + p + "ReaderConnections[reader];");
+            CodeWriter.Scope loop = writer.Block(table);
+            foreach (string binding in bindings)
+            {
+                writer.Line(binding);
+            }
+
             return loop;
         }
 
         /// <summary>
         /// Opens the loop over pairs of filters o0, o1 that read input map i (binding connection0 and connection1 with a
-        /// table); <see cref="OpenLeftoverFilter"/> then takes the one left over.
+        /// table); <see cref="LeftoverFilter"/> then takes the one left over.
         /// </summary>
         public static CodeWriter.Scope FilterPairLoop(CodeWriter writer, LayerModel layer)
         {

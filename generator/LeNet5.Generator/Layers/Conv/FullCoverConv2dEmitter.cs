@@ -12,9 +12,6 @@ namespace LeNet5.Generator
     {
         public static readonly FullCoverConv2dEmitter Instance = new FullCoverConv2dEmitter();
 
-        private FullCoverConv2dEmitter()
-        {
-        }
 
         private static Conv2dEmitter Conv => Conv2dEmitter.Instance;
 
