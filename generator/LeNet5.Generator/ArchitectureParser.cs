@@ -207,6 +207,12 @@ namespace LeNet5.Generator
                     continue;
                 }
 
+                if (!FitsFloat(number.Value))
+                {
+                    Report(DiagnosticDescriptors.ValueOutOfRange, number.Span, "learningRateSchedule", number.Text, "learning rates " + FloatRange);
+                    continue;
+                }
+
                 rates.Add(number.Value);
             }
 
@@ -684,6 +690,14 @@ namespace LeNet5.Generator
             if (!isValid(number.Value))
             {
                 Report(DiagnosticDescriptors.ValueOutOfRange, number.Span, field, number.Text, requirement);
+                return defaultValue;
+            }
+
+            // The value becomes a float literal: one beyond float's range (1e39, or 1e400, which a double holds as infinity)
+            // is reported as the number written, not turned into infinity.
+            if (!FitsFloat(number.Value))
+            {
+                Report(DiagnosticDescriptors.ValueOutOfRange, number.Span, field, number.Text, requirement + ", " + FloatRange);
                 return defaultValue;
             }
 
