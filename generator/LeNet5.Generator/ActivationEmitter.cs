@@ -209,8 +209,8 @@ namespace LeNet5.Generator
             {
                 writer.Line("float clamped = Math.Clamp(x, -" + CodeWriter.Float(TanhClamp) + ", " + CodeWriter.Float(TanhClamp) + ");");
                 writer.Line("float square = clamped * clamped;");
-                EmitPolynomial(writer, "numerator", TanhNumerator, c => c, "square");
-                EmitPolynomial(writer, "denominator", TanhDenominator, c => c, "square");
+                EmitPolynomial(writer, "numerator", TanhNumerator, vector: false, "square");
+                EmitPolynomial(writer, "denominator", TanhDenominator, vector: false, "square");
                 writer.Line("return clamped * numerator / denominator;");
             }
 
@@ -220,8 +220,8 @@ namespace LeNet5.Generator
             {
                 writer.Line("Vector256<float> clamped = Vector256.Min(Vector256.Max(x, Vector256.Create(-" + CodeWriter.Float(TanhClamp) + ")), Vector256.Create(" + CodeWriter.Float(TanhClamp) + "));");
                 writer.Line("Vector256<float> square = clamped * clamped;");
-                EmitPolynomial(writer, "numerator", TanhNumerator, c => "Vector256.Create(" + c + ")", "square");
-                EmitPolynomial(writer, "denominator", TanhDenominator, c => "Vector256.Create(" + c + ")", "square");
+                EmitPolynomial(writer, "numerator", TanhNumerator, vector: true, "square");
+                EmitPolynomial(writer, "denominator", TanhDenominator, vector: true, "square");
                 writer.Line("return clamped * numerator / denominator;");
             }
 
@@ -230,9 +230,10 @@ namespace LeNet5.Generator
         }
 
         /// <summary>Horner's rule, highest coefficient first, as plain multiplications and additions.</summary>
-        private static void EmitPolynomial(CodeWriter writer, string name, double[] coefficients, System.Func<string, string> constant, string variable)
+        private static void EmitPolynomial(CodeWriter writer, string name, double[] coefficients, bool vector, string variable)
         {
-            string type = constant("c") == "c" ? "float" : "Vector256<float>";
+            string type = vector ? "Vector256<float>" : "float";
+            string constant(string c) => vector ? "Vector256.Create(" + c + ")" : c;
             writer.Line(type + " " + name + " = " + constant(CodeWriter.Float(coefficients[0])) + ";");
             for (int i = 1; i < coefficients.Length; i++)
             {

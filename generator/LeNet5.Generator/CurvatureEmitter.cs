@@ -63,16 +63,16 @@ namespace LeNet5.Generator
                         }
 
                         writer.Line("new ReadOnlySpan<float>(dz2 + (image * ClassCount), ClassCount).CopyTo(new Span<float>(front, ClassCount));");
-                        string current = "front";
+                        EntryPointEmitter.Half current = EntryPointEmitter.Half.Front;
                         for (int index = model.Layers.Count - 1; index >= first && first >= 0; index--)
                         {
                             LayerModel layer = model.Layers[index];
-                            string next = current == "front" ? "back" : "front";
-                            string target = index == first ? "null" : next;
+                            EntryPointEmitter.Half next = EntryPointEmitter.Other(current);
+                            string target = index == first ? "null" : EntryPointEmitter.Pointer(next);
                             string layerInput = index == 0 ? "image0" : EntryPointEmitter.Name(model.Layers[index - 1]);
                             string output = EntryPointEmitter.Name(layer);
                             writer.Line(layer.Identifier + "Curvature(" + EntryPointEmitter.Arguments(
-                                layer.Emitter.CurvatureArguments(layer), "p, h", layerInput, output, EntryPointEmitter.KeptImage(layer), current, target, null) + ");");
+                                layer.Emitter.CurvatureArguments(layer), "p, h", layerInput, output, EntryPointEmitter.KeptImage(layer), EntryPointEmitter.Pointer(current), target, null) + ");");
                             current = next;
                         }
                     }

@@ -14,15 +14,15 @@ namespace LeNet5.Generator
         private const string Slot = "LargestMapSize";
 
         /// <summary>Which of the two ping-pong buffers of the workspace a layer's output (or gradient) goes to.</summary>
-        private enum Half
+        internal enum Half
         {
             Front,
             Back,
         }
 
-        private static Half Other(Half half) => half == Half.Front ? Half.Back : Half.Front;
+        internal static Half Other(Half half) => half == Half.Front ? Half.Back : Half.Front;
 
-        private static string Pointer(Half half) => half == Half.Front ? "front" : "back";
+        internal static string Pointer(Half half) => half == Half.Front ? "front" : "back";
 
         private readonly record struct Segment(int First, int Last, bool OnTheBatch);
 

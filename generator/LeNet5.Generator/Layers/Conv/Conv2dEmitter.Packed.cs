@@ -101,12 +101,12 @@ namespace LeNet5.Generator
                                         writer.Line((unrolled && ky > 0 ? string.Empty : "Vector256<float> ") + F("weight", f) + " = Vector256.Create(" + F("taps", f) + tap + ");");
                                     }
 
-                                    if (row != "source")
+                                    if (!(unrolled && ky == 0))
                                     {
                                         writer.Line((unrolled && ky > 1 ? string.Empty : "float* ") + "window = " + row + ";");
                                     }
 
-                                    string window = row == "source" ? "source" : "window";
+                                    string window = unrolled && ky == 0 ? "source" : "window";
                                     for (int v = 0; v < count; v++)
                                     {
                                         int start = starts[first + v];

@@ -58,7 +58,7 @@ namespace LeNet5.Generator
                         writer.Line("// columns 0 to 7");
                         using (writer.Block())
                         {
-                            EmitTapUpdates(writer, kernel, filters, "0", f => "Vector256.Load(gradientRow" + f + ")");
+                            EmitTapUpdates(writer, kernel, filters, null, f => "Vector256.Load(gradientRow" + f + ")");
                         }
                     }
 
@@ -147,7 +147,7 @@ namespace LeNet5.Generator
             }
         }
 
-        private static void EmitTapUpdates(CodeWriter writer, int kernel, int filters, string column, System.Func<int, string> gradient)
+        private static void EmitTapUpdates(CodeWriter writer, int kernel, int filters, string? column, System.Func<int, string> gradient)
         {
             for (int f = 0; f < filters; f++)
             {
@@ -156,7 +156,7 @@ namespace LeNet5.Generator
 
             for (int kx = 0; kx < kernel; kx++)
             {
-                string offset = column == "0" ? (kx == 0 ? string.Empty : " + " + kx) : " + " + column + (kx == 0 ? string.Empty : " + " + kx);
+                string offset = (column == null ? string.Empty : " + " + column) + (kx == 0 ? string.Empty : " + " + kx);
                 writer.Line((kx == 0 ? "Vector256<float> " : string.Empty) + "source = Vector256.Load(inputRow" + offset + ");");
                 for (int f = 0; f < filters; f++)
                 {
