@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Linq;
 using System.Text;
 
 namespace LeNet5.Generator
@@ -131,10 +130,21 @@ namespace LeNet5.Generator
         public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 
         /// <summary>Float literals (see <see cref="Float"/>) separated by commas, for an array initializer.</summary>
-        public static string Floats(IEnumerable<double> values) => string.Join(", ", values.Select(Float));
+        public static string Floats(IEnumerable<double> values) => Join(values, Float);
 
         /// <summary>Int literals separated by commas, for an array initializer.</summary>
-        public static string Ints(IEnumerable<int> values) => string.Join(", ", values.Select(Int));
+        public static string Ints(IEnumerable<int> values) => Join(values, Int);
+
+        private static string Join<T>(IEnumerable<T> values, Func<T, string> literal)
+        {
+            var builder = new StringBuilder();
+            foreach (T value in values)
+            {
+                builder.Append(builder.Length == 0 ? string.Empty : ", ").Append(literal(value));
+            }
+
+            return builder.ToString();
+        }
 
         /// <summary>The eight lanes of an integer mask: the first <paramref name="zeros"/> 0, the others -1 (all bits set).</summary>
         public static string LaneMask(int zeros)
