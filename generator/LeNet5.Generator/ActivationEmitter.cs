@@ -88,18 +88,22 @@ namespace LeNet5.Generator
                     case ActivationKind.Relu:
                         writer.Line("// relu: y = max(x, 0)");
                         writer.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-                        writer.Open("private static void ApplyRelu(float* values, int length)");
-                        writer.Line("int j = 0;");
-                        writer.Open("if (Vector256.IsHardwareAccelerated)");
-                        writer.Open("for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)");
-                        writer.Line("Vector256.Store(Vector256.Max(Vector256.Load(values + j), Vector256<float>.Zero), values + j);");
-                        writer.Close();
-                        writer.Close();
-                        writer.Line();
-                        writer.Open("for (; j < length; j++)");
-                        writer.Line("values[j] = values[j] > 0.0f ? values[j] : 0.0f;");
-                        writer.Close();
-                        writer.Close();
+                        using (writer.Block("private static void ApplyRelu(float* values, int length)"))
+                        {
+                            writer.Line("int j = 0;");
+                            using (writer.Block("if (Vector256.IsHardwareAccelerated)"))
+                            using (writer.Block("for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)"))
+                            {
+                                writer.Line("Vector256.Store(Vector256.Max(Vector256.Load(values + j), Vector256<float>.Zero), values + j);");
+                            }
+
+                            writer.Line();
+                            using (writer.Block("for (; j < length; j++)"))
+                            {
+                                writer.Line("values[j] = values[j] > 0.0f ? values[j] : 0.0f;");
+                            }
+                        }
+
                         writer.Line();
                         EmitBackwardHelper(
                             writer,
@@ -147,20 +151,26 @@ namespace LeNet5.Generator
 
                         writer.Line("// scaled_tanh: y = 1.7159 tanh(2x/3)");
                         writer.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-                        writer.Open("private static void ApplyScaledTanh(float* values, int length)");
-                        writer.Line("int j = 0;");
-                        writer.Open("if (Vector256.IsHardwareAccelerated)");
-                        writer.Line("Vector256<float> amplitude = Vector256.Create(" + amplitude + ");");
-                        writer.Line("Vector256<float> slope = Vector256.Create(" + slope + ");");
-                        writer.Open("for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)");
-                        writer.Line("Vector256.Store(amplitude * Tanh(slope * Vector256.Load(values + j)), values + j);");
-                        writer.Close();
-                        writer.Close();
-                        writer.Line();
-                        writer.Open("for (; j < length; j++)");
-                        writer.Line("values[j] = " + amplitude + " * Tanh(" + slope + " * values[j]);");
-                        writer.Close();
-                        writer.Close();
+                        using (writer.Block("private static void ApplyScaledTanh(float* values, int length)"))
+                        {
+                            writer.Line("int j = 0;");
+                            using (writer.Block("if (Vector256.IsHardwareAccelerated)"))
+                            {
+                                writer.Line("Vector256<float> amplitude = Vector256.Create(" + amplitude + ");");
+                                writer.Line("Vector256<float> slope = Vector256.Create(" + slope + ");");
+                                using (writer.Block("for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)"))
+                                {
+                                    writer.Line("Vector256.Store(amplitude * Tanh(slope * Vector256.Load(values + j)), values + j);");
+                                }
+                            }
+
+                            writer.Line();
+                            using (writer.Block("for (; j < length; j++)"))
+                            {
+                                writer.Line("values[j] = " + amplitude + " * Tanh(" + slope + " * values[j]);");
+                            }
+                        }
+
                         writer.Line();
                         EmitBackwardHelper(
                             writer,
@@ -195,30 +205,35 @@ namespace LeNet5.Generator
         {
             writer.Line("// tanh(x) ~ x P(x^2) / Q(x^2) for |x| < " + CodeWriter.Float(TanhClamp) + ", +-1 beyond (error below 4e-7); the vector and scalar forms agree");
             writer.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-            writer.Open("private static float Tanh(float x)");
-            writer.Line("float clamped = Math.Clamp(x, -" + CodeWriter.Float(TanhClamp) + ", " + CodeWriter.Float(TanhClamp) + ");");
-            writer.Line("float square = clamped * clamped;");
-            EmitPolynomial(writer, "numerator", TanhNumerator, c => c, "square");
-            EmitPolynomial(writer, "denominator", TanhDenominator, c => c, "square");
-            writer.Line("return clamped * numerator / denominator;");
-            writer.Close();
+            using (writer.Block("private static float Tanh(float x)"))
+            {
+                writer.Line("float clamped = Math.Clamp(x, -" + CodeWriter.Float(TanhClamp) + ", " + CodeWriter.Float(TanhClamp) + ");");
+                writer.Line("float square = clamped * clamped;");
+                EmitPolynomial(writer, "numerator", TanhNumerator, vector: false, "square");
+                EmitPolynomial(writer, "denominator", TanhDenominator, vector: false, "square");
+                writer.Line("return clamped * numerator / denominator;");
+            }
+
             writer.Line();
             writer.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-            writer.Open("private static Vector256<float> Tanh(Vector256<float> x)");
-            writer.Line("Vector256<float> clamped = Vector256.Min(Vector256.Max(x, Vector256.Create(-" + CodeWriter.Float(TanhClamp) + ")), Vector256.Create(" + CodeWriter.Float(TanhClamp) + "));");
-            writer.Line("Vector256<float> square = clamped * clamped;");
-            EmitPolynomial(writer, "numerator", TanhNumerator, c => "Vector256.Create(" + c + ")", "square");
-            EmitPolynomial(writer, "denominator", TanhDenominator, c => "Vector256.Create(" + c + ")", "square");
-            writer.Line("return clamped * numerator / denominator;");
-            writer.Close();
+            using (writer.Block("private static Vector256<float> Tanh(Vector256<float> x)"))
+            {
+                writer.Line("Vector256<float> clamped = Vector256.Min(Vector256.Max(x, Vector256.Create(-" + CodeWriter.Float(TanhClamp) + ")), Vector256.Create(" + CodeWriter.Float(TanhClamp) + "));");
+                writer.Line("Vector256<float> square = clamped * clamped;");
+                EmitPolynomial(writer, "numerator", TanhNumerator, vector: true, "square");
+                EmitPolynomial(writer, "denominator", TanhDenominator, vector: true, "square");
+                writer.Line("return clamped * numerator / denominator;");
+            }
+
             writer.Line();
             EmitVectorForward(writer, "Tanh", "tanh: y = tanh(x)", new string[0], "Tanh(x)", "Tanh(values[j])");
         }
 
         /// <summary>Horner's rule, highest coefficient first, as plain multiplications and additions.</summary>
-        private static void EmitPolynomial(CodeWriter writer, string name, double[] coefficients, System.Func<string, string> constant, string variable)
+        private static void EmitPolynomial(CodeWriter writer, string name, double[] coefficients, bool vector, string variable)
         {
-            string type = constant("c") == "c" ? "float" : "Vector256<float>";
+            string type = vector ? "Vector256<float>" : "float";
+            string constant(string c) => vector ? "Vector256.Create(" + c + ")" : c;
             writer.Line(type + " " + name + " = " + constant(CodeWriter.Float(coefficients[0])) + ";");
             for (int i = 1; i < coefficients.Length; i++)
             {
@@ -230,24 +245,30 @@ namespace LeNet5.Generator
         {
             writer.Line("// " + comment);
             writer.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-            writer.Open("private static void Apply" + name + "(float* values, int length)");
-            writer.Line("int j = 0;");
-            writer.Open("if (Vector256.IsHardwareAccelerated)");
-            foreach (string constant in vectorConstants)
+            using (writer.Block("private static void Apply" + name + "(float* values, int length)"))
             {
-                writer.Line(constant);
+                writer.Line("int j = 0;");
+                using (writer.Block("if (Vector256.IsHardwareAccelerated)"))
+                {
+                    foreach (string constant in vectorConstants)
+                    {
+                        writer.Line(constant);
+                    }
+
+                    using (writer.Block("for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)"))
+                    {
+                        writer.Line("Vector256<float> x = Vector256.Load(values + j);");
+                        writer.Line("Vector256.Store(" + vectorExpression + ", values + j);");
+                    }
+                }
+
+                writer.Line();
+                using (writer.Block("for (; j < length; j++)"))
+                {
+                    writer.Line("values[j] = " + scalarExpression + ";");
+                }
             }
 
-            writer.Open("for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)");
-            writer.Line("Vector256<float> x = Vector256.Load(values + j);");
-            writer.Line("Vector256.Store(" + vectorExpression + ", values + j);");
-            writer.Close();
-            writer.Close();
-            writer.Line();
-            writer.Open("for (; j < length; j++)");
-            writer.Line("values[j] = " + scalarExpression + ";");
-            writer.Close();
-            writer.Close();
             writer.Line();
         }
 
@@ -255,26 +276,32 @@ namespace LeNet5.Generator
         {
             writer.Line("// " + comment + "; multiplies the gradient in place");
             writer.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-            writer.Open("private static void " + name + "Backward(float* gradient, float* output, int length)");
-            writer.Line("int j = 0;");
-            writer.Open("if (Vector256.IsHardwareAccelerated)");
-            foreach (string constant in vectorConstants)
+            using (writer.Block("private static void " + name + "Backward(float* gradient, float* output, int length)"))
             {
-                writer.Line(constant);
+                writer.Line("int j = 0;");
+                using (writer.Block("if (Vector256.IsHardwareAccelerated)"))
+                {
+                    foreach (string constant in vectorConstants)
+                    {
+                        writer.Line(constant);
+                    }
+
+                    using (writer.Block("for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)"))
+                    {
+                        writer.Line("Vector256<float> y = Vector256.Load(output + j);");
+                        writer.Line("Vector256<float> g = Vector256.Load(gradient + j);");
+                        writer.Line("Vector256.Store(" + vectorExpression + ", gradient + j);");
+                    }
+                }
+
+                writer.Line();
+                using (writer.Block("for (; j < length; j++)"))
+                {
+                    writer.Line("float y = output[j];");
+                    writer.Line("gradient[j] = " + scalarExpression + ";");
+                }
             }
 
-            writer.Open("for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)");
-            writer.Line("Vector256<float> y = Vector256.Load(output + j);");
-            writer.Line("Vector256<float> g = Vector256.Load(gradient + j);");
-            writer.Line("Vector256.Store(" + vectorExpression + ", gradient + j);");
-            writer.Close();
-            writer.Close();
-            writer.Line();
-            writer.Open("for (; j < length; j++)");
-            writer.Line("float y = output[j];");
-            writer.Line("gradient[j] = " + scalarExpression + ";");
-            writer.Close();
-            writer.Close();
             writer.Line();
         }
     }

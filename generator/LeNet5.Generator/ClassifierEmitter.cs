@@ -54,54 +54,58 @@ namespace LeNet5.Generator
                 : "/// Reference LeNet5.Imaging for overloads that take image files of any size and polarity.");
             writer.Line("/// </remarks>");
             writer.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"LeNet5.Generator\", \"1.0.0\")]");
-            writer.Open("public sealed partial class " + type + " : global::LeNet5.Runtime.NetworkClassifier<" + network + ", " + PredictionName(model) + ">");
-            writer.Line("private " + type + "(" + parameters + " parameters)");
-            writer.Line("    : base(parameters)");
-            writer.Open();
-            writer.Close();
-            writer.Line();
-            if (embedded != null)
+            using (writer.Block("public sealed partial class " + type + " : global::LeNet5.Runtime.NetworkClassifier<" + network + ", " + PredictionName(model) + ">"))
             {
-                string file = Path.GetFileName(embedded.SourcePath);
-                writer.Line("/// <summary>");
-                writer.Line("/// The weights of " + file + ", embedded in this assembly by its <c>LeNet5Weights</c> item and checked against the");
-                writer.Line("/// architecture when it was built; read in place from the assembly image, without a copy.");
-                writer.Line("/// </summary>");
-                writer.Line("public static " + type + " Embedded => EmbeddedWeights.Classifier;");
+                writer.Line("private " + type + "(" + parameters + " parameters)");
+                writer.Line("    : base(parameters)");
+                using (writer.Block())
+                {
+                }
+
                 writer.Line();
-            }
+                if (embedded != null)
+                {
+                    string file = Path.GetFileName(embedded.SourcePath);
+                    writer.Line("/// <summary>");
+                    writer.Line("/// The weights of " + file + ", embedded in this assembly by its <c>LeNet5Weights</c> item and checked against the");
+                    writer.Line("/// architecture when it was built; read in place from the assembly image, without a copy.");
+                    writer.Line("/// </summary>");
+                    writer.Line("public static " + type + " Embedded => EmbeddedWeights.Classifier;");
+                    writer.Line();
+                }
 
-            writer.Line("/// <summary>Loads a safetensors checkpoint and checks it against the architecture.</summary>");
-            writer.Line("/// <param name=\"path\">A checkpoint such as <c>lenet5 train</c> writes, or PyTorch's <c>save_file</c> of a matching <c>state_dict</c>.</param>");
-            writer.Line("/// <exception cref=\"global::LeNet5.Runtime.CheckpointException\">The file is missing, unreadable or does not fit; the message names the file and the tensor.</exception>");
-            writer.Line("public static " + type + " FromCheckpoint(string path) => new(" + parameters + ".FromCheckpoint<" + network + ">(path));");
-            writer.Line();
-            writer.Line("/// <summary>Loads a safetensors checkpoint from a stream, read to its end, and checks it against the architecture.</summary>");
-            writer.Line("/// <param name=\"stream\">The checkpoint's bytes; a <see cref=\"FileStream\"/>'s name is used in messages.</param>");
-            writer.Line("/// <exception cref=\"global::LeNet5.Runtime.CheckpointException\">The bytes do not hold a checkpoint that fits; the message names the tensor.</exception>");
-            writer.Line("public static " + type + " FromCheckpoint(Stream stream) => new(" + parameters + ".FromCheckpoint<" + network + ">(stream));");
-            writer.Line();
-            writer.Line("/// <summary>Uses a copy of <paramref name=\"parameters\"/>, laid out as <see cref=\"" + network + ".ParameterTensors\"/> says.</summary>");
-            writer.Line("/// <exception cref=\"ArgumentException\"><paramref name=\"parameters\"/> does not hold <see cref=\"" + network + ".ParameterCount\"/> floats.</exception>");
-            writer.Line("public static " + type + " FromParameters(ReadOnlySpan<float> parameters) => new(" + parameters + ".Copy<" + network + ">(parameters));");
-            if (images)
-            {
-                EmitImageOverloads(writer, model);
-            }
-
-            if (embedded != null)
-            {
+                writer.Line("/// <summary>Loads a safetensors checkpoint and checks it against the architecture.</summary>");
+                writer.Line("/// <param name=\"path\">A checkpoint such as <c>lenet5 train</c> writes, or PyTorch's <c>save_file</c> of a matching <c>state_dict</c>.</param>");
+                writer.Line("/// <exception cref=\"global::LeNet5.Runtime.CheckpointException\">The file is missing, unreadable or does not fit; the message names the file and the tensor.</exception>");
+                writer.Line("public static " + type + " FromCheckpoint(string path) => new(" + parameters + ".FromCheckpoint<" + network + ">(path));");
                 writer.Line();
-                writer.Line("// A class of its own, so the resource is read on the first use of Embedded, not on the first use of this type.");
-                writer.Open("private static class EmbeddedWeights");
-                writer.Line("public static readonly " + type + " Classifier = new(" + parameters + ".FromResource<" + network + ">(");
-                writer.Indent();
-                writer.Line("typeof(" + type + ").Assembly, " + CodeWriter.String(embedded.ResourceName) + ", " + CodeWriter.String(Path.GetFileName(embedded.SourcePath)) + "));");
-                writer.Unindent();
-                writer.Close();
-            }
+                writer.Line("/// <summary>Loads a safetensors checkpoint from a stream, read to its end, and checks it against the architecture.</summary>");
+                writer.Line("/// <param name=\"stream\">The checkpoint's bytes; a <see cref=\"FileStream\"/>'s name is used in messages.</param>");
+                writer.Line("/// <exception cref=\"global::LeNet5.Runtime.CheckpointException\">The bytes do not hold a checkpoint that fits; the message names the tensor.</exception>");
+                writer.Line("public static " + type + " FromCheckpoint(Stream stream) => new(" + parameters + ".FromCheckpoint<" + network + ">(stream));");
+                writer.Line();
+                writer.Line("/// <summary>Uses a copy of <paramref name=\"parameters\"/>, laid out as <see cref=\"" + network + ".ParameterTensors\"/> says.</summary>");
+                writer.Line("/// <exception cref=\"ArgumentException\"><paramref name=\"parameters\"/> does not hold <see cref=\"" + network + ".ParameterCount\"/> floats.</exception>");
+                writer.Line("public static " + type + " FromParameters(ReadOnlySpan<float> parameters) => new(" + parameters + ".Copy<" + network + ">(parameters));");
+                if (images)
+                {
+                    EmitImageOverloads(writer, model);
+                }
 
-            writer.Close();
+                if (embedded != null)
+                {
+                    writer.Line();
+                    writer.Line("// A class of its own, so the resource is read on the first use of Embedded, not on the first use of this type.");
+                    using (writer.Block("private static class EmbeddedWeights"))
+                    {
+                        writer.Line("public static readonly " + type + " Classifier = new(" + parameters + ".FromResource<" + network + ">(");
+                        using (writer.Indented())
+                        {
+                            writer.Line("typeof(" + type + ").Assembly, " + CodeWriter.String(embedded.ResourceName) + ", " + CodeWriter.String(Path.GetFileName(embedded.SourcePath)) + "));");
+                        }
+                    }
+                }
+            }
         }
 
         private static void EmitImageOverloads(CodeWriter writer, NetworkModel model)
@@ -127,12 +131,14 @@ namespace LeNet5.Generator
             writer.Line();
             writer.Line("/// <summary>Classifies an image prepared by <see cref=\"" + imaging + "DigitImage\"/> (for example from a pixel buffer with <c>DigitImage.FromPixels</c>).</summary>");
             writer.Line("/// <exception cref=\"ArgumentException\">The image is not " + CodeWriter.Int(model.Spec.InputWidth) + "x" + CodeWriter.Int(model.Spec.InputHeight) + ", the network's input.</exception>");
-            writer.Open("public " + prediction + " Classify(" + imaging + "DigitImage image)");
-            writer.Line("ArgumentNullException.ThrowIfNull(image);");
-            writer.Line("if (image.Width != " + network + ".InputWidth || image.Height != " + network + ".InputHeight)");
-            writer.Line("    throw new ArgumentException($\"the image is {image.Width}x{image.Height}; " + network + " takes " + CodeWriter.Int(model.Spec.InputWidth) + "x" + CodeWriter.Int(model.Spec.InputHeight) + "\", nameof(image));");
-            writer.Line("return Classify(image.Pixels);");
-            writer.Close();
+            using (writer.Block("public " + prediction + " Classify(" + imaging + "DigitImage image)"))
+            {
+                writer.Line("ArgumentNullException.ThrowIfNull(image);");
+                writer.Line("if (image.Width != " + network + ".InputWidth || image.Height != " + network + ".InputHeight)");
+                writer.Line("    throw new ArgumentException($\"the image is {image.Width}x{image.Height}; " + network + " takes " + CodeWriter.Int(model.Spec.InputWidth) + "x" + CodeWriter.Int(model.Spec.InputHeight) + "\", nameof(image));");
+                writer.Line("return Classify(image.Pixels);");
+            }
+
             writer.Line();
             writer.Line("private static " + imaging + "DigitImageOptions ImageOptions(" + imaging + "InkPolarity polarity) =>");
             writer.Line("    new() { Height = " + network + ".InputHeight, Width = " + network + ".InputWidth, Polarity = polarity };");
@@ -149,68 +155,75 @@ namespace LeNet5.Generator
             writer.Line("/// " + classes + " classes (the softmax of the logits), held inline: returning or storing one allocates nothing.");
             writer.Line("/// </summary>");
             writer.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"LeNet5.Generator\", \"1.0.0\")]");
-            writer.Open("public readonly struct " + type + " : global::LeNet5.Runtime.IPrediction<" + type + ">, IEquatable<" + type + ">");
-            writer.Line("private readonly Probabilities _probabilities;");
-            writer.Line();
-            writer.Line("/// <summary>The prediction for one image's logits, any real numbers (the softmax is taken here).</summary>");
-            writer.Line("/// <param name=\"logits\"><see cref=\"" + network + ".ClassCount\"/> values, as <see cref=\"" + network + ".Infer\"/> writes them.</param>");
-            writer.Line("/// <exception cref=\"ArgumentException\"><paramref name=\"logits\"/> does not hold " + classes + " values.</exception>");
-            writer.Open("public " + type + "(ReadOnlySpan<float> logits)");
-            writer.Line("ClassIndex = global::LeNet5.Runtime.ClassProbabilities.Compute(logits, _probabilities);");
-            writer.Close();
-            writer.Line();
-            writer.Line("/// <summary>The most likely class, 0 to " + last + ": the largest logit, as the runtime's evaluator picks it.</summary>");
-            writer.Line("public int ClassIndex { get; }");
-            writer.Line();
-            writer.Line("/// <summary>The name of <see cref=\"ClassIndex\"/> (see <see cref=\"" + network + ".ClassNames\"/>).</summary>");
-            writer.Line("public string ClassName => " + network + ".ClassNames[ClassIndex];");
-            writer.Line();
-            writer.Line("/// <summary>The probability of <see cref=\"ClassIndex\"/>, in (0, 1].</summary>");
-            writer.Line("public float Probability => _probabilities[ClassIndex];");
-            writer.Line();
-            writer.Line("/// <summary>The probability of class <paramref name=\"classIndex\"/>; the " + classes + " probabilities sum to 1.</summary>");
-            writer.Line("/// <exception cref=\"ArgumentOutOfRangeException\"><paramref name=\"classIndex\"/> is not 0 to " + last + ".</exception>");
-            writer.Open("public float this[int classIndex]");
-            writer.Open("get");
-            writer.Line("ArgumentOutOfRangeException.ThrowIfNegative(classIndex);");
-            writer.Line("ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(classIndex, " + network + ".ClassCount);");
-            writer.Line("return _probabilities[classIndex];");
-            writer.Close();
-            writer.Close();
-            writer.Line();
-            writer.Line("/// <summary>Copies the " + classes + " probabilities, class 0 first, into <paramref name=\"destination\"/>.</summary>");
-            writer.Line("/// <exception cref=\"ArgumentException\"><paramref name=\"destination\"/> holds fewer than " + classes + " floats.</exception>");
-            writer.Line("public void CopyProbabilitiesTo(Span<float> destination) => global::LeNet5.Runtime.ClassProbabilities.CopyTo(_probabilities, destination);");
-            writer.Line();
-            writer.Line("static " + type + " global::LeNet5.Runtime.IPrediction<" + type + ">.FromLogits(ReadOnlySpan<float> logits) => new(logits);");
-            writer.Line();
-            writer.Line("/// <inheritdoc/>");
-            writer.Open("public bool Equals(" + type + " other)");
-            writer.Line("ReadOnlySpan<float> mine = _probabilities;");
-            writer.Line("ReadOnlySpan<float> theirs = other._probabilities;");
-            writer.Line("return ClassIndex == other.ClassIndex && mine.SequenceEqual(theirs);");
-            writer.Close();
-            writer.Line();
-            writer.Line("/// <inheritdoc/>");
-            writer.Line("public override bool Equals(object? obj) => obj is " + type + " other && Equals(other);");
-            writer.Line();
-            writer.Line("/// <inheritdoc/>");
-            writer.Line("public override int GetHashCode() => HashCode.Combine(ClassIndex, Probability);");
-            writer.Line();
-            writer.Line("/// <summary>Whether two predictions have the same class and probabilities.</summary>");
-            writer.Line("public static bool operator ==(" + type + " left, " + type + " right) => left.Equals(right);");
-            writer.Line();
-            writer.Line("/// <summary>Whether two predictions differ.</summary>");
-            writer.Line("public static bool operator !=(" + type + " left, " + type + " right) => !left.Equals(right);");
-            writer.Line();
-            writer.Line("/// <summary>The class name and its probability, for example <c>" + Escape(model.Spec.ClassNames[0]) + " (99.87%)</c>.</summary>");
-            writer.Line("public override string ToString() => global::LeNet5.Runtime.ClassProbabilities.Describe(ClassName, Probability);");
-            writer.Line();
-            writer.Line("[InlineArray(" + network + ".ClassCount)]");
-            writer.Open("private struct Probabilities");
-            writer.Line("private float _element0;");
-            writer.Close();
-            writer.Close();
+            using (writer.Block("public readonly struct " + type + " : global::LeNet5.Runtime.IPrediction<" + type + ">, IEquatable<" + type + ">"))
+            {
+                writer.Line("private readonly Probabilities _probabilities;");
+                writer.Line();
+                writer.Line("/// <summary>The prediction for one image's logits, any real numbers (the softmax is taken here).</summary>");
+                writer.Line("/// <param name=\"logits\"><see cref=\"" + network + ".ClassCount\"/> values, as <see cref=\"" + network + ".Infer\"/> writes them.</param>");
+                writer.Line("/// <exception cref=\"ArgumentException\"><paramref name=\"logits\"/> does not hold " + classes + " values.</exception>");
+                using (writer.Block("public " + type + "(ReadOnlySpan<float> logits)"))
+                {
+                    writer.Line("ClassIndex = global::LeNet5.Runtime.ClassProbabilities.Compute(logits, _probabilities);");
+                }
+
+                writer.Line();
+                writer.Line("/// <summary>The most likely class, 0 to " + last + ": the largest logit, as the runtime's evaluator picks it.</summary>");
+                writer.Line("public int ClassIndex { get; }");
+                writer.Line();
+                writer.Line("/// <summary>The name of <see cref=\"ClassIndex\"/> (see <see cref=\"" + network + ".ClassNames\"/>).</summary>");
+                writer.Line("public string ClassName => " + network + ".ClassNames[ClassIndex];");
+                writer.Line();
+                writer.Line("/// <summary>The probability of <see cref=\"ClassIndex\"/>, in (0, 1].</summary>");
+                writer.Line("public float Probability => _probabilities[ClassIndex];");
+                writer.Line();
+                writer.Line("/// <summary>The probability of class <paramref name=\"classIndex\"/>; the " + classes + " probabilities sum to 1.</summary>");
+                writer.Line("/// <exception cref=\"ArgumentOutOfRangeException\"><paramref name=\"classIndex\"/> is not 0 to " + last + ".</exception>");
+                using (writer.Block("public float this[int classIndex]"))
+                using (writer.Block("get"))
+                {
+                    writer.Line("ArgumentOutOfRangeException.ThrowIfNegative(classIndex);");
+                    writer.Line("ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(classIndex, " + network + ".ClassCount);");
+                    writer.Line("return _probabilities[classIndex];");
+                }
+
+                writer.Line();
+                writer.Line("/// <summary>Copies the " + classes + " probabilities, class 0 first, into <paramref name=\"destination\"/>.</summary>");
+                writer.Line("/// <exception cref=\"ArgumentException\"><paramref name=\"destination\"/> holds fewer than " + classes + " floats.</exception>");
+                writer.Line("public void CopyProbabilitiesTo(Span<float> destination) => global::LeNet5.Runtime.ClassProbabilities.CopyTo(_probabilities, destination);");
+                writer.Line();
+                writer.Line("static " + type + " global::LeNet5.Runtime.IPrediction<" + type + ">.FromLogits(ReadOnlySpan<float> logits) => new(logits);");
+                writer.Line();
+                writer.Line("/// <inheritdoc/>");
+                using (writer.Block("public bool Equals(" + type + " other)"))
+                {
+                    writer.Line("ReadOnlySpan<float> mine = _probabilities;");
+                    writer.Line("ReadOnlySpan<float> theirs = other._probabilities;");
+                    writer.Line("return ClassIndex == other.ClassIndex && mine.SequenceEqual(theirs);");
+                }
+
+                writer.Line();
+                writer.Line("/// <inheritdoc/>");
+                writer.Line("public override bool Equals(object? obj) => obj is " + type + " other && Equals(other);");
+                writer.Line();
+                writer.Line("/// <inheritdoc/>");
+                writer.Line("public override int GetHashCode() => HashCode.Combine(ClassIndex, Probability);");
+                writer.Line();
+                writer.Line("/// <summary>Whether two predictions have the same class and probabilities.</summary>");
+                writer.Line("public static bool operator ==(" + type + " left, " + type + " right) => left.Equals(right);");
+                writer.Line();
+                writer.Line("/// <summary>Whether two predictions differ.</summary>");
+                writer.Line("public static bool operator !=(" + type + " left, " + type + " right) => !left.Equals(right);");
+                writer.Line();
+                writer.Line("/// <summary>The class name and its probability, for example <c>" + Escape(model.Spec.ClassNames[0]) + " (99.87%)</c>.</summary>");
+                writer.Line("public override string ToString() => global::LeNet5.Runtime.ClassProbabilities.Describe(ClassName, Probability);");
+                writer.Line();
+                writer.Line("[InlineArray(" + network + ".ClassCount)]");
+                using (writer.Block("private struct Probabilities"))
+                {
+                    writer.Line("private float _element0;");
+                }
+            }
         }
 
         /// <summary>A class name inside an XML doc comment.</summary>

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Linq;
 using System.Text;
 
 namespace LeNet5.Generator
@@ -23,29 +22,78 @@ namespace LeNet5.Generator
             _builder.Append('\n');
         }
 
+        /// <summary>An interpolated line, its values formatted in the invariant culture.</summary>
+        public void Line(InvariantText text) => Line(text.ToString());
+
         public void Line() => _builder.Append('\n');
 
-        public void Open(string header)
+        /// <summary>Fixed text (a raw string literal), line by line at the current indentation.</summary>
+        public void Lines(string text)
         {
-            Line(header);
-            Open();
+            foreach (string line in text.Replace("\r\n", "\n").Split('\n'))
+            {
+                Line(line);
+            }
         }
 
-        public void Open()
+        /// <summary>Fixed text with interpolated values (an interpolated raw string literal), in the invariant culture.</summary>
+        public void Lines(InvariantText text) => Lines(text.ToString());
+
+        /// <summary>An interpolated expression formatted in the invariant culture, for building parts of lines.</summary>
+        public static string Text(InvariantText text) => text.ToString();
+
+        /// <summary>
+        /// Writes <paramref name="header"/> (if any) and an opening brace and indents; disposing the scope unindents and
+        /// writes the closing brace followed by <paramref name="suffix"/>, so <c>using (writer.Block("for (...)"))</c>
+        /// nests like the code it writes.
+        /// </summary>
+        public Scope Block(string? header = null, string suffix = "")
         {
+            if (header != null)
+            {
+                Line(header);
+            }
+
             Line("{");
             _indent++;
+            return new Scope(this, "}" + suffix, 1);
         }
 
-        public void Close(string suffix = "")
+        /// <summary>One more level of indentation, without braces, until the scope is disposed (continuation lines).</summary>
+        public Scope Indented()
         {
-            _indent--;
-            Line("}" + suffix);
+            _indent++;
+            return new Scope(this, null, 1);
         }
 
-        public void Indent() => _indent++;
+        /// <summary>A block whose header is a control statement (<c>if</c>, <c>for</c>) only when <paramref name="open"/>: otherwise an empty scope.</summary>
+        public Scope BlockIf(bool open, string header) => open ? Block(header) : default;
 
-        public void Unindent() => _indent--;
+        private void End(string? closing, int levels)
+        {
+            _indent -= levels;
+            if (closing != null)
+            {
+                Line(closing);
+            }
+        }
+
+        /// <summary>The end of a <see cref="Block"/>: one or more nested blocks closed together when disposed.</summary>
+        public readonly struct Scope : IDisposable
+        {
+            private readonly CodeWriter? _writer;
+            private readonly string? _closing;
+            private readonly int _levels;
+
+            internal Scope(CodeWriter writer, string? closing, int levels)
+            {
+                _writer = writer;
+                _closing = closing;
+                _levels = levels;
+            }
+
+            public void Dispose() => _writer?.End(_closing, _levels);
+        }
 
         public override string ToString() => _builder.ToString();
 
@@ -82,10 +130,21 @@ namespace LeNet5.Generator
         public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 
         /// <summary>Float literals (see <see cref="Float"/>) separated by commas, for an array initializer.</summary>
-        public static string Floats(IEnumerable<double> values) => string.Join(", ", values.Select(Float));
+        public static string Floats(IEnumerable<double> values) => Join(values, Float);
 
         /// <summary>Int literals separated by commas, for an array initializer.</summary>
-        public static string Ints(IEnumerable<int> values) => string.Join(", ", values.Select(Int));
+        public static string Ints(IEnumerable<int> values) => Join(values, Int);
+
+        private static string Join<T>(IEnumerable<T> values, Func<T, string> literal)
+        {
+            var builder = new StringBuilder();
+            foreach (T value in values)
+            {
+                builder.Append(builder.Length == 0 ? string.Empty : ", ").Append(literal(value));
+            }
+
+            return builder.ToString();
+        }
 
         /// <summary>The eight lanes of an integer mask: the first <paramref name="zeros"/> 0, the others -1 (all bits set).</summary>
         public static string LaneMask(int zeros)

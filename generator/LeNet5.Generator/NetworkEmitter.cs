@@ -51,116 +51,49 @@ namespace LeNet5.Generator
 
             writer.Line("/// </remarks>");
             writer.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"LeNet5.Generator\", \"1.0.0\")]");
-            writer.Open("public readonly unsafe partial struct " + model.TypeName + " : global::LeNet5.Runtime.INetwork");
-            EmitConstants(writer, model);
-            EmitInterfaceMembers(writer, model);
-            EmitInitializeParameters(writer, model);
-            EntryPointEmitter.EmitInfer(writer, model);
-            EntryPointEmitter.EmitForwardTrain(writer, model);
-            EntryPointEmitter.EmitBackward(writer, model);
-            writer.Line();
-            CurvatureEmitter.EmitEntryPoint(writer, model);
-
-            int firstWithParameters = FirstWithParameters(model);
-            foreach (LayerModel layer in model.Layers)
+            using (writer.Block("public readonly unsafe partial struct " + model.TypeName + " : " + RuntimeTypes.INetwork))
             {
+                EmitConstants(writer, model);
+                EmitInterfaceMembers(writer, model);
+                EmitInitializeParameters(writer, model);
+                EntryPointEmitter.EmitInfer(writer, model);
+                EntryPointEmitter.EmitForwardTrain(writer, model);
+                EntryPointEmitter.EmitBackward(writer, model);
                 writer.Line();
-                switch (layer.Spec.Kind)
-                {
-                    case LayerKind.Pad:
-                        PadEmitter.EmitForward(writer, layer);
-                        writer.Line();
-                        PadEmitter.EmitBackward(writer, layer, false);
-                        break;
-                    case LayerKind.Conv2d when FullCoverConv2dEmitter.Applies(layer):
-                        DenseEmitter.EmitForward(writer, layer);
-                        writer.Line();
-                        DenseEmitter.EmitBackward(writer, layer, layer.Index == firstWithParameters);
-                        break;
-                    case LayerKind.Conv2d:
-                        if (layer.Spec.IsSparse)
-                        {
-                            ConvConnections.EmitTables(writer, layer);
-                            writer.Line();
-                        }
+                CurvatureEmitter.EmitEntryPoint(writer, model);
 
-                        Conv2dEmitter.EmitForward(writer, layer);
+                int firstWithParameters = FirstWithParameters(model);
+                foreach (LayerModel layer in model.Layers)
+                {
+                    writer.Line();
+                    layer.Emitter.EmitTables(writer, layer);
+                    layer.Emitter.EmitForward(writer, layer);
+                    writer.Line();
+                    if (layer.Emitter.HasTrainingForward)
+                    {
+                        layer.Emitter.EmitTrainingForward(writer, layer);
                         writer.Line();
-                        Conv2dEmitter.EmitBackward(writer, layer, layer.Index == firstWithParameters);
-                        break;
-                    case LayerKind.Subsample2d:
-                        SubsampleEmitter.EmitForward(writer, layer);
-                        writer.Line();
-                        SubsampleEmitter.EmitBackward(writer, layer, layer.Index == firstWithParameters);
-                        break;
-                    case LayerKind.Rbf:
-                        RbfEmitter.EmitTables(writer, layer);
-                        writer.Line();
-                        RbfEmitter.EmitForward(writer, layer);
-                        writer.Line();
-                        RbfEmitter.EmitBackward(writer, layer);
-                        break;
-                    case LayerKind.AvgPool2d:
-                    case LayerKind.MaxPool2d:
-                        PoolEmitter.EmitForward(writer, layer);
-                        writer.Line();
-                        PoolEmitter.EmitBackward(writer, layer);
-                        break;
-                    case LayerKind.Dense:
-                        DenseEmitter.EmitForward(writer, layer);
-                        writer.Line();
-                        DenseEmitter.EmitBackward(writer, layer, layer.Index == firstWithParameters);
-                        break;
+                    }
+
+                    layer.Emitter.EmitBackward(writer, layer, layer.Index == firstWithParameters);
+                    CurvatureEmitter.EmitLayer(writer, layer, firstWithParameters);
                 }
 
-                CurvatureEmitter.EmitLayer(writer, layer, firstWithParameters);
-            }
+                writer.Line();
+                EmitChecks(writer);
+                writer.Line();
+                var activations = new List<ActivationKind>();
+                foreach (LayerModel layer in model.Layers)
+                {
+                    activations.Add(layer.Spec.Activation);
+                }
 
-            writer.Line();
-            EmitChecks(writer);
-            writer.Line();
-            var activations = new List<ActivationKind>();
-            foreach (LayerModel layer in model.Layers)
-            {
-                activations.Add(layer.Spec.Activation);
-            }
-
-            ActivationEmitter.EmitHelpers(writer, activations);
-            KernelHelpersEmitter.Emit(writer);
-            writer.Close();
-        }
-
-        private static string Describe(LayerModel layer)
-        {
-            switch (layer.Spec.Kind)
-            {
-                case LayerKind.Pad: return PadEmitter.Describe(layer);
-                case LayerKind.Conv2d when FullCoverConv2dEmitter.Applies(layer): return FullCoverConv2dEmitter.Describe(layer);
-                case LayerKind.Conv2d: return Conv2dEmitter.Describe(layer);
-                case LayerKind.Subsample2d: return SubsampleEmitter.Describe(layer);
-                case LayerKind.Rbf: return RbfEmitter.Describe(layer);
-                case LayerKind.Dense: return DenseEmitter.Describe(layer);
-                default: return PoolEmitter.Describe(layer);
+                ActivationEmitter.EmitHelpers(writer, activations);
+                KernelHelpersEmitter.Emit(writer, model.Layers.Aggregate(KernelHelpers.None, (helpers, layer) => helpers | layer.Emitter.Helpers(layer)));
             }
         }
 
-        /// <summary>The layer's multiply-adds and connections, from its kind's emitter (a full-cover conv counts as a conv).</summary>
-        internal static LayerCounts Counts(LayerModel layer)
-        {
-            switch (layer.Spec.Kind)
-            {
-                case LayerKind.Pad: return PadEmitter.Counts(layer);
-                case LayerKind.Conv2d: return Conv2dEmitter.Counts(layer);
-                case LayerKind.Subsample2d: return SubsampleEmitter.Counts(layer);
-                case LayerKind.Rbf: return RbfEmitter.Counts(layer);
-                case LayerKind.Dense: return DenseEmitter.Counts(layer);
-                default: return PoolEmitter.Counts(layer);
-            }
-        }
-
-        /// <summary>Convolutions emitted by <see cref="Conv2dEmitter"/>, whose backward pass takes a scratch area.</summary>
-        internal static bool TakesScratch(LayerModel layer)
-            => layer.Spec.Kind == LayerKind.Conv2d && !FullCoverConv2dEmitter.Applies(layer);
+        private static string Describe(LayerModel layer) => layer.Emitter.Describe(layer);
 
         internal static int FirstWithParameters(NetworkModel model)
         {
@@ -178,36 +111,37 @@ namespace LeNet5.Generator
         private static void EmitConstants(CodeWriter writer, NetworkModel model)
         {
             NetworkSpec spec = model.Spec;
-            writer.Line("/// <summary>Channels of one input image.</summary>");
-            writer.Line("public const int InputChannels = " + CodeWriter.Int(spec.InputChannels) + ";");
-            writer.Line();
-            writer.Line("/// <summary>Height of one input image, before any padding layer.</summary>");
-            writer.Line("public const int InputHeight = " + CodeWriter.Int(spec.InputHeight) + ";");
-            writer.Line();
-            writer.Line("/// <summary>Width of one input image, before any padding layer.</summary>");
-            writer.Line("public const int InputWidth = " + CodeWriter.Int(spec.InputWidth) + ";");
-            writer.Line();
-            writer.Line("/// <summary>Floats per input image.</summary>");
-            writer.Line("public const int InputSize = InputChannels * InputHeight * InputWidth;");
-            writer.Line();
-            writer.Line("/// <summary>Number of classes: the length of one image's logits.</summary>");
-            writer.Line("public const int ClassCount = " + CodeWriter.Int(spec.Classes) + ";");
-            writer.Line();
-            writer.Line("/// <summary>Total number of trainable parameters.</summary>");
-            writer.Line("public const int ParameterCount = " + CodeWriter.Int(model.ParameterCount) + ";");
-            writer.Line();
-            writer.Line("/// <summary>Floats per image kept by <see cref=\"ForwardTrain\"/>: every layer's output, layer by layer.</summary>");
-            writer.Line("public const int ActivationSize = " + CodeWriter.Int(model.ActivationSize) + ";");
-            writer.Line();
-            writer.Line("/// <summary>Floats in the largest feature map set of one image (input or any layer's output).</summary>");
-            writer.Line("public const int LargestMapSize = " + CodeWriter.Int(model.LargestMapSize) + ";");
-            writer.Line();
-            writer.Line("/// <summary>Floats of scratch a layer's backward pass needs beyond the two gradient buffers.</summary>");
-            writer.Line("public const int ScratchSize = " + CodeWriter.Int(ScratchSize(model)) + ";");
-            writer.Line();
-            writer.Line("/// <summary>Floats per image of scratch space for <see cref=\"Infer\"/> and <see cref=\"Backward\"/>.</summary>");
-            writer.Line("public const int WorkspaceSize = (2 * LargestMapSize) + ScratchSize;");
+            writer.Lines($$"""
+                /// <summary>Channels of one input image.</summary>
+                public const int InputChannels = {{spec.InputChannels}};
 
+                /// <summary>Height of one input image, before any padding layer.</summary>
+                public const int InputHeight = {{spec.InputHeight}};
+
+                /// <summary>Width of one input image, before any padding layer.</summary>
+                public const int InputWidth = {{spec.InputWidth}};
+
+                /// <summary>Floats per input image.</summary>
+                public const int InputSize = InputChannels * InputHeight * InputWidth;
+
+                /// <summary>Number of classes: the length of one image's logits.</summary>
+                public const int ClassCount = {{spec.Classes}};
+
+                /// <summary>Total number of trainable parameters.</summary>
+                public const int ParameterCount = {{model.ParameterCount}};
+
+                /// <summary>Floats per image kept by <see cref="ForwardTrain"/>: every layer's output, layer by layer.</summary>
+                public const int ActivationSize = {{model.ActivationSize}};
+
+                /// <summary>Floats in the largest feature map set of one image (input or any layer's output).</summary>
+                public const int LargestMapSize = {{model.LargestMapSize}};
+
+                /// <summary>Floats of scratch a layer's backward pass needs beyond the two gradient buffers.</summary>
+                public const int ScratchSize = {{ScratchSize(model)}};
+
+                /// <summary>Floats per image of scratch space for <see cref="Infer"/> and <see cref="Backward"/>.</summary>
+                public const int WorkspaceSize = (2 * LargestMapSize) + ScratchSize;
+                """);
             writer.Line();
             writer.Line("// Shapes and offsets of every layer, named after it: the comment above each group describes the layer.");
             writer.Line("#pragma warning disable CS1591 // missing XML comment");
@@ -222,30 +156,24 @@ namespace LeNet5.Generator
 
                 first = false;
                 writer.Line("// " + layer.Spec.Name + ": " + Describe(layer));
-                writer.Line("public const int " + p + "InputChannels = " + CodeWriter.Int(layer.Input.Channels) + ";");
-                writer.Line("public const int " + p + "InputHeight = " + CodeWriter.Int(layer.Input.Height) + ";");
-                writer.Line("public const int " + p + "InputWidth = " + CodeWriter.Int(layer.Input.Width) + ";");
-                writer.Line("public const int " + p + "OutputChannels = " + CodeWriter.Int(layer.Output.Channels) + ";");
-                writer.Line("public const int " + p + "OutputHeight = " + CodeWriter.Int(layer.Output.Height) + ";");
-                writer.Line("public const int " + p + "OutputWidth = " + CodeWriter.Int(layer.Output.Width) + ";");
-                writer.Line("public const int " + p + "OutputSize = " + p + "OutputChannels * " + p + "OutputHeight * " + p + "OutputWidth;");
-                switch (layer.Spec.Kind)
-                {
-                    case LayerKind.Pad: PadEmitter.EmitConstants(writer, layer); break;
-                    case LayerKind.Conv2d when FullCoverConv2dEmitter.Applies(layer): FullCoverConv2dEmitter.EmitConstants(writer, layer); break;
-                    case LayerKind.Conv2d: Conv2dEmitter.EmitConstants(writer, layer); break;
-                    case LayerKind.Subsample2d: SubsampleEmitter.EmitConstants(writer, layer); break;
-                    case LayerKind.Rbf: RbfEmitter.EmitConstants(writer, layer); break;
-                    case LayerKind.Dense: DenseEmitter.EmitConstants(writer, layer); break;
-                    default: PoolEmitter.EmitConstants(writer, layer); break;
-                }
-
+                writer.Lines($"""
+                    public const int {p}InputChannels = {layer.Input.Channels};
+                    public const int {p}InputHeight = {layer.Input.Height};
+                    public const int {p}InputWidth = {layer.Input.Width};
+                    public const int {p}OutputChannels = {layer.Output.Channels};
+                    public const int {p}OutputHeight = {layer.Output.Height};
+                    public const int {p}OutputWidth = {layer.Output.Width};
+                    public const int {p}OutputSize = {p}OutputChannels * {p}OutputHeight * {p}OutputWidth;
+                    """);
+                layer.Emitter.EmitConstants(writer, layer);
                 if (layer.HasParameters)
                 {
-                    writer.Line("public const int " + p + "WeightOffset = " + CodeWriter.Int(layer.WeightOffset) + ";");
-                    writer.Line("public const int " + p + "WeightLength = " + CodeWriter.Int(layer.WeightLength) + ";");
-                    writer.Line("public const int " + p + "BiasOffset = " + CodeWriter.Int(layer.BiasOffset) + ";");
-                    writer.Line("public const int " + p + "BiasLength = " + CodeWriter.Int(layer.BiasLength) + ";");
+                    writer.Lines($"""
+                        public const int {p}WeightOffset = {layer.WeightOffset};
+                        public const int {p}WeightLength = {layer.WeightLength};
+                        public const int {p}BiasOffset = {layer.BiasOffset};
+                        public const int {p}BiasLength = {layer.BiasLength};
+                        """);
                 }
 
                 writer.Line("public const int " + p + "ActivationOffset = " + CodeWriter.Int(layer.ActivationOffset) + ";");
@@ -261,10 +189,7 @@ namespace LeNet5.Generator
             int size = 0;
             foreach (LayerModel layer in model.Layers)
             {
-                if (TakesScratch(layer))
-                {
-                    size = Math.Max(size, Conv2dEmitter.ScratchSize(layer));
-                }
+                size = Math.Max(size, layer.Emitter.ScratchSize(layer));
             }
 
             return size;
@@ -274,14 +199,20 @@ namespace LeNet5.Generator
         {
             NetworkSpec spec = model.Spec;
             TrainingSpec training = spec.Training;
-            writer.Line("static int global::LeNet5.Runtime.INetwork.InputChannels => InputChannels;");
-            writer.Line("static int global::LeNet5.Runtime.INetwork.InputHeight => InputHeight;");
-            writer.Line("static int global::LeNet5.Runtime.INetwork.InputWidth => InputWidth;");
-            writer.Line("static int global::LeNet5.Runtime.INetwork.InputSize => InputSize;");
-            writer.Line("static int global::LeNet5.Runtime.INetwork.ClassCount => ClassCount;");
-            writer.Line("static int global::LeNet5.Runtime.INetwork.ParameterCount => ParameterCount;");
-            writer.Line("static int global::LeNet5.Runtime.INetwork.ActivationSize => ActivationSize;");
-            writer.Line("static int global::LeNet5.Runtime.INetwork.WorkspaceSize => WorkspaceSize;");
+            writer.Lines($"""
+                static int {RuntimeTypes.INetwork}.InputChannels => InputChannels;
+                static int {RuntimeTypes.INetwork}.InputHeight => InputHeight;
+                static int {RuntimeTypes.INetwork}.InputWidth => InputWidth;
+                static int {RuntimeTypes.INetwork}.InputSize => InputSize;
+                static int {RuntimeTypes.INetwork}.ClassCount => ClassCount;
+                static int {RuntimeTypes.INetwork}.ParameterCount => ParameterCount;
+                static int {RuntimeTypes.INetwork}.ActivationSize => ActivationSize;
+                static int {RuntimeTypes.INetwork}.WorkspaceSize => WorkspaceSize;
+                """);
+            if (model.Layers.Any(layer => layer.Emitter.HasTrainingForward))
+            {
+                writer.Line("static bool " + RuntimeTypes.INetwork + ".UsesTrainingNoise => true;");
+            }
             writer.Line();
             writer.Line("/// <summary>The <c>name</c> declared in the architecture file.</summary>");
             writer.Line("public static string Name => " + CodeWriter.String(spec.Name) + ";");
@@ -290,51 +221,54 @@ namespace LeNet5.Generator
             writer.Line("public static IReadOnlyList<string> ClassNames { get; } = new[] { " + string.Join(", ", spec.ClassNames.Select(CodeWriter.String)) + " };");
             writer.Line();
             writer.Line("/// <summary>The loss the architecture declares.</summary>");
-            writer.Line("public static global::LeNet5.Runtime.LossKind Loss => global::LeNet5.Runtime.LossKind." + spec.Loss + ";");
+            writer.Line("public static " + RuntimeTypes.LossKind + " Loss => " + RuntimeTypes.LossKind + "." + spec.Loss + ";");
             writer.Line();
             writer.Line("/// <summary>The constant j of the MAP criterion (the extra logit is -j); 0 for other losses.</summary>");
             writer.Line("public static float LossConstant => " + CodeWriter.Float(spec.Loss == LossKind.MapCriterion ? spec.LossConstant : 0) + ";");
             writer.Line();
             writer.Line("/// <summary>The values a background (0) and a foreground (255) pixel become; pixels in between are mapped linearly.</summary>");
             writer.Line(spec.InputScaling == InputScalingSpec.Standardized
-                ? "public static global::LeNet5.Runtime.InputScaling InputScaling => global::LeNet5.Runtime.InputScaling.Standardized;"
-                : "public static global::LeNet5.Runtime.InputScaling InputScaling { get; } = new global::LeNet5.Runtime.InputScaling(Background: " + CodeWriter.Float(spec.InputScaling.Background)
+                ? "public static " + RuntimeTypes.InputScaling + " InputScaling => " + RuntimeTypes.InputScaling + ".Standardized;"
+                : "public static " + RuntimeTypes.InputScaling + " InputScaling { get; } = new " + RuntimeTypes.InputScaling + "(Background: " + CodeWriter.Float(spec.InputScaling.Background)
                     + ", Foreground: " + CodeWriter.Float(spec.InputScaling.Foreground) + ");");
             writer.Line();
             writer.Line("/// <summary>Named parameter tensors in PyTorch <c>state_dict</c> order and layout.</summary>");
-            writer.Line("public static IReadOnlyList<global::LeNet5.Runtime.ParameterTensor> ParameterTensors { get; } = new global::LeNet5.Runtime.ParameterTensor[]");
-            writer.Open();
-            foreach (TensorLayout tensor in ParameterLayout.Of(model))
+            writer.Line("public static IReadOnlyList<" + RuntimeTypes.ParameterTensor + "> ParameterTensors { get; } = new " + RuntimeTypes.ParameterTensor + "[]");
+            using (writer.Block(suffix: ";"))
             {
-                writer.Line("new global::LeNet5.Runtime.ParameterTensor(" + CodeWriter.String(tensor.Name) + ", " + tensor.OffsetConstant + ", new[] { "
-                    + string.Join(", ", tensor.DimensionConstants) + " }),");
+                foreach (TensorLayout tensor in ParameterLayout.Of(model))
+                {
+                    writer.Line("new " + RuntimeTypes.ParameterTensor + "(" + CodeWriter.String(tensor.Name) + ", " + tensor.OffsetConstant + ", new[] { "
+                        + string.Join(", ", tensor.DimensionConstants) + " }),");
+                }
             }
 
-            writer.Close(";");
             writer.Line();
             LayerDescriptionEmitter.Emit(writer, model);
             writer.Line("/// <summary>The training recipe of the architecture file's <c>training</c> section.</summary>");
             writer.Line("public static global::LeNet5.Runtime.TrainingDefaults Training { get; } = new global::LeNet5.Runtime.TrainingDefaults(");
-            writer.Indent();
-            writer.Line("Epochs: " + CodeWriter.Int(training.Epochs) + ",");
-            writer.Line("BatchSize: " + CodeWriter.Int(training.BatchSize) + ",");
-            writer.Line("Optimizer: " + CodeWriter.String(training.Optimizer) + ",");
-            writer.Line("LearningRate: " + CodeWriter.Float(training.LearningRate) + ",");
-            writer.Line("Momentum: " + CodeWriter.Float(training.Momentum) + ",");
-            writer.Line("WeightDecay: " + CodeWriter.Float(training.WeightDecay) + ",");
-            writer.Line("LearningRateDecay: " + CodeWriter.Float(training.LearningRateDecay) + ",");
-            var schedule = new System.Text.StringBuilder();
-            foreach (double rate in training.LearningRateSchedule)
+            using (writer.Indented())
             {
-                schedule.Append(schedule.Length == 0 ? string.Empty : ", ").Append(CodeWriter.Float(rate));
+                writer.Line("Epochs: " + CodeWriter.Int(training.Epochs) + ",");
+                writer.Line("BatchSize: " + CodeWriter.Int(training.BatchSize) + ",");
+                writer.Line("Optimizer: " + CodeWriter.String(training.Optimizer) + ",");
+                writer.Line("LearningRate: " + CodeWriter.Float(training.LearningRate) + ",");
+                writer.Line("Momentum: " + CodeWriter.Float(training.Momentum) + ",");
+                writer.Line("WeightDecay: " + CodeWriter.Float(training.WeightDecay) + ",");
+                writer.Line("LearningRateDecay: " + CodeWriter.Float(training.LearningRateDecay) + ",");
+                var schedule = new System.Text.StringBuilder();
+                foreach (double rate in training.LearningRateSchedule)
+                {
+                    schedule.Append(schedule.Length == 0 ? string.Empty : ", ").Append(CodeWriter.Float(rate));
+                }
+
+                writer.Line("LearningRateSchedule: new float[] { " + schedule + (schedule.Length == 0 ? "}," : " },"));
+                writer.Line("Distort: " + (training.Distort ? "true" : "false") + ",");
+                writer.Line("Damping: " + CodeWriter.Float(training.Damping) + ",");
+                writer.Line("CurvatureSamples: " + CodeWriter.Int(training.CurvatureSamples) + ",");
+                writer.Line("Seed: " + CodeWriter.Int(training.Seed) + ");");
             }
 
-            writer.Line("LearningRateSchedule: new float[] { " + schedule + (schedule.Length == 0 ? "}," : " },"));
-            writer.Line("Distort: " + (training.Distort ? "true" : "false") + ",");
-            writer.Line("Damping: " + CodeWriter.Float(training.Damping) + ",");
-            writer.Line("CurvatureSamples: " + CodeWriter.Int(training.CurvatureSamples) + ",");
-            writer.Line("Seed: " + CodeWriter.Int(training.Seed) + ");");
-            writer.Unindent();
             writer.Line();
         }
 
@@ -346,53 +280,55 @@ namespace LeNet5.Generator
             writer.Line("/// Every weight and bias uniform in +-" + rule + ", drawn in tensor order");
             writer.Line("/// with <see cref=\"Random.NextDouble\"/>, so that a seeded <paramref name=\"random\"/> gives the same parameters.");
             writer.Line("/// </summary>");
-            writer.Open("public static void InitializeParameters(Span<float> parameters, Random random)");
-            writer.Line("ArgumentNullException.ThrowIfNull(random);");
-            writer.Line("Require(parameters.Length, ParameterCount, nameof(parameters), \"ParameterCount\");");
-            foreach (LayerModel layer in model.Layers)
+            using (writer.Block("public static void InitializeParameters(Span<float> parameters, Random random)"))
             {
-                if (!layer.HasParameters)
+                writer.Line("ArgumentNullException.ThrowIfNull(random);");
+                writer.Line("Require(parameters.Length, ParameterCount, nameof(parameters), \"ParameterCount\");");
+                foreach (LayerModel layer in model.Layers)
                 {
-                    continue;
-                }
-
-                string p = layer.Identifier;
-                writer.Line();
-                if (layer.Spec.IsSparse)
-                {
-                    // Each filter's fan-in is its own connection count times the kernel area.
-                    int start = 0;
-                    int area = layer.Spec.Kernel * layer.Spec.Kernel;
-                    for (int o = 0; o < layer.Spec.Size; o++)
+                    if (!layer.HasParameters)
                     {
-                        int fanIn = layer.Spec.Connections[o].Count * area;
-                        writer.Line("Uniform(parameters.Slice(" + p + "WeightOffset + " + CodeWriter.Int(start * area) + ", " + CodeWriter.Int(fanIn) + "), random, "
-                            + Bound(fanIn, lecun) + "); // " + layer.Spec.Name + " filter " + CodeWriter.Int(o) + ": fan_in " + CodeWriter.Int(fanIn));
-                        start += layer.Spec.Connections[o].Count;
+                        continue;
                     }
 
-                    for (int o = 0; o < layer.Spec.Size; o++)
+                    string p = layer.Identifier;
+                    writer.Line();
+                    if (layer.Spec.IsSparse)
                     {
-                        int fanIn = layer.Spec.Connections[o].Count * area;
-                        writer.Line("Uniform(parameters.Slice(" + p + "BiasOffset + " + CodeWriter.Int(o) + ", 1), random, " + Bound(fanIn, lecun) + ");");
+                        // Each filter's fan-in is its own connection count times the kernel area.
+                        int start = 0;
+                        int area = layer.Spec.Kernel * layer.Spec.Kernel;
+                        for (int o = 0; o < layer.Spec.Size; o++)
+                        {
+                            int fanIn = layer.Spec.Connections[o].Count * area;
+                            writer.Line("Uniform(parameters.Slice(" + p + "WeightOffset + " + CodeWriter.Int(start * area) + ", " + CodeWriter.Int(fanIn) + "), random, "
+                                + Bound(fanIn, lecun) + "); // " + layer.Spec.Name + " filter " + CodeWriter.Int(o) + ": fan_in " + CodeWriter.Int(fanIn));
+                            start += layer.Spec.Connections[o].Count;
+                        }
+
+                        for (int o = 0; o < layer.Spec.Size; o++)
+                        {
+                            int fanIn = layer.Spec.Connections[o].Count * area;
+                            writer.Line("Uniform(parameters.Slice(" + p + "BiasOffset + " + CodeWriter.Int(o) + ", 1), random, " + Bound(fanIn, lecun) + ");");
+                        }
+
+                        continue;
                     }
 
-                    continue;
+                    string bound = Bound(layer.FanIn, lecun);
+                    writer.Line("// " + layer.Spec.Name + ": fan_in " + CodeWriter.Int(layer.FanIn) + ", bound " + (lecun ? "2.4/" : "1/sqrt(") + CodeWriter.Int(layer.FanIn) + (lecun ? string.Empty : ")"));
+                    writer.Line("Uniform(parameters.Slice(" + p + "WeightOffset, " + p + "WeightLength), random, " + bound + ");");
+                    writer.Line("Uniform(parameters.Slice(" + p + "BiasOffset, " + p + "BiasLength), random, " + bound + ");");
                 }
-
-                string bound = Bound(layer.FanIn, lecun);
-                writer.Line("// " + layer.Spec.Name + ": fan_in " + CodeWriter.Int(layer.FanIn) + ", bound " + (lecun ? "2.4/" : "1/sqrt(") + CodeWriter.Int(layer.FanIn) + (lecun ? string.Empty : ")"));
-                writer.Line("Uniform(parameters.Slice(" + p + "WeightOffset, " + p + "WeightLength), random, " + bound + ");");
-                writer.Line("Uniform(parameters.Slice(" + p + "BiasOffset, " + p + "BiasLength), random, " + bound + ");");
             }
 
-            writer.Close();
             writer.Line();
-            writer.Open("private static void Uniform(Span<float> values, Random random, double bound)");
-            writer.Open("for (int j = 0; j < values.Length; j++)");
-            writer.Line("values[j] = (float)(((random.NextDouble() * 2.0) - 1.0) * bound);");
-            writer.Close();
-            writer.Close();
+            using (writer.Block("private static void Uniform(Span<float> values, Random random, double bound)"))
+            using (writer.Block("for (int j = 0; j < values.Length; j++)"))
+            {
+                writer.Line("values[j] = (float)(((random.NextDouble() * 2.0) - 1.0) * bound);");
+            }
+
             writer.Line();
         }
 
@@ -400,21 +336,23 @@ namespace LeNet5.Generator
 
         private static void EmitChecks(CodeWriter writer)
         {
-            writer.Open("private static void RequireBatch(int batch)");
-            writer.Open("if (batch < 0)");
-            writer.Line("throw new ArgumentOutOfRangeException(nameof(batch), batch, \"The batch size cannot be negative.\");");
-            writer.Close();
-            writer.Close();
+            using (writer.Block("private static void RequireBatch(int batch)"))
+            using (writer.Block("if (batch < 0)"))
+            {
+                writer.Line("throw new ArgumentOutOfRangeException(nameof(batch), batch, \"The batch size cannot be negative.\");");
+            }
+
             writer.Line();
-            writer.Open("private static void Require(int length, int required, string name, string what)");
-            writer.Open("if (length < required)");
-            writer.Line("throw new ArgumentException(");
-            writer.Indent();
-            writer.Line("$\"{name} holds {length} floats but {required} ({what}) are needed.\",");
-            writer.Line("name);");
-            writer.Unindent();
-            writer.Close();
-            writer.Close();
+            using (writer.Block("private static void Require(int length, int required, string name, string what)"))
+            using (writer.Block("if (length < required)"))
+            {
+                writer.Line("throw new ArgumentException(");
+                using (writer.Indented())
+                {
+                    writer.Line("$\"{name} holds {length} floats but {required} ({what}) are needed.\",");
+                    writer.Line("name);");
+                }
+            }
         }
     }
 }

@@ -41,35 +41,8 @@ namespace LeNet5.Generator
 
                 string p = layer.Identifier;
                 LayerSpec spec = layer.Spec;
-                var weight = new List<(string Constant, int Value)>();
-                (string Constant, int Value) bias;
-                if (spec.IsSparse)
-                {
-                    weight.Add((p + "Connections", ConvConnections.Count(spec)));
-                    weight.Add((p + "Kernel", spec.Kernel));
-                    weight.Add((p + "Kernel", spec.Kernel));
-                    bias = (p + "Filters", spec.Size);
-                }
-                else if (spec.Kind == LayerKind.Conv2d)
-                {
-                    weight.Add((p + "Filters", spec.Size));
-                    weight.Add((p + "InputChannels", layer.Input.Channels));
-                    weight.Add((p + "Kernel", spec.Kernel));
-                    weight.Add((p + "Kernel", spec.Kernel));
-                    bias = (p + "Filters", spec.Size);
-                }
-                else if (spec.Kind == LayerKind.Subsample2d)
-                {
-                    weight.Add((p + "OutputChannels", layer.Output.Channels));
-                    bias = (p + "OutputChannels", layer.Output.Channels);
-                }
-                else
-                {
-                    weight.Add((p + "Units", spec.Size));
-                    weight.Add((p + "InputSize", layer.Input.Size));
-                    bias = (p + "Units", spec.Size);
-                }
-
+                var weight = new List<(string Constant, int Value)>(layer.Emitter.WeightDimensions(layer));
+                (string Constant, int Value) bias = layer.Emitter.BiasDimension(layer);
                 tensors.Add(Tensor(spec.Name + ".weight", p + "WeightOffset", layer.WeightOffset, weight));
                 tensors.Add(Tensor(spec.Name + ".bias", p + "BiasOffset", layer.BiasOffset, new List<(string, int)> { bias }));
             }

@@ -18,14 +18,8 @@ namespace LeNet5.Generator
             }
 
             NetworkSpec spec = parsed.Spec;
-            var diagnostics = new List<DiagnosticInfo>(parsed.Diagnostics);
-            bool hasErrors = false;
-
-            void Report(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, SourceSpan span, params string[] arguments)
-            {
-                hasErrors |= descriptor.DefaultSeverity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error;
-                diagnostics.Add(DiagnosticInfo.Create(descriptor, spec.FilePath, span, arguments));
-            }
+            var report = new ShapeReport(spec.FilePath, parsed.Diagnostics);
+            ModelResult Failed() => new ModelResult(null, new EquatableArray<DiagnosticInfo>(report.Diagnostics), PlaceholderNetwork.For(spec));
 
             var layers = new List<LayerModel>();
             var shape = new Shape(spec.InputChannels, spec.InputHeight, spec.InputWidth);
@@ -36,159 +30,34 @@ namespace LeNet5.Generator
             for (int index = 0; index < spec.Layers.Count; index++)
             {
                 LayerSpec layer = spec.Layers[index];
-                Shape output;
-                long fanIn = 0;
-                long weightCount = -1;
-                long biasCount = -1;
-                switch (layer.Kind)
+                LayerEmitter kind = LayerRegistry.For(layer.Kind);
+                LayerShape? inferred = kind.Infer(layer, shape, report);
+                if (inferred == null)
                 {
-                    case LayerKind.Pad:
-                        output = new Shape(shape.Channels, shape.Height + (2 * layer.Padding), shape.Width + (2 * layer.Padding));
-                        break;
-
-                    case LayerKind.Conv2d:
-                    {
-                        int paddedHeight = shape.Height + (2 * layer.Padding);
-                        int paddedWidth = shape.Width + (2 * layer.Padding);
-                        if (layer.Kernel > paddedHeight || layer.Kernel > paddedWidth)
-                        {
-                            Report(
-                                DiagnosticDescriptors.KernelTooLarge,
-                                layer.KernelSpan,
-                                layer.Name,
-                                Text(layer.Kernel),
-                                Text(paddedHeight),
-                                Text(paddedWidth));
-                            return new ModelResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), PlaceholderNetwork.For(spec));
-                        }
-
-                        output = new Shape(
-                            layer.Size,
-                            ((paddedHeight - layer.Kernel) / layer.Stride) + 1,
-                            ((paddedWidth - layer.Kernel) / layer.Stride) + 1);
-                        fanIn = (long)shape.Channels * layer.Kernel * layer.Kernel;
-                        if (layer.IsSparse)
-                        {
-                            // Packed layout: one k x k kernel per connection, filter by filter, in table order.
-                            long connections = 0;
-                            for (int o = 0; o < layer.Connections.Count; o++)
-                            {
-                                foreach (int source in layer.Connections[o])
-                                {
-                                    if (source >= shape.Channels)
-                                    {
-                                        Report(
-                                            DiagnosticDescriptors.ConnectionOutOfRange,
-                                            layer.ConnectionsSpan,
-                                            layer.Name,
-                                            Text(o),
-                                            Text(source),
-                                            Text(shape.Channels),
-                                            Text(shape.Channels - 1));
-                                        return new ModelResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), PlaceholderNetwork.For(spec));
-                                    }
-                                }
-
-                                connections += layer.Connections[o].Count;
-                            }
-
-                            weightCount = connections * layer.Kernel * layer.Kernel;
-                            biasCount = layer.Size;
-                        }
-
-                        break;
-                    }
-
-                    case LayerKind.Subsample2d:
-                        if (shape.Height % layer.Kernel != 0 || shape.Width % layer.Kernel != 0)
-                        {
-                            Report(
-                                DiagnosticDescriptors.PoolSizeDoesNotDivide,
-                                layer.KernelSpan,
-                                layer.Name,
-                                Text(layer.Kernel),
-                                Text(shape.Height),
-                                Text(shape.Width));
-                            return new ModelResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), PlaceholderNetwork.For(spec));
-                        }
-
-                        output = new Shape(shape.Channels, shape.Height / layer.Kernel, shape.Width / layer.Kernel);
-                        fanIn = (long)layer.Kernel * layer.Kernel;
-                        weightCount = shape.Channels;
-                        biasCount = shape.Channels;
-                        break;
-
-                    case LayerKind.Rbf:
-                        for (int u = 0; u < layer.Prototypes.Count; u++)
-                        {
-                            if (layer.Prototypes[u].Count != shape.Size)
-                            {
-                                Report(
-                                    DiagnosticDescriptors.PrototypeSizeMismatch,
-                                    layer.PrototypesSpan,
-                                    Text(u),
-                                    layer.Name,
-                                    Text(layer.Prototypes[u].Count),
-                                    Text(shape.Size));
-                                return new ModelResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), PlaceholderNetwork.For(spec));
-                            }
-                        }
-
-                        output = new Shape(layer.Size, 1, 1);
-                        weightCount = 0;
-                        biasCount = 0;
-                        break;
-
-                    case LayerKind.AvgPool2d:
-                    case LayerKind.MaxPool2d:
-                        if (shape.Height % layer.Kernel != 0 || shape.Width % layer.Kernel != 0)
-                        {
-                            Report(
-                                DiagnosticDescriptors.PoolSizeDoesNotDivide,
-                                layer.KernelSpan,
-                                layer.Name,
-                                Text(layer.Kernel),
-                                Text(shape.Height),
-                                Text(shape.Width));
-                            return new ModelResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), PlaceholderNetwork.For(spec));
-                        }
-
-                        output = new Shape(shape.Channels, shape.Height / layer.Kernel, shape.Width / layer.Kernel);
-                        break;
-
-                    case LayerKind.Dense:
-                        output = new Shape(layer.Size, 1, 1);
-                        fanIn = (long)shape.Channels * shape.Height * shape.Width;
-                        break;
-
-                    default:
-                        throw new InvalidOperationException("Unexpected layer kind " + layer.Kind);
+                    return Failed();
                 }
+
+                Shape output = inferred.Value.Output;
 
                 // Everything the generated code indexes must stay well inside int, even multiplied by a batch.
                 const long limit = int.MaxValue / 1024;
-                if (weightCount < 0)
-                {
-                    weightCount = layer.Size * fanIn;
-                    biasCount = fanIn > 0 ? layer.Size : 0;
-                }
-
-                long parameters = (long)parameterOffset + weightCount + biasCount;
-                long activations = (long)activationOffset + ((long)output.Channels * output.Height * output.Width);
+                long parameters = (long)parameterOffset + inferred.Value.Weights + inferred.Value.Biases;
+                long activations = (long)activationOffset + ((long)output.Channels * output.Height * output.Width) + inferred.Value.Kept;
                 if (parameters > limit || activations > limit)
                 {
                     bool parametersTooMany = parameters > limit;
-                    Report(
+                    report.Add(
                         DiagnosticDescriptors.NetworkTooLarge,
                         layer.NameSpan,
                         layer.Name,
                         (parametersTooMany ? parameters : activations).ToString(CultureInfo.InvariantCulture),
                         parametersTooMany ? "parameters" : "activation floats per image");
-                    return new ModelResult(null, new EquatableArray<DiagnosticInfo>(diagnostics), PlaceholderNetwork.For(spec));
+                    return Failed();
                 }
 
-                int weightLength = (int)weightCount;
-                int biasLength = (int)biasCount;
+                LayerEmitter form = kind.Refine(layer, shape);
+                int weightLength = (int)inferred.Value.Weights;
+                int biasLength = (int)inferred.Value.Biases;
                 layers.Add(new LayerModel(
                     layer,
                     index,
@@ -199,10 +68,13 @@ namespace LeNet5.Generator
                     weightLength,
                     parameterOffset + weightLength,
                     biasLength,
-                    (int)fanIn,
-                    activationOffset));
+                    (int)inferred.Value.FanIn,
+                    activationOffset,
+                    inferred.Value.Kept,
+                    form,
+                    form.Plan(layer, shape, output)));
                 parameterOffset += weightLength + biasLength;
-                activationOffset += output.Size;
+                activationOffset += output.Size + inferred.Value.Kept;
                 largest = Math.Max(largest, output.Size);
                 shape = output;
             }
@@ -210,18 +82,30 @@ namespace LeNet5.Generator
             LayerSpec last = spec.Layers[spec.Layers.Count - 1];
             if (shape.Size != spec.Classes)
             {
-                Report(DiagnosticDescriptors.OutputSizeMismatch, last.NameSpan, last.Name, Text(shape.Size), Text(spec.Classes));
+                report.Add(DiagnosticDescriptors.OutputSizeMismatch, last.NameSpan, last.Name, Text(shape.Size), Text(spec.Classes));
             }
 
             if (last.Activation != ActivationKind.None)
             {
-                Report(DiagnosticDescriptors.FinalActivation, last.ActivationSpan, last.Name, ActivationName(last.Activation));
+                report.Add(DiagnosticDescriptors.FinalActivation, last.ActivationSpan, last.Name, ActivationName(last.Activation));
             }
 
-            NetworkModel? model = hasErrors
+            NetworkModel? model = report.HasErrors
                 ? null
                 : new NetworkModel(spec, spec.Name + "Network", new EquatableArray<LayerModel>(layers), parameterOffset, activationOffset, largest);
-            return new ModelResult(model, new EquatableArray<DiagnosticInfo>(diagnostics), model == null ? PlaceholderNetwork.For(spec) : null);
+            return new ModelResult(model, new EquatableArray<DiagnosticInfo>(report.Diagnostics), model == null ? PlaceholderNetwork.For(spec) : null);
+        }
+
+        /// <summary>Reports a pool or subsampling window that does not divide its input; true when it does.</summary>
+        public static bool WindowDivides(LayerSpec layer, Shape input, ShapeReport report)
+        {
+            if (input.Height % layer.Kernel == 0 && input.Width % layer.Kernel == 0)
+            {
+                return true;
+            }
+
+            report.Add(DiagnosticDescriptors.PoolSizeDoesNotDivide, layer.KernelSpan, layer.Name, Text(layer.Kernel), Text(input.Height), Text(input.Width));
+            return false;
         }
 
         /// <summary>The layer name as the prefix of C# member names: <c>c1</c> becomes <c>C1</c>.</summary>
@@ -240,6 +124,6 @@ namespace LeNet5.Generator
             }
         }
 
-        private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+        public static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
     }
 }

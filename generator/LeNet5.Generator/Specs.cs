@@ -9,6 +9,7 @@ namespace LeNet5.Generator
         Dense,
         Subsample2d,
         Rbf,
+        Dropout,
     }
 
     internal enum LossKind
@@ -61,6 +62,9 @@ namespace LeNet5.Generator
     {
         /// <summary>A conv2d with a connection table: output map o reads only the input maps listed in Connections[o].</summary>
         public bool IsSparse => Kind == LayerKind.Conv2d && Connections.Count > 0;
+
+        /// <summary>The probability that a dropout layer drops a unit in training.</summary>
+        public double Rate { get; init; }
     }
 
     /// <summary>The <c>training</c> section, with the schema's defaults filled in.</summary>
@@ -129,7 +133,11 @@ namespace LeNet5.Generator
         public override string ToString() => Channels + "x" + Height + "x" + Width;
     }
 
-    /// <summary>A layer with everything the emitter needs: shapes, parameter and activation offsets.</summary>
+    /// <summary>
+    /// A layer with everything the emitter needs: shapes, parameter and activation offsets, and the emitter of its kind
+    /// that shape inference chose once (<see cref="LayerRegistry"/>). <see cref="Kept"/> is what the training forward
+    /// pass keeps per image beside the output (a dropout's mask), right after the batch's outputs.
+    /// </summary>
     internal sealed record LayerModel(
         LayerSpec Spec,
         int Index,
@@ -141,7 +149,10 @@ namespace LeNet5.Generator
         int BiasOffset,
         int BiasLength,
         int FanIn,
-        int ActivationOffset)
+        int ActivationOffset,
+        int Kept,
+        LayerEmitter Emitter,
+        LayerPlan? Plan)
     {
         public bool HasParameters => WeightLength > 0;
     }

@@ -53,7 +53,7 @@ public static class OnnxExporter
 
     /// <summary>The layer kinds the exporter translates.</summary>
     public static IReadOnlyList<string> SupportedKinds { get; } =
-        ["pad", "conv2d", "sparse_conv2d", "avgpool2d", "maxpool2d", "subsample2d", "dense", "rbf"];
+        ["pad", "conv2d", "sparse_conv2d", "avgpool2d", "maxpool2d", "subsample2d", "dense", "rbf", "dropout"];
 
     /// <summary>Serialises <typeparamref name="TNetwork"/> with <paramref name="parameters"/> as an ONNX model.</summary>
     /// <exception cref="OnnxExportException">A layer kind or activation has no ONNX translation.</exception>
@@ -198,6 +198,9 @@ public static class OnnxExporter
                     $"{layer.ParameterNames[0]} [{channels}] (one coefficient per map) repeated over each {k}x{k} window");
                 return Conv(model, layer, input, weight, Bias(model, layer, tensors, parameters), output, groups: channels, stride: k, padding: 0);
             }
+            case "dropout":
+                // inverted dropout is the identity in inference, the only pass an exported model runs
+                return model.Node("Identity", layer.Name, [input], output);
             case "avgpool2d":
             case "maxpool2d":
                 return model.Node(layer.Kind == "avgpool2d" ? "AveragePool" : "MaxPool", layer.Name, [input], output,

@@ -84,6 +84,22 @@ public interface INetwork
     static abstract void ForwardTrain(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> activations, Span<float> logits, int batch);
 
     /// <summary>
+    /// Training forward pass with the step's training noise (the dropout masks; see <see cref="TrainingNoise"/>). A
+    /// network whose <see cref="UsesTrainingNoise"/> is false has none and need not implement it.
+    /// </summary>
+    /// <param name="parameters">All parameters.</param>
+    /// <param name="input"><c>batch * InputSize</c> floats.</param>
+    /// <param name="activations">At least <c>batch * ActivationSize</c> floats, written (with the masks dropout keeps for backward).</param>
+    /// <param name="logits"><c>batch * ClassCount</c> floats, written.</param>
+    /// <param name="batch">Number of images.</param>
+    /// <param name="noise">Seed, step and the index in the step's batch of the first image.</param>
+    static virtual void ForwardTrainWithNoise(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> activations, Span<float> logits, int batch, TrainingNoise noise)
+        => throw new NotSupportedException("This network has no training noise: call ForwardTrain.");
+
+    /// <summary>Whether training should pass <see cref="TrainingNoise"/> (the network has dropout).</summary>
+    static virtual bool UsesTrainingNoise => false;
+
+    /// <summary>
     /// Backward pass for the batch last run through <see cref="ForwardTrain"/>: <b>adds</b> the gradient of the loss
     /// with respect to every parameter into <paramref name="parameterGradients"/>, and writes the gradient with
     /// respect to the input into <paramref name="inputGradient"/> unless it is empty.

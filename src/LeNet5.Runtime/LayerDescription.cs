@@ -6,7 +6,7 @@ namespace LeNet5.Runtime;
 /// </summary>
 /// <param name="Name">The layer's <c>name</c> in the architecture file, for example <c>c1</c>.</param>
 /// <param name="Kind">The layer's <c>kind</c> as written in the architecture file: <c>pad</c>, <c>conv2d</c>,
-/// <c>avgpool2d</c>, <c>maxpool2d</c>, <c>dense</c>, <c>subsample2d</c>, <c>rbf</c>; a conv2d with a connection table is
+/// <c>avgpool2d</c>, <c>maxpool2d</c>, <c>dense</c>, <c>subsample2d</c>, <c>rbf</c>, <c>dropout</c>; a conv2d with a connection table is
 /// <c>sparse_conv2d</c>. Tools refuse kinds they do not know.</param>
 /// <param name="Input">Shape of one image's input to the layer.</param>
 /// <param name="Output">Shape of one image's output of the layer.</param>

@@ -188,7 +188,11 @@ public sealed partial class Trainer<TNetwork> : IDisposable, IShardJob where TNe
             Span<float> logits = scratch.Logits.AsSpan(0, n * classes);
             Span<float> logitsGradient = scratch.LogitsGradient.AsSpan(0, n * classes);
             Span<float> activations = scratch.Activations.AsSpan(0, n * TNetwork.ActivationSize);
-            TNetwork.ForwardTrain(Parameters, input, activations, logits, n);
+            // Dropout masks hash the image's index in the whole batch, so they do not depend on the shards.
+            if (TNetwork.UsesTrainingNoise)
+                TNetwork.ForwardTrainWithNoise(Parameters, input, activations, logits, n, new TrainingNoise(Options.Seed, Optimizer.StepCount, piece));
+            else
+                TNetwork.ForwardTrain(Parameters, input, activations, logits, n);
             loss += Losses.SumLoss<TNetwork>(logits, scratch.Labels.AsSpan(0, n), logitsGradient, scale);
             TNetwork.Backward(Parameters, input, activations, logitsGradient, gradient, Span<float>.Empty, scratch.Workspace.AsSpan(0, n * TNetwork.WorkspaceSize), n);
         }

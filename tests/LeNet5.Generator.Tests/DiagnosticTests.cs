@@ -313,6 +313,46 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void DropoutNeedsARate()
+    {
+        string json = Valid.Replace("{ \"name\": \"out\"", "{ \"name\": \"drop\", \"kind\": \"dropout\" },\n    { \"name\": \"out\"");
+        Diagnostic diagnostic = Single(json, "LN0004");
+        Assert.Contains("'rate'", diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "{ \"name\": \"drop\"");
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("-0.5")]
+    [InlineData("1e400")]
+    public void DropoutRateMustBeBelowOne(string rate)
+    {
+        string json = Valid.Replace("{ \"name\": \"out\"", "{ \"name\": \"drop\", \"kind\": \"dropout\", \"rate\": " + rate + " },\n    { \"name\": \"out\"");
+        Diagnostic diagnostic = Single(json, "LN0017");
+        Assert.Equal("Field 'rate' is " + rate + "; it must be at least 0 and below 1", diagnostic.GetMessage());
+        AssertAt(diagnostic, json, rate + " }");
+    }
+
+    [Fact]
+    public void ANumberBeyondDoubleIsReportedAsOutOfRange()
+    {
+        // 1e400 overflows a double: it is reported as the number written, not accepted as infinity
+        string json = Valid.Replace("\"layers\": [", "\"training\": { \"learningRate\": 1e400 },\n  \"layers\": [");
+        Diagnostic diagnostic = Single(json, "LN0017");
+        Assert.Equal("Field 'learningRate' is 1e400; it must be greater than 0, within float's range (at most 3.4028235E+38 in magnitude)", diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "1e400");
+    }
+
+    [Fact]
+    public void AScheduledRateBeyondFloatIsReportedAsOutOfRange()
+    {
+        string json = Valid.Replace("\"layers\": [", "\"training\": { \"learningRateSchedule\": [0.1, 1e39] },\n  \"layers\": [");
+        Diagnostic diagnostic = Single(json, "LN0017");
+        Assert.Equal("Field 'learningRateSchedule' is 1e39; it must be learning rates within float's range (at most 3.4028235E+38 in magnitude)", diagnostic.GetMessage());
+        AssertAt(diagnostic, json, "1e39");
+    }
+
+    [Fact]
     public void InputScaleMustFitAFloat()
     {
         // The background becomes the border of a pad layer on the image, a float constant.

@@ -97,6 +97,15 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void DropoutArchitecture()
+    {
+        // dropout after a conv and between dense layers: inference copies, training masks, backward and curvature read the mask
+        string json = GeneratorHarness.ReadArchitecture("dropout.architecture.json");
+        string source = GenerateAndCompile(json, "dropout.architecture.json", "DropoutNetwork.g.cs");
+        Snapshot.Verify(source);
+    }
+
+    [Fact]
     public void ConvFirstArchitecture()
     {
         // the first layer has parameters, so it computes the input gradient only when asked; stride 2 without padding

@@ -213,10 +213,18 @@ public readonly unsafe partial struct TinyNetwork : global::LeNet5.Runtime.INetw
     }
 
     /// <summary>
-    /// Training forward pass: keeps every layer's output in <paramref name="activations"/> (layer L's outputs for the
-    /// whole batch start at <c>batch * LActivationOffset</c>, laid out [batch, C, H, W]) and writes the logits.
+    /// Training forward pass without training noise (every dropout keeps every unit): see <see cref="ForwardTrainWithNoise"/>.
     /// </summary>
     public static void ForwardTrain(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> activations, Span<float> logits, int batch)
+        => ForwardTrainWithNoise(parameters, input, activations, logits, batch, default);
+
+    /// <summary>
+    /// Training forward pass: keeps every layer's output in <paramref name="activations"/> (layer L's outputs for the
+    /// whole batch start at <c>batch * LActivationOffset</c>, laid out [batch, C, H, W]) and writes the logits.
+    /// <paramref name="noise"/> seeds the dropout masks of this step (image i of the batch is image
+    /// <c>noise.FirstImage + i</c> of the step); its default keeps every unit.
+    /// </summary>
+    public static void ForwardTrainWithNoise(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> activations, Span<float> logits, int batch, global::LeNet5.Runtime.TrainingNoise noise)
     {
         RequireBatch(batch);
         Require(parameters.Length, ParameterCount, nameof(parameters), "ParameterCount");
@@ -352,6 +360,7 @@ public readonly unsafe partial struct TinyNetwork : global::LeNet5.Runtime.INetw
     }
 
     // conv: conv 2x9x13 -> 3x4x6, 3x3 kernel, stride 2, tanh
+    // plan (256-bit): forward portable
     private static void ConvForward(float* parameters, float* input, float* output)
     {
         float* weights = parameters + ConvWeightOffset;
@@ -385,6 +394,7 @@ public readonly unsafe partial struct TinyNetwork : global::LeNet5.Runtime.INetw
     }
 
     // conv: backward of conv 2x9x13 -> 3x4x6, 3x3 kernel, stride 2, tanh
+    // plan (256-bit): weight gradient portable, input gradient portable, scratch 0 floats
     private static void ConvBackward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
     {
         TanhBackward(outputGradient, output, ConvOutputSize);

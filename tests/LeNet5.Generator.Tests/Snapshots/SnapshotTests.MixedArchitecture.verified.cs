@@ -280,10 +280,18 @@ public readonly unsafe partial struct MixedNetwork : global::LeNet5.Runtime.INet
     }
 
     /// <summary>
-    /// Training forward pass: keeps every layer's output in <paramref name="activations"/> (layer L's outputs for the
-    /// whole batch start at <c>batch * LActivationOffset</c>, laid out [batch, C, H, W]) and writes the logits.
+    /// Training forward pass without training noise (every dropout keeps every unit): see <see cref="ForwardTrainWithNoise"/>.
     /// </summary>
     public static void ForwardTrain(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> activations, Span<float> logits, int batch)
+        => ForwardTrainWithNoise(parameters, input, activations, logits, batch, default);
+
+    /// <summary>
+    /// Training forward pass: keeps every layer's output in <paramref name="activations"/> (layer L's outputs for the
+    /// whole batch start at <c>batch * LActivationOffset</c>, laid out [batch, C, H, W]) and writes the logits.
+    /// <paramref name="noise"/> seeds the dropout masks of this step (image i of the batch is image
+    /// <c>noise.FirstImage + i</c> of the step); its default keeps every unit.
+    /// </summary>
+    public static void ForwardTrainWithNoise(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> activations, Span<float> logits, int batch, global::LeNet5.Runtime.TrainingNoise noise)
     {
         RequireBatch(batch);
         Require(parameters.Length, ParameterCount, nameof(parameters), "ParameterCount");
@@ -466,6 +474,7 @@ public readonly unsafe partial struct MixedNetwork : global::LeNet5.Runtime.INet
     }
 
     // conv1: conv 3x14x14 -> 4x14x14, 3x3 kernel, zero padding 1, relu
+    // plan (256-bit): forward portable
     private static void Conv1Forward(float* parameters, float* input, float* output)
     {
         float* weights = parameters + Conv1WeightOffset;
@@ -501,6 +510,7 @@ public readonly unsafe partial struct MixedNetwork : global::LeNet5.Runtime.INet
     }
 
     // conv1: backward of conv 3x14x14 -> 4x14x14, 3x3 kernel, zero padding 1, relu
+    // plan (256-bit): weight gradient portable, input gradient portable, scratch 0 floats
     private static void Conv1Backward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
     {
         ReluBackward(outputGradient, output, Conv1OutputSize);
@@ -700,6 +710,7 @@ public readonly unsafe partial struct MixedNetwork : global::LeNet5.Runtime.INet
     }
 
     // conv2: conv 4x7x7 -> 8x4x4, 3x3 kernel, stride 2, zero padding 1, sigmoid
+    // plan (256-bit): forward portable
     private static void Conv2Forward(float* parameters, float* input, float* output)
     {
         float* weights = parameters + Conv2WeightOffset;
@@ -738,6 +749,7 @@ public readonly unsafe partial struct MixedNetwork : global::LeNet5.Runtime.INet
     }
 
     // conv2: backward of conv 4x7x7 -> 8x4x4, 3x3 kernel, stride 2, zero padding 1, sigmoid
+    // plan (256-bit): weight gradient portable, input gradient portable, scratch 0 floats
     private static void Conv2Backward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
     {
         SigmoidBackward(outputGradient, output, Conv2OutputSize);

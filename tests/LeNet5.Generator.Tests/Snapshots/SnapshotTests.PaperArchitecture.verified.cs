@@ -407,10 +407,18 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
     }
 
     /// <summary>
-    /// Training forward pass: keeps every layer's output in <paramref name="activations"/> (layer L's outputs for the
-    /// whole batch start at <c>batch * LActivationOffset</c>, laid out [batch, C, H, W]) and writes the logits.
+    /// Training forward pass without training noise (every dropout keeps every unit): see <see cref="ForwardTrainWithNoise"/>.
     /// </summary>
     public static void ForwardTrain(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> activations, Span<float> logits, int batch)
+        => ForwardTrainWithNoise(parameters, input, activations, logits, batch, default);
+
+    /// <summary>
+    /// Training forward pass: keeps every layer's output in <paramref name="activations"/> (layer L's outputs for the
+    /// whole batch start at <c>batch * LActivationOffset</c>, laid out [batch, C, H, W]) and writes the logits.
+    /// <paramref name="noise"/> seeds the dropout masks of this step (image i of the batch is image
+    /// <c>noise.FirstImage + i</c> of the step); its default keeps every unit.
+    /// </summary>
+    public static void ForwardTrainWithNoise(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> activations, Span<float> logits, int batch, global::LeNet5.Runtime.TrainingNoise noise)
     {
         RequireBatch(batch);
         Require(parameters.Length, ParameterCount, nameof(parameters), "ParameterCount");
@@ -619,6 +627,7 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
     }
 
     // c1: conv 1x32x32 -> 6x28x28, 5x5 kernel, scaled_tanh
+    // plan (256-bit): forward blocked, two filters at once, 1 row per block
     private static void C1Forward(float* parameters, float* input, float* output)
     {
         if (!Vector256.IsHardwareAccelerated)
@@ -780,6 +789,7 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
     }
 
     // c1: backward of conv 1x32x32 -> 6x28x28, 5x5 kernel, scaled_tanh
+    // plan (256-bit): weight gradient blocked (filters in pairs), input gradient padded (2 rows per block), scratch 7776 floats
     private static void C1Backward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
     {
         if (!Vector256.IsHardwareAccelerated)
@@ -1424,6 +1434,7 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
     private static ReadOnlySpan<int> C3ReaderConnections => new int[] { 0, 12, 15, 18, 30, 34, 38, 42, 50, 54, 1, 3, 16, 19, 22, 35, 39, 43, 46, 55, 2, 4, 6, 20, 23, 26, 40, 47, 51, 56, 5, 7, 9, 21, 24, 27, 31, 44, 52, 57, 8, 10, 13, 25, 28, 32, 36, 45, 48, 58, 11, 14, 17, 29, 33, 37, 41, 49, 53, 59 };
 
     // c3: sparse conv 6x14x14 -> 16x10x10, 5x5 kernel, 60 of 96 connections, scaled_tanh
+    // plan (256-bit): forward packed
     [SkipLocalsInit]
     private static void C3Forward(float* parameters, float* input, float* output)
     {
@@ -1611,6 +1622,7 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
     }
 
     // c3: backward of sparse conv 6x14x14 -> 16x10x10, 5x5 kernel, 60 of 96 connections, scaled_tanh
+    // plan (256-bit): weight gradient packed (filters in pairs), input gradient scattered, scratch 4200 floats
     private static void C3Backward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
     {
         if (!Vector256.IsHardwareAccelerated)

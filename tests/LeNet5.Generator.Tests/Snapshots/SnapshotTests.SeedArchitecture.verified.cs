@@ -319,10 +319,18 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
     }
 
     /// <summary>
-    /// Training forward pass: keeps every layer's output in <paramref name="activations"/> (layer L's outputs for the
-    /// whole batch start at <c>batch * LActivationOffset</c>, laid out [batch, C, H, W]) and writes the logits.
+    /// Training forward pass without training noise (every dropout keeps every unit): see <see cref="ForwardTrainWithNoise"/>.
     /// </summary>
     public static void ForwardTrain(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> activations, Span<float> logits, int batch)
+        => ForwardTrainWithNoise(parameters, input, activations, logits, batch, default);
+
+    /// <summary>
+    /// Training forward pass: keeps every layer's output in <paramref name="activations"/> (layer L's outputs for the
+    /// whole batch start at <c>batch * LActivationOffset</c>, laid out [batch, C, H, W]) and writes the logits.
+    /// <paramref name="noise"/> seeds the dropout masks of this step (image i of the batch is image
+    /// <c>noise.FirstImage + i</c> of the step); its default keeps every unit.
+    /// </summary>
+    public static void ForwardTrainWithNoise(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> activations, Span<float> logits, int batch, global::LeNet5.Runtime.TrainingNoise noise)
     {
         RequireBatch(batch);
         Require(parameters.Length, ParameterCount, nameof(parameters), "ParameterCount");
@@ -515,6 +523,7 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
     }
 
     // c1: conv 1x32x32 -> 6x28x28, 5x5 kernel, tanh
+    // plan (256-bit): forward blocked, two filters at once, 1 row per block
     private static void C1Forward(float* parameters, float* input, float* output)
     {
         if (!Vector256.IsHardwareAccelerated)
@@ -676,6 +685,7 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
     }
 
     // c1: backward of conv 1x32x32 -> 6x28x28, 5x5 kernel, tanh
+    // plan (256-bit): weight gradient blocked (filters in pairs), input gradient padded (2 rows per block), scratch 7776 floats
     private static void C1Backward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
     {
         if (!Vector256.IsHardwareAccelerated)
@@ -1180,6 +1190,7 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
     }
 
     // c3: conv 6x14x14 -> 16x10x10, 5x5 kernel, tanh
+    // plan (256-bit): forward packed, two filters at once
     [SkipLocalsInit]
     private static void C3Forward(float* parameters, float* input, float* output)
     {
@@ -1595,6 +1606,7 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
     }
 
     // c3: backward of conv 6x14x14 -> 16x10x10, 5x5 kernel, tanh
+    // plan (256-bit): weight gradient packed (filters in pairs), input gradient scattered, scratch 4200 floats
     private static void C3Backward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
     {
         if (!Vector256.IsHardwareAccelerated)

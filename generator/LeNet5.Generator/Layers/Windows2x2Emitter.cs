@@ -33,10 +33,12 @@ namespace LeNet5.Generator
         /// <summary>Sends hardware without AVX2 to the window-by-window method.</summary>
         public static void EmitPortableDispatch(CodeWriter writer, string call)
         {
-            writer.Open("if (!Avx2.IsSupported)");
-            writer.Line(call);
-            writer.Line("return;");
-            writer.Close();
+            using (writer.Block("if (!Avx2.IsSupported)"))
+            {
+                writer.Line(call);
+                writer.Line("return;");
+            }
+
             writer.Line();
         }
 
@@ -56,35 +58,37 @@ namespace LeNet5.Generator
             Action? afterMap = null)
         {
             string p = layer.Identifier;
-            writer.Open("for (int c = 0; c < " + p + "OutputChannels; c++)");
-            writer.Line("float* plane = " + inputs + " + (c * " + p + "InputHeight * " + p + "InputWidth);");
-            writer.Line("float* map = " + windows + " + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
-            foreach (string line in perMap)
+            using (writer.Block("for (int c = 0; c < " + p + "OutputChannels; c++)"))
             {
-                writer.Line(line);
-            }
+                writer.Line("float* plane = " + inputs + " + (c * " + p + "InputHeight * " + p + "InputWidth);");
+                writer.Line("float* map = " + windows + " + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
+                foreach (string line in perMap)
+                {
+                    writer.Line(line);
+                }
 
-            writer.Open("for (int y = 0; y < " + p + "OutputHeight; y++)");
-            writer.Line("float* top = plane + (y * " + p + "PoolSize * " + p + "InputWidth);");
-            writer.Line("float* bottom = top + " + p + "InputWidth;");
-            writer.Line("float* row = map + (y * " + p + "OutputWidth);");
-            foreach (int start in VectorStarts(layer))
-            {
-                writer.Line();
-                writer.Line("// windows " + start + " to " + (start + 7));
-                writer.Open();
-                vector(start);
-                writer.Close();
-            }
+                using (writer.Block("for (int y = 0; y < " + p + "OutputHeight; y++)"))
+                {
+                    writer.Line("float* top = plane + (y * " + p + "PoolSize * " + p + "InputWidth);");
+                    writer.Line("float* bottom = top + " + p + "InputWidth;");
+                    writer.Line("float* row = map + (y * " + p + "OutputWidth);");
+                    foreach (int start in VectorStarts(layer))
+                    {
+                        writer.Line();
+                        writer.Line("// windows " + start + " to " + (start + 7));
+                        using (writer.Block())
+                        {
+                            vector(start);
+                        }
+                    }
+                }
 
-            writer.Close();
-            if (afterMap != null)
-            {
-                writer.Line();
-                afterMap();
+                if (afterMap != null)
+                {
+                    writer.Line();
+                    afterMap();
+                }
             }
-
-            writer.Close();
         }
 
         /// <summary>

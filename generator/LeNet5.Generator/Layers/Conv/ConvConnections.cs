@@ -73,85 +73,93 @@ namespace LeNet5.Generator
         /// Opens the loop over the input maps i that filter o reads; with a connection table it runs over o's entries and
         /// also binds <c>connection</c>, the entry's index.
         /// </summary>
-        public static void OpenInputMapLoop(CodeWriter writer, LayerModel layer)
+        public static CodeWriter.Scope InputMapLoop(CodeWriter writer, LayerModel layer)
         {
             string p = layer.Identifier;
-            if (!layer.Spec.IsSparse)
-            {
-                writer.Open("for (int i = 0; i < " + p + "InputChannels; i++)");
-                return;
-            }
-
-            writer.Open("for (int connection = " + p + "ConnectionStarts[o]; connection < " + p + "ConnectionStarts[o + 1]; connection++)");
-            writer.Line("int i = " + p + "ConnectionInputs[connection];");
+            string table = $"for (int connection = {p}ConnectionStarts[o]; connection < {p}ConnectionStarts[o + 1]; connection++)";
+            return Loop(writer, layer, $"for (int i = 0; i < {p}InputChannels; i++)", table, $"int i = {p}ConnectionInputs[connection];");
         }
 
         /// <summary>
         /// Opens the loop over the filters o that read input map i, in increasing order; with a connection table it runs
         /// over i's readers and also binds <c>connection</c>.
         /// </summary>
-        public static void OpenFilterLoop(CodeWriter writer, LayerModel layer)
+        public static CodeWriter.Scope FilterLoop(CodeWriter writer, LayerModel layer)
         {
             string p = layer.Identifier;
+            string[] bindings = { $"int o = {p}ReaderFilters[reader];", $"int connection = {p}ReaderConnections[reader];" };
+            return Loop(writer, layer, $"for (int o = 0; o < {p}Filters; o++)", $"for (int reader = {p}ReaderStarts[i]; reader < {p}ReaderStarts[i + 1]; reader++)", bindings);
+        }
+
+        /// <summary>A loop over all maps, or over a connection table's entries binding the map (and connection) of each.</summary>
+        private static CodeWriter.Scope Loop(CodeWriter writer, LayerModel layer, string all, string table, params string[] bindings)
+        {
             if (!layer.Spec.IsSparse)
             {
-                writer.Open("for (int o = 0; o < " + p + "Filters; o++)");
-                return;
+                return writer.Block(all);
             }
 
-            writer.Open("for (int reader = " + p + "ReaderStarts[i]; reader < " + p + "ReaderStarts[i + 1]; reader++)");
-            writer.Line("int o = " + p + "ReaderFilters[reader];");
-            writer.Line("int connection = " + p + "ReaderConnections[reader];");
+            CodeWriter.Scope loop = writer.Block(table);
+            foreach (string binding in bindings)
+            {
+                writer.Line(binding);
+            }
+
+            return loop;
         }
 
         /// <summary>
         /// Opens the loop over pairs of filters o0, o1 that read input map i (binding connection0 and connection1 with a
-        /// table); <see cref="OpenLeftoverFilter"/> then takes the one left over.
+        /// table); <see cref="LeftoverFilter"/> then takes the one left over.
         /// </summary>
-        public static void OpenFilterPairLoop(CodeWriter writer, LayerModel layer)
+        public static CodeWriter.Scope FilterPairLoop(CodeWriter writer, LayerModel layer)
         {
             string p = layer.Identifier;
             if (!layer.Spec.IsSparse)
             {
-                writer.Open("for (int o0 = 0; o0 < " + p + "Filters - 1; o0 += 2)");
+                CodeWriter.Scope pairs = writer.Block("for (int o0 = 0; o0 < " + p + "Filters - 1; o0 += 2)");
                 writer.Line("int o1 = o0 + 1;");
-                return;
+                return pairs;
             }
 
             writer.Line("int reader = " + p + "ReaderStarts[i];");
-            writer.Open("for (; reader < " + p + "ReaderStarts[i + 1] - 1; reader += 2)");
+            CodeWriter.Scope loop = writer.Block("for (; reader < " + p + "ReaderStarts[i + 1] - 1; reader += 2)");
             for (int f = 0; f < 2; f++)
             {
                 string at = f == 0 ? "reader" : "reader + 1";
                 writer.Line("int o" + f + " = " + p + "ReaderFilters[" + at + "];");
                 writer.Line("int connection" + f + " = " + p + "ReaderConnections[" + at + "];");
             }
+
+            return loop;
         }
 
+        /// <summary>The loop over the maps a correlation reads: the filters reading input map i (an input gradient) or the input maps filter o reads.</summary>
+        public static CodeWriter.Scope SourceLoop(CodeWriter writer, LayerModel layer, bool filters)
+            => filters ? FilterLoop(writer, layer) : InputMapLoop(writer, layer);
+
+        /// <summary>Whether input map i can have a filter left over by <see cref="FilterPairLoop"/> (an odd count of readers).</summary>
+        public static bool HasLeftoverFilter(LayerModel layer) => layer.Spec.IsSparse || layer.Spec.Size % 2 != 0;
+
         /// <summary>
-        /// After the loop of <see cref="OpenFilterPairLoop"/>: opens the block for the filter o0 (connection0) left over
-        /// when input map i has an odd number of readers, or returns false when it never has.
+        /// After the loop of <see cref="FilterPairLoop"/>, when <see cref="HasLeftoverFilter"/>: the block for the filter
+        /// o0 (connection0) left over when input map i has an odd number of readers.
         /// </summary>
-        public static bool OpenLeftoverFilter(CodeWriter writer, LayerModel layer)
+        public static CodeWriter.Scope LeftoverFilter(CodeWriter writer, LayerModel layer)
         {
             string p = layer.Identifier;
             if (!layer.Spec.IsSparse)
             {
-                if (layer.Spec.Size % 2 == 0)
-                {
-                    return false;
-                }
-
                 writer.Line("// the last filter, left over");
-                writer.Open();
+                CodeWriter.Scope last = writer.Block();
                 writer.Line("int o0 = " + p + "Filters - 1;");
-                return true;
+                return last;
             }
 
-            writer.Open("if (reader < " + p + "ReaderStarts[i + 1])");
+            CodeWriter.Scope leftover = writer.Block("if (reader < " + p + "ReaderStarts[i + 1])");
             writer.Line("int o0 = " + p + "ReaderFilters[reader];");
             writer.Line("int connection0 = " + p + "ReaderConnections[reader];");
-            return true;
+            return leftover;
         }
 
         /// <summary>

@@ -1,0 +1,197 @@
+using System;
+using System.Collections.Generic;
+
+namespace LeNet5.Generator
+{
+    /// <summary>How a conv's forward pass is computed.</summary>
+    internal enum ConvForward
+    {
+        /// <summary>One kernel tap at a time over output rows (any stride and padding), the only path.</summary>
+        Portable,
+
+        /// <summary>Blocks of output rows in vector accumulators, the taps of a kernel row unrolled; a portable fallback.</summary>
+        Blocked,
+
+        /// <summary>Input rows packed per kx so that each tap's window is one contiguous run; a portable fallback.</summary>
+        Packed,
+    }
+
+    /// <summary>How a conv's weight gradient is computed.</summary>
+    internal enum ConvWeightGradient
+    {
+        Portable,
+
+        /// <summary>One vector accumulator per tap over rows of the output gradient (wide maps).</summary>
+        Blocked,
+
+        /// <summary>One vector accumulator per tap over packed, contiguous windows (narrow maps).</summary>
+        Packed,
+    }
+
+    /// <summary>How a conv's input gradient is computed.</summary>
+    internal enum ConvInputGradient
+    {
+        Portable,
+
+        /// <summary>A blocked correlation of the zero-bordered output gradient with the flipped kernels (wide maps).</summary>
+        Padded,
+
+        /// <summary>Output-gradient rows spread to the input's row stride and gathered in registers (narrow maps).</summary>
+        Scattered,
+    }
+
+    /// <summary>A plan a layer kind computes once, in shape inference, and keeps in its <see cref="LayerModel"/>.</summary>
+    internal abstract record LayerPlan;
+
+    /// <summary>
+    /// The strategy of one conv, decided once from its shape (<see cref="For"/>) for one vector width, and written as a
+    /// comment at the top of its methods. Every kernel the conv emits asks this plan, never the shape again.
+    /// Kernels are written for 256-bit vectors today; <see cref="VectorBits"/> is where a plan per width (512, 256, 128)
+    /// will come in, each with its own blocking.
+    /// </summary>
+    /// <param name="VectorBits">The width the plan is for.</param>
+    /// <param name="Forward">The forward path.</param>
+    /// <param name="PairsForwardFilters">Two filters at once in the vector forward pass (each input load feeds both).</param>
+    /// <param name="ForwardRowsPerBlock">Output rows per block of the blocked forward pass (0 when not blocked).</param>
+    /// <param name="WeightGradient">The weight-gradient path.</param>
+    /// <param name="PairsWeightGradientFilters">Two filters per input map at once in the vector weight gradient.</param>
+    /// <param name="InputGradient">The input-gradient path.</param>
+    /// <param name="InputGradientRowsPerBlock">Input rows per block of the padded input gradient (0 when not padded).</param>
+    /// <param name="SpreadPlane">Floats per spread output-gradient map of the scattered input gradient (0 otherwise).</param>
+    /// <param name="ScratchSize">Floats of per-image scratch the backward pass needs.</param>
+    internal sealed record ConvPlan(
+        int VectorBits,
+        ConvForward Forward,
+        bool PairsForwardFilters,
+        int ForwardRowsPerBlock,
+        ConvWeightGradient WeightGradient,
+        bool PairsWeightGradientFilters,
+        ConvInputGradient InputGradient,
+        int InputGradientRowsPerBlock,
+        int SpreadPlane,
+        int ScratchSize) : LayerPlan
+    {
+        /// <summary>Floats per vector.</summary>
+        public int Lanes => VectorBits / 32;
+
+        /// <summary>Whether any backward path is vectorized (and so has a portable twin for other hardware).</summary>
+        public bool VectorBackward => WeightGradient != ConvWeightGradient.Portable || InputGradient != ConvInputGradient.Portable;
+
+        /// <summary>The plan of a conv with this spec, input and output, for 256-bit vectors.</summary>
+        public static ConvPlan For(LayerSpec layer, Shape input, Shape output, int vectorBits = 256)
+        {
+            int lanes = vectorBits / 32;
+            bool plain = layer.Stride == 1 && layer.Padding == 0;
+            bool narrow = output.Width < 16;
+            int kernel = layer.Kernel;
+
+            // narrow maps whose packed input fits comfortably on the stack (at most 64 KB)
+            bool packedForward = plain && narrow && output.Height * output.Width >= lanes
+                && (long)input.Channels * kernel * input.Height * output.Width <= 16384;
+            bool blockedForward = !packedForward && plain && CanBlock(output.Width, lanes);
+            ConvForward forward = packedForward ? ConvForward.Packed : blockedForward ? ConvForward.Blocked : ConvForward.Portable;
+
+            // the filters of a connection table read different input maps, so they go one at a time in the forward pass
+            bool pairs = !layer.IsSparse && layer.Size % 2 == 0;
+            bool pairsForward = forward == ConvForward.Packed ? pairs : forward == ConvForward.Blocked && pairs && 2 * VectorStarts(output.Width, lanes).Length <= 12;
+            int forwardRows = forward == ConvForward.Blocked ? RowsPerBlock(output.Height, output.Width, lanes, pairsForward ? 2 : 1) : 0;
+
+            ConvWeightGradient weightGradient =
+                plain && !narrow && kernel <= 8 ? ConvWeightGradient.Blocked
+                : plain && narrow && output.Height * output.Width >= lanes && kernel <= 8 ? ConvWeightGradient.Packed
+                : ConvWeightGradient.Portable;
+            bool pairsWeightGradient = kernel <= 6 && (layer.IsSparse || layer.Size >= 2);
+
+            // narrow maps: a zero border would make most taps multiply zeros, so the gradient is scattered instead
+            ConvInputGradient inputGradient =
+                plain && narrow && output.Height * input.Width >= lanes ? ConvInputGradient.Scattered
+                : plain && CanBlock(input.Width, lanes) ? ConvInputGradient.Padded
+                : ConvInputGradient.Portable;
+            int inputRows = inputGradient == ConvInputGradient.Padded ? RowsPerBlock(input.Height, input.Width, lanes) : 0;
+            int spreadPlane = inputGradient == ConvInputGradient.Scattered
+                ? kernel - 1 + (((output.Height * input.Width) + lanes - 1) / lanes * lanes)
+                : 0;
+
+            // the packed input rows of the weight gradient, then (reusing the space) the spread or bordered output gradient
+            int scratch = 0;
+            if (weightGradient == ConvWeightGradient.Packed)
+            {
+                scratch = input.Channels * kernel * input.Height * output.Width;
+            }
+
+            if (inputGradient == ConvInputGradient.Scattered)
+            {
+                scratch = Math.Max(scratch, output.Channels * spreadPlane);
+            }
+            else if (inputGradient == ConvInputGradient.Padded)
+            {
+                int border = 2 * (kernel - 1);
+                scratch = Math.Max(scratch, output.Channels * (output.Height + border) * (output.Width + border));
+            }
+
+            return new ConvPlan(vectorBits, forward, pairsForward, forwardRows, weightGradient, pairsWeightGradient, inputGradient, inputRows, spreadPlane, scratch);
+        }
+
+        /// <summary>The plan as the comment at the top of a conv's methods.</summary>
+        public string Describe(bool backward)
+        {
+            if (!backward)
+            {
+                return "plan (" + VectorBits + "-bit): forward " + Name(Forward)
+                    + (PairsForwardFilters ? ", two filters at once" : string.Empty)
+                    + (ForwardRowsPerBlock > 0 ? ", " + Rows(ForwardRowsPerBlock) + " per block" : string.Empty);
+            }
+
+            return "plan (" + VectorBits + "-bit): weight gradient " + Name(WeightGradient)
+                + (WeightGradient != ConvWeightGradient.Portable && PairsWeightGradientFilters ? " (filters in pairs)" : string.Empty)
+                + ", input gradient " + Name(InputGradient)
+                + (InputGradientRowsPerBlock > 0 ? " (" + Rows(InputGradientRowsPerBlock) + " per block)" : string.Empty)
+                + ", scratch " + ScratchSize + " floats";
+        }
+
+        private static string Rows(int rows) => rows == 1 ? "1 row" : rows + " rows";
+
+        private static string Name<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
+
+        /// <summary>Rows this wide are covered by at most 8 vectors (the last one may overlap).</summary>
+        public static bool CanBlock(int width, int lanes) => width >= lanes && VectorStarts(width, lanes).Length <= 8;
+
+        /// <summary>Column where each vector of a row starts: 0, 8, 16, ... and a last one ending at the row's end.</summary>
+        public static int[] VectorStarts(int width, int lanes = 8)
+        {
+            var starts = new List<int>();
+            for (int start = 0; start + lanes <= width; start += lanes)
+            {
+                starts.Add(start);
+            }
+
+            if (width % lanes != 0)
+            {
+                starts.Add(width - lanes);
+            }
+
+            return starts.ToArray();
+        }
+
+        /// <summary>
+        /// Output rows computed together (for <paramref name="maps"/> maps at once): enough for 8 vector accumulators
+        /// (FMA latency times throughput), at most 12, preferring a count that divides the height; leftover rows get a
+        /// block of their own.
+        /// </summary>
+        public static int RowsPerBlock(int height, int width, int lanes, int maps = 1)
+        {
+            int vectors = VectorStarts(width, lanes).Length * maps;
+            int most = Math.Max(1, 12 / vectors);
+            int least = Math.Min(most, (8 + vectors - 1) / vectors);
+            for (int rows = Math.Min(most, height); rows >= least; rows--)
+            {
+                if (height % rows == 0)
+                {
+                    return rows;
+                }
+            }
+
+            return Math.Min(least, height);
+        }
+    }
+}

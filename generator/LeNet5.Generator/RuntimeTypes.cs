@@ -1,0 +1,22 @@
+namespace LeNet5.Generator
+{
+    /// <summary>The LeNet5.Runtime types generated code names, fully qualified, in one place.</summary>
+    internal static class RuntimeTypes
+    {
+        public const string Namespace = "global::LeNet5.Runtime";
+
+        public const string INetwork = Namespace + ".INetwork";
+
+        public const string TrainingNoise = Namespace + ".TrainingNoise";
+
+        public const string ParameterTensor = Namespace + ".ParameterTensor";
+
+        public const string LayerDescription = Namespace + ".LayerDescription";
+
+        public const string FeatureShape = Namespace + ".FeatureShape";
+
+        public const string LossKind = Namespace + ".LossKind";
+
+        public const string InputScaling = Namespace + ".InputScaling";
+    }
+}
