@@ -61,11 +61,20 @@ public sealed class Browser : IAsyncLifetime
     }
 
     /// <summary>Opens the app and waits until the drawing surface answers; returns the ms from navigation to then, as the page measured it.</summary>
-    public async Task<double> OpenAsync(IPage page)
+    public async Task<double> OpenAsync(IPage page) => (await OpenWithTimingsAsync(page)).InteractiveMs;
+
+    /// <summary>
+    /// Opens the app; returns when the drawing surface answered and when the last of its _framework files (runtime and assemblies) had arrived, in ms
+    /// since navigation started (the page's own clock).
+    /// </summary>
+    public async Task<(double InteractiveMs, double FilesMs)> OpenWithTimingsAsync(IPage page)
     {
         await page.GotoAsync(Server.Url);
         await page.Locator("#draw-canvas[data-ready=true]").WaitForAsync();
-        return await page.EvaluateAsync<double>("() => window.lenet5InteractiveMs");
+        double interactive = await page.EvaluateAsync<double>("() => window.lenet5InteractiveMs");
+        double files = await page.EvaluateAsync<double>(
+            "() => Math.max(0, ...performance.getEntriesByType('resource').filter(e => e.name.includes('/_framework/')).map(e => e.responseEnd))");
+        return (interactive, files);
     }
 
     /// <summary>Appends a line to artifacts/web/measurements.txt (CI keeps the folder).</summary>
