@@ -9,7 +9,7 @@ public sealed class ModelChoice
     public LeNet5Classifier Classifier { get; private set; } = LeNet5Classifier.Embedded;
 
     /// <summary>What it is, for the page.</summary>
-    public string Description { get; private set; } = "the packaged model (LeNet5.Model, 99.08% on MNIST's test set)";
+    public string Description { get; private set; } = "the packaged model (LeNet5.Model, the default recipe's weights)";
 
     /// <summary>Whether the page's own training gave the weights in use.</summary>
     public bool IsTrainedHere { get; private set; }
@@ -30,7 +30,7 @@ public sealed class ModelChoice
     public void UsePackaged()
     {
         Classifier = LeNet5Classifier.Embedded;
-        Description = "the packaged model (LeNet5.Model, 99.08% on MNIST's test set)";
+        Description = "the packaged model (LeNet5.Model, the default recipe's weights)";
         IsTrainedHere = false;
         Changed?.Invoke();
     }
