@@ -174,15 +174,14 @@ internal static class EpochFiles
     /// <summary>The error of a resume whose recipe differs from the checkpoint's, naming the first setting that does.</summary>
     private static LeNet5Exception Differs(string path, TrainingRecipe saved, TrainingRecipe recipe)
     {
-        IReadOnlyList<KeyValuePair<string, string>> before = saved.ToMetadata(), now = recipe.ToMetadata();
-        for (int i = 0; i < now.Count; i++)
+        IReadOnlyDictionary<string, string> before = saved.ToMetadata();
+        foreach ((string key, string value) in recipe.ToMetadata())
         {
-            if (before[i].Value == now[i].Value) continue;
-            string key = now[i].Key;
+            if (before[key] == value) continue;
             string advice = RecipeOptions.TryGetValue(key, out string? option)
                 ? $"give the same {option} to resume"
                 : "the architecture's training section has changed since; cannot resume";
-            return new LeNet5Exception($"--resume: {path} was trained with {key} {Shown(before[i].Value)} but this run has {Shown(now[i].Value)}; {advice}");
+            return new LeNet5Exception($"--resume: {path} was trained with {key} {Shown(before[key])} but this run has {Shown(value)}; {advice}");
         }
         return new LeNet5Exception($"--resume: {path} was trained with another recipe ({saved}) than this run's ({recipe}); cannot resume");
     }

@@ -78,14 +78,15 @@ public sealed record TrainingRecipe
     }
 
     /// <summary>
-    /// The recipe as checkpoint metadata: one entry per setting, numbers in the invariant culture and exact
-    /// (<c>optimizer</c> <c>sgd</c>, <c>learning_rate</c> <c>0.05</c>, <c>learning_rate_schedule</c> <c>0.0005,0.0002</c>
-    /// or empty, ...); <see cref="FromMetadata"/> reads it back equal.
+    /// The recipe as checkpoint metadata (for <see cref="Checkpoint.Save{TNetwork}"/>): one entry per setting, in a
+    /// fixed order, numbers in the invariant culture and exact (<c>optimizer</c> <c>sgd</c>, <c>learning_rate</c>
+    /// <c>0.05</c>, <c>learning_rate_schedule</c> <c>0.0005,0.0002</c> or empty, ...); <see cref="FromMetadata"/>
+    /// reads it back equal.
     /// </summary>
-    public IReadOnlyList<KeyValuePair<string, string>> ToMetadata()
+    public IReadOnlyDictionary<string, string> ToMetadata()
     {
-        var entries = new KeyValuePair<string, string>[Fields.Length];
-        for (int i = 0; i < Fields.Length; i++) entries[i] = new(Fields[i].Key, Fields[i].Write(this));
+        var entries = new OrderedDictionary<string, string>(Fields.Length);
+        foreach (Field field in Fields) entries.Add(field.Key, field.Write(this));
         return entries;
     }
 
