@@ -320,7 +320,8 @@ internal sealed record TrainSettings
     public required TrainingRecipe Recipe { get; init; }
     public string? Data { get; init; }
     public string? Dataset { get; init; }
-    public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary><c>--threads</c>, for <see cref="ExecutionSettings.Threads"/>.</summary>
+    public required int Threads { get; init; }
     /// <summary>Checkpoint path.</summary>
     public string? Output { get; init; }
     /// <summary><c>--keep best|last|all</c>; null: best.</summary>
