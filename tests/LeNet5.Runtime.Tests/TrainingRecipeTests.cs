@@ -187,6 +187,22 @@ public sealed class TrainingRecipeTests : IDisposable
     }
 
     [Fact]
+    public void A_checkpoint_with_no_training_run_in_its_metadata_is_refused_in_one_line()
+    {
+        // As `import safetensors` writes it: parameters, no recipe, no epoch.
+        string checkpoint = _temp.File("imported/model.safetensors");
+        Checkpoint.Save<LeNet5.Model.LeNet5Network>(checkpoint, LeNet5.Model.DigitClassifier.Parameters);
+        var resume = Lenet5Console.Capture("train", "--data", TestData.MnistFolder, "--limit", "300", "--epochs", "2", "--output", checkpoint, "--resume");
+        Assert.Equal(1, resume.Code);
+        Assert.Equal($"lenet5: error: {checkpoint}: the checkpoint has no 'training_images' in its metadata; cannot resume", resume.Error.Trim());
+
+        // A recipe setting that does not read is named.
+        Checkpoint.Save<LeNet5.Model.LeNet5Network>(checkpoint, LeNet5.Model.DigitClassifier.Parameters, new Dictionary<string, string> { ["optimizer"] = "lbfgs" });
+        resume = Lenet5Console.Capture("train", "--data", TestData.MnistFolder, "--limit", "300", "--epochs", "2", "--output", checkpoint, "--resume");
+        Assert.Equal($"lenet5: error: {checkpoint}: the metadata's 'optimizer' is 'lbfgs', not one of sgd, adam, sdlm; cannot resume", resume.Error.Trim());
+    }
+
+    [Fact]
     public void A_checkpoint_saved_before_the_whole_recipe_was_recorded_resumes_to_the_uninterrupted_result()
     {
         string[] Train(string output, int epochs, bool resume = false) =>
