@@ -13,13 +13,13 @@ namespace LeNet5.Benchmarks;
 /// The generated side makes the calls <see cref="Trainer{TNetwork}"/> makes for a step of one image
 /// (<c>ForwardTrain</c>, <see cref="Losses.SumLoss{TNetwork}"/>, <c>Backward</c>, <see cref="SdlmOptimizer.Step"/>)
 /// rather than going through <see cref="Trainer{TNetwork}.TrainEpoch"/>: with sdlm every epoch starts by estimating
-/// the curvature on up to <see cref="TrainingOptions.CurvatureSamples"/> images, a forward and a second-order backward
+/// the curvature on up to <see cref="TrainingRecipe.CurvatureSamples"/> images, a forward and a second-order backward
 /// each, which is once-per-epoch work that would swamp a one-step epoch.
 /// </remarks>
 [MemoryDiagnoser]
 public class PaperTrainingStepBenchmarks
 {
-    private static readonly TrainingDefaults Recipe = PaperNetwork.Training;
+    private static readonly TrainingRecipe Recipe = PaperNetwork.Training;
 
     private readonly float[] _image = BenchmarkData.Images(1);
     private readonly byte[] _label = BenchmarkData.Labels(1);

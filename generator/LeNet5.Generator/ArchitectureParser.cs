@@ -107,33 +107,38 @@ namespace LeNet5.Generator
 
         private TrainingSpec ReadTraining(JsonObject document)
         {
-            TrainingSpec defaults = TrainingSpec.Default;
             JsonObject? training = ReadObject(document, "The architecture", "training", required: false);
             if (training == null)
             {
-                return defaults;
+                return TrainingSpec.Default;
             }
 
+            // Only what the file gives: the runtime's TrainingRecipe holds every default.
             CheckProperties(training, "'training'", TrainingProperties);
-            int epochs = ReadInt(training, "'training'", "epochs", defaults.Epochs, 1);
-            int batchSize = ReadInt(training, "'training'", "batchSize", defaults.BatchSize, 1);
-            string? optimizer = ReadString(training, "optimizer", defaults.Optimizer);
-            if (optimizer != null && optimizer != "sgd" && optimizer != "adam" && optimizer != "sdlm")
+            int? Int(string field, int minimum) => training.Find(field) == null ? null : ReadInt(training, "'training'", field, null, minimum);
+            double? Number(string field, Func<double, bool> isValid, string requirement) =>
+                training.Find(field) == null ? null : ReadNumber(training, field, double.NaN, isValid, requirement);
+
+            string? optimizer = training.Find("optimizer") == null ? null : ReadString(training, "optimizer", string.Empty);
+            if (optimizer != null && Array.IndexOf(TrainingSpec.OptimizerNames, optimizer) < 0)
             {
                 Report(DiagnosticDescriptors.UnknownOptimizer, training.Find("optimizer")!.Value.Span, optimizer);
+                optimizer = null;
             }
 
-            double learningRate = ReadNumber(training, "learningRate", defaults.LearningRate, value => value > 0, "greater than 0");
-            double learningRateDecay = ReadNumber(training, "learningRateDecay", defaults.LearningRateDecay, value => value > 0 && value <= 1, "greater than 0 and at most 1");
-            double momentum = ReadNumber(training, "momentum", defaults.Momentum, value => value >= 0 && value <= 1, "between 0 and 1");
-            double weightDecay = ReadNumber(training, "weightDecay", defaults.WeightDecay, value => value >= 0, "at least 0");
-            int seed = ReadInt(training, "'training'", "seed", defaults.Seed, int.MinValue);
-            EquatableArray<double> schedule = ReadSchedule(training);
-            bool distort = ReadBool(training, "distort", defaults.Distort);
-            double damping = ReadNumber(training, "damping", defaults.Damping, value => value > 0, "greater than 0");
-            int curvatureSamples = ReadInt(training, "'training'", "curvatureSamples", defaults.CurvatureSamples, 1);
             return new TrainingSpec(
-                epochs, batchSize, optimizer ?? defaults.Optimizer, learningRate, learningRateDecay, momentum, weightDecay, seed, schedule, distort, damping, curvatureSamples);
+                Epochs: Int("epochs", 1),
+                BatchSize: Int("batchSize", 1),
+                Optimizer: optimizer,
+                LearningRate: Number("learningRate", value => value > 0, "greater than 0"),
+                LearningRateDecay: Number("learningRateDecay", value => value > 0 && value <= 1, "greater than 0 and at most 1"),
+                Momentum: Number("momentum", value => value >= 0 && value <= 1, "between 0 and 1"),
+                WeightDecay: Number("weightDecay", value => value >= 0, "at least 0"),
+                Seed: Int("seed", int.MinValue),
+                LearningRateSchedule: ReadSchedule(training),
+                Distort: training.Find("distort") == null ? null : ReadBool(training, "distort", false),
+                Damping: Number("damping", value => value > 0, "greater than 0"),
+                CurvatureSamples: Int("curvatureSamples", 1));
         }
 
         /// <summary><c>classNames</c>: one non-empty name per class; by default the class indices as text.</summary>

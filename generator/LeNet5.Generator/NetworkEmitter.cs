@@ -245,30 +245,56 @@ namespace LeNet5.Generator
 
             writer.Line();
             LayerDescriptionEmitter.Emit(writer, model);
-            writer.Line("/// <summary>The training recipe of the architecture file's <c>training</c> section.</summary>");
-            writer.Line("public static global::LeNet5.Runtime.TrainingDefaults Training { get; } = new global::LeNet5.Runtime.TrainingDefaults(");
-            using (writer.Indented())
-            {
-                writer.Line("Epochs: " + CodeWriter.Int(training.Epochs) + ",");
-                writer.Line("BatchSize: " + CodeWriter.Int(training.BatchSize) + ",");
-                writer.Line("Optimizer: " + CodeWriter.String(training.Optimizer) + ",");
-                writer.Line("LearningRate: " + CodeWriter.Float(training.LearningRate) + ",");
-                writer.Line("Momentum: " + CodeWriter.Float(training.Momentum) + ",");
-                writer.Line("WeightDecay: " + CodeWriter.Float(training.WeightDecay) + ",");
-                writer.Line("LearningRateDecay: " + CodeWriter.Float(training.LearningRateDecay) + ",");
-                var schedule = new System.Text.StringBuilder();
-                foreach (double rate in training.LearningRateSchedule)
-                {
-                    schedule.Append(schedule.Length == 0 ? string.Empty : ", ").Append(CodeWriter.Float(rate));
-                }
+            EmitTraining(writer, training);
+        }
 
-                writer.Line("LearningRateSchedule: new float[] { " + schedule + (schedule.Length == 0 ? "}," : " },"));
-                writer.Line("Distort: " + (training.Distort ? "true" : "false") + ",");
-                writer.Line("Damping: " + CodeWriter.Float(training.Damping) + ",");
-                writer.Line("CurvatureSamples: " + CodeWriter.Int(training.CurvatureSamples) + ",");
-                writer.Line("Seed: " + CodeWriter.Int(training.Seed) + ");");
+        /// <summary>
+        /// <c>Training</c>: the runtime's <c>TrainingRecipe</c> with the settings the file gives; those it leaves out keep
+        /// the recipe's defaults, which the runtime alone holds.
+        /// </summary>
+        private static void EmitTraining(CodeWriter writer, TrainingSpec training)
+        {
+            var settings = new List<string>();
+            void Add(string name, string? value)
+            {
+                if (value != null)
+                {
+                    settings.Add(name + " = " + value);
+                }
             }
 
+            string? Float(double? value) => value == null ? null : CodeWriter.Float(value.Value);
+            string? Int(int? value) => value == null ? null : CodeWriter.Int(value.Value);
+            Add("Epochs", Int(training.Epochs));
+            Add("BatchSize", Int(training.BatchSize));
+            Add("Optimizer", training.Optimizer == null ? null : RuntimeTypes.OptimizerKind + "." + TrainingSpec.OptimizerMember(training.Optimizer));
+            Add("LearningRate", Float(training.LearningRate));
+            Add("LearningRateDecay", Float(training.LearningRateDecay));
+            Add("LearningRateSchedule", training.LearningRateSchedule.Count == 0 ? null
+                : "new " + RuntimeTypes.LearningRateSchedule + "(new float[] { " + string.Join(", ", training.LearningRateSchedule.Select(CodeWriter.Float)) + " })");
+            Add("Momentum", Float(training.Momentum));
+            Add("WeightDecay", Float(training.WeightDecay));
+            Add("Seed", Int(training.Seed));
+            Add("Distort", training.Distort == null ? null : training.Distort.Value ? "true" : "false");
+            Add("Damping", Float(training.Damping));
+            Add("CurvatureSamples", Int(training.CurvatureSamples));
+
+            writer.Line("/// <summary>The training recipe of the architecture file's <c>training</c> section; what it leaves out keeps <c>TrainingRecipe</c>'s defaults.</summary>");
+            if (settings.Count == 0)
+            {
+                writer.Line("public static " + RuntimeTypes.TrainingRecipe + " Training { get; } = new " + RuntimeTypes.TrainingRecipe + "();");
+                writer.Line();
+                return;
+            }
+
+            writer.Line("public static " + RuntimeTypes.TrainingRecipe + " Training { get; } = new " + RuntimeTypes.TrainingRecipe);
+            using (writer.Block(suffix: ";"))
+            {
+                foreach (string setting in settings)
+                {
+                    writer.Line(setting + ",");
+                }
+            }
             writer.Line();
         }
 

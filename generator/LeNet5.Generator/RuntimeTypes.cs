@@ -18,5 +18,11 @@ namespace LeNet5.Generator
         public const string LossKind = Namespace + ".LossKind";
 
         public const string InputScaling = Namespace + ".InputScaling";
+
+        public const string TrainingRecipe = Namespace + ".TrainingRecipe";
+
+        public const string OptimizerKind = Namespace + ".OptimizerKind";
+
+        public const string LearningRateSchedule = Namespace + ".LearningRateSchedule";
     }
 }

@@ -67,22 +67,32 @@ namespace LeNet5.Generator
         public double Rate { get; init; }
     }
 
-    /// <summary>The <c>training</c> section, with the schema's defaults filled in.</summary>
+    /// <summary>
+    /// The <c>training</c> section: the settings the file gives, null (or empty) for those it leaves out, which keep
+    /// the defaults of the runtime's <c>TrainingRecipe</c>, the one place they are kept.
+    /// </summary>
     internal sealed record TrainingSpec(
-        int Epochs,
-        int BatchSize,
-        string Optimizer,
-        double LearningRate,
-        double LearningRateDecay,
-        double Momentum,
-        double WeightDecay,
-        int Seed,
+        int? Epochs,
+        int? BatchSize,
+        string? Optimizer,
+        double? LearningRate,
+        double? LearningRateDecay,
+        double? Momentum,
+        double? WeightDecay,
+        int? Seed,
         EquatableArray<double> LearningRateSchedule,
-        bool Distort,
-        double Damping,
-        int CurvatureSamples)
+        bool? Distort,
+        double? Damping,
+        int? CurvatureSamples)
     {
-        public static readonly TrainingSpec Default = new TrainingSpec(10, 64, "adam", 0.001, 1, 0.9, 0, 1, EquatableArray<double>.Empty, false, 0.02, 500);
+        /// <summary>A file without a <c>training</c> section: every setting the runtime's default.</summary>
+        public static readonly TrainingSpec Default = new TrainingSpec(null, null, null, null, null, null, null, null, EquatableArray<double>.Empty, null, null, null);
+
+        /// <summary>The optimizer names, as the runtime's <c>Optimizers.Names</c> has them (a test keeps the two equal).</summary>
+        public static readonly string[] OptimizerNames = { "sgd", "adam", "sdlm" };
+
+        /// <summary>The runtime's <c>OptimizerKind</c> member named <paramref name="name"/>: <c>sgd</c> is <c>Sgd</c>.</summary>
+        public static string OptimizerMember(string name) => char.ToUpperInvariant(name[0]) + name.Substring(1);
     }
 
     /// <summary>

@@ -11,11 +11,12 @@ string folder = MnistDataLocator.Resolve(data);
 MnistDataset train = MnistDataset.LoadTraining(folder, LeNet5Network.InputScaling);
 MnistDataset test = MnistDataset.LoadTest(folder, LeNet5Network.InputScaling);
 
-// The recipe is architecture.json's training section; `with` changes a copy of it.
-TrainingOptions options = new TrainingOptions(LeNet5Network.Training) with { Threads = Environment.ProcessorCount };
-using var trainer = new Trainer<LeNet5Network>(options);
+// The recipe is architecture.json's training section; `with` changes a copy of it. The trainer uses every core
+// (new ExecutionSettings { Threads = 2 } as a second argument chooses), which never changes the result.
+TrainingRecipe recipe = LeNet5Network.Training with { Epochs = epochs ?? LeNet5Network.Training.Epochs };
+using var trainer = new Trainer<LeNet5Network>(recipe);
 using var evaluator = new Evaluator<LeNet5Network>();
-for (int epoch = 0; epoch < (epochs ?? LeNet5Network.Training.Epochs); epoch++)
+for (int epoch = 0; epoch < recipe.Epochs; epoch++)
 {
     EpochResult result = trainer.TrainEpoch(train, epoch);
     EvaluationResult evaluation = evaluator.Evaluate(trainer.Parameters, test);

@@ -11,7 +11,7 @@ public abstract class ConsoleNetwork
     public abstract string Name { get; }
 
     /// <summary>The architecture's training recipe (the defaults shown in <c>--help</c>).</summary>
-    public abstract TrainingDefaults Training { get; }
+    public abstract TrainingRecipe Training { get; }
 
     /// <summary>The checkpoint path used when none is given: <c>checkpoints/NAME.safetensors</c>.</summary>
     public string DefaultCheckpoint => Path.Combine("checkpoints", Name.ToLowerInvariant() + ".safetensors");
@@ -28,7 +28,7 @@ public sealed class ConsoleNetwork<TNetwork> : ConsoleNetwork where TNetwork : s
     public override string Name => TNetwork.Name;
 
     /// <inheritdoc />
-    public override TrainingDefaults Training => TNetwork.Training;
+    public override TrainingRecipe Training => TNetwork.Training;
 
     /// <inheritdoc />
     public override TResult Accept<TResult>(INetworkVisitor<TResult> visitor) => visitor.Visit<TNetwork>();

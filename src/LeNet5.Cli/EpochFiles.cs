@@ -13,31 +13,36 @@ internal static class EpochFiles
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     /// <summary>
-    /// The recipe as the checkpoint's metadata holds it: key, the option that sets it and the value. Written after every
-    /// epoch and compared on resume, so that the two never disagree on a key or its format.
+    /// The images a run trains and evaluates on, which the checkpoint's metadata holds beside the recipe and a resume
+    /// compares: key, the option that sets it and the value.
     /// </summary>
-    private static (string Key, string Option, string Value)[] Recipe(TrainingOptions options, int trainingImages, int validationImages) =>
+    private static (string Key, string Option, string Value)[] Data(int trainingImages, int validationImages) =>
     [
-        ("optimizer", "--optimizer", options.Optimizer),
-        ("batch_size", "--batch-size", options.BatchSize.ToString(Invariant)),
-        ("learning_rate", "--learning-rate", options.LearningRate.ToString("R", Invariant)),
-        ("learning_rate_decay", "--lr-decay", options.LearningRateDecay.ToString("R", Invariant)),
-        ("momentum", "--momentum", options.Momentum.ToString("R", Invariant)),
-        ("weight_decay", "--weight-decay", options.WeightDecay.ToString("R", Invariant)),
-        ("seed", "--seed", options.Seed.ToString(Invariant)),
         ("training_images", "--limit", trainingImages.ToString(Invariant)),
         ("validation_images", "--validation", validationImages.ToString(Invariant)),
-        ("distort", "--distort", options.Distort ? "true" : "false"),
-        ("damping", "--damping", options.Damping.ToString("R", Invariant)),
     ];
 
-    /// <summary>The checkpoint's metadata after an epoch: the recipe (checked on resume), the epoch's row and the run id.</summary>
-    public static Dictionary<string, string> Metadata(TrainingOptions options, int epochs, int trainingImages, int validationImages, string evaluated, EpochRecord row, string runId)
+    /// <summary>The option that sets each setting of the recipe's metadata, for the message of a resume that differs.</summary>
+    private static readonly Dictionary<string, string> RecipeOptions = new()
+    {
+        ["optimizer"] = "--optimizer",
+        ["batch_size"] = "--batch-size",
+        ["learning_rate"] = "--learning-rate",
+        ["learning_rate_decay"] = "--lr-decay",
+        ["learning_rate_schedule"] = "--learning-rate and --lr-decay",
+        ["momentum"] = "--momentum",
+        ["weight_decay"] = "--weight-decay",
+        ["seed"] = "--seed",
+        ["distort"] = "--distort",
+        ["damping"] = "--damping",
+    };
+
+    /// <summary>The checkpoint's metadata after an epoch: the recipe and data (checked on resume), the epoch's row and the run id.</summary>
+    public static Dictionary<string, string> Metadata(TrainingRecipe recipe, int trainingImages, int validationImages, string evaluated, EpochRecord row, string runId)
     {
         var metadata = new Dictionary<string, string>
         {
             ["epoch"] = row.Epoch.ToString(Invariant),
-            ["epochs"] = epochs.ToString(Invariant),
             ["train_loss"] = row.TrainLoss.ToString("R", Invariant),
             [evaluated + "_loss"] = row.TestLoss.ToString("R", Invariant),
             [evaluated + "_accuracy"] = row.TestAccuracy.ToString("R", Invariant),
@@ -45,7 +50,8 @@ internal static class EpochFiles
             ["seconds"] = row.Seconds.ToString("R", Invariant),
             [Checkpoint.RunIdKey] = runId,
         };
-        foreach ((string key, _, string value) in Recipe(options, trainingImages, validationImages)) metadata[key] = value;
+        foreach ((string key, string value) in recipe.ToMetadata()) metadata[key] = value;
+        foreach ((string key, _, string value) in Data(trainingImages, validationImages)) metadata[key] = value;
         return metadata;
     }
 
@@ -54,7 +60,7 @@ internal static class EpochFiles
     /// kept as the previous state until the new checkpoint is in place, and the history row can be rebuilt from the
     /// checkpoint's metadata.
     /// </summary>
-    public static void SaveEpoch<TNetwork>(string checkpoint, string optimizer, Trainer<TNetwork> trainer, Dictionary<string, string> metadata, string runId)
+    public static void SaveEpoch<TNetwork>(string checkpoint, OptimizerKind optimizer, Trainer<TNetwork> trainer, Dictionary<string, string> metadata, string runId)
         where TNetwork : struct, INetwork
     {
         string state = OptimizerCheckpoint.PathFor(checkpoint), previous = OptimizerCheckpoint.PreviousPathFor(checkpoint);
@@ -90,7 +96,7 @@ internal static class EpochFiles
     /// killed mid-save), which then becomes the current one again: the next save moves the current state aside as the
     /// checkpoint's, and would otherwise replace the only state that fits it with one that does not.
     /// </summary>
-    public static void LoadOptimizerState<TNetwork>(string checkpoint, Checkpoint resumed, string optimizer, IOptimizer into)
+    public static void LoadOptimizerState<TNetwork>(string checkpoint, Checkpoint resumed, OptimizerKind optimizer, IOptimizer into)
         where TNetwork : struct, INetwork
     {
         string state = OptimizerCheckpoint.PathFor(checkpoint), previous = OptimizerCheckpoint.PreviousPathFor(checkpoint);
@@ -128,31 +134,59 @@ internal static class EpochFiles
     }
 
     /// <summary>
-    /// Loads the checkpoint to resume from and checks that it was trained with the same recipe (resuming then gives
-    /// exactly the result of an uninterrupted run); null when the run has no checkpoint yet (killed in its first
-    /// epoch), which then starts from the beginning, as the same run would.
+    /// Loads the checkpoint to resume from and checks that it was trained with the same recipe, the number of epochs
+    /// aside, and on the same images (resuming then gives exactly the result of an uninterrupted run); null when the run
+    /// has no checkpoint yet (killed in its first epoch), which then starts from the beginning, as the same run would.
+    /// A checkpoint saved before a setting was recorded is taken to have used this run's.
     /// </summary>
-    public static Checkpoint? ResumePoint<TNetwork>(string path, TrainingOptions options, int trainingImages, int validationImages, int epochs, out int completedEpochs)
+    public static Checkpoint? ResumePoint<TNetwork>(string path, TrainingRecipe recipe, int trainingImages, int validationImages, out int completedEpochs)
         where TNetwork : struct, INetwork
     {
         completedEpochs = 0;
         if (!File.Exists(path)) return null;
         Checkpoint checkpoint = Checkpoint.Load<TNetwork>(path);
         IReadOnlyDictionary<string, string> m = checkpoint.Metadata;
-        foreach ((string key, string option, string value) in Recipe(options, trainingImages, validationImages))
+        TrainingRecipe saved;
+        try
+        {
+            saved = TrainingRecipe.FromMetadata(m, absent: recipe) with { Epochs = recipe.Epochs };
+        }
+        catch (CheckpointException e)
+        {
+            throw new LeNet5Exception($"{path}: {e.Message}; cannot resume", e);
+        }
+        if (saved != recipe) throw Differs(path, saved, recipe);
+        foreach ((string key, string option, string value) in Data(trainingImages, validationImages))
         {
             // Checkpoints written before --validation existed held no images out.
-            string? saved = m.TryGetValue(key, out string? stored) ? stored : key == "validation_images" ? "0" : null;
-            if (saved is null) throw new LeNet5Exception($"{path}: the checkpoint has no '{key}' in its metadata; cannot resume");
-            if (saved != value)
-                throw new LeNet5Exception($"--resume: {path} was trained with {key} {saved} but this run has {value}; give the same {option} to resume");
+            string? held = m.TryGetValue(key, out string? stored) ? stored : key == "validation_images" ? "0" : null;
+            if (held is null) throw new LeNet5Exception($"{path}: the checkpoint has no '{key}' in its metadata; cannot resume");
+            if (held != value)
+                throw new LeNet5Exception($"--resume: {path} was trained with {key} {held} but this run has {value}; give the same {option} to resume");
         }
         if (!m.TryGetValue("epoch", out string? epochText) || !int.TryParse(epochText, NumberStyles.None, Invariant, out completedEpochs))
             throw new LeNet5Exception($"{path}: the checkpoint has no valid 'epoch' in its metadata; cannot resume");
-        if (completedEpochs > epochs)
-            throw new LeNet5Exception($"--resume: {path} has already trained {completedEpochs} epochs, more than the {epochs} asked for; give --epochs {completedEpochs} or more");
+        if (completedEpochs > recipe.Epochs)
+            throw new LeNet5Exception($"--resume: {path} has already trained {completedEpochs} epochs, more than the {recipe.Epochs} asked for; give --epochs {completedEpochs} or more");
         return checkpoint;
     }
+
+    /// <summary>The error of a resume whose recipe differs from the checkpoint's, naming the first setting that does.</summary>
+    private static LeNet5Exception Differs(string path, TrainingRecipe saved, TrainingRecipe recipe)
+    {
+        IReadOnlyDictionary<string, string> before = saved.ToMetadata();
+        foreach ((string key, string value) in recipe.ToMetadata())
+        {
+            if (before[key] == value) continue;
+            string advice = RecipeOptions.TryGetValue(key, out string? option)
+                ? $"give the same {option} to resume"
+                : "the architecture's training section has changed since; cannot resume";
+            return new LeNet5Exception($"--resume: {path} was trained with {key} {Shown(before[key])} but this run has {Shown(value)}; {advice}");
+        }
+        return new LeNet5Exception($"--resume: {path} was trained with another recipe ({saved}) than this run's ({recipe}); cannot resume");
+    }
+
+    private static string Shown(string value) => value.Length == 0 ? "none" : value;
 
     /// <summary>
     /// Fails before an epoch's work, not after it, when the disk cannot hold that epoch's saves: the checkpoint, the

@@ -28,7 +28,7 @@ public sealed class DivergenceMonitor
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    private readonly TrainingOptions _options;
+    private readonly TrainingRecipe _recipe;
     private readonly double _uniformLoss;
     private readonly bool _startedFromParameters;
     private double _initialLoss = double.NaN;
@@ -38,16 +38,16 @@ public sealed class DivergenceMonitor
     private long _images;
 
     /// <summary>Creates a monitor for one run.</summary>
-    /// <param name="options">The run's recipe, which the advice refers to.</param>
+    /// <param name="recipe">The run's recipe, which the advice refers to.</param>
     /// <param name="classCount">The network's class count.</param>
     /// <param name="startedFromParameters">Whether the run started from given parameters (a resumed checkpoint) rather than an initialisation.</param>
-    public DivergenceMonitor(TrainingOptions options, int classCount, bool startedFromParameters)
+    public DivergenceMonitor(TrainingRecipe recipe, int classCount, bool startedFromParameters)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _options = options;
+        ArgumentNullException.ThrowIfNull(recipe);
+        _recipe = recipe;
         _uniformLoss = Math.Log(Math.Max(2, classCount));
         _startedFromParameters = startedFromParameters;
-        LearningRate = options.LearningRate;
+        LearningRate = recipe.LearningRate;
     }
 
     /// <summary>The learning rate of the current epoch, named in the advice (the trainer sets it as its schedule goes).</summary>
@@ -137,18 +137,18 @@ public sealed class DivergenceMonitor
     /// <summary>The recipe setting most likely to blame, with what to try.</summary>
     private string LikelyCause(bool atStart)
     {
-        TrainingOptions o = _options;
+        TrainingRecipe o = _recipe;
         string lr = Number(LearningRate);
         if (atStart && _startedFromParameters)
             return "the parameters the run started from (the resumed checkpoint) already give this loss: resume from an earlier checkpoint or start afresh";
-        if (o.Optimizer.Equals("sdlm", StringComparison.OrdinalIgnoreCase))
+        if (o.Optimizer == OptimizerKind.Sdlm)
             return $"the learning rate {lr} is likely too high for sdlm's damping {Number(o.Damping)} (each step is lr / (damping + curvature)): lower --lr or raise --damping";
-        if (o.Optimizer.Equals("sgd", StringComparison.OrdinalIgnoreCase) && o.Momentum >= 0.95f)
+        if (o.Optimizer == OptimizerKind.Sgd && o.Momentum >= 0.95f)
             return $"the momentum {Number(o.Momentum)} is likely too high (it multiplies the steps by up to {Number(1 / (1 - (double)Math.Min(o.Momentum, 0.999f)))}): lower --momentum or --lr";
-        if (o.Optimizer.Equals("sgd", StringComparison.OrdinalIgnoreCase) && (double)LearningRate * o.WeightDecay >= 1)
+        if (o.Optimizer == OptimizerKind.Sgd && (double)LearningRate * o.WeightDecay >= 1)
             return $"the weight decay {Number(o.WeightDecay)} times the learning rate {lr} is {Number((double)LearningRate * o.WeightDecay)}, at which the decay alone overshoots: lower --weight-decay";
         string resumed = _startedFromParameters ? " (or the resumed checkpoint holds extreme values)" : "";
-        return $"the learning rate {lr} is likely too high for {o.Optimizer}{resumed}: try --lr {Number(LearningRate / 10.0)}";
+        return $"the learning rate {lr} is likely too high for {Optimizers.Name(o.Optimizer)}{resumed}: try --lr {Number(LearningRate / 10.0)}";
     }
 
     private static string Number(double value) => double.IsNaN(value) ? "NaN"

@@ -61,8 +61,11 @@ public interface INetwork
     /// <summary>The layers in order, as declared in the architecture file, with their inferred shapes.</summary>
     static abstract IReadOnlyList<LayerDescription> Layers { get; }
 
-    /// <summary>The training recipe declared in the architecture file's <c>training</c> section.</summary>
-    static abstract TrainingDefaults Training { get; }
+    /// <summary>
+    /// The training recipe declared in the architecture file's <c>training</c> section (what it leaves out keeps the
+    /// defaults of <see cref="TrainingRecipe"/>); change a copy with <c>with { }</c>.
+    /// </summary>
+    static abstract TrainingRecipe Training { get; }
 
     /// <summary>Fills <paramref name="parameters"/> with PyTorch's default initialisation, drawn from <paramref name="random"/>.</summary>
     static abstract void InitializeParameters(Span<float> parameters, Random random);

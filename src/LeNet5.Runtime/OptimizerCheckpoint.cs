@@ -26,11 +26,11 @@ public static class OptimizerCheckpoint
 
     /// <summary>Saves the state of <paramref name="optimizer"/> (atomically).</summary>
     /// <param name="path">The file to write.</param>
-    /// <param name="optimizerName">The optimizer's name, checked on load.</param>
+    /// <param name="kind">The optimizer's kind, recorded by name and checked on load.</param>
     /// <param name="optimizer">The optimizer.</param>
     /// <param name="runId">The training run's id, or null.</param>
     /// <param name="checkpointHash">The <see cref="Checkpoint.ContentHash"/> of the parameters this state goes with, or null.</param>
-    public static void Save<TNetwork>(string path, string optimizerName, IOptimizer optimizer, string? runId = null, string? checkpointHash = null) where TNetwork : struct, INetwork
+    public static void Save<TNetwork>(string path, OptimizerKind kind, IOptimizer optimizer, string? runId = null, string? checkpointHash = null) where TNetwork : struct, INetwork
     {
         IReadOnlyList<(string Name, float[] Buffer)> buffers = optimizer.StateBuffers;
         var all = new float[buffers.Count * TNetwork.ParameterCount];
@@ -38,7 +38,7 @@ public static class OptimizerCheckpoint
         var metadata = new Dictionary<string, string>
         {
             [Checkpoint.ArchitectureKey] = TNetwork.Name,
-            [OptimizerKey] = optimizerName.ToLowerInvariant(),
+            [OptimizerKey] = Optimizers.Name(kind),
             [StepKey] = optimizer.StepCount.ToString(CultureInfo.InvariantCulture),
         };
         if (runId is not null) metadata[Checkpoint.RunIdKey] = runId;
@@ -48,17 +48,17 @@ public static class OptimizerCheckpoint
 
     /// <summary>Restores a state saved by <see cref="Save"/> into <paramref name="optimizer"/> (created with the same recipe).</summary>
     /// <param name="path">The file to read.</param>
-    /// <param name="optimizerName">The optimizer's name.</param>
+    /// <param name="kind">The optimizer's kind.</param>
     /// <param name="optimizer">The optimizer to fill.</param>
     /// <param name="checkpoint">The checkpoint being resumed: the state must be its own (same run id and content hash); null to skip the check.</param>
     /// <exception cref="CheckpointException">The file is missing or malformed, was saved by another optimizer, or belongs to another checkpoint.</exception>
-    public static void Load<TNetwork>(string path, string optimizerName, IOptimizer optimizer, Checkpoint? checkpoint = null) where TNetwork : struct, INetwork
+    public static void Load<TNetwork>(string path, OptimizerKind kind, IOptimizer optimizer, Checkpoint? checkpoint = null) where TNetwork : struct, INetwork
     {
         IReadOnlyList<(string Name, float[] Buffer)> buffers = optimizer.StateBuffers;
         if (!File.Exists(path)) throw new CheckpointException($"{path}: optimizer state not found; it is written beside every checkpoint by 'lenet5 train'");
         Checkpoint state = SafeTensors.Load(path, TNetwork.Name, Tensors<TNetwork>(buffers), buffers.Count * TNetwork.ParameterCount);
-        if (!state.Metadata.TryGetValue(OptimizerKey, out string? saved) || !string.Equals(saved, optimizerName, StringComparison.OrdinalIgnoreCase))
-            throw new CheckpointException($"{path}: optimizer state of '{saved ?? "unknown"}' cannot resume training with '{optimizerName}'");
+        if (!state.Metadata.TryGetValue(OptimizerKey, out string? saved) || !Optimizers.TryParse(saved, out OptimizerKind savedKind) || savedKind != kind)
+            throw new CheckpointException($"{path}: optimizer state of '{saved ?? "unknown"}' cannot resume training with '{Optimizers.Name(kind)}'");
         if (!state.Metadata.TryGetValue(StepKey, out string? stepText) || !int.TryParse(stepText, NumberStyles.None, CultureInfo.InvariantCulture, out int step))
             throw new CheckpointException($"{path}: optimizer state has no valid '{StepKey}' in its metadata");
         if (checkpoint is not null) CheckBelongsTo(path, state.Metadata, checkpoint);

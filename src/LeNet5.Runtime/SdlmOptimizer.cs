@@ -9,11 +9,11 @@ namespace LeNet5.Runtime;
 /// the step bounded where the curvature is small: <c>p_k -= eta / (mu + h_kk) * g_k</c>.
 /// </summary>
 /// <remarks>
-/// The trainer fills <see cref="Curvature"/> before each epoch (see <see cref="Trainer{TNetwork}"/>): the mean
-/// over a few hundred training images of the Gauss-Newton second derivatives propagated backwards layer by layer
-/// (<see cref="INetwork.BackwardCurvature"/>), as in the paper.
+/// The trainer fills <see cref="Curvature"/> before each epoch, as it does for every <see cref="ICurvatureOptimizer"/>:
+/// the mean over a few hundred training images of the Gauss-Newton second derivatives propagated backwards layer by
+/// layer (<see cref="INetwork.BackwardCurvature"/>), as in the paper.
 /// </remarks>
-public sealed class SdlmOptimizer : IOptimizer
+public sealed class SdlmOptimizer : ICurvatureOptimizer
 {
     private readonly float[] _curvature;
     private float _learningRate;
@@ -38,7 +38,7 @@ public sealed class SdlmOptimizer : IOptimizer
     /// <summary>mu, added to every curvature.</summary>
     public float Damping { get; }
 
-    /// <summary>The Hessian-diagonal estimate h_kk, one per parameter; written by the trainer.</summary>
+    /// <inheritdoc />
     public Span<float> Curvature => _curvature;
 
     /// <inheritdoc />

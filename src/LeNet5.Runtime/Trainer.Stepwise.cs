@@ -8,7 +8,7 @@ public sealed partial class Trainer<TNetwork>
     /// Starts an epoch to be trained one optimizer step at a time by the caller, for hosts that must hand control back
     /// between steps (a browser's single thread, a UI loop). The steps are exactly those of
     /// <see cref="TrainEpoch"/>: the same shuffle, learning rate, shards and divergence checks, so the parameters end
-    /// bit-identical. With <see cref="TrainingOptions.Threads"/> 1 no thread is ever started.
+    /// bit-identical. With <see cref="ExecutionSettings.Threads"/> 1 no thread is ever started.
     /// </summary>
     /// <param name="data">Training images; their size must be the network's input size. Keep it unchanged until the epoch ends.</param>
     /// <param name="epoch">The epoch number (0-based), which selects the shuffle and the learning rate.</param>
@@ -16,15 +16,8 @@ public sealed partial class Trainer<TNetwork>
     /// <exception cref="LeNet5Exception">The images do not fit the network.</exception>
     public EpochRun BeginEpoch(MnistDataset data, int epoch)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        data.CheckImageSize(TNetwork.Name, TNetwork.InputChannels, TNetwork.InputHeight, TNetwork.InputWidth);
-        if (_order.Length != data.Count) _order = new int[data.Count];
-        DataOrder.Shuffle(_order, Options.Seed, epoch);
-        Optimizer.LearningRate = LearningRateAt(epoch);
-        Divergence.LearningRate = Optimizer.LearningRate;
-        _epoch = epoch;
         long started = Stopwatch.GetTimestamp();
-        if (Optimizer is SdlmOptimizer sdlm) EstimateCurvature(data, sdlm.Curvature);
+        StartEpoch(data, epoch);
         return new EpochRun(this, data, epoch, Stopwatch.GetElapsedTime(started));
     }
 
@@ -73,7 +66,7 @@ public sealed partial class Trainer<TNetwork>
             if (_trainer._epoch != Epoch) throw new InvalidOperationException($"epoch {_trainer._epoch + 1} was begun since epoch {Epoch + 1}");
             long started = Stopwatch.GetTimestamp();
             int start = _done;
-            int size = Math.Min(_trainer.Options.BatchSize, _data.Count - start);
+            int size = Math.Min(_trainer.Recipe.BatchSize, _data.Count - start);
             double batchLoss;
             _trainer._data = _data;
             try

@@ -6,7 +6,7 @@ namespace LeNet5.Runtime;
 
 /// <summary>
 /// Trains a generated network with mini-batches, data-parallel over threads and bit-identical for any thread count:
-/// each batch is cut into fixed shards (<see cref="TrainingOptions.ShardSize"/>), every shard runs
+/// each batch is cut into fixed shards (<see cref="ExecutionSettings.ShardSize"/>), every shard runs
 /// <c>ForwardTrain</c>, the loss gradient (scaled by 1 / batch size) and <c>Backward</c> into its own gradient
 /// buffer, the shard gradients are summed in shard order, then the optimizer steps. Buffers are allocated once;
 /// a step allocates nothing.
@@ -31,22 +31,26 @@ public sealed partial class Trainer<TNetwork> : IDisposable, IShardJob where TNe
     /// <summary>Creates a trainer with the architecture's own recipe (<c>TNetwork.Training</c>) and the default execution settings.</summary>
     /// <param name="initialParameters">Parameters to start from (copied), or empty to initialise from the recipe's seed.</param>
     public Trainer(ReadOnlySpan<float> initialParameters = default)
-        : this(new TrainingOptions(TNetwork.Training), initialParameters)
+        : this(TNetwork.Training, null, initialParameters)
     {
     }
 
-    /// <summary>Creates a trainer; the parameters are initialised from the seed unless given.</summary>
-    /// <param name="options">The recipe and execution settings.</param>
-    /// <param name="initialParameters">Parameters to start from (copied), or null to initialise from <see cref="TrainingOptions.Seed"/>.</param>
-    public Trainer(TrainingOptions options, ReadOnlySpan<float> initialParameters = default)
+    /// <summary>Creates a trainer; the parameters are initialised from the recipe's seed unless given.</summary>
+    /// <param name="recipe">What to train with, for example <c>MyNetwork.Training with { Epochs = 3 }</c>.</param>
+    /// <param name="execution">Threads and shards; null for the defaults (every core).</param>
+    /// <param name="initialParameters">Parameters to start from (copied), or empty to initialise from <see cref="TrainingRecipe.Seed"/>.</param>
+    public Trainer(TrainingRecipe recipe, ExecutionSettings? execution = null, ReadOnlySpan<float> initialParameters = default)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        Options = options;
+        ArgumentNullException.ThrowIfNull(recipe);
+        execution ??= new ExecutionSettings();
+        recipe.Validate();
+        execution.Validate();
+        Recipe = recipe;
+        Execution = execution;
         Parameters = new float[TNetwork.ParameterCount];
         if (initialParameters.IsEmpty)
         {
-            TNetwork.InitializeParameters(Parameters, new Random(options.Seed));
+            TNetwork.InitializeParameters(Parameters, new Random(recipe.Seed));
         }
         else
         {
@@ -54,24 +58,27 @@ public sealed partial class Trainer<TNetwork> : IDisposable, IShardJob where TNe
                 throw new ArgumentException($"{TNetwork.Name} has {TNetwork.ParameterCount} parameters, not {initialParameters.Length}", nameof(initialParameters));
             initialParameters.CopyTo(Parameters);
         }
-        Divergence = new DivergenceMonitor(options, TNetwork.ClassCount, startedFromParameters: !initialParameters.IsEmpty);
-        Optimizer = Optimizers.Create(options.Optimizer, TNetwork.ParameterCount, options.LearningRate, options.Momentum, options.WeightDecay, options.Damping);
+        Divergence = new DivergenceMonitor(recipe, TNetwork.ClassCount, startedFromParameters: !initialParameters.IsEmpty);
+        Optimizer = Optimizers.Create(recipe, TNetwork.ParameterCount);
 
         // long: a batch size near int.MaxValue (the whole set in one step) must not overflow.
-        int maxShards = (int)Math.Min(options.MaxShards, ((long)options.BatchSize + options.ShardSize - 1) / options.ShardSize);
-        long shardFloats = (long)options.ShardSize * Math.Max(TNetwork.ActivationSize, Math.Max(TNetwork.InputSize, TNetwork.WorkspaceSize));
+        int maxShards = (int)Math.Min(execution.MaxShards, ((long)recipe.BatchSize + execution.ShardSize - 1) / execution.ShardSize);
+        long shardFloats = (long)execution.ShardSize * Math.Max(TNetwork.ActivationSize, Math.Max(TNetwork.InputSize, TNetwork.WorkspaceSize));
         if (shardFloats > Array.MaxLength)
-            throw new LeNet5Exception($"shard size {options.ShardSize} needs {shardFloats} floats of scratch per thread for {TNetwork.Name}, more than an array can hold");
-        _pool = new WorkerPool(Math.Min(options.Threads, maxShards));
+            throw new LeNet5Exception($"shard size {execution.ShardSize} needs {shardFloats} floats of scratch per thread for {TNetwork.Name}, more than an array can hold");
+        _pool = new WorkerPool(Math.Min(execution.Threads, maxShards));
         _scratch = new Scratch[_pool.ThreadCount];
-        for (int i = 0; i < _scratch.Length; i++) _scratch[i] = new Scratch(options.ShardSize);
+        for (int i = 0; i < _scratch.Length; i++) _scratch[i] = new Scratch(execution.ShardSize);
         _shardGradients = new float[maxShards][];
         for (int i = 0; i < maxShards; i++) _shardGradients[i] = new float[TNetwork.ParameterCount];
         _shardLoss = new double[maxShards];
     }
 
-    /// <summary>The options the trainer was created with.</summary>
-    public TrainingOptions Options { get; }
+    /// <summary>The recipe the trainer follows.</summary>
+    public TrainingRecipe Recipe { get; }
+
+    /// <summary>The threads and shards the trainer runs on.</summary>
+    public ExecutionSettings Execution { get; }
 
     /// <summary>The parameters being trained, in the layout of <see cref="INetwork.ParameterTensors"/>.</summary>
     public float[] Parameters { get; }
@@ -85,13 +92,8 @@ public sealed partial class Trainer<TNetwork> : IDisposable, IShardJob where TNe
     /// <summary>Optimizer steps taken so far.</summary>
     public int Steps => Optimizer.StepCount;
 
-    /// <summary>
-    /// The learning rate of epoch <paramref name="epoch"/> (0-based): the schedule's entry (its last for later epochs)
-    /// if there is a schedule, otherwise the base rate decayed once per epoch.
-    /// </summary>
-    public float LearningRateAt(int epoch) => Options.LearningRateSchedule.Count > 0
-        ? Options.LearningRateSchedule[Math.Min(epoch, Options.LearningRateSchedule.Count - 1)]
-        : (float)(Options.LearningRate * Math.Pow(Options.LearningRateDecay, epoch));
+    /// <summary>The learning rate of epoch <paramref name="epoch"/> (0-based), as <see cref="TrainingRecipe.LearningRateAt"/> gives it.</summary>
+    public float LearningRateAt(int epoch) => Recipe.LearningRateAt(epoch);
 
     /// <summary>Trains one epoch over <paramref name="data"/> in the order of <see cref="DataOrder.Shuffle"/>.</summary>
     /// <param name="data">Training images; their size must be the network's input size.</param>
@@ -103,25 +105,17 @@ public sealed partial class Trainer<TNetwork> : IDisposable, IShardJob where TNe
     /// <exception cref="OperationCanceledException">Cancellation was requested.</exception>
     public EpochResult TrainEpoch(MnistDataset data, int epoch, Action<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        data.CheckImageSize(TNetwork.Name, TNetwork.InputChannels, TNetwork.InputHeight, TNetwork.InputWidth);
-        if (_order.Length != data.Count) _order = new int[data.Count];
-        DataOrder.Shuffle(_order, Options.Seed, epoch);
-        Optimizer.LearningRate = LearningRateAt(epoch);
-        Divergence.LearningRate = Optimizer.LearningRate;
-        _epoch = epoch;
-
         long started = Stopwatch.GetTimestamp();
-        if (Optimizer is SdlmOptimizer sdlm) EstimateCurvature(data, sdlm.Curvature);
+        StartEpoch(data, epoch);
         double lossSum = 0;
         int steps = 0;
         _data = data;
         try
         {
-            for (int start = 0; start < data.Count; start += Options.BatchSize)
+            for (int start = 0; start < data.Count; start += Recipe.BatchSize)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                int size = Math.Min(Options.BatchSize, data.Count - start);
+                int size = Math.Min(Recipe.BatchSize, data.Count - start);
                 double batchLoss = Step(start, size);
                 int done = start + size;
                 Divergence.ObserveStep(epoch, steps + 1, size, batchLoss / size, (lossSum + batchLoss) / done);
@@ -148,7 +142,7 @@ public sealed partial class Trainer<TNetwork> : IDisposable, IShardJob where TNe
     {
         _batchStart = start;
         _batchSize = size;
-        _shardCount = Math.Min(_shardGradients.Length, (size + Options.ShardSize - 1) / Options.ShardSize);
+        _shardCount = Math.Min(_shardGradients.Length, (size + Execution.ShardSize - 1) / Execution.ShardSize);
         _shardLength = (size + _shardCount - 1) / _shardCount;
         _pool.Run(this, _shardCount);
 
@@ -175,9 +169,9 @@ public sealed partial class Trainer<TNetwork> : IDisposable, IShardJob where TNe
         float scale = 1f / _batchSize;
         int inputSize = TNetwork.InputSize, classes = TNetwork.ClassCount;
         double loss = 0;
-        for (int piece = first; piece < end; piece += Options.ShardSize)
+        for (int piece = first; piece < end; piece += Execution.ShardSize)
         {
-            int n = Math.Min(Options.ShardSize, end - piece);
+            int n = Math.Min(Execution.ShardSize, end - piece);
             for (int j = 0; j < n; j++)
             {
                 int index = _order[_batchStart + piece + j];
@@ -190,7 +184,7 @@ public sealed partial class Trainer<TNetwork> : IDisposable, IShardJob where TNe
             Span<float> activations = scratch.Activations.AsSpan(0, n * TNetwork.ActivationSize);
             // Dropout masks hash the image's index in the whole batch, so they do not depend on the shards.
             if (TNetwork.UsesTrainingNoise)
-                TNetwork.ForwardTrainWithNoise(Parameters, input, activations, logits, n, new TrainingNoise(Options.Seed, Optimizer.StepCount, piece));
+                TNetwork.ForwardTrainWithNoise(Parameters, input, activations, logits, n, new TrainingNoise(Recipe.Seed, Optimizer.StepCount, piece));
             else
                 TNetwork.ForwardTrain(Parameters, input, activations, logits, n);
             loss += Losses.SumLoss<TNetwork>(logits, scratch.Labels.AsSpan(0, n), logitsGradient, scale);
@@ -199,25 +193,38 @@ public sealed partial class Trainer<TNetwork> : IDisposable, IShardJob where TNe
         _shardLoss[shard] = loss;
     }
 
+    /// <summary>What every epoch starts with, whether trained whole or step by step: its order, learning rate and curvature.</summary>
+    private void StartEpoch(MnistDataset data, int epoch)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        data.CheckImageSize(TNetwork.Name, TNetwork.InputChannels, TNetwork.InputHeight, TNetwork.InputWidth);
+        if (_order.Length != data.Count) _order = new int[data.Count];
+        DataOrder.Shuffle(_order, Recipe.Seed, epoch);
+        Optimizer.LearningRate = LearningRateAt(epoch);
+        Divergence.LearningRate = Optimizer.LearningRate;
+        _epoch = epoch;
+        if (Optimizer is ICurvatureOptimizer curvatureOptimizer) EstimateCurvature(data, curvatureOptimizer.Curvature);
+    }
+
     /// <summary>Training image <paramref name="index"/> as the network sees it this epoch: distorted if the recipe says so.</summary>
     private void LoadImage(MnistDataset data, int index, Span<float> destination)
     {
-        if (Options.Distort)
-            AffineDistortion.Apply(data.Image(index), destination, data.Height, data.Width, TNetwork.InputScaling.Background, Options.Seed, _epoch, index);
+        if (Recipe.Distort)
+            AffineDistortion.Apply(data.Image(index), destination, data.Height, data.Width, TNetwork.InputScaling.Background, Recipe.Seed, _epoch, index);
         else
             data.Image(index).CopyTo(destination);
     }
 
     /// <summary>
-    /// The Hessian-diagonal estimate of <see cref="SdlmOptimizer"/> (LeCun et al. 1998, appendix C): the mean over the
-    /// first <see cref="TrainingOptions.CurvatureSamples"/> images of this epoch's order of the Gauss-Newton second
+    /// The Hessian-diagonal estimate an <see cref="ICurvatureOptimizer"/> needs (LeCun et al. 1998, appendix C): the mean
+    /// over the first <see cref="TrainingRecipe.CurvatureSamples"/> images of this epoch's order of the Gauss-Newton second
     /// derivatives that <see cref="INetwork.BackwardCurvature"/> propagates from the loss. Runs on the calling thread,
     /// so it is deterministic.
     /// </summary>
     private void EstimateCurvature(MnistDataset data, Span<float> curvature)
     {
         curvature.Clear();
-        int samples = Math.Min(Options.CurvatureSamples, data.Count);
+        int samples = Math.Min(Recipe.CurvatureSamples, data.Count);
         if (samples == 0) return;
         Scratch scratch = _scratch[0];
         int inputSize = TNetwork.InputSize, classes = TNetwork.ClassCount;

@@ -239,6 +239,27 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void LN0013_and_the_emitted_recipe_know_the_runtimes_optimizers()
+    {
+        IReadOnlyList<string> names = LeNet5.Runtime.Optimizers.Names;
+        Assert.Equal(names, TrainingSpec.OptimizerNames);
+        string unknown = Single(Valid.Replace("\"classes\": 3,", "\"classes\": 3, \"training\": { \"optimizer\": \"rmsprop\" },"), "LN0013").GetMessage();
+        Assert.EndsWith("; use " + string.Join(", ", names.Take(names.Count - 1)) + " or " + names[^1], unknown);
+        foreach (string name in names)
+        {
+            string json = Valid.Replace("\"classes\": 3,", "\"classes\": 3, \"training\": { \"optimizer\": \"" + name + "\", \"epochs\": 3 },");
+            (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(json, Path);
+            Assert.Empty(result.Diagnostics);
+            SnapshotTests.AssertCompiles(output);
+            string network = result.GeneratedSources.Single(s => s.HintName == "SmallNetwork.g.cs").SourceText.ToString();
+            Assert.Contains("Optimizer = global::LeNet5.Runtime.OptimizerKind." + LeNet5.Runtime.Optimizers.Parse(name) + ",", network);
+            // Only what the file gives: the other settings keep the runtime's defaults.
+            Assert.Contains("Epochs = 3,", network);
+            Assert.DoesNotContain("BatchSize =", network);
+        }
+    }
+
+    [Fact]
     public void LN0014_UnknownPropertyIsAWarningAndStillGenerates()
     {
         string json = Valid.Replace("\"kernel\": 3", "\"kernel\": 3, \"dilation\": 2");

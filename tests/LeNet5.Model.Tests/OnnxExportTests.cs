@@ -44,8 +44,9 @@ public sealed class OnnxExportTests(ITestOutputHelper output)
     {
         // A short run of the paper's own recipe (sdlm, MAP loss) moves F6 towards the prototypes, as trained weights do.
         MnistDataset train = MnistDataset.LoadTraining(MnistTestSet.Folder, PaperNetwork.InputScaling).Take(1000);
-        var options = new TrainingOptions(PaperNetwork.Training) with { CurvatureSamples = 100, Threads = 1 };
-        using var trainer = new Trainer<PaperNetwork>(options);
+        TrainingRecipe recipe = PaperNetwork.Training with { CurvatureSamples = 100 };
+        var execution = new ExecutionSettings { Threads = 1 };
+        using var trainer = new Trainer<PaperNetwork>(recipe, execution);
         trainer.TrainEpoch(train, 0);
         AssertMatchesOnMnistTestImages<PaperNetwork>(trainer.Parameters);
     }

@@ -21,7 +21,7 @@ public readonly struct UnsupportedLayerNetwork : INetwork
     public static IReadOnlyList<LayerDescription> Layers { get; } =
         LeNet5Network.Layers.Select(l => l.Name == "s2" ? l with { Kind = "subsampling" } : l).ToArray();
 
-    public static TrainingDefaults Training => LeNet5Network.Training;
+    public static TrainingRecipe Training => LeNet5Network.Training;
 
     public static void InitializeParameters(Span<float> parameters, Random random) => LeNet5Network.InitializeParameters(parameters, random);
 

@@ -39,7 +39,7 @@ public readonly struct AllocationProbe : INetwork
     public static LossKind Loss => TinyMlp.Loss;
     public static IReadOnlyList<ParameterTensor> ParameterTensors => TinyMlp.ParameterTensors;
     public static IReadOnlyList<LayerDescription> Layers => TinyMlp.Layers;
-    public static TrainingDefaults Training => TinyMlp.Training;
+    public static TrainingRecipe Training => TinyMlp.Training;
 
     public static void InitializeParameters(Span<float> parameters, Random random) => TinyMlp.InitializeParameters(parameters, random);
 

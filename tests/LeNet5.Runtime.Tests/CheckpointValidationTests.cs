@@ -161,8 +161,8 @@ public sealed class CheckpointValidationTests : IDisposable
         string path = _temp.File("state.optimizer.safetensors");
         var optimizer = new SgdOptimizer(TinyMlp.ParameterCount, 0.1f, 0.9f);
         optimizer.StateBuffers[0].Buffer[3] = float.NaN;
-        OptimizerCheckpoint.Save<TinyMlp>(path, "sgd", optimizer);
-        var error = Assert.Throws<CheckpointException>(() => OptimizerCheckpoint.Load<TinyMlp>(path, "sgd", new SgdOptimizer(TinyMlp.ParameterCount, 0.1f, 0.9f)));
+        OptimizerCheckpoint.Save<TinyMlp>(path, OptimizerKind.Sgd, optimizer);
+        var error = Assert.Throws<CheckpointException>(() => OptimizerCheckpoint.Load<TinyMlp>(path, OptimizerKind.Sgd, new SgdOptimizer(TinyMlp.ParameterCount, 0.1f, 0.9f)));
         Assert.StartsWith($"{path}: tensor 'hidden.weight.momentum_buffer' holds NaN at index 3", error.Message);
     }
 

@@ -36,8 +36,9 @@ public sealed class DivergenceTests : IDisposable
     {
         MnistDataset data = TinyMlp.SyntheticData(640, 1);
         // A good first epoch, then a rate that blows up.
-        var options = new TrainingOptions(TestRecipes.Adam) { BatchSize = 16, Optimizer = "sgd", LearningRateSchedule = [0.1f, 1e6f], Threads = 1 };
-        using var trainer = new Trainer<TinyMlp>(options);
+        TrainingRecipe recipe = TestRecipes.Adam with { BatchSize = 16, Optimizer = OptimizerKind.Sgd, LearningRateSchedule = [0.1f, 1e6f] };
+        var execution = new ExecutionSettings { Threads = 1 };
+        using var trainer = new Trainer<TinyMlp>(recipe, execution);
         EpochResult first = trainer.TrainEpoch(data, 0);
         Assert.True(first.MeanLoss < trainer.Divergence.InitialLoss);
         var error = Assert.Throws<TrainingDivergedException>(() => trainer.TrainEpoch(data, 1));
@@ -49,7 +50,7 @@ public sealed class DivergenceTests : IDisposable
     public void A_healthy_run_is_not_stopped()
     {
         MnistDataset data = TinyMlp.SyntheticData(2000, 1);
-        using var trainer = new Trainer<TinyMlp>(new TrainingOptions(TestRecipes.Adam) { BatchSize = 16, Optimizer = "sgd", LearningRate = 0.1f, Momentum = 0.9f, Threads = 2 });
+        using var trainer = new Trainer<TinyMlp>(TestRecipes.Adam with { BatchSize = 16, Optimizer = OptimizerKind.Sgd, LearningRate = 0.1f, Momentum = 0.9f }, new ExecutionSettings { Threads = 2 });
         using var evaluator = new Evaluator<TinyMlp>(2);
         for (int epoch = 0; epoch < 3; epoch++)
         {
@@ -61,7 +62,7 @@ public sealed class DivergenceTests : IDisposable
     [Fact]
     public void An_accuracy_at_chance_after_the_warm_up_is_divergence()
     {
-        var monitor = new DivergenceMonitor(new TrainingOptions(TestRecipes.Adam) { Optimizer = "adam", LearningRate = 0.5f }, 3, startedFromParameters: false);
+        var monitor = new DivergenceMonitor(TestRecipes.Adam with { Optimizer = OptimizerKind.Adam, LearningRate = 0.5f }, 3, startedFromParameters: false);
         // Everything answered as class 1, which 50 of the 100 images are.
         EvaluationResult constant = new(3, [0, 25, 0, 0, 50, 0, 0, 25, 0], 1.0, new byte[100]);
         monitor.ObserveStep(0, 1, 100, 1.1, 1.1);
@@ -80,7 +81,7 @@ public sealed class DivergenceTests : IDisposable
     public void The_advice_names_the_likely_cause(string optimizer, float momentum, float weightDecay, bool resumed, string cause)
     {
         var monitor = new DivergenceMonitor(
-            new TrainingOptions(TestRecipes.Adam) { Optimizer = optimizer, LearningRate = 0.1f, Momentum = momentum, WeightDecay = weightDecay }, 10, resumed);
+            TestRecipes.Adam with { Optimizer = Optimizers.Parse(optimizer), LearningRate = 0.1f, Momentum = momentum, WeightDecay = weightDecay }, 10, resumed);
         var error = Assert.Throws<TrainingDivergedException>(() => monitor.ObserveStep(0, 1, 64, double.PositiveInfinity, double.PositiveInfinity));
         Assert.Equal($"training diverged: the loss became +Infinity at epoch 1, step 1; {cause}", error.Message);
     }
@@ -89,7 +90,7 @@ public sealed class DivergenceTests : IDisposable
     public void A_resumed_run_is_held_to_the_uniform_loss_not_its_own_tiny_one()
     {
         // Resumed at a loss of 0.01: a noisy 0.5 is not divergence; 10 x ln 10 is.
-        var monitor = new DivergenceMonitor(new TrainingOptions(TestRecipes.Adam), 10, startedFromParameters: true);
+        var monitor = new DivergenceMonitor(TestRecipes.Adam, 10, startedFromParameters: true);
         for (int step = 1; step <= 20; step++) monitor.ObserveStep(1, step, 64, step == 1 ? 0.01 : 0.5, 0.5);
         var error = Assert.Throws<TrainingDivergedException>(() => monitor.ObserveStep(1, 21, 64, 40, 24));
         Assert.Contains("rose to 24 at epoch 2, step 21, over 10x the initial 2.3", error.Message);
@@ -118,7 +119,7 @@ public sealed class DivergenceTests : IDisposable
     [InlineData(new[] { 0.9, 0.6, 1.3 }, "the mean training loss rose from 0.6 at epoch 2 to 1.3 at epoch 3, over 2x")]
     public void An_epoch_loss_climbing_back_is_divergence(double[] epochLosses, string what)
     {
-        var monitor = new DivergenceMonitor(new TrainingOptions(TestRecipes.Adam) { Optimizer = "adam", LearningRate = 0.01f }, 10, startedFromParameters: false);
+        var monitor = new DivergenceMonitor(TestRecipes.Adam with { Optimizer = OptimizerKind.Adam, LearningRate = 0.01f }, 10, startedFromParameters: false);
         monitor.ObserveStep(0, 1, 64, 2.3, 2.3);
         for (int epoch = 0; epoch < epochLosses.Length - 1; epoch++) monitor.ObserveEpoch(epoch, epochLosses[epoch]);
         var error = Assert.Throws<TrainingDivergedException>(() => monitor.ObserveEpoch(epochLosses.Length - 1, epochLosses[^1]));
@@ -132,7 +133,7 @@ public sealed class DivergenceTests : IDisposable
     [InlineData(new[] { 0.3, 0.25, 0.45, 0.2 })] // a bump under half the initial loss
     public void An_epoch_loss_that_wobbles_is_not_divergence(double[] epochLosses)
     {
-        var monitor = new DivergenceMonitor(new TrainingOptions(TestRecipes.Adam), 10, startedFromParameters: false);
+        var monitor = new DivergenceMonitor(TestRecipes.Adam, 10, startedFromParameters: false);
         monitor.ObserveStep(0, 1, 64, 2.3, 2.3);
         for (int epoch = 0; epoch < epochLosses.Length; epoch++) monitor.ObserveEpoch(epoch, epochLosses[epoch]);
     }

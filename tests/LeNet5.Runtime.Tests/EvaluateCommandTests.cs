@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using LeNet5.Cli;
 using LeNet5.Cli.Commands;
 using LeNet5.Model;
+using PaperNetwork = LeNet5.Trainer.PaperNetwork;
 
 namespace LeNet5.Runtime.Tests;
 

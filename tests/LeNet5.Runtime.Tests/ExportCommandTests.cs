@@ -1,4 +1,5 @@
 using LeNet5.Model;
+using PaperNetwork = LeNet5.Trainer.PaperNetwork;
 using LeNet5.Cli;
 
 namespace LeNet5.Runtime.Tests;

@@ -19,8 +19,9 @@ public sealed class LeNet5TrainingTests
     [Fact]
     public void One_epoch_with_the_architecture_defaults_reaches_97_percent()
     {
-        var options = new TrainingOptions(LeNet5Network.Training) with { Threads = Environment.ProcessorCount };
-        using var trainer = new Trainer<LeNet5Network>(options);
+        TrainingRecipe recipe = LeNet5Network.Training;
+        var execution = new ExecutionSettings { Threads = Environment.ProcessorCount };
+        using var trainer = new Trainer<LeNet5Network>(recipe, execution);
         EpochResult epoch = trainer.TrainEpoch(TestData.Train, 0);
         using var evaluator = new Evaluator<LeNet5Network>();
         EvaluationResult result = evaluator.Evaluate(trainer.Parameters, TestData.Test);
@@ -31,8 +32,9 @@ public sealed class LeNet5TrainingTests
 
     private static float[] Train(MnistDataset data, int threads)
     {
-        var options = new TrainingOptions(LeNet5Network.Training) with { Threads = threads };
-        using var trainer = new Trainer<LeNet5Network>(options);
+        TrainingRecipe recipe = LeNet5Network.Training;
+        var execution = new ExecutionSettings { Threads = threads };
+        using var trainer = new Trainer<LeNet5Network>(recipe, execution);
         trainer.TrainEpoch(data, 0);
         return trainer.Parameters.ToArray();
     }

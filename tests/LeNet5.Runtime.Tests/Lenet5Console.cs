@@ -1,9 +1,9 @@
 using LeNet5.Cli;
-using LeNet5.Model;
+using LeNet5.Trainer;
 
 namespace LeNet5.Runtime.Tests;
 
-/// <summary>The repository's <c>lenet5</c> console (seed and paper networks) on given writers.</summary>
+/// <summary>The repository's <c>lenet5</c> console (its seed and paper networks, as src/LeNet5.Trainer has them) on given writers.</summary>
 internal static class Lenet5Console
 {
     private static readonly NetworkCatalog s_catalog = new([NetworkConsole.Network<LeNet5Network>(), NetworkConsole.Network<PaperNetwork>()])

@@ -24,7 +24,7 @@ public readonly struct NamedClassesNetwork : INetwork
     public static LossKind Loss => LeNet5Network.Loss;
     public static IReadOnlyList<ParameterTensor> ParameterTensors => LeNet5Network.ParameterTensors;
     public static IReadOnlyList<LayerDescription> Layers => LeNet5Network.Layers;
-    public static TrainingDefaults Training => LeNet5Network.Training;
+    public static TrainingRecipe Training => LeNet5Network.Training;
 
     public static void InitializeParameters(Span<float> parameters, Random random) => LeNet5Network.InitializeParameters(parameters, random);
 

@@ -111,12 +111,45 @@ public sealed class OptimizerTests
     }
 
     [Fact]
-    public void Factory_knows_both_names_and_refuses_others()
+    public void Names_are_parsed_in_any_case_and_others_are_refused()
     {
-        Assert.IsType<SgdOptimizer>(Optimizers.Create("SGD", 4, 0.1f, 0.9f, 0f));
-        Assert.IsType<AdamOptimizer>(Optimizers.Create("adam", 4, 0.1f, 0.9f, 0f));
-        var error = Assert.Throws<LeNet5Exception>(() => Optimizers.Create("rmsprop", 4, 0.1f, 0f, 0f));
-        Assert.Contains("rmsprop", error.Message);
+        Assert.Equal(OptimizerKind.Sgd, Optimizers.Parse("SGD"));
+        Assert.Equal(OptimizerKind.Adam, Optimizers.Parse("adam"));
+        Assert.Equal(OptimizerKind.Sdlm, Optimizers.Parse("Sdlm"));
+        var error = Assert.Throws<LeNet5Exception>(() => Optimizers.Parse("rmsprop"));
+        Assert.Equal("unknown optimizer 'rmsprop'; use one of: sgd, adam, sdlm", error.Message);
+        Assert.False(Optimizers.TryParse(null, out _));
+    }
+
+    [Fact]
+    public void Every_kind_has_one_name_that_parses_back_to_it()
+    {
+        OptimizerKind[] kinds = Enum.GetValues<OptimizerKind>();
+        Assert.Equal(kinds.Length, Optimizers.Names.Count);
+        foreach (OptimizerKind kind in kinds) Assert.Equal(kind, Optimizers.Parse(Optimizers.Name(kind)));
+        Assert.Equal(Optimizers.Names, kinds.Select(Optimizers.Name));
+    }
+
+    [Fact]
+    public void The_factory_creates_the_recipes_optimizer_with_its_settings()
+    {
+        var recipe = new TrainingRecipe { LearningRate = 0.1f, Momentum = 0.5f, WeightDecay = 0.01f, Damping = 0.3f };
+        var sgd = Assert.IsType<SgdOptimizer>(Optimizers.Create(recipe with { Optimizer = OptimizerKind.Sgd }, 4));
+        Assert.Equal((0.1f, 0.5f, 0.01f), (sgd.LearningRate, sgd.Momentum, sgd.WeightDecay));
+        var adam = Assert.IsType<AdamOptimizer>(Optimizers.Create(recipe with { Optimizer = OptimizerKind.Adam }, 4));
+        Assert.Equal((0.1f, 0.01f), (adam.LearningRate, adam.WeightDecay));
+        var sdlm = Assert.IsType<SdlmOptimizer>(Optimizers.Create(recipe with { Optimizer = OptimizerKind.Sdlm }, 4));
+        Assert.Equal((0.1f, 0.3f), (sdlm.LearningRate, sdlm.Damping));
+        Assert.Throws<LeNet5Exception>(() => Optimizers.Create(recipe with { Optimizer = (OptimizerKind)7 }, 4));
+    }
+
+    [Fact]
+    public void Only_the_optimizers_that_need_curvature_ask_for_it()
+    {
+        var recipe = new TrainingRecipe();
+        Assert.IsAssignableFrom<ICurvatureOptimizer>(Optimizers.Create(recipe with { Optimizer = OptimizerKind.Sdlm }, 4));
+        Assert.IsNotAssignableFrom<ICurvatureOptimizer>(Optimizers.Create(recipe with { Optimizer = OptimizerKind.Sgd }, 4));
+        Assert.IsNotAssignableFrom<ICurvatureOptimizer>(Optimizers.Create(recipe with { Optimizer = OptimizerKind.Adam }, 4));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using LeNet5.Model;
+using PaperNetwork = LeNet5.Trainer.PaperNetwork;
 using LeNet5.Runtime;
 
 namespace LeNet5.Runtime.Tests;
@@ -88,11 +89,11 @@ public sealed class PaperRecipeTests
     {
         MnistDataset train = MnistDataset.LoadTraining(TestData.MnistFolder, PaperNetwork.InputScaling).Take(1500);
         MnistDataset test = MnistDataset.LoadTest(TestData.MnistFolder, PaperNetwork.InputScaling).Take(1000);
-        var options = new TrainingOptions(PaperNetwork.Training) with { Distort = true, CurvatureSamples = 100 };
-        Assert.Equal("sdlm", options.Optimizer);
-        Assert.Equal(1, options.BatchSize);
+        TrainingRecipe recipe = PaperNetwork.Training with { Distort = true, CurvatureSamples = 100 };
+        Assert.Equal(OptimizerKind.Sdlm, recipe.Optimizer);
+        Assert.Equal(1, recipe.BatchSize);
         float[] one, two;
-        using (var trainer = new Trainer<PaperNetwork>(options with { Threads = 1 }))
+        using (var trainer = new Trainer<PaperNetwork>(recipe, new ExecutionSettings { Threads = 1 }))
         {
             trainer.TrainEpoch(train, 0);
             one = trainer.Parameters.ToArray();
@@ -100,7 +101,7 @@ public sealed class PaperRecipeTests
             Assert.Equal(0.0002f, trainer.LearningRateAt(2));
             Assert.Equal(0.00001f, trainer.LearningRateAt(40));
         }
-        using (var trainer = new Trainer<PaperNetwork>(options with { Threads = 2 }))
+        using (var trainer = new Trainer<PaperNetwork>(recipe, new ExecutionSettings { Threads = 2 }))
         {
             trainer.TrainEpoch(train, 0);
             two = trainer.Parameters.ToArray();

@@ -18,27 +18,25 @@ public sealed class ResumeTests : IDisposable
     public void Saved_and_restored_training_continues_bit_identically(string optimizer, float momentum)
     {
         MnistDataset data = TinyMlp.SyntheticData(300, 5);
-        var options = new TrainingOptions(TestRecipes.Adam)
-        {
-            BatchSize = 32, Optimizer = optimizer, LearningRate = 0.02f, LearningRateDecay = 0.7f, Momentum = momentum, WeightDecay = 1e-3f, Threads = 2, ShardSize = 8,
-        };
+        TrainingRecipe recipe = TestRecipes.Adam with { BatchSize = 32, Optimizer = Optimizers.Parse(optimizer), LearningRate = 0.02f, LearningRateDecay = 0.7f, Momentum = momentum, WeightDecay = 1e-3f };
+        var execution = new ExecutionSettings { Threads = 2, ShardSize = 8 };
         float[] straight;
-        using (var trainer = new Trainer<TinyMlp>(options))
+        using (var trainer = new Trainer<TinyMlp>(recipe, execution))
         {
             for (int epoch = 0; epoch < 3; epoch++) trainer.TrainEpoch(data, epoch);
             straight = trainer.Parameters.ToArray();
         }
 
         string checkpoint = _temp.File("tiny.safetensors");
-        using (var trainer = new Trainer<TinyMlp>(options))
+        using (var trainer = new Trainer<TinyMlp>(recipe, execution))
         {
             trainer.TrainEpoch(data, 0);
             Checkpoint.Save<TinyMlp>(checkpoint, trainer.Parameters);
-            OptimizerCheckpoint.Save<TinyMlp>(OptimizerCheckpoint.PathFor(checkpoint), optimizer, trainer.Optimizer);
+            OptimizerCheckpoint.Save<TinyMlp>(OptimizerCheckpoint.PathFor(checkpoint), recipe.Optimizer, trainer.Optimizer);
         }
-        using (var trainer = new Trainer<TinyMlp>(options, Checkpoint.Load<TinyMlp>(checkpoint).Parameters))
+        using (var trainer = new Trainer<TinyMlp>(recipe, execution, Checkpoint.Load<TinyMlp>(checkpoint).Parameters))
         {
-            OptimizerCheckpoint.Load<TinyMlp>(OptimizerCheckpoint.PathFor(checkpoint), optimizer, trainer.Optimizer);
+            OptimizerCheckpoint.Load<TinyMlp>(OptimizerCheckpoint.PathFor(checkpoint), recipe.Optimizer, trainer.Optimizer);
             Assert.Equal(10, trainer.Steps);
             for (int epoch = 1; epoch < 3; epoch++) trainer.TrainEpoch(data, epoch);
             Assert.True(MemoryMarshal.AsBytes(straight.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(trainer.Parameters.AsSpan())));
@@ -49,9 +47,9 @@ public sealed class ResumeTests : IDisposable
     public void Optimizer_state_of_another_optimizer_is_refused()
     {
         string path = _temp.File("state.optimizer.safetensors");
-        OptimizerCheckpoint.Save<TinyMlp>(path, "adam", new AdamOptimizer(TinyMlp.ParameterCount));
+        OptimizerCheckpoint.Save<TinyMlp>(path, OptimizerKind.Adam, new AdamOptimizer(TinyMlp.ParameterCount));
         var error = Assert.Throws<CheckpointException>(() =>
-            OptimizerCheckpoint.Load<TinyMlp>(path, "sgd", new SgdOptimizer(TinyMlp.ParameterCount, 0.1f, 0.9f)));
+            OptimizerCheckpoint.Load<TinyMlp>(path, OptimizerKind.Sgd, new SgdOptimizer(TinyMlp.ParameterCount, 0.1f, 0.9f)));
         Assert.Contains(path, error.Message);
     }
 

@@ -110,8 +110,8 @@ public sealed class RunBindingTests : IDisposable
         Checkpoint checkpoint = Checkpoint.Load<LeNet5Network>(path);
         Checkpoint.Save<LeNet5Network>(path, checkpoint.Parameters, checkpoint.Metadata.Where(e => e.Key != Checkpoint.RunIdKey).ToDictionary());
         var optimizer = new SgdOptimizer(LeNet5Network.ParameterCount, 0.05f, 0.9f);
-        OptimizerCheckpoint.Load<LeNet5Network>(OptimizerCheckpoint.PathFor(path), "sgd", optimizer);
-        OptimizerCheckpoint.Save<LeNet5Network>(OptimizerCheckpoint.PathFor(path), "sgd", optimizer);
+        OptimizerCheckpoint.Load<LeNet5Network>(OptimizerCheckpoint.PathFor(path), OptimizerKind.Sgd, optimizer);
+        OptimizerCheckpoint.Save<LeNet5Network>(OptimizerCheckpoint.PathFor(path), OptimizerKind.Sgd, optimizer);
 
         var (code, error) = Run(Train(path, 2, resume: true));
         Assert.True(code == 0, error);

@@ -31,8 +31,9 @@ public sealed class SerialTests : IDisposable
         var caller = new Thread(() =>
         {
             MnistDataset data = TinyMlp.SyntheticData(64 * 110, 3);
-            var options = new TrainingOptions(TestRecipes.Adam) { BatchSize = 64, Optimizer = "adam", LearningRate = 0.01f, Threads = threads, ShardSize = 8 };
-            using var trainer = new Trainer<AllocationProbe>(options);
+            TrainingRecipe recipe = TestRecipes.Adam with { BatchSize = 64, Optimizer = OptimizerKind.Adam, LearningRate = 0.01f };
+            var execution = new ExecutionSettings { Threads = threads, ShardSize = 8 };
+            using var trainer = new Trainer<AllocationProbe>(recipe, execution);
             for (int epoch = 0; epoch < 10; epoch++) trainer.TrainEpoch(data, epoch, _ => { });
             Thread.Sleep(200);
 

@@ -98,7 +98,7 @@ public sealed class SizeLimitTests : IDisposable
     public void A_batch_size_near_int_max_does_not_overflow()
     {
         MnistDataset data = TinyMlp.SyntheticData(100, 1);
-        using var trainer = new Trainer<TinyMlp>(new TrainingOptions(TestRecipes.Adam) { BatchSize = int.MaxValue, Optimizer = "sgd", LearningRate = 0.1f, Threads = 2 });
+        using var trainer = new Trainer<TinyMlp>(TestRecipes.Adam with { BatchSize = int.MaxValue, Optimizer = OptimizerKind.Sgd, LearningRate = 0.1f }, new ExecutionSettings { Threads = 2 });
         EpochResult result = trainer.TrainEpoch(data, 0);
         Assert.Equal(1, result.Steps); // the whole set in one step
     }
@@ -106,7 +106,7 @@ public sealed class SizeLimitTests : IDisposable
     [Fact]
     public void A_shard_size_too_large_for_memory_is_refused()
     {
-        var error = Assert.Throws<LeNet5Exception>(() => new Trainer<TinyMlp>(new TrainingOptions(TestRecipes.Adam) { ShardSize = int.MaxValue, Threads = 1 }));
+        var error = Assert.Throws<LeNet5Exception>(() => new Trainer<TinyMlp>(TestRecipes.Adam, new ExecutionSettings { ShardSize = int.MaxValue, Threads = 1 }));
         Assert.StartsWith("shard size 2147483647 needs", error.Message);
     }
 }

@@ -37,7 +37,7 @@ public readonly struct TinyMlp : INetwork
         new("out", "dense", new(Hidden, 1, 1), new(Out, 1, 1), 0, 0, 0, 0f, "none", ["out.weight", "out.bias"]),
     ];
 
-    public static TrainingDefaults Training { get; } = new(2, 32, "sgd", 0.1f, 0.9f, 0f, 7);
+    public static TrainingRecipe Training { get; } = new() { Epochs = 2, BatchSize = 32, Optimizer = OptimizerKind.Sgd, LearningRate = 0.1f, Momentum = 0.9f, WeightDecay = 0f, Seed = 7 };
 
     public static void InitializeParameters(Span<float> parameters, Random random)
     {

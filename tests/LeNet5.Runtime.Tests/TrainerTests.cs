@@ -65,8 +65,9 @@ public sealed class TrainerTests
         // A single batch of 37 images in shards of 5: the SGD step must be -lr * mean gradient over all 37,
         // computed here in one Backward call with a 1/37 loss gradient.
         MnistDataset data = TinyMlp.SyntheticData(37, 4);
-        var options = new TrainingOptions(TestRecipes.Adam) { BatchSize = 37, Optimizer = "sgd", LearningRate = 1f, Momentum = 0, Seed = 9, Threads = 2, ShardSize = 5 };
-        using var trainer = new Trainer<TinyMlp>(options);
+        TrainingRecipe recipe = TestRecipes.Adam with { BatchSize = 37, Optimizer = OptimizerKind.Sgd, LearningRate = 1f, Momentum = 0, Seed = 9 };
+        var execution = new ExecutionSettings { Threads = 2, ShardSize = 5 };
+        using var trainer = new Trainer<TinyMlp>(recipe, execution);
         float[] before = trainer.Parameters.ToArray();
         EpochResult result = trainer.TrainEpoch(data, 0);
 
@@ -88,8 +89,9 @@ public sealed class TrainerTests
     {
         MnistDataset train = TinyMlp.SyntheticData(2000, 1);
         MnistDataset test = TinyMlp.SyntheticData(500, 2);
-        var options = new TrainingOptions(TestRecipes.Adam) { BatchSize = 32, Optimizer = "adam", LearningRate = 0.01f, Seed = 3, Threads = 2 };
-        using var trainer = new Trainer<TinyMlp>(options);
+        TrainingRecipe recipe = TestRecipes.Adam with { BatchSize = 32, Optimizer = OptimizerKind.Adam, LearningRate = 0.01f, Seed = 3 };
+        var execution = new ExecutionSettings { Threads = 2 };
+        using var trainer = new Trainer<TinyMlp>(recipe, execution);
         using var evaluator = new Evaluator<TinyMlp>(2);
         double before = evaluator.Evaluate(trainer.Parameters, test).MeanLoss;
 
@@ -114,7 +116,7 @@ public sealed class TrainerTests
     {
         MnistDataset data = TinyMlp.SyntheticData(64, 1);
         data.Images[5] = float.NaN;
-        using var trainer = new Trainer<TinyMlp>(new TrainingOptions(TestRecipes.Adam) { BatchSize = 16, Optimizer = "sgd", LearningRate = 0.1f, Threads = 1 });
+        using var trainer = new Trainer<TinyMlp>(TestRecipes.Adam with { BatchSize = 16, Optimizer = OptimizerKind.Sgd, LearningRate = 0.1f }, new ExecutionSettings { Threads = 1 });
         var error = Assert.Throws<TrainingDivergedException>(() => trainer.TrainEpoch(data, 0));
         Assert.Contains("diverged", error.Message);
         Assert.All(trainer.Parameters, p => Assert.True(float.IsFinite(p))); // the bad step was not applied
@@ -129,7 +131,7 @@ public sealed class TrainerTests
         MnistDataset data = TinyMlp.SyntheticData(256, 1);
         float saved = data.Images[100 * 16];
         data.Images[100 * 16] = float.PositiveInfinity;
-        using var trainer = new Trainer<FaultyMlp>(new TrainingOptions(TestRecipes.Adam) { BatchSize = 64, Threads = threads, ShardSize = 8 });
+        using var trainer = new Trainer<FaultyMlp>(TestRecipes.Adam with { BatchSize = 64 }, new ExecutionSettings { Threads = threads, ShardSize = 8 });
         var error = Assert.Throws<InvalidOperationException>(() => trainer.TrainEpoch(data, 0));
         Assert.Equal("faulty image", error.Message);
 
@@ -143,7 +145,7 @@ public sealed class TrainerTests
     public void Cancellation_stops_between_steps()
     {
         MnistDataset data = TinyMlp.SyntheticData(320, 1);
-        using var trainer = new Trainer<TinyMlp>(new TrainingOptions(TestRecipes.Adam) { BatchSize = 32, Threads = 2 });
+        using var trainer = new Trainer<TinyMlp>(TestRecipes.Adam with { BatchSize = 32 }, new ExecutionSettings { Threads = 2 });
         using var cancellation = new CancellationTokenSource();
         int steps = 0;
         Assert.Throws<OperationCanceledException>(() => trainer.TrainEpoch(data, 0, p =>
@@ -157,7 +159,7 @@ public sealed class TrainerTests
     public void Images_of_the_wrong_size_are_refused()
     {
         var data = new MnistDataset(new float[2 * 25], [0, 1], 5, 5);
-        using var trainer = new Trainer<TinyMlp>(new TrainingOptions(TestRecipes.Adam) { Threads = 1 });
+        using var trainer = new Trainer<TinyMlp>(TestRecipes.Adam, new ExecutionSettings { Threads = 1 });
         var error = Assert.Throws<LeNet5Exception>(() => trainer.TrainEpoch(data, 0));
         Assert.Contains("5x5", error.Message);
         Assert.Contains("1x4x4", error.Message);
@@ -211,12 +213,9 @@ public sealed class TrainerTests
 
     private static float[] Train(MnistDataset data, string optimizer, int threads, int seed = 7)
     {
-        var options = new TrainingOptions(TestRecipes.Adam)
-        {
-            BatchSize = 50, Optimizer = optimizer, LearningRate = optimizer == "sgd" ? 0.05f : 0.01f, Momentum = 0.9f,
-            WeightDecay = 1e-4f, Seed = seed, Threads = threads, ShardSize = 8,
-        };
-        using var trainer = new Trainer<TinyMlp>(options);
+        TrainingRecipe recipe = TestRecipes.Adam with { BatchSize = 50, Optimizer = Optimizers.Parse(optimizer), LearningRate = optimizer == "sgd" ? 0.05f : 0.01f, Momentum = 0.9f, WeightDecay = 1e-4f, Seed = seed };
+        var execution = new ExecutionSettings { Threads = threads, ShardSize = 8 };
+        using var trainer = new Trainer<TinyMlp>(recipe, execution);
         trainer.TrainEpoch(data, 0);
         trainer.TrainEpoch(data, 1);
         return trainer.Parameters.ToArray();
@@ -233,12 +232,11 @@ public sealed class TrainerTests
     public void A_trainer_without_options_uses_the_architectures_recipe()
     {
         using var trainer = new Trainer<TinyMlp>();
-        TrainingDefaults recipe = TinyMlp.Training;
-        Assert.Equal(
-            (recipe.BatchSize, recipe.Optimizer, recipe.LearningRate, recipe.Momentum, recipe.WeightDecay, recipe.Seed, recipe.Damping),
-            (trainer.Options.BatchSize, trainer.Options.Optimizer, trainer.Options.LearningRate, trainer.Options.Momentum, trainer.Options.WeightDecay, trainer.Options.Seed, trainer.Options.Damping));
-        // Same recipe, same seed: the same initial parameters as options built from the recipe.
-        using var explicitOptions = new Trainer<TinyMlp>(new TrainingOptions(recipe));
+        TrainingRecipe recipe = TinyMlp.Training;
+        Assert.Same(recipe, trainer.Recipe);
+        Assert.Equal(new ExecutionSettings(), trainer.Execution);
+        // Same recipe, same seed: the same initial parameters as a trainer given the recipe.
+        using var explicitOptions = new Trainer<TinyMlp>(recipe);
         Assert.Equal(explicitOptions.Parameters, trainer.Parameters);
     }
 }

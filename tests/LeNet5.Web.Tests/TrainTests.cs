@@ -76,7 +76,7 @@ public sealed class TrainTests(Browser browser, ITestOutputHelper output)
     {
         MnistDataset train = MnistDataset.LoadTraining(MnistTestFolder.Path, LeNet5Network.InputScaling);
         MnistDataset test = MnistDataset.LoadTest(MnistTestFolder.Path, LeNet5Network.InputScaling).Take(testImages);
-        using var trainer = new Trainer<LeNet5Network>(new TrainingOptions(LeNet5Network.Training) with { Threads = 1 });
+        using var trainer = new Trainer<LeNet5Network>(LeNet5Network.Training, new ExecutionSettings { Threads = 1 });
         Trainer<LeNet5Network>.EpochRun run = trainer.BeginEpoch(train, 0);
         while (run.Progress.ImagesDone < images) run.Step();
         using var evaluator = new Evaluator<LeNet5Network>(threads: 1);

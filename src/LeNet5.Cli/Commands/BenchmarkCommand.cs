@@ -95,8 +95,8 @@ internal static class BenchmarkCommand
     /// <summary>Images per second of a training epoch at batch 64 with the architecture's optimizer, after a warm-up epoch.</summary>
     private static double TrainingImagesPerSecond<TNetwork>(MnistDataset data, int threads) where TNetwork : struct, INetwork
     {
-        var options = new TrainingOptions(TNetwork.Training) { BatchSize = TrainingBatch, Threads = threads, Distort = false };
-        using var trainer = new Trainer<TNetwork>(options);
+        TrainingRecipe recipe = TNetwork.Training with { BatchSize = TrainingBatch, Distort = false };
+        using var trainer = new Trainer<TNetwork>(recipe, new ExecutionSettings { Threads = threads });
         trainer.TrainEpoch(data.Take(Math.Min(data.Count, 20 * TrainingBatch)), 0);
         return trainer.TrainEpoch(data, 1).ImagesPerSecond;
     }

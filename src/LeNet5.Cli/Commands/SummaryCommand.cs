@@ -117,10 +117,10 @@ internal static class SummaryCommand
     /// The recipe, with a per-epoch schedule run-length encoded (<c>0.0005 x2, 0.0002 x3</c>); the words of each item are
     /// joined by no-break spaces so that wrapping breaks between items.
     /// </summary>
-    private static string Recipe(TrainingDefaults recipe)
+    private static string Recipe(TrainingRecipe recipe)
     {
-        var parts = new List<string> { Glue($"{recipe.Epochs} epochs"), Glue($"batch {recipe.BatchSize}"), recipe.Optimizer };
-        IReadOnlyList<float> schedule = recipe.LearningRateSchedule ?? [];
+        var parts = new List<string> { Glue($"{recipe.Epochs} epochs"), Glue($"batch {recipe.BatchSize}"), Optimizers.Name(recipe.Optimizer) };
+        LearningRateSchedule schedule = recipe.LearningRateSchedule;
         if (schedule.Count > 0)
         {
             var runs = new List<string>();
@@ -137,8 +137,8 @@ internal static class SummaryCommand
         {
             parts.Add(Glue($"learning rate {Number(recipe.LearningRate)}" + (recipe.LearningRateDecay == 1f ? "" : $" x{Number(recipe.LearningRateDecay)} per epoch")));
         }
-        if (recipe.Optimizer == "sgd") parts.Add(Glue($"momentum {Number(recipe.Momentum)}"));
-        if (recipe.Optimizer == "sdlm")
+        if (recipe.Optimizer == OptimizerKind.Sgd) parts.Add(Glue($"momentum {Number(recipe.Momentum)}"));
+        if (recipe.Optimizer == OptimizerKind.Sdlm)
         {
             parts.Add(Glue($"mu {Number(recipe.Damping)}"));
             parts.Add(Glue($"curvature from {recipe.CurvatureSamples:N0} images"));

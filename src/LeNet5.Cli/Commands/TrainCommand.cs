@@ -11,10 +11,10 @@ internal static class TrainCommand
 
     public static Command Create(CommandContext context)
     {
-        TrainingDefaults d = context.Network.Training;
+        TrainingRecipe d = context.Network.Training;
         var epochs = new Option<int?>("--epochs") { Description = $"Passes over the training set [default: {d.Epochs}]", HelpName = "N" };
         var batchSize = new Option<int?>("--batch-size") { Description = $"Images per optimizer step [default: {d.BatchSize}]", HelpName = "N" };
-        var optimizer = new Option<string?>("--optimizer") { Description = $"sgd, adam or sdlm [default: {d.Optimizer}]", HelpName = "sgd|adam|sdlm" };
+        var optimizer = new Option<string?>("--optimizer") { Description = $"sgd, adam or sdlm [default: {Optimizers.Name(d.Optimizer)}]", HelpName = string.Join("|", Optimizers.Names) };
         optimizer.AcceptOnlyFromAmong([.. Optimizers.Names]);
         var learningRate = new Option<float?>("--learning-rate", "--lr") { Description = $"Step size [default: {Formatting.Plain(d.LearningRate)}]", HelpName = "X" };
         var learningRateDecay = new Option<float?>("--lr-decay") { Description = $"Learning-rate factor applied after every epoch [default: {Formatting.Plain(d.LearningRateDecay)}]", HelpName = "X" };
@@ -64,29 +64,40 @@ internal static class TrainCommand
             context.Data, context.Dataset, epochs, batchSize, optimizer, learningRate, learningRateDecay, momentum, weightDecay, seed,
             context.Threads, output, keep, patience, limit, validation, distort, damping, resume, overwrite,
         };
-        command.SetAction(parse => context.Network.Accept(new Run(new TrainSettings
+        command.SetAction(parse =>
         {
-            Data = parse.GetValue(context.Data),
-            Dataset = parse.GetValue(context.Dataset),
-            Epochs = parse.GetValue(epochs),
-            BatchSize = parse.GetValue(batchSize),
-            Optimizer = parse.GetValue(optimizer),
-            LearningRate = parse.GetValue(learningRate),
-            LearningRateDecay = parse.GetValue(learningRateDecay),
-            Momentum = parse.GetValue(momentum),
-            WeightDecay = parse.GetValue(weightDecay),
-            Seed = parse.GetValue(seed),
-            Threads = parse.GetValue(context.Threads),
-            Output = parse.GetValue(output),
-            Keep = parse.GetValue(keep),
-            Patience = parse.GetValue(patience),
-            Limit = parse.GetValue(limit),
-            Validation = parse.GetValue(validation),
-            Distort = parse.GetResult(distort) is null ? null : parse.GetValue(distort) ?? true,
-            Damping = parse.GetValue(damping),
-            Resume = parse.GetValue(resume),
-            Overwrite = parse.GetValue(overwrite),
-        }, context.Output)));
+            // The network's recipe, changed by the options given; the rest of them say how to run it.
+            float? rate = parse.GetValue(learningRate), decay = parse.GetValue(learningRateDecay);
+            TrainingRecipe recipe = d with
+            {
+                Epochs = parse.GetValue(epochs) ?? d.Epochs,
+                BatchSize = parse.GetValue(batchSize) ?? d.BatchSize,
+                Optimizer = parse.GetValue(optimizer) is string name ? Optimizers.Parse(name) : d.Optimizer,
+                LearningRate = rate ?? d.LearningRate,
+                LearningRateDecay = decay ?? d.LearningRateDecay,
+                // A rate given on the command line replaces the architecture's per-epoch schedule.
+                LearningRateSchedule = rate is null && decay is null ? d.LearningRateSchedule : LearningRateSchedule.None,
+                Momentum = parse.GetValue(momentum) ?? d.Momentum,
+                WeightDecay = parse.GetValue(weightDecay) ?? d.WeightDecay,
+                Seed = parse.GetValue(seed) ?? d.Seed,
+                Distort = parse.GetResult(distort) is null ? d.Distort : parse.GetValue(distort) ?? true,
+                Damping = parse.GetValue(damping) ?? d.Damping,
+            };
+            return context.Network.Accept(new Run(new TrainSettings
+            {
+                Recipe = recipe,
+                Data = parse.GetValue(context.Data),
+                Dataset = parse.GetValue(context.Dataset),
+                Threads = parse.GetValue(context.Threads),
+                Output = parse.GetValue(output),
+                Keep = parse.GetValue(keep),
+                Patience = parse.GetValue(patience),
+                Limit = parse.GetValue(limit),
+                Validation = parse.GetValue(validation),
+                Resume = parse.GetValue(resume),
+                Overwrite = parse.GetValue(overwrite),
+            }, context.Output));
+        });
         return command;
     }
 
@@ -97,17 +108,18 @@ internal static class TrainCommand
 
     private static int Train<TNetwork>(TrainSettings settings, Output output) where TNetwork : struct, INetwork
     {
-        TrainingDefaults defaults = TNetwork.Training;
-        int epochs = settings.Epochs ?? defaults.Epochs;
+        TrainingRecipe recipe = settings.Recipe;
+        int epochs = recipe.Epochs;
         if (epochs < 1) throw new LeNet5Exception($"--epochs must be at least 1, not {epochs}");
         if (settings.Limit is < 1) throw new LeNet5Exception($"--limit must be at least 1, not {settings.Limit}");
         if (settings.Validation is < 1) throw new LeNet5Exception($"--validation must be at least 1, not {settings.Validation}");
         if (settings.Patience is < 1) throw new LeNet5Exception($"--patience must be at least 1, not {settings.Patience}");
         KeepMode keep = KeptCheckpoints.Parse(settings.Keep);
-        TrainingOptions options = settings.Options(defaults);
+        var execution = new ExecutionSettings { Threads = settings.Threads };
         try
         {
-            options.Validate();
+            recipe.Validate();
+            execution.Validate();
         }
         catch (LeNet5Exception e)
         {
@@ -147,9 +159,9 @@ internal static class TrainCommand
 
         // Short lines, so that an 80-column terminal shows them unwrapped.
         TextWriter o = output.Out;
-        o.WriteLine(string.Create(Invariant, $"{TNetwork.Name}: {TNetwork.ParameterCount:N0} parameters, {Formatting.Count(options.Threads, "thread")}"));
+        o.WriteLine(string.Create(Invariant, $"{TNetwork.Name}: {TNetwork.ParameterCount:N0} parameters, {Formatting.Count(execution.Threads, "thread")}"));
         o.WriteLine(string.Create(Invariant, $"data:   {train.Count:N0} training and {test.Count:N0} {evaluated} images from {folder}"));
-        o.WriteLine($"recipe: {Describe(options, epochs)}");
+        o.WriteLine($"recipe: {Describe(recipe)}");
         o.WriteLine(keep switch
         {
             KeepMode.Last => "keep:   the last epoch only",
@@ -163,15 +175,15 @@ internal static class TrainCommand
 
         var history = new TrainingHistory(TNetwork.Name, evaluated);
         int firstEpoch = 0;
-        Checkpoint? resumed = settings.Resume ? EpochFiles.ResumePoint<TNetwork>(checkpoint, options, train.Count, settings.Validation ?? 0, epochs, out firstEpoch) : null;
+        Checkpoint? resumed = settings.Resume ? EpochFiles.ResumePoint<TNetwork>(checkpoint, recipe, train.Count, settings.Validation ?? 0, out firstEpoch) : null;
         if (settings.Resume && resumed is null) output.Error.WriteLine($"{output.Program}: note: no checkpoint at {checkpoint} yet; the run starts from epoch 1");
-        using var trainer = new Trainer<TNetwork>(options, resumed is null ? default : resumed.Parameters);
+        using var trainer = new Trainer<TNetwork>(recipe, execution, resumed is null ? default : resumed.Parameters);
         // One id for the whole run, kept across resumes, binds each optimizer state to its own checkpoint.
         string runId = resumed is not null && resumed.Metadata.TryGetValue(Checkpoint.RunIdKey, out string? savedRun) ? savedRun : Guid.NewGuid().ToString("N");
         if (resumed is not null)
         {
-            EpochFiles.LoadOptimizerState<TNetwork>(checkpoint, resumed, options.Optimizer, trainer.Optimizer);
-            int stepsPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
+            EpochFiles.LoadOptimizerState<TNetwork>(checkpoint, resumed, recipe.Optimizer, trainer.Optimizer);
+            int stepsPerEpoch = (train.Count + recipe.BatchSize - 1) / recipe.BatchSize;
             if (trainer.Steps != firstEpoch * stepsPerEpoch)
             {
                 throw new LeNet5Exception(
@@ -205,7 +217,7 @@ internal static class TrainCommand
             history.Write(checkpoint);
         }
 
-        using var evaluator = new Evaluator<TNetwork>(options.Threads);
+        using var evaluator = new Evaluator<TNetwork>(execution.Threads);
         var display = ProgressDisplay.Create(output, new RunPlan(firstEpoch, epochs, train.Count, evaluated));
         for (int epoch = firstEpoch; epoch < epochs && stopped is null; epoch++)
         {
@@ -239,9 +251,9 @@ internal static class TrainCommand
             bool best = TrainingHistory.Improves(row, history.Best);
             history.Add(row);
             table.WriteRow(row, trainer.LearningRateAt(epoch), best);
-            Dictionary<string, string> metadata = EpochFiles.Metadata(options, epochs, train.Count, settings.Validation ?? 0, evaluated, row, runId);
+            Dictionary<string, string> metadata = EpochFiles.Metadata(recipe, train.Count, settings.Validation ?? 0, evaluated, row, runId);
             // The checkpoint first: a kill before the copies are written leaves them to the resumed run to write.
-            EpochFiles.SaveEpoch(checkpoint, options.Optimizer, trainer, metadata, runId);
+            EpochFiles.SaveEpoch(checkpoint, recipe.Optimizer, trainer, metadata, runId);
             KeptCheckpoints.SaveEpoch<TNetwork>(checkpoint, keep, trainer.Parameters, metadata, row.Epoch, best);
             history.Write(checkpoint);
             stopped = StopReason(history, settings.Patience, evaluated);
@@ -284,39 +296,34 @@ internal static class TrainCommand
     }
 
     /// <summary>The recipe, printed before the table.</summary>
-    private static string Describe(TrainingOptions options, int epochs)
+    private static string Describe(TrainingRecipe recipe)
     {
-        string momentumText = options.Optimizer == "sgd" ? $", momentum {Formatting.Plain(options.Momentum)}" : "";
-        string decayText = options.LearningRateSchedule.Count > 0
-            ? " scheduled " + string.Join(", ", options.LearningRateSchedule.Select(r => Formatting.Plain(r)))
-            : options.LearningRateDecay == 1f ? "" : $" x{Formatting.Plain(options.LearningRateDecay)} per epoch";
-        if (options.Optimizer == "sdlm") decayText += $", mu {Formatting.Plain(options.Damping)}, curvature from {Formatting.Count(options.CurvatureSamples, "image")} per epoch";
-        if (options.Distort) decayText += ", affine distortions";
-        string weightDecayText = options.WeightDecay == 0 ? "" : $", weight decay {Formatting.Plain(options.WeightDecay)}";
+        string momentumText = recipe.Optimizer == OptimizerKind.Sgd ? $", momentum {Formatting.Plain(recipe.Momentum)}" : "";
+        string decayText = recipe.LearningRateSchedule.Count > 0
+            ? " scheduled " + string.Join(", ", recipe.LearningRateSchedule.Select(r => Formatting.Plain(r)))
+            : recipe.LearningRateDecay == 1f ? "" : $" x{Formatting.Plain(recipe.LearningRateDecay)} per epoch";
+        if (recipe.Optimizer == OptimizerKind.Sdlm) decayText += $", mu {Formatting.Plain(recipe.Damping)}, curvature from {Formatting.Count(recipe.CurvatureSamples, "image")} per epoch";
+        if (recipe.Distort) decayText += ", affine distortions";
+        string weightDecayText = recipe.WeightDecay == 0 ? "" : $", weight decay {Formatting.Plain(recipe.WeightDecay)}";
         return string.Create(Invariant,
-            $"{Formatting.Count(epochs, "epoch")}, batch {options.BatchSize}, {options.Optimizer} lr {Formatting.Plain(options.LearningRate)}{decayText}{momentumText}{weightDecayText}, seed {options.Seed}");
+            $"{Formatting.Count(recipe.Epochs, "epoch")}, batch {recipe.BatchSize}, {Optimizers.Name(recipe.Optimizer)} lr {Formatting.Plain(recipe.LearningRate)}{decayText}{momentumText}{weightDecayText}, seed {recipe.Seed}");
     }
 }
 
-/// <summary>Options of <c>train</c>; null means the architecture's default.</summary>
+/// <summary>
+/// Options of <c>train</c>: the recipe (the architecture's, with the options given applied) and how to run it, which
+/// does not change the result.
+/// </summary>
 internal sealed record TrainSettings
 {
+    /// <summary>The architecture's recipe with the recipe options applied.</summary>
+    public required TrainingRecipe Recipe { get; init; }
     public string? Data { get; init; }
     public string? Dataset { get; init; }
-    public int? Epochs { get; init; }
-    public int? BatchSize { get; init; }
-    public string? Optimizer { get; init; }
-    public float? LearningRate { get; init; }
-    public float? LearningRateDecay { get; init; }
-    public float? Momentum { get; init; }
-    public float? WeightDecay { get; init; }
-    public int? Seed { get; init; }
-    public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary><c>--threads</c>, for <see cref="ExecutionSettings.Threads"/>.</summary>
+    public required int Threads { get; init; }
     /// <summary>Checkpoint path.</summary>
     public string? Output { get; init; }
-    public bool? Distort { get; init; }
-    /// <summary>The mu of sdlm.</summary>
-    public float? Damping { get; init; }
     /// <summary><c>--keep best|last|all</c>; null: best.</summary>
     public string? Keep { get; init; }
     /// <summary>Stop after this many epochs without a better accuracy; null: never early.</summary>
@@ -329,22 +336,4 @@ internal sealed record TrainSettings
     public bool Resume { get; init; }
     /// <summary>Replace a checkpoint of another run at <see cref="Output"/> instead of refusing to.</summary>
     public bool Overwrite { get; init; }
-
-    /// <summary>The architecture's recipe with these options applied.</summary>
-    public TrainingOptions Options(TrainingDefaults defaults) => new(defaults)
-    {
-        BatchSize = BatchSize ?? defaults.BatchSize,
-        Optimizer = (Optimizer ?? defaults.Optimizer).ToLowerInvariant(),
-        LearningRate = LearningRate ?? defaults.LearningRate,
-        LearningRateDecay = LearningRateDecay ?? defaults.LearningRateDecay,
-        Momentum = Momentum ?? defaults.Momentum,
-        WeightDecay = WeightDecay ?? defaults.WeightDecay,
-        Seed = Seed ?? defaults.Seed,
-        Threads = Threads,
-        // A rate given on the command line replaces the architecture's per-epoch schedule.
-        LearningRateSchedule = LearningRate is null && LearningRateDecay is null ? defaults.LearningRateSchedule ?? [] : [],
-        Distort = Distort ?? defaults.Distort,
-        Damping = Damping ?? defaults.Damping,
-        CurvatureSamples = defaults.CurvatureSamples,
-    };
 }

@@ -141,20 +141,8 @@ public readonly unsafe partial struct TinyNetwork : global::LeNet5.Runtime.INetw
         new global::LeNet5.Runtime.LayerDescription("out", "dense", new global::LeNet5.Runtime.FeatureShape(3, 2, 3), new global::LeNet5.Runtime.FeatureShape(3, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: new[] { "out.weight", "out.bias" }) { MultiplyAdds = 54, ConnectionCount = 57 },
     };
 
-    /// <summary>The training recipe of the architecture file's <c>training</c> section.</summary>
-    public static global::LeNet5.Runtime.TrainingDefaults Training { get; } = new global::LeNet5.Runtime.TrainingDefaults(
-        Epochs: 10,
-        BatchSize: 64,
-        Optimizer: "adam",
-        LearningRate: 0.001f,
-        Momentum: 0.9f,
-        WeightDecay: 0.0f,
-        LearningRateDecay: 1.0f,
-        LearningRateSchedule: new float[] { },
-        Distort: false,
-        Damping: 0.02f,
-        CurvatureSamples: 500,
-        Seed: 1);
+    /// <summary>The training recipe of the architecture file's <c>training</c> section; what it leaves out keeps <c>TrainingRecipe</c>'s defaults.</summary>
+    public static global::LeNet5.Runtime.TrainingRecipe Training { get; } = new global::LeNet5.Runtime.TrainingRecipe();
 
     /// <summary>
     /// Every weight and bias uniform in +-1/sqrt(fan_in) (PyTorch's default), drawn in tensor order

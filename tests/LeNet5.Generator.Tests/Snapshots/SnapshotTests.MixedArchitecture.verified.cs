@@ -197,20 +197,12 @@ public readonly unsafe partial struct MixedNetwork : global::LeNet5.Runtime.INet
         new global::LeNet5.Runtime.LayerDescription("logits", "dense", new global::LeNet5.Runtime.FeatureShape(16, 1, 1), new global::LeNet5.Runtime.FeatureShape(5, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: new[] { "logits.weight", "logits.bias" }) { MultiplyAdds = 80, ConnectionCount = 85 },
     };
 
-    /// <summary>The training recipe of the architecture file's <c>training</c> section.</summary>
-    public static global::LeNet5.Runtime.TrainingDefaults Training { get; } = new global::LeNet5.Runtime.TrainingDefaults(
-        Epochs: 10,
-        BatchSize: 64,
-        Optimizer: "sgd",
-        LearningRate: 0.01f,
-        Momentum: 0.9f,
-        WeightDecay: 0.0f,
-        LearningRateDecay: 1.0f,
-        LearningRateSchedule: new float[] { },
-        Distort: false,
-        Damping: 0.02f,
-        CurvatureSamples: 500,
-        Seed: 1);
+    /// <summary>The training recipe of the architecture file's <c>training</c> section; what it leaves out keeps <c>TrainingRecipe</c>'s defaults.</summary>
+    public static global::LeNet5.Runtime.TrainingRecipe Training { get; } = new global::LeNet5.Runtime.TrainingRecipe
+    {
+        Optimizer = global::LeNet5.Runtime.OptimizerKind.Sgd,
+        LearningRate = 0.01f,
+    };
 
     /// <summary>
     /// Every weight and bias uniform in +-1/sqrt(fan_in) (PyTorch's default), drawn in tensor order

@@ -279,20 +279,19 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
         },
     };
 
-    /// <summary>The training recipe of the architecture file's <c>training</c> section.</summary>
-    public static global::LeNet5.Runtime.TrainingDefaults Training { get; } = new global::LeNet5.Runtime.TrainingDefaults(
-        Epochs: 20,
-        BatchSize: 1,
-        Optimizer: "sdlm",
-        LearningRate: 0.0005f,
-        Momentum: 0.9f,
-        WeightDecay: 0.0f,
-        LearningRateDecay: 1.0f,
-        LearningRateSchedule: new float[] { 0.0005f, 0.0005f, 0.0002f, 0.0002f, 0.0002f, 0.0001f, 0.0001f, 0.0001f, 5E-05f, 5E-05f, 5E-05f, 5E-05f, 1E-05f, 1E-05f, 1E-05f, 1E-05f, 1E-05f, 1E-05f, 1E-05f, 1E-05f },
-        Distort: false,
-        Damping: 0.5f,
-        CurvatureSamples: 500,
-        Seed: 1);
+    /// <summary>The training recipe of the architecture file's <c>training</c> section; what it leaves out keeps <c>TrainingRecipe</c>'s defaults.</summary>
+    public static global::LeNet5.Runtime.TrainingRecipe Training { get; } = new global::LeNet5.Runtime.TrainingRecipe
+    {
+        Epochs = 20,
+        BatchSize = 1,
+        Optimizer = global::LeNet5.Runtime.OptimizerKind.Sdlm,
+        LearningRate = 0.0005f,
+        LearningRateSchedule = new global::LeNet5.Runtime.LearningRateSchedule(new float[] { 0.0005f, 0.0005f, 0.0002f, 0.0002f, 0.0002f, 0.0001f, 0.0001f, 0.0001f, 5E-05f, 5E-05f, 5E-05f, 5E-05f, 1E-05f, 1E-05f, 1E-05f, 1E-05f, 1E-05f, 1E-05f, 1E-05f, 1E-05f }),
+        Seed = 1,
+        Distort = false,
+        Damping = 0.5f,
+        CurvatureSamples = 500,
+    };
 
     /// <summary>
     /// Every weight and bias uniform in +-2.4/fan_in (LeCun et al. 1998), drawn in tensor order

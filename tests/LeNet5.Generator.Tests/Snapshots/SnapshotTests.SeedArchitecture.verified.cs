@@ -230,20 +230,18 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
         new global::LeNet5.Runtime.LayerDescription("output", "dense", new global::LeNet5.Runtime.FeatureShape(84, 1, 1), new global::LeNet5.Runtime.FeatureShape(10, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: new[] { "output.weight", "output.bias" }) { MultiplyAdds = 840, ConnectionCount = 850 },
     };
 
-    /// <summary>The training recipe of the architecture file's <c>training</c> section.</summary>
-    public static global::LeNet5.Runtime.TrainingDefaults Training { get; } = new global::LeNet5.Runtime.TrainingDefaults(
-        Epochs: 10,
-        BatchSize: 64,
-        Optimizer: "sgd",
-        LearningRate: 0.05f,
-        Momentum: 0.9f,
-        WeightDecay: 0.0f,
-        LearningRateDecay: 0.85f,
-        LearningRateSchedule: new float[] { },
-        Distort: false,
-        Damping: 0.02f,
-        CurvatureSamples: 500,
-        Seed: 1);
+    /// <summary>The training recipe of the architecture file's <c>training</c> section; what it leaves out keeps <c>TrainingRecipe</c>'s defaults.</summary>
+    public static global::LeNet5.Runtime.TrainingRecipe Training { get; } = new global::LeNet5.Runtime.TrainingRecipe
+    {
+        Epochs = 10,
+        BatchSize = 64,
+        Optimizer = global::LeNet5.Runtime.OptimizerKind.Sgd,
+        LearningRate = 0.05f,
+        LearningRateDecay = 0.85f,
+        Momentum = 0.9f,
+        WeightDecay = 0.0f,
+        Seed = 1,
+    };
 
     /// <summary>
     /// Every weight and bias uniform in +-1/sqrt(fan_in) (PyTorch's default), drawn in tensor order
