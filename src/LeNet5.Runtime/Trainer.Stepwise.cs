@@ -6,9 +6,9 @@ public sealed partial class Trainer<TNetwork>
 {
     /// <summary>
     /// Starts an epoch to be trained one optimizer step at a time by the caller, for hosts that must hand control back
-    /// between steps (a browser's single thread, a UI loop). The steps are exactly those of
-    /// <see cref="TrainEpoch"/>: the same shuffle, learning rate, shards and divergence checks, so the parameters end
-    /// bit-identical. With <see cref="ExecutionSettings.Threads"/> 1 no thread is ever started.
+    /// between steps (a browser's single thread, a UI loop). <see cref="TrainEpoch"/> is this loop run to the end, so
+    /// the shuffle, learning rate, shards and divergence checks are the same and the parameters end bit-identical.
+    /// With <see cref="ExecutionSettings.Threads"/> 1 no thread is ever started.
     /// </summary>
     /// <param name="data">Training images; their size must be the network's input size. Keep it unchanged until the epoch ends.</param>
     /// <param name="epoch">The epoch number (0-based), which selects the shuffle and the learning rate.</param>

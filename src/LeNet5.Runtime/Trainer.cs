@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
@@ -105,36 +104,14 @@ public sealed partial class Trainer<TNetwork> : IDisposable, IShardJob where TNe
     /// <exception cref="OperationCanceledException">Cancellation was requested.</exception>
     public EpochResult TrainEpoch(MnistDataset data, int epoch, Action<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        long started = Stopwatch.GetTimestamp();
-        StartEpoch(data, epoch);
-        double lossSum = 0;
-        int steps = 0;
-        _data = data;
-        try
+        EpochRun run = BeginEpoch(data, epoch);
+        while (!run.IsComplete)
         {
-            for (int start = 0; start < data.Count; start += Recipe.BatchSize)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                int size = Math.Min(Recipe.BatchSize, data.Count - start);
-                double batchLoss = Step(start, size);
-                int done = start + size;
-                Divergence.ObserveStep(epoch, steps + 1, size, batchLoss / size, (lossSum + batchLoss) / done);
-                lossSum += batchLoss;
-                steps++;
-                if (progress is not null)
-                {
-                    TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
-                    progress(new TrainingProgress(epoch, done, data.Count, lossSum / done, done / Math.Max(elapsed.TotalSeconds, 1e-9), elapsed));
-                }
-            }
+            cancellationToken.ThrowIfCancellationRequested();
+            TrainingProgress done = run.Step();
+            progress?.Invoke(done);
         }
-        finally
-        {
-            _data = null;
-        }
-        double meanLoss = data.Count == 0 ? 0 : lossSum / data.Count;
-        if (data.Count > 0) Divergence.ObserveEpoch(epoch, meanLoss);
-        return new EpochResult(epoch, data.Count, steps, meanLoss, Stopwatch.GetElapsedTime(started));
+        return run.Finish();
     }
 
     /// <summary>One optimizer step on the images at <c>order[start .. start + size]</c>; returns the summed loss.</summary>
