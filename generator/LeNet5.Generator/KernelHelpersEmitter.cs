@@ -8,7 +8,7 @@ namespace LeNet5.Generator
     {
         None = 0,
 
-        /// <summary><c>MultiplyAdd</c>: a * b + c on Vector256 and Vector128, fused where the hardware can.</summary>
+        /// <summary><c>MultiplyAdd</c>: a * b + c on Vector512, Vector256 and Vector128, fused where the hardware can.</summary>
         MultiplyAdd = 1,
 
         /// <summary><c>Dot</c>: the dot product of two runs of floats (uses MultiplyAdd).</summary>
@@ -34,6 +34,12 @@ namespace LeNet5.Generator
     {
         private const string MultiplyAddText = """
             // a * b + c, fused where the hardware can
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c)
+            {
+                return Avx512F.IsSupported ? Avx512F.FusedMultiplyAdd(a, b, c) : (a * b) + c;
+            }
+
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             private static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c)
             {

@@ -806,6 +806,12 @@ public readonly unsafe partial struct TinyNetwork : global::LeNet5.Runtime.INetw
 
     // a * b + c, fused where the hardware can
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c)
+    {
+        return Avx512F.IsSupported ? Avx512F.FusedMultiplyAdd(a, b, c) : (a * b) + c;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c)
     {
         return Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : (a * b) + c;
