@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace LeNet5.Generator
@@ -67,125 +68,74 @@ namespace LeNet5.Generator
                     continue;
                 }
 
-                switch (activation)
+                if (activation != ActivationKind.Relu && !tanhEmitted)
                 {
-                    case ActivationKind.Tanh:
-                        if (!tanhEmitted)
-                        {
-                            EmitTanhForward(writer);
-                            tanhEmitted = true;
-                        }
+                    EmitTanh(writer);
+                    tanhEmitted = true;
+                }
 
-                        EmitBackwardHelper(
-                            writer,
-                            "Tanh",
-                            "tanh: dy/dx = 1 - y^2",
-                            new[] { "Vector256<float> one = Vector256.Create(1.0f);" },
-                            "g * (one - (y * y))",
-                            "gradient[j] * (1.0f - (y * y))");
-                        break;
+                foreach (Elementwise kernel in Kernels(activation))
+                {
+                    kernel.Emit(writer);
+                }
+            }
+        }
 
-                    case ActivationKind.Relu:
-                        writer.Line("// relu: y = max(x, 0)");
-                        writer.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-                        using (writer.Block("private static void ApplyRelu(float* values, int length)"))
-                        {
-                            writer.Line("int j = 0;");
-                            using (writer.Block("if (Vector256.IsHardwareAccelerated)"))
-                            using (writer.Block("for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)"))
-                            {
-                                writer.Line("Vector256.Store(Vector256.Max(Vector256.Load(values + j), Vector256<float>.Zero), values + j);");
-                            }
+        /// <summary>The forward and backward kernels of an activation; x is the input, y the saved output, g the gradient.</summary>
+        private static Elementwise[] Kernels(ActivationKind activation)
+        {
+            switch (activation)
+            {
+                case ActivationKind.Tanh:
+                    return new[]
+                    {
+                        Elementwise.Forward("Tanh", "tanh: y = tanh(x)", o => "Tanh(x)"),
+                        Elementwise.Backward("Tanh", "tanh: dy/dx = 1 - y^2", o => "g * (" + o.Constant("one", "1.0f") + " - (y * y))"),
+                    };
 
-                            writer.Line();
-                            using (writer.Block("for (; j < length; j++)"))
-                            {
-                                writer.Line("values[j] = values[j] > 0.0f ? values[j] : 0.0f;");
-                            }
-                        }
-
-                        writer.Line();
-                        EmitBackwardHelper(
-                            writer,
+                case ActivationKind.Relu:
+                    return new[]
+                    {
+                        Elementwise.Forward("Relu", "relu: y = max(x, 0)", o => o.Width == null ? "x > 0.0f ? x : 0.0f" : o.Width.Vector + ".Max(x, " + o.Width.Zero + ")"),
+                        Elementwise.Backward(
                             "Relu",
                             "relu: dy/dx = 1 where y > 0, else 0",
-                            new string[0],
-                            "Vector256.ConditionalSelect(Vector256.GreaterThan(y, Vector256<float>.Zero), g, Vector256<float>.Zero)",
-                            "y > 0.0f ? gradient[j] : 0.0f");
-                        break;
+                            o => o.Width == null
+                                ? "y > 0.0f ? g : 0.0f"
+                                : o.Width.Vector + ".ConditionalSelect(" + o.Width.Vector + ".GreaterThan(y, " + o.Width.Zero + "), g, " + o.Width.Zero + ")"),
+                    };
 
-                    case ActivationKind.Sigmoid:
-                        if (!tanhEmitted)
-                        {
-                            EmitTanhForward(writer);
-                            tanhEmitted = true;
-                        }
-
-                        EmitVectorForward(
-                            writer,
+                case ActivationKind.Sigmoid:
+                    return new[]
+                    {
+                        Elementwise.Forward(
                             "Sigmoid",
                             "sigmoid: y = 1 / (1 + exp(-x)) = (1 + tanh(x / 2)) / 2",
-                            new[] { "Vector256<float> half = Vector256.Create(0.5f);" },
-                            "half + (half * Tanh(half * x))",
-                            "0.5f + (0.5f * Tanh(0.5f * values[j]))");
-                        EmitBackwardHelper(
-                            writer,
-                            "Sigmoid",
-                            "sigmoid: dy/dx = y (1 - y)",
-                            new[] { "Vector256<float> one = Vector256.Create(1.0f);" },
-                            "g * (y * (one - y))",
-                            "gradient[j] * (y * (1.0f - y))");
-                        break;
+                            o => o.Constant("half", "0.5f") + " + (" + o.Constant("half", "0.5f") + " * Tanh(" + o.Constant("half", "0.5f") + " * x))"),
+                        Elementwise.Backward("Sigmoid", "sigmoid: dy/dx = y (1 - y)", o => "g * (y * (" + o.Constant("one", "1.0f") + " - y))"),
+                    };
 
-                    case ActivationKind.ScaledTanh:
+                case ActivationKind.ScaledTanh:
+                {
+                    string amplitude = CodeWriter.Float(ScaledTanhAmplitude);
+                    string slope = CodeWriter.Float(ScaledTanhSlope);
+                    string scale = CodeWriter.Float(ScaledTanhSlope / ScaledTanhAmplitude);
+                    string square = CodeWriter.Float(ScaledTanhAmplitude * ScaledTanhAmplitude);
+                    return new[]
                     {
-                        string amplitude = CodeWriter.Float(ScaledTanhAmplitude);
-                        string slope = CodeWriter.Float(ScaledTanhSlope);
-                        string scale = CodeWriter.Float(ScaledTanhSlope / ScaledTanhAmplitude);
-                        string square = CodeWriter.Float(ScaledTanhAmplitude * ScaledTanhAmplitude);
-                        if (!tanhEmitted)
-                        {
-                            EmitTanhForward(writer);
-                            tanhEmitted = true;
-                        }
-
-                        writer.Line("// scaled_tanh: y = 1.7159 tanh(2x/3)");
-                        writer.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-                        using (writer.Block("private static void ApplyScaledTanh(float* values, int length)"))
-                        {
-                            writer.Line("int j = 0;");
-                            using (writer.Block("if (Vector256.IsHardwareAccelerated)"))
-                            {
-                                writer.Line("Vector256<float> amplitude = Vector256.Create(" + amplitude + ");");
-                                writer.Line("Vector256<float> slope = Vector256.Create(" + slope + ");");
-                                using (writer.Block("for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)"))
-                                {
-                                    writer.Line("Vector256.Store(amplitude * Tanh(slope * Vector256.Load(values + j)), values + j);");
-                                }
-                            }
-
-                            writer.Line();
-                            using (writer.Block("for (; j < length; j++)"))
-                            {
-                                writer.Line("values[j] = " + amplitude + " * Tanh(" + slope + " * values[j]);");
-                            }
-                        }
-
-                        writer.Line();
-                        EmitBackwardHelper(
-                            writer,
+                        Elementwise.Forward(
+                            "ScaledTanh",
+                            "scaled_tanh: y = 1.7159 tanh(2x/3)",
+                            o => o.Constant("amplitude", amplitude) + " * Tanh(" + o.Constant("slope", slope) + " * x)"),
+                        Elementwise.Backward(
                             "ScaledTanh",
                             "scaled_tanh: dy/dx = (2/3) / 1.7159 * (1.7159^2 - y^2)",
-                            new[]
-                            {
-                                "Vector256<float> scale = Vector256.Create(" + scale + ");",
-                                "Vector256<float> square = Vector256.Create(" + square + ");",
-                            },
-                            "g * (scale * (square - (y * y)))",
-                            "gradient[j] * (" + scale + " * (" + square + " - (y * y)))");
-                        break;
-                    }
+                            o => "g * (" + o.Constant("scale", scale) + " * (" + o.Constant("square", square) + " - (y * y)))"),
+                    };
                 }
+
+                default:
+                    return new Elementwise[0];
             }
         }
 
@@ -200,109 +150,194 @@ namespace LeNet5.Generator
 
         private static readonly double[] TanhDenominator = { 1.19825839466702e-06, 1.18534705686654e-04, 2.26843463243900e-03, 4.89352518554385e-03 };
 
-        /// <summary>Writes the scalar and vector tanh helpers and the in-place ApplyTanh.</summary>
-        private static void EmitTanhForward(CodeWriter writer)
+        /// <summary>Writes the scalar tanh and its vector overloads, one per width.</summary>
+        private static void EmitTanh(CodeWriter writer)
         {
-            writer.Line("// tanh(x) ~ x P(x^2) / Q(x^2) for |x| < " + CodeWriter.Float(TanhClamp) + ", +-1 beyond (error below 4e-7); the vector and scalar forms agree");
+            string clamp = CodeWriter.Float(TanhClamp);
+            writer.Line("// tanh(x) ~ x P(x^2) / Q(x^2) for |x| < " + clamp + ", +-1 beyond (error below 4e-7); the vector and scalar forms agree");
             writer.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
             using (writer.Block("private static float Tanh(float x)"))
             {
-                writer.Line("float clamped = Math.Clamp(x, -" + CodeWriter.Float(TanhClamp) + ", " + CodeWriter.Float(TanhClamp) + ");");
-                writer.Line("float square = clamped * clamped;");
-                EmitPolynomial(writer, "numerator", TanhNumerator, vector: false, "square");
-                EmitPolynomial(writer, "denominator", TanhDenominator, vector: false, "square");
-                writer.Line("return clamped * numerator / denominator;");
+                writer.Line("float clamped = Math.Clamp(x, -" + clamp + ", " + clamp + ");");
+                EmitRational(writer, null);
             }
 
-            writer.Line();
-            writer.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-            using (writer.Block("private static Vector256<float> Tanh(Vector256<float> x)"))
+            foreach (VectorWidth width in VectorWidth.All)
             {
-                writer.Line("Vector256<float> clamped = Vector256.Min(Vector256.Max(x, Vector256.Create(-" + CodeWriter.Float(TanhClamp) + ")), Vector256.Create(" + CodeWriter.Float(TanhClamp) + "));");
-                writer.Line("Vector256<float> square = clamped * clamped;");
-                EmitPolynomial(writer, "numerator", TanhNumerator, vector: true, "square");
-                EmitPolynomial(writer, "denominator", TanhDenominator, vector: true, "square");
-                writer.Line("return clamped * numerator / denominator;");
+                writer.Line();
+                writer.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+                using (writer.Block("private static " + width.Type + " Tanh(" + width.Type + " x)"))
+                {
+                    writer.Line(width.Type + " clamped = " + width.Vector + ".Min(" + width.Vector + ".Max(x, " + width.Create("-" + clamp) + "), " + width.Create(clamp) + ");");
+                    EmitRational(writer, width);
+                }
             }
 
             writer.Line();
-            EmitVectorForward(writer, "Tanh", "tanh: y = tanh(x)", new string[0], "Tanh(x)", "Tanh(values[j])");
+        }
+
+        /// <summary>The rational approximation of the clamped value, as scalars (no width) or vectors.</summary>
+        private static void EmitRational(CodeWriter writer, VectorWidth? width)
+        {
+            writer.Line((width?.Type ?? "float") + " square = clamped * clamped;");
+            EmitPolynomial(writer, "numerator", TanhNumerator, width, "square");
+            EmitPolynomial(writer, "denominator", TanhDenominator, width, "square");
+            writer.Line("return clamped * numerator / denominator;");
         }
 
         /// <summary>Horner's rule, highest coefficient first, as plain multiplications and additions.</summary>
-        private static void EmitPolynomial(CodeWriter writer, string name, double[] coefficients, bool vector, string variable)
+        private static void EmitPolynomial(CodeWriter writer, string name, double[] coefficients, VectorWidth? width, string variable)
         {
-            string type = vector ? "Vector256<float>" : "float";
-            string constant(string c) => vector ? "Vector256.Create(" + c + ")" : c;
-            writer.Line(type + " " + name + " = " + constant(CodeWriter.Float(coefficients[0])) + ";");
+            string constant(double c) => width == null ? CodeWriter.Float(c) : width.Create(CodeWriter.Float(c));
+            writer.Line((width?.Type ?? "float") + " " + name + " = " + constant(coefficients[0]) + ";");
             for (int i = 1; i < coefficients.Length; i++)
             {
-                writer.Line(name + " = (" + name + " * " + variable + ") + " + constant(CodeWriter.Float(coefficients[i])) + ";");
+                writer.Line(name + " = (" + name + " * " + variable + ") + " + constant(coefficients[i]) + ";");
             }
         }
 
-        private static void EmitVectorForward(CodeWriter writer, string name, string comment, string[] vectorConstants, string vectorExpression, string scalarExpression)
+        /// <summary>
+        /// An activation's pass over a run of floats, in place: one method per width (its vectors, then the scalar tail)
+        /// and a dispatcher that calls the widest accelerated one, or runs the scalar loop on hardware without SIMD.
+        /// Every width computes the same operations per element as the scalar loop, so all give the same bits.
+        /// </summary>
+        private sealed class Elementwise
         {
-            writer.Line("// " + comment);
-            writer.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-            using (writer.Block("private static void Apply" + name + "(float* values, int length)"))
+            private readonly string _method;
+            private readonly string _comment;
+            private readonly bool _backward;
+            private readonly Func<Operands, string> _expression;
+
+            private Elementwise(string method, string comment, bool backward, Func<Operands, string> expression)
             {
-                writer.Line("int j = 0;");
-                using (writer.Block("if (Vector256.IsHardwareAccelerated)"))
+                _method = method;
+                _comment = comment;
+                _backward = backward;
+                _expression = expression;
+            }
+
+            /// <summary><c>Apply{name}(values, length)</c>: values[j] = f(x), x = values[j].</summary>
+            public static Elementwise Forward(string name, string comment, Func<Operands, string> expression)
+                => new Elementwise("Apply" + name, comment, false, expression);
+
+            /// <summary><c>{name}Backward(gradient, output, length)</c>: gradient[j] = f(g, y), g = gradient[j], y = output[j].</summary>
+            public static Elementwise Backward(string name, string comment, Func<Operands, string> expression)
+                => new Elementwise(name + "Backward", comment + "; multiplies the gradient in place", true, expression);
+
+            private string Parameters => _backward ? "(float* gradient, float* output, int length)" : "(float* values, int length)";
+
+            private string Arguments => _backward ? "(gradient, output, length)" : "(values, length)";
+
+            private string Target => _backward ? "gradient" : "values";
+
+            public void Emit(CodeWriter writer)
+            {
+                writer.Line("// " + _comment);
+                writer.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+                using (writer.Block("private static void " + _method + Parameters))
                 {
-                    foreach (string constant in vectorConstants)
+                    var branches = new List<(string, string)>();
+                    foreach (VectorWidth width in VectorWidth.All)
                     {
-                        writer.Line(constant);
+                        branches.Add((width.IsAccelerated, _method + width.Suffix + Arguments + ";"));
                     }
 
-                    using (writer.Block("for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)"))
-                    {
-                        writer.Line("Vector256<float> x = Vector256.Load(values + j);");
-                        writer.Line("Vector256.Store(" + vectorExpression + ", values + j);");
-                    }
+                    writer.FirstOf(branches, () => EmitScalarLoop(writer, "int j = 0"));
+                }
+
+                foreach (VectorWidth width in VectorWidth.All)
+                {
+                    writer.Line();
+                    EmitWidth(writer, width);
                 }
 
                 writer.Line();
-                using (writer.Block("for (; j < length; j++)"))
+            }
+
+            private void EmitWidth(CodeWriter writer, VectorWidth width)
+            {
+                var operands = new Operands(width);
+                string expression = _expression(operands);
+                writer.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+                using (writer.Block("private static void " + _method + width.Suffix + Parameters))
                 {
-                    writer.Line("values[j] = " + scalarExpression + ";");
+                    foreach ((string name, string value) in operands.Constants)
+                    {
+                        writer.Line(width.Type + " " + name + " = " + width.Create(value) + ";");
+                    }
+
+                    writer.Line("int j = 0;");
+                    using (writer.Block("for (; j <= length - " + width.Count + "; j += " + width.Count + ")"))
+                    {
+                        if (_backward)
+                        {
+                            writer.Line(width.Type + " y = " + width.Load("output + j") + ";");
+                            writer.Line(width.Type + " g = " + width.Load("gradient + j") + ";");
+                        }
+                        else
+                        {
+                            writer.Line(width.Type + " x = " + width.Load("values + j") + ";");
+                        }
+
+                        writer.Line(width.Store(expression, Target + " + j"));
+                    }
+
+                    writer.Line();
+                    EmitScalarLoop(writer, string.Empty);
                 }
             }
 
-            writer.Line();
+            private void EmitScalarLoop(CodeWriter writer, string start)
+            {
+                using (writer.Block("for (" + start + "; j < length; j++)"))
+                {
+                    if (_backward)
+                    {
+                        writer.Line("float y = output[j];");
+                        writer.Line("float g = gradient[j];");
+                    }
+                    else
+                    {
+                        writer.Line("float x = values[j];");
+                    }
+
+                    writer.Line(Target + "[j] = " + _expression(new Operands(null)) + ";");
+                }
+            }
         }
 
-        private static void EmitBackwardHelper(CodeWriter writer, string name, string comment, string[] vectorConstants, string vectorExpression, string scalarExpression)
+        /// <summary>
+        /// What an activation's formula is written with: scalars (no width), or vectors of a width, whose constants are
+        /// named and created once before the loop.
+        /// </summary>
+        private sealed class Operands
         {
-            writer.Line("// " + comment + "; multiplies the gradient in place");
-            writer.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-            using (writer.Block("private static void " + name + "Backward(float* gradient, float* output, int length)"))
+            private readonly List<(string Name, string Value)> _constants = new List<(string Name, string Value)>();
+
+            public Operands(VectorWidth? width)
             {
-                writer.Line("int j = 0;");
-                using (writer.Block("if (Vector256.IsHardwareAccelerated)"))
-                {
-                    foreach (string constant in vectorConstants)
-                    {
-                        writer.Line(constant);
-                    }
-
-                    using (writer.Block("for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)"))
-                    {
-                        writer.Line("Vector256<float> y = Vector256.Load(output + j);");
-                        writer.Line("Vector256<float> g = Vector256.Load(gradient + j);");
-                        writer.Line("Vector256.Store(" + vectorExpression + ", gradient + j);");
-                    }
-                }
-
-                writer.Line();
-                using (writer.Block("for (; j < length; j++)"))
-                {
-                    writer.Line("float y = output[j];");
-                    writer.Line("gradient[j] = " + scalarExpression + ";");
-                }
+                Width = width;
             }
 
-            writer.Line();
+            public VectorWidth? Width { get; }
+
+            public IReadOnlyList<(string Name, string Value)> Constants => _constants;
+
+            /// <summary>A float literal as a scalar, or the name of a vector holding it in every lane.</summary>
+            public string Constant(string name, string value)
+            {
+                if (Width == null)
+                {
+                    return value;
+                }
+
+                if (!_constants.Contains((name, value)))
+                {
+                    _constants.Add((name, value));
+                }
+
+                return name;
+            }
         }
     }
 }

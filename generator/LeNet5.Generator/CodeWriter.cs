@@ -69,6 +69,26 @@ namespace LeNet5.Generator
         /// <summary>A block whose header is a control statement (<c>if</c>, <c>for</c>) only when <paramref name="open"/>: otherwise an empty scope.</summary>
         public Scope BlockIf(bool open, string header) => open ? Block(header) : default;
 
+        /// <summary>
+        /// An <c>if</c> / <c>else if</c> chain that runs the statement of the first condition that holds, else
+        /// <paramref name="otherwise"/>'s code; with no branches, that code alone.
+        /// </summary>
+        public void FirstOf(IReadOnlyList<(string Condition, string Statement)> branches, Action otherwise)
+        {
+            for (int i = 0; i < branches.Count; i++)
+            {
+                using (Block((i == 0 ? "if (" : "else if (") + branches[i].Condition + ")"))
+                {
+                    Line(branches[i].Statement);
+                }
+            }
+
+            using (BlockIf(branches.Count > 0, "else"))
+            {
+                otherwise();
+            }
+        }
+
         private void End(string? closing, int levels)
         {
             _indent -= levels;

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace LeNet5.Generator
 {
@@ -22,13 +23,18 @@ namespace LeNet5.Generator
 
         /// <summary><c>Axpy</c>: y += a x over a run of floats (uses MultiplyAdd).</summary>
         Axpy = 16,
+
+        /// <summary><c>EvenLanes</c>, <c>OddLanes</c>: the even or odd lanes of two Vector128 (the 128-bit 2x2 windows).</summary>
+        EvenOddLanes = 32,
     }
 
     /// <summary>
-    /// The vector kernels shared by the layers: dot product, sum and y += a x over contiguous floats, with Vector256
-    /// (or Vector128 where 256-bit vectors are not accelerated) and FMA where the hardware has it. They are inlined
-    /// into every call, where the length is a constant, so the JIT drops the branches that cannot run. Only the kernels
-    /// the network's layers use are written (with those they call), like the Regex generator's helpers.
+    /// The vector kernels shared by the layers: dot product, sum, y += a x and weighted rows over contiguous floats. Each
+    /// is written once for every width, as a method per width (<c>Dot512</c>, <c>Dot256</c>, <c>Dot128</c>: its vectors,
+    /// then a scalar tail) and a dispatcher that calls the widest accelerated one, or runs the scalar loop on hardware
+    /// without SIMD. They are inlined into every call, where the length is a constant, so the JIT drops the branches
+    /// that cannot run. Only the kernels the network's layers use are written (with those they call), like the Regex
+    /// generator's helpers.
     /// </summary>
     internal static class KernelHelpersEmitter
     {
@@ -53,185 +59,162 @@ namespace LeNet5.Generator
             }
             """;
 
-        private const string DotText = """
-            // sum of a[j] * b[j] for j < length
+        private const string EvenOddLanesText = """
+            // the even lanes of a then of b (a0 a2 b0 b2), and the odd ones (a1 a3 b1 b3): one instruction on x64 and ARM64;
+            // elsewhere (WebAssembly) each input's pair is shuffled into place and a select joins the two halves
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static float Dot(float* a, float* b, int length)
+            private static Vector128<float> EvenLanes(Vector128<float> a, Vector128<float> b)
             {
-                int j = 0;
-                float sum = 0.0f;
-                if (Vector256.IsHardwareAccelerated && length >= Vector256<float>.Count)
+                if (Sse.IsSupported)
                 {
-                    Vector256<float> sum0 = Vector256<float>.Zero;
-                    Vector256<float> sum1 = Vector256<float>.Zero;
-                    for (; j <= length - (2 * Vector256<float>.Count); j += 2 * Vector256<float>.Count)
-                    {
-                        sum0 = MultiplyAdd(Vector256.Load(a + j), Vector256.Load(b + j), sum0);
-                        sum1 = MultiplyAdd(Vector256.Load(a + j + Vector256<float>.Count), Vector256.Load(b + j + Vector256<float>.Count), sum1);
-                    }
-
-                    if (j <= length - Vector256<float>.Count)
-                    {
-                        sum0 = MultiplyAdd(Vector256.Load(a + j), Vector256.Load(b + j), sum0);
-                        j += Vector256<float>.Count;
-                    }
-
-                    sum = Vector256.Sum(sum0 + sum1);
-                }
-                else if (Vector128.IsHardwareAccelerated && length >= Vector128<float>.Count)
-                {
-                    Vector128<float> vectorSum = Vector128<float>.Zero;
-                    for (; j <= length - Vector128<float>.Count; j += Vector128<float>.Count)
-                    {
-                        vectorSum = MultiplyAdd(Vector128.Load(a + j), Vector128.Load(b + j), vectorSum);
-                    }
-
-                    sum = Vector128.Sum(vectorSum);
+                    return Sse.Shuffle(a, b, 0b10_00_10_00);
                 }
 
-                for (; j < length; j++)
+                if (AdvSimd.Arm64.IsSupported)
                 {
-                    sum += a[j] * b[j];
+                    return AdvSimd.Arm64.UnzipEven(a, b);
                 }
 
-                return sum;
+                return Vector128.ConditionalSelect(Vector128.Create(-1, -1, 0, 0).AsSingle(), Vector128.Shuffle(a, Vector128.Create(0, 2, 1, 3)), Vector128.Shuffle(b, Vector128.Create(1, 3, 0, 2)));
             }
-            """;
 
-        private const string SumText = """
-            // sum of values[j] for j < length
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static float Sum(float* values, int length)
+            private static Vector128<float> OddLanes(Vector128<float> a, Vector128<float> b)
             {
+                if (Sse.IsSupported)
+                {
+                    return Sse.Shuffle(a, b, 0b11_01_11_01);
+                }
+
+                if (AdvSimd.Arm64.IsSupported)
+                {
+                    return AdvSimd.Arm64.UnzipOdd(a, b);
+                }
+
+                return Vector128.ConditionalSelect(Vector128.Create(-1, -1, 0, 0).AsSingle(), Vector128.Shuffle(a, Vector128.Create(1, 3, 0, 2)), Vector128.Shuffle(b, Vector128.Create(0, 2, 1, 3)));
+            }
+            """;
+
+        private static readonly Kernel Dot = new Kernel(
+            "sum of a[j] * b[j] for j < length",
+            "float",
+            "Dot",
+            "(float* a, float* b, int length)",
+            "(a, b, length)",
+            fullVector: true,
+            inline: true,
+            """
+            int j = 0;
+            float sum = 0.0f;
+            """,
+            (writer, w) => writer.Lines($$"""
+                {{w.Type}} sum0 = {{w.Zero}};
+                {{w.Type}} sum1 = {{w.Zero}};
                 int j = 0;
-                float sum = 0.0f;
-                if (Vector256.IsHardwareAccelerated && length >= Vector256<float>.Count)
+                for (; j <= length - (2 * {{w.Count}}); j += 2 * {{w.Count}})
                 {
-                    Vector256<float> vectorSum = Vector256<float>.Zero;
-                    for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)
-                    {
-                        vectorSum += Vector256.Load(values + j);
-                    }
-
-                    sum = Vector256.Sum(vectorSum);
-                }
-                else if (Vector128.IsHardwareAccelerated && length >= Vector128<float>.Count)
-                {
-                    Vector128<float> vectorSum = Vector128<float>.Zero;
-                    for (; j <= length - Vector128<float>.Count; j += Vector128<float>.Count)
-                    {
-                        vectorSum += Vector128.Load(values + j);
-                    }
-
-                    sum = Vector128.Sum(vectorSum);
+                    sum0 = MultiplyAdd({{w.Load("a + j")}}, {{w.Load("b + j")}}, sum0);
+                    sum1 = MultiplyAdd({{w.Load("a + j + " + w.Count)}}, {{w.Load("b + j + " + w.Count)}}, sum1);
                 }
 
-                for (; j < length; j++)
+                if (j <= length - {{w.Count}})
                 {
-                    sum += values[j];
+                    sum0 = MultiplyAdd({{w.Load("a + j")}}, {{w.Load("b + j")}}, sum0);
+                    j += {{w.Count}};
                 }
 
-                return sum;
-            }
-            """;
-
-        private const string AddWeightedRowsText = """
-            // target[k] += sum over j < count of weights[j * weightStride] * rows[(j * rowStride) + k], for k < length:
-            // 64 columns at a time in 8 accumulators, so each target element is loaded and stored once
-            private static void AddWeightedRows(float* target, float* weights, int weightStride, float* rows, int rowStride, int length, int count)
+                float sum = {{w.Sum("sum0 + sum1")}};
+                """),
+            """
+            for (; j < length; j++)
             {
-                int k = 0;
-                if (Vector256.IsHardwareAccelerated)
-                {
-                    for (; k <= length - (8 * Vector256<float>.Count); k += 8 * Vector256<float>.Count)
-                    {
-                        Vector256<float> sum0 = Vector256.Load(target + k);
-                        Vector256<float> sum1 = Vector256.Load(target + k + 8);
-                        Vector256<float> sum2 = Vector256.Load(target + k + 16);
-                        Vector256<float> sum3 = Vector256.Load(target + k + 24);
-                        Vector256<float> sum4 = Vector256.Load(target + k + 32);
-                        Vector256<float> sum5 = Vector256.Load(target + k + 40);
-                        Vector256<float> sum6 = Vector256.Load(target + k + 48);
-                        Vector256<float> sum7 = Vector256.Load(target + k + 56);
-                        float* row = rows + k;
-                        for (int j = 0; j < count; j++, row += rowStride)
-                        {
-                            Vector256<float> weight = Vector256.Create(weights[j * weightStride]);
-                            sum0 = MultiplyAdd(weight, Vector256.Load(row), sum0);
-                            sum1 = MultiplyAdd(weight, Vector256.Load(row + 8), sum1);
-                            sum2 = MultiplyAdd(weight, Vector256.Load(row + 16), sum2);
-                            sum3 = MultiplyAdd(weight, Vector256.Load(row + 24), sum3);
-                            sum4 = MultiplyAdd(weight, Vector256.Load(row + 32), sum4);
-                            sum5 = MultiplyAdd(weight, Vector256.Load(row + 40), sum5);
-                            sum6 = MultiplyAdd(weight, Vector256.Load(row + 48), sum6);
-                            sum7 = MultiplyAdd(weight, Vector256.Load(row + 56), sum7);
-                        }
-
-                        Vector256.Store(sum0, target + k);
-                        Vector256.Store(sum1, target + k + 8);
-                        Vector256.Store(sum2, target + k + 16);
-                        Vector256.Store(sum3, target + k + 24);
-                        Vector256.Store(sum4, target + k + 32);
-                        Vector256.Store(sum5, target + k + 40);
-                        Vector256.Store(sum6, target + k + 48);
-                        Vector256.Store(sum7, target + k + 56);
-                    }
-
-                    for (; k <= length - Vector256<float>.Count; k += Vector256<float>.Count)
-                    {
-                        Vector256<float> sum = Vector256.Load(target + k);
-                        float* row = rows + k;
-                        for (int j = 0; j < count; j++, row += rowStride)
-                        {
-                            sum = MultiplyAdd(Vector256.Create(weights[j * weightStride]), Vector256.Load(row), sum);
-                        }
-
-                        Vector256.Store(sum, target + k);
-                    }
-                }
-
-                for (; k < length; k++)
-                {
-                    float sum = target[k];
-                    for (int j = 0; j < count; j++)
-                    {
-                        sum += weights[j * weightStride] * rows[(j * rowStride) + k];
-                    }
-
-                    target[k] = sum;
-                }
+                sum += a[j] * b[j];
             }
-            """;
 
-        private const string AxpyText = """
-            // y[j] += a * x[j] for j < length
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static void Axpy(float a, float* x, float* y, int length)
-            {
+            return sum;
+            """);
+
+        private static readonly Kernel Sum = new Kernel(
+            "sum of values[j] for j < length",
+            "float",
+            "Sum",
+            "(float* values, int length)",
+            "(values, length)",
+            fullVector: true,
+            inline: true,
+            """
+            int j = 0;
+            float sum = 0.0f;
+            """,
+            (writer, w) => writer.Lines($$"""
+                {{w.Type}} vectorSum = {{w.Zero}};
                 int j = 0;
-                if (Vector256.IsHardwareAccelerated)
+                for (; j <= length - {{w.Count}}; j += {{w.Count}})
                 {
-                    Vector256<float> scale = Vector256.Create(a);
-                    for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)
-                    {
-                        Vector256.Store(MultiplyAdd(scale, Vector256.Load(x + j), Vector256.Load(y + j)), y + j);
-                    }
-                }
-                else if (Vector128.IsHardwareAccelerated)
-                {
-                    Vector128<float> scale = Vector128.Create(a);
-                    for (; j <= length - Vector128<float>.Count; j += Vector128<float>.Count)
-                    {
-                        Vector128.Store(MultiplyAdd(scale, Vector128.Load(x + j), Vector128.Load(y + j)), y + j);
-                    }
+                    vectorSum += {{w.Load("values + j")}};
                 }
 
-                for (; j < length; j++)
-                {
-                    y[j] += a * x[j];
-                }
+                float sum = {{w.Sum("vectorSum")}};
+                """),
+            """
+            for (; j < length; j++)
+            {
+                sum += values[j];
             }
-            """;
+
+            return sum;
+            """);
+
+        private static readonly Kernel AddWeightedRows = new Kernel(
+            """
+            target[k] += sum over j < count of weights[j * weightStride] * rows[(j * rowStride) + k], for k < length:
+            eight vectors of columns at a time in 8 accumulators, so each target element is loaded and stored once
+            (not inlined: it is large and runs long)
+            """,
+            "void",
+            "AddWeightedRows",
+            "(float* target, float* weights, int weightStride, float* rows, int rowStride, int length, int count)",
+            "(target, weights, weightStride, rows, rowStride, length, count)",
+            fullVector: false,
+            inline: false,
+            "int k = 0;",
+            EmitAddWeightedRows,
+            """
+            for (; k < length; k++)
+            {
+                float sum = target[k];
+                for (int j = 0; j < count; j++)
+                {
+                    sum += weights[j * weightStride] * rows[(j * rowStride) + k];
+                }
+
+                target[k] = sum;
+            }
+            """);
+
+        private static readonly Kernel Axpy = new Kernel(
+            "y[j] += a * x[j] for j < length",
+            "void",
+            "Axpy",
+            "(float a, float* x, float* y, int length)",
+            "(a, x, y, length)",
+            fullVector: false,
+            inline: true,
+            "int j = 0;",
+            (writer, w) => writer.Lines($$"""
+                {{w.Type}} scale = {{w.Create("a")}};
+                int j = 0;
+                for (; j <= length - {{w.Count}}; j += {{w.Count}})
+                {
+                    {{w.Store("MultiplyAdd(scale, " + w.Load("x + j") + ", " + w.Load("y + j") + ")", "y + j")}}
+                }
+                """),
+            """
+            for (; j < length; j++)
+            {
+                y[j] += a * x[j];
+            }
+            """);
 
         /// <summary>Writes the kernels in <paramref name="needed"/> and those they call, in a fixed order.</summary>
         public static void Emit(CodeWriter writer, KernelHelpers needed)
@@ -242,13 +225,14 @@ namespace LeNet5.Generator
             }
 
             bool first = true;
-            Write(KernelHelpers.MultiplyAdd, MultiplyAddText);
-            Write(KernelHelpers.Dot, DotText);
-            Write(KernelHelpers.Sum, SumText);
-            Write(KernelHelpers.AddWeightedRows, AddWeightedRowsText);
-            Write(KernelHelpers.Axpy, AxpyText);
+            Write(KernelHelpers.MultiplyAdd, () => writer.Lines(MultiplyAddText));
+            Write(KernelHelpers.Dot, () => Dot.Emit(writer));
+            Write(KernelHelpers.Sum, () => Sum.Emit(writer));
+            Write(KernelHelpers.AddWeightedRows, () => AddWeightedRows.Emit(writer));
+            Write(KernelHelpers.Axpy, () => Axpy.Emit(writer));
+            Write(KernelHelpers.EvenOddLanes, () => writer.Lines(EvenOddLanesText));
 
-            void Write(KernelHelpers helper, string text)
+            void Write(KernelHelpers helper, Action emit)
             {
                 if ((needed & helper) == 0)
                 {
@@ -261,7 +245,138 @@ namespace LeNet5.Generator
                 }
 
                 first = false;
-                writer.Lines(text);
+                emit();
+            }
+        }
+
+        /// <summary>The vector part of AddWeightedRows: blocks of eight vectors of columns, then one vector at a time.</summary>
+        private static void EmitAddWeightedRows(CodeWriter writer, VectorWidth w)
+        {
+            const int Accumulators = 8;
+            string at(string pointer, int vector) => pointer + " + k" + (vector == 0 ? string.Empty : CodeWriter.Text($" + {vector * w.Lanes}"));
+            writer.Line("int k = 0;");
+            using (writer.Block(CodeWriter.Text($"for (; k <= length - ({Accumulators} * {w.Count}); k += {Accumulators} * {w.Count})")))
+            {
+                for (int v = 0; v < Accumulators; v++)
+                {
+                    writer.Line(CodeWriter.Text($"{w.Type} sum{v} = {w.Load(at("target", v))};"));
+                }
+
+                writer.Line("float* row = rows + k;");
+                using (writer.Block("for (int j = 0; j < count; j++, row += rowStride)"))
+                {
+                    writer.Line(w.Type + " weight = " + w.Create("weights[j * weightStride]") + ";");
+                    for (int v = 0; v < Accumulators; v++)
+                    {
+                        writer.Line(CodeWriter.Text($"sum{v} = MultiplyAdd(weight, {w.Load(v == 0 ? "row" : CodeWriter.Text($"row + {v * w.Lanes}"))}, sum{v});"));
+                    }
+                }
+
+                writer.Line();
+                for (int v = 0; v < Accumulators; v++)
+                {
+                    writer.Line(w.Store(CodeWriter.Text($"sum{v}"), at("target", v)));
+                }
+            }
+
+            writer.Line();
+            using (writer.Block("for (; k <= length - " + w.Count + "; k += " + w.Count + ")"))
+            {
+                writer.Line(w.Type + " sum = " + w.Load("target + k") + ";");
+                writer.Line("float* row = rows + k;");
+                using (writer.Block("for (int j = 0; j < count; j++, row += rowStride)"))
+                {
+                    writer.Line("sum = MultiplyAdd(" + w.Create("weights[j * weightStride]") + ", " + w.Load("row") + ", sum);");
+                }
+
+                writer.Line();
+                writer.Line(w.Store("sum", "target + k"));
+            }
+        }
+
+        /// <summary>
+        /// One shared kernel: its dispatcher (the widest accelerated width, when the length fills at least one of its
+        /// vectors if <c>fullVector</c>, else the scalar loop) and one method per width (its vector part, then the same
+        /// scalar tail), inlined into its callers if <c>inline</c>.
+        /// </summary>
+        private sealed class Kernel
+        {
+            private readonly string _comment;
+            private readonly string _returns;
+            private readonly string _name;
+            private readonly string _parameters;
+            private readonly string _arguments;
+            private readonly bool _fullVector;
+            private readonly bool _inline;
+            private readonly string _scalarStart;
+            private readonly Action<CodeWriter, VectorWidth> _vector;
+            private readonly string _tail;
+
+            public Kernel(
+                string comment,
+                string returns,
+                string name,
+                string parameters,
+                string arguments,
+                bool fullVector,
+                bool inline,
+                string scalarStart,
+                Action<CodeWriter, VectorWidth> vector,
+                string tail)
+            {
+                _comment = comment;
+                _returns = returns;
+                _name = name;
+                _parameters = parameters;
+                _arguments = arguments;
+                _fullVector = fullVector;
+                _inline = inline;
+                _scalarStart = scalarStart;
+                _vector = vector;
+                _tail = tail;
+            }
+
+            public void Emit(CodeWriter writer)
+            {
+                foreach (string line in _comment.Split('\n'))
+                {
+                    writer.Line("// " + line);
+                }
+
+                writer.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+                using (writer.Block("private static " + _returns + " " + _name + _parameters))
+                {
+                    var branches = new List<(string, string)>();
+                    foreach (VectorWidth width in VectorWidth.All)
+                    {
+                        string call = _name + width.Suffix + _arguments + ";";
+                        branches.Add((
+                            width.IsAccelerated + (_fullVector ? " && length >= " + width.Count : string.Empty),
+                            _returns == "void" ? call : "return " + call));
+                    }
+
+                    writer.FirstOf(branches, () =>
+                    {
+                        writer.Lines(_scalarStart);
+                        writer.Lines(_tail);
+                    });
+                }
+
+                foreach (VectorWidth width in VectorWidth.All)
+                {
+                    writer.Line();
+                    if (_inline)
+                    {
+                        writer.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+                    }
+
+                    using (writer.Block("private static " + _returns + " " + _name + width.Suffix + _parameters))
+                    {
+                        _vector(writer, width);
+                        writer.Line();
+                        writer.Lines(_tail);
+                    }
+                }
             }
         }
     }

@@ -54,6 +54,9 @@ namespace LeNet5.Generator
         public string LaneMask(int zeros)
             => Vector + ".Create(" + string.Join(", ", Enumerable.Range(0, Lanes).Select(lane => lane < zeros ? "0" : "-1")) + ").AsSingle()";
 
+        /// <summary>Floats per vector in generated code: <c>Vector256&lt;float&gt;.Count</c>.</summary>
+        public string Count => Type + ".Count";
+
         public override string ToString() => Suffix + "-bit";
     }
 }

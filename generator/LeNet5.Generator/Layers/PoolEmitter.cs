@@ -1,9 +1,11 @@
+using System.Collections.Generic;
+
 namespace LeNet5.Generator
 {
     /// <summary>
     /// avgpool2d / maxpool2d over non-overlapping size x size windows (stride = size). 2x2 average pooling on maps at least
-    /// 8 windows wide goes eight windows at a time (<see cref="Windows2x2Emitter"/>), forward and backward, with a
-    /// window-by-window path for hardware without AVX2.
+    /// a vector of windows wide goes a vector of windows at a time (<see cref="Windows2x2Emitter"/>), forward and
+    /// backward, with a window-by-window path for hardware without SIMD.
     /// </summary>
     internal sealed class PoolEmitter : LayerEmitter
     {
@@ -43,61 +45,63 @@ namespace LeNet5.Generator
             writer.Line("public const int " + layer.Identifier + "PoolSize = " + CodeWriter.Int(layer.Spec.Kernel) + ";");
         }
 
+        public override KernelHelpers Helpers(LayerModel layer) => Windows2x2Emitter.Helpers(WindowWidths(layer));
+
+        /// <summary>The widths of the vector window kernels that apply: average pooling's, not max pooling's.</summary>
+        private IReadOnlyList<VectorWidth> WindowWidths(LayerModel layer) => _max ? new VectorWidth[0] : Windows2x2Emitter.Widths(layer);
+
         public override void EmitForward(CodeWriter writer, LayerModel layer)
+        {
+            writer.Line("// " + layer.Spec.Name + ": " + Describe(layer));
+            const string Parameters = "(float* input, float* output)";
+            Windows2x2Emitter.EmitMethods(
+                writer,
+                layer,
+                WindowWidths(layer),
+                "Forward",
+                Parameters,
+                "(input, output)",
+                width => EmitVectorAverage2x2(writer, layer, width),
+                () => EmitPortableForward(writer, layer));
+        }
+
+        private void EmitPortableForward(CodeWriter writer, LayerModel layer)
         {
             string p = layer.Identifier;
             bool max = _max;
-            writer.Line("// " + layer.Spec.Name + ": " + Describe(layer));
-            string methodHeader = "private static void " + p + "Forward(float* input, float* output)";
-            if (!max && Windows2x2Emitter.Applies(layer))
+            using (writer.Block("for (int c = 0; c < " + p + "OutputChannels; c++)"))
             {
-                using (writer.Block(methodHeader))
+                writer.Line("float* plane = input + (c * " + p + "InputHeight * " + p + "InputWidth);");
+                writer.Line("float* map = output + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
+                using (writer.Block("for (int y = 0; y < " + p + "OutputHeight; y++)"))
+                using (writer.Block("for (int x = 0; x < " + p + "OutputWidth; x++)"))
                 {
-                    EmitVectorAverage2x2(writer, layer);
+                    writer.Line("float* window = plane + (y * " + p + "PoolSize * " + p + "InputWidth) + (x * " + p + "PoolSize);");
+                    writer.Line(max ? "float best = window[0];" : "float sum = 0.0f;");
+                    using (writer.Block("for (int dy = 0; dy < " + p + "PoolSize; dy++)"))
+                    using (writer.Block("for (int dx = 0; dx < " + p + "PoolSize; dx++)"))
+                    {
+                        if (max)
+                        {
+                            writer.Line("float value = window[(dy * " + p + "InputWidth) + dx];");
+                            writer.Line("best = value > best ? value : best;");
+                        }
+                        else
+                        {
+                            writer.Line("sum += window[(dy * " + p + "InputWidth) + dx];");
+                        }
+                    }
+
+                    writer.Line();
+                    writer.Line(max
+                        ? "map[(y * " + p + "OutputWidth) + x] = best;"
+                        : "map[(y * " + p + "OutputWidth) + x] = sum * " + InverseArea(layer) + ";");
                 }
 
-                writer.Line();
-                writer.Line("// " + layer.Spec.Name + ": the same, window by window, for hardware without AVX2");
-                methodHeader = "private static void " + p + "ForwardPortable(float* input, float* output)";
-            }
-
-            using (writer.Block(methodHeader))
-            {
-
-                using (writer.Block("for (int c = 0; c < " + p + "OutputChannels; c++)"))
+                if (layer.Spec.Activation != ActivationKind.None)
                 {
-                    writer.Line("float* plane = input + (c * " + p + "InputHeight * " + p + "InputWidth);");
-                    writer.Line("float* map = output + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
-                    using (writer.Block("for (int y = 0; y < " + p + "OutputHeight; y++)"))
-                    using (writer.Block("for (int x = 0; x < " + p + "OutputWidth; x++)"))
-                    {
-                        writer.Line("float* window = plane + (y * " + p + "PoolSize * " + p + "InputWidth) + (x * " + p + "PoolSize);");
-                        writer.Line(max ? "float best = window[0];" : "float sum = 0.0f;");
-                        using (writer.Block("for (int dy = 0; dy < " + p + "PoolSize; dy++)"))
-                        using (writer.Block("for (int dx = 0; dx < " + p + "PoolSize; dx++)"))
-                        {
-                            if (max)
-                            {
-                                writer.Line("float value = window[(dy * " + p + "InputWidth) + dx];");
-                                writer.Line("best = value > best ? value : best;");
-                            }
-                            else
-                            {
-                                writer.Line("sum += window[(dy * " + p + "InputWidth) + dx];");
-                            }
-                        }
-
-                        writer.Line();
-                        writer.Line(max
-                            ? "map[(y * " + p + "OutputWidth) + x] = best;"
-                            : "map[(y * " + p + "OutputWidth) + x] = sum * " + InverseArea(layer) + ";");
-                    }
-
-                    if (layer.Spec.Activation != ActivationKind.None)
-                    {
-                        writer.Line();
-                        ActivationEmitter.EmitForward(writer, layer.Spec.Activation, "map", p + "OutputHeight * " + p + "OutputWidth");
-                    }
+                    writer.Line();
+                    ActivationEmitter.EmitForward(writer, layer.Spec.Activation, "map", p + "OutputHeight * " + p + "OutputWidth");
                 }
             }
         }
@@ -105,66 +109,64 @@ namespace LeNet5.Generator
         public override void EmitBackward(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
         {
             string p = layer.Identifier;
-            bool max = _max;
             writer.Line("// " + layer.Spec.Name + ": backward of " + Describe(layer)
-                + (max ? "; the gradient goes to the first maximum of each window" : "; the gradient is shared evenly by each window"));
-            const string Parameters = "(float* input, float* output, float* outputGradient, float* inputGradient)";
-            string methodHeader = "private static void " + p + "Backward" + Parameters;
-            if (!max && Windows2x2Emitter.Applies(layer))
-            {
-                using (writer.Block(methodHeader))
+                + (_max ? "; the gradient goes to the first maximum of each window" : "; the gradient is shared evenly by each window"));
+            Windows2x2Emitter.EmitMethods(
+                writer,
+                layer,
+                WindowWidths(layer),
+                "Backward",
+                "(float* input, float* output, float* outputGradient, float* inputGradient)",
+                "(input, output, outputGradient, inputGradient)",
+                width =>
                 {
-                    Windows2x2Emitter.EmitPortableDispatch(writer, p + "BackwardPortable(input, output, outputGradient, inputGradient);");
                     ActivationEmitter.EmitBackward(writer, layer.Spec.Activation, "outputGradient", "output", p + "OutputSize");
-                    EmitVectorAverage2x2Backward(writer, layer);
+                    EmitVectorAverage2x2Backward(writer, layer, width);
+                },
+                () => EmitPortableBackward(writer, layer));
+        }
+
+        private void EmitPortableBackward(CodeWriter writer, LayerModel layer)
+        {
+            string p = layer.Identifier;
+            bool max = _max;
+            ActivationEmitter.EmitBackward(writer, layer.Spec.Activation, "outputGradient", "output", p + "OutputSize");
+            using (writer.Block("for (int c = 0; c < " + p + "OutputChannels; c++)"))
+            {
+                if (max)
+                {
+                    writer.Line("float* plane = input + (c * " + p + "InputHeight * " + p + "InputWidth);");
                 }
 
-                writer.Line();
-                writer.Line("// " + layer.Spec.Name + ": the same, window by window, for hardware without AVX2");
-                methodHeader = "private static void " + p + "BackwardPortable" + Parameters;
-            }
-
-            using (writer.Block(methodHeader))
-            {
-
-                ActivationEmitter.EmitBackward(writer, layer.Spec.Activation, "outputGradient", "output", p + "OutputSize");
-                using (writer.Block("for (int c = 0; c < " + p + "OutputChannels; c++)"))
+                writer.Line("float* gradientPlane = inputGradient + (c * " + p + "InputHeight * " + p + "InputWidth);");
+                writer.Line("float* map = outputGradient + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
+                using (writer.Block("for (int y = 0; y < " + p + "OutputHeight; y++)"))
+                using (writer.Block("for (int x = 0; x < " + p + "OutputWidth; x++)"))
                 {
+                    writer.Line("int corner = (y * " + p + "PoolSize * " + p + "InputWidth) + (x * " + p + "PoolSize);");
+                    writer.Line("float* gradientWindow = gradientPlane + corner;");
                     if (max)
                     {
-                        writer.Line("float* plane = input + (c * " + p + "InputHeight * " + p + "InputWidth);");
-                    }
-
-                    writer.Line("float* gradientPlane = inputGradient + (c * " + p + "InputHeight * " + p + "InputWidth);");
-                    writer.Line("float* map = outputGradient + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
-                    using (writer.Block("for (int y = 0; y < " + p + "OutputHeight; y++)"))
-                    using (writer.Block("for (int x = 0; x < " + p + "OutputWidth; x++)"))
-                    {
-                        writer.Line("int corner = (y * " + p + "PoolSize * " + p + "InputWidth) + (x * " + p + "PoolSize);");
-                        writer.Line("float* gradientWindow = gradientPlane + corner;");
-                        if (max)
+                        writer.Line("float* window = plane + corner;");
+                        writer.Line("int best = 0;");
+                        using (writer.Block("for (int dy = 0; dy < " + p + "PoolSize; dy++)"))
+                        using (writer.Block("for (int dx = 0; dx < " + p + "PoolSize; dx++)"))
                         {
-                            writer.Line("float* window = plane + corner;");
-                            writer.Line("int best = 0;");
-                            using (writer.Block("for (int dy = 0; dy < " + p + "PoolSize; dy++)"))
-                            using (writer.Block("for (int dx = 0; dx < " + p + "PoolSize; dx++)"))
-                            {
-                                writer.Line("int offset = (dy * " + p + "InputWidth) + dx;");
-                                writer.Line("gradientWindow[offset] = 0.0f;");
-                                writer.Line("best = window[offset] > window[best] ? offset : best;");
-                            }
-
-                            writer.Line();
-                            writer.Line("gradientWindow[best] = map[(y * " + p + "OutputWidth) + x];");
+                            writer.Line("int offset = (dy * " + p + "InputWidth) + dx;");
+                            writer.Line("gradientWindow[offset] = 0.0f;");
+                            writer.Line("best = window[offset] > window[best] ? offset : best;");
                         }
-                        else
+
+                        writer.Line();
+                        writer.Line("gradientWindow[best] = map[(y * " + p + "OutputWidth) + x];");
+                    }
+                    else
+                    {
+                        writer.Line("float share = map[(y * " + p + "OutputWidth) + x] * " + InverseArea(layer) + ";");
+                        using (writer.Block("for (int dy = 0; dy < " + p + "PoolSize; dy++)"))
+                        using (writer.Block("for (int dx = 0; dx < " + p + "PoolSize; dx++)"))
                         {
-                            writer.Line("float share = map[(y * " + p + "OutputWidth) + x] * " + InverseArea(layer) + ";");
-                            using (writer.Block("for (int dy = 0; dy < " + p + "PoolSize; dy++)"))
-                            using (writer.Block("for (int dx = 0; dx < " + p + "PoolSize; dx++)"))
-                            {
-                                writer.Line("gradientWindow[(dy * " + p + "InputWidth) + dx] = share;");
-                            }
+                            writer.Line("gradientWindow[(dy * " + p + "InputWidth) + dx] = share;");
                         }
                     }
                 }
@@ -172,24 +174,24 @@ namespace LeNet5.Generator
         }
 
         /// <summary>
-        /// 2x2 average pooling, 8 windows at a time: the window sums add in the scalar loop's order and are then scaled,
-        /// so both paths give the same bits.
+        /// 2x2 average pooling, a vector of windows at a time: the window sums add in the scalar loop's order and are then
+        /// scaled, so both paths give the same bits.
         /// </summary>
-        private static void EmitVectorAverage2x2(CodeWriter writer, LayerModel layer)
+        private static void EmitVectorAverage2x2(CodeWriter writer, LayerModel layer, VectorWidth width)
         {
             string p = layer.Identifier;
-            Windows2x2Emitter.EmitPortableDispatch(writer, p + "ForwardPortable(input, output);");
-            writer.Line("Vector256<float> scale = Vector256.Create(" + InverseArea(layer) + ");");
+            writer.Line(width.Type + " scale = " + width.Create(InverseArea(layer)) + ";");
             Windows2x2Emitter.EmitLoops(
                 writer,
                 layer,
+                width,
                 "input",
                 "output",
                 System.Array.Empty<string>(),
                 start =>
                 {
-                    Windows2x2Emitter.EmitSums(writer, start);
-                    writer.Line("Vector256.Store(" + Windows2x2Emitter.InOrder("sum * scale") + ", row" + (start == 0 ? string.Empty : " + " + start) + ");");
+                    Windows2x2Emitter.EmitSums(writer, width, start);
+                    writer.Line(width.Store(Windows2x2Emitter.InOrder(width, "sum * scale"), "row" + Windows2x2Emitter.Plus(start)));
                 },
                 layer.Spec.Activation == ActivationKind.None
                     ? null
@@ -197,22 +199,23 @@ namespace LeNet5.Generator
         }
 
         /// <summary>
-        /// The backward of 2x2 average pooling, 8 windows at a time: each window's gradient times the same 1 / area as the
-        /// scalar loop, so both paths give the same bits, spread to its four inputs.
+        /// The backward of 2x2 average pooling, a vector of windows at a time: each window's gradient times the same
+        /// 1 / area as the scalar loop, so both paths give the same bits, spread to its four inputs.
         /// </summary>
-        private static void EmitVectorAverage2x2Backward(CodeWriter writer, LayerModel layer)
+        private static void EmitVectorAverage2x2Backward(CodeWriter writer, LayerModel layer, VectorWidth width)
         {
-            writer.Line("Vector256<float> scale = Vector256.Create(" + InverseArea(layer) + ");");
+            writer.Line(width.Type + " scale = " + width.Create(InverseArea(layer)) + ";");
             Windows2x2Emitter.EmitLoops(
                 writer,
                 layer,
+                width,
                 "inputGradient",
                 "outputGradient",
                 System.Array.Empty<string>(),
                 start =>
                 {
-                    writer.Line("Vector256<float> share = Vector256.Load(row" + (start == 0 ? string.Empty : " + " + start) + ") * scale;");
-                    Windows2x2Emitter.EmitSpread(writer, start, "share");
+                    writer.Line(width.Type + " share = " + width.Load("row" + Windows2x2Emitter.Plus(start)) + " * scale;");
+                    Windows2x2Emitter.EmitSpread(writer, width, start, "share");
                 });
         }
 

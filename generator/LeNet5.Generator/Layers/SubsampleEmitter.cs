@@ -5,8 +5,8 @@ namespace LeNet5.Generator
     /// <summary>
     /// subsample2d (LeCun et al. 1998, S2 and S4): each map sums its size x size windows, multiplies the sum by a
     /// trainable coefficient and adds a trainable bias, one of each per map: weight [channels], bias [channels].
-    /// 2x2 windows on maps at least 8 windows wide go eight at a time (<see cref="Windows2x2Emitter"/>), with a
-    /// window-by-window path for hardware without AVX2.
+    /// 2x2 windows on maps at least a vector of windows wide go a vector at a time (<see cref="Windows2x2Emitter"/>), with
+    /// a window-by-window path for hardware without SIMD.
     /// </summary>
     internal sealed class SubsampleEmitter : LayerEmitter
     {
@@ -20,7 +20,8 @@ namespace LeNet5.Generator
 
         public override string KindName(LayerModel layer) => "subsample2d";
 
-        public override KernelHelpers Helpers(LayerModel layer) => KernelHelpers.MultiplyAdd | KernelHelpers.Sum;
+        public override KernelHelpers Helpers(LayerModel layer)
+            => KernelHelpers.MultiplyAdd | KernelHelpers.Sum | Windows2x2Emitter.Helpers(Windows2x2Emitter.Widths(layer));
 
         public override IReadOnlyList<(string Constant, int Value)> WeightDimensions(LayerModel layer)
             => new[] { BiasDimension(layer) };
@@ -47,54 +48,51 @@ namespace LeNet5.Generator
         {
             string p = layer.Identifier;
             writer.Line("// " + layer.Spec.Name + ": " + Describe(layer));
-            string methodHeader = "private static void " + p + "Forward(float* parameters, float* input, float* output)";
-            if (Windows2x2Emitter.Applies(layer))
-            {
-                using (writer.Block(methodHeader))
+            Windows2x2Emitter.EmitMethods(
+                writer,
+                layer,
+                Windows2x2Emitter.Widths(layer),
+                "Forward",
+                "(float* parameters, float* input, float* output)",
+                "(parameters, input, output)",
+                width =>
                 {
-                    Windows2x2Emitter.EmitPortableDispatch(writer, p + "ForwardPortable(parameters, input, output);");
                     writer.Line("float* coefficients = parameters + " + p + "WeightOffset;");
                     writer.Line("float* biases = parameters + " + p + "BiasOffset;");
                     Windows2x2Emitter.EmitLoops(
                         writer,
                         layer,
+                        width,
                         "input",
                         "output",
-                        new[] { "Vector256<float> coefficient = Vector256.Create(coefficients[c]);", "Vector256<float> bias = Vector256.Create(biases[c]);" },
+                        new[] { width.Type + " coefficient = " + width.Create("coefficients[c]") + ";", width.Type + " bias = " + width.Create("biases[c]") + ";" },
                         start =>
                         {
-                            Windows2x2Emitter.EmitSums(writer, start);
-                            writer.Line("Vector256.Store(" + Windows2x2Emitter.InOrder("(coefficient * sum) + bias") + ", row" + Plus(start) + ");");
+                            Windows2x2Emitter.EmitSums(writer, width, start);
+                            writer.Line(width.Store(Windows2x2Emitter.InOrder(width, "(coefficient * sum) + bias"), "row" + Windows2x2Emitter.Plus(start)));
                         });
                     EmitActivation(writer, layer);
-                }
-
-                writer.Line();
-                writer.Line("// " + layer.Spec.Name + ": the same, window by window, for hardware without AVX2");
-                methodHeader = "private static void " + p + "ForwardPortable(float* parameters, float* input, float* output)";
-            }
-
-            using (writer.Block(methodHeader))
-            {
-
-                writer.Line("float* coefficients = parameters + " + p + "WeightOffset;");
-                writer.Line("float* biases = parameters + " + p + "BiasOffset;");
-                using (writer.Block("for (int c = 0; c < " + p + "OutputChannels; c++)"))
+                },
+                () =>
                 {
-                    writer.Line("float* plane = input + (c * " + p + "InputHeight * " + p + "InputWidth);");
-                    writer.Line("float* map = output + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
-                    writer.Line("float coefficient = coefficients[c];");
-                    writer.Line("float bias = biases[c];");
-                    using (writer.Block("for (int y = 0; y < " + p + "OutputHeight; y++)"))
-                    using (writer.Block("for (int x = 0; x < " + p + "OutputWidth; x++)"))
+                    writer.Line("float* coefficients = parameters + " + p + "WeightOffset;");
+                    writer.Line("float* biases = parameters + " + p + "BiasOffset;");
+                    using (writer.Block("for (int c = 0; c < " + p + "OutputChannels; c++)"))
                     {
-                        EmitWindowSum(writer, p, "plane");
-                        writer.Line("map[(y * " + p + "OutputWidth) + x] = (coefficient * sum) + bias;");
+                        writer.Line("float* plane = input + (c * " + p + "InputHeight * " + p + "InputWidth);");
+                        writer.Line("float* map = output + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
+                        writer.Line("float coefficient = coefficients[c];");
+                        writer.Line("float bias = biases[c];");
+                        using (writer.Block("for (int y = 0; y < " + p + "OutputHeight; y++)"))
+                        using (writer.Block("for (int x = 0; x < " + p + "OutputWidth; x++)"))
+                        {
+                            EmitWindowSum(writer, p, "plane");
+                            writer.Line("map[(y * " + p + "OutputWidth) + x] = (coefficient * sum) + bias;");
+                        }
                     }
-                }
 
-                EmitActivation(writer, layer);
-            }
+                    EmitActivation(writer, layer);
+                });
         }
 
         private static void EmitActivation(CodeWriter writer, LayerModel layer)
@@ -108,100 +106,94 @@ namespace LeNet5.Generator
 
         public override void EmitBackward(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
         {
-            string p = layer.Identifier;
-            bool vector = Windows2x2Emitter.Applies(layer);
-            const string Parameters = "(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient)";
             writer.Line("// " + layer.Spec.Name + ": backward of " + Describe(layer));
-            string methodHeader = "private static void " + p + "Backward" + Parameters;
-            if (vector)
+            Windows2x2Emitter.EmitMethods(
+                writer,
+                layer,
+                Windows2x2Emitter.Widths(layer),
+                "Backward",
+                "(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient)",
+                "(parameters, gradients, input, output, outputGradient, inputGradient)",
+                width => EmitVectorBackward(writer, layer, width, inputGradientOptional),
+                () => EmitPortableBackward(writer, layer, inputGradientOptional));
+        }
+
+        private static void EmitPortableBackward(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
+        {
+            string p = layer.Identifier;
+            EmitBackwardStart(writer, layer);
+            using (writer.Block("for (int c = 0; c < " + p + "OutputChannels; c++)"))
             {
-                using (writer.Block(methodHeader))
+                writer.Line("float* plane = input + (c * " + p + "InputHeight * " + p + "InputWidth);");
+                writer.Line("float* map = outputGradient + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
+                writer.Line("float coefficientGradient = 0.0f;");
+                using (writer.Block("for (int y = 0; y < " + p + "OutputHeight; y++)"))
+                using (writer.Block("for (int x = 0; x < " + p + "OutputWidth; x++)"))
                 {
-                    Windows2x2Emitter.EmitPortableDispatch(writer, p + "BackwardPortable(parameters, gradients, input, output, outputGradient, inputGradient);");
-                    EmitVectorBackward(writer, layer, inputGradientOptional);
+                    EmitWindowSum(writer, p, "plane");
+                    writer.Line("coefficientGradient += map[(y * " + p + "OutputWidth) + x] * sum;");
                 }
 
                 writer.Line();
-                writer.Line("// " + layer.Spec.Name + ": the same, window by window, for hardware without AVX2");
-                methodHeader = "private static void " + p + "BackwardPortable" + Parameters;
+                writer.Line("coefficientGradients[c] += coefficientGradient;");
+                writer.Line("biasGradients[c] += Sum(map, " + p + "OutputHeight * " + p + "OutputWidth);");
             }
 
-            using (writer.Block(methodHeader))
+            writer.Line();
+            EmitInputGradientStart(writer, inputGradientOptional);
+            using (writer.Block("for (int c = 0; c < " + p + "OutputChannels; c++)"))
             {
-
-                EmitBackwardStart(writer, layer);
-                using (writer.Block("for (int c = 0; c < " + p + "OutputChannels; c++)"))
+                writer.Line("float* gradientPlane = inputGradient + (c * " + p + "InputHeight * " + p + "InputWidth);");
+                writer.Line("float* map = outputGradient + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
+                writer.Line("float coefficient = coefficients[c];");
+                using (writer.Block("for (int y = 0; y < " + p + "OutputHeight; y++)"))
+                using (writer.Block("for (int x = 0; x < " + p + "OutputWidth; x++)"))
                 {
-                    writer.Line("float* plane = input + (c * " + p + "InputHeight * " + p + "InputWidth);");
-                    writer.Line("float* map = outputGradient + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
-                    writer.Line("float coefficientGradient = 0.0f;");
-                    using (writer.Block("for (int y = 0; y < " + p + "OutputHeight; y++)"))
-                    using (writer.Block("for (int x = 0; x < " + p + "OutputWidth; x++)"))
+                    writer.Line("float share = map[(y * " + p + "OutputWidth) + x] * coefficient;");
+                    writer.Line("float* gradientWindow = gradientPlane + (y * " + p + "PoolSize * " + p + "InputWidth) + (x * " + p + "PoolSize);");
+                    using (writer.Block("for (int dy = 0; dy < " + p + "PoolSize; dy++)"))
+                    using (writer.Block("for (int dx = 0; dx < " + p + "PoolSize; dx++)"))
                     {
-                        EmitWindowSum(writer, p, "plane");
-                        writer.Line("coefficientGradient += map[(y * " + p + "OutputWidth) + x] * sum;");
-                    }
-
-                    writer.Line();
-                    writer.Line("coefficientGradients[c] += coefficientGradient;");
-                    writer.Line("biasGradients[c] += Sum(map, " + p + "OutputHeight * " + p + "OutputWidth);");
-                }
-
-                writer.Line();
-                EmitInputGradientStart(writer, inputGradientOptional);
-                using (writer.Block("for (int c = 0; c < " + p + "OutputChannels; c++)"))
-                {
-                    writer.Line("float* gradientPlane = inputGradient + (c * " + p + "InputHeight * " + p + "InputWidth);");
-                    writer.Line("float* map = outputGradient + (c * " + p + "OutputHeight * " + p + "OutputWidth);");
-                    writer.Line("float coefficient = coefficients[c];");
-                    using (writer.Block("for (int y = 0; y < " + p + "OutputHeight; y++)"))
-                    using (writer.Block("for (int x = 0; x < " + p + "OutputWidth; x++)"))
-                    {
-                        writer.Line("float share = map[(y * " + p + "OutputWidth) + x] * coefficient;");
-                        writer.Line("float* gradientWindow = gradientPlane + (y * " + p + "PoolSize * " + p + "InputWidth) + (x * " + p + "PoolSize);");
-                        using (writer.Block("for (int dy = 0; dy < " + p + "PoolSize; dy++)"))
-                        using (writer.Block("for (int dx = 0; dx < " + p + "PoolSize; dx++)"))
-                        {
-                            writer.Line("gradientWindow[(dy * " + p + "InputWidth) + dx] = share;");
-                        }
+                        writer.Line("gradientWindow[(dy * " + p + "InputWidth) + dx] = share;");
                     }
                 }
             }
         }
 
         /// <summary>
-        /// Eight windows at a time: the coefficient's gradient sums the output gradient times the window sums in a vector
-        /// (the lanes a row's last, overlapping vector shares with the one before masked out), and each window's gradient
-        /// times the coefficient is spread to its four inputs.
+        /// A vector of windows at a time: the coefficient's gradient sums the output gradient times the window sums in a
+        /// vector (the lanes a row's last, overlapping vector shares with the one before masked out), and each window's
+        /// gradient times the coefficient is spread to its four inputs.
         /// </summary>
-        private static void EmitVectorBackward(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
+        private static void EmitVectorBackward(CodeWriter writer, LayerModel layer, VectorWidth width, bool inputGradientOptional)
         {
             string p = layer.Identifier;
-            int[] starts = Windows2x2Emitter.VectorStarts(layer);
-            int tail = layer.Output.Width % 8;
+            int[] starts = Windows2x2Emitter.VectorStarts(layer, width);
+            int tail = layer.Output.Width % width.Lanes;
             EmitBackwardStart(writer, layer);
             if (tail != 0)
             {
                 writer.Line("// the last vector of a row overlaps the one before: count only its last " + tail + " windows");
-                writer.Line("Vector256<float> tailMask = Vector256.Create(" + CodeWriter.LaneMask(8 - tail) + ").AsSingle();");
+                writer.Line(width.Type + " tailMask = " + width.LaneMask(width.Lanes - tail) + ";");
             }
 
             Windows2x2Emitter.EmitLoops(
                 writer,
                 layer,
+                width,
                 "input",
                 "outputGradient",
-                new[] { "Vector256<float> coefficientGradient = Vector256<float>.Zero;" },
+                new[] { width.Type + " coefficientGradient = " + width.Zero + ";" },
                 start =>
                 {
                     bool overlaps = tail != 0 && start == starts[starts.Length - 1];
-                    Windows2x2Emitter.EmitSums(writer, start);
-                    writer.Line("Vector256<float> gradient = Vector256.Load(row" + Plus(start) + ")" + (overlaps ? " & tailMask" : string.Empty) + ";");
-                    writer.Line("coefficientGradient = MultiplyAdd(gradient, " + Windows2x2Emitter.InOrder("sum") + ", coefficientGradient);");
+                    Windows2x2Emitter.EmitSums(writer, width, start);
+                    writer.Line(width.Type + " gradient = " + width.Load("row" + Windows2x2Emitter.Plus(start)) + (overlaps ? " & tailMask" : string.Empty) + ";");
+                    writer.Line("coefficientGradient = MultiplyAdd(gradient, " + Windows2x2Emitter.InOrder(width, "sum") + ", coefficientGradient);");
                 },
                 () =>
                 {
-                    writer.Line("coefficientGradients[c] += Vector256.Sum(coefficientGradient);");
+                    writer.Line("coefficientGradients[c] += " + width.Sum("coefficientGradient") + ";");
                     writer.Line("biasGradients[c] += Sum(map, " + p + "OutputHeight * " + p + "OutputWidth);");
                 });
             writer.Line();
@@ -209,13 +201,14 @@ namespace LeNet5.Generator
             Windows2x2Emitter.EmitLoops(
                 writer,
                 layer,
+                width,
                 "inputGradient",
                 "outputGradient",
-                new[] { "Vector256<float> coefficient = Vector256.Create(coefficients[c]);" },
+                new[] { width.Type + " coefficient = " + width.Create("coefficients[c]") + ";" },
                 start =>
                 {
-                    writer.Line("Vector256<float> share = Vector256.Load(row" + Plus(start) + ") * coefficient;");
-                    Windows2x2Emitter.EmitSpread(writer, start, "share");
+                    writer.Line(width.Type + " share = " + width.Load("row" + Windows2x2Emitter.Plus(start)) + " * coefficient;");
+                    Windows2x2Emitter.EmitSpread(writer, width, start, "share");
                 });
         }
 
@@ -242,8 +235,6 @@ namespace LeNet5.Generator
 
             writer.Line("// every input of a window receives the window's gradient times the map's coefficient");
         }
-
-        private static string Plus(int offset) => offset == 0 ? string.Empty : " + " + offset;
 
         private static void EmitWindowSum(CodeWriter writer, string p, string plane)
         {

@@ -699,6 +699,25 @@ public readonly unsafe partial struct TinyNetwork : global::LeNet5.Runtime.INetw
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Tanh(Vector512<float> x)
+    {
+        Vector512<float> clamped = Vector512.Min(Vector512.Max(x, Vector512.Create(-7.905311f)), Vector512.Create(7.905311f));
+        Vector512<float> square = clamped * clamped;
+        Vector512<float> numerator = Vector512.Create(-2.7607684E-16f);
+        numerator = (numerator * square) + Vector512.Create(2.000188E-13f);
+        numerator = (numerator * square) + Vector512.Create(-8.604672E-11f);
+        numerator = (numerator * square) + Vector512.Create(5.1222973E-08f);
+        numerator = (numerator * square) + Vector512.Create(1.48572235E-05f);
+        numerator = (numerator * square) + Vector512.Create(0.00063726195f);
+        numerator = (numerator * square) + Vector512.Create(0.0048935246f);
+        Vector512<float> denominator = Vector512.Create(1.1982584E-06f);
+        denominator = (denominator * square) + Vector512.Create(0.00011853471f);
+        denominator = (denominator * square) + Vector512.Create(0.0022684347f);
+        denominator = (denominator * square) + Vector512.Create(0.004893525f);
+        return clamped * numerator / denominator;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Tanh(Vector256<float> x)
     {
         Vector256<float> clamped = Vector256.Min(Vector256.Max(x, Vector256.Create(-7.905311f)), Vector256.Create(7.905311f));
@@ -717,23 +736,99 @@ public readonly unsafe partial struct TinyNetwork : global::LeNet5.Runtime.INetw
         return clamped * numerator / denominator;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Tanh(Vector128<float> x)
+    {
+        Vector128<float> clamped = Vector128.Min(Vector128.Max(x, Vector128.Create(-7.905311f)), Vector128.Create(7.905311f));
+        Vector128<float> square = clamped * clamped;
+        Vector128<float> numerator = Vector128.Create(-2.7607684E-16f);
+        numerator = (numerator * square) + Vector128.Create(2.000188E-13f);
+        numerator = (numerator * square) + Vector128.Create(-8.604672E-11f);
+        numerator = (numerator * square) + Vector128.Create(5.1222973E-08f);
+        numerator = (numerator * square) + Vector128.Create(1.48572235E-05f);
+        numerator = (numerator * square) + Vector128.Create(0.00063726195f);
+        numerator = (numerator * square) + Vector128.Create(0.0048935246f);
+        Vector128<float> denominator = Vector128.Create(1.1982584E-06f);
+        denominator = (denominator * square) + Vector128.Create(0.00011853471f);
+        denominator = (denominator * square) + Vector128.Create(0.0022684347f);
+        denominator = (denominator * square) + Vector128.Create(0.004893525f);
+        return clamped * numerator / denominator;
+    }
+
     // tanh: y = tanh(x)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ApplyTanh(float* values, int length)
     {
-        int j = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
         {
-            for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)
+            ApplyTanh512(values, length);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            ApplyTanh256(values, length);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            ApplyTanh128(values, length);
+        }
+        else
+        {
+            for (int j = 0; j < length; j++)
             {
-                Vector256<float> x = Vector256.Load(values + j);
-                Vector256.Store(Tanh(x), values + j);
+                float x = values[j];
+                values[j] = Tanh(x);
             }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ApplyTanh512(float* values, int length)
+    {
+        int j = 0;
+        for (; j <= length - Vector512<float>.Count; j += Vector512<float>.Count)
+        {
+            Vector512<float> x = Vector512.Load(values + j);
+            Vector512.Store(Tanh(x), values + j);
         }
 
         for (; j < length; j++)
         {
-            values[j] = Tanh(values[j]);
+            float x = values[j];
+            values[j] = Tanh(x);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ApplyTanh256(float* values, int length)
+    {
+        int j = 0;
+        for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)
+        {
+            Vector256<float> x = Vector256.Load(values + j);
+            Vector256.Store(Tanh(x), values + j);
+        }
+
+        for (; j < length; j++)
+        {
+            float x = values[j];
+            values[j] = Tanh(x);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ApplyTanh128(float* values, int length)
+    {
+        int j = 0;
+        for (; j <= length - Vector128<float>.Count; j += Vector128<float>.Count)
+        {
+            Vector128<float> x = Vector128.Load(values + j);
+            Vector128.Store(Tanh(x), values + j);
+        }
+
+        for (; j < length; j++)
+        {
+            float x = values[j];
+            values[j] = Tanh(x);
         }
     }
 
@@ -741,22 +836,86 @@ public readonly unsafe partial struct TinyNetwork : global::LeNet5.Runtime.INetw
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void TanhBackward(float* gradient, float* output, int length)
     {
-        int j = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
         {
-            Vector256<float> one = Vector256.Create(1.0f);
-            for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)
+            TanhBackward512(gradient, output, length);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            TanhBackward256(gradient, output, length);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            TanhBackward128(gradient, output, length);
+        }
+        else
+        {
+            for (int j = 0; j < length; j++)
             {
-                Vector256<float> y = Vector256.Load(output + j);
-                Vector256<float> g = Vector256.Load(gradient + j);
-                Vector256.Store(g * (one - (y * y)), gradient + j);
+                float y = output[j];
+                float g = gradient[j];
+                gradient[j] = g * (1.0f - (y * y));
             }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TanhBackward512(float* gradient, float* output, int length)
+    {
+        Vector512<float> one = Vector512.Create(1.0f);
+        int j = 0;
+        for (; j <= length - Vector512<float>.Count; j += Vector512<float>.Count)
+        {
+            Vector512<float> y = Vector512.Load(output + j);
+            Vector512<float> g = Vector512.Load(gradient + j);
+            Vector512.Store(g * (one - (y * y)), gradient + j);
         }
 
         for (; j < length; j++)
         {
             float y = output[j];
-            gradient[j] = gradient[j] * (1.0f - (y * y));
+            float g = gradient[j];
+            gradient[j] = g * (1.0f - (y * y));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TanhBackward256(float* gradient, float* output, int length)
+    {
+        Vector256<float> one = Vector256.Create(1.0f);
+        int j = 0;
+        for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)
+        {
+            Vector256<float> y = Vector256.Load(output + j);
+            Vector256<float> g = Vector256.Load(gradient + j);
+            Vector256.Store(g * (one - (y * y)), gradient + j);
+        }
+
+        for (; j < length; j++)
+        {
+            float y = output[j];
+            float g = gradient[j];
+            gradient[j] = g * (1.0f - (y * y));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TanhBackward128(float* gradient, float* output, int length)
+    {
+        Vector128<float> one = Vector128.Create(1.0f);
+        int j = 0;
+        for (; j <= length - Vector128<float>.Count; j += Vector128<float>.Count)
+        {
+            Vector128<float> y = Vector128.Load(output + j);
+            Vector128<float> g = Vector128.Load(gradient + j);
+            Vector128.Store(g * (one - (y * y)), gradient + j);
+        }
+
+        for (; j < length; j++)
+        {
+            float y = output[j];
+            float g = gradient[j];
+            gradient[j] = g * (1.0f - (y * y));
         }
     }
 
@@ -764,20 +923,79 @@ public readonly unsafe partial struct TinyNetwork : global::LeNet5.Runtime.INetw
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ApplySigmoid(float* values, int length)
     {
-        int j = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
         {
-            Vector256<float> half = Vector256.Create(0.5f);
-            for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)
+            ApplySigmoid512(values, length);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            ApplySigmoid256(values, length);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            ApplySigmoid128(values, length);
+        }
+        else
+        {
+            for (int j = 0; j < length; j++)
             {
-                Vector256<float> x = Vector256.Load(values + j);
-                Vector256.Store(half + (half * Tanh(half * x)), values + j);
+                float x = values[j];
+                values[j] = 0.5f + (0.5f * Tanh(0.5f * x));
             }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ApplySigmoid512(float* values, int length)
+    {
+        Vector512<float> half = Vector512.Create(0.5f);
+        int j = 0;
+        for (; j <= length - Vector512<float>.Count; j += Vector512<float>.Count)
+        {
+            Vector512<float> x = Vector512.Load(values + j);
+            Vector512.Store(half + (half * Tanh(half * x)), values + j);
         }
 
         for (; j < length; j++)
         {
-            values[j] = 0.5f + (0.5f * Tanh(0.5f * values[j]));
+            float x = values[j];
+            values[j] = 0.5f + (0.5f * Tanh(0.5f * x));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ApplySigmoid256(float* values, int length)
+    {
+        Vector256<float> half = Vector256.Create(0.5f);
+        int j = 0;
+        for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)
+        {
+            Vector256<float> x = Vector256.Load(values + j);
+            Vector256.Store(half + (half * Tanh(half * x)), values + j);
+        }
+
+        for (; j < length; j++)
+        {
+            float x = values[j];
+            values[j] = 0.5f + (0.5f * Tanh(0.5f * x));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ApplySigmoid128(float* values, int length)
+    {
+        Vector128<float> half = Vector128.Create(0.5f);
+        int j = 0;
+        for (; j <= length - Vector128<float>.Count; j += Vector128<float>.Count)
+        {
+            Vector128<float> x = Vector128.Load(values + j);
+            Vector128.Store(half + (half * Tanh(half * x)), values + j);
+        }
+
+        for (; j < length; j++)
+        {
+            float x = values[j];
+            values[j] = 0.5f + (0.5f * Tanh(0.5f * x));
         }
     }
 
@@ -785,22 +1003,86 @@ public readonly unsafe partial struct TinyNetwork : global::LeNet5.Runtime.INetw
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void SigmoidBackward(float* gradient, float* output, int length)
     {
-        int j = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
         {
-            Vector256<float> one = Vector256.Create(1.0f);
-            for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)
+            SigmoidBackward512(gradient, output, length);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            SigmoidBackward256(gradient, output, length);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            SigmoidBackward128(gradient, output, length);
+        }
+        else
+        {
+            for (int j = 0; j < length; j++)
             {
-                Vector256<float> y = Vector256.Load(output + j);
-                Vector256<float> g = Vector256.Load(gradient + j);
-                Vector256.Store(g * (y * (one - y)), gradient + j);
+                float y = output[j];
+                float g = gradient[j];
+                gradient[j] = g * (y * (1.0f - y));
             }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SigmoidBackward512(float* gradient, float* output, int length)
+    {
+        Vector512<float> one = Vector512.Create(1.0f);
+        int j = 0;
+        for (; j <= length - Vector512<float>.Count; j += Vector512<float>.Count)
+        {
+            Vector512<float> y = Vector512.Load(output + j);
+            Vector512<float> g = Vector512.Load(gradient + j);
+            Vector512.Store(g * (y * (one - y)), gradient + j);
         }
 
         for (; j < length; j++)
         {
             float y = output[j];
-            gradient[j] = gradient[j] * (y * (1.0f - y));
+            float g = gradient[j];
+            gradient[j] = g * (y * (1.0f - y));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SigmoidBackward256(float* gradient, float* output, int length)
+    {
+        Vector256<float> one = Vector256.Create(1.0f);
+        int j = 0;
+        for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)
+        {
+            Vector256<float> y = Vector256.Load(output + j);
+            Vector256<float> g = Vector256.Load(gradient + j);
+            Vector256.Store(g * (y * (one - y)), gradient + j);
+        }
+
+        for (; j < length; j++)
+        {
+            float y = output[j];
+            float g = gradient[j];
+            gradient[j] = g * (y * (1.0f - y));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SigmoidBackward128(float* gradient, float* output, int length)
+    {
+        Vector128<float> one = Vector128.Create(1.0f);
+        int j = 0;
+        for (; j <= length - Vector128<float>.Count; j += Vector128<float>.Count)
+        {
+            Vector128<float> y = Vector128.Load(output + j);
+            Vector128<float> g = Vector128.Load(gradient + j);
+            Vector128.Store(g * (y * (one - y)), gradient + j);
+        }
+
+        for (; j < length; j++)
+        {
+            float y = output[j];
+            float g = gradient[j];
+            gradient[j] = g * (y * (1.0f - y));
         }
     }
 
@@ -827,36 +1109,106 @@ public readonly unsafe partial struct TinyNetwork : global::LeNet5.Runtime.INetw
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Dot(float* a, float* b, int length)
     {
-        int j = 0;
-        float sum = 0.0f;
-        if (Vector256.IsHardwareAccelerated && length >= Vector256<float>.Count)
+        if (Vector512.IsHardwareAccelerated && length >= Vector512<float>.Count)
         {
-            Vector256<float> sum0 = Vector256<float>.Zero;
-            Vector256<float> sum1 = Vector256<float>.Zero;
-            for (; j <= length - (2 * Vector256<float>.Count); j += 2 * Vector256<float>.Count)
-            {
-                sum0 = MultiplyAdd(Vector256.Load(a + j), Vector256.Load(b + j), sum0);
-                sum1 = MultiplyAdd(Vector256.Load(a + j + Vector256<float>.Count), Vector256.Load(b + j + Vector256<float>.Count), sum1);
-            }
-
-            if (j <= length - Vector256<float>.Count)
-            {
-                sum0 = MultiplyAdd(Vector256.Load(a + j), Vector256.Load(b + j), sum0);
-                j += Vector256<float>.Count;
-            }
-
-            sum = Vector256.Sum(sum0 + sum1);
+            return Dot512(a, b, length);
+        }
+        else if (Vector256.IsHardwareAccelerated && length >= Vector256<float>.Count)
+        {
+            return Dot256(a, b, length);
         }
         else if (Vector128.IsHardwareAccelerated && length >= Vector128<float>.Count)
         {
-            Vector128<float> vectorSum = Vector128<float>.Zero;
-            for (; j <= length - Vector128<float>.Count; j += Vector128<float>.Count)
+            return Dot128(a, b, length);
+        }
+        else
+        {
+            int j = 0;
+            float sum = 0.0f;
+            for (; j < length; j++)
             {
-                vectorSum = MultiplyAdd(Vector128.Load(a + j), Vector128.Load(b + j), vectorSum);
+                sum += a[j] * b[j];
             }
 
-            sum = Vector128.Sum(vectorSum);
+            return sum;
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Dot512(float* a, float* b, int length)
+    {
+        Vector512<float> sum0 = Vector512<float>.Zero;
+        Vector512<float> sum1 = Vector512<float>.Zero;
+        int j = 0;
+        for (; j <= length - (2 * Vector512<float>.Count); j += 2 * Vector512<float>.Count)
+        {
+            sum0 = MultiplyAdd(Vector512.Load(a + j), Vector512.Load(b + j), sum0);
+            sum1 = MultiplyAdd(Vector512.Load(a + j + Vector512<float>.Count), Vector512.Load(b + j + Vector512<float>.Count), sum1);
+        }
+
+        if (j <= length - Vector512<float>.Count)
+        {
+            sum0 = MultiplyAdd(Vector512.Load(a + j), Vector512.Load(b + j), sum0);
+            j += Vector512<float>.Count;
+        }
+
+        float sum = Vector512.Sum(sum0 + sum1);
+
+        for (; j < length; j++)
+        {
+            sum += a[j] * b[j];
+        }
+
+        return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Dot256(float* a, float* b, int length)
+    {
+        Vector256<float> sum0 = Vector256<float>.Zero;
+        Vector256<float> sum1 = Vector256<float>.Zero;
+        int j = 0;
+        for (; j <= length - (2 * Vector256<float>.Count); j += 2 * Vector256<float>.Count)
+        {
+            sum0 = MultiplyAdd(Vector256.Load(a + j), Vector256.Load(b + j), sum0);
+            sum1 = MultiplyAdd(Vector256.Load(a + j + Vector256<float>.Count), Vector256.Load(b + j + Vector256<float>.Count), sum1);
+        }
+
+        if (j <= length - Vector256<float>.Count)
+        {
+            sum0 = MultiplyAdd(Vector256.Load(a + j), Vector256.Load(b + j), sum0);
+            j += Vector256<float>.Count;
+        }
+
+        float sum = Vector256.Sum(sum0 + sum1);
+
+        for (; j < length; j++)
+        {
+            sum += a[j] * b[j];
+        }
+
+        return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Dot128(float* a, float* b, int length)
+    {
+        Vector128<float> sum0 = Vector128<float>.Zero;
+        Vector128<float> sum1 = Vector128<float>.Zero;
+        int j = 0;
+        for (; j <= length - (2 * Vector128<float>.Count); j += 2 * Vector128<float>.Count)
+        {
+            sum0 = MultiplyAdd(Vector128.Load(a + j), Vector128.Load(b + j), sum0);
+            sum1 = MultiplyAdd(Vector128.Load(a + j + Vector128<float>.Count), Vector128.Load(b + j + Vector128<float>.Count), sum1);
+        }
+
+        if (j <= length - Vector128<float>.Count)
+        {
+            sum0 = MultiplyAdd(Vector128.Load(a + j), Vector128.Load(b + j), sum0);
+            j += Vector128<float>.Count;
+        }
+
+        float sum = Vector128.Sum(sum0 + sum1);
 
         for (; j < length; j++)
         {
@@ -870,28 +1222,82 @@ public readonly unsafe partial struct TinyNetwork : global::LeNet5.Runtime.INetw
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Sum(float* values, int length)
     {
-        int j = 0;
-        float sum = 0.0f;
-        if (Vector256.IsHardwareAccelerated && length >= Vector256<float>.Count)
+        if (Vector512.IsHardwareAccelerated && length >= Vector512<float>.Count)
         {
-            Vector256<float> vectorSum = Vector256<float>.Zero;
-            for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)
-            {
-                vectorSum += Vector256.Load(values + j);
-            }
-
-            sum = Vector256.Sum(vectorSum);
+            return Sum512(values, length);
+        }
+        else if (Vector256.IsHardwareAccelerated && length >= Vector256<float>.Count)
+        {
+            return Sum256(values, length);
         }
         else if (Vector128.IsHardwareAccelerated && length >= Vector128<float>.Count)
         {
-            Vector128<float> vectorSum = Vector128<float>.Zero;
-            for (; j <= length - Vector128<float>.Count; j += Vector128<float>.Count)
+            return Sum128(values, length);
+        }
+        else
+        {
+            int j = 0;
+            float sum = 0.0f;
+            for (; j < length; j++)
             {
-                vectorSum += Vector128.Load(values + j);
+                sum += values[j];
             }
 
-            sum = Vector128.Sum(vectorSum);
+            return sum;
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Sum512(float* values, int length)
+    {
+        Vector512<float> vectorSum = Vector512<float>.Zero;
+        int j = 0;
+        for (; j <= length - Vector512<float>.Count; j += Vector512<float>.Count)
+        {
+            vectorSum += Vector512.Load(values + j);
+        }
+
+        float sum = Vector512.Sum(vectorSum);
+
+        for (; j < length; j++)
+        {
+            sum += values[j];
+        }
+
+        return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Sum256(float* values, int length)
+    {
+        Vector256<float> vectorSum = Vector256<float>.Zero;
+        int j = 0;
+        for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)
+        {
+            vectorSum += Vector256.Load(values + j);
+        }
+
+        float sum = Vector256.Sum(vectorSum);
+
+        for (; j < length; j++)
+        {
+            sum += values[j];
+        }
+
+        return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Sum128(float* values, int length)
+    {
+        Vector128<float> vectorSum = Vector128<float>.Zero;
+        int j = 0;
+        for (; j <= length - Vector128<float>.Count; j += Vector128<float>.Count)
+        {
+            vectorSum += Vector128.Load(values + j);
+        }
+
+        float sum = Vector128.Sum(vectorSum);
 
         for (; j < length; j++)
         {
@@ -902,57 +1308,208 @@ public readonly unsafe partial struct TinyNetwork : global::LeNet5.Runtime.INetw
     }
 
     // target[k] += sum over j < count of weights[j * weightStride] * rows[(j * rowStride) + k], for k < length:
-    // 64 columns at a time in 8 accumulators, so each target element is loaded and stored once
+    // eight vectors of columns at a time in 8 accumulators, so each target element is loaded and stored once
+    // (not inlined: it is large and runs long)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AddWeightedRows(float* target, float* weights, int weightStride, float* rows, int rowStride, int length, int count)
     {
-        int k = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
         {
-            for (; k <= length - (8 * Vector256<float>.Count); k += 8 * Vector256<float>.Count)
+            AddWeightedRows512(target, weights, weightStride, rows, rowStride, length, count);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            AddWeightedRows256(target, weights, weightStride, rows, rowStride, length, count);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            AddWeightedRows128(target, weights, weightStride, rows, rowStride, length, count);
+        }
+        else
+        {
+            int k = 0;
+            for (; k < length; k++)
             {
-                Vector256<float> sum0 = Vector256.Load(target + k);
-                Vector256<float> sum1 = Vector256.Load(target + k + 8);
-                Vector256<float> sum2 = Vector256.Load(target + k + 16);
-                Vector256<float> sum3 = Vector256.Load(target + k + 24);
-                Vector256<float> sum4 = Vector256.Load(target + k + 32);
-                Vector256<float> sum5 = Vector256.Load(target + k + 40);
-                Vector256<float> sum6 = Vector256.Load(target + k + 48);
-                Vector256<float> sum7 = Vector256.Load(target + k + 56);
-                float* row = rows + k;
-                for (int j = 0; j < count; j++, row += rowStride)
+                float sum = target[k];
+                for (int j = 0; j < count; j++)
                 {
-                    Vector256<float> weight = Vector256.Create(weights[j * weightStride]);
-                    sum0 = MultiplyAdd(weight, Vector256.Load(row), sum0);
-                    sum1 = MultiplyAdd(weight, Vector256.Load(row + 8), sum1);
-                    sum2 = MultiplyAdd(weight, Vector256.Load(row + 16), sum2);
-                    sum3 = MultiplyAdd(weight, Vector256.Load(row + 24), sum3);
-                    sum4 = MultiplyAdd(weight, Vector256.Load(row + 32), sum4);
-                    sum5 = MultiplyAdd(weight, Vector256.Load(row + 40), sum5);
-                    sum6 = MultiplyAdd(weight, Vector256.Load(row + 48), sum6);
-                    sum7 = MultiplyAdd(weight, Vector256.Load(row + 56), sum7);
+                    sum += weights[j * weightStride] * rows[(j * rowStride) + k];
                 }
 
-                Vector256.Store(sum0, target + k);
-                Vector256.Store(sum1, target + k + 8);
-                Vector256.Store(sum2, target + k + 16);
-                Vector256.Store(sum3, target + k + 24);
-                Vector256.Store(sum4, target + k + 32);
-                Vector256.Store(sum5, target + k + 40);
-                Vector256.Store(sum6, target + k + 48);
-                Vector256.Store(sum7, target + k + 56);
+                target[k] = sum;
             }
+        }
+    }
 
-            for (; k <= length - Vector256<float>.Count; k += Vector256<float>.Count)
+    private static void AddWeightedRows512(float* target, float* weights, int weightStride, float* rows, int rowStride, int length, int count)
+    {
+        int k = 0;
+        for (; k <= length - (8 * Vector512<float>.Count); k += 8 * Vector512<float>.Count)
+        {
+            Vector512<float> sum0 = Vector512.Load(target + k);
+            Vector512<float> sum1 = Vector512.Load(target + k + 16);
+            Vector512<float> sum2 = Vector512.Load(target + k + 32);
+            Vector512<float> sum3 = Vector512.Load(target + k + 48);
+            Vector512<float> sum4 = Vector512.Load(target + k + 64);
+            Vector512<float> sum5 = Vector512.Load(target + k + 80);
+            Vector512<float> sum6 = Vector512.Load(target + k + 96);
+            Vector512<float> sum7 = Vector512.Load(target + k + 112);
+            float* row = rows + k;
+            for (int j = 0; j < count; j++, row += rowStride)
             {
-                Vector256<float> sum = Vector256.Load(target + k);
-                float* row = rows + k;
-                for (int j = 0; j < count; j++, row += rowStride)
-                {
-                    sum = MultiplyAdd(Vector256.Create(weights[j * weightStride]), Vector256.Load(row), sum);
-                }
-
-                Vector256.Store(sum, target + k);
+                Vector512<float> weight = Vector512.Create(weights[j * weightStride]);
+                sum0 = MultiplyAdd(weight, Vector512.Load(row), sum0);
+                sum1 = MultiplyAdd(weight, Vector512.Load(row + 16), sum1);
+                sum2 = MultiplyAdd(weight, Vector512.Load(row + 32), sum2);
+                sum3 = MultiplyAdd(weight, Vector512.Load(row + 48), sum3);
+                sum4 = MultiplyAdd(weight, Vector512.Load(row + 64), sum4);
+                sum5 = MultiplyAdd(weight, Vector512.Load(row + 80), sum5);
+                sum6 = MultiplyAdd(weight, Vector512.Load(row + 96), sum6);
+                sum7 = MultiplyAdd(weight, Vector512.Load(row + 112), sum7);
             }
+
+            Vector512.Store(sum0, target + k);
+            Vector512.Store(sum1, target + k + 16);
+            Vector512.Store(sum2, target + k + 32);
+            Vector512.Store(sum3, target + k + 48);
+            Vector512.Store(sum4, target + k + 64);
+            Vector512.Store(sum5, target + k + 80);
+            Vector512.Store(sum6, target + k + 96);
+            Vector512.Store(sum7, target + k + 112);
+        }
+
+        for (; k <= length - Vector512<float>.Count; k += Vector512<float>.Count)
+        {
+            Vector512<float> sum = Vector512.Load(target + k);
+            float* row = rows + k;
+            for (int j = 0; j < count; j++, row += rowStride)
+            {
+                sum = MultiplyAdd(Vector512.Create(weights[j * weightStride]), Vector512.Load(row), sum);
+            }
+
+            Vector512.Store(sum, target + k);
+        }
+
+        for (; k < length; k++)
+        {
+            float sum = target[k];
+            for (int j = 0; j < count; j++)
+            {
+                sum += weights[j * weightStride] * rows[(j * rowStride) + k];
+            }
+
+            target[k] = sum;
+        }
+    }
+
+    private static void AddWeightedRows256(float* target, float* weights, int weightStride, float* rows, int rowStride, int length, int count)
+    {
+        int k = 0;
+        for (; k <= length - (8 * Vector256<float>.Count); k += 8 * Vector256<float>.Count)
+        {
+            Vector256<float> sum0 = Vector256.Load(target + k);
+            Vector256<float> sum1 = Vector256.Load(target + k + 8);
+            Vector256<float> sum2 = Vector256.Load(target + k + 16);
+            Vector256<float> sum3 = Vector256.Load(target + k + 24);
+            Vector256<float> sum4 = Vector256.Load(target + k + 32);
+            Vector256<float> sum5 = Vector256.Load(target + k + 40);
+            Vector256<float> sum6 = Vector256.Load(target + k + 48);
+            Vector256<float> sum7 = Vector256.Load(target + k + 56);
+            float* row = rows + k;
+            for (int j = 0; j < count; j++, row += rowStride)
+            {
+                Vector256<float> weight = Vector256.Create(weights[j * weightStride]);
+                sum0 = MultiplyAdd(weight, Vector256.Load(row), sum0);
+                sum1 = MultiplyAdd(weight, Vector256.Load(row + 8), sum1);
+                sum2 = MultiplyAdd(weight, Vector256.Load(row + 16), sum2);
+                sum3 = MultiplyAdd(weight, Vector256.Load(row + 24), sum3);
+                sum4 = MultiplyAdd(weight, Vector256.Load(row + 32), sum4);
+                sum5 = MultiplyAdd(weight, Vector256.Load(row + 40), sum5);
+                sum6 = MultiplyAdd(weight, Vector256.Load(row + 48), sum6);
+                sum7 = MultiplyAdd(weight, Vector256.Load(row + 56), sum7);
+            }
+
+            Vector256.Store(sum0, target + k);
+            Vector256.Store(sum1, target + k + 8);
+            Vector256.Store(sum2, target + k + 16);
+            Vector256.Store(sum3, target + k + 24);
+            Vector256.Store(sum4, target + k + 32);
+            Vector256.Store(sum5, target + k + 40);
+            Vector256.Store(sum6, target + k + 48);
+            Vector256.Store(sum7, target + k + 56);
+        }
+
+        for (; k <= length - Vector256<float>.Count; k += Vector256<float>.Count)
+        {
+            Vector256<float> sum = Vector256.Load(target + k);
+            float* row = rows + k;
+            for (int j = 0; j < count; j++, row += rowStride)
+            {
+                sum = MultiplyAdd(Vector256.Create(weights[j * weightStride]), Vector256.Load(row), sum);
+            }
+
+            Vector256.Store(sum, target + k);
+        }
+
+        for (; k < length; k++)
+        {
+            float sum = target[k];
+            for (int j = 0; j < count; j++)
+            {
+                sum += weights[j * weightStride] * rows[(j * rowStride) + k];
+            }
+
+            target[k] = sum;
+        }
+    }
+
+    private static void AddWeightedRows128(float* target, float* weights, int weightStride, float* rows, int rowStride, int length, int count)
+    {
+        int k = 0;
+        for (; k <= length - (8 * Vector128<float>.Count); k += 8 * Vector128<float>.Count)
+        {
+            Vector128<float> sum0 = Vector128.Load(target + k);
+            Vector128<float> sum1 = Vector128.Load(target + k + 4);
+            Vector128<float> sum2 = Vector128.Load(target + k + 8);
+            Vector128<float> sum3 = Vector128.Load(target + k + 12);
+            Vector128<float> sum4 = Vector128.Load(target + k + 16);
+            Vector128<float> sum5 = Vector128.Load(target + k + 20);
+            Vector128<float> sum6 = Vector128.Load(target + k + 24);
+            Vector128<float> sum7 = Vector128.Load(target + k + 28);
+            float* row = rows + k;
+            for (int j = 0; j < count; j++, row += rowStride)
+            {
+                Vector128<float> weight = Vector128.Create(weights[j * weightStride]);
+                sum0 = MultiplyAdd(weight, Vector128.Load(row), sum0);
+                sum1 = MultiplyAdd(weight, Vector128.Load(row + 4), sum1);
+                sum2 = MultiplyAdd(weight, Vector128.Load(row + 8), sum2);
+                sum3 = MultiplyAdd(weight, Vector128.Load(row + 12), sum3);
+                sum4 = MultiplyAdd(weight, Vector128.Load(row + 16), sum4);
+                sum5 = MultiplyAdd(weight, Vector128.Load(row + 20), sum5);
+                sum6 = MultiplyAdd(weight, Vector128.Load(row + 24), sum6);
+                sum7 = MultiplyAdd(weight, Vector128.Load(row + 28), sum7);
+            }
+
+            Vector128.Store(sum0, target + k);
+            Vector128.Store(sum1, target + k + 4);
+            Vector128.Store(sum2, target + k + 8);
+            Vector128.Store(sum3, target + k + 12);
+            Vector128.Store(sum4, target + k + 16);
+            Vector128.Store(sum5, target + k + 20);
+            Vector128.Store(sum6, target + k + 24);
+            Vector128.Store(sum7, target + k + 28);
+        }
+
+        for (; k <= length - Vector128<float>.Count; k += Vector128<float>.Count)
+        {
+            Vector128<float> sum = Vector128.Load(target + k);
+            float* row = rows + k;
+            for (int j = 0; j < count; j++, row += rowStride)
+            {
+                sum = MultiplyAdd(Vector128.Create(weights[j * weightStride]), Vector128.Load(row), sum);
+            }
+
+            Vector128.Store(sum, target + k);
         }
 
         for (; k < length; k++)
@@ -971,22 +1528,68 @@ public readonly unsafe partial struct TinyNetwork : global::LeNet5.Runtime.INetw
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Axpy(float a, float* x, float* y, int length)
     {
-        int j = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
         {
-            Vector256<float> scale = Vector256.Create(a);
-            for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)
-            {
-                Vector256.Store(MultiplyAdd(scale, Vector256.Load(x + j), Vector256.Load(y + j)), y + j);
-            }
+            Axpy512(a, x, y, length);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            Axpy256(a, x, y, length);
         }
         else if (Vector128.IsHardwareAccelerated)
         {
-            Vector128<float> scale = Vector128.Create(a);
-            for (; j <= length - Vector128<float>.Count; j += Vector128<float>.Count)
+            Axpy128(a, x, y, length);
+        }
+        else
+        {
+            int j = 0;
+            for (; j < length; j++)
             {
-                Vector128.Store(MultiplyAdd(scale, Vector128.Load(x + j), Vector128.Load(y + j)), y + j);
+                y[j] += a * x[j];
             }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Axpy512(float a, float* x, float* y, int length)
+    {
+        Vector512<float> scale = Vector512.Create(a);
+        int j = 0;
+        for (; j <= length - Vector512<float>.Count; j += Vector512<float>.Count)
+        {
+            Vector512.Store(MultiplyAdd(scale, Vector512.Load(x + j), Vector512.Load(y + j)), y + j);
+        }
+
+        for (; j < length; j++)
+        {
+            y[j] += a * x[j];
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Axpy256(float a, float* x, float* y, int length)
+    {
+        Vector256<float> scale = Vector256.Create(a);
+        int j = 0;
+        for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)
+        {
+            Vector256.Store(MultiplyAdd(scale, Vector256.Load(x + j), Vector256.Load(y + j)), y + j);
+        }
+
+        for (; j < length; j++)
+        {
+            y[j] += a * x[j];
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Axpy128(float a, float* x, float* y, int length)
+    {
+        Vector128<float> scale = Vector128.Create(a);
+        int j = 0;
+        for (; j <= length - Vector128<float>.Count; j += Vector128<float>.Count)
+        {
+            Vector128.Store(MultiplyAdd(scale, Vector128.Load(x + j), Vector128.Load(y + j)), y + j);
         }
 
         for (; j < length; j++)

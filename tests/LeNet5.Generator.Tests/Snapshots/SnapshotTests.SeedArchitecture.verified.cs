@@ -1023,12 +1023,23 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
     // s2: average pool 6x28x28 -> 6x14x14, 2x2 windows, none
     private static void S2Forward(float* input, float* output)
     {
-        if (!Avx2.IsSupported)
+        if (Avx2.IsSupported)
+        {
+            S2Forward256(input, output);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            S2Forward128(input, output);
+        }
+        else
         {
             S2ForwardPortable(input, output);
-            return;
         }
+    }
 
+    // s2: the same, 8 windows at a time
+    private static void S2Forward256(float* input, float* output)
+    {
         Vector256<float> scale = Vector256.Create(0.25f);
         for (int c = 0; c < S2OutputChannels; c++)
         {
@@ -1071,7 +1082,80 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
         }
     }
 
-    // s2: the same, window by window, for hardware without AVX2
+    // s2: the same, 4 windows at a time
+    private static void S2Forward128(float* input, float* output)
+    {
+        Vector128<float> scale = Vector128.Create(0.25f);
+        for (int c = 0; c < S2OutputChannels; c++)
+        {
+            float* plane = input + (c * S2InputHeight * S2InputWidth);
+            float* map = output + (c * S2OutputHeight * S2OutputWidth);
+            for (int y = 0; y < S2OutputHeight; y++)
+            {
+                float* top = plane + (y * S2PoolSize * S2InputWidth);
+                float* bottom = top + S2InputWidth;
+                float* row = map + (y * S2OutputWidth);
+
+                // windows 0 to 3
+                {
+                    // sums in order: the left (even), then the right (odd) columns
+                    Vector128<float> topLow = Vector128.Load(top);
+                    Vector128<float> topHigh = Vector128.Load(top + 4);
+                    Vector128<float> bottomLow = Vector128.Load(bottom);
+                    Vector128<float> bottomHigh = Vector128.Load(bottom + 4);
+                    Vector128<float> sum = Vector128<float>.Zero + EvenLanes(topLow, topHigh);
+                    sum += OddLanes(topLow, topHigh);
+                    sum += EvenLanes(bottomLow, bottomHigh);
+                    sum += OddLanes(bottomLow, bottomHigh);
+                    Vector128.Store(sum * scale, row);
+                }
+
+                // windows 4 to 7
+                {
+                    // sums in order: the left (even), then the right (odd) columns
+                    Vector128<float> topLow = Vector128.Load(top + 8);
+                    Vector128<float> topHigh = Vector128.Load(top + 12);
+                    Vector128<float> bottomLow = Vector128.Load(bottom + 8);
+                    Vector128<float> bottomHigh = Vector128.Load(bottom + 12);
+                    Vector128<float> sum = Vector128<float>.Zero + EvenLanes(topLow, topHigh);
+                    sum += OddLanes(topLow, topHigh);
+                    sum += EvenLanes(bottomLow, bottomHigh);
+                    sum += OddLanes(bottomLow, bottomHigh);
+                    Vector128.Store(sum * scale, row + 4);
+                }
+
+                // windows 8 to 11
+                {
+                    // sums in order: the left (even), then the right (odd) columns
+                    Vector128<float> topLow = Vector128.Load(top + 16);
+                    Vector128<float> topHigh = Vector128.Load(top + 20);
+                    Vector128<float> bottomLow = Vector128.Load(bottom + 16);
+                    Vector128<float> bottomHigh = Vector128.Load(bottom + 20);
+                    Vector128<float> sum = Vector128<float>.Zero + EvenLanes(topLow, topHigh);
+                    sum += OddLanes(topLow, topHigh);
+                    sum += EvenLanes(bottomLow, bottomHigh);
+                    sum += OddLanes(bottomLow, bottomHigh);
+                    Vector128.Store(sum * scale, row + 8);
+                }
+
+                // windows 10 to 13
+                {
+                    // sums in order: the left (even), then the right (odd) columns
+                    Vector128<float> topLow = Vector128.Load(top + 20);
+                    Vector128<float> topHigh = Vector128.Load(top + 24);
+                    Vector128<float> bottomLow = Vector128.Load(bottom + 20);
+                    Vector128<float> bottomHigh = Vector128.Load(bottom + 24);
+                    Vector128<float> sum = Vector128<float>.Zero + EvenLanes(topLow, topHigh);
+                    sum += OddLanes(topLow, topHigh);
+                    sum += EvenLanes(bottomLow, bottomHigh);
+                    sum += OddLanes(bottomLow, bottomHigh);
+                    Vector128.Store(sum * scale, row + 10);
+                }
+            }
+        }
+    }
+
+    // s2: the same, window by window, for hardware without SIMD
     private static void S2ForwardPortable(float* input, float* output)
     {
         for (int c = 0; c < S2OutputChannels; c++)
@@ -1101,12 +1185,23 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
     // s2: backward of average pool 6x28x28 -> 6x14x14, 2x2 windows, none; the gradient is shared evenly by each window
     private static void S2Backward(float* input, float* output, float* outputGradient, float* inputGradient)
     {
-        if (!Avx2.IsSupported)
+        if (Avx2.IsSupported)
+        {
+            S2Backward256(input, output, outputGradient, inputGradient);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            S2Backward128(input, output, outputGradient, inputGradient);
+        }
+        else
         {
             S2BackwardPortable(input, output, outputGradient, inputGradient);
-            return;
         }
+    }
 
+    // s2: the same, 8 windows at a time
+    private static void S2Backward256(float* input, float* output, float* outputGradient, float* inputGradient)
+    {
         Vector256<float> scale = Vector256.Create(0.25f);
         for (int c = 0; c < S2OutputChannels; c++)
         {
@@ -1151,7 +1246,72 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
         }
     }
 
-    // s2: the same, window by window, for hardware without AVX2
+    // s2: the same, 4 windows at a time
+    private static void S2Backward128(float* input, float* output, float* outputGradient, float* inputGradient)
+    {
+        Vector128<float> scale = Vector128.Create(0.25f);
+        for (int c = 0; c < S2OutputChannels; c++)
+        {
+            float* plane = inputGradient + (c * S2InputHeight * S2InputWidth);
+            float* map = outputGradient + (c * S2OutputHeight * S2OutputWidth);
+            for (int y = 0; y < S2OutputHeight; y++)
+            {
+                float* top = plane + (y * S2PoolSize * S2InputWidth);
+                float* bottom = top + S2InputWidth;
+                float* row = map + (y * S2OutputWidth);
+
+                // windows 0 to 3
+                {
+                    Vector128<float> share = Vector128.Load(row) * scale;
+                    // each window's value twice, in order: windows 0 0 1 1 and 2 2 3 3
+                    Vector128<float> first = Vector128.Shuffle(share, Vector128.Create(0, 0, 1, 1));
+                    Vector128<float> second = Vector128.Shuffle(share, Vector128.Create(2, 2, 3, 3));
+                    Vector128.Store(first, top);
+                    Vector128.Store(second, top + 4);
+                    Vector128.Store(first, bottom);
+                    Vector128.Store(second, bottom + 4);
+                }
+
+                // windows 4 to 7
+                {
+                    Vector128<float> share = Vector128.Load(row + 4) * scale;
+                    // each window's value twice, in order: windows 0 0 1 1 and 2 2 3 3
+                    Vector128<float> first = Vector128.Shuffle(share, Vector128.Create(0, 0, 1, 1));
+                    Vector128<float> second = Vector128.Shuffle(share, Vector128.Create(2, 2, 3, 3));
+                    Vector128.Store(first, top + 8);
+                    Vector128.Store(second, top + 12);
+                    Vector128.Store(first, bottom + 8);
+                    Vector128.Store(second, bottom + 12);
+                }
+
+                // windows 8 to 11
+                {
+                    Vector128<float> share = Vector128.Load(row + 8) * scale;
+                    // each window's value twice, in order: windows 0 0 1 1 and 2 2 3 3
+                    Vector128<float> first = Vector128.Shuffle(share, Vector128.Create(0, 0, 1, 1));
+                    Vector128<float> second = Vector128.Shuffle(share, Vector128.Create(2, 2, 3, 3));
+                    Vector128.Store(first, top + 16);
+                    Vector128.Store(second, top + 20);
+                    Vector128.Store(first, bottom + 16);
+                    Vector128.Store(second, bottom + 20);
+                }
+
+                // windows 10 to 13
+                {
+                    Vector128<float> share = Vector128.Load(row + 10) * scale;
+                    // each window's value twice, in order: windows 0 0 1 1 and 2 2 3 3
+                    Vector128<float> first = Vector128.Shuffle(share, Vector128.Create(0, 0, 1, 1));
+                    Vector128<float> second = Vector128.Shuffle(share, Vector128.Create(2, 2, 3, 3));
+                    Vector128.Store(first, top + 20);
+                    Vector128.Store(second, top + 24);
+                    Vector128.Store(first, bottom + 20);
+                    Vector128.Store(second, bottom + 24);
+                }
+            }
+        }
+    }
+
+    // s2: the same, window by window, for hardware without SIMD
     private static void S2BackwardPortable(float* input, float* output, float* outputGradient, float* inputGradient)
     {
         for (int c = 0; c < S2OutputChannels; c++)
@@ -1951,6 +2111,65 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
     // s4: average pool 16x10x10 -> 16x5x5, 2x2 windows, none
     private static void S4Forward(float* input, float* output)
     {
+        // hardware whose wider kernel does not fit this map goes window by window, as it always did, so its sums keep their order
+        if (Vector128.IsHardwareAccelerated && !Avx2.IsSupported)
+        {
+            S4Forward128(input, output);
+        }
+        else
+        {
+            S4ForwardPortable(input, output);
+        }
+    }
+
+    // s4: the same, 4 windows at a time
+    private static void S4Forward128(float* input, float* output)
+    {
+        Vector128<float> scale = Vector128.Create(0.25f);
+        for (int c = 0; c < S4OutputChannels; c++)
+        {
+            float* plane = input + (c * S4InputHeight * S4InputWidth);
+            float* map = output + (c * S4OutputHeight * S4OutputWidth);
+            for (int y = 0; y < S4OutputHeight; y++)
+            {
+                float* top = plane + (y * S4PoolSize * S4InputWidth);
+                float* bottom = top + S4InputWidth;
+                float* row = map + (y * S4OutputWidth);
+
+                // windows 0 to 3
+                {
+                    // sums in order: the left (even), then the right (odd) columns
+                    Vector128<float> topLow = Vector128.Load(top);
+                    Vector128<float> topHigh = Vector128.Load(top + 4);
+                    Vector128<float> bottomLow = Vector128.Load(bottom);
+                    Vector128<float> bottomHigh = Vector128.Load(bottom + 4);
+                    Vector128<float> sum = Vector128<float>.Zero + EvenLanes(topLow, topHigh);
+                    sum += OddLanes(topLow, topHigh);
+                    sum += EvenLanes(bottomLow, bottomHigh);
+                    sum += OddLanes(bottomLow, bottomHigh);
+                    Vector128.Store(sum * scale, row);
+                }
+
+                // windows 1 to 4
+                {
+                    // sums in order: the left (even), then the right (odd) columns
+                    Vector128<float> topLow = Vector128.Load(top + 2);
+                    Vector128<float> topHigh = Vector128.Load(top + 6);
+                    Vector128<float> bottomLow = Vector128.Load(bottom + 2);
+                    Vector128<float> bottomHigh = Vector128.Load(bottom + 6);
+                    Vector128<float> sum = Vector128<float>.Zero + EvenLanes(topLow, topHigh);
+                    sum += OddLanes(topLow, topHigh);
+                    sum += EvenLanes(bottomLow, bottomHigh);
+                    sum += OddLanes(bottomLow, bottomHigh);
+                    Vector128.Store(sum * scale, row + 1);
+                }
+            }
+        }
+    }
+
+    // s4: the same, window by window, for hardware without SIMD
+    private static void S4ForwardPortable(float* input, float* output)
+    {
         for (int c = 0; c < S4OutputChannels; c++)
         {
             float* plane = input + (c * S4InputHeight * S4InputWidth);
@@ -1977,6 +2196,61 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
 
     // s4: backward of average pool 16x10x10 -> 16x5x5, 2x2 windows, none; the gradient is shared evenly by each window
     private static void S4Backward(float* input, float* output, float* outputGradient, float* inputGradient)
+    {
+        // hardware whose wider kernel does not fit this map goes window by window, as it always did, so its sums keep their order
+        if (Vector128.IsHardwareAccelerated && !Avx2.IsSupported)
+        {
+            S4Backward128(input, output, outputGradient, inputGradient);
+        }
+        else
+        {
+            S4BackwardPortable(input, output, outputGradient, inputGradient);
+        }
+    }
+
+    // s4: the same, 4 windows at a time
+    private static void S4Backward128(float* input, float* output, float* outputGradient, float* inputGradient)
+    {
+        Vector128<float> scale = Vector128.Create(0.25f);
+        for (int c = 0; c < S4OutputChannels; c++)
+        {
+            float* plane = inputGradient + (c * S4InputHeight * S4InputWidth);
+            float* map = outputGradient + (c * S4OutputHeight * S4OutputWidth);
+            for (int y = 0; y < S4OutputHeight; y++)
+            {
+                float* top = plane + (y * S4PoolSize * S4InputWidth);
+                float* bottom = top + S4InputWidth;
+                float* row = map + (y * S4OutputWidth);
+
+                // windows 0 to 3
+                {
+                    Vector128<float> share = Vector128.Load(row) * scale;
+                    // each window's value twice, in order: windows 0 0 1 1 and 2 2 3 3
+                    Vector128<float> first = Vector128.Shuffle(share, Vector128.Create(0, 0, 1, 1));
+                    Vector128<float> second = Vector128.Shuffle(share, Vector128.Create(2, 2, 3, 3));
+                    Vector128.Store(first, top);
+                    Vector128.Store(second, top + 4);
+                    Vector128.Store(first, bottom);
+                    Vector128.Store(second, bottom + 4);
+                }
+
+                // windows 1 to 4
+                {
+                    Vector128<float> share = Vector128.Load(row + 1) * scale;
+                    // each window's value twice, in order: windows 0 0 1 1 and 2 2 3 3
+                    Vector128<float> first = Vector128.Shuffle(share, Vector128.Create(0, 0, 1, 1));
+                    Vector128<float> second = Vector128.Shuffle(share, Vector128.Create(2, 2, 3, 3));
+                    Vector128.Store(first, top + 2);
+                    Vector128.Store(second, top + 6);
+                    Vector128.Store(first, bottom + 2);
+                    Vector128.Store(second, bottom + 6);
+                }
+            }
+        }
+    }
+
+    // s4: the same, window by window, for hardware without SIMD
+    private static void S4BackwardPortable(float* input, float* output, float* outputGradient, float* inputGradient)
     {
         for (int c = 0; c < S4OutputChannels; c++)
         {
@@ -2307,6 +2581,25 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Tanh(Vector512<float> x)
+    {
+        Vector512<float> clamped = Vector512.Min(Vector512.Max(x, Vector512.Create(-7.905311f)), Vector512.Create(7.905311f));
+        Vector512<float> square = clamped * clamped;
+        Vector512<float> numerator = Vector512.Create(-2.7607684E-16f);
+        numerator = (numerator * square) + Vector512.Create(2.000188E-13f);
+        numerator = (numerator * square) + Vector512.Create(-8.604672E-11f);
+        numerator = (numerator * square) + Vector512.Create(5.1222973E-08f);
+        numerator = (numerator * square) + Vector512.Create(1.48572235E-05f);
+        numerator = (numerator * square) + Vector512.Create(0.00063726195f);
+        numerator = (numerator * square) + Vector512.Create(0.0048935246f);
+        Vector512<float> denominator = Vector512.Create(1.1982584E-06f);
+        denominator = (denominator * square) + Vector512.Create(0.00011853471f);
+        denominator = (denominator * square) + Vector512.Create(0.0022684347f);
+        denominator = (denominator * square) + Vector512.Create(0.004893525f);
+        return clamped * numerator / denominator;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Tanh(Vector256<float> x)
     {
         Vector256<float> clamped = Vector256.Min(Vector256.Max(x, Vector256.Create(-7.905311f)), Vector256.Create(7.905311f));
@@ -2325,23 +2618,99 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
         return clamped * numerator / denominator;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Tanh(Vector128<float> x)
+    {
+        Vector128<float> clamped = Vector128.Min(Vector128.Max(x, Vector128.Create(-7.905311f)), Vector128.Create(7.905311f));
+        Vector128<float> square = clamped * clamped;
+        Vector128<float> numerator = Vector128.Create(-2.7607684E-16f);
+        numerator = (numerator * square) + Vector128.Create(2.000188E-13f);
+        numerator = (numerator * square) + Vector128.Create(-8.604672E-11f);
+        numerator = (numerator * square) + Vector128.Create(5.1222973E-08f);
+        numerator = (numerator * square) + Vector128.Create(1.48572235E-05f);
+        numerator = (numerator * square) + Vector128.Create(0.00063726195f);
+        numerator = (numerator * square) + Vector128.Create(0.0048935246f);
+        Vector128<float> denominator = Vector128.Create(1.1982584E-06f);
+        denominator = (denominator * square) + Vector128.Create(0.00011853471f);
+        denominator = (denominator * square) + Vector128.Create(0.0022684347f);
+        denominator = (denominator * square) + Vector128.Create(0.004893525f);
+        return clamped * numerator / denominator;
+    }
+
     // tanh: y = tanh(x)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ApplyTanh(float* values, int length)
     {
-        int j = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
         {
-            for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)
+            ApplyTanh512(values, length);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            ApplyTanh256(values, length);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            ApplyTanh128(values, length);
+        }
+        else
+        {
+            for (int j = 0; j < length; j++)
             {
-                Vector256<float> x = Vector256.Load(values + j);
-                Vector256.Store(Tanh(x), values + j);
+                float x = values[j];
+                values[j] = Tanh(x);
             }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ApplyTanh512(float* values, int length)
+    {
+        int j = 0;
+        for (; j <= length - Vector512<float>.Count; j += Vector512<float>.Count)
+        {
+            Vector512<float> x = Vector512.Load(values + j);
+            Vector512.Store(Tanh(x), values + j);
         }
 
         for (; j < length; j++)
         {
-            values[j] = Tanh(values[j]);
+            float x = values[j];
+            values[j] = Tanh(x);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ApplyTanh256(float* values, int length)
+    {
+        int j = 0;
+        for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)
+        {
+            Vector256<float> x = Vector256.Load(values + j);
+            Vector256.Store(Tanh(x), values + j);
+        }
+
+        for (; j < length; j++)
+        {
+            float x = values[j];
+            values[j] = Tanh(x);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ApplyTanh128(float* values, int length)
+    {
+        int j = 0;
+        for (; j <= length - Vector128<float>.Count; j += Vector128<float>.Count)
+        {
+            Vector128<float> x = Vector128.Load(values + j);
+            Vector128.Store(Tanh(x), values + j);
+        }
+
+        for (; j < length; j++)
+        {
+            float x = values[j];
+            values[j] = Tanh(x);
         }
     }
 
@@ -2349,22 +2718,86 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void TanhBackward(float* gradient, float* output, int length)
     {
-        int j = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
         {
-            Vector256<float> one = Vector256.Create(1.0f);
-            for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)
+            TanhBackward512(gradient, output, length);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            TanhBackward256(gradient, output, length);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            TanhBackward128(gradient, output, length);
+        }
+        else
+        {
+            for (int j = 0; j < length; j++)
             {
-                Vector256<float> y = Vector256.Load(output + j);
-                Vector256<float> g = Vector256.Load(gradient + j);
-                Vector256.Store(g * (one - (y * y)), gradient + j);
+                float y = output[j];
+                float g = gradient[j];
+                gradient[j] = g * (1.0f - (y * y));
             }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TanhBackward512(float* gradient, float* output, int length)
+    {
+        Vector512<float> one = Vector512.Create(1.0f);
+        int j = 0;
+        for (; j <= length - Vector512<float>.Count; j += Vector512<float>.Count)
+        {
+            Vector512<float> y = Vector512.Load(output + j);
+            Vector512<float> g = Vector512.Load(gradient + j);
+            Vector512.Store(g * (one - (y * y)), gradient + j);
         }
 
         for (; j < length; j++)
         {
             float y = output[j];
-            gradient[j] = gradient[j] * (1.0f - (y * y));
+            float g = gradient[j];
+            gradient[j] = g * (1.0f - (y * y));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TanhBackward256(float* gradient, float* output, int length)
+    {
+        Vector256<float> one = Vector256.Create(1.0f);
+        int j = 0;
+        for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)
+        {
+            Vector256<float> y = Vector256.Load(output + j);
+            Vector256<float> g = Vector256.Load(gradient + j);
+            Vector256.Store(g * (one - (y * y)), gradient + j);
+        }
+
+        for (; j < length; j++)
+        {
+            float y = output[j];
+            float g = gradient[j];
+            gradient[j] = g * (1.0f - (y * y));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TanhBackward128(float* gradient, float* output, int length)
+    {
+        Vector128<float> one = Vector128.Create(1.0f);
+        int j = 0;
+        for (; j <= length - Vector128<float>.Count; j += Vector128<float>.Count)
+        {
+            Vector128<float> y = Vector128.Load(output + j);
+            Vector128<float> g = Vector128.Load(gradient + j);
+            Vector128.Store(g * (one - (y * y)), gradient + j);
+        }
+
+        for (; j < length; j++)
+        {
+            float y = output[j];
+            float g = gradient[j];
+            gradient[j] = g * (1.0f - (y * y));
         }
     }
 
@@ -2391,36 +2824,106 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Dot(float* a, float* b, int length)
     {
-        int j = 0;
-        float sum = 0.0f;
-        if (Vector256.IsHardwareAccelerated && length >= Vector256<float>.Count)
+        if (Vector512.IsHardwareAccelerated && length >= Vector512<float>.Count)
         {
-            Vector256<float> sum0 = Vector256<float>.Zero;
-            Vector256<float> sum1 = Vector256<float>.Zero;
-            for (; j <= length - (2 * Vector256<float>.Count); j += 2 * Vector256<float>.Count)
-            {
-                sum0 = MultiplyAdd(Vector256.Load(a + j), Vector256.Load(b + j), sum0);
-                sum1 = MultiplyAdd(Vector256.Load(a + j + Vector256<float>.Count), Vector256.Load(b + j + Vector256<float>.Count), sum1);
-            }
-
-            if (j <= length - Vector256<float>.Count)
-            {
-                sum0 = MultiplyAdd(Vector256.Load(a + j), Vector256.Load(b + j), sum0);
-                j += Vector256<float>.Count;
-            }
-
-            sum = Vector256.Sum(sum0 + sum1);
+            return Dot512(a, b, length);
+        }
+        else if (Vector256.IsHardwareAccelerated && length >= Vector256<float>.Count)
+        {
+            return Dot256(a, b, length);
         }
         else if (Vector128.IsHardwareAccelerated && length >= Vector128<float>.Count)
         {
-            Vector128<float> vectorSum = Vector128<float>.Zero;
-            for (; j <= length - Vector128<float>.Count; j += Vector128<float>.Count)
+            return Dot128(a, b, length);
+        }
+        else
+        {
+            int j = 0;
+            float sum = 0.0f;
+            for (; j < length; j++)
             {
-                vectorSum = MultiplyAdd(Vector128.Load(a + j), Vector128.Load(b + j), vectorSum);
+                sum += a[j] * b[j];
             }
 
-            sum = Vector128.Sum(vectorSum);
+            return sum;
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Dot512(float* a, float* b, int length)
+    {
+        Vector512<float> sum0 = Vector512<float>.Zero;
+        Vector512<float> sum1 = Vector512<float>.Zero;
+        int j = 0;
+        for (; j <= length - (2 * Vector512<float>.Count); j += 2 * Vector512<float>.Count)
+        {
+            sum0 = MultiplyAdd(Vector512.Load(a + j), Vector512.Load(b + j), sum0);
+            sum1 = MultiplyAdd(Vector512.Load(a + j + Vector512<float>.Count), Vector512.Load(b + j + Vector512<float>.Count), sum1);
+        }
+
+        if (j <= length - Vector512<float>.Count)
+        {
+            sum0 = MultiplyAdd(Vector512.Load(a + j), Vector512.Load(b + j), sum0);
+            j += Vector512<float>.Count;
+        }
+
+        float sum = Vector512.Sum(sum0 + sum1);
+
+        for (; j < length; j++)
+        {
+            sum += a[j] * b[j];
+        }
+
+        return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Dot256(float* a, float* b, int length)
+    {
+        Vector256<float> sum0 = Vector256<float>.Zero;
+        Vector256<float> sum1 = Vector256<float>.Zero;
+        int j = 0;
+        for (; j <= length - (2 * Vector256<float>.Count); j += 2 * Vector256<float>.Count)
+        {
+            sum0 = MultiplyAdd(Vector256.Load(a + j), Vector256.Load(b + j), sum0);
+            sum1 = MultiplyAdd(Vector256.Load(a + j + Vector256<float>.Count), Vector256.Load(b + j + Vector256<float>.Count), sum1);
+        }
+
+        if (j <= length - Vector256<float>.Count)
+        {
+            sum0 = MultiplyAdd(Vector256.Load(a + j), Vector256.Load(b + j), sum0);
+            j += Vector256<float>.Count;
+        }
+
+        float sum = Vector256.Sum(sum0 + sum1);
+
+        for (; j < length; j++)
+        {
+            sum += a[j] * b[j];
+        }
+
+        return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Dot128(float* a, float* b, int length)
+    {
+        Vector128<float> sum0 = Vector128<float>.Zero;
+        Vector128<float> sum1 = Vector128<float>.Zero;
+        int j = 0;
+        for (; j <= length - (2 * Vector128<float>.Count); j += 2 * Vector128<float>.Count)
+        {
+            sum0 = MultiplyAdd(Vector128.Load(a + j), Vector128.Load(b + j), sum0);
+            sum1 = MultiplyAdd(Vector128.Load(a + j + Vector128<float>.Count), Vector128.Load(b + j + Vector128<float>.Count), sum1);
+        }
+
+        if (j <= length - Vector128<float>.Count)
+        {
+            sum0 = MultiplyAdd(Vector128.Load(a + j), Vector128.Load(b + j), sum0);
+            j += Vector128<float>.Count;
+        }
+
+        float sum = Vector128.Sum(sum0 + sum1);
 
         for (; j < length; j++)
         {
@@ -2434,28 +2937,82 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Sum(float* values, int length)
     {
-        int j = 0;
-        float sum = 0.0f;
-        if (Vector256.IsHardwareAccelerated && length >= Vector256<float>.Count)
+        if (Vector512.IsHardwareAccelerated && length >= Vector512<float>.Count)
         {
-            Vector256<float> vectorSum = Vector256<float>.Zero;
-            for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)
-            {
-                vectorSum += Vector256.Load(values + j);
-            }
-
-            sum = Vector256.Sum(vectorSum);
+            return Sum512(values, length);
+        }
+        else if (Vector256.IsHardwareAccelerated && length >= Vector256<float>.Count)
+        {
+            return Sum256(values, length);
         }
         else if (Vector128.IsHardwareAccelerated && length >= Vector128<float>.Count)
         {
-            Vector128<float> vectorSum = Vector128<float>.Zero;
-            for (; j <= length - Vector128<float>.Count; j += Vector128<float>.Count)
+            return Sum128(values, length);
+        }
+        else
+        {
+            int j = 0;
+            float sum = 0.0f;
+            for (; j < length; j++)
             {
-                vectorSum += Vector128.Load(values + j);
+                sum += values[j];
             }
 
-            sum = Vector128.Sum(vectorSum);
+            return sum;
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Sum512(float* values, int length)
+    {
+        Vector512<float> vectorSum = Vector512<float>.Zero;
+        int j = 0;
+        for (; j <= length - Vector512<float>.Count; j += Vector512<float>.Count)
+        {
+            vectorSum += Vector512.Load(values + j);
+        }
+
+        float sum = Vector512.Sum(vectorSum);
+
+        for (; j < length; j++)
+        {
+            sum += values[j];
+        }
+
+        return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Sum256(float* values, int length)
+    {
+        Vector256<float> vectorSum = Vector256<float>.Zero;
+        int j = 0;
+        for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)
+        {
+            vectorSum += Vector256.Load(values + j);
+        }
+
+        float sum = Vector256.Sum(vectorSum);
+
+        for (; j < length; j++)
+        {
+            sum += values[j];
+        }
+
+        return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Sum128(float* values, int length)
+    {
+        Vector128<float> vectorSum = Vector128<float>.Zero;
+        int j = 0;
+        for (; j <= length - Vector128<float>.Count; j += Vector128<float>.Count)
+        {
+            vectorSum += Vector128.Load(values + j);
+        }
+
+        float sum = Vector128.Sum(vectorSum);
 
         for (; j < length; j++)
         {
@@ -2466,57 +3023,208 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
     }
 
     // target[k] += sum over j < count of weights[j * weightStride] * rows[(j * rowStride) + k], for k < length:
-    // 64 columns at a time in 8 accumulators, so each target element is loaded and stored once
+    // eight vectors of columns at a time in 8 accumulators, so each target element is loaded and stored once
+    // (not inlined: it is large and runs long)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AddWeightedRows(float* target, float* weights, int weightStride, float* rows, int rowStride, int length, int count)
     {
-        int k = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
         {
-            for (; k <= length - (8 * Vector256<float>.Count); k += 8 * Vector256<float>.Count)
+            AddWeightedRows512(target, weights, weightStride, rows, rowStride, length, count);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            AddWeightedRows256(target, weights, weightStride, rows, rowStride, length, count);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            AddWeightedRows128(target, weights, weightStride, rows, rowStride, length, count);
+        }
+        else
+        {
+            int k = 0;
+            for (; k < length; k++)
             {
-                Vector256<float> sum0 = Vector256.Load(target + k);
-                Vector256<float> sum1 = Vector256.Load(target + k + 8);
-                Vector256<float> sum2 = Vector256.Load(target + k + 16);
-                Vector256<float> sum3 = Vector256.Load(target + k + 24);
-                Vector256<float> sum4 = Vector256.Load(target + k + 32);
-                Vector256<float> sum5 = Vector256.Load(target + k + 40);
-                Vector256<float> sum6 = Vector256.Load(target + k + 48);
-                Vector256<float> sum7 = Vector256.Load(target + k + 56);
-                float* row = rows + k;
-                for (int j = 0; j < count; j++, row += rowStride)
+                float sum = target[k];
+                for (int j = 0; j < count; j++)
                 {
-                    Vector256<float> weight = Vector256.Create(weights[j * weightStride]);
-                    sum0 = MultiplyAdd(weight, Vector256.Load(row), sum0);
-                    sum1 = MultiplyAdd(weight, Vector256.Load(row + 8), sum1);
-                    sum2 = MultiplyAdd(weight, Vector256.Load(row + 16), sum2);
-                    sum3 = MultiplyAdd(weight, Vector256.Load(row + 24), sum3);
-                    sum4 = MultiplyAdd(weight, Vector256.Load(row + 32), sum4);
-                    sum5 = MultiplyAdd(weight, Vector256.Load(row + 40), sum5);
-                    sum6 = MultiplyAdd(weight, Vector256.Load(row + 48), sum6);
-                    sum7 = MultiplyAdd(weight, Vector256.Load(row + 56), sum7);
+                    sum += weights[j * weightStride] * rows[(j * rowStride) + k];
                 }
 
-                Vector256.Store(sum0, target + k);
-                Vector256.Store(sum1, target + k + 8);
-                Vector256.Store(sum2, target + k + 16);
-                Vector256.Store(sum3, target + k + 24);
-                Vector256.Store(sum4, target + k + 32);
-                Vector256.Store(sum5, target + k + 40);
-                Vector256.Store(sum6, target + k + 48);
-                Vector256.Store(sum7, target + k + 56);
+                target[k] = sum;
             }
+        }
+    }
 
-            for (; k <= length - Vector256<float>.Count; k += Vector256<float>.Count)
+    private static void AddWeightedRows512(float* target, float* weights, int weightStride, float* rows, int rowStride, int length, int count)
+    {
+        int k = 0;
+        for (; k <= length - (8 * Vector512<float>.Count); k += 8 * Vector512<float>.Count)
+        {
+            Vector512<float> sum0 = Vector512.Load(target + k);
+            Vector512<float> sum1 = Vector512.Load(target + k + 16);
+            Vector512<float> sum2 = Vector512.Load(target + k + 32);
+            Vector512<float> sum3 = Vector512.Load(target + k + 48);
+            Vector512<float> sum4 = Vector512.Load(target + k + 64);
+            Vector512<float> sum5 = Vector512.Load(target + k + 80);
+            Vector512<float> sum6 = Vector512.Load(target + k + 96);
+            Vector512<float> sum7 = Vector512.Load(target + k + 112);
+            float* row = rows + k;
+            for (int j = 0; j < count; j++, row += rowStride)
             {
-                Vector256<float> sum = Vector256.Load(target + k);
-                float* row = rows + k;
-                for (int j = 0; j < count; j++, row += rowStride)
-                {
-                    sum = MultiplyAdd(Vector256.Create(weights[j * weightStride]), Vector256.Load(row), sum);
-                }
-
-                Vector256.Store(sum, target + k);
+                Vector512<float> weight = Vector512.Create(weights[j * weightStride]);
+                sum0 = MultiplyAdd(weight, Vector512.Load(row), sum0);
+                sum1 = MultiplyAdd(weight, Vector512.Load(row + 16), sum1);
+                sum2 = MultiplyAdd(weight, Vector512.Load(row + 32), sum2);
+                sum3 = MultiplyAdd(weight, Vector512.Load(row + 48), sum3);
+                sum4 = MultiplyAdd(weight, Vector512.Load(row + 64), sum4);
+                sum5 = MultiplyAdd(weight, Vector512.Load(row + 80), sum5);
+                sum6 = MultiplyAdd(weight, Vector512.Load(row + 96), sum6);
+                sum7 = MultiplyAdd(weight, Vector512.Load(row + 112), sum7);
             }
+
+            Vector512.Store(sum0, target + k);
+            Vector512.Store(sum1, target + k + 16);
+            Vector512.Store(sum2, target + k + 32);
+            Vector512.Store(sum3, target + k + 48);
+            Vector512.Store(sum4, target + k + 64);
+            Vector512.Store(sum5, target + k + 80);
+            Vector512.Store(sum6, target + k + 96);
+            Vector512.Store(sum7, target + k + 112);
+        }
+
+        for (; k <= length - Vector512<float>.Count; k += Vector512<float>.Count)
+        {
+            Vector512<float> sum = Vector512.Load(target + k);
+            float* row = rows + k;
+            for (int j = 0; j < count; j++, row += rowStride)
+            {
+                sum = MultiplyAdd(Vector512.Create(weights[j * weightStride]), Vector512.Load(row), sum);
+            }
+
+            Vector512.Store(sum, target + k);
+        }
+
+        for (; k < length; k++)
+        {
+            float sum = target[k];
+            for (int j = 0; j < count; j++)
+            {
+                sum += weights[j * weightStride] * rows[(j * rowStride) + k];
+            }
+
+            target[k] = sum;
+        }
+    }
+
+    private static void AddWeightedRows256(float* target, float* weights, int weightStride, float* rows, int rowStride, int length, int count)
+    {
+        int k = 0;
+        for (; k <= length - (8 * Vector256<float>.Count); k += 8 * Vector256<float>.Count)
+        {
+            Vector256<float> sum0 = Vector256.Load(target + k);
+            Vector256<float> sum1 = Vector256.Load(target + k + 8);
+            Vector256<float> sum2 = Vector256.Load(target + k + 16);
+            Vector256<float> sum3 = Vector256.Load(target + k + 24);
+            Vector256<float> sum4 = Vector256.Load(target + k + 32);
+            Vector256<float> sum5 = Vector256.Load(target + k + 40);
+            Vector256<float> sum6 = Vector256.Load(target + k + 48);
+            Vector256<float> sum7 = Vector256.Load(target + k + 56);
+            float* row = rows + k;
+            for (int j = 0; j < count; j++, row += rowStride)
+            {
+                Vector256<float> weight = Vector256.Create(weights[j * weightStride]);
+                sum0 = MultiplyAdd(weight, Vector256.Load(row), sum0);
+                sum1 = MultiplyAdd(weight, Vector256.Load(row + 8), sum1);
+                sum2 = MultiplyAdd(weight, Vector256.Load(row + 16), sum2);
+                sum3 = MultiplyAdd(weight, Vector256.Load(row + 24), sum3);
+                sum4 = MultiplyAdd(weight, Vector256.Load(row + 32), sum4);
+                sum5 = MultiplyAdd(weight, Vector256.Load(row + 40), sum5);
+                sum6 = MultiplyAdd(weight, Vector256.Load(row + 48), sum6);
+                sum7 = MultiplyAdd(weight, Vector256.Load(row + 56), sum7);
+            }
+
+            Vector256.Store(sum0, target + k);
+            Vector256.Store(sum1, target + k + 8);
+            Vector256.Store(sum2, target + k + 16);
+            Vector256.Store(sum3, target + k + 24);
+            Vector256.Store(sum4, target + k + 32);
+            Vector256.Store(sum5, target + k + 40);
+            Vector256.Store(sum6, target + k + 48);
+            Vector256.Store(sum7, target + k + 56);
+        }
+
+        for (; k <= length - Vector256<float>.Count; k += Vector256<float>.Count)
+        {
+            Vector256<float> sum = Vector256.Load(target + k);
+            float* row = rows + k;
+            for (int j = 0; j < count; j++, row += rowStride)
+            {
+                sum = MultiplyAdd(Vector256.Create(weights[j * weightStride]), Vector256.Load(row), sum);
+            }
+
+            Vector256.Store(sum, target + k);
+        }
+
+        for (; k < length; k++)
+        {
+            float sum = target[k];
+            for (int j = 0; j < count; j++)
+            {
+                sum += weights[j * weightStride] * rows[(j * rowStride) + k];
+            }
+
+            target[k] = sum;
+        }
+    }
+
+    private static void AddWeightedRows128(float* target, float* weights, int weightStride, float* rows, int rowStride, int length, int count)
+    {
+        int k = 0;
+        for (; k <= length - (8 * Vector128<float>.Count); k += 8 * Vector128<float>.Count)
+        {
+            Vector128<float> sum0 = Vector128.Load(target + k);
+            Vector128<float> sum1 = Vector128.Load(target + k + 4);
+            Vector128<float> sum2 = Vector128.Load(target + k + 8);
+            Vector128<float> sum3 = Vector128.Load(target + k + 12);
+            Vector128<float> sum4 = Vector128.Load(target + k + 16);
+            Vector128<float> sum5 = Vector128.Load(target + k + 20);
+            Vector128<float> sum6 = Vector128.Load(target + k + 24);
+            Vector128<float> sum7 = Vector128.Load(target + k + 28);
+            float* row = rows + k;
+            for (int j = 0; j < count; j++, row += rowStride)
+            {
+                Vector128<float> weight = Vector128.Create(weights[j * weightStride]);
+                sum0 = MultiplyAdd(weight, Vector128.Load(row), sum0);
+                sum1 = MultiplyAdd(weight, Vector128.Load(row + 4), sum1);
+                sum2 = MultiplyAdd(weight, Vector128.Load(row + 8), sum2);
+                sum3 = MultiplyAdd(weight, Vector128.Load(row + 12), sum3);
+                sum4 = MultiplyAdd(weight, Vector128.Load(row + 16), sum4);
+                sum5 = MultiplyAdd(weight, Vector128.Load(row + 20), sum5);
+                sum6 = MultiplyAdd(weight, Vector128.Load(row + 24), sum6);
+                sum7 = MultiplyAdd(weight, Vector128.Load(row + 28), sum7);
+            }
+
+            Vector128.Store(sum0, target + k);
+            Vector128.Store(sum1, target + k + 4);
+            Vector128.Store(sum2, target + k + 8);
+            Vector128.Store(sum3, target + k + 12);
+            Vector128.Store(sum4, target + k + 16);
+            Vector128.Store(sum5, target + k + 20);
+            Vector128.Store(sum6, target + k + 24);
+            Vector128.Store(sum7, target + k + 28);
+        }
+
+        for (; k <= length - Vector128<float>.Count; k += Vector128<float>.Count)
+        {
+            Vector128<float> sum = Vector128.Load(target + k);
+            float* row = rows + k;
+            for (int j = 0; j < count; j++, row += rowStride)
+            {
+                sum = MultiplyAdd(Vector128.Create(weights[j * weightStride]), Vector128.Load(row), sum);
+            }
+
+            Vector128.Store(sum, target + k);
         }
 
         for (; k < length; k++)
@@ -2535,27 +3243,107 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Axpy(float a, float* x, float* y, int length)
     {
-        int j = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
         {
-            Vector256<float> scale = Vector256.Create(a);
-            for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)
-            {
-                Vector256.Store(MultiplyAdd(scale, Vector256.Load(x + j), Vector256.Load(y + j)), y + j);
-            }
+            Axpy512(a, x, y, length);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            Axpy256(a, x, y, length);
         }
         else if (Vector128.IsHardwareAccelerated)
         {
-            Vector128<float> scale = Vector128.Create(a);
-            for (; j <= length - Vector128<float>.Count; j += Vector128<float>.Count)
+            Axpy128(a, x, y, length);
+        }
+        else
+        {
+            int j = 0;
+            for (; j < length; j++)
             {
-                Vector128.Store(MultiplyAdd(scale, Vector128.Load(x + j), Vector128.Load(y + j)), y + j);
+                y[j] += a * x[j];
             }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Axpy512(float a, float* x, float* y, int length)
+    {
+        Vector512<float> scale = Vector512.Create(a);
+        int j = 0;
+        for (; j <= length - Vector512<float>.Count; j += Vector512<float>.Count)
+        {
+            Vector512.Store(MultiplyAdd(scale, Vector512.Load(x + j), Vector512.Load(y + j)), y + j);
         }
 
         for (; j < length; j++)
         {
             y[j] += a * x[j];
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Axpy256(float a, float* x, float* y, int length)
+    {
+        Vector256<float> scale = Vector256.Create(a);
+        int j = 0;
+        for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)
+        {
+            Vector256.Store(MultiplyAdd(scale, Vector256.Load(x + j), Vector256.Load(y + j)), y + j);
+        }
+
+        for (; j < length; j++)
+        {
+            y[j] += a * x[j];
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Axpy128(float a, float* x, float* y, int length)
+    {
+        Vector128<float> scale = Vector128.Create(a);
+        int j = 0;
+        for (; j <= length - Vector128<float>.Count; j += Vector128<float>.Count)
+        {
+            Vector128.Store(MultiplyAdd(scale, Vector128.Load(x + j), Vector128.Load(y + j)), y + j);
+        }
+
+        for (; j < length; j++)
+        {
+            y[j] += a * x[j];
+        }
+    }
+
+    // the even lanes of a then of b (a0 a2 b0 b2), and the odd ones (a1 a3 b1 b3): one instruction on x64 and ARM64;
+    // elsewhere (WebAssembly) each input's pair is shuffled into place and a select joins the two halves
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> EvenLanes(Vector128<float> a, Vector128<float> b)
+    {
+        if (Sse.IsSupported)
+        {
+            return Sse.Shuffle(a, b, 0b10_00_10_00);
+        }
+
+        if (AdvSimd.Arm64.IsSupported)
+        {
+            return AdvSimd.Arm64.UnzipEven(a, b);
+        }
+
+        return Vector128.ConditionalSelect(Vector128.Create(-1, -1, 0, 0).AsSingle(), Vector128.Shuffle(a, Vector128.Create(0, 2, 1, 3)), Vector128.Shuffle(b, Vector128.Create(1, 3, 0, 2)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> OddLanes(Vector128<float> a, Vector128<float> b)
+    {
+        if (Sse.IsSupported)
+        {
+            return Sse.Shuffle(a, b, 0b11_01_11_01);
+        }
+
+        if (AdvSimd.Arm64.IsSupported)
+        {
+            return AdvSimd.Arm64.UnzipOdd(a, b);
+        }
+
+        return Vector128.ConditionalSelect(Vector128.Create(-1, -1, 0, 0).AsSingle(), Vector128.Shuffle(a, Vector128.Create(1, 3, 0, 2)), Vector128.Shuffle(b, Vector128.Create(0, 2, 1, 3)));
     }
 }
