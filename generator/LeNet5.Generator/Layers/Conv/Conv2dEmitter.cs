@@ -5,7 +5,7 @@ namespace LeNet5.Generator
 {
     /// <summary>
     /// conv2d: weights [filters, in, k, k], or [connections, k, k] with a connection table (see <see cref="ConvConnections"/>),
-    /// bias [filters]. With stride 1 and no padding, rows of 8 or more columns take register-blocked vector paths (a block
+    /// bias [filters]. With stride 1 and no padding, rows of a vector or more take register-blocked vector paths, per vector width (a block
     /// of output rows in 8 to 12 accumulators, the taps of a kernel row unrolled; one accumulator per tap and filter for
     /// the weight gradient; the input gradient as a correlation of the zero-bordered output gradient with the flipped
     /// kernels). Otherwise a general path accumulates one kernel tap at a time over output rows, clipping each tap's row
@@ -157,114 +157,167 @@ namespace LeNet5.Generator
             }
         }
 
-        public override LayerPlan? Plan(LayerSpec layer, Shape input, Shape output) => ConvPlan.For(layer, input, output);
+        public override LayerPlan? Plan(LayerSpec layer, Shape input, Shape output) => ConvPlans.For(layer, input, output);
 
-        /// <summary>The plan shape inference computed for the layer.</summary>
-        private static ConvPlan PlanOf(LayerModel layer) => (ConvPlan)layer.Plan!;
+        /// <summary>The plans shape inference computed for the layer.</summary>
+        private static ConvPlans PlansOf(LayerModel layer) => (ConvPlans)layer.Plan!;
 
-        public override int ScratchSize(LayerModel layer) => PlanOf(layer).ScratchSize;
+        public override int ScratchSize(LayerModel layer) => PlansOf(layer).ScratchSize;
 
+        private const string ForwardParameters = "(float* parameters, float* input, float* output)";
+
+        private const string ForwardCall = "(parameters, input, output);";
+
+        private const string BackwardParameters = "(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)";
+
+        private const string BackwardCall = "(parameters, gradients, input, output, outputGradient, inputGradient, scratch);";
+
+        /// <summary>
+        /// <c>C1Forward</c> calls the method of the widest accelerated width whose plan is vectorized (<c>C1Forward512</c>,
+        /// ...), else <c>C1ForwardPortable</c>; a conv no width vectorizes has only <c>C1Forward</c>, portable.
+        /// </summary>
         public override void EmitForward(CodeWriter writer, LayerModel layer)
         {
             string p = layer.Identifier;
-            ConvPlan plan = PlanOf(layer);
+            List<ConvPlan> vector = PlansOf(layer).VectorForward.ToList();
             writer.Line("// " + layer.Spec.Name + ": " + Describe(layer));
-            writer.Line("// " + plan.Describe(backward: false));
-            const string Parameters = "(float* parameters, float* input, float* output)";
-            if (plan.Forward != ConvForward.Portable)
+            if (vector.Count == 0)
             {
+                writer.Line("// plan (every width): forward portable");
+                using (writer.Block("private static void " + p + "Forward" + ForwardParameters))
+                {
+                    EmitPortableForward(writer, layer);
+                }
+
+                return;
+            }
+
+            using (writer.Block("private static void " + p + "Forward" + ForwardParameters))
+            {
+                EmitDispatch(writer, vector, p + "Forward", ForwardCall);
+            }
+
+            foreach (ConvPlan plan in vector)
+            {
+                writer.Line();
+                writer.Line("// " + layer.Spec.Name + ": " + plan.Describe(backward: false));
                 if (plan.Forward == ConvForward.Packed)
                 {
                     writer.Line("[SkipLocalsInit]");
                 }
 
-                using (writer.Block("private static void " + p + "Forward" + Parameters))
+                using (writer.Block("private static void " + p + "Forward" + plan.Width.Suffix + ForwardParameters))
                 {
-                    EmitPortableDispatch(writer, p + "ForwardPortable(parameters, input, output);");
-                    if (plan.Forward == ConvForward.Packed)
-                    {
-                        writer.Line("const int packedPlane = " + p + "InputHeight * " + p + "OutputWidth;");
-                        writer.Line("float* scratch = stackalloc float[" + p + "InputChannels * " + p + "Kernel * packedPlane];");
-                        EmitPacking(writer, layer);
-                    }
-
-                    writer.Line("float* weights = parameters + " + p + "WeightOffset;");
-                    writer.Line("float* biases = parameters + " + p + "BiasOffset;");
-                    if (plan.Forward == ConvForward.Packed)
-                    {
-                        EmitPackedForward(writer, layer, plan);
-                    }
-                    else
-                    {
-                        EmitBlockedCorrelation(
-                            writer,
-                            layer,
-                            new Correlation(
-                                Target: "output",
-                                TargetChannels: p + "Filters",
-                                TargetHeight: layer.Output.Height,
-                                TargetWidth: layer.Output.Width,
-                                TargetHeightName: p + "OutputHeight",
-                                TargetWidthName: p + "OutputWidth",
-                                Source: "input",
-                                SourcePlaneSize: MapSize(p, "Input"),
-                                SourceWidthName: p + "InputWidth",
-                                IsInputGradient: false,
-                                RowsPerBlock: plan.ForwardRowsPerBlock,
-                                Initial: CorrelationStart.Biases,
-                                Paired: plan.PairsForwardFilters,
-                                NextKernel: plan.PairsForwardFilters ? "weights + " + ConvConnections.KernelOffset(layer, "(o + 1)") : null),
-                            map => ActivationEmitter.EmitForward(writer, layer.Spec.Activation, map, MapSize(p, "Output")));
-                    }
+                    EmitVectorForward(writer, layer, plan);
                 }
-
-                writer.Line();
-                writer.Line("// " + layer.Spec.Name + ": the same, one kernel tap at a time over output rows, for hardware without 256-bit vectors");
             }
 
-            using (writer.Block("private static void " + p + (plan.Forward == ConvForward.Portable ? "Forward" : "ForwardPortable") + Parameters))
+            writer.Line();
+            writer.Line("// " + layer.Spec.Name + ": the same, one kernel tap at a time over output rows, for hardware without SIMD");
+            using (writer.Block("private static void " + p + "ForwardPortable" + ForwardParameters))
             {
                 EmitPortableForward(writer, layer);
             }
         }
 
+        private static void EmitVectorForward(CodeWriter writer, LayerModel layer, ConvPlan plan)
+        {
+            string p = layer.Identifier;
+            if (plan.Forward == ConvForward.Packed)
+            {
+                writer.Line("const int packedPlane = " + p + "InputHeight * " + p + "OutputWidth;");
+                writer.Line("float* scratch = stackalloc float[" + p + "InputChannels * " + p + "Kernel * packedPlane];");
+                EmitPacking(writer, layer);
+            }
+
+            writer.Line("float* weights = parameters + " + p + "WeightOffset;");
+            writer.Line("float* biases = parameters + " + p + "BiasOffset;");
+            if (plan.Forward == ConvForward.Packed)
+            {
+                EmitPackedForward(writer, layer, plan);
+                return;
+            }
+
+            EmitBlockedCorrelation(
+                writer,
+                layer,
+                new Correlation(
+                    Width: plan.Width,
+                    Target: "output",
+                    TargetChannels: p + "Filters",
+                    TargetHeight: layer.Output.Height,
+                    TargetWidth: layer.Output.Width,
+                    TargetHeightName: p + "OutputHeight",
+                    TargetWidthName: p + "OutputWidth",
+                    Source: "input",
+                    SourcePlaneSize: MapSize(p, "Input"),
+                    SourceWidthName: p + "InputWidth",
+                    IsInputGradient: false,
+                    RowsPerBlock: plan.ForwardRowsPerBlock,
+                    Initial: CorrelationStart.Biases,
+                    Paired: plan.PairsForwardFilters,
+                    NextKernel: plan.PairsForwardFilters ? "weights + " + ConvConnections.KernelOffset(layer, "(o + 1)") : null),
+                map => ActivationEmitter.EmitForward(writer, layer.Spec.Activation, map, MapSize(p, "Output")));
+        }
+
+        /// <summary>As <see cref="EmitForward"/>: <c>C1Backward</c> dispatches to <c>C1Backward512</c>, ... or <c>C1BackwardPortable</c>.</summary>
         public override void EmitBackward(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
         {
             string p = layer.Identifier;
-            ConvPlan plan = PlanOf(layer);
-            const string Parameters = "(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)";
+            List<ConvPlan> vector = PlansOf(layer).VectorBackward.ToList();
             writer.Line("// " + layer.Spec.Name + ": backward of " + Describe(layer));
-            writer.Line("// " + plan.Describe(backward: true));
-            using (writer.Block("private static void " + p + "Backward" + Parameters))
+            if (vector.Count == 0)
             {
-                if (plan.VectorBackward)
-                {
-                    EmitPortableDispatch(writer, p + "BackwardPortable(parameters, gradients, input, output, outputGradient, inputGradient, scratch);");
-                }
-
-                EmitBackwardBody(writer, layer, inputGradientOptional, plan);
-            }
-
-            if (plan.VectorBackward)
-            {
-                writer.Line();
-                writer.Line("// " + layer.Spec.Name + ": the same, one kernel tap at a time over output rows, for hardware without 256-bit vectors");
-                using (writer.Block("private static void " + p + "BackwardPortable" + Parameters))
+                writer.Line("// plan (every width): weight gradient portable, input gradient portable");
+                using (writer.Block("private static void " + p + "Backward" + BackwardParameters))
                 {
                     EmitBackwardBody(writer, layer, inputGradientOptional, null);
                 }
-            }
-        }
 
-        private static void EmitPortableDispatch(CodeWriter writer, string call)
-        {
-            using (writer.Block("if (!Vector256.IsHardwareAccelerated)"))
+                return;
+            }
+
+            using (writer.Block("private static void " + p + "Backward" + BackwardParameters))
             {
-                writer.Line(call);
-                writer.Line("return;");
+                EmitDispatch(writer, vector, p + "Backward", BackwardCall);
+            }
+
+            foreach (ConvPlan plan in vector)
+            {
+                writer.Line();
+                writer.Line("// " + layer.Spec.Name + ": " + plan.Describe(backward: true));
+                using (writer.Block("private static void " + p + "Backward" + plan.Width.Suffix + BackwardParameters))
+                {
+                    EmitBackwardBody(writer, layer, inputGradientOptional, plan);
+                }
             }
 
             writer.Line();
+            writer.Line("// " + layer.Spec.Name + ": the same, one kernel tap at a time over output rows, for hardware without SIMD");
+            using (writer.Block("private static void " + p + "BackwardPortable" + BackwardParameters))
+            {
+                EmitBackwardBody(writer, layer, inputGradientOptional, null);
+            }
+        }
+
+        /// <summary>
+        /// Calls the method of the widest accelerated width among <paramref name="plans"/> (the JIT folds the checks to
+        /// constants), else the portable one. The width methods do not check: a test may call any of them.
+        /// </summary>
+        private static void EmitDispatch(CodeWriter writer, IEnumerable<ConvPlan> plans, string method, string arguments)
+        {
+            foreach (ConvPlan plan in plans)
+            {
+                using (writer.Block("if (" + plan.Width.IsAccelerated + ")"))
+                {
+                    writer.Line(method + plan.Width.Suffix + arguments);
+                    writer.Line("return;");
+                }
+
+                writer.Line();
+            }
+
+            writer.Line(method + "Portable" + arguments);
         }
 
         /// <summary>The backward pass along <paramref name="plan"/>, or along the portable paths when it is null.</summary>
