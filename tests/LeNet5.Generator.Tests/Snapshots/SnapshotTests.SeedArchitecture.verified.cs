@@ -795,7 +795,7 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
         }
     }
 
-    // c1: plan (128-bit): forward blocked, 1 row per block
+    // c1: plan (128-bit): forward blocked, 2 rows per block
     private static void C1Forward128(float* parameters, float* input, float* output)
     {
         float* weights = parameters + C1WeightOffset;
@@ -804,9 +804,9 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
         {
             float* map = output + (o * C1OutputHeight * C1OutputWidth);
             Vector128<float> initial = Vector128.Create(biases[o]);
-            for (int y = 0; y < C1OutputHeight; y++)
+            for (int y = 0; y < C1OutputHeight; y += 2)
             {
-                // 1 row of 28 columns, in 7 accumulators
+                // 2 rows of 28 columns, in 14 accumulators
                 Vector128<float> sum00 = initial;
                 Vector128<float> sum01 = initial;
                 Vector128<float> sum02 = initial;
@@ -814,6 +814,13 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
                 Vector128<float> sum04 = initial;
                 Vector128<float> sum05 = initial;
                 Vector128<float> sum06 = initial;
+                Vector128<float> sum10 = initial;
+                Vector128<float> sum11 = initial;
+                Vector128<float> sum12 = initial;
+                Vector128<float> sum13 = initial;
+                Vector128<float> sum14 = initial;
+                Vector128<float> sum15 = initial;
+                Vector128<float> sum16 = initial;
                 for (int i = 0; i < C1InputChannels; i++)
                 {
                     float* kernel = weights + (((o * C1InputChannels) + i) * C1Kernel * C1Kernel);
@@ -821,6 +828,7 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
                     for (int ky = 0; ky < C1Kernel; ky++)
                     {
                         float* row0 = rows + (ky * C1InputWidth);
+                        float* row1 = row0 + C1InputWidth;
                         float* taps = kernel + (ky * C1Kernel);
                         Vector128<float> weight = Vector128.Create(taps[0]);
                         sum00 = MultiplyAdd(weight, Vector128.Load(row0), sum00);
@@ -830,6 +838,13 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
                         sum04 = MultiplyAdd(weight, Vector128.Load(row0 + 16), sum04);
                         sum05 = MultiplyAdd(weight, Vector128.Load(row0 + 20), sum05);
                         sum06 = MultiplyAdd(weight, Vector128.Load(row0 + 24), sum06);
+                        sum10 = MultiplyAdd(weight, Vector128.Load(row1), sum10);
+                        sum11 = MultiplyAdd(weight, Vector128.Load(row1 + 4), sum11);
+                        sum12 = MultiplyAdd(weight, Vector128.Load(row1 + 8), sum12);
+                        sum13 = MultiplyAdd(weight, Vector128.Load(row1 + 12), sum13);
+                        sum14 = MultiplyAdd(weight, Vector128.Load(row1 + 16), sum14);
+                        sum15 = MultiplyAdd(weight, Vector128.Load(row1 + 20), sum15);
+                        sum16 = MultiplyAdd(weight, Vector128.Load(row1 + 24), sum16);
 
                         weight = Vector128.Create(taps[1]);
                         sum00 = MultiplyAdd(weight, Vector128.Load(row0 + 1), sum00);
@@ -839,6 +854,13 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
                         sum04 = MultiplyAdd(weight, Vector128.Load(row0 + 17), sum04);
                         sum05 = MultiplyAdd(weight, Vector128.Load(row0 + 21), sum05);
                         sum06 = MultiplyAdd(weight, Vector128.Load(row0 + 25), sum06);
+                        sum10 = MultiplyAdd(weight, Vector128.Load(row1 + 1), sum10);
+                        sum11 = MultiplyAdd(weight, Vector128.Load(row1 + 5), sum11);
+                        sum12 = MultiplyAdd(weight, Vector128.Load(row1 + 9), sum12);
+                        sum13 = MultiplyAdd(weight, Vector128.Load(row1 + 13), sum13);
+                        sum14 = MultiplyAdd(weight, Vector128.Load(row1 + 17), sum14);
+                        sum15 = MultiplyAdd(weight, Vector128.Load(row1 + 21), sum15);
+                        sum16 = MultiplyAdd(weight, Vector128.Load(row1 + 25), sum16);
 
                         weight = Vector128.Create(taps[2]);
                         sum00 = MultiplyAdd(weight, Vector128.Load(row0 + 2), sum00);
@@ -848,6 +870,13 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
                         sum04 = MultiplyAdd(weight, Vector128.Load(row0 + 18), sum04);
                         sum05 = MultiplyAdd(weight, Vector128.Load(row0 + 22), sum05);
                         sum06 = MultiplyAdd(weight, Vector128.Load(row0 + 26), sum06);
+                        sum10 = MultiplyAdd(weight, Vector128.Load(row1 + 2), sum10);
+                        sum11 = MultiplyAdd(weight, Vector128.Load(row1 + 6), sum11);
+                        sum12 = MultiplyAdd(weight, Vector128.Load(row1 + 10), sum12);
+                        sum13 = MultiplyAdd(weight, Vector128.Load(row1 + 14), sum13);
+                        sum14 = MultiplyAdd(weight, Vector128.Load(row1 + 18), sum14);
+                        sum15 = MultiplyAdd(weight, Vector128.Load(row1 + 22), sum15);
+                        sum16 = MultiplyAdd(weight, Vector128.Load(row1 + 26), sum16);
 
                         weight = Vector128.Create(taps[3]);
                         sum00 = MultiplyAdd(weight, Vector128.Load(row0 + 3), sum00);
@@ -857,6 +886,13 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
                         sum04 = MultiplyAdd(weight, Vector128.Load(row0 + 19), sum04);
                         sum05 = MultiplyAdd(weight, Vector128.Load(row0 + 23), sum05);
                         sum06 = MultiplyAdd(weight, Vector128.Load(row0 + 27), sum06);
+                        sum10 = MultiplyAdd(weight, Vector128.Load(row1 + 3), sum10);
+                        sum11 = MultiplyAdd(weight, Vector128.Load(row1 + 7), sum11);
+                        sum12 = MultiplyAdd(weight, Vector128.Load(row1 + 11), sum12);
+                        sum13 = MultiplyAdd(weight, Vector128.Load(row1 + 15), sum13);
+                        sum14 = MultiplyAdd(weight, Vector128.Load(row1 + 19), sum14);
+                        sum15 = MultiplyAdd(weight, Vector128.Load(row1 + 23), sum15);
+                        sum16 = MultiplyAdd(weight, Vector128.Load(row1 + 27), sum16);
 
                         weight = Vector128.Create(taps[4]);
                         sum00 = MultiplyAdd(weight, Vector128.Load(row0 + 4), sum00);
@@ -866,6 +902,13 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
                         sum04 = MultiplyAdd(weight, Vector128.Load(row0 + 20), sum04);
                         sum05 = MultiplyAdd(weight, Vector128.Load(row0 + 24), sum05);
                         sum06 = MultiplyAdd(weight, Vector128.Load(row0 + 28), sum06);
+                        sum10 = MultiplyAdd(weight, Vector128.Load(row1 + 4), sum10);
+                        sum11 = MultiplyAdd(weight, Vector128.Load(row1 + 8), sum11);
+                        sum12 = MultiplyAdd(weight, Vector128.Load(row1 + 12), sum12);
+                        sum13 = MultiplyAdd(weight, Vector128.Load(row1 + 16), sum13);
+                        sum14 = MultiplyAdd(weight, Vector128.Load(row1 + 20), sum14);
+                        sum15 = MultiplyAdd(weight, Vector128.Load(row1 + 24), sum15);
+                        sum16 = MultiplyAdd(weight, Vector128.Load(row1 + 28), sum16);
                     }
                 }
 
@@ -876,6 +919,13 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
                 Vector128.Store(sum04, map + (y * C1OutputWidth) + 16);
                 Vector128.Store(sum05, map + (y * C1OutputWidth) + 20);
                 Vector128.Store(sum06, map + (y * C1OutputWidth) + 24);
+                Vector128.Store(sum10, map + ((y + 1) * C1OutputWidth));
+                Vector128.Store(sum11, map + ((y + 1) * C1OutputWidth) + 4);
+                Vector128.Store(sum12, map + ((y + 1) * C1OutputWidth) + 8);
+                Vector128.Store(sum13, map + ((y + 1) * C1OutputWidth) + 12);
+                Vector128.Store(sum14, map + ((y + 1) * C1OutputWidth) + 16);
+                Vector128.Store(sum15, map + ((y + 1) * C1OutputWidth) + 20);
+                Vector128.Store(sum16, map + ((y + 1) * C1OutputWidth) + 24);
             }
 
             ApplyTanh(map, C1OutputHeight * C1OutputWidth);

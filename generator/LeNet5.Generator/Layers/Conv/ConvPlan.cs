@@ -112,7 +112,7 @@ namespace LeNet5.Generator
             // the filters of a connection table read different input maps, so they go one at a time in the forward pass
             bool pairs = !layer.IsSparse && layer.Size % 2 == 0;
             bool pairsForward = forward == ConvForward.Packed ? pairs : forward == ConvForward.Blocked && pairs && 2 * VectorStarts(output.Width, lanes).Length <= 12;
-            int forwardRows = forward == ConvForward.Blocked ? RowsPerBlock(output.Height, output.Width, lanes, pairsForward ? 2 : 1) : 0;
+            int forwardRows = forward == ConvForward.Blocked ? RowsPerBlock(output.Height, output.Width, width, pairsForward ? 2 : 1) : 0;
 
             ConvWeightGradient weightGradient =
                 plain && !narrow && kernel <= 8 ? ConvWeightGradient.Blocked
@@ -125,7 +125,7 @@ namespace LeNet5.Generator
                 plain && narrow && output.Height * input.Width >= lanes ? ConvInputGradient.Scattered
                 : plain && CanBlock(input.Width, lanes) ? ConvInputGradient.Padded
                 : ConvInputGradient.Portable;
-            int inputRows = inputGradient == ConvInputGradient.Padded ? RowsPerBlock(input.Height, input.Width, lanes) : 0;
+            int inputRows = inputGradient == ConvInputGradient.Padded ? RowsPerBlock(input.Height, input.Width, width) : 0;
             int spreadPlane = inputGradient == ConvInputGradient.Scattered
                 ? kernel - 1 + (((output.Height * input.Width) + lanes - 1) / lanes * lanes)
                 : 0;
@@ -193,13 +193,13 @@ namespace LeNet5.Generator
 
         /// <summary>
         /// Output rows computed together (for <paramref name="maps"/> maps at once): enough for 8 vector accumulators
-        /// (FMA latency times throughput), at most 12, preferring a count that divides the height; leftover rows get a
-        /// block of their own.
+        /// (FMA latency times throughput), at most <see cref="MostAccumulators"/>, preferring a count that divides the
+        /// height; leftover rows get a block of their own.
         /// </summary>
-        public static int RowsPerBlock(int height, int width, int lanes, int maps = 1)
+        private static int RowsPerBlock(int height, int width, VectorWidth vector, int maps = 1)
         {
-            int vectors = VectorStarts(width, lanes).Length * maps;
-            int most = Math.Max(1, 12 / vectors);
+            int vectors = VectorStarts(width, vector.Lanes).Length * maps;
+            int most = Math.Max(1, MostAccumulators(vector) / vectors);
             int least = Math.Min(most, (8 + vectors - 1) / vectors);
             for (int rows = Math.Min(most, height); rows >= least; rows--)
             {
@@ -211,5 +211,13 @@ namespace LeNet5.Generator
 
             return Math.Min(least, height);
         }
+
+        /// <summary>
+        /// The most vector accumulators a block of rows keeps. 256-bit: 12 of AVX2's 16 registers, as tuned there. 128-bit:
+        /// 14, beside the broadcast weight and the input vector (measured with SSE alone, 16 registers: C1's 28-wide rows
+        /// of 7 vectors go two at a time, clearly faster than one; ARM64 has 32). 512-bit: 12, unmeasured (AVX-512 has 32
+        /// registers, and 16-lane rows are short, so blocks rarely reach the limit).
+        /// </summary>
+        private static int MostAccumulators(VectorWidth vector) => vector == VectorWidth.Bits128 ? 14 : 12;
     }
 }
