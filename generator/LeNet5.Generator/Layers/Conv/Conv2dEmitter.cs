@@ -5,12 +5,13 @@ namespace LeNet5.Generator
 {
     /// <summary>
     /// conv2d: weights [filters, in, k, k], or [connections, k, k] with a connection table (see <see cref="ConvConnections"/>),
-    /// bias [filters]. With stride 1 and no padding, rows of a vector or more take register-blocked vector paths, per vector width (a block
-    /// of output rows in 8 to 12 accumulators, the taps of a kernel row unrolled; one accumulator per tap and filter for
-    /// the weight gradient; the input gradient as a correlation of the zero-bordered output gradient with the flipped
-    /// kernels). Otherwise a general path accumulates one kernel tap at a time over output rows, clipping each tap's row
-    /// and column ranges to handle zero padding and strides without a padded copy. Every path visits the pairs of filter
-    /// and input map through <see cref="ConvConnections"/>, so a connection table only leaves pairs out.
+    /// bias [filters]. With stride 1 and no padding, vector paths for each width its <see cref="ConvPlans"/> vectorize: on
+    /// wide maps a block of output rows in 8 to 14 accumulators, the taps of a kernel row unrolled; one accumulator per tap
+    /// and filter for the weight gradient; the input gradient as a correlation of the zero-bordered output gradient with the
+    /// flipped kernels; narrow maps packed or scattered into contiguous runs. Otherwise, and on hardware without SIMD, a
+    /// general path accumulates one kernel tap at a time over output rows, clipping each tap's row and column ranges to
+    /// handle zero padding and strides without a padded copy. Every path visits the pairs of filter and input map through
+    /// <see cref="ConvConnections"/>, so a connection table only leaves pairs out.
     /// </summary>
     internal sealed partial class Conv2dEmitter : LayerEmitter
     {
@@ -164,62 +165,98 @@ namespace LeNet5.Generator
 
         public override int ScratchSize(LayerModel layer) => PlansOf(layer).ScratchSize;
 
-        private const string ForwardParameters = "(float* parameters, float* input, float* output)";
+        public override void EmitForward(CodeWriter writer, LayerModel layer)
+            => EmitPass(
+                writer,
+                layer,
+                backward: false,
+                "(float* parameters, float* input, float* output)",
+                "(parameters, input, output);",
+                plan =>
+                {
+                    if (plan == null)
+                    {
+                        EmitPortableForward(writer, layer);
+                    }
+                    else
+                    {
+                        EmitVectorForward(writer, layer, plan);
+                    }
+                });
 
-        private const string ForwardCall = "(parameters, input, output);";
-
-        private const string BackwardParameters = "(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)";
-
-        private const string BackwardCall = "(parameters, gradients, input, output, outputGradient, inputGradient, scratch);";
+        public override void EmitBackward(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
+            => EmitPass(
+                writer,
+                layer,
+                backward: true,
+                "(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)",
+                "(parameters, gradients, input, output, outputGradient, inputGradient, scratch);",
+                plan => EmitBackwardBody(writer, layer, inputGradientOptional, plan));
 
         /// <summary>
-        /// <c>C1Forward</c> calls the method of the widest accelerated width whose plan is vectorized (<c>C1Forward512</c>,
-        /// ...), else <c>C1ForwardPortable</c>; a conv no width vectorizes has only <c>C1Forward</c>, portable.
+        /// The methods of one pass. <c>C1Forward</c> calls the method of the widest accelerated width whose plan vectorizes
+        /// the pass (<c>C1Forward512</c>, ...; the JIT folds the checks to constants), else <c>C1ForwardPortable</c>. The
+        /// width methods do not check the hardware, so that a test may call each. A pass no width vectorizes has only
+        /// <c>C1Forward</c>, portable. <paramref name="body"/> writes a method's body along a plan, or the portable one for null.
         /// </summary>
-        public override void EmitForward(CodeWriter writer, LayerModel layer)
+        private void EmitPass(CodeWriter writer, LayerModel layer, bool backward, string parameters, string arguments, System.Action<ConvPlan?> body)
         {
-            string p = layer.Identifier;
-            List<ConvPlan> vector = PlansOf(layer).VectorForward.ToList();
-            writer.Line("// " + layer.Spec.Name + ": " + Describe(layer));
+            string name = layer.Spec.Name;
+            string method = layer.Identifier + (backward ? "Backward" : "Forward");
+            ConvPlans plans = PlansOf(layer);
+            List<ConvPlan> vector = (backward ? plans.VectorBackward : plans.VectorForward).ToList();
+            writer.Line("// " + name + ": " + (backward ? "backward of " : string.Empty) + Describe(layer));
             if (vector.Count == 0)
             {
-                writer.Line("// plan (every width): forward portable");
-                using (writer.Block("private static void " + p + "Forward" + ForwardParameters))
+                writer.Line("// " + ConvPlans.DescribePortable(backward));
+                using (writer.Block("private static void " + method + parameters))
                 {
-                    EmitPortableForward(writer, layer);
+                    body(null);
                 }
 
                 return;
             }
 
-            using (writer.Block("private static void " + p + "Forward" + ForwardParameters))
+            using (writer.Block("private static void " + method + parameters))
             {
-                EmitDispatch(writer, vector, p + "Forward", ForwardCall);
+                foreach (ConvPlan plan in vector)
+                {
+                    using (writer.Block("if (" + plan.Width.IsAccelerated + ")"))
+                    {
+                        writer.Line(method + plan.Width.Suffix + arguments);
+                        writer.Line("return;");
+                    }
+
+                    writer.Line();
+                }
+
+                writer.Line(method + "Portable" + arguments);
             }
 
             foreach (ConvPlan plan in vector)
             {
                 writer.Line();
-                writer.Line("// " + layer.Spec.Name + ": " + plan.Describe(backward: false));
-                if (plan.Forward == ConvForward.Packed)
+                writer.Line("// " + name + ": " + plan.Describe(backward));
+                if (!backward && plan.Forward == ConvForward.Packed)
                 {
                     writer.Line("[SkipLocalsInit]");
                 }
 
-                using (writer.Block("private static void " + p + "Forward" + plan.Width.Suffix + ForwardParameters))
+                using (writer.Block("private static void " + method + plan.Width.Suffix + parameters))
                 {
-                    EmitVectorForward(writer, layer, plan);
+                    body(plan);
                 }
             }
 
             writer.Line();
-            writer.Line("// " + layer.Spec.Name + ": the same, one kernel tap at a time over output rows, for hardware without SIMD");
-            using (writer.Block("private static void " + p + "ForwardPortable" + ForwardParameters))
+            writer.Line("// " + name + ": the same, one kernel tap at a time over output rows, for hardware without SIMD");
+            using (writer.Block("private static void " + method + "Portable" + parameters))
             {
-                EmitPortableForward(writer, layer);
+                body(null);
             }
         }
 
+        /// <summary>The forward pass along a vector plan: packed windows, or the blocked correlation of the input with the kernels.</summary>
         private static void EmitVectorForward(CodeWriter writer, LayerModel layer, ConvPlan plan)
         {
             string p = layer.Identifier;
@@ -258,66 +295,6 @@ namespace LeNet5.Generator
                     Paired: plan.PairsForwardFilters,
                     NextKernel: plan.PairsForwardFilters ? "weights + " + ConvConnections.KernelOffset(layer, "(o + 1)") : null),
                 map => ActivationEmitter.EmitForward(writer, layer.Spec.Activation, map, MapSize(p, "Output")));
-        }
-
-        /// <summary>As <see cref="EmitForward"/>: <c>C1Backward</c> dispatches to <c>C1Backward512</c>, ... or <c>C1BackwardPortable</c>.</summary>
-        public override void EmitBackward(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
-        {
-            string p = layer.Identifier;
-            List<ConvPlan> vector = PlansOf(layer).VectorBackward.ToList();
-            writer.Line("// " + layer.Spec.Name + ": backward of " + Describe(layer));
-            if (vector.Count == 0)
-            {
-                writer.Line("// plan (every width): weight gradient portable, input gradient portable");
-                using (writer.Block("private static void " + p + "Backward" + BackwardParameters))
-                {
-                    EmitBackwardBody(writer, layer, inputGradientOptional, null);
-                }
-
-                return;
-            }
-
-            using (writer.Block("private static void " + p + "Backward" + BackwardParameters))
-            {
-                EmitDispatch(writer, vector, p + "Backward", BackwardCall);
-            }
-
-            foreach (ConvPlan plan in vector)
-            {
-                writer.Line();
-                writer.Line("// " + layer.Spec.Name + ": " + plan.Describe(backward: true));
-                using (writer.Block("private static void " + p + "Backward" + plan.Width.Suffix + BackwardParameters))
-                {
-                    EmitBackwardBody(writer, layer, inputGradientOptional, plan);
-                }
-            }
-
-            writer.Line();
-            writer.Line("// " + layer.Spec.Name + ": the same, one kernel tap at a time over output rows, for hardware without SIMD");
-            using (writer.Block("private static void " + p + "BackwardPortable" + BackwardParameters))
-            {
-                EmitBackwardBody(writer, layer, inputGradientOptional, null);
-            }
-        }
-
-        /// <summary>
-        /// Calls the method of the widest accelerated width among <paramref name="plans"/> (the JIT folds the checks to
-        /// constants), else the portable one. The width methods do not check: a test may call any of them.
-        /// </summary>
-        private static void EmitDispatch(CodeWriter writer, IEnumerable<ConvPlan> plans, string method, string arguments)
-        {
-            foreach (ConvPlan plan in plans)
-            {
-                using (writer.Block("if (" + plan.Width.IsAccelerated + ")"))
-                {
-                    writer.Line(method + plan.Width.Suffix + arguments);
-                    writer.Line("return;");
-                }
-
-                writer.Line();
-            }
-
-            writer.Line(method + "Portable" + arguments);
         }
 
         /// <summary>The backward pass along <paramref name="plan"/>, or along the portable paths when it is null.</summary>

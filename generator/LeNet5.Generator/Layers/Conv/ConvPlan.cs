@@ -61,6 +61,10 @@ namespace LeNet5.Generator
 
         /// <summary>Whichever width runs, the scratch it needs fits.</summary>
         public int ScratchSize => Widths.Max(plan => plan.ScratchSize);
+
+        /// <summary>The comment on a pass that no width vectorizes.</summary>
+        public static string DescribePortable(bool backward)
+            => "plan (every width): " + (backward ? "weight gradient portable, input gradient portable" : "forward portable");
     }
 
     /// <summary>
@@ -89,9 +93,6 @@ namespace LeNet5.Generator
         int SpreadPlane,
         int ScratchSize)
     {
-        /// <summary>Floats per vector.</summary>
-        public int Lanes => Width.Lanes;
-
         /// <summary>Whether any backward path is vectorized (and so has a portable twin for other hardware).</summary>
         public bool VectorBackward => WeightGradient != ConvWeightGradient.Portable || InputGradient != ConvInputGradient.Portable;
 
