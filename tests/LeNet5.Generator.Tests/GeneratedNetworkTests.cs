@@ -28,54 +28,97 @@ public sealed class GeneratedNetworkTests
     }
 
     /// <summary>
-    /// The vector kernels and the portable path used without accelerated Vector256 compute the same layer: each conv
-    /// layer's Forward/ForwardPortable and Backward/BackwardPortable are called directly (they are private) on the same
-    /// data. The sparse architecture runs the same kernels over connection tables (blocked rows, packed windows).
+    /// Every width's vector kernels compute the same layer as the portable path, the reference for hardware without SIMD.
+    /// For each conv layer, the generator's own plans say which widths vectorize its forward and backward passes, and
+    /// exactly those have methods (<c>WideForward512</c>, <c>WideBackward128</c>, ...). Each is called directly (they are
+    /// private, and they do not check the hardware, so 512-bit vectors run in software on a machine without AVX-512) on
+    /// the same data as <c>WideForwardPortable</c> and <c>WideBackwardPortable</c>. The architectures cover wide rows
+    /// (blocked forward and weight gradient, padded input gradient), narrow maps (packed, scattered), connection tables,
+    /// odd widths whose last vector overlaps and needs a tail mask, a layer only 128-bit vectors take, and convs no width
+    /// vectorizes (padding, strides: only the portable method).
     /// </summary>
     [Theory]
-    [InlineData("blocked.architecture.json", 3)]
-    [InlineData("sparseblocked.architecture.json", 2)]
-    public unsafe void PortableConvPathsAgreeWithTheVectorPaths(string file, int vectorLayers)
+    [InlineData("blocked.architecture.json", 18)]
+    [InlineData("sparseblocked.architecture.json", 12)]
+    [InlineData("lenet5.architecture.json", 12)]
+    [InlineData("oddwidths.architecture.json", 16)]
+    [InlineData("mixed.architecture.json", 0)]
+    public unsafe void PortableConvPathsAgreeWithTheVectorPaths(string file, int widthMethods)
     {
         var network = LoadedNetwork.Compile(file);
+        NetworkModel model = ShapeInference.Infer(ArchitectureParser.Parse(file, GeneratorHarness.ReadArchitecture(file))).Model!;
         const BindingFlags Private = BindingFlags.NonPublic | BindingFlags.Static;
         var random = new Random(6);
         float[] parameters = network.Initialize(seed: 3);
         int scratchSize = (int)network.Network.GetField("ScratchSize")!.GetRawConstantValue()!;
-        // the conv layers' portable paths (a conv layer has a Filters constant)
-        MethodInfo[] portables = network.Network.GetMethods(Private)
-            .Where(m => m.Name.EndsWith("ForwardPortable", StringComparison.Ordinal))
-            .Where(m => network.Network.GetField(m.Name.Substring(0, m.Name.Length - "ForwardPortable".Length) + "Filters") != null)
-            .ToArray();
-        Assert.Equal(vectorLayers, portables.Length);
-        foreach (MethodInfo portable in portables)
+        int compared = 0;
+        foreach (LayerModel layer in model.Layers.Where(layer => layer.Plan is ConvPlans))
         {
-            string layer = portable.Name.Substring(0, portable.Name.Length - "ForwardPortable".Length);
-            int Constant(string name) => (int)network.Network.GetField(layer + name)!.GetRawConstantValue()!;
-            int inputSize = Constant("InputChannels") * Constant("InputHeight") * Constant("InputWidth");
-            int outputSize = Constant("OutputSize");
+            var plans = (ConvPlans)layer.Plan!;
+            string name = layer.Identifier;
+            MethodInfo? Method(string pass) => network.Network.GetMethod(name + pass, Private);
+            int inputSize = layer.Input.Channels * layer.Input.Height * layer.Input.Width;
+            int outputSize = layer.Output.Channels * layer.Output.Height * layer.Output.Width;
             float[] input = RandomArray(random, inputSize);
-            float[] gradient = RandomArray(random, outputSize);
-            float[] vectorOutput = new float[outputSize], portableOutput = new float[outputSize];
-            float[] vectorGradients = new float[parameters.Length], portableGradients = new float[parameters.Length];
-            float[] vectorInputGradient = new float[inputSize], portableInputGradient = new float[inputSize];
-            float[] vectorOutputGradient = (float[])gradient.Clone(), portableOutputGradient = (float[])gradient.Clone();
-            var scratch = new float[Math.Max(1, scratchSize)];
-            fixed (float* p = parameters, x = input, y1 = vectorOutput, y2 = portableOutput, g1 = vectorGradients, g2 = portableGradients)
-            fixed (float* dx1 = vectorInputGradient, dx2 = portableInputGradient, dy1 = vectorOutputGradient, dy2 = portableOutputGradient, s = scratch)
+            float[] outputGradient = RandomArray(random, outputSize);
+
+            float[] Forward(MethodInfo method)
             {
-                object Box(float* pointer) => Pointer.Box(pointer, typeof(float*));
-                network.Network.GetMethod(layer + "Forward", Private)!.Invoke(null, [Box(p), Box(x), Box(y1)]);
-                portable.Invoke(null, [Box(p), Box(x), Box(y2)]);
-                network.Network.GetMethod(layer + "Backward", Private)!.Invoke(null, [Box(p), Box(g1), Box(x), Box(y1), Box(dy1), Box(dx1), Box(s)]);
-                network.Network.GetMethod(layer + "BackwardPortable", Private)!.Invoke(null, [Box(p), Box(g2), Box(x), Box(y2), Box(dy2), Box(dx2), Box(s)]);
+                var output = new float[outputSize];
+                fixed (float* p = parameters, x = input, y = output)
+                {
+                    method.Invoke(null, [Box(p), Box(x), Box(y)]);
+                }
+
+                return output;
             }
 
-            AssertAllClose(vectorOutput, portableOutput, layer + " forward");
-            AssertAllClose(vectorGradients, portableGradients, layer + " parameter gradients");
-            AssertAllClose(vectorInputGradient, portableInputGradient, layer + " input gradient");
+            (float[] Parameters, float[] Input) Backward(MethodInfo method, float[] output)
+            {
+                var gradients = new float[parameters.Length];
+                var inputGradient = new float[inputSize];
+                float[] gradient = (float[])outputGradient.Clone();
+                var scratch = new float[Math.Max(1, scratchSize)];
+                fixed (float* p = parameters, g = gradients, x = input, y = output, dy = gradient, dx = inputGradient, s = scratch)
+                {
+                    method.Invoke(null, [Box(p), Box(g), Box(x), Box(y), Box(dy), Box(dx), Box(s)]);
+                }
+
+                return (gradients, inputGradient);
+            }
+
+            // a pass no width vectorizes has only its portable method, under the pass's own name
+            Assert.Equal(plans.VectorForward.Any(), Method("ForwardPortable") != null);
+            Assert.Equal(plans.VectorBackward.Any(), Method("BackwardPortable") != null);
+            float[] output = Forward(Method("ForwardPortable") ?? Method("Forward")!);
+            (float[] Parameters, float[] Input) gradients = Backward(Method("BackwardPortable") ?? Method("Backward")!, output);
+            foreach (ConvPlan plan in plans.Widths)
+            {
+                string width = plan.Width.Suffix;
+                MethodInfo? forward = Method("Forward" + width);
+                Assert.True((plan.Forward != ConvForward.Portable) == (forward != null), $"{name}Forward{width} and its {plan.Describe(backward: false)}");
+                if (forward != null)
+                {
+                    AssertAllClose(output, Forward(forward), $"{name}Forward{width}");
+                    compared++;
+                }
+
+                MethodInfo? backward = Method("Backward" + width);
+                Assert.True(plan.VectorBackward == (backward != null), $"{name}Backward{width} and its {plan.Describe(backward: true)}");
+                if (backward != null)
+                {
+                    (float[] Parameters, float[] Input) vector = Backward(backward, output);
+                    AssertAllClose(gradients.Parameters, vector.Parameters, $"{name}Backward{width} parameter gradients");
+                    AssertAllClose(gradients.Input, vector.Input, $"{name}Backward{width} input gradient");
+                    compared++;
+                }
+            }
         }
+
+        Assert.Equal(widthMethods, compared);
     }
+
+    private static unsafe object Box(float* pointer) => Pointer.Box(pointer, typeof(float*));
 
     /// <summary>The AVX2 2x2 average pooling adds in the portable loop's order, so the two give the same bits.</summary>
     [Fact]

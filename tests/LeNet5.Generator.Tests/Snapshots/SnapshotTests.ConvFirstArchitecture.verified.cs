@@ -348,7 +348,7 @@ public readonly unsafe partial struct TinyNetwork : global::LeNet5.Runtime.INetw
     }
 
     // conv: conv 2x9x13 -> 3x4x6, 3x3 kernel, stride 2, tanh
-    // plan (256-bit): forward portable
+    // plan (every width): forward portable
     private static void ConvForward(float* parameters, float* input, float* output)
     {
         float* weights = parameters + ConvWeightOffset;
@@ -382,7 +382,7 @@ public readonly unsafe partial struct TinyNetwork : global::LeNet5.Runtime.INetw
     }
 
     // conv: backward of conv 2x9x13 -> 3x4x6, 3x3 kernel, stride 2, tanh
-    // plan (256-bit): weight gradient portable, input gradient portable, scratch 0 floats
+    // plan (every width): weight gradient portable, input gradient portable
     private static void ConvBackward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
     {
         TanhBackward(outputGradient, output, ConvOutputSize);

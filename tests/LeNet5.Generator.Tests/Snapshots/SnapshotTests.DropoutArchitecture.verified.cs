@@ -49,7 +49,7 @@ public readonly unsafe partial struct DropoutNetwork : global::LeNet5.Runtime.IN
     public const int LargestMapSize = 48;
 
     /// <summary>Floats of scratch a layer's backward pass needs beyond the two gradient buffers.</summary>
-    public const int ScratchSize = 78;
+    public const int ScratchSize = 102;
 
     /// <summary>Floats per image of scratch space for <see cref="Infer"/> and <see cref="Backward"/>.</summary>
     public const int WorkspaceSize = (2 * LargestMapSize) + ScratchSize;
@@ -435,16 +435,90 @@ public readonly unsafe partial struct DropoutNetwork : global::LeNet5.Runtime.IN
     }
 
     // conv: conv 1x6x6 -> 3x4x4, 3x3 kernel, tanh
-    // plan (256-bit): forward packed
-    [SkipLocalsInit]
     private static void ConvForward(float* parameters, float* input, float* output)
     {
-        if (!Vector256.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
         {
-            ConvForwardPortable(parameters, input, output);
+            ConvForward512(parameters, input, output);
             return;
         }
 
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ConvForward256(parameters, input, output);
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            ConvForward128(parameters, input, output);
+            return;
+        }
+
+        ConvForwardPortable(parameters, input, output);
+    }
+
+    // conv: plan (512-bit): forward packed
+    [SkipLocalsInit]
+    private static void ConvForward512(float* parameters, float* input, float* output)
+    {
+        const int packedPlane = ConvInputHeight * ConvOutputWidth;
+        float* scratch = stackalloc float[ConvInputChannels * ConvKernel * packedPlane];
+        // packed[i, kx] holds input rows shifted left by kx and cut to the output width: tap (ky, kx) reads
+        // the contiguous run packed[i, kx][ky * OutputWidth ..] as long as an output map
+        for (int i = 0; i < ConvInputChannels; i++)
+        {
+            for (int kx = 0; kx < ConvKernel; kx++)
+            {
+                for (int row = 0; row < ConvInputHeight; row++)
+                {
+                    float* source = input + (((i * ConvInputHeight) + row) * ConvInputWidth) + kx;
+                    float* target = scratch + (((i * ConvKernel) + kx) * packedPlane) + (row * ConvOutputWidth);
+                    new ReadOnlySpan<float>(source, ConvOutputWidth).CopyTo(new Span<float>(target, ConvOutputWidth));
+                }
+            }
+        }
+
+        float* weights = parameters + ConvWeightOffset;
+        float* biases = parameters + ConvBiasOffset;
+        for (int o = 0; o < ConvFilters; o++)
+        {
+            float* map = output + (o * ConvOutputHeight * ConvOutputWidth);
+            Vector512<float> initial = Vector512.Create(biases[o]);
+
+            // elements 0 to 15 in 1 accumulators
+            {
+                Vector512<float> sum0 = initial;
+                for (int i = 0; i < ConvInputChannels; i++)
+                {
+                    for (int kx = 0; kx < ConvKernel; kx++)
+                    {
+                        float* source = scratch + (((i * ConvKernel) + kx) * packedPlane);
+                        float* taps = weights + (((o * ConvInputChannels) + i) * ConvKernel * ConvKernel) + kx;
+                        Vector512<float> weight = Vector512.Create(taps[0]);
+                        sum0 = MultiplyAdd(weight, Vector512.Load(source), sum0);
+
+                        weight = Vector512.Create(taps[1 * ConvKernel]);
+                        float* window = source + (1 * ConvOutputWidth);
+                        sum0 = MultiplyAdd(weight, Vector512.Load(window), sum0);
+
+                        weight = Vector512.Create(taps[2 * ConvKernel]);
+                        window = source + (2 * ConvOutputWidth);
+                        sum0 = MultiplyAdd(weight, Vector512.Load(window), sum0);
+                    }
+                }
+
+                Vector512.Store(sum0, map);
+            }
+
+            ApplyTanh(map, ConvOutputHeight * ConvOutputWidth);
+        }
+    }
+
+    // conv: plan (256-bit): forward packed
+    [SkipLocalsInit]
+    private static void ConvForward256(float* parameters, float* input, float* output)
+    {
         const int packedPlane = ConvInputHeight * ConvOutputWidth;
         float* scratch = stackalloc float[ConvInputChannels * ConvKernel * packedPlane];
         // packed[i, kx] holds input rows shifted left by kx and cut to the output width: tap (ky, kx) reads
@@ -503,7 +577,79 @@ public readonly unsafe partial struct DropoutNetwork : global::LeNet5.Runtime.IN
         }
     }
 
-    // conv: the same, one kernel tap at a time over output rows, for hardware without 256-bit vectors
+    // conv: plan (128-bit): forward packed
+    [SkipLocalsInit]
+    private static void ConvForward128(float* parameters, float* input, float* output)
+    {
+        const int packedPlane = ConvInputHeight * ConvOutputWidth;
+        float* scratch = stackalloc float[ConvInputChannels * ConvKernel * packedPlane];
+        // packed[i, kx] holds input rows shifted left by kx and cut to the output width: tap (ky, kx) reads
+        // the contiguous run packed[i, kx][ky * OutputWidth ..] as long as an output map
+        for (int i = 0; i < ConvInputChannels; i++)
+        {
+            for (int kx = 0; kx < ConvKernel; kx++)
+            {
+                for (int row = 0; row < ConvInputHeight; row++)
+                {
+                    float* source = input + (((i * ConvInputHeight) + row) * ConvInputWidth) + kx;
+                    float* target = scratch + (((i * ConvKernel) + kx) * packedPlane) + (row * ConvOutputWidth);
+                    new ReadOnlySpan<float>(source, ConvOutputWidth).CopyTo(new Span<float>(target, ConvOutputWidth));
+                }
+            }
+        }
+
+        float* weights = parameters + ConvWeightOffset;
+        float* biases = parameters + ConvBiasOffset;
+        for (int o = 0; o < ConvFilters; o++)
+        {
+            float* map = output + (o * ConvOutputHeight * ConvOutputWidth);
+            Vector128<float> initial = Vector128.Create(biases[o]);
+
+            // elements 0 to 15 in 4 accumulators
+            {
+                Vector128<float> sum0 = initial;
+                Vector128<float> sum1 = initial;
+                Vector128<float> sum2 = initial;
+                Vector128<float> sum3 = initial;
+                for (int i = 0; i < ConvInputChannels; i++)
+                {
+                    for (int kx = 0; kx < ConvKernel; kx++)
+                    {
+                        float* source = scratch + (((i * ConvKernel) + kx) * packedPlane);
+                        float* taps = weights + (((o * ConvInputChannels) + i) * ConvKernel * ConvKernel) + kx;
+                        Vector128<float> weight = Vector128.Create(taps[0]);
+                        sum0 = MultiplyAdd(weight, Vector128.Load(source), sum0);
+                        sum1 = MultiplyAdd(weight, Vector128.Load(source + 4), sum1);
+                        sum2 = MultiplyAdd(weight, Vector128.Load(source + 8), sum2);
+                        sum3 = MultiplyAdd(weight, Vector128.Load(source + 12), sum3);
+
+                        weight = Vector128.Create(taps[1 * ConvKernel]);
+                        float* window = source + (1 * ConvOutputWidth);
+                        sum0 = MultiplyAdd(weight, Vector128.Load(window), sum0);
+                        sum1 = MultiplyAdd(weight, Vector128.Load(window + 4), sum1);
+                        sum2 = MultiplyAdd(weight, Vector128.Load(window + 8), sum2);
+                        sum3 = MultiplyAdd(weight, Vector128.Load(window + 12), sum3);
+
+                        weight = Vector128.Create(taps[2 * ConvKernel]);
+                        window = source + (2 * ConvOutputWidth);
+                        sum0 = MultiplyAdd(weight, Vector128.Load(window), sum0);
+                        sum1 = MultiplyAdd(weight, Vector128.Load(window + 4), sum1);
+                        sum2 = MultiplyAdd(weight, Vector128.Load(window + 8), sum2);
+                        sum3 = MultiplyAdd(weight, Vector128.Load(window + 12), sum3);
+                    }
+                }
+
+                Vector128.Store(sum0, map);
+                Vector128.Store(sum1, map + 4);
+                Vector128.Store(sum2, map + 8);
+                Vector128.Store(sum3, map + 12);
+            }
+
+            ApplyTanh(map, ConvOutputHeight * ConvOutputWidth);
+        }
+    }
+
+    // conv: the same, one kernel tap at a time over output rows, for hardware without SIMD
     private static void ConvForwardPortable(float* parameters, float* input, float* output)
     {
         float* weights = parameters + ConvWeightOffset;
@@ -534,15 +680,188 @@ public readonly unsafe partial struct DropoutNetwork : global::LeNet5.Runtime.IN
     }
 
     // conv: backward of conv 1x6x6 -> 3x4x4, 3x3 kernel, tanh
-    // plan (256-bit): weight gradient packed (filters in pairs), input gradient scattered, scratch 78 floats
     private static void ConvBackward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
     {
-        if (!Vector256.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
         {
-            ConvBackwardPortable(parameters, gradients, input, output, outputGradient, inputGradient, scratch);
+            ConvBackward512(parameters, gradients, input, output, outputGradient, inputGradient, scratch);
             return;
         }
 
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ConvBackward256(parameters, gradients, input, output, outputGradient, inputGradient, scratch);
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            ConvBackward128(parameters, gradients, input, output, outputGradient, inputGradient, scratch);
+            return;
+        }
+
+        ConvBackwardPortable(parameters, gradients, input, output, outputGradient, inputGradient, scratch);
+    }
+
+    // conv: plan (512-bit): weight gradient packed (filters in pairs), input gradient scattered, scratch 102 floats
+    private static void ConvBackward512(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
+    {
+        TanhBackward(outputGradient, output, ConvOutputSize);
+        float* weights = parameters + ConvWeightOffset;
+        float* weightGradients = gradients + ConvWeightOffset;
+        float* biasGradients = gradients + ConvBiasOffset;
+        const int packedPlane = ConvInputHeight * ConvOutputWidth;
+        // packed[i, kx] holds input rows shifted left by kx and cut to the output width: tap (ky, kx) reads
+        // the contiguous run packed[i, kx][ky * OutputWidth ..] as long as an output map
+        for (int i = 0; i < ConvInputChannels; i++)
+        {
+            for (int kx = 0; kx < ConvKernel; kx++)
+            {
+                for (int row = 0; row < ConvInputHeight; row++)
+                {
+                    float* source = input + (((i * ConvInputHeight) + row) * ConvInputWidth) + kx;
+                    float* target = scratch + (((i * ConvKernel) + kx) * packedPlane) + (row * ConvOutputWidth);
+                    new ReadOnlySpan<float>(source, ConvOutputWidth).CopyTo(new Span<float>(target, ConvOutputWidth));
+                }
+            }
+        }
+
+        for (int o = 0; o < ConvFilters; o++)
+        {
+            biasGradients[o] += Sum(outputGradient + (o * ConvOutputHeight * ConvOutputWidth), ConvOutputHeight * ConvOutputWidth);
+        }
+
+        for (int i = 0; i < ConvInputChannels; i++)
+        {
+            for (int o0 = 0; o0 < ConvFilters - 1; o0 += 2)
+            {
+                int o1 = o0 + 1;
+                float* map0 = outputGradient + (o0 * ConvOutputHeight * ConvOutputWidth);
+                float* kernelGradient0 = weightGradients + (((o0 * ConvInputChannels) + i) * ConvKernel * ConvKernel);
+                float* map1 = outputGradient + (o1 * ConvOutputHeight * ConvOutputWidth);
+                float* kernelGradient1 = weightGradients + (((o1 * ConvInputChannels) + i) * ConvKernel * ConvKernel);
+                for (int kx = 0; kx < ConvKernel; kx++)
+                {
+                    float* packed = scratch + (((i * ConvKernel) + kx) * packedPlane);
+                    Vector512<float> tap00 = Vector512<float>.Zero;
+                    Vector512<float> tap01 = Vector512<float>.Zero;
+                    Vector512<float> tap02 = Vector512<float>.Zero;
+                    Vector512<float> tap10 = Vector512<float>.Zero;
+                    Vector512<float> tap11 = Vector512<float>.Zero;
+                    Vector512<float> tap12 = Vector512<float>.Zero;
+                    for (int m = 0; m <= ConvOutputHeight * ConvOutputWidth - 16; m += 16)
+                    {
+                        Vector512<float> gradient0 = Vector512.Load(map0 + m);
+                        Vector512<float> gradient1 = Vector512.Load(map1 + m);
+                        Vector512<float> source = Vector512.Load(packed + m);
+                        tap00 = MultiplyAdd(gradient0, source, tap00);
+                        tap10 = MultiplyAdd(gradient1, source, tap10);
+                        source = Vector512.Load(packed + (1 * ConvOutputWidth) + m);
+                        tap01 = MultiplyAdd(gradient0, source, tap01);
+                        tap11 = MultiplyAdd(gradient1, source, tap11);
+                        source = Vector512.Load(packed + (2 * ConvOutputWidth) + m);
+                        tap02 = MultiplyAdd(gradient0, source, tap02);
+                        tap12 = MultiplyAdd(gradient1, source, tap12);
+                    }
+
+                    kernelGradient0[kx] += Vector512.Sum(tap00);
+                    kernelGradient0[(1 * ConvKernel) + kx] += Vector512.Sum(tap01);
+                    kernelGradient0[(2 * ConvKernel) + kx] += Vector512.Sum(tap02);
+                    kernelGradient1[kx] += Vector512.Sum(tap10);
+                    kernelGradient1[(1 * ConvKernel) + kx] += Vector512.Sum(tap11);
+                    kernelGradient1[(2 * ConvKernel) + kx] += Vector512.Sum(tap12);
+                }
+            }
+            // the last filter, left over
+            {
+                int o0 = ConvFilters - 1;
+                float* map0 = outputGradient + (o0 * ConvOutputHeight * ConvOutputWidth);
+                float* kernelGradient0 = weightGradients + (((o0 * ConvInputChannels) + i) * ConvKernel * ConvKernel);
+                for (int kx = 0; kx < ConvKernel; kx++)
+                {
+                    float* packed = scratch + (((i * ConvKernel) + kx) * packedPlane);
+                    Vector512<float> tap00 = Vector512<float>.Zero;
+                    Vector512<float> tap01 = Vector512<float>.Zero;
+                    Vector512<float> tap02 = Vector512<float>.Zero;
+                    for (int m = 0; m <= ConvOutputHeight * ConvOutputWidth - 16; m += 16)
+                    {
+                        Vector512<float> gradient0 = Vector512.Load(map0 + m);
+                        Vector512<float> source = Vector512.Load(packed + m);
+                        tap00 = MultiplyAdd(gradient0, source, tap00);
+                        source = Vector512.Load(packed + (1 * ConvOutputWidth) + m);
+                        tap01 = MultiplyAdd(gradient0, source, tap01);
+                        source = Vector512.Load(packed + (2 * ConvOutputWidth) + m);
+                        tap02 = MultiplyAdd(gradient0, source, tap02);
+                    }
+
+                    kernelGradient0[kx] += Vector512.Sum(tap00);
+                    kernelGradient0[(1 * ConvKernel) + kx] += Vector512.Sum(tap01);
+                    kernelGradient0[(2 * ConvKernel) + kx] += Vector512.Sum(tap02);
+                }
+            }
+        }
+
+        if (inputGradient == null)
+        {
+            return;
+        }
+
+        // the input gradient scatters the output gradient, its rows spread to the input's row stride (the extra columns
+        // zero, Kernel - 1 zeros in front): input-gradient rows ky.. receive one contiguous run per input channel and ky
+        const int spreadPlane = 34;
+        new Span<float>(scratch, ConvFilters * spreadPlane).Clear();
+        for (int o = 0; o < ConvFilters; o++)
+        {
+            for (int y = 0; y < ConvOutputHeight; y++)
+            {
+                float* source = outputGradient + (((o * ConvOutputHeight) + y) * ConvOutputWidth);
+                float* target = scratch + (o * spreadPlane) + (ConvKernel - 1) + (y * ConvInputWidth);
+                new ReadOnlySpan<float>(source, ConvOutputWidth).CopyTo(new Span<float>(target, ConvOutputWidth));
+            }
+        }
+
+        new Span<float>(inputGradient, ConvInputChannels * ConvInputHeight * ConvInputWidth).Clear();
+        for (int i = 0; i < ConvInputChannels; i++)
+        {
+            for (int ky = 0; ky < ConvKernel; ky++)
+            {
+                float* target = inputGradient + (i * ConvInputHeight * ConvInputWidth) + (ky * ConvInputWidth);
+
+                // elements 0 to 23 in 2 accumulators
+                {
+                    Vector512<float> sum0 = Vector512<float>.Zero;
+                    Vector512<float> sum1 = Vector512<float>.Zero;
+                    for (int o = 0; o < ConvFilters; o++)
+                    {
+                        float* spread = scratch + (o * spreadPlane) + (ConvKernel - 1);
+                        float* taps = weights + (((o * ConvInputChannels) + i) * ConvKernel * ConvKernel) + (ky * ConvKernel);
+                        for (int kx = 0; kx < ConvKernel; kx++)
+                        {
+                            Vector512<float> weight = Vector512.Create(taps[kx]);
+                            float* source = spread - kx;
+                            sum0 = MultiplyAdd(weight, Vector512.Load(source), sum0);
+                            sum1 = MultiplyAdd(weight, Vector512.Load(source + 16), sum1);
+                        }
+                    }
+
+                    Vector512.Store(Vector512.Load(target) + sum0, target);
+                    // the run ends with the last output row: only the first 8 lanes land in the map
+                    target[16] += sum1.GetElement(0);
+                    target[17] += sum1.GetElement(1);
+                    target[18] += sum1.GetElement(2);
+                    target[19] += sum1.GetElement(3);
+                    target[20] += sum1.GetElement(4);
+                    target[21] += sum1.GetElement(5);
+                    target[22] += sum1.GetElement(6);
+                    target[23] += sum1.GetElement(7);
+                }
+            }
+        }
+    }
+
+    // conv: plan (256-bit): weight gradient packed (filters in pairs), input gradient scattered, scratch 78 floats
+    private static void ConvBackward256(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
+    {
         TanhBackward(outputGradient, output, ConvOutputSize);
         float* weights = parameters + ConvWeightOffset;
         float* weightGradients = gradients + ConvWeightOffset;
@@ -691,7 +1010,167 @@ public readonly unsafe partial struct DropoutNetwork : global::LeNet5.Runtime.IN
         }
     }
 
-    // conv: the same, one kernel tap at a time over output rows, for hardware without 256-bit vectors
+    // conv: plan (128-bit): weight gradient packed (filters in pairs), input gradient scattered, scratch 78 floats
+    private static void ConvBackward128(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
+    {
+        TanhBackward(outputGradient, output, ConvOutputSize);
+        float* weights = parameters + ConvWeightOffset;
+        float* weightGradients = gradients + ConvWeightOffset;
+        float* biasGradients = gradients + ConvBiasOffset;
+        const int packedPlane = ConvInputHeight * ConvOutputWidth;
+        // packed[i, kx] holds input rows shifted left by kx and cut to the output width: tap (ky, kx) reads
+        // the contiguous run packed[i, kx][ky * OutputWidth ..] as long as an output map
+        for (int i = 0; i < ConvInputChannels; i++)
+        {
+            for (int kx = 0; kx < ConvKernel; kx++)
+            {
+                for (int row = 0; row < ConvInputHeight; row++)
+                {
+                    float* source = input + (((i * ConvInputHeight) + row) * ConvInputWidth) + kx;
+                    float* target = scratch + (((i * ConvKernel) + kx) * packedPlane) + (row * ConvOutputWidth);
+                    new ReadOnlySpan<float>(source, ConvOutputWidth).CopyTo(new Span<float>(target, ConvOutputWidth));
+                }
+            }
+        }
+
+        for (int o = 0; o < ConvFilters; o++)
+        {
+            biasGradients[o] += Sum(outputGradient + (o * ConvOutputHeight * ConvOutputWidth), ConvOutputHeight * ConvOutputWidth);
+        }
+
+        for (int i = 0; i < ConvInputChannels; i++)
+        {
+            for (int o0 = 0; o0 < ConvFilters - 1; o0 += 2)
+            {
+                int o1 = o0 + 1;
+                float* map0 = outputGradient + (o0 * ConvOutputHeight * ConvOutputWidth);
+                float* kernelGradient0 = weightGradients + (((o0 * ConvInputChannels) + i) * ConvKernel * ConvKernel);
+                float* map1 = outputGradient + (o1 * ConvOutputHeight * ConvOutputWidth);
+                float* kernelGradient1 = weightGradients + (((o1 * ConvInputChannels) + i) * ConvKernel * ConvKernel);
+                for (int kx = 0; kx < ConvKernel; kx++)
+                {
+                    float* packed = scratch + (((i * ConvKernel) + kx) * packedPlane);
+                    Vector128<float> tap00 = Vector128<float>.Zero;
+                    Vector128<float> tap01 = Vector128<float>.Zero;
+                    Vector128<float> tap02 = Vector128<float>.Zero;
+                    Vector128<float> tap10 = Vector128<float>.Zero;
+                    Vector128<float> tap11 = Vector128<float>.Zero;
+                    Vector128<float> tap12 = Vector128<float>.Zero;
+                    for (int m = 0; m <= ConvOutputHeight * ConvOutputWidth - 4; m += 4)
+                    {
+                        Vector128<float> gradient0 = Vector128.Load(map0 + m);
+                        Vector128<float> gradient1 = Vector128.Load(map1 + m);
+                        Vector128<float> source = Vector128.Load(packed + m);
+                        tap00 = MultiplyAdd(gradient0, source, tap00);
+                        tap10 = MultiplyAdd(gradient1, source, tap10);
+                        source = Vector128.Load(packed + (1 * ConvOutputWidth) + m);
+                        tap01 = MultiplyAdd(gradient0, source, tap01);
+                        tap11 = MultiplyAdd(gradient1, source, tap11);
+                        source = Vector128.Load(packed + (2 * ConvOutputWidth) + m);
+                        tap02 = MultiplyAdd(gradient0, source, tap02);
+                        tap12 = MultiplyAdd(gradient1, source, tap12);
+                    }
+
+                    kernelGradient0[kx] += Vector128.Sum(tap00);
+                    kernelGradient0[(1 * ConvKernel) + kx] += Vector128.Sum(tap01);
+                    kernelGradient0[(2 * ConvKernel) + kx] += Vector128.Sum(tap02);
+                    kernelGradient1[kx] += Vector128.Sum(tap10);
+                    kernelGradient1[(1 * ConvKernel) + kx] += Vector128.Sum(tap11);
+                    kernelGradient1[(2 * ConvKernel) + kx] += Vector128.Sum(tap12);
+                }
+            }
+            // the last filter, left over
+            {
+                int o0 = ConvFilters - 1;
+                float* map0 = outputGradient + (o0 * ConvOutputHeight * ConvOutputWidth);
+                float* kernelGradient0 = weightGradients + (((o0 * ConvInputChannels) + i) * ConvKernel * ConvKernel);
+                for (int kx = 0; kx < ConvKernel; kx++)
+                {
+                    float* packed = scratch + (((i * ConvKernel) + kx) * packedPlane);
+                    Vector128<float> tap00 = Vector128<float>.Zero;
+                    Vector128<float> tap01 = Vector128<float>.Zero;
+                    Vector128<float> tap02 = Vector128<float>.Zero;
+                    for (int m = 0; m <= ConvOutputHeight * ConvOutputWidth - 4; m += 4)
+                    {
+                        Vector128<float> gradient0 = Vector128.Load(map0 + m);
+                        Vector128<float> source = Vector128.Load(packed + m);
+                        tap00 = MultiplyAdd(gradient0, source, tap00);
+                        source = Vector128.Load(packed + (1 * ConvOutputWidth) + m);
+                        tap01 = MultiplyAdd(gradient0, source, tap01);
+                        source = Vector128.Load(packed + (2 * ConvOutputWidth) + m);
+                        tap02 = MultiplyAdd(gradient0, source, tap02);
+                    }
+
+                    kernelGradient0[kx] += Vector128.Sum(tap00);
+                    kernelGradient0[(1 * ConvKernel) + kx] += Vector128.Sum(tap01);
+                    kernelGradient0[(2 * ConvKernel) + kx] += Vector128.Sum(tap02);
+                }
+            }
+        }
+
+        if (inputGradient == null)
+        {
+            return;
+        }
+
+        // the input gradient scatters the output gradient, its rows spread to the input's row stride (the extra columns
+        // zero, Kernel - 1 zeros in front): input-gradient rows ky.. receive one contiguous run per input channel and ky
+        const int spreadPlane = 26;
+        new Span<float>(scratch, ConvFilters * spreadPlane).Clear();
+        for (int o = 0; o < ConvFilters; o++)
+        {
+            for (int y = 0; y < ConvOutputHeight; y++)
+            {
+                float* source = outputGradient + (((o * ConvOutputHeight) + y) * ConvOutputWidth);
+                float* target = scratch + (o * spreadPlane) + (ConvKernel - 1) + (y * ConvInputWidth);
+                new ReadOnlySpan<float>(source, ConvOutputWidth).CopyTo(new Span<float>(target, ConvOutputWidth));
+            }
+        }
+
+        new Span<float>(inputGradient, ConvInputChannels * ConvInputHeight * ConvInputWidth).Clear();
+        for (int i = 0; i < ConvInputChannels; i++)
+        {
+            for (int ky = 0; ky < ConvKernel; ky++)
+            {
+                float* target = inputGradient + (i * ConvInputHeight * ConvInputWidth) + (ky * ConvInputWidth);
+
+                // elements 0 to 23 in 6 accumulators
+                {
+                    Vector128<float> sum0 = Vector128<float>.Zero;
+                    Vector128<float> sum1 = Vector128<float>.Zero;
+                    Vector128<float> sum2 = Vector128<float>.Zero;
+                    Vector128<float> sum3 = Vector128<float>.Zero;
+                    Vector128<float> sum4 = Vector128<float>.Zero;
+                    Vector128<float> sum5 = Vector128<float>.Zero;
+                    for (int o = 0; o < ConvFilters; o++)
+                    {
+                        float* spread = scratch + (o * spreadPlane) + (ConvKernel - 1);
+                        float* taps = weights + (((o * ConvInputChannels) + i) * ConvKernel * ConvKernel) + (ky * ConvKernel);
+                        for (int kx = 0; kx < ConvKernel; kx++)
+                        {
+                            Vector128<float> weight = Vector128.Create(taps[kx]);
+                            float* source = spread - kx;
+                            sum0 = MultiplyAdd(weight, Vector128.Load(source), sum0);
+                            sum1 = MultiplyAdd(weight, Vector128.Load(source + 4), sum1);
+                            sum2 = MultiplyAdd(weight, Vector128.Load(source + 8), sum2);
+                            sum3 = MultiplyAdd(weight, Vector128.Load(source + 12), sum3);
+                            sum4 = MultiplyAdd(weight, Vector128.Load(source + 16), sum4);
+                            sum5 = MultiplyAdd(weight, Vector128.Load(source + 20), sum5);
+                        }
+                    }
+
+                    Vector128.Store(Vector128.Load(target) + sum0, target);
+                    Vector128.Store(Vector128.Load(target + 4) + sum1, target + 4);
+                    Vector128.Store(Vector128.Load(target + 8) + sum2, target + 8);
+                    Vector128.Store(Vector128.Load(target + 12) + sum3, target + 12);
+                    Vector128.Store(Vector128.Load(target + 16) + sum4, target + 16);
+                    Vector128.Store(Vector128.Load(target + 20) + sum5, target + 20);
+                }
+            }
+        }
+    }
+
+    // conv: the same, one kernel tap at a time over output rows, for hardware without SIMD
     private static void ConvBackwardPortable(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
     {
         TanhBackward(outputGradient, output, ConvOutputSize);

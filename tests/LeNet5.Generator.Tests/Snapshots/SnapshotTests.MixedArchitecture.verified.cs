@@ -466,7 +466,7 @@ public readonly unsafe partial struct MixedNetwork : global::LeNet5.Runtime.INet
     }
 
     // conv1: conv 3x14x14 -> 4x14x14, 3x3 kernel, zero padding 1, relu
-    // plan (256-bit): forward portable
+    // plan (every width): forward portable
     private static void Conv1Forward(float* parameters, float* input, float* output)
     {
         float* weights = parameters + Conv1WeightOffset;
@@ -502,7 +502,7 @@ public readonly unsafe partial struct MixedNetwork : global::LeNet5.Runtime.INet
     }
 
     // conv1: backward of conv 3x14x14 -> 4x14x14, 3x3 kernel, zero padding 1, relu
-    // plan (256-bit): weight gradient portable, input gradient portable, scratch 0 floats
+    // plan (every width): weight gradient portable, input gradient portable
     private static void Conv1Backward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
     {
         ReluBackward(outputGradient, output, Conv1OutputSize);
@@ -702,7 +702,7 @@ public readonly unsafe partial struct MixedNetwork : global::LeNet5.Runtime.INet
     }
 
     // conv2: conv 4x7x7 -> 8x4x4, 3x3 kernel, stride 2, zero padding 1, sigmoid
-    // plan (256-bit): forward portable
+    // plan (every width): forward portable
     private static void Conv2Forward(float* parameters, float* input, float* output)
     {
         float* weights = parameters + Conv2WeightOffset;
@@ -741,7 +741,7 @@ public readonly unsafe partial struct MixedNetwork : global::LeNet5.Runtime.INet
     }
 
     // conv2: backward of conv 4x7x7 -> 8x4x4, 3x3 kernel, stride 2, zero padding 1, sigmoid
-    // plan (256-bit): weight gradient portable, input gradient portable, scratch 0 floats
+    // plan (every width): weight gradient portable, input gradient portable
     private static void Conv2Backward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
     {
         SigmoidBackward(outputGradient, output, Conv2OutputSize);

@@ -626,15 +626,158 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
     }
 
     // c1: conv 1x32x32 -> 6x28x28, 5x5 kernel, scaled_tanh
-    // plan (256-bit): forward blocked, two filters at once, 1 row per block
     private static void C1Forward(float* parameters, float* input, float* output)
     {
-        if (!Vector256.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
         {
-            C1ForwardPortable(parameters, input, output);
+            C1Forward512(parameters, input, output);
             return;
         }
 
+        if (Vector256.IsHardwareAccelerated)
+        {
+            C1Forward256(parameters, input, output);
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            C1Forward128(parameters, input, output);
+            return;
+        }
+
+        C1ForwardPortable(parameters, input, output);
+    }
+
+    // c1: plan (512-bit): forward blocked, two filters at once, 2 rows per block
+    private static void C1Forward512(float* parameters, float* input, float* output)
+    {
+        float* weights = parameters + C1WeightOffset;
+        float* biases = parameters + C1BiasOffset;
+        for (int o = 0; o < C1Filters; o += 2)
+        {
+            // maps o and o + 1 together
+            float* map0 = output + (o * C1OutputHeight * C1OutputWidth);
+            float* map1 = map0 + (C1OutputHeight * C1OutputWidth);
+            Vector512<float> initial0 = Vector512.Create(biases[o]);
+            Vector512<float> initial1 = Vector512.Create(biases[o + 1]);
+            for (int y = 0; y < C1OutputHeight; y += 2)
+            {
+                // 2 rows of 28 columns, in 2 x 4 accumulators
+                Vector512<float> sum000 = initial0;
+                Vector512<float> sum001 = initial0;
+                Vector512<float> sum010 = initial0;
+                Vector512<float> sum011 = initial0;
+                Vector512<float> sum100 = initial1;
+                Vector512<float> sum101 = initial1;
+                Vector512<float> sum110 = initial1;
+                Vector512<float> sum111 = initial1;
+                for (int i = 0; i < C1InputChannels; i++)
+                {
+                    float* kernel0 = weights + (((o * C1InputChannels) + i) * C1Kernel * C1Kernel);
+                    float* kernel1 = weights + ((((o + 1) * C1InputChannels) + i) * C1Kernel * C1Kernel);
+                    float* rows = input + (i * C1InputHeight * C1InputWidth) + (y * C1InputWidth);
+                    for (int ky = 0; ky < C1Kernel; ky++)
+                    {
+                        float* row0 = rows + (ky * C1InputWidth);
+                        float* row1 = row0 + C1InputWidth;
+                        float* taps0 = kernel0 + (ky * C1Kernel);
+                        float* taps1 = kernel1 + (ky * C1Kernel);
+                        Vector512<float> weight0 = Vector512.Create(taps0[0]);
+                        Vector512<float> weight1 = Vector512.Create(taps1[0]);
+                        Vector512<float> x = Vector512.Load(row0);
+                        sum000 = MultiplyAdd(weight0, x, sum000);
+                        sum100 = MultiplyAdd(weight1, x, sum100);
+                        x = Vector512.Load(row0 + 12);
+                        sum001 = MultiplyAdd(weight0, x, sum001);
+                        sum101 = MultiplyAdd(weight1, x, sum101);
+                        x = Vector512.Load(row1);
+                        sum010 = MultiplyAdd(weight0, x, sum010);
+                        sum110 = MultiplyAdd(weight1, x, sum110);
+                        x = Vector512.Load(row1 + 12);
+                        sum011 = MultiplyAdd(weight0, x, sum011);
+                        sum111 = MultiplyAdd(weight1, x, sum111);
+
+                        weight0 = Vector512.Create(taps0[1]);
+                        weight1 = Vector512.Create(taps1[1]);
+                        x = Vector512.Load(row0 + 1);
+                        sum000 = MultiplyAdd(weight0, x, sum000);
+                        sum100 = MultiplyAdd(weight1, x, sum100);
+                        x = Vector512.Load(row0 + 13);
+                        sum001 = MultiplyAdd(weight0, x, sum001);
+                        sum101 = MultiplyAdd(weight1, x, sum101);
+                        x = Vector512.Load(row1 + 1);
+                        sum010 = MultiplyAdd(weight0, x, sum010);
+                        sum110 = MultiplyAdd(weight1, x, sum110);
+                        x = Vector512.Load(row1 + 13);
+                        sum011 = MultiplyAdd(weight0, x, sum011);
+                        sum111 = MultiplyAdd(weight1, x, sum111);
+
+                        weight0 = Vector512.Create(taps0[2]);
+                        weight1 = Vector512.Create(taps1[2]);
+                        x = Vector512.Load(row0 + 2);
+                        sum000 = MultiplyAdd(weight0, x, sum000);
+                        sum100 = MultiplyAdd(weight1, x, sum100);
+                        x = Vector512.Load(row0 + 14);
+                        sum001 = MultiplyAdd(weight0, x, sum001);
+                        sum101 = MultiplyAdd(weight1, x, sum101);
+                        x = Vector512.Load(row1 + 2);
+                        sum010 = MultiplyAdd(weight0, x, sum010);
+                        sum110 = MultiplyAdd(weight1, x, sum110);
+                        x = Vector512.Load(row1 + 14);
+                        sum011 = MultiplyAdd(weight0, x, sum011);
+                        sum111 = MultiplyAdd(weight1, x, sum111);
+
+                        weight0 = Vector512.Create(taps0[3]);
+                        weight1 = Vector512.Create(taps1[3]);
+                        x = Vector512.Load(row0 + 3);
+                        sum000 = MultiplyAdd(weight0, x, sum000);
+                        sum100 = MultiplyAdd(weight1, x, sum100);
+                        x = Vector512.Load(row0 + 15);
+                        sum001 = MultiplyAdd(weight0, x, sum001);
+                        sum101 = MultiplyAdd(weight1, x, sum101);
+                        x = Vector512.Load(row1 + 3);
+                        sum010 = MultiplyAdd(weight0, x, sum010);
+                        sum110 = MultiplyAdd(weight1, x, sum110);
+                        x = Vector512.Load(row1 + 15);
+                        sum011 = MultiplyAdd(weight0, x, sum011);
+                        sum111 = MultiplyAdd(weight1, x, sum111);
+
+                        weight0 = Vector512.Create(taps0[4]);
+                        weight1 = Vector512.Create(taps1[4]);
+                        x = Vector512.Load(row0 + 4);
+                        sum000 = MultiplyAdd(weight0, x, sum000);
+                        sum100 = MultiplyAdd(weight1, x, sum100);
+                        x = Vector512.Load(row0 + 16);
+                        sum001 = MultiplyAdd(weight0, x, sum001);
+                        sum101 = MultiplyAdd(weight1, x, sum101);
+                        x = Vector512.Load(row1 + 4);
+                        sum010 = MultiplyAdd(weight0, x, sum010);
+                        sum110 = MultiplyAdd(weight1, x, sum110);
+                        x = Vector512.Load(row1 + 16);
+                        sum011 = MultiplyAdd(weight0, x, sum011);
+                        sum111 = MultiplyAdd(weight1, x, sum111);
+                    }
+                }
+
+                Vector512.Store(sum000, map0 + (y * C1OutputWidth));
+                Vector512.Store(sum001, map0 + (y * C1OutputWidth) + 12);
+                Vector512.Store(sum010, map0 + ((y + 1) * C1OutputWidth));
+                Vector512.Store(sum011, map0 + ((y + 1) * C1OutputWidth) + 12);
+                Vector512.Store(sum100, map1 + (y * C1OutputWidth));
+                Vector512.Store(sum101, map1 + (y * C1OutputWidth) + 12);
+                Vector512.Store(sum110, map1 + ((y + 1) * C1OutputWidth));
+                Vector512.Store(sum111, map1 + ((y + 1) * C1OutputWidth) + 12);
+            }
+
+            ApplyScaledTanh(map0, C1OutputHeight * C1OutputWidth);
+            ApplyScaledTanh(map1, C1OutputHeight * C1OutputWidth);
+        }
+    }
+
+    // c1: plan (256-bit): forward blocked, two filters at once, 1 row per block
+    private static void C1Forward256(float* parameters, float* input, float* output)
+    {
         float* weights = parameters + C1WeightOffset;
         float* biases = parameters + C1BiasOffset;
         for (int o = 0; o < C1Filters; o += 2)
@@ -757,7 +900,144 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
         }
     }
 
-    // c1: the same, one kernel tap at a time over output rows, for hardware without 256-bit vectors
+    // c1: plan (128-bit): forward blocked, 2 rows per block
+    private static void C1Forward128(float* parameters, float* input, float* output)
+    {
+        float* weights = parameters + C1WeightOffset;
+        float* biases = parameters + C1BiasOffset;
+        for (int o = 0; o < C1Filters; o++)
+        {
+            float* map = output + (o * C1OutputHeight * C1OutputWidth);
+            Vector128<float> initial = Vector128.Create(biases[o]);
+            for (int y = 0; y < C1OutputHeight; y += 2)
+            {
+                // 2 rows of 28 columns, in 14 accumulators
+                Vector128<float> sum00 = initial;
+                Vector128<float> sum01 = initial;
+                Vector128<float> sum02 = initial;
+                Vector128<float> sum03 = initial;
+                Vector128<float> sum04 = initial;
+                Vector128<float> sum05 = initial;
+                Vector128<float> sum06 = initial;
+                Vector128<float> sum10 = initial;
+                Vector128<float> sum11 = initial;
+                Vector128<float> sum12 = initial;
+                Vector128<float> sum13 = initial;
+                Vector128<float> sum14 = initial;
+                Vector128<float> sum15 = initial;
+                Vector128<float> sum16 = initial;
+                for (int i = 0; i < C1InputChannels; i++)
+                {
+                    float* kernel = weights + (((o * C1InputChannels) + i) * C1Kernel * C1Kernel);
+                    float* rows = input + (i * C1InputHeight * C1InputWidth) + (y * C1InputWidth);
+                    for (int ky = 0; ky < C1Kernel; ky++)
+                    {
+                        float* row0 = rows + (ky * C1InputWidth);
+                        float* row1 = row0 + C1InputWidth;
+                        float* taps = kernel + (ky * C1Kernel);
+                        Vector128<float> weight = Vector128.Create(taps[0]);
+                        sum00 = MultiplyAdd(weight, Vector128.Load(row0), sum00);
+                        sum01 = MultiplyAdd(weight, Vector128.Load(row0 + 4), sum01);
+                        sum02 = MultiplyAdd(weight, Vector128.Load(row0 + 8), sum02);
+                        sum03 = MultiplyAdd(weight, Vector128.Load(row0 + 12), sum03);
+                        sum04 = MultiplyAdd(weight, Vector128.Load(row0 + 16), sum04);
+                        sum05 = MultiplyAdd(weight, Vector128.Load(row0 + 20), sum05);
+                        sum06 = MultiplyAdd(weight, Vector128.Load(row0 + 24), sum06);
+                        sum10 = MultiplyAdd(weight, Vector128.Load(row1), sum10);
+                        sum11 = MultiplyAdd(weight, Vector128.Load(row1 + 4), sum11);
+                        sum12 = MultiplyAdd(weight, Vector128.Load(row1 + 8), sum12);
+                        sum13 = MultiplyAdd(weight, Vector128.Load(row1 + 12), sum13);
+                        sum14 = MultiplyAdd(weight, Vector128.Load(row1 + 16), sum14);
+                        sum15 = MultiplyAdd(weight, Vector128.Load(row1 + 20), sum15);
+                        sum16 = MultiplyAdd(weight, Vector128.Load(row1 + 24), sum16);
+
+                        weight = Vector128.Create(taps[1]);
+                        sum00 = MultiplyAdd(weight, Vector128.Load(row0 + 1), sum00);
+                        sum01 = MultiplyAdd(weight, Vector128.Load(row0 + 5), sum01);
+                        sum02 = MultiplyAdd(weight, Vector128.Load(row0 + 9), sum02);
+                        sum03 = MultiplyAdd(weight, Vector128.Load(row0 + 13), sum03);
+                        sum04 = MultiplyAdd(weight, Vector128.Load(row0 + 17), sum04);
+                        sum05 = MultiplyAdd(weight, Vector128.Load(row0 + 21), sum05);
+                        sum06 = MultiplyAdd(weight, Vector128.Load(row0 + 25), sum06);
+                        sum10 = MultiplyAdd(weight, Vector128.Load(row1 + 1), sum10);
+                        sum11 = MultiplyAdd(weight, Vector128.Load(row1 + 5), sum11);
+                        sum12 = MultiplyAdd(weight, Vector128.Load(row1 + 9), sum12);
+                        sum13 = MultiplyAdd(weight, Vector128.Load(row1 + 13), sum13);
+                        sum14 = MultiplyAdd(weight, Vector128.Load(row1 + 17), sum14);
+                        sum15 = MultiplyAdd(weight, Vector128.Load(row1 + 21), sum15);
+                        sum16 = MultiplyAdd(weight, Vector128.Load(row1 + 25), sum16);
+
+                        weight = Vector128.Create(taps[2]);
+                        sum00 = MultiplyAdd(weight, Vector128.Load(row0 + 2), sum00);
+                        sum01 = MultiplyAdd(weight, Vector128.Load(row0 + 6), sum01);
+                        sum02 = MultiplyAdd(weight, Vector128.Load(row0 + 10), sum02);
+                        sum03 = MultiplyAdd(weight, Vector128.Load(row0 + 14), sum03);
+                        sum04 = MultiplyAdd(weight, Vector128.Load(row0 + 18), sum04);
+                        sum05 = MultiplyAdd(weight, Vector128.Load(row0 + 22), sum05);
+                        sum06 = MultiplyAdd(weight, Vector128.Load(row0 + 26), sum06);
+                        sum10 = MultiplyAdd(weight, Vector128.Load(row1 + 2), sum10);
+                        sum11 = MultiplyAdd(weight, Vector128.Load(row1 + 6), sum11);
+                        sum12 = MultiplyAdd(weight, Vector128.Load(row1 + 10), sum12);
+                        sum13 = MultiplyAdd(weight, Vector128.Load(row1 + 14), sum13);
+                        sum14 = MultiplyAdd(weight, Vector128.Load(row1 + 18), sum14);
+                        sum15 = MultiplyAdd(weight, Vector128.Load(row1 + 22), sum15);
+                        sum16 = MultiplyAdd(weight, Vector128.Load(row1 + 26), sum16);
+
+                        weight = Vector128.Create(taps[3]);
+                        sum00 = MultiplyAdd(weight, Vector128.Load(row0 + 3), sum00);
+                        sum01 = MultiplyAdd(weight, Vector128.Load(row0 + 7), sum01);
+                        sum02 = MultiplyAdd(weight, Vector128.Load(row0 + 11), sum02);
+                        sum03 = MultiplyAdd(weight, Vector128.Load(row0 + 15), sum03);
+                        sum04 = MultiplyAdd(weight, Vector128.Load(row0 + 19), sum04);
+                        sum05 = MultiplyAdd(weight, Vector128.Load(row0 + 23), sum05);
+                        sum06 = MultiplyAdd(weight, Vector128.Load(row0 + 27), sum06);
+                        sum10 = MultiplyAdd(weight, Vector128.Load(row1 + 3), sum10);
+                        sum11 = MultiplyAdd(weight, Vector128.Load(row1 + 7), sum11);
+                        sum12 = MultiplyAdd(weight, Vector128.Load(row1 + 11), sum12);
+                        sum13 = MultiplyAdd(weight, Vector128.Load(row1 + 15), sum13);
+                        sum14 = MultiplyAdd(weight, Vector128.Load(row1 + 19), sum14);
+                        sum15 = MultiplyAdd(weight, Vector128.Load(row1 + 23), sum15);
+                        sum16 = MultiplyAdd(weight, Vector128.Load(row1 + 27), sum16);
+
+                        weight = Vector128.Create(taps[4]);
+                        sum00 = MultiplyAdd(weight, Vector128.Load(row0 + 4), sum00);
+                        sum01 = MultiplyAdd(weight, Vector128.Load(row0 + 8), sum01);
+                        sum02 = MultiplyAdd(weight, Vector128.Load(row0 + 12), sum02);
+                        sum03 = MultiplyAdd(weight, Vector128.Load(row0 + 16), sum03);
+                        sum04 = MultiplyAdd(weight, Vector128.Load(row0 + 20), sum04);
+                        sum05 = MultiplyAdd(weight, Vector128.Load(row0 + 24), sum05);
+                        sum06 = MultiplyAdd(weight, Vector128.Load(row0 + 28), sum06);
+                        sum10 = MultiplyAdd(weight, Vector128.Load(row1 + 4), sum10);
+                        sum11 = MultiplyAdd(weight, Vector128.Load(row1 + 8), sum11);
+                        sum12 = MultiplyAdd(weight, Vector128.Load(row1 + 12), sum12);
+                        sum13 = MultiplyAdd(weight, Vector128.Load(row1 + 16), sum13);
+                        sum14 = MultiplyAdd(weight, Vector128.Load(row1 + 20), sum14);
+                        sum15 = MultiplyAdd(weight, Vector128.Load(row1 + 24), sum15);
+                        sum16 = MultiplyAdd(weight, Vector128.Load(row1 + 28), sum16);
+                    }
+                }
+
+                Vector128.Store(sum00, map + (y * C1OutputWidth));
+                Vector128.Store(sum01, map + (y * C1OutputWidth) + 4);
+                Vector128.Store(sum02, map + (y * C1OutputWidth) + 8);
+                Vector128.Store(sum03, map + (y * C1OutputWidth) + 12);
+                Vector128.Store(sum04, map + (y * C1OutputWidth) + 16);
+                Vector128.Store(sum05, map + (y * C1OutputWidth) + 20);
+                Vector128.Store(sum06, map + (y * C1OutputWidth) + 24);
+                Vector128.Store(sum10, map + ((y + 1) * C1OutputWidth));
+                Vector128.Store(sum11, map + ((y + 1) * C1OutputWidth) + 4);
+                Vector128.Store(sum12, map + ((y + 1) * C1OutputWidth) + 8);
+                Vector128.Store(sum13, map + ((y + 1) * C1OutputWidth) + 12);
+                Vector128.Store(sum14, map + ((y + 1) * C1OutputWidth) + 16);
+                Vector128.Store(sum15, map + ((y + 1) * C1OutputWidth) + 20);
+                Vector128.Store(sum16, map + ((y + 1) * C1OutputWidth) + 24);
+            }
+
+            ApplyScaledTanh(map, C1OutputHeight * C1OutputWidth);
+        }
+    }
+
+    // c1: the same, one kernel tap at a time over output rows, for hardware without SIMD
     private static void C1ForwardPortable(float* parameters, float* input, float* output)
     {
         float* weights = parameters + C1WeightOffset;
@@ -788,15 +1068,242 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
     }
 
     // c1: backward of conv 1x32x32 -> 6x28x28, 5x5 kernel, scaled_tanh
-    // plan (256-bit): weight gradient blocked (filters in pairs), input gradient padded (2 rows per block), scratch 7776 floats
     private static void C1Backward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
     {
-        if (!Vector256.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
         {
-            C1BackwardPortable(parameters, gradients, input, output, outputGradient, inputGradient, scratch);
+            C1Backward512(parameters, gradients, input, output, outputGradient, inputGradient, scratch);
             return;
         }
 
+        if (Vector256.IsHardwareAccelerated)
+        {
+            C1Backward256(parameters, gradients, input, output, outputGradient, inputGradient, scratch);
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            C1Backward128(parameters, gradients, input, output, outputGradient, inputGradient, scratch);
+            return;
+        }
+
+        C1BackwardPortable(parameters, gradients, input, output, outputGradient, inputGradient, scratch);
+    }
+
+    // c1: plan (512-bit): weight gradient blocked (filters in pairs), input gradient padded (4 rows per block), scratch 7776 floats
+    private static void C1Backward512(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
+    {
+        ScaledTanhBackward(outputGradient, output, C1OutputSize);
+        float* weights = parameters + C1WeightOffset;
+        float* weightGradients = gradients + C1WeightOffset;
+        float* biasGradients = gradients + C1BiasOffset;
+        // the last vector of a row overlaps the one before: count only its last 12 columns
+        Vector512<float> tailMask = Vector512.Create(0, 0, 0, 0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1).AsSingle();
+
+        for (int o = 0; o < C1Filters; o++)
+        {
+            biasGradients[o] += Sum(outputGradient + (o * C1OutputHeight * C1OutputWidth), C1OutputHeight * C1OutputWidth);
+        }
+
+        for (int i = 0; i < C1InputChannels; i++)
+        {
+            float* plane = input + (i * C1InputHeight * C1InputWidth);
+            for (int o0 = 0; o0 < C1Filters - 1; o0 += 2)
+            {
+                int o1 = o0 + 1;
+                float* map0 = outputGradient + (o0 * C1OutputHeight * C1OutputWidth);
+                float* kernelGradient0 = weightGradients + (((o0 * C1InputChannels) + i) * C1Kernel * C1Kernel);
+                float* map1 = outputGradient + (o1 * C1OutputHeight * C1OutputWidth);
+                float* kernelGradient1 = weightGradients + (((o1 * C1InputChannels) + i) * C1Kernel * C1Kernel);
+                for (int ky = 0; ky < C1Kernel; ky++)
+                {
+                    Vector512<float> tap00 = Vector512<float>.Zero;
+                    Vector512<float> tap01 = Vector512<float>.Zero;
+                    Vector512<float> tap02 = Vector512<float>.Zero;
+                    Vector512<float> tap03 = Vector512<float>.Zero;
+                    Vector512<float> tap04 = Vector512<float>.Zero;
+                    Vector512<float> tap10 = Vector512<float>.Zero;
+                    Vector512<float> tap11 = Vector512<float>.Zero;
+                    Vector512<float> tap12 = Vector512<float>.Zero;
+                    Vector512<float> tap13 = Vector512<float>.Zero;
+                    Vector512<float> tap14 = Vector512<float>.Zero;
+                    for (int y = 0; y < C1OutputHeight; y++)
+                    {
+                        float* gradientRow0 = map0 + (y * C1OutputWidth);
+                        float* gradientRow1 = map1 + (y * C1OutputWidth);
+                        float* inputRow = plane + ((y + ky) * C1InputWidth);
+                        // columns 0 to 15
+                        {
+                            Vector512<float> gradient0 = Vector512.Load(gradientRow0);
+                            Vector512<float> gradient1 = Vector512.Load(gradientRow1);
+                            Vector512<float> source = Vector512.Load(inputRow);
+                            tap00 = MultiplyAdd(gradient0, source, tap00);
+                            tap10 = MultiplyAdd(gradient1, source, tap10);
+                            source = Vector512.Load(inputRow + 1);
+                            tap01 = MultiplyAdd(gradient0, source, tap01);
+                            tap11 = MultiplyAdd(gradient1, source, tap11);
+                            source = Vector512.Load(inputRow + 2);
+                            tap02 = MultiplyAdd(gradient0, source, tap02);
+                            tap12 = MultiplyAdd(gradient1, source, tap12);
+                            source = Vector512.Load(inputRow + 3);
+                            tap03 = MultiplyAdd(gradient0, source, tap03);
+                            tap13 = MultiplyAdd(gradient1, source, tap13);
+                            source = Vector512.Load(inputRow + 4);
+                            tap04 = MultiplyAdd(gradient0, source, tap04);
+                            tap14 = MultiplyAdd(gradient1, source, tap14);
+                        }
+
+                        // columns 12 to 27, of which the first 4 were counted above
+                        {
+                            Vector512<float> gradient0 = Vector512.Load(gradientRow0 + (C1OutputWidth - 16)) & tailMask;
+                            Vector512<float> gradient1 = Vector512.Load(gradientRow1 + (C1OutputWidth - 16)) & tailMask;
+                            Vector512<float> source = Vector512.Load(inputRow + (C1OutputWidth - 16));
+                            tap00 = MultiplyAdd(gradient0, source, tap00);
+                            tap10 = MultiplyAdd(gradient1, source, tap10);
+                            source = Vector512.Load(inputRow + (C1OutputWidth - 16) + 1);
+                            tap01 = MultiplyAdd(gradient0, source, tap01);
+                            tap11 = MultiplyAdd(gradient1, source, tap11);
+                            source = Vector512.Load(inputRow + (C1OutputWidth - 16) + 2);
+                            tap02 = MultiplyAdd(gradient0, source, tap02);
+                            tap12 = MultiplyAdd(gradient1, source, tap12);
+                            source = Vector512.Load(inputRow + (C1OutputWidth - 16) + 3);
+                            tap03 = MultiplyAdd(gradient0, source, tap03);
+                            tap13 = MultiplyAdd(gradient1, source, tap13);
+                            source = Vector512.Load(inputRow + (C1OutputWidth - 16) + 4);
+                            tap04 = MultiplyAdd(gradient0, source, tap04);
+                            tap14 = MultiplyAdd(gradient1, source, tap14);
+                        }
+                    }
+
+                    kernelGradient0[(ky * C1Kernel)] += Vector512.Sum(tap00);
+                    kernelGradient0[(ky * C1Kernel) + 1] += Vector512.Sum(tap01);
+                    kernelGradient0[(ky * C1Kernel) + 2] += Vector512.Sum(tap02);
+                    kernelGradient0[(ky * C1Kernel) + 3] += Vector512.Sum(tap03);
+                    kernelGradient0[(ky * C1Kernel) + 4] += Vector512.Sum(tap04);
+                    kernelGradient1[(ky * C1Kernel)] += Vector512.Sum(tap10);
+                    kernelGradient1[(ky * C1Kernel) + 1] += Vector512.Sum(tap11);
+                    kernelGradient1[(ky * C1Kernel) + 2] += Vector512.Sum(tap12);
+                    kernelGradient1[(ky * C1Kernel) + 3] += Vector512.Sum(tap13);
+                    kernelGradient1[(ky * C1Kernel) + 4] += Vector512.Sum(tap14);
+                }
+            }
+        }
+
+        if (inputGradient == null)
+        {
+            return;
+        }
+
+        // the input gradient correlates the output gradient, bordered by Kernel - 1 zeros, with the flipped kernels
+        const int border = C1Kernel - 1;
+        const int paddedHeight = C1OutputHeight + (2 * border);
+        const int paddedWidth = C1OutputWidth + (2 * border);
+        new Span<float>(scratch, C1Filters * paddedHeight * paddedWidth).Clear();
+        for (int o = 0; o < C1Filters; o++)
+        {
+            for (int y = 0; y < C1OutputHeight; y++)
+            {
+                float* source = outputGradient + (((o * C1OutputHeight) + y) * C1OutputWidth);
+                float* target = scratch + (((o * paddedHeight) + y + border) * paddedWidth) + border;
+                new ReadOnlySpan<float>(source, C1OutputWidth).CopyTo(new Span<float>(target, C1OutputWidth));
+            }
+        }
+
+        for (int i = 0; i < C1InputChannels; i++)
+        {
+            float* map = inputGradient + (i * C1InputHeight * C1InputWidth);
+            for (int y = 0; y < C1InputHeight; y += 4)
+            {
+                // 4 rows of 32 columns, in 8 accumulators
+                Vector512<float> sum00 = Vector512<float>.Zero;
+                Vector512<float> sum01 = Vector512<float>.Zero;
+                Vector512<float> sum10 = Vector512<float>.Zero;
+                Vector512<float> sum11 = Vector512<float>.Zero;
+                Vector512<float> sum20 = Vector512<float>.Zero;
+                Vector512<float> sum21 = Vector512<float>.Zero;
+                Vector512<float> sum30 = Vector512<float>.Zero;
+                Vector512<float> sum31 = Vector512<float>.Zero;
+                int kyStart = Math.Max(0, border - y - 3);
+                int kyEnd = Math.Min(C1Kernel, border + C1OutputHeight - y);
+                for (int o = 0; o < C1Filters; o++)
+                {
+                    float* kernel = weights + (((o * C1InputChannels) + i) * C1Kernel * C1Kernel);
+                    float* rows = scratch + (o * paddedHeight * paddedWidth) + (y * paddedWidth);
+                    for (int ky = kyStart; ky < kyEnd; ky++)
+                    {
+                        float* row0 = rows + (ky * paddedWidth);
+                        float* row1 = row0 + paddedWidth;
+                        float* row2 = row1 + paddedWidth;
+                        float* row3 = row2 + paddedWidth;
+                        float* taps = kernel + ((C1Kernel - 1 - ky) * C1Kernel); // kernel rows in reverse, read right to left
+                        Vector512<float> weight = Vector512.Create(taps[4]);
+                        sum00 = MultiplyAdd(weight, Vector512.Load(row0), sum00);
+                        sum01 = MultiplyAdd(weight, Vector512.Load(row0 + 16), sum01);
+                        sum10 = MultiplyAdd(weight, Vector512.Load(row1), sum10);
+                        sum11 = MultiplyAdd(weight, Vector512.Load(row1 + 16), sum11);
+                        sum20 = MultiplyAdd(weight, Vector512.Load(row2), sum20);
+                        sum21 = MultiplyAdd(weight, Vector512.Load(row2 + 16), sum21);
+                        sum30 = MultiplyAdd(weight, Vector512.Load(row3), sum30);
+                        sum31 = MultiplyAdd(weight, Vector512.Load(row3 + 16), sum31);
+
+                        weight = Vector512.Create(taps[3]);
+                        sum00 = MultiplyAdd(weight, Vector512.Load(row0 + 1), sum00);
+                        sum01 = MultiplyAdd(weight, Vector512.Load(row0 + 17), sum01);
+                        sum10 = MultiplyAdd(weight, Vector512.Load(row1 + 1), sum10);
+                        sum11 = MultiplyAdd(weight, Vector512.Load(row1 + 17), sum11);
+                        sum20 = MultiplyAdd(weight, Vector512.Load(row2 + 1), sum20);
+                        sum21 = MultiplyAdd(weight, Vector512.Load(row2 + 17), sum21);
+                        sum30 = MultiplyAdd(weight, Vector512.Load(row3 + 1), sum30);
+                        sum31 = MultiplyAdd(weight, Vector512.Load(row3 + 17), sum31);
+
+                        weight = Vector512.Create(taps[2]);
+                        sum00 = MultiplyAdd(weight, Vector512.Load(row0 + 2), sum00);
+                        sum01 = MultiplyAdd(weight, Vector512.Load(row0 + 18), sum01);
+                        sum10 = MultiplyAdd(weight, Vector512.Load(row1 + 2), sum10);
+                        sum11 = MultiplyAdd(weight, Vector512.Load(row1 + 18), sum11);
+                        sum20 = MultiplyAdd(weight, Vector512.Load(row2 + 2), sum20);
+                        sum21 = MultiplyAdd(weight, Vector512.Load(row2 + 18), sum21);
+                        sum30 = MultiplyAdd(weight, Vector512.Load(row3 + 2), sum30);
+                        sum31 = MultiplyAdd(weight, Vector512.Load(row3 + 18), sum31);
+
+                        weight = Vector512.Create(taps[1]);
+                        sum00 = MultiplyAdd(weight, Vector512.Load(row0 + 3), sum00);
+                        sum01 = MultiplyAdd(weight, Vector512.Load(row0 + 19), sum01);
+                        sum10 = MultiplyAdd(weight, Vector512.Load(row1 + 3), sum10);
+                        sum11 = MultiplyAdd(weight, Vector512.Load(row1 + 19), sum11);
+                        sum20 = MultiplyAdd(weight, Vector512.Load(row2 + 3), sum20);
+                        sum21 = MultiplyAdd(weight, Vector512.Load(row2 + 19), sum21);
+                        sum30 = MultiplyAdd(weight, Vector512.Load(row3 + 3), sum30);
+                        sum31 = MultiplyAdd(weight, Vector512.Load(row3 + 19), sum31);
+
+                        weight = Vector512.Create(taps[0]);
+                        sum00 = MultiplyAdd(weight, Vector512.Load(row0 + 4), sum00);
+                        sum01 = MultiplyAdd(weight, Vector512.Load(row0 + 20), sum01);
+                        sum10 = MultiplyAdd(weight, Vector512.Load(row1 + 4), sum10);
+                        sum11 = MultiplyAdd(weight, Vector512.Load(row1 + 20), sum11);
+                        sum20 = MultiplyAdd(weight, Vector512.Load(row2 + 4), sum20);
+                        sum21 = MultiplyAdd(weight, Vector512.Load(row2 + 20), sum21);
+                        sum30 = MultiplyAdd(weight, Vector512.Load(row3 + 4), sum30);
+                        sum31 = MultiplyAdd(weight, Vector512.Load(row3 + 20), sum31);
+                    }
+                }
+
+                Vector512.Store(sum00, map + (y * C1InputWidth));
+                Vector512.Store(sum01, map + (y * C1InputWidth) + 16);
+                Vector512.Store(sum10, map + ((y + 1) * C1InputWidth));
+                Vector512.Store(sum11, map + ((y + 1) * C1InputWidth) + 16);
+                Vector512.Store(sum20, map + ((y + 2) * C1InputWidth));
+                Vector512.Store(sum21, map + ((y + 2) * C1InputWidth) + 16);
+                Vector512.Store(sum30, map + ((y + 3) * C1InputWidth));
+                Vector512.Store(sum31, map + ((y + 3) * C1InputWidth) + 16);
+            }
+        }
+    }
+
+    // c1: plan (256-bit): weight gradient blocked (filters in pairs), input gradient padded (2 rows per block), scratch 7776 floats
+    private static void C1Backward256(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
+    {
         ScaledTanhBackward(outputGradient, output, C1OutputSize);
         float* weights = parameters + C1WeightOffset;
         float* weightGradients = gradients + C1WeightOffset;
@@ -1002,7 +1509,190 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
         }
     }
 
-    // c1: the same, one kernel tap at a time over output rows, for hardware without 256-bit vectors
+    // c1: plan (128-bit): weight gradient blocked (filters in pairs), input gradient padded (1 row per block), scratch 7776 floats
+    private static void C1Backward128(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
+    {
+        ScaledTanhBackward(outputGradient, output, C1OutputSize);
+        float* weights = parameters + C1WeightOffset;
+        float* weightGradients = gradients + C1WeightOffset;
+        float* biasGradients = gradients + C1BiasOffset;
+        for (int o = 0; o < C1Filters; o++)
+        {
+            biasGradients[o] += Sum(outputGradient + (o * C1OutputHeight * C1OutputWidth), C1OutputHeight * C1OutputWidth);
+        }
+
+        for (int i = 0; i < C1InputChannels; i++)
+        {
+            float* plane = input + (i * C1InputHeight * C1InputWidth);
+            for (int o0 = 0; o0 < C1Filters - 1; o0 += 2)
+            {
+                int o1 = o0 + 1;
+                float* map0 = outputGradient + (o0 * C1OutputHeight * C1OutputWidth);
+                float* kernelGradient0 = weightGradients + (((o0 * C1InputChannels) + i) * C1Kernel * C1Kernel);
+                float* map1 = outputGradient + (o1 * C1OutputHeight * C1OutputWidth);
+                float* kernelGradient1 = weightGradients + (((o1 * C1InputChannels) + i) * C1Kernel * C1Kernel);
+                for (int ky = 0; ky < C1Kernel; ky++)
+                {
+                    Vector128<float> tap00 = Vector128<float>.Zero;
+                    Vector128<float> tap01 = Vector128<float>.Zero;
+                    Vector128<float> tap02 = Vector128<float>.Zero;
+                    Vector128<float> tap03 = Vector128<float>.Zero;
+                    Vector128<float> tap04 = Vector128<float>.Zero;
+                    Vector128<float> tap10 = Vector128<float>.Zero;
+                    Vector128<float> tap11 = Vector128<float>.Zero;
+                    Vector128<float> tap12 = Vector128<float>.Zero;
+                    Vector128<float> tap13 = Vector128<float>.Zero;
+                    Vector128<float> tap14 = Vector128<float>.Zero;
+                    for (int y = 0; y < C1OutputHeight; y++)
+                    {
+                        float* gradientRow0 = map0 + (y * C1OutputWidth);
+                        float* gradientRow1 = map1 + (y * C1OutputWidth);
+                        float* inputRow = plane + ((y + ky) * C1InputWidth);
+                        for (int x = 0; x <= C1OutputWidth - 4; x += 4)
+                        {
+                            Vector128<float> gradient0 = Vector128.Load(gradientRow0 + x);
+                            Vector128<float> gradient1 = Vector128.Load(gradientRow1 + x);
+                            Vector128<float> source = Vector128.Load(inputRow + x);
+                            tap00 = MultiplyAdd(gradient0, source, tap00);
+                            tap10 = MultiplyAdd(gradient1, source, tap10);
+                            source = Vector128.Load(inputRow + x + 1);
+                            tap01 = MultiplyAdd(gradient0, source, tap01);
+                            tap11 = MultiplyAdd(gradient1, source, tap11);
+                            source = Vector128.Load(inputRow + x + 2);
+                            tap02 = MultiplyAdd(gradient0, source, tap02);
+                            tap12 = MultiplyAdd(gradient1, source, tap12);
+                            source = Vector128.Load(inputRow + x + 3);
+                            tap03 = MultiplyAdd(gradient0, source, tap03);
+                            tap13 = MultiplyAdd(gradient1, source, tap13);
+                            source = Vector128.Load(inputRow + x + 4);
+                            tap04 = MultiplyAdd(gradient0, source, tap04);
+                            tap14 = MultiplyAdd(gradient1, source, tap14);
+                        }
+                    }
+
+                    kernelGradient0[(ky * C1Kernel)] += Vector128.Sum(tap00);
+                    kernelGradient0[(ky * C1Kernel) + 1] += Vector128.Sum(tap01);
+                    kernelGradient0[(ky * C1Kernel) + 2] += Vector128.Sum(tap02);
+                    kernelGradient0[(ky * C1Kernel) + 3] += Vector128.Sum(tap03);
+                    kernelGradient0[(ky * C1Kernel) + 4] += Vector128.Sum(tap04);
+                    kernelGradient1[(ky * C1Kernel)] += Vector128.Sum(tap10);
+                    kernelGradient1[(ky * C1Kernel) + 1] += Vector128.Sum(tap11);
+                    kernelGradient1[(ky * C1Kernel) + 2] += Vector128.Sum(tap12);
+                    kernelGradient1[(ky * C1Kernel) + 3] += Vector128.Sum(tap13);
+                    kernelGradient1[(ky * C1Kernel) + 4] += Vector128.Sum(tap14);
+                }
+            }
+        }
+
+        if (inputGradient == null)
+        {
+            return;
+        }
+
+        // the input gradient correlates the output gradient, bordered by Kernel - 1 zeros, with the flipped kernels
+        const int border = C1Kernel - 1;
+        const int paddedHeight = C1OutputHeight + (2 * border);
+        const int paddedWidth = C1OutputWidth + (2 * border);
+        new Span<float>(scratch, C1Filters * paddedHeight * paddedWidth).Clear();
+        for (int o = 0; o < C1Filters; o++)
+        {
+            for (int y = 0; y < C1OutputHeight; y++)
+            {
+                float* source = outputGradient + (((o * C1OutputHeight) + y) * C1OutputWidth);
+                float* target = scratch + (((o * paddedHeight) + y + border) * paddedWidth) + border;
+                new ReadOnlySpan<float>(source, C1OutputWidth).CopyTo(new Span<float>(target, C1OutputWidth));
+            }
+        }
+
+        for (int i = 0; i < C1InputChannels; i++)
+        {
+            float* map = inputGradient + (i * C1InputHeight * C1InputWidth);
+            for (int y = 0; y < C1InputHeight; y++)
+            {
+                // 1 row of 32 columns, in 8 accumulators
+                Vector128<float> sum00 = Vector128<float>.Zero;
+                Vector128<float> sum01 = Vector128<float>.Zero;
+                Vector128<float> sum02 = Vector128<float>.Zero;
+                Vector128<float> sum03 = Vector128<float>.Zero;
+                Vector128<float> sum04 = Vector128<float>.Zero;
+                Vector128<float> sum05 = Vector128<float>.Zero;
+                Vector128<float> sum06 = Vector128<float>.Zero;
+                Vector128<float> sum07 = Vector128<float>.Zero;
+                int kyStart = Math.Max(0, border - y - 0);
+                int kyEnd = Math.Min(C1Kernel, border + C1OutputHeight - y);
+                for (int o = 0; o < C1Filters; o++)
+                {
+                    float* kernel = weights + (((o * C1InputChannels) + i) * C1Kernel * C1Kernel);
+                    float* rows = scratch + (o * paddedHeight * paddedWidth) + (y * paddedWidth);
+                    for (int ky = kyStart; ky < kyEnd; ky++)
+                    {
+                        float* row0 = rows + (ky * paddedWidth);
+                        float* taps = kernel + ((C1Kernel - 1 - ky) * C1Kernel); // kernel rows in reverse, read right to left
+                        Vector128<float> weight = Vector128.Create(taps[4]);
+                        sum00 = MultiplyAdd(weight, Vector128.Load(row0), sum00);
+                        sum01 = MultiplyAdd(weight, Vector128.Load(row0 + 4), sum01);
+                        sum02 = MultiplyAdd(weight, Vector128.Load(row0 + 8), sum02);
+                        sum03 = MultiplyAdd(weight, Vector128.Load(row0 + 12), sum03);
+                        sum04 = MultiplyAdd(weight, Vector128.Load(row0 + 16), sum04);
+                        sum05 = MultiplyAdd(weight, Vector128.Load(row0 + 20), sum05);
+                        sum06 = MultiplyAdd(weight, Vector128.Load(row0 + 24), sum06);
+                        sum07 = MultiplyAdd(weight, Vector128.Load(row0 + 28), sum07);
+
+                        weight = Vector128.Create(taps[3]);
+                        sum00 = MultiplyAdd(weight, Vector128.Load(row0 + 1), sum00);
+                        sum01 = MultiplyAdd(weight, Vector128.Load(row0 + 5), sum01);
+                        sum02 = MultiplyAdd(weight, Vector128.Load(row0 + 9), sum02);
+                        sum03 = MultiplyAdd(weight, Vector128.Load(row0 + 13), sum03);
+                        sum04 = MultiplyAdd(weight, Vector128.Load(row0 + 17), sum04);
+                        sum05 = MultiplyAdd(weight, Vector128.Load(row0 + 21), sum05);
+                        sum06 = MultiplyAdd(weight, Vector128.Load(row0 + 25), sum06);
+                        sum07 = MultiplyAdd(weight, Vector128.Load(row0 + 29), sum07);
+
+                        weight = Vector128.Create(taps[2]);
+                        sum00 = MultiplyAdd(weight, Vector128.Load(row0 + 2), sum00);
+                        sum01 = MultiplyAdd(weight, Vector128.Load(row0 + 6), sum01);
+                        sum02 = MultiplyAdd(weight, Vector128.Load(row0 + 10), sum02);
+                        sum03 = MultiplyAdd(weight, Vector128.Load(row0 + 14), sum03);
+                        sum04 = MultiplyAdd(weight, Vector128.Load(row0 + 18), sum04);
+                        sum05 = MultiplyAdd(weight, Vector128.Load(row0 + 22), sum05);
+                        sum06 = MultiplyAdd(weight, Vector128.Load(row0 + 26), sum06);
+                        sum07 = MultiplyAdd(weight, Vector128.Load(row0 + 30), sum07);
+
+                        weight = Vector128.Create(taps[1]);
+                        sum00 = MultiplyAdd(weight, Vector128.Load(row0 + 3), sum00);
+                        sum01 = MultiplyAdd(weight, Vector128.Load(row0 + 7), sum01);
+                        sum02 = MultiplyAdd(weight, Vector128.Load(row0 + 11), sum02);
+                        sum03 = MultiplyAdd(weight, Vector128.Load(row0 + 15), sum03);
+                        sum04 = MultiplyAdd(weight, Vector128.Load(row0 + 19), sum04);
+                        sum05 = MultiplyAdd(weight, Vector128.Load(row0 + 23), sum05);
+                        sum06 = MultiplyAdd(weight, Vector128.Load(row0 + 27), sum06);
+                        sum07 = MultiplyAdd(weight, Vector128.Load(row0 + 31), sum07);
+
+                        weight = Vector128.Create(taps[0]);
+                        sum00 = MultiplyAdd(weight, Vector128.Load(row0 + 4), sum00);
+                        sum01 = MultiplyAdd(weight, Vector128.Load(row0 + 8), sum01);
+                        sum02 = MultiplyAdd(weight, Vector128.Load(row0 + 12), sum02);
+                        sum03 = MultiplyAdd(weight, Vector128.Load(row0 + 16), sum03);
+                        sum04 = MultiplyAdd(weight, Vector128.Load(row0 + 20), sum04);
+                        sum05 = MultiplyAdd(weight, Vector128.Load(row0 + 24), sum05);
+                        sum06 = MultiplyAdd(weight, Vector128.Load(row0 + 28), sum06);
+                        sum07 = MultiplyAdd(weight, Vector128.Load(row0 + 32), sum07);
+                    }
+                }
+
+                Vector128.Store(sum00, map + (y * C1InputWidth));
+                Vector128.Store(sum01, map + (y * C1InputWidth) + 4);
+                Vector128.Store(sum02, map + (y * C1InputWidth) + 8);
+                Vector128.Store(sum03, map + (y * C1InputWidth) + 12);
+                Vector128.Store(sum04, map + (y * C1InputWidth) + 16);
+                Vector128.Store(sum05, map + (y * C1InputWidth) + 20);
+                Vector128.Store(sum06, map + (y * C1InputWidth) + 24);
+                Vector128.Store(sum07, map + (y * C1InputWidth) + 28);
+            }
+        }
+    }
+
+    // c1: the same, one kernel tap at a time over output rows, for hardware without SIMD
     private static void C1BackwardPortable(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
     {
         ScaledTanhBackward(outputGradient, output, C1OutputSize);
@@ -1681,16 +2371,141 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
     private static ReadOnlySpan<int> C3ReaderConnections => new int[] { 0, 12, 15, 18, 30, 34, 38, 42, 50, 54, 1, 3, 16, 19, 22, 35, 39, 43, 46, 55, 2, 4, 6, 20, 23, 26, 40, 47, 51, 56, 5, 7, 9, 21, 24, 27, 31, 44, 52, 57, 8, 10, 13, 25, 28, 32, 36, 45, 48, 58, 11, 14, 17, 29, 33, 37, 41, 49, 53, 59 };
 
     // c3: sparse conv 6x14x14 -> 16x10x10, 5x5 kernel, 60 of 96 connections, scaled_tanh
-    // plan (256-bit): forward packed
-    [SkipLocalsInit]
     private static void C3Forward(float* parameters, float* input, float* output)
     {
-        if (!Vector256.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
         {
-            C3ForwardPortable(parameters, input, output);
+            C3Forward512(parameters, input, output);
             return;
         }
 
+        if (Vector256.IsHardwareAccelerated)
+        {
+            C3Forward256(parameters, input, output);
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            C3Forward128(parameters, input, output);
+            return;
+        }
+
+        C3ForwardPortable(parameters, input, output);
+    }
+
+    // c3: plan (512-bit): forward packed
+    [SkipLocalsInit]
+    private static void C3Forward512(float* parameters, float* input, float* output)
+    {
+        const int packedPlane = C3InputHeight * C3OutputWidth;
+        float* scratch = stackalloc float[C3InputChannels * C3Kernel * packedPlane];
+        // packed[i, kx] holds input rows shifted left by kx and cut to the output width: tap (ky, kx) reads
+        // the contiguous run packed[i, kx][ky * OutputWidth ..] as long as an output map
+        for (int i = 0; i < C3InputChannels; i++)
+        {
+            for (int kx = 0; kx < C3Kernel; kx++)
+            {
+                for (int row = 0; row < C3InputHeight; row++)
+                {
+                    float* source = input + (((i * C3InputHeight) + row) * C3InputWidth) + kx;
+                    float* target = scratch + (((i * C3Kernel) + kx) * packedPlane) + (row * C3OutputWidth);
+                    new ReadOnlySpan<float>(source, C3OutputWidth).CopyTo(new Span<float>(target, C3OutputWidth));
+                }
+            }
+        }
+
+        float* weights = parameters + C3WeightOffset;
+        float* biases = parameters + C3BiasOffset;
+        for (int o = 0; o < C3Filters; o++)
+        {
+            float* map = output + (o * C3OutputHeight * C3OutputWidth);
+            Vector512<float> initial = Vector512.Create(biases[o]);
+
+            // elements 0 to 99 in 7 accumulators
+            {
+                Vector512<float> sum0 = initial;
+                Vector512<float> sum1 = initial;
+                Vector512<float> sum2 = initial;
+                Vector512<float> sum3 = initial;
+                Vector512<float> sum4 = initial;
+                Vector512<float> sum5 = initial;
+                Vector512<float> sum6 = initial;
+                for (int connection = C3ConnectionStarts[o]; connection < C3ConnectionStarts[o + 1]; connection++)
+                {
+                    int i = C3ConnectionInputs[connection];
+                    for (int kx = 0; kx < C3Kernel; kx++)
+                    {
+                        float* source = scratch + (((i * C3Kernel) + kx) * packedPlane);
+                        float* taps = weights + (connection * C3Kernel * C3Kernel) + kx;
+                        Vector512<float> weight = Vector512.Create(taps[0]);
+                        sum0 = MultiplyAdd(weight, Vector512.Load(source), sum0);
+                        sum1 = MultiplyAdd(weight, Vector512.Load(source + 16), sum1);
+                        sum2 = MultiplyAdd(weight, Vector512.Load(source + 32), sum2);
+                        sum3 = MultiplyAdd(weight, Vector512.Load(source + 48), sum3);
+                        sum4 = MultiplyAdd(weight, Vector512.Load(source + 64), sum4);
+                        sum5 = MultiplyAdd(weight, Vector512.Load(source + 80), sum5);
+                        sum6 = MultiplyAdd(weight, Vector512.Load(source + 84), sum6);
+
+                        weight = Vector512.Create(taps[1 * C3Kernel]);
+                        float* window = source + (1 * C3OutputWidth);
+                        sum0 = MultiplyAdd(weight, Vector512.Load(window), sum0);
+                        sum1 = MultiplyAdd(weight, Vector512.Load(window + 16), sum1);
+                        sum2 = MultiplyAdd(weight, Vector512.Load(window + 32), sum2);
+                        sum3 = MultiplyAdd(weight, Vector512.Load(window + 48), sum3);
+                        sum4 = MultiplyAdd(weight, Vector512.Load(window + 64), sum4);
+                        sum5 = MultiplyAdd(weight, Vector512.Load(window + 80), sum5);
+                        sum6 = MultiplyAdd(weight, Vector512.Load(window + 84), sum6);
+
+                        weight = Vector512.Create(taps[2 * C3Kernel]);
+                        window = source + (2 * C3OutputWidth);
+                        sum0 = MultiplyAdd(weight, Vector512.Load(window), sum0);
+                        sum1 = MultiplyAdd(weight, Vector512.Load(window + 16), sum1);
+                        sum2 = MultiplyAdd(weight, Vector512.Load(window + 32), sum2);
+                        sum3 = MultiplyAdd(weight, Vector512.Load(window + 48), sum3);
+                        sum4 = MultiplyAdd(weight, Vector512.Load(window + 64), sum4);
+                        sum5 = MultiplyAdd(weight, Vector512.Load(window + 80), sum5);
+                        sum6 = MultiplyAdd(weight, Vector512.Load(window + 84), sum6);
+
+                        weight = Vector512.Create(taps[3 * C3Kernel]);
+                        window = source + (3 * C3OutputWidth);
+                        sum0 = MultiplyAdd(weight, Vector512.Load(window), sum0);
+                        sum1 = MultiplyAdd(weight, Vector512.Load(window + 16), sum1);
+                        sum2 = MultiplyAdd(weight, Vector512.Load(window + 32), sum2);
+                        sum3 = MultiplyAdd(weight, Vector512.Load(window + 48), sum3);
+                        sum4 = MultiplyAdd(weight, Vector512.Load(window + 64), sum4);
+                        sum5 = MultiplyAdd(weight, Vector512.Load(window + 80), sum5);
+                        sum6 = MultiplyAdd(weight, Vector512.Load(window + 84), sum6);
+
+                        weight = Vector512.Create(taps[4 * C3Kernel]);
+                        window = source + (4 * C3OutputWidth);
+                        sum0 = MultiplyAdd(weight, Vector512.Load(window), sum0);
+                        sum1 = MultiplyAdd(weight, Vector512.Load(window + 16), sum1);
+                        sum2 = MultiplyAdd(weight, Vector512.Load(window + 32), sum2);
+                        sum3 = MultiplyAdd(weight, Vector512.Load(window + 48), sum3);
+                        sum4 = MultiplyAdd(weight, Vector512.Load(window + 64), sum4);
+                        sum5 = MultiplyAdd(weight, Vector512.Load(window + 80), sum5);
+                        sum6 = MultiplyAdd(weight, Vector512.Load(window + 84), sum6);
+                    }
+                }
+
+                Vector512.Store(sum0, map);
+                Vector512.Store(sum1, map + 16);
+                Vector512.Store(sum2, map + 32);
+                Vector512.Store(sum3, map + 48);
+                Vector512.Store(sum4, map + 64);
+                Vector512.Store(sum5, map + 80);
+                Vector512.Store(sum6, map + 84);
+            }
+
+            ApplyScaledTanh(map, C3OutputHeight * C3OutputWidth);
+        }
+    }
+
+    // c3: plan (256-bit): forward packed
+    [SkipLocalsInit]
+    private static void C3Forward256(float* parameters, float* input, float* output)
+    {
         const int packedPlane = C3InputHeight * C3OutputWidth;
         float* scratch = stackalloc float[C3InputChannels * C3Kernel * packedPlane];
         // packed[i, kx] holds input rows shifted left by kx and cut to the output width: tap (ky, kx) reads
@@ -1837,7 +2652,268 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
         }
     }
 
-    // c3: the same, one kernel tap at a time over output rows, for hardware without 256-bit vectors
+    // c3: plan (128-bit): forward packed
+    [SkipLocalsInit]
+    private static void C3Forward128(float* parameters, float* input, float* output)
+    {
+        const int packedPlane = C3InputHeight * C3OutputWidth;
+        float* scratch = stackalloc float[C3InputChannels * C3Kernel * packedPlane];
+        // packed[i, kx] holds input rows shifted left by kx and cut to the output width: tap (ky, kx) reads
+        // the contiguous run packed[i, kx][ky * OutputWidth ..] as long as an output map
+        for (int i = 0; i < C3InputChannels; i++)
+        {
+            for (int kx = 0; kx < C3Kernel; kx++)
+            {
+                for (int row = 0; row < C3InputHeight; row++)
+                {
+                    float* source = input + (((i * C3InputHeight) + row) * C3InputWidth) + kx;
+                    float* target = scratch + (((i * C3Kernel) + kx) * packedPlane) + (row * C3OutputWidth);
+                    new ReadOnlySpan<float>(source, C3OutputWidth).CopyTo(new Span<float>(target, C3OutputWidth));
+                }
+            }
+        }
+
+        float* weights = parameters + C3WeightOffset;
+        float* biases = parameters + C3BiasOffset;
+        for (int o = 0; o < C3Filters; o++)
+        {
+            float* map = output + (o * C3OutputHeight * C3OutputWidth);
+            Vector128<float> initial = Vector128.Create(biases[o]);
+
+            // elements 0 to 51 in 13 accumulators
+            {
+                Vector128<float> sum0 = initial;
+                Vector128<float> sum1 = initial;
+                Vector128<float> sum2 = initial;
+                Vector128<float> sum3 = initial;
+                Vector128<float> sum4 = initial;
+                Vector128<float> sum5 = initial;
+                Vector128<float> sum6 = initial;
+                Vector128<float> sum7 = initial;
+                Vector128<float> sum8 = initial;
+                Vector128<float> sum9 = initial;
+                Vector128<float> sum10 = initial;
+                Vector128<float> sum11 = initial;
+                Vector128<float> sum12 = initial;
+                for (int connection = C3ConnectionStarts[o]; connection < C3ConnectionStarts[o + 1]; connection++)
+                {
+                    int i = C3ConnectionInputs[connection];
+                    for (int kx = 0; kx < C3Kernel; kx++)
+                    {
+                        float* source = scratch + (((i * C3Kernel) + kx) * packedPlane);
+                        float* taps = weights + (connection * C3Kernel * C3Kernel) + kx;
+                        Vector128<float> weight = Vector128.Create(taps[0]);
+                        sum0 = MultiplyAdd(weight, Vector128.Load(source), sum0);
+                        sum1 = MultiplyAdd(weight, Vector128.Load(source + 4), sum1);
+                        sum2 = MultiplyAdd(weight, Vector128.Load(source + 8), sum2);
+                        sum3 = MultiplyAdd(weight, Vector128.Load(source + 12), sum3);
+                        sum4 = MultiplyAdd(weight, Vector128.Load(source + 16), sum4);
+                        sum5 = MultiplyAdd(weight, Vector128.Load(source + 20), sum5);
+                        sum6 = MultiplyAdd(weight, Vector128.Load(source + 24), sum6);
+                        sum7 = MultiplyAdd(weight, Vector128.Load(source + 28), sum7);
+                        sum8 = MultiplyAdd(weight, Vector128.Load(source + 32), sum8);
+                        sum9 = MultiplyAdd(weight, Vector128.Load(source + 36), sum9);
+                        sum10 = MultiplyAdd(weight, Vector128.Load(source + 40), sum10);
+                        sum11 = MultiplyAdd(weight, Vector128.Load(source + 44), sum11);
+                        sum12 = MultiplyAdd(weight, Vector128.Load(source + 48), sum12);
+
+                        weight = Vector128.Create(taps[1 * C3Kernel]);
+                        float* window = source + (1 * C3OutputWidth);
+                        sum0 = MultiplyAdd(weight, Vector128.Load(window), sum0);
+                        sum1 = MultiplyAdd(weight, Vector128.Load(window + 4), sum1);
+                        sum2 = MultiplyAdd(weight, Vector128.Load(window + 8), sum2);
+                        sum3 = MultiplyAdd(weight, Vector128.Load(window + 12), sum3);
+                        sum4 = MultiplyAdd(weight, Vector128.Load(window + 16), sum4);
+                        sum5 = MultiplyAdd(weight, Vector128.Load(window + 20), sum5);
+                        sum6 = MultiplyAdd(weight, Vector128.Load(window + 24), sum6);
+                        sum7 = MultiplyAdd(weight, Vector128.Load(window + 28), sum7);
+                        sum8 = MultiplyAdd(weight, Vector128.Load(window + 32), sum8);
+                        sum9 = MultiplyAdd(weight, Vector128.Load(window + 36), sum9);
+                        sum10 = MultiplyAdd(weight, Vector128.Load(window + 40), sum10);
+                        sum11 = MultiplyAdd(weight, Vector128.Load(window + 44), sum11);
+                        sum12 = MultiplyAdd(weight, Vector128.Load(window + 48), sum12);
+
+                        weight = Vector128.Create(taps[2 * C3Kernel]);
+                        window = source + (2 * C3OutputWidth);
+                        sum0 = MultiplyAdd(weight, Vector128.Load(window), sum0);
+                        sum1 = MultiplyAdd(weight, Vector128.Load(window + 4), sum1);
+                        sum2 = MultiplyAdd(weight, Vector128.Load(window + 8), sum2);
+                        sum3 = MultiplyAdd(weight, Vector128.Load(window + 12), sum3);
+                        sum4 = MultiplyAdd(weight, Vector128.Load(window + 16), sum4);
+                        sum5 = MultiplyAdd(weight, Vector128.Load(window + 20), sum5);
+                        sum6 = MultiplyAdd(weight, Vector128.Load(window + 24), sum6);
+                        sum7 = MultiplyAdd(weight, Vector128.Load(window + 28), sum7);
+                        sum8 = MultiplyAdd(weight, Vector128.Load(window + 32), sum8);
+                        sum9 = MultiplyAdd(weight, Vector128.Load(window + 36), sum9);
+                        sum10 = MultiplyAdd(weight, Vector128.Load(window + 40), sum10);
+                        sum11 = MultiplyAdd(weight, Vector128.Load(window + 44), sum11);
+                        sum12 = MultiplyAdd(weight, Vector128.Load(window + 48), sum12);
+
+                        weight = Vector128.Create(taps[3 * C3Kernel]);
+                        window = source + (3 * C3OutputWidth);
+                        sum0 = MultiplyAdd(weight, Vector128.Load(window), sum0);
+                        sum1 = MultiplyAdd(weight, Vector128.Load(window + 4), sum1);
+                        sum2 = MultiplyAdd(weight, Vector128.Load(window + 8), sum2);
+                        sum3 = MultiplyAdd(weight, Vector128.Load(window + 12), sum3);
+                        sum4 = MultiplyAdd(weight, Vector128.Load(window + 16), sum4);
+                        sum5 = MultiplyAdd(weight, Vector128.Load(window + 20), sum5);
+                        sum6 = MultiplyAdd(weight, Vector128.Load(window + 24), sum6);
+                        sum7 = MultiplyAdd(weight, Vector128.Load(window + 28), sum7);
+                        sum8 = MultiplyAdd(weight, Vector128.Load(window + 32), sum8);
+                        sum9 = MultiplyAdd(weight, Vector128.Load(window + 36), sum9);
+                        sum10 = MultiplyAdd(weight, Vector128.Load(window + 40), sum10);
+                        sum11 = MultiplyAdd(weight, Vector128.Load(window + 44), sum11);
+                        sum12 = MultiplyAdd(weight, Vector128.Load(window + 48), sum12);
+
+                        weight = Vector128.Create(taps[4 * C3Kernel]);
+                        window = source + (4 * C3OutputWidth);
+                        sum0 = MultiplyAdd(weight, Vector128.Load(window), sum0);
+                        sum1 = MultiplyAdd(weight, Vector128.Load(window + 4), sum1);
+                        sum2 = MultiplyAdd(weight, Vector128.Load(window + 8), sum2);
+                        sum3 = MultiplyAdd(weight, Vector128.Load(window + 12), sum3);
+                        sum4 = MultiplyAdd(weight, Vector128.Load(window + 16), sum4);
+                        sum5 = MultiplyAdd(weight, Vector128.Load(window + 20), sum5);
+                        sum6 = MultiplyAdd(weight, Vector128.Load(window + 24), sum6);
+                        sum7 = MultiplyAdd(weight, Vector128.Load(window + 28), sum7);
+                        sum8 = MultiplyAdd(weight, Vector128.Load(window + 32), sum8);
+                        sum9 = MultiplyAdd(weight, Vector128.Load(window + 36), sum9);
+                        sum10 = MultiplyAdd(weight, Vector128.Load(window + 40), sum10);
+                        sum11 = MultiplyAdd(weight, Vector128.Load(window + 44), sum11);
+                        sum12 = MultiplyAdd(weight, Vector128.Load(window + 48), sum12);
+                    }
+                }
+
+                Vector128.Store(sum0, map);
+                Vector128.Store(sum1, map + 4);
+                Vector128.Store(sum2, map + 8);
+                Vector128.Store(sum3, map + 12);
+                Vector128.Store(sum4, map + 16);
+                Vector128.Store(sum5, map + 20);
+                Vector128.Store(sum6, map + 24);
+                Vector128.Store(sum7, map + 28);
+                Vector128.Store(sum8, map + 32);
+                Vector128.Store(sum9, map + 36);
+                Vector128.Store(sum10, map + 40);
+                Vector128.Store(sum11, map + 44);
+                Vector128.Store(sum12, map + 48);
+            }
+
+            // elements 52 to 99 in 12 accumulators
+            {
+                Vector128<float> sum0 = initial;
+                Vector128<float> sum1 = initial;
+                Vector128<float> sum2 = initial;
+                Vector128<float> sum3 = initial;
+                Vector128<float> sum4 = initial;
+                Vector128<float> sum5 = initial;
+                Vector128<float> sum6 = initial;
+                Vector128<float> sum7 = initial;
+                Vector128<float> sum8 = initial;
+                Vector128<float> sum9 = initial;
+                Vector128<float> sum10 = initial;
+                Vector128<float> sum11 = initial;
+                for (int connection = C3ConnectionStarts[o]; connection < C3ConnectionStarts[o + 1]; connection++)
+                {
+                    int i = C3ConnectionInputs[connection];
+                    for (int kx = 0; kx < C3Kernel; kx++)
+                    {
+                        float* source = scratch + (((i * C3Kernel) + kx) * packedPlane);
+                        float* taps = weights + (connection * C3Kernel * C3Kernel) + kx;
+                        Vector128<float> weight = Vector128.Create(taps[0]);
+                        sum0 = MultiplyAdd(weight, Vector128.Load(source + 52), sum0);
+                        sum1 = MultiplyAdd(weight, Vector128.Load(source + 56), sum1);
+                        sum2 = MultiplyAdd(weight, Vector128.Load(source + 60), sum2);
+                        sum3 = MultiplyAdd(weight, Vector128.Load(source + 64), sum3);
+                        sum4 = MultiplyAdd(weight, Vector128.Load(source + 68), sum4);
+                        sum5 = MultiplyAdd(weight, Vector128.Load(source + 72), sum5);
+                        sum6 = MultiplyAdd(weight, Vector128.Load(source + 76), sum6);
+                        sum7 = MultiplyAdd(weight, Vector128.Load(source + 80), sum7);
+                        sum8 = MultiplyAdd(weight, Vector128.Load(source + 84), sum8);
+                        sum9 = MultiplyAdd(weight, Vector128.Load(source + 88), sum9);
+                        sum10 = MultiplyAdd(weight, Vector128.Load(source + 92), sum10);
+                        sum11 = MultiplyAdd(weight, Vector128.Load(source + 96), sum11);
+
+                        weight = Vector128.Create(taps[1 * C3Kernel]);
+                        float* window = source + (1 * C3OutputWidth);
+                        sum0 = MultiplyAdd(weight, Vector128.Load(window + 52), sum0);
+                        sum1 = MultiplyAdd(weight, Vector128.Load(window + 56), sum1);
+                        sum2 = MultiplyAdd(weight, Vector128.Load(window + 60), sum2);
+                        sum3 = MultiplyAdd(weight, Vector128.Load(window + 64), sum3);
+                        sum4 = MultiplyAdd(weight, Vector128.Load(window + 68), sum4);
+                        sum5 = MultiplyAdd(weight, Vector128.Load(window + 72), sum5);
+                        sum6 = MultiplyAdd(weight, Vector128.Load(window + 76), sum6);
+                        sum7 = MultiplyAdd(weight, Vector128.Load(window + 80), sum7);
+                        sum8 = MultiplyAdd(weight, Vector128.Load(window + 84), sum8);
+                        sum9 = MultiplyAdd(weight, Vector128.Load(window + 88), sum9);
+                        sum10 = MultiplyAdd(weight, Vector128.Load(window + 92), sum10);
+                        sum11 = MultiplyAdd(weight, Vector128.Load(window + 96), sum11);
+
+                        weight = Vector128.Create(taps[2 * C3Kernel]);
+                        window = source + (2 * C3OutputWidth);
+                        sum0 = MultiplyAdd(weight, Vector128.Load(window + 52), sum0);
+                        sum1 = MultiplyAdd(weight, Vector128.Load(window + 56), sum1);
+                        sum2 = MultiplyAdd(weight, Vector128.Load(window + 60), sum2);
+                        sum3 = MultiplyAdd(weight, Vector128.Load(window + 64), sum3);
+                        sum4 = MultiplyAdd(weight, Vector128.Load(window + 68), sum4);
+                        sum5 = MultiplyAdd(weight, Vector128.Load(window + 72), sum5);
+                        sum6 = MultiplyAdd(weight, Vector128.Load(window + 76), sum6);
+                        sum7 = MultiplyAdd(weight, Vector128.Load(window + 80), sum7);
+                        sum8 = MultiplyAdd(weight, Vector128.Load(window + 84), sum8);
+                        sum9 = MultiplyAdd(weight, Vector128.Load(window + 88), sum9);
+                        sum10 = MultiplyAdd(weight, Vector128.Load(window + 92), sum10);
+                        sum11 = MultiplyAdd(weight, Vector128.Load(window + 96), sum11);
+
+                        weight = Vector128.Create(taps[3 * C3Kernel]);
+                        window = source + (3 * C3OutputWidth);
+                        sum0 = MultiplyAdd(weight, Vector128.Load(window + 52), sum0);
+                        sum1 = MultiplyAdd(weight, Vector128.Load(window + 56), sum1);
+                        sum2 = MultiplyAdd(weight, Vector128.Load(window + 60), sum2);
+                        sum3 = MultiplyAdd(weight, Vector128.Load(window + 64), sum3);
+                        sum4 = MultiplyAdd(weight, Vector128.Load(window + 68), sum4);
+                        sum5 = MultiplyAdd(weight, Vector128.Load(window + 72), sum5);
+                        sum6 = MultiplyAdd(weight, Vector128.Load(window + 76), sum6);
+                        sum7 = MultiplyAdd(weight, Vector128.Load(window + 80), sum7);
+                        sum8 = MultiplyAdd(weight, Vector128.Load(window + 84), sum8);
+                        sum9 = MultiplyAdd(weight, Vector128.Load(window + 88), sum9);
+                        sum10 = MultiplyAdd(weight, Vector128.Load(window + 92), sum10);
+                        sum11 = MultiplyAdd(weight, Vector128.Load(window + 96), sum11);
+
+                        weight = Vector128.Create(taps[4 * C3Kernel]);
+                        window = source + (4 * C3OutputWidth);
+                        sum0 = MultiplyAdd(weight, Vector128.Load(window + 52), sum0);
+                        sum1 = MultiplyAdd(weight, Vector128.Load(window + 56), sum1);
+                        sum2 = MultiplyAdd(weight, Vector128.Load(window + 60), sum2);
+                        sum3 = MultiplyAdd(weight, Vector128.Load(window + 64), sum3);
+                        sum4 = MultiplyAdd(weight, Vector128.Load(window + 68), sum4);
+                        sum5 = MultiplyAdd(weight, Vector128.Load(window + 72), sum5);
+                        sum6 = MultiplyAdd(weight, Vector128.Load(window + 76), sum6);
+                        sum7 = MultiplyAdd(weight, Vector128.Load(window + 80), sum7);
+                        sum8 = MultiplyAdd(weight, Vector128.Load(window + 84), sum8);
+                        sum9 = MultiplyAdd(weight, Vector128.Load(window + 88), sum9);
+                        sum10 = MultiplyAdd(weight, Vector128.Load(window + 92), sum10);
+                        sum11 = MultiplyAdd(weight, Vector128.Load(window + 96), sum11);
+                    }
+                }
+
+                Vector128.Store(sum0, map + 52);
+                Vector128.Store(sum1, map + 56);
+                Vector128.Store(sum2, map + 60);
+                Vector128.Store(sum3, map + 64);
+                Vector128.Store(sum4, map + 68);
+                Vector128.Store(sum5, map + 72);
+                Vector128.Store(sum6, map + 76);
+                Vector128.Store(sum7, map + 80);
+                Vector128.Store(sum8, map + 84);
+                Vector128.Store(sum9, map + 88);
+                Vector128.Store(sum10, map + 92);
+                Vector128.Store(sum11, map + 96);
+            }
+
+            ApplyScaledTanh(map, C3OutputHeight * C3OutputWidth);
+        }
+    }
+
+    // c3: the same, one kernel tap at a time over output rows, for hardware without SIMD
     private static void C3ForwardPortable(float* parameters, float* input, float* output)
     {
         float* weights = parameters + C3WeightOffset;
@@ -1869,15 +2945,274 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
     }
 
     // c3: backward of sparse conv 6x14x14 -> 16x10x10, 5x5 kernel, 60 of 96 connections, scaled_tanh
-    // plan (256-bit): weight gradient packed (filters in pairs), input gradient scattered, scratch 4200 floats
     private static void C3Backward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
     {
-        if (!Vector256.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated)
         {
-            C3BackwardPortable(parameters, gradients, input, output, outputGradient, inputGradient, scratch);
+            C3Backward512(parameters, gradients, input, output, outputGradient, inputGradient, scratch);
             return;
         }
 
+        if (Vector256.IsHardwareAccelerated)
+        {
+            C3Backward256(parameters, gradients, input, output, outputGradient, inputGradient, scratch);
+            return;
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            C3Backward128(parameters, gradients, input, output, outputGradient, inputGradient, scratch);
+            return;
+        }
+
+        C3BackwardPortable(parameters, gradients, input, output, outputGradient, inputGradient, scratch);
+    }
+
+    // c3: plan (512-bit): weight gradient packed (filters in pairs), input gradient scattered, scratch 4200 floats
+    private static void C3Backward512(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
+    {
+        ScaledTanhBackward(outputGradient, output, C3OutputSize);
+        float* weights = parameters + C3WeightOffset;
+        float* weightGradients = gradients + C3WeightOffset;
+        float* biasGradients = gradients + C3BiasOffset;
+        const int packedPlane = C3InputHeight * C3OutputWidth;
+        // packed[i, kx] holds input rows shifted left by kx and cut to the output width: tap (ky, kx) reads
+        // the contiguous run packed[i, kx][ky * OutputWidth ..] as long as an output map
+        for (int i = 0; i < C3InputChannels; i++)
+        {
+            for (int kx = 0; kx < C3Kernel; kx++)
+            {
+                for (int row = 0; row < C3InputHeight; row++)
+                {
+                    float* source = input + (((i * C3InputHeight) + row) * C3InputWidth) + kx;
+                    float* target = scratch + (((i * C3Kernel) + kx) * packedPlane) + (row * C3OutputWidth);
+                    new ReadOnlySpan<float>(source, C3OutputWidth).CopyTo(new Span<float>(target, C3OutputWidth));
+                }
+            }
+        }
+
+        // the last vector overlaps the one before: count only its last 4 elements
+        Vector512<float> tailMask = Vector512.Create(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1, -1, -1).AsSingle();
+
+        for (int o = 0; o < C3Filters; o++)
+        {
+            biasGradients[o] += Sum(outputGradient + (o * C3OutputHeight * C3OutputWidth), C3OutputHeight * C3OutputWidth);
+        }
+
+        for (int i = 0; i < C3InputChannels; i++)
+        {
+            int reader = C3ReaderStarts[i];
+            for (; reader < C3ReaderStarts[i + 1] - 1; reader += 2)
+            {
+                int o0 = C3ReaderFilters[reader];
+                int connection0 = C3ReaderConnections[reader];
+                int o1 = C3ReaderFilters[reader + 1];
+                int connection1 = C3ReaderConnections[reader + 1];
+                float* map0 = outputGradient + (o0 * C3OutputHeight * C3OutputWidth);
+                float* kernelGradient0 = weightGradients + (connection0 * C3Kernel * C3Kernel);
+                float* map1 = outputGradient + (o1 * C3OutputHeight * C3OutputWidth);
+                float* kernelGradient1 = weightGradients + (connection1 * C3Kernel * C3Kernel);
+                for (int kx = 0; kx < C3Kernel; kx++)
+                {
+                    float* packed = scratch + (((i * C3Kernel) + kx) * packedPlane);
+                    Vector512<float> tap00 = Vector512<float>.Zero;
+                    Vector512<float> tap01 = Vector512<float>.Zero;
+                    Vector512<float> tap02 = Vector512<float>.Zero;
+                    Vector512<float> tap03 = Vector512<float>.Zero;
+                    Vector512<float> tap04 = Vector512<float>.Zero;
+                    Vector512<float> tap10 = Vector512<float>.Zero;
+                    Vector512<float> tap11 = Vector512<float>.Zero;
+                    Vector512<float> tap12 = Vector512<float>.Zero;
+                    Vector512<float> tap13 = Vector512<float>.Zero;
+                    Vector512<float> tap14 = Vector512<float>.Zero;
+                    for (int m = 0; m <= C3OutputHeight * C3OutputWidth - 16; m += 16)
+                    {
+                        Vector512<float> gradient0 = Vector512.Load(map0 + m);
+                        Vector512<float> gradient1 = Vector512.Load(map1 + m);
+                        Vector512<float> source = Vector512.Load(packed + m);
+                        tap00 = MultiplyAdd(gradient0, source, tap00);
+                        tap10 = MultiplyAdd(gradient1, source, tap10);
+                        source = Vector512.Load(packed + (1 * C3OutputWidth) + m);
+                        tap01 = MultiplyAdd(gradient0, source, tap01);
+                        tap11 = MultiplyAdd(gradient1, source, tap11);
+                        source = Vector512.Load(packed + (2 * C3OutputWidth) + m);
+                        tap02 = MultiplyAdd(gradient0, source, tap02);
+                        tap12 = MultiplyAdd(gradient1, source, tap12);
+                        source = Vector512.Load(packed + (3 * C3OutputWidth) + m);
+                        tap03 = MultiplyAdd(gradient0, source, tap03);
+                        tap13 = MultiplyAdd(gradient1, source, tap13);
+                        source = Vector512.Load(packed + (4 * C3OutputWidth) + m);
+                        tap04 = MultiplyAdd(gradient0, source, tap04);
+                        tap14 = MultiplyAdd(gradient1, source, tap14);
+                    }
+
+                    {
+                        Vector512<float> gradient0 = Vector512.Load(map0 + (C3OutputHeight * C3OutputWidth - 16)) & tailMask;
+                        Vector512<float> gradient1 = Vector512.Load(map1 + (C3OutputHeight * C3OutputWidth - 16)) & tailMask;
+                        Vector512<float> source = Vector512.Load(packed + (C3OutputHeight * C3OutputWidth - 16));
+                        tap00 = MultiplyAdd(gradient0, source, tap00);
+                        tap10 = MultiplyAdd(gradient1, source, tap10);
+                        source = Vector512.Load(packed + (1 * C3OutputWidth) + (C3OutputHeight * C3OutputWidth - 16));
+                        tap01 = MultiplyAdd(gradient0, source, tap01);
+                        tap11 = MultiplyAdd(gradient1, source, tap11);
+                        source = Vector512.Load(packed + (2 * C3OutputWidth) + (C3OutputHeight * C3OutputWidth - 16));
+                        tap02 = MultiplyAdd(gradient0, source, tap02);
+                        tap12 = MultiplyAdd(gradient1, source, tap12);
+                        source = Vector512.Load(packed + (3 * C3OutputWidth) + (C3OutputHeight * C3OutputWidth - 16));
+                        tap03 = MultiplyAdd(gradient0, source, tap03);
+                        tap13 = MultiplyAdd(gradient1, source, tap13);
+                        source = Vector512.Load(packed + (4 * C3OutputWidth) + (C3OutputHeight * C3OutputWidth - 16));
+                        tap04 = MultiplyAdd(gradient0, source, tap04);
+                        tap14 = MultiplyAdd(gradient1, source, tap14);
+                    }
+
+                    kernelGradient0[kx] += Vector512.Sum(tap00);
+                    kernelGradient0[(1 * C3Kernel) + kx] += Vector512.Sum(tap01);
+                    kernelGradient0[(2 * C3Kernel) + kx] += Vector512.Sum(tap02);
+                    kernelGradient0[(3 * C3Kernel) + kx] += Vector512.Sum(tap03);
+                    kernelGradient0[(4 * C3Kernel) + kx] += Vector512.Sum(tap04);
+                    kernelGradient1[kx] += Vector512.Sum(tap10);
+                    kernelGradient1[(1 * C3Kernel) + kx] += Vector512.Sum(tap11);
+                    kernelGradient1[(2 * C3Kernel) + kx] += Vector512.Sum(tap12);
+                    kernelGradient1[(3 * C3Kernel) + kx] += Vector512.Sum(tap13);
+                    kernelGradient1[(4 * C3Kernel) + kx] += Vector512.Sum(tap14);
+                }
+            }
+            if (reader < C3ReaderStarts[i + 1])
+            {
+                int o0 = C3ReaderFilters[reader];
+                int connection0 = C3ReaderConnections[reader];
+                float* map0 = outputGradient + (o0 * C3OutputHeight * C3OutputWidth);
+                float* kernelGradient0 = weightGradients + (connection0 * C3Kernel * C3Kernel);
+                for (int kx = 0; kx < C3Kernel; kx++)
+                {
+                    float* packed = scratch + (((i * C3Kernel) + kx) * packedPlane);
+                    Vector512<float> tap00 = Vector512<float>.Zero;
+                    Vector512<float> tap01 = Vector512<float>.Zero;
+                    Vector512<float> tap02 = Vector512<float>.Zero;
+                    Vector512<float> tap03 = Vector512<float>.Zero;
+                    Vector512<float> tap04 = Vector512<float>.Zero;
+                    for (int m = 0; m <= C3OutputHeight * C3OutputWidth - 16; m += 16)
+                    {
+                        Vector512<float> gradient0 = Vector512.Load(map0 + m);
+                        Vector512<float> source = Vector512.Load(packed + m);
+                        tap00 = MultiplyAdd(gradient0, source, tap00);
+                        source = Vector512.Load(packed + (1 * C3OutputWidth) + m);
+                        tap01 = MultiplyAdd(gradient0, source, tap01);
+                        source = Vector512.Load(packed + (2 * C3OutputWidth) + m);
+                        tap02 = MultiplyAdd(gradient0, source, tap02);
+                        source = Vector512.Load(packed + (3 * C3OutputWidth) + m);
+                        tap03 = MultiplyAdd(gradient0, source, tap03);
+                        source = Vector512.Load(packed + (4 * C3OutputWidth) + m);
+                        tap04 = MultiplyAdd(gradient0, source, tap04);
+                    }
+
+                    {
+                        Vector512<float> gradient0 = Vector512.Load(map0 + (C3OutputHeight * C3OutputWidth - 16)) & tailMask;
+                        Vector512<float> source = Vector512.Load(packed + (C3OutputHeight * C3OutputWidth - 16));
+                        tap00 = MultiplyAdd(gradient0, source, tap00);
+                        source = Vector512.Load(packed + (1 * C3OutputWidth) + (C3OutputHeight * C3OutputWidth - 16));
+                        tap01 = MultiplyAdd(gradient0, source, tap01);
+                        source = Vector512.Load(packed + (2 * C3OutputWidth) + (C3OutputHeight * C3OutputWidth - 16));
+                        tap02 = MultiplyAdd(gradient0, source, tap02);
+                        source = Vector512.Load(packed + (3 * C3OutputWidth) + (C3OutputHeight * C3OutputWidth - 16));
+                        tap03 = MultiplyAdd(gradient0, source, tap03);
+                        source = Vector512.Load(packed + (4 * C3OutputWidth) + (C3OutputHeight * C3OutputWidth - 16));
+                        tap04 = MultiplyAdd(gradient0, source, tap04);
+                    }
+
+                    kernelGradient0[kx] += Vector512.Sum(tap00);
+                    kernelGradient0[(1 * C3Kernel) + kx] += Vector512.Sum(tap01);
+                    kernelGradient0[(2 * C3Kernel) + kx] += Vector512.Sum(tap02);
+                    kernelGradient0[(3 * C3Kernel) + kx] += Vector512.Sum(tap03);
+                    kernelGradient0[(4 * C3Kernel) + kx] += Vector512.Sum(tap04);
+                }
+            }
+        }
+
+        // the input gradient scatters the output gradient, its rows spread to the input's row stride (the extra columns
+        // zero, Kernel - 1 zeros in front): input-gradient rows ky.. receive one contiguous run per input channel and ky
+        const int spreadPlane = 148;
+        new Span<float>(scratch, C3Filters * spreadPlane).Clear();
+        for (int o = 0; o < C3Filters; o++)
+        {
+            for (int y = 0; y < C3OutputHeight; y++)
+            {
+                float* source = outputGradient + (((o * C3OutputHeight) + y) * C3OutputWidth);
+                float* target = scratch + (o * spreadPlane) + (C3Kernel - 1) + (y * C3InputWidth);
+                new ReadOnlySpan<float>(source, C3OutputWidth).CopyTo(new Span<float>(target, C3OutputWidth));
+            }
+        }
+
+        new Span<float>(inputGradient, C3InputChannels * C3InputHeight * C3InputWidth).Clear();
+        for (int i = 0; i < C3InputChannels; i++)
+        {
+            for (int ky = 0; ky < C3Kernel; ky++)
+            {
+                float* target = inputGradient + (i * C3InputHeight * C3InputWidth) + (ky * C3InputWidth);
+
+                // elements 0 to 139 in 9 accumulators
+                {
+                    Vector512<float> sum0 = Vector512<float>.Zero;
+                    Vector512<float> sum1 = Vector512<float>.Zero;
+                    Vector512<float> sum2 = Vector512<float>.Zero;
+                    Vector512<float> sum3 = Vector512<float>.Zero;
+                    Vector512<float> sum4 = Vector512<float>.Zero;
+                    Vector512<float> sum5 = Vector512<float>.Zero;
+                    Vector512<float> sum6 = Vector512<float>.Zero;
+                    Vector512<float> sum7 = Vector512<float>.Zero;
+                    Vector512<float> sum8 = Vector512<float>.Zero;
+                    for (int reader = C3ReaderStarts[i]; reader < C3ReaderStarts[i + 1]; reader++)
+                    {
+                        int o = C3ReaderFilters[reader];
+                        int connection = C3ReaderConnections[reader];
+                        float* spread = scratch + (o * spreadPlane) + (C3Kernel - 1);
+                        float* taps = weights + (connection * C3Kernel * C3Kernel) + (ky * C3Kernel);
+                        for (int kx = 0; kx < C3Kernel; kx++)
+                        {
+                            Vector512<float> weight = Vector512.Create(taps[kx]);
+                            float* source = spread - kx;
+                            sum0 = MultiplyAdd(weight, Vector512.Load(source), sum0);
+                            sum1 = MultiplyAdd(weight, Vector512.Load(source + 16), sum1);
+                            sum2 = MultiplyAdd(weight, Vector512.Load(source + 32), sum2);
+                            sum3 = MultiplyAdd(weight, Vector512.Load(source + 48), sum3);
+                            sum4 = MultiplyAdd(weight, Vector512.Load(source + 64), sum4);
+                            sum5 = MultiplyAdd(weight, Vector512.Load(source + 80), sum5);
+                            sum6 = MultiplyAdd(weight, Vector512.Load(source + 96), sum6);
+                            sum7 = MultiplyAdd(weight, Vector512.Load(source + 112), sum7);
+                            sum8 = MultiplyAdd(weight, Vector512.Load(source + 128), sum8);
+                        }
+                    }
+
+                    Vector512.Store(Vector512.Load(target) + sum0, target);
+                    Vector512.Store(Vector512.Load(target + 16) + sum1, target + 16);
+                    Vector512.Store(Vector512.Load(target + 32) + sum2, target + 32);
+                    Vector512.Store(Vector512.Load(target + 48) + sum3, target + 48);
+                    Vector512.Store(Vector512.Load(target + 64) + sum4, target + 64);
+                    Vector512.Store(Vector512.Load(target + 80) + sum5, target + 80);
+                    Vector512.Store(Vector512.Load(target + 96) + sum6, target + 96);
+                    Vector512.Store(Vector512.Load(target + 112) + sum7, target + 112);
+                    // the run ends with the last output row: only the first 12 lanes land in the map
+                    target[128] += sum8.GetElement(0);
+                    target[129] += sum8.GetElement(1);
+                    target[130] += sum8.GetElement(2);
+                    target[131] += sum8.GetElement(3);
+                    target[132] += sum8.GetElement(4);
+                    target[133] += sum8.GetElement(5);
+                    target[134] += sum8.GetElement(6);
+                    target[135] += sum8.GetElement(7);
+                    target[136] += sum8.GetElement(8);
+                    target[137] += sum8.GetElement(9);
+                    target[138] += sum8.GetElement(10);
+                    target[139] += sum8.GetElement(11);
+                }
+            }
+        }
+    }
+
+    // c3: plan (256-bit): weight gradient packed (filters in pairs), input gradient scattered, scratch 4200 floats
+    private static void C3Backward256(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
+    {
         ScaledTanhBackward(outputGradient, output, C3OutputSize);
         float* weights = parameters + C3WeightOffset;
         float* weightGradients = gradients + C3WeightOffset;
@@ -2153,7 +3488,312 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
         }
     }
 
-    // c3: the same, one kernel tap at a time over output rows, for hardware without 256-bit vectors
+    // c3: plan (128-bit): weight gradient packed (filters in pairs), input gradient scattered, scratch 4200 floats
+    private static void C3Backward128(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
+    {
+        ScaledTanhBackward(outputGradient, output, C3OutputSize);
+        float* weights = parameters + C3WeightOffset;
+        float* weightGradients = gradients + C3WeightOffset;
+        float* biasGradients = gradients + C3BiasOffset;
+        const int packedPlane = C3InputHeight * C3OutputWidth;
+        // packed[i, kx] holds input rows shifted left by kx and cut to the output width: tap (ky, kx) reads
+        // the contiguous run packed[i, kx][ky * OutputWidth ..] as long as an output map
+        for (int i = 0; i < C3InputChannels; i++)
+        {
+            for (int kx = 0; kx < C3Kernel; kx++)
+            {
+                for (int row = 0; row < C3InputHeight; row++)
+                {
+                    float* source = input + (((i * C3InputHeight) + row) * C3InputWidth) + kx;
+                    float* target = scratch + (((i * C3Kernel) + kx) * packedPlane) + (row * C3OutputWidth);
+                    new ReadOnlySpan<float>(source, C3OutputWidth).CopyTo(new Span<float>(target, C3OutputWidth));
+                }
+            }
+        }
+
+        for (int o = 0; o < C3Filters; o++)
+        {
+            biasGradients[o] += Sum(outputGradient + (o * C3OutputHeight * C3OutputWidth), C3OutputHeight * C3OutputWidth);
+        }
+
+        for (int i = 0; i < C3InputChannels; i++)
+        {
+            int reader = C3ReaderStarts[i];
+            for (; reader < C3ReaderStarts[i + 1] - 1; reader += 2)
+            {
+                int o0 = C3ReaderFilters[reader];
+                int connection0 = C3ReaderConnections[reader];
+                int o1 = C3ReaderFilters[reader + 1];
+                int connection1 = C3ReaderConnections[reader + 1];
+                float* map0 = outputGradient + (o0 * C3OutputHeight * C3OutputWidth);
+                float* kernelGradient0 = weightGradients + (connection0 * C3Kernel * C3Kernel);
+                float* map1 = outputGradient + (o1 * C3OutputHeight * C3OutputWidth);
+                float* kernelGradient1 = weightGradients + (connection1 * C3Kernel * C3Kernel);
+                for (int kx = 0; kx < C3Kernel; kx++)
+                {
+                    float* packed = scratch + (((i * C3Kernel) + kx) * packedPlane);
+                    Vector128<float> tap00 = Vector128<float>.Zero;
+                    Vector128<float> tap01 = Vector128<float>.Zero;
+                    Vector128<float> tap02 = Vector128<float>.Zero;
+                    Vector128<float> tap03 = Vector128<float>.Zero;
+                    Vector128<float> tap04 = Vector128<float>.Zero;
+                    Vector128<float> tap10 = Vector128<float>.Zero;
+                    Vector128<float> tap11 = Vector128<float>.Zero;
+                    Vector128<float> tap12 = Vector128<float>.Zero;
+                    Vector128<float> tap13 = Vector128<float>.Zero;
+                    Vector128<float> tap14 = Vector128<float>.Zero;
+                    for (int m = 0; m <= C3OutputHeight * C3OutputWidth - 4; m += 4)
+                    {
+                        Vector128<float> gradient0 = Vector128.Load(map0 + m);
+                        Vector128<float> gradient1 = Vector128.Load(map1 + m);
+                        Vector128<float> source = Vector128.Load(packed + m);
+                        tap00 = MultiplyAdd(gradient0, source, tap00);
+                        tap10 = MultiplyAdd(gradient1, source, tap10);
+                        source = Vector128.Load(packed + (1 * C3OutputWidth) + m);
+                        tap01 = MultiplyAdd(gradient0, source, tap01);
+                        tap11 = MultiplyAdd(gradient1, source, tap11);
+                        source = Vector128.Load(packed + (2 * C3OutputWidth) + m);
+                        tap02 = MultiplyAdd(gradient0, source, tap02);
+                        tap12 = MultiplyAdd(gradient1, source, tap12);
+                        source = Vector128.Load(packed + (3 * C3OutputWidth) + m);
+                        tap03 = MultiplyAdd(gradient0, source, tap03);
+                        tap13 = MultiplyAdd(gradient1, source, tap13);
+                        source = Vector128.Load(packed + (4 * C3OutputWidth) + m);
+                        tap04 = MultiplyAdd(gradient0, source, tap04);
+                        tap14 = MultiplyAdd(gradient1, source, tap14);
+                    }
+
+                    kernelGradient0[kx] += Vector128.Sum(tap00);
+                    kernelGradient0[(1 * C3Kernel) + kx] += Vector128.Sum(tap01);
+                    kernelGradient0[(2 * C3Kernel) + kx] += Vector128.Sum(tap02);
+                    kernelGradient0[(3 * C3Kernel) + kx] += Vector128.Sum(tap03);
+                    kernelGradient0[(4 * C3Kernel) + kx] += Vector128.Sum(tap04);
+                    kernelGradient1[kx] += Vector128.Sum(tap10);
+                    kernelGradient1[(1 * C3Kernel) + kx] += Vector128.Sum(tap11);
+                    kernelGradient1[(2 * C3Kernel) + kx] += Vector128.Sum(tap12);
+                    kernelGradient1[(3 * C3Kernel) + kx] += Vector128.Sum(tap13);
+                    kernelGradient1[(4 * C3Kernel) + kx] += Vector128.Sum(tap14);
+                }
+            }
+            if (reader < C3ReaderStarts[i + 1])
+            {
+                int o0 = C3ReaderFilters[reader];
+                int connection0 = C3ReaderConnections[reader];
+                float* map0 = outputGradient + (o0 * C3OutputHeight * C3OutputWidth);
+                float* kernelGradient0 = weightGradients + (connection0 * C3Kernel * C3Kernel);
+                for (int kx = 0; kx < C3Kernel; kx++)
+                {
+                    float* packed = scratch + (((i * C3Kernel) + kx) * packedPlane);
+                    Vector128<float> tap00 = Vector128<float>.Zero;
+                    Vector128<float> tap01 = Vector128<float>.Zero;
+                    Vector128<float> tap02 = Vector128<float>.Zero;
+                    Vector128<float> tap03 = Vector128<float>.Zero;
+                    Vector128<float> tap04 = Vector128<float>.Zero;
+                    for (int m = 0; m <= C3OutputHeight * C3OutputWidth - 4; m += 4)
+                    {
+                        Vector128<float> gradient0 = Vector128.Load(map0 + m);
+                        Vector128<float> source = Vector128.Load(packed + m);
+                        tap00 = MultiplyAdd(gradient0, source, tap00);
+                        source = Vector128.Load(packed + (1 * C3OutputWidth) + m);
+                        tap01 = MultiplyAdd(gradient0, source, tap01);
+                        source = Vector128.Load(packed + (2 * C3OutputWidth) + m);
+                        tap02 = MultiplyAdd(gradient0, source, tap02);
+                        source = Vector128.Load(packed + (3 * C3OutputWidth) + m);
+                        tap03 = MultiplyAdd(gradient0, source, tap03);
+                        source = Vector128.Load(packed + (4 * C3OutputWidth) + m);
+                        tap04 = MultiplyAdd(gradient0, source, tap04);
+                    }
+
+                    kernelGradient0[kx] += Vector128.Sum(tap00);
+                    kernelGradient0[(1 * C3Kernel) + kx] += Vector128.Sum(tap01);
+                    kernelGradient0[(2 * C3Kernel) + kx] += Vector128.Sum(tap02);
+                    kernelGradient0[(3 * C3Kernel) + kx] += Vector128.Sum(tap03);
+                    kernelGradient0[(4 * C3Kernel) + kx] += Vector128.Sum(tap04);
+                }
+            }
+        }
+
+        // the input gradient scatters the output gradient, its rows spread to the input's row stride (the extra columns
+        // zero, Kernel - 1 zeros in front): input-gradient rows ky.. receive one contiguous run per input channel and ky
+        const int spreadPlane = 144;
+        new Span<float>(scratch, C3Filters * spreadPlane).Clear();
+        for (int o = 0; o < C3Filters; o++)
+        {
+            for (int y = 0; y < C3OutputHeight; y++)
+            {
+                float* source = outputGradient + (((o * C3OutputHeight) + y) * C3OutputWidth);
+                float* target = scratch + (o * spreadPlane) + (C3Kernel - 1) + (y * C3InputWidth);
+                new ReadOnlySpan<float>(source, C3OutputWidth).CopyTo(new Span<float>(target, C3OutputWidth));
+            }
+        }
+
+        new Span<float>(inputGradient, C3InputChannels * C3InputHeight * C3InputWidth).Clear();
+        for (int i = 0; i < C3InputChannels; i++)
+        {
+            for (int ky = 0; ky < C3Kernel; ky++)
+            {
+                float* target = inputGradient + (i * C3InputHeight * C3InputWidth) + (ky * C3InputWidth);
+
+                // elements 0 to 47 in 12 accumulators
+                {
+                    Vector128<float> sum0 = Vector128<float>.Zero;
+                    Vector128<float> sum1 = Vector128<float>.Zero;
+                    Vector128<float> sum2 = Vector128<float>.Zero;
+                    Vector128<float> sum3 = Vector128<float>.Zero;
+                    Vector128<float> sum4 = Vector128<float>.Zero;
+                    Vector128<float> sum5 = Vector128<float>.Zero;
+                    Vector128<float> sum6 = Vector128<float>.Zero;
+                    Vector128<float> sum7 = Vector128<float>.Zero;
+                    Vector128<float> sum8 = Vector128<float>.Zero;
+                    Vector128<float> sum9 = Vector128<float>.Zero;
+                    Vector128<float> sum10 = Vector128<float>.Zero;
+                    Vector128<float> sum11 = Vector128<float>.Zero;
+                    for (int reader = C3ReaderStarts[i]; reader < C3ReaderStarts[i + 1]; reader++)
+                    {
+                        int o = C3ReaderFilters[reader];
+                        int connection = C3ReaderConnections[reader];
+                        float* spread = scratch + (o * spreadPlane) + (C3Kernel - 1);
+                        float* taps = weights + (connection * C3Kernel * C3Kernel) + (ky * C3Kernel);
+                        for (int kx = 0; kx < C3Kernel; kx++)
+                        {
+                            Vector128<float> weight = Vector128.Create(taps[kx]);
+                            float* source = spread - kx;
+                            sum0 = MultiplyAdd(weight, Vector128.Load(source), sum0);
+                            sum1 = MultiplyAdd(weight, Vector128.Load(source + 4), sum1);
+                            sum2 = MultiplyAdd(weight, Vector128.Load(source + 8), sum2);
+                            sum3 = MultiplyAdd(weight, Vector128.Load(source + 12), sum3);
+                            sum4 = MultiplyAdd(weight, Vector128.Load(source + 16), sum4);
+                            sum5 = MultiplyAdd(weight, Vector128.Load(source + 20), sum5);
+                            sum6 = MultiplyAdd(weight, Vector128.Load(source + 24), sum6);
+                            sum7 = MultiplyAdd(weight, Vector128.Load(source + 28), sum7);
+                            sum8 = MultiplyAdd(weight, Vector128.Load(source + 32), sum8);
+                            sum9 = MultiplyAdd(weight, Vector128.Load(source + 36), sum9);
+                            sum10 = MultiplyAdd(weight, Vector128.Load(source + 40), sum10);
+                            sum11 = MultiplyAdd(weight, Vector128.Load(source + 44), sum11);
+                        }
+                    }
+
+                    Vector128.Store(Vector128.Load(target) + sum0, target);
+                    Vector128.Store(Vector128.Load(target + 4) + sum1, target + 4);
+                    Vector128.Store(Vector128.Load(target + 8) + sum2, target + 8);
+                    Vector128.Store(Vector128.Load(target + 12) + sum3, target + 12);
+                    Vector128.Store(Vector128.Load(target + 16) + sum4, target + 16);
+                    Vector128.Store(Vector128.Load(target + 20) + sum5, target + 20);
+                    Vector128.Store(Vector128.Load(target + 24) + sum6, target + 24);
+                    Vector128.Store(Vector128.Load(target + 28) + sum7, target + 28);
+                    Vector128.Store(Vector128.Load(target + 32) + sum8, target + 32);
+                    Vector128.Store(Vector128.Load(target + 36) + sum9, target + 36);
+                    Vector128.Store(Vector128.Load(target + 40) + sum10, target + 40);
+                    Vector128.Store(Vector128.Load(target + 44) + sum11, target + 44);
+                }
+
+                // elements 48 to 95 in 12 accumulators
+                {
+                    Vector128<float> sum0 = Vector128<float>.Zero;
+                    Vector128<float> sum1 = Vector128<float>.Zero;
+                    Vector128<float> sum2 = Vector128<float>.Zero;
+                    Vector128<float> sum3 = Vector128<float>.Zero;
+                    Vector128<float> sum4 = Vector128<float>.Zero;
+                    Vector128<float> sum5 = Vector128<float>.Zero;
+                    Vector128<float> sum6 = Vector128<float>.Zero;
+                    Vector128<float> sum7 = Vector128<float>.Zero;
+                    Vector128<float> sum8 = Vector128<float>.Zero;
+                    Vector128<float> sum9 = Vector128<float>.Zero;
+                    Vector128<float> sum10 = Vector128<float>.Zero;
+                    Vector128<float> sum11 = Vector128<float>.Zero;
+                    for (int reader = C3ReaderStarts[i]; reader < C3ReaderStarts[i + 1]; reader++)
+                    {
+                        int o = C3ReaderFilters[reader];
+                        int connection = C3ReaderConnections[reader];
+                        float* spread = scratch + (o * spreadPlane) + (C3Kernel - 1);
+                        float* taps = weights + (connection * C3Kernel * C3Kernel) + (ky * C3Kernel);
+                        for (int kx = 0; kx < C3Kernel; kx++)
+                        {
+                            Vector128<float> weight = Vector128.Create(taps[kx]);
+                            float* source = spread - kx;
+                            sum0 = MultiplyAdd(weight, Vector128.Load(source + 48), sum0);
+                            sum1 = MultiplyAdd(weight, Vector128.Load(source + 52), sum1);
+                            sum2 = MultiplyAdd(weight, Vector128.Load(source + 56), sum2);
+                            sum3 = MultiplyAdd(weight, Vector128.Load(source + 60), sum3);
+                            sum4 = MultiplyAdd(weight, Vector128.Load(source + 64), sum4);
+                            sum5 = MultiplyAdd(weight, Vector128.Load(source + 68), sum5);
+                            sum6 = MultiplyAdd(weight, Vector128.Load(source + 72), sum6);
+                            sum7 = MultiplyAdd(weight, Vector128.Load(source + 76), sum7);
+                            sum8 = MultiplyAdd(weight, Vector128.Load(source + 80), sum8);
+                            sum9 = MultiplyAdd(weight, Vector128.Load(source + 84), sum9);
+                            sum10 = MultiplyAdd(weight, Vector128.Load(source + 88), sum10);
+                            sum11 = MultiplyAdd(weight, Vector128.Load(source + 92), sum11);
+                        }
+                    }
+
+                    Vector128.Store(Vector128.Load(target + 48) + sum0, target + 48);
+                    Vector128.Store(Vector128.Load(target + 52) + sum1, target + 52);
+                    Vector128.Store(Vector128.Load(target + 56) + sum2, target + 56);
+                    Vector128.Store(Vector128.Load(target + 60) + sum3, target + 60);
+                    Vector128.Store(Vector128.Load(target + 64) + sum4, target + 64);
+                    Vector128.Store(Vector128.Load(target + 68) + sum5, target + 68);
+                    Vector128.Store(Vector128.Load(target + 72) + sum6, target + 72);
+                    Vector128.Store(Vector128.Load(target + 76) + sum7, target + 76);
+                    Vector128.Store(Vector128.Load(target + 80) + sum8, target + 80);
+                    Vector128.Store(Vector128.Load(target + 84) + sum9, target + 84);
+                    Vector128.Store(Vector128.Load(target + 88) + sum10, target + 88);
+                    Vector128.Store(Vector128.Load(target + 92) + sum11, target + 92);
+                }
+
+                // elements 96 to 139 in 11 accumulators
+                {
+                    Vector128<float> sum0 = Vector128<float>.Zero;
+                    Vector128<float> sum1 = Vector128<float>.Zero;
+                    Vector128<float> sum2 = Vector128<float>.Zero;
+                    Vector128<float> sum3 = Vector128<float>.Zero;
+                    Vector128<float> sum4 = Vector128<float>.Zero;
+                    Vector128<float> sum5 = Vector128<float>.Zero;
+                    Vector128<float> sum6 = Vector128<float>.Zero;
+                    Vector128<float> sum7 = Vector128<float>.Zero;
+                    Vector128<float> sum8 = Vector128<float>.Zero;
+                    Vector128<float> sum9 = Vector128<float>.Zero;
+                    Vector128<float> sum10 = Vector128<float>.Zero;
+                    for (int reader = C3ReaderStarts[i]; reader < C3ReaderStarts[i + 1]; reader++)
+                    {
+                        int o = C3ReaderFilters[reader];
+                        int connection = C3ReaderConnections[reader];
+                        float* spread = scratch + (o * spreadPlane) + (C3Kernel - 1);
+                        float* taps = weights + (connection * C3Kernel * C3Kernel) + (ky * C3Kernel);
+                        for (int kx = 0; kx < C3Kernel; kx++)
+                        {
+                            Vector128<float> weight = Vector128.Create(taps[kx]);
+                            float* source = spread - kx;
+                            sum0 = MultiplyAdd(weight, Vector128.Load(source + 96), sum0);
+                            sum1 = MultiplyAdd(weight, Vector128.Load(source + 100), sum1);
+                            sum2 = MultiplyAdd(weight, Vector128.Load(source + 104), sum2);
+                            sum3 = MultiplyAdd(weight, Vector128.Load(source + 108), sum3);
+                            sum4 = MultiplyAdd(weight, Vector128.Load(source + 112), sum4);
+                            sum5 = MultiplyAdd(weight, Vector128.Load(source + 116), sum5);
+                            sum6 = MultiplyAdd(weight, Vector128.Load(source + 120), sum6);
+                            sum7 = MultiplyAdd(weight, Vector128.Load(source + 124), sum7);
+                            sum8 = MultiplyAdd(weight, Vector128.Load(source + 128), sum8);
+                            sum9 = MultiplyAdd(weight, Vector128.Load(source + 132), sum9);
+                            sum10 = MultiplyAdd(weight, Vector128.Load(source + 136), sum10);
+                        }
+                    }
+
+                    Vector128.Store(Vector128.Load(target + 96) + sum0, target + 96);
+                    Vector128.Store(Vector128.Load(target + 100) + sum1, target + 100);
+                    Vector128.Store(Vector128.Load(target + 104) + sum2, target + 104);
+                    Vector128.Store(Vector128.Load(target + 108) + sum3, target + 108);
+                    Vector128.Store(Vector128.Load(target + 112) + sum4, target + 112);
+                    Vector128.Store(Vector128.Load(target + 116) + sum5, target + 116);
+                    Vector128.Store(Vector128.Load(target + 120) + sum6, target + 120);
+                    Vector128.Store(Vector128.Load(target + 124) + sum7, target + 124);
+                    Vector128.Store(Vector128.Load(target + 128) + sum8, target + 128);
+                    Vector128.Store(Vector128.Load(target + 132) + sum9, target + 132);
+                    Vector128.Store(Vector128.Load(target + 136) + sum10, target + 136);
+                }
+            }
+        }
+    }
+
+    // c3: the same, one kernel tap at a time over output rows, for hardware without SIMD
     private static void C3BackwardPortable(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)
     {
         ScaledTanhBackward(outputGradient, output, C3OutputSize);

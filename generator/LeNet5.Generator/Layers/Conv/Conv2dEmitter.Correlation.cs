@@ -9,6 +9,7 @@ namespace LeNet5.Generator
         /// targets are the filters' output maps o and the sources the input maps i.
         /// </summary>
         private sealed record Correlation(
+            VectorWidth Width,
             string Target,
             string TargetChannels,
             int TargetHeight,
@@ -37,7 +38,7 @@ namespace LeNet5.Generator
         /// <summary>
         /// A valid, stride-1 correlation target[o] = initial + sum over the input maps i that filter o reads of
         /// source[i] (*) kernel(o, i) (or, for <see cref="Correlation.IsInputGradient"/>, target[i] = sum over the filters o
-        /// that read i), computing a block of output rows at once in up to 8 vector accumulators; the last vector of a row
+        /// that read i), computing a block of output rows at once in up to 12 vector accumulators; the last vector of a row
         /// may overlap the one before (it recomputes the same values, so storing both is harmless).
         /// <see cref="Correlation.Paired"/> computes two target maps (o and o + 1) together, so that every source vector
         /// loaded feeds both; each target element still adds its taps in the same order (i, ky, kx).
@@ -45,7 +46,8 @@ namespace LeNet5.Generator
         private static void EmitBlockedCorrelation(CodeWriter writer, LayerModel layer, Correlation c, System.Action<string>? afterMap)
         {
             string p = layer.Identifier;
-            int[] starts = ConvPlan.VectorStarts(c.TargetWidth);
+            VectorWidth w = c.Width;
+            int[] starts = ConvPlan.VectorStarts(c.TargetWidth, w.Lanes);
             int maps = c.Paired ? 2 : 1;
             int rows = c.RowsPerBlock;
             string t = c.IsInputGradient ? "i" : "o";
@@ -57,19 +59,19 @@ namespace LeNet5.Generator
                     writer.Line("// maps " + t + " and " + t + " + 1 together");
                     writer.Line("float* map0 = " + c.Target + " + (" + t + " * " + c.TargetHeightName + " * " + c.TargetWidthName + ");");
                     writer.Line("float* map1 = map0 + (" + c.TargetHeightName + " * " + c.TargetWidthName + ");");
-                    writer.Line("Vector256<float> initial0 = Vector256.Create(biases[" + t + "]);");
-                    writer.Line("Vector256<float> initial1 = Vector256.Create(biases[" + t + " + 1]);");
+                    writer.Line(w.Type + " initial0 = " + w.Create("biases[" + t + "]") + ";");
+                    writer.Line(w.Type + " initial1 = " + w.Create("biases[" + t + " + 1]") + ";");
                 }
                 else
                 {
                     writer.Line("float* map = " + c.Target + " + (" + t + " * " + c.TargetHeightName + " * " + c.TargetWidthName + ");");
                     if (vectorInitial)
                     {
-                        writer.Line("Vector256<float> initial = Vector256.Create(biases[" + t + "]);");
+                        writer.Line(w.Type + " initial = " + w.Create("biases[" + t + "]") + ";");
                     }
                 }
 
-                string initial = vectorInitial ? "initial" : "Vector256<float>.Zero";
+                string initial = vectorInitial ? "initial" : w.Zero;
                 int tail = c.TargetHeight % rows;
                 using (writer.Block("for (int y = 0; y < " + c.TargetHeightName + (tail == 0 ? string.Empty : " - " + tail) + "; " + (rows == 1 ? "y++" : "y += " + rows) + ")"))
                 {
@@ -109,6 +111,7 @@ namespace LeNet5.Generator
         private static void EmitRowBlock(CodeWriter writer, LayerModel layer, Correlation c, int[] starts, int rows, string initial)
         {
             string p = layer.Identifier;
+            VectorWidth w = c.Width;
             string u = c.IsInputGradient ? "o" : "i";
             int maps = c.Paired ? 2 : 1;
             string Sum(int m, int r, int v) => c.Paired ? "sum" + m + r + v : "sum" + r + v;
@@ -121,7 +124,7 @@ namespace LeNet5.Generator
                 {
                     for (int v = 0; v < starts.Length; v++)
                     {
-                        writer.Line("Vector256<float> " + Sum(m, r, v) + " = " + Name(initial, m) + ";");
+                        writer.Line(w.Type + " " + Sum(m, r, v) + " = " + Name(initial, m) + ";");
                     }
                 }
             }
@@ -180,7 +183,7 @@ namespace LeNet5.Generator
                                 : column;
                             for (int m = 0; m < maps; m++)
                             {
-                                writer.Line((unrolled && kx > 0 ? string.Empty : "Vector256<float> ") + Name("weight", m) + " = Vector256.Create(" + Name("taps", m) + "[" + index + "]);");
+                                writer.Line((unrolled && kx > 0 ? string.Empty : w.Type + " ") + Name("weight", m) + " = " + w.Create(Name("taps", m) + "[" + index + "]") + ";");
                             }
 
                             for (int r = 0; r < rows; r++)
@@ -190,14 +193,14 @@ namespace LeNet5.Generator
                                     string offset = unrolled
                                         ? (kx + starts[v] == 0 ? string.Empty : " + " + (kx + starts[v]))
                                         : (starts[v] == 0 ? " + kx" : " + kx + " + starts[v]);
-                                    string load = "Vector256.Load(row" + r + offset + ")";
+                                    string load = w.Load("row" + r + offset);
                                     if (!c.Paired)
                                     {
                                         writer.Line("sum" + r + v + " = MultiplyAdd(weight, " + load + ", sum" + r + v + ");");
                                         continue;
                                     }
 
-                                    writer.Line((kx == 0 && r == 0 && v == 0 ? "Vector256<float> " : string.Empty) + "x = " + load + ";");
+                                    writer.Line((kx == 0 && r == 0 && v == 0 ? w.Type + " " : string.Empty) + "x = " + load + ";");
                                     for (int m = 0; m < maps; m++)
                                     {
                                         writer.Line(Sum(m, r, v) + " = MultiplyAdd(weight" + m + ", x, " + Sum(m, r, v) + ");");
@@ -218,7 +221,7 @@ namespace LeNet5.Generator
                     for (int v = 0; v < starts.Length; v++)
                     {
                         string column = starts[v] == 0 ? string.Empty : " + " + starts[v];
-                        writer.Line("Vector256.Store(" + Sum(m, r, v) + ", " + Name("map", m) + " + (" + row + " * " + c.TargetWidthName + ")" + column + ");");
+                        writer.Line(w.Store(Sum(m, r, v), Name("map", m) + " + (" + row + " * " + c.TargetWidthName + ")" + column));
                     }
                 }
             }
@@ -249,6 +252,7 @@ namespace LeNet5.Generator
                 writer,
                 layer,
                 new Correlation(
+                    Width: plan.Width,
                     Target: "inputGradient",
                     TargetChannels: p + "InputChannels",
                     TargetHeight: layer.Input.Height,

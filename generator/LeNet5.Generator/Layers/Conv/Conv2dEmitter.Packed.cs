@@ -32,8 +32,9 @@ namespace LeNet5.Generator
         {
             string p = layer.Identifier;
             int kernel = layer.Spec.Kernel;
+            VectorWidth w = plan.Width;
             int filters = plan.PairsForwardFilters ? 2 : 1;
-            int[] starts = ConvPlan.VectorStarts(layer.Output.Height * layer.Output.Width);
+            int[] starts = ConvPlan.VectorStarts(layer.Output.Height * layer.Output.Width, w.Lanes);
             int most = filters == 1 ? 14 : 6;
             int chunks = (starts.Length + most - 1) / most;
             using (writer.Block("for (int o = 0; o < " + p + "Filters; o" + (filters == 1 ? "++" : " += " + filters) + ")"))
@@ -41,7 +42,7 @@ namespace LeNet5.Generator
                 if (filters == 1)
                 {
                     writer.Line("float* map = output + (o * " + MapSize(p, "Output") + ");");
-                    writer.Line("Vector256<float> initial = Vector256.Create(biases[o]);");
+                    writer.Line(w.Type + " initial = " + w.Create("biases[o]") + ";");
                 }
                 else
                 {
@@ -50,7 +51,7 @@ namespace LeNet5.Generator
                     {
                         string o = f == 0 ? "o" : "(o + " + f + ")";
                         writer.Line("float* map" + f + " = output + (" + o + " * " + MapSize(p, "Output") + ");");
-                        writer.Line("Vector256<float> initial" + f + " = Vector256.Create(biases[" + (f == 0 ? "o" : "o + " + f) + "]);");
+                        writer.Line(w.Type + " initial" + f + " = " + w.Create("biases[" + (f == 0 ? "o" : "o + " + f) + "]") + ";");
                     }
                 }
 
@@ -62,7 +63,7 @@ namespace LeNet5.Generator
                     // chunk sizes differ by at most one, the larger ones first
                     int count = (starts.Length / chunks) + (chunk < starts.Length % chunks ? 1 : 0);
                     writer.Line();
-                    writer.Line("// elements " + starts[first] + " to " + (starts[first + count - 1] + 7) + " in "
+                    writer.Line("// elements " + starts[first] + " to " + (starts[first + count - 1] + w.Lanes - 1) + " in "
                         + (filters == 1 ? count + " accumulators" : filters + " x " + count + " accumulators"));
                     using (writer.Block())
                     {
@@ -70,7 +71,7 @@ namespace LeNet5.Generator
                         {
                             for (int v = 0; v < count; v++)
                             {
-                                writer.Line("Vector256<float> " + Sum(f, v) + " = " + F("initial", f) + ";");
+                                writer.Line(w.Type + " " + Sum(f, v) + " = " + F("initial", f) + ";");
                             }
                         }
 
@@ -98,7 +99,7 @@ namespace LeNet5.Generator
                                     string row = unrolled ? (ky == 0 ? "source" : "source + (" + ky + " * " + p + "OutputWidth)") : "source + (ky * " + p + "OutputWidth)";
                                     for (int f = 0; f < filters; f++)
                                     {
-                                        writer.Line((unrolled && ky > 0 ? string.Empty : "Vector256<float> ") + F("weight", f) + " = Vector256.Create(" + F("taps", f) + tap + ");");
+                                        writer.Line((unrolled && ky > 0 ? string.Empty : w.Type + " ") + F("weight", f) + " = " + w.Create(F("taps", f) + tap) + ";");
                                     }
 
                                     if (!(unrolled && ky == 0))
@@ -110,14 +111,14 @@ namespace LeNet5.Generator
                                     for (int v = 0; v < count; v++)
                                     {
                                         int start = starts[first + v];
-                                        string load = "Vector256.Load(" + window + (start == 0 ? string.Empty : " + " + start) + ")";
+                                        string load = w.Load(window + (start == 0 ? string.Empty : " + " + start));
                                         if (filters == 1)
                                         {
                                             writer.Line("sum" + v + " = MultiplyAdd(weight, " + load + ", sum" + v + ");");
                                         }
                                         else
                                         {
-                                            writer.Line((ky == 0 && v == 0 ? "Vector256<float> " : string.Empty) + "x = " + load + ";");
+                                            writer.Line((ky == 0 && v == 0 ? w.Type + " " : string.Empty) + "x = " + load + ";");
                                             for (int f = 0; f < filters; f++)
                                             {
                                                 writer.Line(Sum(f, v) + " = MultiplyAdd(weight" + f + ", x, " + Sum(f, v) + ");");
@@ -134,7 +135,7 @@ namespace LeNet5.Generator
                             for (int v = 0; v < count; v++)
                             {
                                 int start = starts[first + v];
-                                writer.Line("Vector256.Store(" + Sum(f, v) + ", " + F("map", f) + (start == 0 ? string.Empty : " + " + start) + ");");
+                                writer.Line(w.Store(Sum(f, v), F("map", f) + (start == 0 ? string.Empty : " + " + start)));
                             }
                         }
                     }
@@ -161,25 +162,26 @@ namespace LeNet5.Generator
         private static void EmitPackedWeightGradient(CodeWriter writer, LayerModel layer, ConvPlan plan)
         {
             string p = layer.Identifier;
-            int tail = layer.Output.Height * layer.Output.Width % 8;
+            VectorWidth w = plan.Width;
+            int tail = layer.Output.Height * layer.Output.Width % w.Lanes;
             writer.Line("const int packedPlane = " + p + "InputHeight * " + p + "OutputWidth;");
             EmitPacking(writer, layer);
             if (tail != 0)
             {
                 writer.Line("// the last vector overlaps the one before: count only its last " + tail + " elements");
-                writer.Line("Vector256<float> tailMask = Vector256.Create(" + CodeWriter.LaneMask(8 - tail) + ").AsSingle();");
+                writer.Line(w.Type + " tailMask = " + w.LaneMask(w.Lanes - tail) + ";");
                 writer.Line();
             }
 
-            EmitWeightGradientLoops(writer, layer, plan, null, filters => EmitPackedWeightGradientTaps(writer, layer, filters));
+            EmitWeightGradientLoops(writer, layer, plan, null, filters => EmitPackedWeightGradientTaps(writer, layer, w, filters));
         }
 
         /// <summary>The taps of <see cref="EmitPackedWeightGradient"/> for the filters at hand, kernel column by kernel column.</summary>
-        private static void EmitPackedWeightGradientTaps(CodeWriter writer, LayerModel layer, int filters)
+        private static void EmitPackedWeightGradientTaps(CodeWriter writer, LayerModel layer, VectorWidth w, int filters)
         {
             string p = layer.Identifier;
             int kernel = layer.Spec.Kernel;
-            int tail = layer.Output.Height * layer.Output.Width % 8;
+            int tail = layer.Output.Height * layer.Output.Width % w.Lanes;
             using (writer.Block("for (int kx = 0; kx < " + p + "Kernel; kx++)"))
             {
                 writer.Line("float* packed = scratch + (((i * " + p + "Kernel) + kx) * packedPlane);");
@@ -187,13 +189,13 @@ namespace LeNet5.Generator
                 {
                     for (int ky = 0; ky < kernel; ky++)
                     {
-                        writer.Line("Vector256<float> tap" + f + ky + " = Vector256<float>.Zero;");
+                        writer.Line(w.Type + " tap" + f + ky + " = " + w.Zero + ";");
                     }
                 }
 
-                using (writer.Block("for (int m = 0; m <= " + MapSize(p, "Output") + " - 8; m += 8)"))
+                using (writer.Block("for (int m = 0; m <= " + MapSize(p, "Output") + " - " + w.Lanes + "; m += " + w.Lanes + ")"))
                 {
-                    EmitPackedTapUpdates(writer, p, kernel, filters, "m", f => "Vector256.Load(map" + f + " + m)");
+                    EmitPackedTapUpdates(writer, p, w, kernel, filters, "m", f => w.Load("map" + f + " + m"));
                 }
 
                 if (tail != 0)
@@ -201,8 +203,8 @@ namespace LeNet5.Generator
                     writer.Line();
                     using (writer.Block())
                     {
-                        string last = "(" + MapSize(p, "Output") + " - 8)";
-                        EmitPackedTapUpdates(writer, p, kernel, filters, last, f => "Vector256.Load(map" + f + " + " + last + ") & tailMask");
+                        string last = "(" + MapSize(p, "Output") + " - " + w.Lanes + ")";
+                        EmitPackedTapUpdates(writer, p, w, kernel, filters, last, f => w.Load("map" + f + " + " + last) + " & tailMask");
                     }
                 }
 
@@ -211,23 +213,23 @@ namespace LeNet5.Generator
                 {
                     for (int ky = 0; ky < kernel; ky++)
                     {
-                        writer.Line("kernelGradient" + f + "[" + (ky == 0 ? string.Empty : "(" + ky + " * " + p + "Kernel) + ") + "kx] += Vector256.Sum(tap" + f + ky + ");");
+                        writer.Line("kernelGradient" + f + "[" + (ky == 0 ? string.Empty : "(" + ky + " * " + p + "Kernel) + ") + "kx] += " + w.Sum("tap" + f + ky) + ";");
                     }
                 }
             }
         }
 
-        private static void EmitPackedTapUpdates(CodeWriter writer, string p, int kernel, int filters, string position, System.Func<int, string> gradient)
+        private static void EmitPackedTapUpdates(CodeWriter writer, string p, VectorWidth w, int kernel, int filters, string position, System.Func<int, string> gradient)
         {
             for (int f = 0; f < filters; f++)
             {
-                writer.Line("Vector256<float> gradient" + f + " = " + gradient(f) + ";");
+                writer.Line(w.Type + " gradient" + f + " = " + gradient(f) + ";");
             }
 
             for (int ky = 0; ky < kernel; ky++)
             {
                 string offset = ky == 0 ? string.Empty : "(" + ky + " * " + p + "OutputWidth) + ";
-                writer.Line((ky == 0 ? "Vector256<float> " : string.Empty) + "source = Vector256.Load(packed + " + offset + position + ");");
+                writer.Line((ky == 0 ? w.Type + " " : string.Empty) + "source = " + w.Load("packed + " + offset + position) + ";");
                 for (int f = 0; f < filters; f++)
                 {
                     writer.Line("tap" + f + ky + " = MultiplyAdd(gradient" + f + ", source, tap" + f + ky + ");");
@@ -246,8 +248,10 @@ namespace LeNet5.Generator
         {
             string p = layer.Identifier;
             int kernel = layer.Spec.Kernel;
+            VectorWidth w = plan.Width;
+            int lanes = w.Lanes;
             int length = layer.Output.Height * layer.Input.Width;
-            int vectors = (length + 7) / 8;
+            int vectors = (length + lanes - 1) / lanes;
             int chunks = (vectors + 11) / 12;
             int perChunk = (vectors + chunks - 1) / chunks;
             writer.Line("// the input gradient scatters the output gradient, its rows spread to the input's row stride (the extra columns");
@@ -272,14 +276,14 @@ namespace LeNet5.Generator
                 {
                     int first = chunk * perChunk;
                     int count = System.Math.Min(perChunk, vectors - first);
-                    int end = System.Math.Min(length, (first + count) * 8) - 1;
+                    int end = System.Math.Min(length, (first + count) * lanes) - 1;
                     writer.Line();
-                    writer.Line("// elements " + (first * 8) + " to " + end + " in " + count + " accumulators");
+                    writer.Line("// elements " + (first * lanes) + " to " + end + " in " + count + " accumulators");
                     using (writer.Block())
                     {
                         for (int v = 0; v < count; v++)
                         {
-                            writer.Line("Vector256<float> sum" + v + " = Vector256<float>.Zero;");
+                            writer.Line(w.Type + " sum" + v + " = " + w.Zero + ";");
                         }
 
                         using (ConvConnections.FilterLoop(writer, layer))
@@ -288,12 +292,12 @@ namespace LeNet5.Generator
                             writer.Line("float* taps = weights + " + ConvConnections.KernelOffset(layer) + " + (ky * " + p + "Kernel);");
                             using (writer.Block("for (int kx = 0; kx < " + p + "Kernel; kx++)"))
                             {
-                                writer.Line("Vector256<float> weight = Vector256.Create(taps[kx]);");
+                                writer.Line(w.Type + " weight = " + w.Create("taps[kx]") + ";");
                                 writer.Line("float* source = spread - kx;");
                                 for (int v = 0; v < count; v++)
                                 {
-                                    int start = (first + v) * 8;
-                                    writer.Line("sum" + v + " = MultiplyAdd(weight, Vector256.Load(source" + (start == 0 ? string.Empty : " + " + start) + "), sum" + v + ");");
+                                    int start = (first + v) * lanes;
+                                    writer.Line("sum" + v + " = MultiplyAdd(weight, " + w.Load("source" + (start == 0 ? string.Empty : " + " + start)) + ", sum" + v + ");");
                                 }
                             }
                         }
@@ -301,11 +305,11 @@ namespace LeNet5.Generator
                         writer.Line();
                         for (int v = 0; v < count; v++)
                         {
-                            int start = (first + v) * 8;
-                            if (start + 8 <= length)
+                            int start = (first + v) * lanes;
+                            if (start + lanes <= length)
                             {
                                 string at = start == 0 ? "target" : "target + " + start;
-                                writer.Line("Vector256.Store(Vector256.Load(" + at + ") + sum" + v + ", " + at + ");");
+                                writer.Line(w.Store(w.Load(at) + " + sum" + v, at));
                             }
                             else
                             {

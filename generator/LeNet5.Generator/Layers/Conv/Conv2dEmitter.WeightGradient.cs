@@ -10,31 +10,33 @@ namespace LeNet5.Generator
         private static void EmitBlockedWeightGradient(CodeWriter writer, LayerModel layer, ConvPlan plan)
         {
             string p = layer.Identifier;
-            int tail = layer.Output.Width % 8;
+            VectorWidth w = plan.Width;
+            int tail = layer.Output.Width % w.Lanes;
             if (tail != 0)
             {
                 writer.Line("// the last vector of a row overlaps the one before: count only its last " + tail + " columns");
-                writer.Line("Vector256<float> tailMask = Vector256.Create(" + CodeWriter.LaneMask(8 - tail) + ").AsSingle();");
+                writer.Line(w.Type + " tailMask = " + w.LaneMask(w.Lanes - tail) + ";");
                 writer.Line();
             }
 
-            EmitWeightGradientLoops(writer, layer, plan, "float* plane = input + (i * " + MapSize(p, "Input") + ");", filters => EmitBlockedWeightGradientTaps(writer, layer, filters));
+            EmitWeightGradientLoops(writer, layer, plan, "float* plane = input + (i * " + MapSize(p, "Input") + ");", filters => EmitBlockedWeightGradientTaps(writer, layer, w, filters));
         }
 
         /// <summary>The taps of <see cref="EmitBlockedWeightGradient"/> for the filters at hand, kernel row by kernel row.</summary>
-        private static void EmitBlockedWeightGradientTaps(CodeWriter writer, LayerModel layer, int filters)
+        private static void EmitBlockedWeightGradientTaps(CodeWriter writer, LayerModel layer, VectorWidth w, int filters)
         {
             string p = layer.Identifier;
             int kernel = layer.Spec.Kernel;
             int width = layer.Output.Width;
-            int tail = width % 8;
+            int lanes = w.Lanes;
+            int tail = width % lanes;
             using (writer.Block("for (int ky = 0; ky < " + p + "Kernel; ky++)"))
             {
                 for (int f = 0; f < filters; f++)
                 {
                     for (int kx = 0; kx < kernel; kx++)
                     {
-                        writer.Line("Vector256<float> tap" + f + kx + " = Vector256<float>.Zero;");
+                        writer.Line(w.Type + " tap" + f + kx + " = " + w.Zero + ";");
                     }
                 }
 
@@ -46,30 +48,30 @@ namespace LeNet5.Generator
                     }
 
                     writer.Line("float* inputRow = plane + ((y + ky) * " + p + "InputWidth);");
-                    if (width >= 16)
+                    if (width >= 2 * lanes)
                     {
-                        using (writer.Block("for (int x = 0; x <= " + p + "OutputWidth - 8; x += 8)"))
+                        using (writer.Block("for (int x = 0; x <= " + p + "OutputWidth - " + lanes + "; x += " + lanes + ")"))
                         {
-                            EmitTapUpdates(writer, kernel, filters, "x", f => "Vector256.Load(gradientRow" + f + " + x)");
+                            EmitTapUpdates(writer, w, kernel, filters, "x", f => w.Load("gradientRow" + f + " + x"));
                         }
                     }
                     else
                     {
-                        writer.Line("// columns 0 to 7");
+                        writer.Line("// columns 0 to " + (lanes - 1));
                         using (writer.Block())
                         {
-                            EmitTapUpdates(writer, kernel, filters, null, f => "Vector256.Load(gradientRow" + f + ")");
+                            EmitTapUpdates(writer, w, kernel, filters, null, f => w.Load("gradientRow" + f));
                         }
                     }
 
                     if (tail != 0)
                     {
                         writer.Line();
-                        writer.Line("// columns " + (width - 8) + " to " + (width - 1) + ", of which the first " + (8 - tail) + " were counted above");
+                        writer.Line("// columns " + (width - lanes) + " to " + (width - 1) + ", of which the first " + (lanes - tail) + " were counted above");
                         using (writer.Block())
                         {
-                            string last = "(" + p + "OutputWidth - 8)";
-                            EmitTapUpdates(writer, kernel, filters, last, f => "Vector256.Load(gradientRow" + f + " + " + last + ") & tailMask");
+                            string last = "(" + p + "OutputWidth - " + lanes + ")";
+                            EmitTapUpdates(writer, w, kernel, filters, last, f => w.Load("gradientRow" + f + " + " + last) + " & tailMask");
                         }
                     }
                 }
@@ -79,7 +81,7 @@ namespace LeNet5.Generator
                 {
                     for (int kx = 0; kx < kernel; kx++)
                     {
-                        writer.Line("kernelGradient" + f + "[(ky * " + p + "Kernel)" + (kx == 0 ? string.Empty : " + " + kx) + "] += Vector256.Sum(tap" + f + kx + ");");
+                        writer.Line("kernelGradient" + f + "[(ky * " + p + "Kernel)" + (kx == 0 ? string.Empty : " + " + kx) + "] += " + w.Sum("tap" + f + kx) + ";");
                     }
                 }
             }
@@ -147,17 +149,17 @@ namespace LeNet5.Generator
             }
         }
 
-        private static void EmitTapUpdates(CodeWriter writer, int kernel, int filters, string? column, System.Func<int, string> gradient)
+        private static void EmitTapUpdates(CodeWriter writer, VectorWidth w, int kernel, int filters, string? column, System.Func<int, string> gradient)
         {
             for (int f = 0; f < filters; f++)
             {
-                writer.Line("Vector256<float> gradient" + f + " = " + gradient(f) + ";");
+                writer.Line(w.Type + " gradient" + f + " = " + gradient(f) + ";");
             }
 
             for (int kx = 0; kx < kernel; kx++)
             {
                 string offset = (column == null ? string.Empty : " + " + column) + (kx == 0 ? string.Empty : " + " + kx);
-                writer.Line((kx == 0 ? "Vector256<float> " : string.Empty) + "source = Vector256.Load(inputRow" + offset + ");");
+                writer.Line((kx == 0 ? w.Type + " " : string.Empty) + "source = " + w.Load("inputRow" + offset) + ";");
                 for (int f = 0; f < filters; f++)
                 {
                     writer.Line("tap" + f + kx + " = MultiplyAdd(gradient" + f + ", source, tap" + f + kx + ");");

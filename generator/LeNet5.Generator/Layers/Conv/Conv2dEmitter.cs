@@ -5,12 +5,13 @@ namespace LeNet5.Generator
 {
     /// <summary>
     /// conv2d: weights [filters, in, k, k], or [connections, k, k] with a connection table (see <see cref="ConvConnections"/>),
-    /// bias [filters]. With stride 1 and no padding, rows of 8 or more columns take register-blocked vector paths (a block
-    /// of output rows in 8 to 12 accumulators, the taps of a kernel row unrolled; one accumulator per tap and filter for
-    /// the weight gradient; the input gradient as a correlation of the zero-bordered output gradient with the flipped
-    /// kernels). Otherwise a general path accumulates one kernel tap at a time over output rows, clipping each tap's row
-    /// and column ranges to handle zero padding and strides without a padded copy. Every path visits the pairs of filter
-    /// and input map through <see cref="ConvConnections"/>, so a connection table only leaves pairs out.
+    /// bias [filters]. With stride 1 and no padding, vector paths for each width its <see cref="ConvPlans"/> vectorize: on
+    /// wide maps a block of output rows in 8 to 14 accumulators, the taps of a kernel row unrolled; one accumulator per tap
+    /// and filter for the weight gradient; the input gradient as a correlation of the zero-bordered output gradient with the
+    /// flipped kernels; narrow maps packed or scattered into contiguous runs. Otherwise, and on hardware without SIMD, a
+    /// general path accumulates one kernel tap at a time over output rows, clipping each tap's row and column ranges to
+    /// handle zero padding and strides without a padded copy. Every path visits the pairs of filter and input map through
+    /// <see cref="ConvConnections"/>, so a connection table only leaves pairs out.
     /// </summary>
     internal sealed partial class Conv2dEmitter : LayerEmitter
     {
@@ -157,114 +158,143 @@ namespace LeNet5.Generator
             }
         }
 
-        public override LayerPlan? Plan(LayerSpec layer, Shape input, Shape output) => ConvPlan.For(layer, input, output);
+        public override LayerPlan? Plan(LayerSpec layer, Shape input, Shape output) => ConvPlans.For(layer, input, output);
 
-        /// <summary>The plan shape inference computed for the layer.</summary>
-        private static ConvPlan PlanOf(LayerModel layer) => (ConvPlan)layer.Plan!;
+        /// <summary>The plans shape inference computed for the layer.</summary>
+        private static ConvPlans PlansOf(LayerModel layer) => (ConvPlans)layer.Plan!;
 
-        public override int ScratchSize(LayerModel layer) => PlanOf(layer).ScratchSize;
+        public override int ScratchSize(LayerModel layer) => PlansOf(layer).ScratchSize;
 
         public override void EmitForward(CodeWriter writer, LayerModel layer)
+            => EmitPass(
+                writer,
+                layer,
+                backward: false,
+                "(float* parameters, float* input, float* output)",
+                "(parameters, input, output);",
+                plan =>
+                {
+                    if (plan == null)
+                    {
+                        EmitPortableForward(writer, layer);
+                    }
+                    else
+                    {
+                        EmitVectorForward(writer, layer, plan);
+                    }
+                });
+
+        public override void EmitBackward(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
+            => EmitPass(
+                writer,
+                layer,
+                backward: true,
+                "(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)",
+                "(parameters, gradients, input, output, outputGradient, inputGradient, scratch);",
+                plan => EmitBackwardBody(writer, layer, inputGradientOptional, plan));
+
+        /// <summary>
+        /// The methods of one pass. <c>C1Forward</c> calls the method of the widest accelerated width whose plan vectorizes
+        /// the pass (<c>C1Forward512</c>, ...; the JIT folds the checks to constants), else <c>C1ForwardPortable</c>. The
+        /// width methods do not check the hardware, so that a test may call each. A pass no width vectorizes has only
+        /// <c>C1Forward</c>, portable. <paramref name="body"/> writes a method's body along a plan, or the portable one for null.
+        /// </summary>
+        private void EmitPass(CodeWriter writer, LayerModel layer, bool backward, string parameters, string arguments, System.Action<ConvPlan?> body)
         {
-            string p = layer.Identifier;
-            ConvPlan plan = PlanOf(layer);
-            writer.Line("// " + layer.Spec.Name + ": " + Describe(layer));
-            writer.Line("// " + plan.Describe(backward: false));
-            const string Parameters = "(float* parameters, float* input, float* output)";
-            if (plan.Forward != ConvForward.Portable)
+            string name = layer.Spec.Name;
+            string method = layer.Identifier + (backward ? "Backward" : "Forward");
+            ConvPlans plans = PlansOf(layer);
+            List<ConvPlan> vector = (backward ? plans.VectorBackward : plans.VectorForward).ToList();
+            writer.Line("// " + name + ": " + (backward ? "backward of " : string.Empty) + Describe(layer));
+            if (vector.Count == 0)
             {
-                if (plan.Forward == ConvForward.Packed)
+                writer.Line("// " + ConvPlans.DescribePortable(backward));
+                using (writer.Block("private static void " + method + parameters))
+                {
+                    body(null);
+                }
+
+                return;
+            }
+
+            using (writer.Block("private static void " + method + parameters))
+            {
+                foreach (ConvPlan plan in vector)
+                {
+                    using (writer.Block("if (" + plan.Width.IsAccelerated + ")"))
+                    {
+                        writer.Line(method + plan.Width.Suffix + arguments);
+                        writer.Line("return;");
+                    }
+
+                    writer.Line();
+                }
+
+                writer.Line(method + "Portable" + arguments);
+            }
+
+            foreach (ConvPlan plan in vector)
+            {
+                writer.Line();
+                writer.Line("// " + name + ": " + plan.Describe(backward));
+                if (!backward && plan.Forward == ConvForward.Packed)
                 {
                     writer.Line("[SkipLocalsInit]");
                 }
 
-                using (writer.Block("private static void " + p + "Forward" + Parameters))
+                using (writer.Block("private static void " + method + plan.Width.Suffix + parameters))
                 {
-                    EmitPortableDispatch(writer, p + "ForwardPortable(parameters, input, output);");
-                    if (plan.Forward == ConvForward.Packed)
-                    {
-                        writer.Line("const int packedPlane = " + p + "InputHeight * " + p + "OutputWidth;");
-                        writer.Line("float* scratch = stackalloc float[" + p + "InputChannels * " + p + "Kernel * packedPlane];");
-                        EmitPacking(writer, layer);
-                    }
-
-                    writer.Line("float* weights = parameters + " + p + "WeightOffset;");
-                    writer.Line("float* biases = parameters + " + p + "BiasOffset;");
-                    if (plan.Forward == ConvForward.Packed)
-                    {
-                        EmitPackedForward(writer, layer, plan);
-                    }
-                    else
-                    {
-                        EmitBlockedCorrelation(
-                            writer,
-                            layer,
-                            new Correlation(
-                                Target: "output",
-                                TargetChannels: p + "Filters",
-                                TargetHeight: layer.Output.Height,
-                                TargetWidth: layer.Output.Width,
-                                TargetHeightName: p + "OutputHeight",
-                                TargetWidthName: p + "OutputWidth",
-                                Source: "input",
-                                SourcePlaneSize: MapSize(p, "Input"),
-                                SourceWidthName: p + "InputWidth",
-                                IsInputGradient: false,
-                                RowsPerBlock: plan.ForwardRowsPerBlock,
-                                Initial: CorrelationStart.Biases,
-                                Paired: plan.PairsForwardFilters,
-                                NextKernel: plan.PairsForwardFilters ? "weights + " + ConvConnections.KernelOffset(layer, "(o + 1)") : null),
-                            map => ActivationEmitter.EmitForward(writer, layer.Spec.Activation, map, MapSize(p, "Output")));
-                    }
+                    body(plan);
                 }
-
-                writer.Line();
-                writer.Line("// " + layer.Spec.Name + ": the same, one kernel tap at a time over output rows, for hardware without 256-bit vectors");
-            }
-
-            using (writer.Block("private static void " + p + (plan.Forward == ConvForward.Portable ? "Forward" : "ForwardPortable") + Parameters))
-            {
-                EmitPortableForward(writer, layer);
-            }
-        }
-
-        public override void EmitBackward(CodeWriter writer, LayerModel layer, bool inputGradientOptional)
-        {
-            string p = layer.Identifier;
-            ConvPlan plan = PlanOf(layer);
-            const string Parameters = "(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient, float* scratch)";
-            writer.Line("// " + layer.Spec.Name + ": backward of " + Describe(layer));
-            writer.Line("// " + plan.Describe(backward: true));
-            using (writer.Block("private static void " + p + "Backward" + Parameters))
-            {
-                if (plan.VectorBackward)
-                {
-                    EmitPortableDispatch(writer, p + "BackwardPortable(parameters, gradients, input, output, outputGradient, inputGradient, scratch);");
-                }
-
-                EmitBackwardBody(writer, layer, inputGradientOptional, plan);
-            }
-
-            if (plan.VectorBackward)
-            {
-                writer.Line();
-                writer.Line("// " + layer.Spec.Name + ": the same, one kernel tap at a time over output rows, for hardware without 256-bit vectors");
-                using (writer.Block("private static void " + p + "BackwardPortable" + Parameters))
-                {
-                    EmitBackwardBody(writer, layer, inputGradientOptional, null);
-                }
-            }
-        }
-
-        private static void EmitPortableDispatch(CodeWriter writer, string call)
-        {
-            using (writer.Block("if (!Vector256.IsHardwareAccelerated)"))
-            {
-                writer.Line(call);
-                writer.Line("return;");
             }
 
             writer.Line();
+            writer.Line("// " + name + ": the same, one kernel tap at a time over output rows, for hardware without SIMD");
+            using (writer.Block("private static void " + method + "Portable" + parameters))
+            {
+                body(null);
+            }
+        }
+
+        /// <summary>The forward pass along a vector plan: packed windows, or the blocked correlation of the input with the kernels.</summary>
+        private static void EmitVectorForward(CodeWriter writer, LayerModel layer, ConvPlan plan)
+        {
+            string p = layer.Identifier;
+            if (plan.Forward == ConvForward.Packed)
+            {
+                writer.Line("const int packedPlane = " + p + "InputHeight * " + p + "OutputWidth;");
+                writer.Line("float* scratch = stackalloc float[" + p + "InputChannels * " + p + "Kernel * packedPlane];");
+                EmitPacking(writer, layer);
+            }
+
+            writer.Line("float* weights = parameters + " + p + "WeightOffset;");
+            writer.Line("float* biases = parameters + " + p + "BiasOffset;");
+            if (plan.Forward == ConvForward.Packed)
+            {
+                EmitPackedForward(writer, layer, plan);
+                return;
+            }
+
+            EmitBlockedCorrelation(
+                writer,
+                layer,
+                new Correlation(
+                    Width: plan.Width,
+                    Target: "output",
+                    TargetChannels: p + "Filters",
+                    TargetHeight: layer.Output.Height,
+                    TargetWidth: layer.Output.Width,
+                    TargetHeightName: p + "OutputHeight",
+                    TargetWidthName: p + "OutputWidth",
+                    Source: "input",
+                    SourcePlaneSize: MapSize(p, "Input"),
+                    SourceWidthName: p + "InputWidth",
+                    IsInputGradient: false,
+                    RowsPerBlock: plan.ForwardRowsPerBlock,
+                    Initial: CorrelationStart.Biases,
+                    Paired: plan.PairsForwardFilters,
+                    NextKernel: plan.PairsForwardFilters ? "weights + " + ConvConnections.KernelOffset(layer, "(o + 1)") : null),
+                map => ActivationEmitter.EmitForward(writer, layer.Spec.Activation, map, MapSize(p, "Output")));
         }
 
         /// <summary>The backward pass along <paramref name="plan"/>, or along the portable paths when it is null.</summary>

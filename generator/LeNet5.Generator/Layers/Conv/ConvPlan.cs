@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace LeNet5.Generator
 {
@@ -44,12 +45,33 @@ namespace LeNet5.Generator
     internal abstract record LayerPlan;
 
     /// <summary>
-    /// The strategy of one conv, decided once from its shape (<see cref="For"/>) for one vector width, and written as a
-    /// comment at the top of its methods. Every kernel the conv emits asks this plan, never the shape again.
-    /// Kernels are written for 256-bit vectors today; <see cref="VectorBits"/> is where a plan per width (512, 256, 128)
-    /// will come in, each with its own blocking.
+    /// A conv's plans, one per vector width, widest first (the order of <see cref="VectorWidth.All"/>): shape inference
+    /// computes them once and the layer's model keeps them.
     /// </summary>
-    /// <param name="VectorBits">The width the plan is for.</param>
+    internal sealed record ConvPlans(EquatableArray<ConvPlan> Widths) : LayerPlan
+    {
+        public static ConvPlans For(LayerSpec layer, Shape input, Shape output)
+            => new ConvPlans(new EquatableArray<ConvPlan>(VectorWidth.All.Select(width => ConvPlan.For(layer, input, output, width))));
+
+        /// <summary>The plans whose forward pass is vectorized: each gets a forward method of its width.</summary>
+        public IEnumerable<ConvPlan> VectorForward => Widths.Where(plan => plan.Forward != ConvForward.Portable);
+
+        /// <summary>The plans with a vectorized backward path: each gets a backward method of its width.</summary>
+        public IEnumerable<ConvPlan> VectorBackward => Widths.Where(plan => plan.VectorBackward);
+
+        /// <summary>Whichever width runs, the scratch it needs fits.</summary>
+        public int ScratchSize => Widths.Max(plan => plan.ScratchSize);
+
+        /// <summary>The comment on a pass that no width vectorizes.</summary>
+        public static string DescribePortable(bool backward)
+            => "plan (every width): " + (backward ? "weight gradient portable, input gradient portable" : "forward portable");
+    }
+
+    /// <summary>
+    /// The strategy of one conv for one vector width, decided once from its shape (<see cref="For"/>), and written as a
+    /// comment at the top of that width's methods. Every kernel the conv emits asks this plan, never the shape again.
+    /// </summary>
+    /// <param name="Width">The vector width the plan is for.</param>
     /// <param name="Forward">The forward path.</param>
     /// <param name="PairsForwardFilters">Two filters at once in the vector forward pass (each input load feeds both).</param>
     /// <param name="ForwardRowsPerBlock">Output rows per block of the blocked forward pass (0 when not blocked).</param>
@@ -60,7 +82,7 @@ namespace LeNet5.Generator
     /// <param name="SpreadPlane">Floats per spread output-gradient map of the scattered input gradient (0 otherwise).</param>
     /// <param name="ScratchSize">Floats of per-image scratch the backward pass needs.</param>
     internal sealed record ConvPlan(
-        int VectorBits,
+        VectorWidth Width,
         ConvForward Forward,
         bool PairsForwardFilters,
         int ForwardRowsPerBlock,
@@ -69,18 +91,15 @@ namespace LeNet5.Generator
         ConvInputGradient InputGradient,
         int InputGradientRowsPerBlock,
         int SpreadPlane,
-        int ScratchSize) : LayerPlan
+        int ScratchSize)
     {
-        /// <summary>Floats per vector.</summary>
-        public int Lanes => VectorBits / 32;
-
         /// <summary>Whether any backward path is vectorized (and so has a portable twin for other hardware).</summary>
         public bool VectorBackward => WeightGradient != ConvWeightGradient.Portable || InputGradient != ConvInputGradient.Portable;
 
-        /// <summary>The plan of a conv with this spec, input and output, for 256-bit vectors.</summary>
-        public static ConvPlan For(LayerSpec layer, Shape input, Shape output, int vectorBits = 256)
+        /// <summary>The plan of a conv with this spec, input and output, for vectors of <paramref name="width"/>.</summary>
+        public static ConvPlan For(LayerSpec layer, Shape input, Shape output, VectorWidth width)
         {
-            int lanes = vectorBits / 32;
+            int lanes = width.Lanes;
             bool plain = layer.Stride == 1 && layer.Padding == 0;
             bool narrow = output.Width < 16;
             int kernel = layer.Kernel;
@@ -94,7 +113,7 @@ namespace LeNet5.Generator
             // the filters of a connection table read different input maps, so they go one at a time in the forward pass
             bool pairs = !layer.IsSparse && layer.Size % 2 == 0;
             bool pairsForward = forward == ConvForward.Packed ? pairs : forward == ConvForward.Blocked && pairs && 2 * VectorStarts(output.Width, lanes).Length <= 12;
-            int forwardRows = forward == ConvForward.Blocked ? RowsPerBlock(output.Height, output.Width, lanes, pairsForward ? 2 : 1) : 0;
+            int forwardRows = forward == ConvForward.Blocked ? RowsPerBlock(output.Height, output.Width, width, pairsForward ? 2 : 1) : 0;
 
             ConvWeightGradient weightGradient =
                 plain && !narrow && kernel <= 8 ? ConvWeightGradient.Blocked
@@ -107,7 +126,7 @@ namespace LeNet5.Generator
                 plain && narrow && output.Height * input.Width >= lanes ? ConvInputGradient.Scattered
                 : plain && CanBlock(input.Width, lanes) ? ConvInputGradient.Padded
                 : ConvInputGradient.Portable;
-            int inputRows = inputGradient == ConvInputGradient.Padded ? RowsPerBlock(input.Height, input.Width, lanes) : 0;
+            int inputRows = inputGradient == ConvInputGradient.Padded ? RowsPerBlock(input.Height, input.Width, width) : 0;
             int spreadPlane = inputGradient == ConvInputGradient.Scattered
                 ? kernel - 1 + (((output.Height * input.Width) + lanes - 1) / lanes * lanes)
                 : 0;
@@ -129,7 +148,7 @@ namespace LeNet5.Generator
                 scratch = Math.Max(scratch, output.Channels * (output.Height + border) * (output.Width + border));
             }
 
-            return new ConvPlan(vectorBits, forward, pairsForward, forwardRows, weightGradient, pairsWeightGradient, inputGradient, inputRows, spreadPlane, scratch);
+            return new ConvPlan(width, forward, pairsForward, forwardRows, weightGradient, pairsWeightGradient, inputGradient, inputRows, spreadPlane, scratch);
         }
 
         /// <summary>The plan as the comment at the top of a conv's methods.</summary>
@@ -137,12 +156,12 @@ namespace LeNet5.Generator
         {
             if (!backward)
             {
-                return "plan (" + VectorBits + "-bit): forward " + Name(Forward)
+                return "plan (" + Width + "): forward " + Name(Forward)
                     + (PairsForwardFilters ? ", two filters at once" : string.Empty)
                     + (ForwardRowsPerBlock > 0 ? ", " + Rows(ForwardRowsPerBlock) + " per block" : string.Empty);
             }
 
-            return "plan (" + VectorBits + "-bit): weight gradient " + Name(WeightGradient)
+            return "plan (" + Width + "): weight gradient " + Name(WeightGradient)
                 + (WeightGradient != ConvWeightGradient.Portable && PairsWeightGradientFilters ? " (filters in pairs)" : string.Empty)
                 + ", input gradient " + Name(InputGradient)
                 + (InputGradientRowsPerBlock > 0 ? " (" + Rows(InputGradientRowsPerBlock) + " per block)" : string.Empty)
@@ -156,8 +175,8 @@ namespace LeNet5.Generator
         /// <summary>Rows this wide are covered by at most 8 vectors (the last one may overlap).</summary>
         public static bool CanBlock(int width, int lanes) => width >= lanes && VectorStarts(width, lanes).Length <= 8;
 
-        /// <summary>Column where each vector of a row starts: 0, 8, 16, ... and a last one ending at the row's end.</summary>
-        public static int[] VectorStarts(int width, int lanes = 8)
+        /// <summary>Column where each vector of a row starts: 0, lanes, 2 lanes, ... and a last one ending at the row's end.</summary>
+        public static int[] VectorStarts(int width, int lanes)
         {
             var starts = new List<int>();
             for (int start = 0; start + lanes <= width; start += lanes)
@@ -175,13 +194,13 @@ namespace LeNet5.Generator
 
         /// <summary>
         /// Output rows computed together (for <paramref name="maps"/> maps at once): enough for 8 vector accumulators
-        /// (FMA latency times throughput), at most 12, preferring a count that divides the height; leftover rows get a
-        /// block of their own.
+        /// (FMA latency times throughput), at most <see cref="MostAccumulators"/>, preferring a count that divides the
+        /// height; leftover rows get a block of their own.
         /// </summary>
-        public static int RowsPerBlock(int height, int width, int lanes, int maps = 1)
+        private static int RowsPerBlock(int height, int width, VectorWidth vector, int maps = 1)
         {
-            int vectors = VectorStarts(width, lanes).Length * maps;
-            int most = Math.Max(1, 12 / vectors);
+            int vectors = VectorStarts(width, vector.Lanes).Length * maps;
+            int most = Math.Max(1, MostAccumulators(vector) / vectors);
             int least = Math.Min(most, (8 + vectors - 1) / vectors);
             for (int rows = Math.Min(most, height); rows >= least; rows--)
             {
@@ -193,5 +212,13 @@ namespace LeNet5.Generator
 
             return Math.Min(least, height);
         }
+
+        /// <summary>
+        /// The most vector accumulators a block of rows keeps. 256-bit: 12 of AVX2's 16 registers, as tuned there. 128-bit:
+        /// 14, beside the broadcast weight and the input vector (measured with SSE alone, 16 registers: C1's 28-wide rows
+        /// of 7 vectors go two at a time, clearly faster than one; ARM64 has 32). 512-bit: 12, unmeasured (AVX-512 has 32
+        /// registers, and 16-lane rows are short, so blocks rarely reach the limit).
+        /// </summary>
+        private static int MostAccumulators(VectorWidth vector) => vector == VectorWidth.Bits128 ? 14 : 12;
     }
 }
