@@ -166,18 +166,6 @@ namespace LeNet5.Generator
             return builder.ToString();
         }
 
-        /// <summary>The eight lanes of an integer mask: the first <paramref name="zeros"/> 0, the others -1 (all bits set).</summary>
-        public static string LaneMask(int zeros)
-        {
-            var lanes = new string[8];
-            for (int lane = 0; lane < 8; lane++)
-            {
-                lanes[lane] = lane < zeros ? "0" : "-1";
-            }
-
-            return string.Join(", ", lanes);
-        }
-
         public static string String(string value)
         {
             var builder = new StringBuilder("\"");
