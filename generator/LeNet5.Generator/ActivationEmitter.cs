@@ -8,10 +8,10 @@ namespace LeNet5.Generator
     /// </summary>
     internal static class ActivationEmitter
     {
-        private const double ScaledTanhAmplitude = 1.7159;
-        private const double ScaledTanhSlope = 2.0 / 3.0;
+        private const double ScaledTanhAmplitude = Activations.ScaledTanhAmplitude;
+        private const double ScaledTanhSlope = Activations.ScaledTanhSlope;
 
-        public static string Name(ActivationKind activation) => ShapeInference.ActivationName(activation);
+        public static string Name(ActivationKind activation) => Activations.Name(activation);
 
         private static string Helper(ActivationKind activation)
         {

@@ -76,12 +76,12 @@ internal static class EvaluateCommand
 
         if (settings.Json)
         {
-            output.Out.WriteLine(EvaluationJson.Write(TNetwork.Name, settings.Checkpoint, checkpoint.Metadata, TNetwork.ClassNames, result, mistakes, pictures));
+            output.Out.WriteLine(EvaluationJson.Write(TNetwork.Description.Name, settings.Checkpoint, checkpoint.Metadata, TNetwork.Description.ClassNames, result, mistakes, pictures));
             return 0;
         }
 
         TextWriter o = output.Out;
-        o.WriteLine($"{TNetwork.Name} checkpoint {settings.Checkpoint} on {test.Count:N0} test images");
+        o.WriteLine($"{TNetwork.Description.Name} checkpoint {settings.Checkpoint} on {test.Count:N0} test images");
         if (checkpoint.Metadata.TryGetValue("epoch", out string? epoch) && checkpoint.Metadata.TryGetValue("optimizer", out string? optimizer))
         {
             string of = checkpoint.Metadata.TryGetValue("epochs", out string? epochs) ? $" of {epochs}" : "";
@@ -91,11 +91,11 @@ internal static class EvaluateCommand
         o.WriteLine(string.Create(Invariant, $"accuracy: {result.Accuracy * 100:F2}% ({result.Correct} of {result.Count}), error {100 - result.Accuracy * 100:F2}%"));
         o.WriteLine(string.Create(Invariant, $"loss:     {result.MeanLoss:F4}"));
         o.WriteLine();
-        WriteScores(o, result.Report, TNetwork.ClassNames);
+        WriteScores(o, result.Report, TNetwork.Description.ClassNames);
         o.WriteLine();
-        WriteConfusion(o, result, TNetwork.ClassNames);
+        WriteConfusion(o, result, TNetwork.Description.ClassNames);
         o.WriteLine();
-        WriteMistakes(o, mistakes, settings.Top, TNetwork.ClassNames);
+        WriteMistakes(o, mistakes, settings.Top, TNetwork.Description.ClassNames);
         if (pictures is not null)
         {
             o.WriteLine();

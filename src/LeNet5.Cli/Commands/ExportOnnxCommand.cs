@@ -58,7 +58,7 @@ internal static class ExportOnnxCommand
         OnnxExporter.Export<TNetwork>(model, checkpoint.Parameters, options);
         string outputs = options.Probabilities ? $"outputs '{OnnxExporter.OutputName}' and '{OnnxExporter.ProbabilitiesName}'" : $"output '{OnnxExporter.OutputName}'";
         output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{TNetwork.Name} checkpoint {checkpointPath} written as ONNX (opset {OnnxExporter.OpsetVersion}, model version {options.ModelVersion}) to {model}: input '{OnnxExporter.InputName}' [batch, {TNetwork.InputChannels}, {TNetwork.InputHeight}, {TNetwork.InputWidth}], {outputs} [batch, {TNetwork.ClassCount}]"));
+            $"{TNetwork.Description.Name} checkpoint {checkpointPath} written as ONNX (opset {OnnxExporter.OpsetVersion}, model version {options.ModelVersion}) to {model}: input '{OnnxExporter.InputName}' [batch, {TNetwork.Description.Input.Channels}, {TNetwork.Description.Input.Height}, {TNetwork.Description.Input.Width}], {outputs} [batch, {TNetwork.Description.ClassCount}]"));
         return 0;
     }
 }
