@@ -16,7 +16,7 @@ internal static class BenchmarkData
 
     public static float[] Parameters<TNetwork>() where TNetwork : struct, INetwork
     {
-        var parameters = new float[TNetwork.ParameterCount];
+        var parameters = new float[TNetwork.Description.ParameterCount];
         TNetwork.InitializeParameters(parameters, new Random(1));
         return parameters;
     }
@@ -46,15 +46,15 @@ internal static class BenchmarkData
     private static ScalarNetwork Scalar<TNetwork>(string architecturePath) where TNetwork : struct, INetwork
     {
         var scalar = new ScalarNetwork(architecturePath);
-        if (scalar.ParameterCount != TNetwork.ParameterCount || scalar.InputSize != TNetwork.InputSize || scalar.ClassCount != TNetwork.ClassCount)
+        if (scalar.ParameterCount != TNetwork.Description.ParameterCount || scalar.InputSize != TNetwork.Description.InputSize || scalar.ClassCount != TNetwork.Description.ClassCount)
         {
             throw new InvalidOperationException($"{Path.GetFileName(architecturePath)} and the compiled {typeof(TNetwork).Name} differ: rebuild the benchmarks");
         }
 
         // The baseline must compute what the generated code computes, or the ratios mean nothing. Relative to the
         // logit's size: the paper's RBF logits are minus squared distances over 84 inputs, below -80.
-        float[] parameters = Parameters<TNetwork>(), image = Images(1), logits = new float[TNetwork.ClassCount];
-        TNetwork.Infer(parameters, image, logits, new float[TNetwork.WorkspaceSize], 1);
+        float[] parameters = Parameters<TNetwork>(), image = Images(1), logits = new float[TNetwork.Description.ClassCount];
+        TNetwork.Infer(parameters, image, logits, new float[TNetwork.Description.WorkspaceSize], 1);
         float[] expected = scalar.Forward(parameters, image);
         for (int k = 0; k < logits.Length; k++)
         {

@@ -19,7 +19,7 @@ public class EpochBenchmarks
     {
         string folder = MnistDataLocator.Resolve(null);
         _train = MnistDataset.LoadTraining(folder);
-        _trainer = new Trainer<LeNet5Network>(LeNet5Network.Training, new ExecutionSettings { Threads = 2 });
+        _trainer = new Trainer<LeNet5Network>(LeNet5Network.Description.Training, new ExecutionSettings { Threads = 2 });
     }
 
     [GlobalCleanup]

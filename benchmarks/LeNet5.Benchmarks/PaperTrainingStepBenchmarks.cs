@@ -19,7 +19,7 @@ namespace LeNet5.Benchmarks;
 [MemoryDiagnoser]
 public class PaperTrainingStepBenchmarks
 {
-    private static readonly TrainingRecipe Recipe = PaperNetwork.Training;
+    private static readonly TrainingRecipe Recipe = PaperNetwork.Description.Training;
 
     private readonly float[] _image = BenchmarkData.Images(1);
     private readonly byte[] _label = BenchmarkData.Labels(1);
@@ -48,7 +48,7 @@ public class PaperTrainingStepBenchmarks
         float[] logits = _scalar.Forward(_scalarParameters, _image);
 
         // MAP loss gradient: softmax over the logits and the constant logit -j, minus one at the label.
-        float extraLogit = -PaperNetwork.LossConstant, max = MathF.Max(extraLogit, logits.Max()), sum = MathF.Exp(extraLogit - max);
+        float extraLogit = -PaperNetwork.Description.LossConstant, max = MathF.Max(extraLogit, logits.Max()), sum = MathF.Exp(extraLogit - max);
         for (int k = 0; k < logits.Length; k++) sum += _scalarLogitsGradient[k] = MathF.Exp(logits[k] - max);
         for (int k = 0; k < logits.Length; k++) _scalarLogitsGradient[k] = _scalarLogitsGradient[k] / sum - (k == _label[0] ? 1 : 0);
 

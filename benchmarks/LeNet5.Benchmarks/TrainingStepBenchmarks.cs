@@ -16,7 +16,7 @@ public class TrainingStepBenchmarks
     private const int Threads = 2;
 
     private readonly MnistDataset _batch = new(BenchmarkData.Images(Batch), BenchmarkData.Labels(Batch), LeNet5Network.InputHeight, LeNet5Network.InputWidth);
-    private readonly Trainer<LeNet5Network> _trainer = new(LeNet5Network.Training with { Optimizer = OptimizerKind.Sgd, LearningRate = 0.01f, Momentum = 0.9f }, new ExecutionSettings { Threads = Threads }, BenchmarkData.Parameters());
+    private readonly Trainer<LeNet5Network> _trainer = new(LeNet5Network.Description.Training with { Optimizer = OptimizerKind.Sgd, LearningRate = 0.01f, Momentum = 0.9f }, new ExecutionSettings { Threads = Threads }, BenchmarkData.Parameters());
     private readonly float[] _parameters = BenchmarkData.Parameters();
     private readonly ScalarNetwork[] _scalars = [.. Enumerable.Range(0, Threads).Select(_ => BenchmarkData.Scalar())];
     private readonly float[][] _gradients = [.. Enumerable.Range(0, Threads).Select(_ => new float[LeNet5Network.ParameterCount])];

@@ -9,10 +9,8 @@ namespace LeNet5.Generator
     /// </summary>
     internal static class ActivationEmitter
     {
-        private const double ScaledTanhAmplitude = 1.7159;
-        private const double ScaledTanhSlope = 2.0 / 3.0;
 
-        public static string Name(ActivationKind activation) => ShapeInference.ActivationName(activation);
+        public static string Name(ActivationKind activation) => Activations.Name(activation);
 
         private static string Helper(ActivationKind activation)
         {
@@ -117,10 +115,10 @@ namespace LeNet5.Generator
 
                 case ActivationKind.ScaledTanh:
                 {
-                    string amplitude = CodeWriter.Float(ScaledTanhAmplitude);
-                    string slope = CodeWriter.Float(ScaledTanhSlope);
-                    string scale = CodeWriter.Float(ScaledTanhSlope / ScaledTanhAmplitude);
-                    string square = CodeWriter.Float(ScaledTanhAmplitude * ScaledTanhAmplitude);
+                    string amplitude = CodeWriter.Float(Activations.ScaledTanhAmplitude);
+                    string slope = CodeWriter.Float(Activations.ScaledTanhSlope);
+                    string scale = CodeWriter.Float(Activations.ScaledTanhSlope / Activations.ScaledTanhAmplitude);
+                    string square = CodeWriter.Float(Activations.ScaledTanhAmplitude * Activations.ScaledTanhAmplitude);
                     return new[]
                     {
                         Elementwise.Forward(

@@ -15,6 +15,22 @@ namespace LeNet5.Generator
         private static readonly string[] DenseProperties = { "name", "kind", "units", "activation" };
         private static readonly string[] DropoutProperties = { "name", "kind", "rate" };
 
+        /// <summary>The properties a layer of <paramref name="kind"/> may have.</summary>
+        private static string[] Properties(LayerKind kind)
+        {
+            switch (kind)
+            {
+                case LayerKind.Pad: return PadProperties;
+                case LayerKind.Conv2d: return ConvProperties;
+                case LayerKind.AvgPool2d: case LayerKind.MaxPool2d: return PoolProperties;
+                case LayerKind.Dense: return DenseProperties;
+                case LayerKind.Subsample2d: return SubsampleProperties;
+                case LayerKind.Rbf: return RbfProperties;
+                case LayerKind.Dropout: return DropoutProperties;
+                default: throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a kind an architecture file names");
+            }
+        }
+
         private List<LayerSpec> ReadLayers(JsonObject document, InputScalingSpec scaling)
         {
             var layers = new List<LayerSpec>();
@@ -99,24 +115,13 @@ namespace LeNet5.Generator
                 return null;
             }
 
-            LayerKind kind;
-            string[] allowed;
-            switch (kindString.Value)
+            if (!LayerKinds.TryParse(kindString.Value, out LayerKind kind))
             {
-                case "pad": kind = LayerKind.Pad; allowed = PadProperties; break;
-                case "conv2d": kind = LayerKind.Conv2d; allowed = ConvProperties; break;
-                case "avgpool2d": kind = LayerKind.AvgPool2d; allowed = PoolProperties; break;
-                case "maxpool2d": kind = LayerKind.MaxPool2d; allowed = PoolProperties; break;
-                case "dense": kind = LayerKind.Dense; allowed = DenseProperties; break;
-                case "subsample2d": kind = LayerKind.Subsample2d; allowed = SubsampleProperties; break;
-                case "rbf": kind = LayerKind.Rbf; allowed = RbfProperties; break;
-                case "dropout": kind = LayerKind.Dropout; allowed = DropoutProperties; break;
-                default:
-                    Report(DiagnosticDescriptors.UnknownLayerKind, kindString.Span, displayName, kindString.Value);
-                    return null;
+                Report(DiagnosticDescriptors.UnknownLayerKind, kindString.Span, displayName, kindString.Value);
+                return null;
             }
 
-            CheckProperties(layer, "layer '" + displayName + "'", allowed);
+            CheckProperties(layer, "layer '" + displayName + "'", Properties(kind));
             int size = 0, kernel = 0, stride = 1, padding = 0;
             double padValue = 0;
             double rate = 0;
@@ -173,19 +178,9 @@ namespace LeNet5.Generator
                 {
                     Report(DiagnosticDescriptors.InvalidField, activationProperty.Value.Span, "activation", "a string", activationProperty.Value.Describe());
                 }
-                else
+                else if (!Activations.TryParse(activationString.Value, out activation))
                 {
-                    switch (activationString.Value)
-                    {
-                        case "none": activation = ActivationKind.None; break;
-                        case "tanh": activation = ActivationKind.Tanh; break;
-                        case "relu": activation = ActivationKind.Relu; break;
-                        case "sigmoid": activation = ActivationKind.Sigmoid; break;
-                        case "scaled_tanh": activation = ActivationKind.ScaledTanh; break;
-                        default:
-                            Report(DiagnosticDescriptors.UnknownActivation, activationString.Span, displayName, activationString.Value);
-                            break;
-                    }
+                    Report(DiagnosticDescriptors.UnknownActivation, activationString.Span, displayName, activationString.Value);
                 }
             }
 

@@ -84,7 +84,7 @@ namespace LeNet5.Generator
                 writer.Line("/// <exception cref=\"global::LeNet5.Runtime.CheckpointException\">The bytes do not hold a checkpoint that fits; the message names the tensor.</exception>");
                 writer.Line("public static " + type + " FromCheckpoint(Stream stream) => new(" + parameters + ".FromCheckpoint<" + network + ">(stream));");
                 writer.Line();
-                writer.Line("/// <summary>Uses a copy of <paramref name=\"parameters\"/>, laid out as <see cref=\"" + network + ".ParameterTensors\"/> says.</summary>");
+                writer.Line("/// <summary>Uses a copy of <paramref name=\"parameters\"/>, laid out as <see cref=\"" + network + ".Description\"/>'s parameter tensors say.</summary>");
                 writer.Line("/// <exception cref=\"ArgumentException\"><paramref name=\"parameters\"/> does not hold <see cref=\"" + network + ".ParameterCount\"/> floats.</exception>");
                 writer.Line("public static " + type + " FromParameters(ReadOnlySpan<float> parameters) => new(" + parameters + ".Copy<" + network + ">(parameters));");
                 if (images)
@@ -171,8 +171,8 @@ namespace LeNet5.Generator
                 writer.Line("/// <summary>The most likely class, 0 to " + last + ": the largest logit, as the runtime's evaluator picks it.</summary>");
                 writer.Line("public int ClassIndex { get; }");
                 writer.Line();
-                writer.Line("/// <summary>The name of <see cref=\"ClassIndex\"/> (see <see cref=\"" + network + ".ClassNames\"/>).</summary>");
-                writer.Line("public string ClassName => " + network + ".ClassNames[ClassIndex];");
+                writer.Line("/// <summary>The name of <see cref=\"ClassIndex\"/> (see <see cref=\"" + network + ".Description\"/>).</summary>");
+                writer.Line("public string ClassName => " + network + ".Description.ClassNames[ClassIndex];");
                 writer.Line();
                 writer.Line("/// <summary>The probability of <see cref=\"ClassIndex\"/>, in (0, 1].</summary>");
                 writer.Line("public float Probability => _probabilities[ClassIndex];");

@@ -3,18 +3,17 @@ using System;
 namespace LeNet5.Generator
 {
     /// <summary>
-    /// Writes the <c>Layers</c> member: a static description of every layer (kind as written in the architecture file,
-    /// shapes, kernel, stride, padding, activation, parameter names, multiply-adds and connections, and the connection
-    /// table of a sparse conv or the prototypes of an rbf layer) for tools such as the ONNX exporter and summaries. The prototypes repeat the rbf layer's own table
-    /// because <c>Layers</c> is initialised before it.
+    /// Writes the description's <c>Layers</c>: every layer (kind, shapes, kernel, stride, padding, activation, parameter
+    /// names, multiply-adds and connections, and the connection table of a sparse conv or the prototypes of an rbf layer)
+    /// for tools such as the ONNX exporter and summaries. The prototypes repeat the rbf layer's own table because the
+    /// description is initialised before it.
     /// </summary>
     internal static class LayerDescriptionEmitter
     {
         public static void Emit(CodeWriter writer, NetworkModel model)
         {
-            writer.Line("/// <summary>The layers in order, as declared in the architecture file, with their inferred shapes.</summary>");
-            writer.Line("public static IReadOnlyList<" + RuntimeTypes.LayerDescription + "> Layers { get; } = new " + RuntimeTypes.LayerDescription + "[]");
-            using (writer.Block(suffix: ";"))
+            writer.Line("Layers = new " + RuntimeTypes.LayerDescription + "[]");
+            using (writer.Block(suffix: ","))
             {
                 foreach (LayerModel layer in model.Layers)
                 {
@@ -27,14 +26,14 @@ namespace LeNet5.Generator
                         : "global::System.Array.Empty<string>()";
                     writer.Line("new " + RuntimeTypes.LayerDescription + "("
                         + CodeWriter.String(spec.Name) + ", "
-                        + CodeWriter.String(layer.Emitter.KindName(layer)) + ", "
+                        + RuntimeTypes.LayerKind + "." + layer.Emitter.DescribedKind(layer) + ", "
                         + Shape(layer.Input) + ", "
                         + Shape(layer.Output) + ", "
                         + "Kernel: " + CodeWriter.Int(spec.Kernel) + ", "
                         + "Stride: " + CodeWriter.Int(layer.Emitter.DescribedStride(layer)) + ", "
                         + "Padding: " + CodeWriter.Int(spec.Padding) + ", "
                         + "PadValue: " + CodeWriter.Float(spec.PadValue) + ", "
-                        + "Activation: " + CodeWriter.String(ShapeInference.ActivationName(spec.Activation)) + ", "
+                        + "Activation: " + RuntimeTypes.ActivationKind + "." + spec.Activation + ", "
                         + "ParameterNames: " + parameters + ")" + (table != null ? string.Empty : " { " + counts + " },"));
                     if (table != null)
                     {
@@ -42,8 +41,6 @@ namespace LeNet5.Generator
                     }
                 }
             }
-
-            writer.Line();
         }
 
         /// <summary>An object initializer setting the counts and one table member, one row (a filter's inputs, a unit's prototype) per line.</summary>

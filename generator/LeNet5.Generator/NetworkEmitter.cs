@@ -197,105 +197,13 @@ namespace LeNet5.Generator
 
         private static void EmitInterfaceMembers(CodeWriter writer, NetworkModel model)
         {
-            NetworkSpec spec = model.Spec;
-            TrainingSpec training = spec.Training;
-            writer.Lines($"""
-                static int {RuntimeTypes.INetwork}.InputChannels => InputChannels;
-                static int {RuntimeTypes.INetwork}.InputHeight => InputHeight;
-                static int {RuntimeTypes.INetwork}.InputWidth => InputWidth;
-                static int {RuntimeTypes.INetwork}.InputSize => InputSize;
-                static int {RuntimeTypes.INetwork}.ClassCount => ClassCount;
-                static int {RuntimeTypes.INetwork}.ParameterCount => ParameterCount;
-                static int {RuntimeTypes.INetwork}.ActivationSize => ActivationSize;
-                static int {RuntimeTypes.INetwork}.WorkspaceSize => WorkspaceSize;
-                """);
             if (model.Layers.Any(layer => layer.Emitter.HasTrainingForward))
             {
                 writer.Line("static bool " + RuntimeTypes.INetwork + ".UsesTrainingNoise => true;");
-            }
-            writer.Line();
-            writer.Line("/// <summary>The <c>name</c> declared in the architecture file.</summary>");
-            writer.Line("public static string Name => " + CodeWriter.String(spec.Name) + ";");
-            writer.Line();
-            writer.Line("/// <summary>The name of each class, by index: the architecture file's <c>classNames</c>, or the indices as text.</summary>");
-            writer.Line("public static IReadOnlyList<string> ClassNames { get; } = new[] { " + string.Join(", ", spec.ClassNames.Select(CodeWriter.String)) + " };");
-            writer.Line();
-            writer.Line("/// <summary>The loss the architecture declares.</summary>");
-            writer.Line("public static " + RuntimeTypes.LossKind + " Loss => " + RuntimeTypes.LossKind + "." + spec.Loss + ";");
-            writer.Line();
-            writer.Line("/// <summary>The constant j of the MAP criterion (the extra logit is -j); 0 for other losses.</summary>");
-            writer.Line("public static float LossConstant => " + CodeWriter.Float(spec.Loss == LossKind.MapCriterion ? spec.LossConstant : 0) + ";");
-            writer.Line();
-            writer.Line("/// <summary>The values a background (0) and a foreground (255) pixel become; pixels in between are mapped linearly.</summary>");
-            writer.Line(spec.InputScaling == InputScalingSpec.Standardized
-                ? "public static " + RuntimeTypes.InputScaling + " InputScaling => " + RuntimeTypes.InputScaling + ".Standardized;"
-                : "public static " + RuntimeTypes.InputScaling + " InputScaling { get; } = new " + RuntimeTypes.InputScaling + "(Background: " + CodeWriter.Float(spec.InputScaling.Background)
-                    + ", Foreground: " + CodeWriter.Float(spec.InputScaling.Foreground) + ");");
-            writer.Line();
-            writer.Line("/// <summary>Named parameter tensors in PyTorch <c>state_dict</c> order and layout.</summary>");
-            writer.Line("public static IReadOnlyList<" + RuntimeTypes.ParameterTensor + "> ParameterTensors { get; } = new " + RuntimeTypes.ParameterTensor + "[]");
-            using (writer.Block(suffix: ";"))
-            {
-                foreach (TensorLayout tensor in ParameterLayout.Of(model))
-                {
-                    writer.Line("new " + RuntimeTypes.ParameterTensor + "(" + CodeWriter.String(tensor.Name) + ", " + tensor.OffsetConstant + ", new[] { "
-                        + string.Join(", ", tensor.DimensionConstants) + " }),");
-                }
-            }
-
-            writer.Line();
-            LayerDescriptionEmitter.Emit(writer, model);
-            EmitTraining(writer, training);
-        }
-
-        /// <summary>
-        /// <c>Training</c>: the runtime's <c>TrainingRecipe</c> with the settings the file gives; those it leaves out keep
-        /// the recipe's defaults, which the runtime alone holds.
-        /// </summary>
-        private static void EmitTraining(CodeWriter writer, TrainingSpec training)
-        {
-            var settings = new List<string>();
-            void Add(string name, string? value)
-            {
-                if (value != null)
-                {
-                    settings.Add(name + " = " + value);
-                }
-            }
-
-            string? Float(double? value) => value == null ? null : CodeWriter.Float(value.Value);
-            string? Int(int? value) => value == null ? null : CodeWriter.Int(value.Value);
-            Add("Epochs", Int(training.Epochs));
-            Add("BatchSize", Int(training.BatchSize));
-            Add("Optimizer", training.Optimizer == null ? null : RuntimeTypes.OptimizerKind + "." + TrainingSpec.OptimizerMember(training.Optimizer));
-            Add("LearningRate", Float(training.LearningRate));
-            Add("LearningRateDecay", Float(training.LearningRateDecay));
-            Add("LearningRateSchedule", training.LearningRateSchedule.Count == 0 ? null
-                : "new " + RuntimeTypes.LearningRateSchedule + "(new float[] { " + string.Join(", ", training.LearningRateSchedule.Select(CodeWriter.Float)) + " })");
-            Add("Momentum", Float(training.Momentum));
-            Add("WeightDecay", Float(training.WeightDecay));
-            Add("Seed", Int(training.Seed));
-            Add("Distort", training.Distort == null ? null : training.Distort.Value ? "true" : "false");
-            Add("Damping", Float(training.Damping));
-            Add("CurvatureSamples", Int(training.CurvatureSamples));
-
-            writer.Line("/// <summary>The training recipe of the architecture file's <c>training</c> section; what it leaves out keeps <c>TrainingRecipe</c>'s defaults.</summary>");
-            if (settings.Count == 0)
-            {
-                writer.Line("public static " + RuntimeTypes.TrainingRecipe + " Training { get; } = new " + RuntimeTypes.TrainingRecipe + "();");
                 writer.Line();
-                return;
             }
 
-            writer.Line("public static " + RuntimeTypes.TrainingRecipe + " Training { get; } = new " + RuntimeTypes.TrainingRecipe);
-            using (writer.Block(suffix: ";"))
-            {
-                foreach (string setting in settings)
-                {
-                    writer.Line(setting + ",");
-                }
-            }
-            writer.Line();
+            DescriptionEmitter.Emit(writer, model);
         }
 
         private static void EmitInitializeParameters(CodeWriter writer, NetworkModel model)

@@ -11,7 +11,13 @@ namespace LeNet5.Generator
 
         public const string ParameterTensor = Namespace + ".ParameterTensor";
 
+        public const string NetworkDescription = Namespace + ".NetworkDescription";
+
         public const string LayerDescription = Namespace + ".LayerDescription";
+
+        public const string LayerKind = Namespace + ".LayerKind";
+
+        public const string ActivationKind = Namespace + ".ActivationKind";
 
         public const string FeatureShape = Namespace + ".FeatureShape";
 

@@ -87,7 +87,7 @@ namespace LeNet5.Generator
 
             if (last.Activation != ActivationKind.None)
             {
-                report.Add(DiagnosticDescriptors.FinalActivation, last.ActivationSpan, last.Name, ActivationName(last.Activation));
+                report.Add(DiagnosticDescriptors.FinalActivation, last.ActivationSpan, last.Name, Activations.Name(last.Activation));
             }
 
             NetworkModel? model = report.HasErrors
@@ -111,18 +111,6 @@ namespace LeNet5.Generator
         /// <summary>The layer name as the prefix of C# member names: <c>c1</c> becomes <c>C1</c>.</summary>
         public static string ToIdentifier(string name)
             => name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name.Substring(1);
-
-        public static string ActivationName(ActivationKind activation)
-        {
-            switch (activation)
-            {
-                case ActivationKind.Tanh: return "tanh";
-                case ActivationKind.Relu: return "relu";
-                case ActivationKind.Sigmoid: return "sigmoid";
-                case ActivationKind.ScaledTanh: return "scaled_tanh";
-                default: return "none";
-            }
-        }
 
         public static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
     }

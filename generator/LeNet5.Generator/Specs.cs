@@ -1,25 +1,5 @@
 namespace LeNet5.Generator
 {
-    internal enum LayerKind
-    {
-        Pad,
-        Conv2d,
-        AvgPool2d,
-        MaxPool2d,
-        Dense,
-        Subsample2d,
-        Rbf,
-        Dropout,
-    }
-
-    internal enum LossKind
-    {
-        SoftmaxCrossEntropy,
-
-        /// <summary>LeCun et al. 1998, eq. 9: softmax cross-entropy with one extra constant logit -j.</summary>
-        MapCriterion,
-    }
-
     internal enum InitializationKind
     {
         /// <summary>Uniform in +-1/sqrt(fan_in), as PyTorch.</summary>
@@ -27,15 +7,6 @@ namespace LeNet5.Generator
 
         /// <summary>Uniform in +-2.4/fan_in, as LeCun et al. 1998.</summary>
         LeCunUniform,
-    }
-
-    internal enum ActivationKind
-    {
-        None,
-        Tanh,
-        Relu,
-        Sigmoid,
-        ScaledTanh,
     }
 
     /// <summary>

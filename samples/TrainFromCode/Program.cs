@@ -8,12 +8,12 @@ int? epochs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture)
 
 // MNIST from DATA_DIR, else $LENET5_DATA, else the cache folder (downloaded and checksum-verified when missing).
 string folder = MnistDataLocator.Resolve(data);
-MnistDataset train = MnistDataset.LoadTraining(folder, LeNet5Network.InputScaling);
-MnistDataset test = MnistDataset.LoadTest(folder, LeNet5Network.InputScaling);
+MnistDataset train = MnistDataset.LoadTraining(folder, LeNet5Network.Description.InputScaling);
+MnistDataset test = MnistDataset.LoadTest(folder, LeNet5Network.Description.InputScaling);
 
 // The recipe is architecture.json's training section; `with` changes a copy of it. The trainer uses every core
 // (new ExecutionSettings { Threads = 2 } as a second argument chooses), which never changes the result.
-TrainingRecipe recipe = LeNet5Network.Training with { Epochs = epochs ?? LeNet5Network.Training.Epochs };
+TrainingRecipe recipe = LeNet5Network.Description.Training with { Epochs = epochs ?? LeNet5Network.Description.Training.Epochs };
 using var trainer = new Trainer<LeNet5Network>(recipe);
 using var evaluator = new Evaluator<LeNet5Network>();
 for (int epoch = 0; epoch < recipe.Epochs; epoch++)

@@ -25,10 +25,10 @@ public abstract class ConsoleNetwork
 public sealed class ConsoleNetwork<TNetwork> : ConsoleNetwork where TNetwork : struct, INetwork
 {
     /// <inheritdoc />
-    public override string Name => TNetwork.Name;
+    public override string Name => TNetwork.Description.Name;
 
     /// <inheritdoc />
-    public override TrainingRecipe Training => TNetwork.Training;
+    public override TrainingRecipe Training => TNetwork.Description.Training;
 
     /// <inheritdoc />
     public override TResult Accept<TResult>(INetworkVisitor<TResult> visitor) => visitor.Visit<TNetwork>();

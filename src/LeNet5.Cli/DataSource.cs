@@ -42,9 +42,9 @@ internal static class DataSource
 
     /// <summary>The training images and labels, every label a class of <typeparamref name="TNetwork"/>.</summary>
     public static MnistDataset LoadTraining<TNetwork>(string folder, DatasetKind kind) where TNetwork : struct, INetwork =>
-        MnistDataset.LoadTraining(folder, TNetwork.InputScaling, kind == DatasetKind.Mnist, TNetwork.ClassCount);
+        MnistDataset.LoadTraining(folder, TNetwork.Description.InputScaling, kind == DatasetKind.Mnist, TNetwork.Description.ClassCount);
 
     /// <summary>The test images and labels, every label a class of <typeparamref name="TNetwork"/>.</summary>
     public static MnistDataset LoadTest<TNetwork>(string folder, DatasetKind kind) where TNetwork : struct, INetwork =>
-        MnistDataset.LoadTest(folder, TNetwork.InputScaling, kind == DatasetKind.Mnist, TNetwork.ClassCount);
+        MnistDataset.LoadTest(folder, TNetwork.Description.InputScaling, kind == DatasetKind.Mnist, TNetwork.Description.ClassCount);
 }

@@ -195,7 +195,7 @@ internal static class EpochFiles
     /// </summary>
     public static void CheckFreeSpace<TNetwork>(string checkpoint, long optimizerStateFloats, int extraCheckpoints = 0) where TNetwork : struct, INetwork
     {
-        long needed = (long)sizeof(float) * ((2L + extraCheckpoints) * TNetwork.ParameterCount + 2L * optimizerStateFloats) + (1 << 20);
+        long needed = (long)sizeof(float) * ((2L + extraCheckpoints) * TNetwork.Description.ParameterCount + 2L * optimizerStateFloats) + (1 << 20);
         long available;
         try
         {

@@ -96,7 +96,7 @@ public sealed class DigitImage
     }
 
     /// <summary>The network's input: every pixel through <paramref name="scaling"/> (background 0, ink 255).</summary>
-    /// <param name="scaling">The network's <c>InputScaling</c>, for example <c>LeNet5Network.InputScaling</c>.</param>
+    /// <param name="scaling">The network's <c>InputScaling</c>, for example <c>LeNet5Network.Description.InputScaling</c>.</param>
     public float[] Normalize(InputScaling scaling)
     {
         var input = new float[_pixels.Length];

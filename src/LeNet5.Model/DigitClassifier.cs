@@ -24,7 +24,7 @@ public static class DigitClassifier
     /// <summary>Number of classes, the digits 0 to 9.</summary>
     public const int DigitCount = LeNet5Network.ClassCount;
 
-    /// <summary>The trained parameters in PyTorch <c>state_dict</c> layout (see <see cref="LeNet5Network.ParameterTensors"/>), read in place from the assembly.</summary>
+    /// <summary>The trained parameters in PyTorch <c>state_dict</c> layout (see <see cref="LeNet5.Runtime.NetworkDescription.ParameterTensors"/> of <see cref="LeNet5Network.Description"/>), read in place from the assembly.</summary>
     public static ReadOnlySpan<float> Parameters => LeNet5Classifier.Embedded.Parameters;
 
     /// <summary>Classifies one image given as bytes, 0 (background) to 255 (ink).</summary>

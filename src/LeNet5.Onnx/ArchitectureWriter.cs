@@ -40,27 +40,31 @@ internal static class ArchitectureWriter
 
     private static string Layer(LayerDescription layer)
     {
-        var fields = new List<string> { $"\"name\": {Quote(layer.Name)}", $"\"kind\": {Quote(layer.Kind)}" };
+        var fields = new List<string> { $"\"name\": {Quote(layer.Name)}", $"\"kind\": {Quote(LayerKinds.Name(layer.Kind))}" };
         switch (layer.Kind)
         {
-            case "pad":
+            case LayerKind.Pad:
                 fields.Add(Invariant($"\"padding\": {layer.Padding}"));
                 fields.Add($"\"value\": {OnnxMetadata.Number(layer.PadValue)}");
                 break;
-            case "conv2d":
+            case LayerKind.Conv2d:
                 fields.Add(Invariant($"\"filters\": {layer.Output.Channels}"));
                 fields.Add(Invariant($"\"kernel\": {layer.Kernel}"));
                 if (layer.Stride != 1) fields.Add(Invariant($"\"stride\": {layer.Stride}"));
                 if (layer.Padding != 0) fields.Add(Invariant($"\"padding\": {layer.Padding}"));
                 break;
-            case "avgpool2d" or "maxpool2d":
+            case LayerKind.AvgPool2d or LayerKind.MaxPool2d:
                 fields.Add(Invariant($"\"size\": {layer.Kernel}"));
                 break;
-            default: // dense
+            case LayerKind.Dense:
                 fields.Add(Invariant($"\"units\": {layer.Output.Channels}"));
                 break;
+            case LayerKind.SparseConv2d or LayerKind.Subsample2d or LayerKind.Rbf or LayerKind.Dropout:
+                throw new InvalidOperationException($"layer '{layer.Name}': ONNX import makes no {LayerKinds.Name(layer.Kind)} layers");
+            default:
+                throw new ArgumentOutOfRangeException(nameof(layer), layer.Kind, "not a layer kind");
         }
-        if (layer.Activation != "none") fields.Add($"\"activation\": {Quote(layer.Activation)}");
+        if (layer.Activation != ActivationKind.None) fields.Add($"\"activation\": {Quote(Activations.Name(layer.Activation))}");
         return "{ " + string.Join(", ", fields) + " }";
     }
 

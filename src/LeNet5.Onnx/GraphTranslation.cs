@@ -97,11 +97,11 @@ internal sealed class GraphTranslation
             case "Constant": Constant(node); return;
             case "Identity": Identity(node); return;
             case "Conv": Conv(node); break;
-            case "Relu": Activation(node, "relu"); break;
-            case "Tanh": Activation(node, "tanh"); break;
-            case "Sigmoid": Activation(node, "sigmoid"); break;
-            case "AveragePool": Pool(node, "avgpool2d"); break;
-            case "MaxPool": Pool(node, "maxpool2d"); break;
+            case "Relu": Activation(node, ActivationKind.Relu); break;
+            case "Tanh": Activation(node, ActivationKind.Tanh); break;
+            case "Sigmoid": Activation(node, ActivationKind.Sigmoid); break;
+            case "AveragePool": Pool(node, LayerKind.AvgPool2d); break;
+            case "MaxPool": Pool(node, LayerKind.MaxPool2d); break;
             case "Gemm": Gemm(node); break;
             case "MatMul": MatMul(node); break;
             case "Add": Add(node); break;
@@ -179,26 +179,26 @@ internal sealed class GraphTranslation
         (float[] bias, string biasSource) = Bias(node, 2, filters);
         Add(new ImportedLayer
         {
-            Kind = "conv2d", Input = _shape, Output = output, Kernel = kernel, Stride = stride, Padding = padding,
+            Kind = LayerKind.Conv2d, Input = _shape, Output = output, Kernel = kernel, Stride = stride, Padding = padding,
             Weight = TensorValues.Floats(weight, Initializer(weight)), Bias = bias,
             NodeName = node.Name, WeightSource = weight.Name, BiasSource = biasSource,
         });
     }
 
-    private void Activation(NodeProto node, string activation)
+    private void Activation(NodeProto node, ActivationKind activation)
     {
         _ = new NodeAttributes(node, _label);
         ReadData(node);
         ImportedLayer layer = _layers.Count > 0 ? _layers[^1] : throw Fail("comes before any layer; the generator's activations belong to a layer");
-        if (layer.Kind == "pad") throw Fail("follows a Pad; the generator's pad layers take no activation");
-        if (layer.Activation != "none")
-            throw Fail($"follows a {layer.Activation} of the same layer; the generator's layers take one activation");
+        if (layer.Kind == LayerKind.Pad) throw Fail("follows a Pad; the generator's pad layers take no activation");
+        if (layer.Activation != ActivationKind.None)
+            throw Fail($"follows a {Activations.Name(layer.Activation)} of the same layer; the generator's layers take one activation");
         layer.Activation = activation;
     }
 
-    private void Pool(NodeProto node, string kind)
+    private void Pool(NodeProto node, LayerKind kind)
     {
-        var attributes = kind == "avgpool2d"
+        var attributes = kind == LayerKind.AvgPool2d
             ? new NodeAttributes(node, _label, "kernel_shape", "strides", "pads", "ceil_mode", "count_include_pad", "auto_pad")
             : new NodeAttributes(node, _label, "kernel_shape", "strides", "pads", "ceil_mode", "dilations", "storage_order", "auto_pad");
         ReadData(node);
@@ -250,7 +250,7 @@ internal sealed class GraphTranslation
             throw Fail($"has weight '{weight.Name}' of shape {Text(shape)} for an input of {_shape.Size} values");
         Add(new ImportedLayer
         {
-            Kind = "dense", Input = _shape, Output = new FeatureShape(units, 1, 1),
+            Kind = LayerKind.Dense, Input = _shape, Output = new FeatureShape(units, 1, 1),
             Weight = values, Bias = bias.Values, NodeName = node.Name, WeightSource = weight.Name, BiasSource = bias.Source, AwaitsBias = awaitsBias,
         });
     }
@@ -316,7 +316,7 @@ internal sealed class GraphTranslation
         int padding = (int)p;
         Add(new ImportedLayer
         {
-            Kind = "pad", Input = _shape, Output = new FeatureShape(_shape.Channels, _shape.Height + 2 * padding, _shape.Width + 2 * padding),
+            Kind = LayerKind.Pad, Input = _shape, Output = new FeatureShape(_shape.Channels, _shape.Height + 2 * padding, _shape.Width + 2 * padding),
             Padding = padding, PadValue = value, NodeName = node.Name,
         });
     }
@@ -346,7 +346,7 @@ internal sealed class GraphTranslation
     {
         _layers.Add(layer);
         _shape = layer.Output;
-        if (layer.Kind == "dense") _flat = true;
+        if (layer.Kind == LayerKind.Dense) _flat = true;
     }
 
     private void NotFlat()

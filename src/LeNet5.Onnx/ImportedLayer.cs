@@ -9,7 +9,7 @@ namespace LeNet5.Onnx;
 /// </summary>
 internal sealed class ImportedLayer
 {
-    public required string Kind { get; init; }
+    public required LayerKind Kind { get; init; }
 
     public required FeatureShape Input { get; init; }
 
@@ -23,7 +23,7 @@ internal sealed class ImportedLayer
 
     public float PadValue { get; init; }
 
-    public string Activation { get; set; } = "none";
+    public ActivationKind Activation { get; set; }
 
     /// <summary><c>[filters, in, k, k]</c> or <c>[units, in]</c>, row-major; null for a layer without parameters.</summary>
     public float[]? Weight { get; init; }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using LeNet5.Runtime;
 
 namespace LeNet5.Onnx;
 
@@ -29,9 +30,9 @@ internal static partial class LayerNames
             if (names[i] is not null) continue;
             string stem = layers[i].Kind switch
             {
-                "conv2d" => "conv",
-                "avgpool2d" or "maxpool2d" => "pool",
-                _ => layers[i].Kind,
+                LayerKind.Conv2d => "conv",
+                LayerKind.AvgPool2d or LayerKind.MaxPool2d => "pool",
+                LayerKind kind => LayerKinds.Name(kind),
             };
             string name;
             do

@@ -8,7 +8,7 @@ namespace LeNet5.Onnx;
 
 /// <summary>
 /// Writes a generated network with its parameters as an ONNX model (IR 8, opset 17) from its
-/// <see cref="INetwork.Layers"/>. The graph takes <c>input</c> <c>[batch, C, H, W]</c> (already scaled, as
+/// <see cref="NetworkDescription.Layers"/>. The graph takes <c>input</c> <c>[batch, C, H, W]</c> (already scaled, as
 /// <see cref="INetwork.Infer"/> takes it) and gives <c>logits</c> <c>[batch, classes]</c>, the generated code's logits,
 /// and on request <c>probabilities</c>, their softmax. The model names its producer and version, and its
 /// <c>metadata_props</c> (<see cref="OnnxMetadata"/>) say how to feed it: the input shape, the input scaling and the
@@ -51,31 +51,27 @@ public static class OnnxExporter
     /// <summary>The model's <c>producer_version</c>: this package's version.</summary>
     public static string ProducerVersion { get; } = Version();
 
-    /// <summary>The layer kinds the exporter translates.</summary>
-    public static IReadOnlyList<string> SupportedKinds { get; } =
-        ["pad", "conv2d", "sparse_conv2d", "avgpool2d", "maxpool2d", "subsample2d", "dense", "rbf", "dropout"];
-
     /// <summary>Serialises <typeparamref name="TNetwork"/> with <paramref name="parameters"/> as an ONNX model.</summary>
-    /// <exception cref="OnnxExportException">A layer kind or activation has no ONNX translation.</exception>
+    /// <exception cref="OnnxExportException">The model version is negative, or the description's tensors do not fit its layers.</exception>
     public static byte[] Export<TNetwork>(ReadOnlySpan<float> parameters, OnnxExportOptions? options = null) where TNetwork : struct, INetwork
     {
-        if (parameters.Length != TNetwork.ParameterCount)
-            throw new ArgumentException($"{TNetwork.Name} has {TNetwork.ParameterCount} parameters, not {parameters.Length}", nameof(parameters));
+        NetworkDescription network = TNetwork.Description;
+        if (parameters.Length != network.ParameterCount)
+            throw new ArgumentException($"{network.Name} has {network.ParameterCount} parameters, not {parameters.Length}", nameof(parameters));
         options ??= new OnnxExportOptions();
         if (options.ModelVersion < 0) throw new OnnxExportException($"the model version must be 0 or more, not {options.ModelVersion}");
-        var input = new FeatureShape(TNetwork.InputChannels, TNetwork.InputHeight, TNetwork.InputWidth);
-        GraphProto graph = Graph(TNetwork.Name, input, TNetwork.ClassCount, TNetwork.Layers, TNetwork.ParameterTensors, parameters, options.Probabilities);
+        GraphProto graph = Graph(network, parameters, options.Probabilities);
         var model = new ModelProto
         {
             IrVersion = IrVersion,
             ProducerName = ProducerName,
             ProducerVersion = ProducerVersion,
             ModelVersion = options.ModelVersion,
-            DocString = Description(TNetwork.Name, input, TNetwork.InputScaling, TNetwork.ClassCount, options.Probabilities),
+            DocString = Description(network, options.Probabilities),
             Graph = graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OpsetVersion });
-        foreach ((string key, string value) in OnnxMetadata.Of(TNetwork.Name, input, TNetwork.InputScaling, TNetwork.ClassNames))
+        foreach ((string key, string value) in OnnxMetadata.Of(network.Name, network.Input, network.InputScaling, network.ClassNames))
             model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         return model.ToByteArray();
     }
@@ -84,7 +80,7 @@ public static class OnnxExporter
     /// Writes <typeparamref name="TNetwork"/> with <paramref name="parameters"/> to the ONNX file <paramref name="path"/>.
     /// The file is written atomically (<see cref="AtomicFile"/>): a failed write, a full disk say, leaves no partial model.
     /// </summary>
-    /// <exception cref="OnnxExportException">A layer kind or activation has no ONNX translation.</exception>
+    /// <exception cref="OnnxExportException">The model version is negative, or the description's tensors do not fit its layers.</exception>
     /// <exception cref="LeNet5Exception">The file cannot be written.</exception>
     public static void Export<TNetwork>(string path, ReadOnlySpan<float> parameters, OnnxExportOptions? options = null) where TNetwork : struct, INetwork
     {
@@ -99,38 +95,27 @@ public static class OnnxExporter
         }
     }
 
-    private static GraphProto Graph(
-        string name, FeatureShape inputShape, int classCount, IReadOnlyList<LayerDescription> layers,
-        IReadOnlyList<ParameterTensor> tensors, ReadOnlySpan<float> parameters, bool probabilities)
+    private static GraphProto Graph(NetworkDescription network, ReadOnlySpan<float> parameters, bool probabilities)
     {
-        // Every layer is checked before anything is built, so a refusal names the first layer that cannot be translated.
-        foreach (LayerDescription layer in layers)
-        {
-            if (!SupportedKinds.Contains(layer.Kind))
-            {
-                throw new OnnxExportException(
-                    $"{name} cannot be exported to ONNX: layer '{layer.Name}' is of kind '{layer.Kind}', which the exporter does not translate (it knows {string.Join(", ", SupportedKinds)})");
-            }
-            if (layer.Activation is not ("none" or "tanh" or "relu" or "sigmoid" or "scaled_tanh"))
-                throw new OnnxExportException($"{name} cannot be exported to ONNX: layer '{layer.Name}' has activation '{layer.Activation}', which the exporter does not translate");
-        }
-
+        IReadOnlyList<LayerDescription> layers = network.Layers;
+        IReadOnlyList<ParameterTensor> tensors = network.ParameterTensors;
+        int classCount = network.ClassCount;
         var model = new OnnxGraphBuilder();
-        model.Input(InputName, [-1, inputShape.Channels, inputShape.Height, inputShape.Width]);
+        model.Input(InputName, [-1, network.Input.Channels, network.Input.Height, network.Input.Width]);
         string current = InputName;
         bool flat = false;
         for (int index = 0; index < layers.Count; index++)
         {
             LayerDescription layer = layers[index];
             bool last = index == layers.Count - 1;
-            if (layer.Kind is "dense" or "rbf" && !flat)
+            if (layer.Kind is LayerKind.Dense or LayerKind.Rbf && !flat)
             {
                 current = model.Node("Flatten", layer.Name + ".flatten", [current], layer.Name + ".flat", OnnxGraphBuilder.Int("axis", 1));
                 flat = true;
             }
-            string output = last && layer.Activation == "none" ? OutputName : layer.Name;
+            string output = last && layer.Activation == ActivationKind.None ? OutputName : layer.Name;
             current = Layer(model, layer, current, output, tensors, parameters);
-            current = Activation(model, layer, current, last ? OutputName : layer.Name + "." + layer.Activation);
+            current = Activation(model, layer, current, last ? OutputName : layer.Name + "." + Activations.Name(layer.Activation));
         }
         model.Output(OutputName, [-1, classCount]);
         if (probabilities)
@@ -139,19 +124,21 @@ public static class OnnxExporter
             model.Output(ProbabilitiesName, [-1, classCount]);
         }
         GraphProto graph = model.Graph;
-        graph.Name = name;
+        graph.Name = network.Name;
         return graph;
     }
 
     /// <summary>The model's doc string: what goes in and what comes out, for a person reading the file.</summary>
-    private static string Description(string name, FeatureShape inputShape, InputScaling scaling, int classCount, bool probabilities)
+    private static string Description(NetworkDescription network, bool probabilities)
     {
+        InputScaling scaling = network.InputScaling;
+        FeatureShape inputShape = network.Input;
         string inputText = scaling == InputScaling.Standardized
             ? "normalised as ((x / 255) - 0.1307) / 0.3081"
             : string.Create(CultureInfo.InvariantCulture, $"scaled linearly from {scaling.Background} (pixel 0) to {scaling.Foreground} (pixel 255)");
         string outputs = probabilities ? $"outputs {OutputName} and {ProbabilitiesName} (their softmax)" : $"output {OutputName}";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{name} exported by {ProducerName}: input {InputName} [batch, {inputShape.Channels}, {inputShape.Height}, {inputShape.Width}] {inputText}, {outputs} [batch, {classCount}]");
+            $"{network.Name} exported by {ProducerName}: input {InputName} [batch, {inputShape.Channels}, {inputShape.Height}, {inputShape.Width}] {inputText}, {outputs} [batch, {network.ClassCount}]");
     }
 
     private static string Version()
@@ -161,27 +148,27 @@ public static class OnnxExporter
         return version?.Split('+')[0] ?? typeof(OnnxExporter).Assembly.GetName().Version?.ToString() ?? "0";
     }
 
-    /// <summary>Adds the nodes of one layer of a supported kind, before its activation; returns their output.</summary>
+    /// <summary>Adds the nodes of one layer, before its activation; returns their output.</summary>
     private static string Layer(
         OnnxGraphBuilder model, LayerDescription layer, string input, string output, IReadOnlyList<ParameterTensor> tensors, ReadOnlySpan<float> parameters)
     {
         int channels = layer.Output.Channels, k = layer.Kernel;
         switch (layer.Kind)
         {
-            case "pad":
+            case LayerKind.Pad:
             {
                 long p = layer.Padding;
                 string pads = model.Int64Initializer(layer.Name + ".pads", [8], [0, 0, p, p, 0, 0, p, p]);
                 string value = model.FloatInitializer(layer.Name + ".value", [], [layer.PadValue]);
                 return model.Node("Pad", layer.Name, [input, pads, value], output);
             }
-            case "conv2d":
+            case LayerKind.Conv2d:
             {
                 int[] shape = [channels, layer.Input.Channels, k, k];
                 string weight = model.FloatInitializer(layer.ParameterNames[0], [.. shape], Tensor(layer, 0, shape, tensors, parameters));
                 return Conv(model, layer, input, weight, Bias(model, layer, tensors, parameters), output, groups: 1, layer.Stride, layer.Padding);
             }
-            case "sparse_conv2d":
+            case LayerKind.SparseConv2d:
             {
                 int connections = layer.Connections.Sum(row => row.Count);
                 ReadOnlySpan<float> packed = Tensor(layer, 0, [connections, k, k], tensors, parameters);
@@ -189,7 +176,7 @@ public static class OnnxExporter
                     $"{layer.ParameterNames[0]} [{connections}, {k}, {k}] unpacked by {layer.Name}'s connection table: zeros where a filter does not read an input map");
                 return Conv(model, layer, input, weight, Bias(model, layer, tensors, parameters), output, groups: 1, layer.Stride, layer.Padding);
             }
-            case "subsample2d":
+            case LayerKind.Subsample2d:
             {
                 ReadOnlySpan<float> coefficients = Tensor(layer, 0, [channels], tensors, parameters);
                 var repeated = new float[channels * k * k];
@@ -198,20 +185,20 @@ public static class OnnxExporter
                     $"{layer.ParameterNames[0]} [{channels}] (one coefficient per map) repeated over each {k}x{k} window");
                 return Conv(model, layer, input, weight, Bias(model, layer, tensors, parameters), output, groups: channels, stride: k, padding: 0);
             }
-            case "dropout":
+            case LayerKind.Dropout:
                 // inverted dropout is the identity in inference, the only pass an exported model runs
                 return model.Node("Identity", layer.Name, [input], output);
-            case "avgpool2d":
-            case "maxpool2d":
-                return model.Node(layer.Kind == "avgpool2d" ? "AveragePool" : "MaxPool", layer.Name, [input], output,
+            case LayerKind.AvgPool2d:
+            case LayerKind.MaxPool2d:
+                return model.Node(layer.Kind == LayerKind.AvgPool2d ? "AveragePool" : "MaxPool", layer.Name, [input], output,
                     OnnxGraphBuilder.Ints("kernel_shape", k, k), OnnxGraphBuilder.Ints("strides", layer.Stride, layer.Stride));
-            case "dense":
+            case LayerKind.Dense:
             {
                 int[] shape = [channels, layer.Input.Size];
                 string weight = model.FloatInitializer(layer.ParameterNames[0], [.. shape], Tensor(layer, 0, shape, tensors, parameters));
                 return model.Node("Gemm", layer.Name, [input, weight, Bias(model, layer, tensors, parameters)], output, OnnxGraphBuilder.Int("transB", 1));
             }
-            default: // rbf
+            case LayerKind.Rbf:
             {
                 int units = layer.Output.Size, inputs = layer.Input.Size;
                 if (layer.Prototypes.Count != units * inputs)
@@ -225,6 +212,8 @@ public static class OnnxExporter
                     OnnxGraphBuilder.Ints("axes", 2), OnnxGraphBuilder.Int("keepdims", 0));
                 return model.Node("Neg", layer.Name, [distance], output);
             }
+            default:
+                throw new ArgumentOutOfRangeException(nameof(layer), layer.Kind, "not a layer kind");
         }
     }
 
@@ -254,19 +243,21 @@ public static class OnnxExporter
     {
         switch (layer.Activation)
         {
-            case "tanh": return model.Node("Tanh", layer.Name + ".tanh", [input], output);
-            case "relu": return model.Node("Relu", layer.Name + ".relu", [input], output);
-            case "sigmoid": return model.Node("Sigmoid", layer.Name + ".sigmoid", [input], output);
-            case "scaled_tanh":
+            case ActivationKind.None: return input;
+            case ActivationKind.Tanh: return model.Node("Tanh", layer.Name + ".tanh", [input], output);
+            case ActivationKind.Relu: return model.Node("Relu", layer.Name + ".relu", [input], output);
+            case ActivationKind.Sigmoid: return model.Node("Sigmoid", layer.Name + ".sigmoid", [input], output);
+            case ActivationKind.ScaledTanh:
             {
-                // 1.7159 * tanh(2x / 3), as the paper defines it.
-                string slope = model.FloatInitializer(layer.Name + ".slope", [], [2f / 3f]);
-                string amplitude = model.FloatInitializer(layer.Name + ".amplitude", [], [1.7159f]);
+                // A tanh(S x), with the generated kernels' constants as floats.
+                string slope = model.FloatInitializer(layer.Name + ".slope", [], [(float)Activations.ScaledTanhSlope]);
+                string amplitude = model.FloatInitializer(layer.Name + ".amplitude", [], [(float)Activations.ScaledTanhAmplitude]);
                 string scaled = model.Node("Mul", layer.Name + ".scale_in", [input, slope], layer.Name + ".scaled");
                 string tanh = model.Node("Tanh", layer.Name + ".tanh", [scaled], layer.Name + ".tanh_out");
                 return model.Node("Mul", layer.Name + ".scale_out", [tanh, amplitude], output);
             }
-            default: return input;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(layer), layer.Activation, "not an activation");
         }
     }
 
@@ -282,14 +273,14 @@ public static class OnnxExporter
         LayerDescription layer, int index, int[] expected, IReadOnlyList<ParameterTensor> tensors, ReadOnlySpan<float> parameters)
     {
         if (layer.ParameterNames.Count != 2)
-            throw new OnnxExportException($"layer '{layer.Name}' of kind '{layer.Kind}' should have a weight and a bias, not {layer.ParameterNames.Count} tensors");
+            throw new OnnxExportException($"layer '{layer.Name}' of kind '{LayerKinds.Name(layer.Kind)}' should have a weight and a bias, not {layer.ParameterNames.Count} tensors");
         string tensorName = layer.ParameterNames[index];
         ParameterTensor tensor = tensors.FirstOrDefault(t => t.Name == tensorName)
             ?? throw new OnnxExportException($"layer '{layer.Name}' names parameter tensor '{tensorName}', which the network does not have");
         if (!tensor.Shape.AsSpan().SequenceEqual(expected))
         {
             throw new OnnxExportException(
-                $"layer '{layer.Name}' of kind '{layer.Kind}' has tensor '{tensor.Name}' of shape {tensor.ShapeText}, not the [{string.Join(", ", expected)}] its ONNX translation reads");
+                $"layer '{layer.Name}' of kind '{LayerKinds.Name(layer.Kind)}' has tensor '{tensor.Name}' of shape {tensor.ShapeText}, not the [{string.Join(", ", expected)}] its ONNX translation reads");
         }
         return parameters.Slice(tensor.Offset, tensor.Length);
     }

@@ -84,7 +84,7 @@ public static class OnnxImporter
             ImportedLayer layer = layers[i];
             descriptions[i] = layer.Describe(layerNames[i]);
             if (layer.Weight is null) continue;
-            int[] weightShape = layer.Kind == "conv2d"
+            int[] weightShape = layer.Kind == LayerKind.Conv2d
                 ? [layer.Output.Channels, layer.Input.Channels, layer.Kernel, layer.Kernel]
                 : [layer.Output.Channels, layer.Input.Size];
             tensors.Add(new ParameterTensor(layerNames[i] + ".weight", parameters.Count, weightShape));
@@ -110,7 +110,7 @@ public static class OnnxImporter
         var input = new FeatureShape(padded.Channels, padded.Height - 2 * padding, padded.Width - 2 * padding);
         var pad = new ImportedLayer
         {
-            Kind = "pad", Input = input, Output = padded, Padding = padding, PadValue = scaling.Background, NodeName = "pad",
+            Kind = LayerKind.Pad, Input = input, Output = padded, Padding = padding, PadValue = scaling.Background, NodeName = "pad",
         };
         return (input, [pad, .. graph.Layers]);
     }

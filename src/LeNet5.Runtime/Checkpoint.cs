@@ -1,7 +1,7 @@
 namespace LeNet5.Runtime;
 
 /// <summary>Parameters read from a checkpoint, with the metadata saved beside them.</summary>
-/// <param name="Parameters">The flat parameter buffer, in the layout of the architecture's <see cref="INetwork.ParameterTensors"/>.</param>
+/// <param name="Parameters">The flat parameter buffer, in the layout of the architecture's <see cref="NetworkDescription.ParameterTensors"/>.</param>
 /// <param name="Metadata">The <c>__metadata__</c> entries of the file (architecture, training recipe, ...).</param>
 public sealed record Checkpoint(float[] Parameters, IReadOnlyDictionary<string, string> Metadata)
 {
@@ -29,15 +29,15 @@ public sealed record Checkpoint(float[] Parameters, IReadOnlyDictionary<string, 
     public static void Save<TNetwork>(string path, ReadOnlySpan<float> parameters, IReadOnlyDictionary<string, string>? metadata = null)
         where TNetwork : struct, INetwork
     {
-        var all = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>()) { [ArchitectureKey] = TNetwork.Name };
-        all.TryAdd("parameter_count", TNetwork.ParameterCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var all = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>()) { [ArchitectureKey] = TNetwork.Description.Name };
+        all.TryAdd("parameter_count", TNetwork.Description.ParameterCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
         all[ContentHashKey] = ContentHash(parameters);
-        SafeTensors.Save(path, TNetwork.ParameterTensors, parameters, all);
+        SafeTensors.Save(path, TNetwork.Description.ParameterTensors, parameters, all);
     }
 
     /// <summary>Loads and validates a checkpoint of <typeparamref name="TNetwork"/> (see <see cref="SafeTensors.Load(string, string, IReadOnlyList{ParameterTensor}, int)"/>).</summary>
     public static Checkpoint Load<TNetwork>(string path) where TNetwork : struct, INetwork
-        => SafeTensors.Load(path, TNetwork.Name, TNetwork.ParameterTensors, TNetwork.ParameterCount);
+        => SafeTensors.Load(path, TNetwork.Description.Name, TNetwork.Description.ParameterTensors, TNetwork.Description.ParameterCount);
 
     /// <summary>
     /// Loads a <c>state_dict</c> of <typeparamref name="TNetwork"/> saved by another program, whose tensor names differ or
@@ -45,5 +45,5 @@ public sealed record Checkpoint(float[] Parameters, IReadOnlyDictionary<string, 
     /// <c>output.weight</c>: <c>new StateDictImport([new TensorRename("out", "output")])</c>).
     /// </summary>
     public static Checkpoint Load<TNetwork>(string path, StateDictImport import) where TNetwork : struct, INetwork
-        => SafeTensors.Load(path, TNetwork.Name, TNetwork.ParameterTensors, TNetwork.ParameterCount, import);
+        => SafeTensors.Load(path, TNetwork.Description.Name, TNetwork.Description.ParameterTensors, TNetwork.Description.ParameterCount, import);
 }

@@ -26,18 +26,18 @@ public sealed unsafe class ClassifierParameters
     /// <summary>Number of parameters.</summary>
     public int Length { get; }
 
-    /// <summary>The parameters, in the layout of the network's <see cref="INetwork.ParameterTensors"/>.</summary>
+    /// <summary>The parameters, in the layout of the network's <see cref="NetworkDescription.ParameterTensors"/>.</summary>
     public ReadOnlySpan<float> Span => new(_data, Length);
 
     /// <summary>Whether <see cref="Span"/> points into an assembly image (true) or at a copy.</summary>
     public bool IsInPlace => _copy is null;
 
     /// <summary>A pinned copy of <paramref name="parameters"/>.</summary>
-    /// <exception cref="ArgumentException"><paramref name="parameters"/> does not hold <c>TNetwork.ParameterCount</c> floats.</exception>
+    /// <exception cref="ArgumentException"><paramref name="parameters"/> does not hold <c>TNetwork.Description.ParameterCount</c> floats.</exception>
     public static ClassifierParameters Copy<TNetwork>(ReadOnlySpan<float> parameters) where TNetwork : struct, INetwork
     {
-        if (parameters.Length != TNetwork.ParameterCount)
-            throw new ArgumentException($"{TNetwork.Name} has {TNetwork.ParameterCount} parameters, not {parameters.Length}", nameof(parameters));
+        if (parameters.Length != TNetwork.Description.ParameterCount)
+            throw new ArgumentException($"{TNetwork.Description.Name} has {TNetwork.Description.ParameterCount} parameters, not {parameters.Length}", nameof(parameters));
         float[] copy = GC.AllocateArray<float>(parameters.Length, pinned: true);
         parameters.CopyTo(copy);
         return new ClassifierParameters((float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(copy)), copy, copy.Length);
@@ -59,7 +59,7 @@ public sealed unsafe class ClassifierParameters
         using var bytes = new MemoryStream();
         stream.CopyTo(bytes);
         string source = stream is FileStream file ? file.Name : "checkpoint stream";
-        return Copy<TNetwork>(SafeTensors.Load(bytes.GetBuffer().AsSpan(0, (int)bytes.Length), source, TNetwork.Name, TNetwork.ParameterTensors, TNetwork.ParameterCount).Parameters);
+        return Copy<TNetwork>(SafeTensors.Load(bytes.GetBuffer().AsSpan(0, (int)bytes.Length), source, TNetwork.Description.Name, TNetwork.Description.ParameterTensors, TNetwork.Description.ParameterCount).Parameters);
     }
 
     /// <summary>
@@ -90,12 +90,12 @@ public sealed unsafe class ClassifierParameters
             file = new ReadOnlySpan<byte>(resource.PositionPointer, checked((int)resource.Length));
         }
 
-        int start = SafeTensors.FindFlatData(file, source, TNetwork.Name, TNetwork.ParameterTensors, TNetwork.ParameterCount);
+        int start = SafeTensors.FindFlatData(file, source, TNetwork.Description.Name, TNetwork.Description.ParameterTensors, TNetwork.Description.ParameterCount);
         fixed (byte* bytes = file)
         {
             if (start >= 0 && BitConverter.IsLittleEndian && (nint)(bytes + start) % sizeof(float) == 0)
-                return new ClassifierParameters((float*)(bytes + start), null, TNetwork.ParameterCount);
+                return new ClassifierParameters((float*)(bytes + start), null, TNetwork.Description.ParameterCount);
         }
-        return Copy<TNetwork>(SafeTensors.Load(file, source, TNetwork.Name, TNetwork.ParameterTensors, TNetwork.ParameterCount).Parameters);
+        return Copy<TNetwork>(SafeTensors.Load(file, source, TNetwork.Description.Name, TNetwork.Description.ParameterTensors, TNetwork.Description.ParameterCount).Parameters);
     }
 }

@@ -38,9 +38,10 @@ public sealed class Evaluator<TNetwork> : IDisposable, IShardJob where TNetwork 
     public EvaluationResult Evaluate(ReadOnlyMemory<float> parameters, MnistDataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (parameters.Length != TNetwork.ParameterCount)
-            throw new ArgumentException($"{TNetwork.Name} has {TNetwork.ParameterCount} parameters, not {parameters.Length}", nameof(parameters));
-        data.CheckImageSize(TNetwork.Name, TNetwork.InputChannels, TNetwork.InputHeight, TNetwork.InputWidth);
+        NetworkDescription network = TNetwork.Description;
+        if (parameters.Length != network.ParameterCount)
+            throw new ArgumentException($"{network.Name} has {network.ParameterCount} parameters, not {parameters.Length}", nameof(parameters));
+        data.CheckImageSize(network.Name, network.Input.Channels, network.Input.Height, network.Input.Width);
         int chunks = (data.Count + _chunkSize - 1) / _chunkSize;
         _parameters = parameters;
         _data = data;
@@ -59,7 +60,7 @@ public sealed class Evaluator<TNetwork> : IDisposable, IShardJob where TNetwork 
             _parameters = default;
         }
 
-        int classes = TNetwork.ClassCount;
+        int classes = network.ClassCount;
         var confusion = new int[classes * classes];
         for (int i = 0; i < data.Count; i++) confusion[data.Labels[i] * classes + _predictions[i]]++;
         double loss = 0;
@@ -73,10 +74,11 @@ public sealed class Evaluator<TNetwork> : IDisposable, IShardJob where TNetwork 
         MnistDataset data = _data!;
         int first = shard * _chunkSize;
         int n = Math.Min(_chunkSize, data.Count - first);
-        int classes = TNetwork.ClassCount;
-        ReadOnlySpan<float> input = data.Images.AsSpan(first * TNetwork.InputSize, n * TNetwork.InputSize);
+        NetworkDescription network = TNetwork.Description;
+        int classes = network.ClassCount;
+        ReadOnlySpan<float> input = data.Images.AsSpan(first * network.InputSize, n * network.InputSize);
         Span<float> logits = scratch.Logits.AsSpan(0, n * classes);
-        TNetwork.Infer(_parameters.Span, input, logits, scratch.Workspace.AsSpan(0, n * TNetwork.WorkspaceSize), n);
+        TNetwork.Infer(_parameters.Span, input, logits, scratch.Workspace.AsSpan(0, n * network.WorkspaceSize), n);
         ReadOnlySpan<byte> labels = data.Labels.AsSpan(first, n);
         _chunkLoss[shard] = Losses.SumLoss<TNetwork>(logits, labels, Span<float>.Empty, 0f);
         Span<float> probabilities = scratch.Probabilities;
@@ -96,8 +98,8 @@ public sealed class Evaluator<TNetwork> : IDisposable, IShardJob where TNetwork 
 
     private sealed class Scratch(int images)
     {
-        public readonly float[] Logits = new float[images * TNetwork.ClassCount];
-        public readonly float[] Workspace = new float[Math.Max(1, images * TNetwork.WorkspaceSize)];
-        public readonly float[] Probabilities = new float[TNetwork.ClassCount];
+        public readonly float[] Logits = new float[images * TNetwork.Description.ClassCount];
+        public readonly float[] Workspace = new float[Math.Max(1, images * TNetwork.Description.WorkspaceSize)];
+        public readonly float[] Probabilities = new float[TNetwork.Description.ClassCount];
     }
 }

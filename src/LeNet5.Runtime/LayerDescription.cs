@@ -5,32 +5,29 @@ namespace LeNet5.Runtime;
 /// enough for tools (the ONNX exporter, <c>lenet5 summary</c>) to rebuild the computation without the generated kernels.
 /// </summary>
 /// <param name="Name">The layer's <c>name</c> in the architecture file, for example <c>c1</c>.</param>
-/// <param name="Kind">The layer's <c>kind</c> as written in the architecture file: <c>pad</c>, <c>conv2d</c>,
-/// <c>avgpool2d</c>, <c>maxpool2d</c>, <c>dense</c>, <c>subsample2d</c>, <c>rbf</c>, <c>dropout</c>; a conv2d with a connection table is
-/// <c>sparse_conv2d</c>. Tools refuse kinds they do not know.</param>
+/// <param name="Kind">The layer's kind; a conv2d with a connection table is <see cref="LayerKind.SparseConv2d"/>.</param>
 /// <param name="Input">Shape of one image's input to the layer.</param>
 /// <param name="Output">Shape of one image's output of the layer.</param>
 /// <param name="Kernel">Convolution kernel or pooling window (square); 0 where it does not apply.</param>
 /// <param name="Stride">Convolution or pooling stride; 0 where it does not apply.</param>
 /// <param name="Padding">Padding on every side (of a pad layer or inside a convolution); 0 for none.</param>
 /// <param name="PadValue">The value a pad layer writes into the border.</param>
-/// <param name="Activation">The activation fused into the layer's output: <c>none</c>, <c>tanh</c>, <c>relu</c>,
-/// <c>sigmoid</c> or <c>scaled_tanh</c> (1.7159 tanh(2x/3)).</param>
-/// <param name="ParameterNames">Names of the layer's tensors in <see cref="INetwork.ParameterTensors"/>, weight first; empty if it has none.</param>
+/// <param name="Activation">The activation fused into the layer's output.</param>
+/// <param name="ParameterNames">Names of the layer's tensors in <see cref="NetworkDescription.ParameterTensors"/>, weight first; empty if it has none.</param>
 public sealed record LayerDescription(
     string Name,
-    string Kind,
+    LayerKind Kind,
     FeatureShape Input,
     FeatureShape Output,
     int Kernel,
     int Stride,
     int Padding,
     float PadValue,
-    string Activation,
+    ActivationKind Activation,
     IReadOnlyList<string> ParameterNames)
 {
     /// <summary>
-    /// For <c>sparse_conv2d</c>, the connection table: row o lists the input maps filter o reads, in the order its kernels
+    /// For <see cref="LayerKind.SparseConv2d"/>, the connection table: row o lists the input maps filter o reads, in the order its kernels
     /// are packed in the weight tensor <c>[connections, kernel, kernel]</c> (filter by filter); empty for other kinds.
     /// </summary>
     public IReadOnlyList<IReadOnlyList<int>> Connections { get; init; } = [];
@@ -50,7 +47,7 @@ public sealed record LayerDescription(
     public long ConnectionCount { get; init; }
 
     /// <summary>
-    /// For <c>rbf</c>, the fixed prototypes unit by unit, <c>[Output.Channels, Input.Size]</c> row-major: unit i outputs
+    /// For <see cref="LayerKind.Rbf"/>, the fixed prototypes unit by unit, <c>[Output.Channels, Input.Size]</c> row-major: unit i outputs
     /// minus the squared distance between the flattened input and row i. Empty for other kinds.
     /// </summary>
     public IReadOnlyList<float> Prototypes { get; init; } = [];

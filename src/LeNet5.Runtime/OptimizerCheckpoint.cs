@@ -33,11 +33,11 @@ public static class OptimizerCheckpoint
     public static void Save<TNetwork>(string path, OptimizerKind kind, IOptimizer optimizer, string? runId = null, string? checkpointHash = null) where TNetwork : struct, INetwork
     {
         IReadOnlyList<(string Name, float[] Buffer)> buffers = optimizer.StateBuffers;
-        var all = new float[buffers.Count * TNetwork.ParameterCount];
-        for (int k = 0; k < buffers.Count; k++) buffers[k].Buffer.CopyTo(all, k * TNetwork.ParameterCount);
+        var all = new float[buffers.Count * TNetwork.Description.ParameterCount];
+        for (int k = 0; k < buffers.Count; k++) buffers[k].Buffer.CopyTo(all, k * TNetwork.Description.ParameterCount);
         var metadata = new Dictionary<string, string>
         {
-            [Checkpoint.ArchitectureKey] = TNetwork.Name,
+            [Checkpoint.ArchitectureKey] = TNetwork.Description.Name,
             [OptimizerKey] = Optimizers.Name(kind),
             [StepKey] = optimizer.StepCount.ToString(CultureInfo.InvariantCulture),
         };
@@ -56,14 +56,14 @@ public static class OptimizerCheckpoint
     {
         IReadOnlyList<(string Name, float[] Buffer)> buffers = optimizer.StateBuffers;
         if (!File.Exists(path)) throw new CheckpointException($"{path}: optimizer state not found; it is written beside every checkpoint by 'lenet5 train'");
-        Checkpoint state = SafeTensors.Load(path, TNetwork.Name, Tensors<TNetwork>(buffers), buffers.Count * TNetwork.ParameterCount);
+        Checkpoint state = SafeTensors.Load(path, TNetwork.Description.Name, Tensors<TNetwork>(buffers), buffers.Count * TNetwork.Description.ParameterCount);
         if (!state.Metadata.TryGetValue(OptimizerKey, out string? saved) || !Optimizers.TryParse(saved, out OptimizerKind savedKind) || savedKind != kind)
             throw new CheckpointException($"{path}: optimizer state of '{saved ?? "unknown"}' cannot resume training with '{Optimizers.Name(kind)}'");
         if (!state.Metadata.TryGetValue(StepKey, out string? stepText) || !int.TryParse(stepText, NumberStyles.None, CultureInfo.InvariantCulture, out int step))
             throw new CheckpointException($"{path}: optimizer state has no valid '{StepKey}' in its metadata");
         if (checkpoint is not null) CheckBelongsTo(path, state.Metadata, checkpoint);
         for (int k = 0; k < buffers.Count; k++)
-            state.Parameters.AsSpan(k * TNetwork.ParameterCount, TNetwork.ParameterCount).CopyTo(buffers[k].Buffer);
+            state.Parameters.AsSpan(k * TNetwork.Description.ParameterCount, TNetwork.Description.ParameterCount).CopyTo(buffers[k].Buffer);
         optimizer.RestoreStepCount(step);
     }
 
@@ -91,8 +91,8 @@ public static class OptimizerCheckpoint
         var tensors = new List<ParameterTensor>();
         for (int k = 0; k < buffers.Count; k++)
         {
-            foreach (ParameterTensor tensor in TNetwork.ParameterTensors)
-                tensors.Add(new ParameterTensor($"{tensor.Name}.{buffers[k].Name}", k * TNetwork.ParameterCount + tensor.Offset, tensor.Shape));
+            foreach (ParameterTensor tensor in TNetwork.Description.ParameterTensors)
+                tensors.Add(new ParameterTensor($"{tensor.Name}.{buffers[k].Name}", k * TNetwork.Description.ParameterCount + tensor.Offset, tensor.Shape));
         }
         return tensors;
     }

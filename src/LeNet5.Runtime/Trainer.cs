@@ -27,15 +27,15 @@ public sealed partial class Trainer<TNetwork> : IDisposable, IShardJob where TNe
     private int _shardLength;
     private int _epoch;
 
-    /// <summary>Creates a trainer with the architecture's own recipe (<c>TNetwork.Training</c>) and the default execution settings.</summary>
+    /// <summary>Creates a trainer with the architecture's own recipe (<c>TNetwork.Description.Training</c>) and the default execution settings.</summary>
     /// <param name="initialParameters">Parameters to start from (copied), or empty to initialise from the recipe's seed.</param>
     public Trainer(ReadOnlySpan<float> initialParameters = default)
-        : this(TNetwork.Training, null, initialParameters)
+        : this(TNetwork.Description.Training, null, initialParameters)
     {
     }
 
     /// <summary>Creates a trainer; the parameters are initialised from the recipe's seed unless given.</summary>
-    /// <param name="recipe">What to train with, for example <c>MyNetwork.Training with { Epochs = 3 }</c>.</param>
+    /// <param name="recipe">What to train with, for example <c>MyNetwork.Description.Training with { Epochs = 3 }</c>.</param>
     /// <param name="execution">Threads and shards; null for the defaults (every core).</param>
     /// <param name="initialParameters">Parameters to start from (copied), or empty to initialise from <see cref="TrainingRecipe.Seed"/>.</param>
     public Trainer(TrainingRecipe recipe, ExecutionSettings? execution = null, ReadOnlySpan<float> initialParameters = default)
@@ -46,30 +46,31 @@ public sealed partial class Trainer<TNetwork> : IDisposable, IShardJob where TNe
         execution.Validate();
         Recipe = recipe;
         Execution = execution;
-        Parameters = new float[TNetwork.ParameterCount];
+        NetworkDescription network = TNetwork.Description;
+        Parameters = new float[network.ParameterCount];
         if (initialParameters.IsEmpty)
         {
             TNetwork.InitializeParameters(Parameters, new Random(recipe.Seed));
         }
         else
         {
-            if (initialParameters.Length != TNetwork.ParameterCount)
-                throw new ArgumentException($"{TNetwork.Name} has {TNetwork.ParameterCount} parameters, not {initialParameters.Length}", nameof(initialParameters));
+            if (initialParameters.Length != network.ParameterCount)
+                throw new ArgumentException($"{network.Name} has {network.ParameterCount} parameters, not {initialParameters.Length}", nameof(initialParameters));
             initialParameters.CopyTo(Parameters);
         }
-        Divergence = new DivergenceMonitor(recipe, TNetwork.ClassCount, startedFromParameters: !initialParameters.IsEmpty);
-        Optimizer = Optimizers.Create(recipe, TNetwork.ParameterCount);
+        Divergence = new DivergenceMonitor(recipe, network.ClassCount, startedFromParameters: !initialParameters.IsEmpty);
+        Optimizer = Optimizers.Create(recipe, network.ParameterCount);
 
         // long: a batch size near int.MaxValue (the whole set in one step) must not overflow.
         int maxShards = (int)Math.Min(execution.MaxShards, ((long)recipe.BatchSize + execution.ShardSize - 1) / execution.ShardSize);
-        long shardFloats = (long)execution.ShardSize * Math.Max(TNetwork.ActivationSize, Math.Max(TNetwork.InputSize, TNetwork.WorkspaceSize));
+        long shardFloats = (long)execution.ShardSize * Math.Max(network.ActivationSize, Math.Max(network.InputSize, network.WorkspaceSize));
         if (shardFloats > Array.MaxLength)
-            throw new LeNet5Exception($"shard size {execution.ShardSize} needs {shardFloats} floats of scratch per thread for {TNetwork.Name}, more than an array can hold");
+            throw new LeNet5Exception($"shard size {execution.ShardSize} needs {shardFloats} floats of scratch per thread for {network.Name}, more than an array can hold");
         _pool = new WorkerPool(Math.Min(execution.Threads, maxShards));
         _scratch = new Scratch[_pool.ThreadCount];
         for (int i = 0; i < _scratch.Length; i++) _scratch[i] = new Scratch(execution.ShardSize);
         _shardGradients = new float[maxShards][];
-        for (int i = 0; i < maxShards; i++) _shardGradients[i] = new float[TNetwork.ParameterCount];
+        for (int i = 0; i < maxShards; i++) _shardGradients[i] = new float[network.ParameterCount];
         _shardLoss = new double[maxShards];
     }
 
@@ -79,7 +80,7 @@ public sealed partial class Trainer<TNetwork> : IDisposable, IShardJob where TNe
     /// <summary>The threads and shards the trainer runs on.</summary>
     public ExecutionSettings Execution { get; }
 
-    /// <summary>The parameters being trained, in the layout of <see cref="INetwork.ParameterTensors"/>.</summary>
+    /// <summary>The parameters being trained, in the layout of <see cref="NetworkDescription.ParameterTensors"/>.</summary>
     public float[] Parameters { get; }
 
     /// <summary>The optimizer (its state persists across epochs).</summary>
@@ -144,7 +145,8 @@ public sealed partial class Trainer<TNetwork> : IDisposable, IShardJob where TNe
         int first = shard * _shardLength;
         int end = Math.Min(_batchSize, first + _shardLength);
         float scale = 1f / _batchSize;
-        int inputSize = TNetwork.InputSize, classes = TNetwork.ClassCount;
+        NetworkDescription network = TNetwork.Description;
+        int inputSize = network.InputSize, classes = network.ClassCount;
         double loss = 0;
         for (int piece = first; piece < end; piece += Execution.ShardSize)
         {
@@ -158,14 +160,14 @@ public sealed partial class Trainer<TNetwork> : IDisposable, IShardJob where TNe
             ReadOnlySpan<float> input = scratch.Input.AsSpan(0, n * inputSize);
             Span<float> logits = scratch.Logits.AsSpan(0, n * classes);
             Span<float> logitsGradient = scratch.LogitsGradient.AsSpan(0, n * classes);
-            Span<float> activations = scratch.Activations.AsSpan(0, n * TNetwork.ActivationSize);
+            Span<float> activations = scratch.Activations.AsSpan(0, n * network.ActivationSize);
             // Dropout masks hash the image's index in the whole batch, so they do not depend on the shards.
             if (TNetwork.UsesTrainingNoise)
                 TNetwork.ForwardTrainWithNoise(Parameters, input, activations, logits, n, new TrainingNoise(Recipe.Seed, Optimizer.StepCount, piece));
             else
                 TNetwork.ForwardTrain(Parameters, input, activations, logits, n);
             loss += Losses.SumLoss<TNetwork>(logits, scratch.Labels.AsSpan(0, n), logitsGradient, scale);
-            TNetwork.Backward(Parameters, input, activations, logitsGradient, gradient, Span<float>.Empty, scratch.Workspace.AsSpan(0, n * TNetwork.WorkspaceSize), n);
+            TNetwork.Backward(Parameters, input, activations, logitsGradient, gradient, Span<float>.Empty, scratch.Workspace.AsSpan(0, n * network.WorkspaceSize), n);
         }
         _shardLoss[shard] = loss;
     }
@@ -174,7 +176,8 @@ public sealed partial class Trainer<TNetwork> : IDisposable, IShardJob where TNe
     private void StartEpoch(MnistDataset data, int epoch)
     {
         ArgumentNullException.ThrowIfNull(data);
-        data.CheckImageSize(TNetwork.Name, TNetwork.InputChannels, TNetwork.InputHeight, TNetwork.InputWidth);
+        NetworkDescription network = TNetwork.Description;
+        data.CheckImageSize(network.Name, network.Input.Channels, network.Input.Height, network.Input.Width);
         if (_order.Length != data.Count) _order = new int[data.Count];
         DataOrder.Shuffle(_order, Recipe.Seed, epoch);
         Optimizer.LearningRate = LearningRateAt(epoch);
@@ -187,7 +190,7 @@ public sealed partial class Trainer<TNetwork> : IDisposable, IShardJob where TNe
     private void LoadImage(MnistDataset data, int index, Span<float> destination)
     {
         if (Recipe.Distort)
-            AffineDistortion.Apply(data.Image(index), destination, data.Height, data.Width, TNetwork.InputScaling.Background, Recipe.Seed, _epoch, index);
+            AffineDistortion.Apply(data.Image(index), destination, data.Height, data.Width, TNetwork.Description.InputScaling.Background, Recipe.Seed, _epoch, index);
         else
             data.Image(index).CopyTo(destination);
     }
@@ -204,9 +207,10 @@ public sealed partial class Trainer<TNetwork> : IDisposable, IShardJob where TNe
         int samples = Math.Min(Recipe.CurvatureSamples, data.Count);
         if (samples == 0) return;
         Scratch scratch = _scratch[0];
-        int inputSize = TNetwork.InputSize, classes = TNetwork.ClassCount;
+        NetworkDescription network = TNetwork.Description;
+        int inputSize = network.InputSize, classes = network.ClassCount;
         Span<float> input = scratch.Input.AsSpan(0, inputSize);
-        Span<float> activations = scratch.Activations.AsSpan(0, TNetwork.ActivationSize);
+        Span<float> activations = scratch.Activations.AsSpan(0, network.ActivationSize);
         Span<float> logits = scratch.Logits.AsSpan(0, classes);
         Span<float> logitsCurvature = scratch.LogitsGradient.AsSpan(0, classes);
         for (int s = 0; s < samples; s++)
@@ -233,11 +237,11 @@ public sealed partial class Trainer<TNetwork> : IDisposable, IShardJob where TNe
 
     private sealed class Scratch(int images)
     {
-        public readonly float[] Input = new float[images * TNetwork.InputSize];
-        public readonly float[] Activations = new float[images * TNetwork.ActivationSize];
-        public readonly float[] Logits = new float[images * TNetwork.ClassCount];
-        public readonly float[] LogitsGradient = new float[images * TNetwork.ClassCount];
-        public readonly float[] Workspace = new float[Math.Max(1, images * TNetwork.WorkspaceSize)];
+        public readonly float[] Input = new float[images * TNetwork.Description.InputSize];
+        public readonly float[] Activations = new float[images * TNetwork.Description.ActivationSize];
+        public readonly float[] Logits = new float[images * TNetwork.Description.ClassCount];
+        public readonly float[] LogitsGradient = new float[images * TNetwork.Description.ClassCount];
+        public readonly float[] Workspace = new float[Math.Max(1, images * TNetwork.Description.WorkspaceSize)];
         public readonly byte[] Labels = new byte[images];
     }
 }

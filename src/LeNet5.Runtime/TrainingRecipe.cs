@@ -4,7 +4,7 @@ namespace LeNet5.Runtime;
 
 /// <summary>
 /// What a training run does, and all that decides its result: the architecture file's <c>training</c> section
-/// (<c>MyNetwork.Training</c>), changed with <c>with { }</c>. Every default is here, and only here: an architecture
+/// (<c>MyNetwork.Description.Training</c>), changed with <c>with { }</c>. Every default is here, and only here: an architecture
 /// file's section sets what it names and leaves the rest to these. How the run is executed (threads, shards) is
 /// apart, in <see cref="ExecutionSettings"/>, since it does not change the result. Two recipes are equal when every
 /// setting is, the schedule compared rate by rate; checkpoints hold theirs (<see cref="ToMetadata"/>), so that a

@@ -45,7 +45,7 @@ public sealed class DiagnosticTests
             {
                 const int Size = SmallNetwork.InputSize + SmallNetwork.ClassCount;
                 static SmallPrediction First(byte[] image) => SmallClassifier.FromCheckpoint("x.safetensors").Classify(image);
-                static int Count => SmallNetwork.ParameterTensors.Count + Size;
+                static int Count => SmallNetwork.Description.ParameterTensors.Count + Size;
             }
             """;
         string json = Valid.Replace(from, to);

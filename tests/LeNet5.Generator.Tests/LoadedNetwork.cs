@@ -54,7 +54,7 @@ internal sealed class LoadedNetwork
                 public static float[] Train(float[] images, byte[] labels, int height, int width, int threads)
                 {
                     var execution = new LeNet5.Runtime.ExecutionSettings { Threads = threads, ShardSize = 4 };
-                    using var trainer = new LeNet5.Runtime.Trainer<T>(T.Training, execution);
+                    using var trainer = new LeNet5.Runtime.Trainer<T>(T.Description.Training, execution);
                     trainer.TrainEpoch(new LeNet5.Runtime.MnistDataset(images, labels, height, width), 0);
                     return trainer.Parameters;
                 }

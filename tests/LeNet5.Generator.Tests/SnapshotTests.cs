@@ -73,7 +73,7 @@ public sealed class SnapshotTests
         Assert.Empty(result.Diagnostics);
         AssertCompiles(output);
         Assert.Contains(
-            "public static IReadOnlyList<string> ClassNames { get; } = new[] { \"cat\", \"dog\", \"say \\\"hi\\\"\" };",
+            "ClassNames = new[] { \"cat\", \"dog\", \"say \\\"hi\\\"\" },",
             result.GeneratedSources.Single(s => s.HintName == "TinyNetwork.g.cs").SourceText.ToString());
     }
 

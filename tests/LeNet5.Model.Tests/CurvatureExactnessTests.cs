@@ -53,12 +53,12 @@ public sealed class CurvatureExactnessTests
         for (int i = 0; i < check.Parameters.Length; i++) check.Parameters[i] *= 4;
         float[] image = check.RandomImages(1);
         int[] label = check.RandomLabels(1);
-        var curvature = new float[TNetwork.ParameterCount];
+        var curvature = new float[TNetwork.Description.ParameterCount];
         check.AddCurvature(image, 1, curvature);
 
         double[] probabilities = check.ReferenceLogits(image, 1).Select(Math.Exp).ToArray();
         Assert.True(probabilities.Max() / probabilities.Min() > 3, "the softmax is too uniform to tell the classes apart");
-        for (int index = 0; index < TNetwork.ParameterCount; index++)
+        for (int index = 0; index < TNetwork.Description.ParameterCount; index++)
         {
             double exact = check.ParameterSecondDifference(image, label, index);
             Assert.True(exact > 0, $"parameter {index}: second difference {exact}");

@@ -16,7 +16,7 @@ public sealed class GeneratedClassifierTests
         const int count = 500;
         ReadOnlySpan<byte> images = MnistTestSet.Pixels.AsSpan(0, count * LeNet5Network.InputSize);
         var input = new float[images.Length];
-        LeNet5Network.InputScaling.Scale(images, input);
+        LeNet5Network.Description.InputScaling.Scale(images, input);
         var logits = new float[count * LeNet5Network.ClassCount];
         LeNet5Network.Infer(DigitClassifier.Parameters, input, logits, new float[count * LeNet5Network.WorkspaceSize], count);
 
@@ -58,13 +58,13 @@ public sealed class GeneratedClassifierTests
     [Fact]
     public void Class_names_come_from_the_architecture_file()
     {
-        Assert.Equal(new[] { "alpha", "beta", "gamma" }, LettersNetwork.ClassNames);
+        Assert.Equal(new[] { "alpha", "beta", "gamma" }, LettersNetwork.Description.ClassNames);
         LettersClassifier classifier = LettersClassifier.FromParameters(LettersParameters());
         var image = new byte[LettersNetwork.InputSize];
         for (int i = 0; i < image.Length; i++) image[i] = (byte)(i * 7);
         LettersPrediction prediction = classifier.Classify(image);
 
-        Assert.Equal(LettersNetwork.ClassNames[prediction.ClassIndex], prediction.ClassName);
+        Assert.Equal(LettersNetwork.Description.ClassNames[prediction.ClassIndex], prediction.ClassName);
         Assert.StartsWith(prediction.ClassName + " (", prediction.ToString());
         Assert.Equal(1f, prediction[0] + prediction[1] + prediction[2], 1e-5f);
     }
@@ -76,7 +76,7 @@ public sealed class GeneratedClassifierTests
         try
         {
             // The seed's tensors with C1 widened to 7 filters: what weights trained before an edit of architecture.json look like.
-            ParameterTensor[] tensors = LeNet5Network.ParameterTensors
+            ParameterTensor[] tensors = LeNet5Network.Description.ParameterTensors
                 .Select(t => t.Name == "c1.weight" ? t with { Shape = [7, 1, 5, 5] } : t)
                 .ToArray();
             SafeTensors.Save(path, tensors, new float[LeNet5Network.ParameterCount + 25]);

@@ -22,33 +22,33 @@ public abstract class GeneratedNetworkTests<TNetwork> where TNetwork : struct, I
     {
         var check = NewCheck();
         var expected = check.Reference.Tensors().Select(t => $"{t.Name}@{t.Offset}[{string.Join(",", t.Shape)}]").ToArray();
-        var actual = TNetwork.ParameterTensors.Select(t => $"{t.Name}@{t.Offset}[{string.Join(",", t.Shape)}]").ToArray();
+        var actual = TNetwork.Description.ParameterTensors.Select(t => $"{t.Name}@{t.Offset}[{string.Join(",", t.Shape)}]").ToArray();
         Assert.Equal(expected, actual);
-        Assert.Equal(check.Reference.ParameterCount, TNetwork.ParameterCount);
-        Assert.Equal(check.Reference.InputSize, TNetwork.InputSize);
-        Assert.Equal(check.Reference.ClassCount, TNetwork.ClassCount);
+        Assert.Equal(check.Reference.ParameterCount, TNetwork.Description.ParameterCount);
+        Assert.Equal(check.Reference.InputSize, TNetwork.Description.InputSize);
+        Assert.Equal(check.Reference.ClassCount, TNetwork.Description.ClassCount);
     }
 
     [Fact]
     public void Initialisation_is_uniform_within_the_declared_bounds_and_seeded()
     {
         var check = NewCheck();
-        var first = new float[TNetwork.ParameterCount];
-        var second = new float[TNetwork.ParameterCount];
-        var other = new float[TNetwork.ParameterCount];
+        var first = new float[TNetwork.Description.ParameterCount];
+        var second = new float[TNetwork.Description.ParameterCount];
+        var other = new float[TNetwork.Description.ParameterCount];
         TNetwork.InitializeParameters(first, new Random(3));
         TNetwork.InitializeParameters(second, new Random(3));
         TNetwork.InitializeParameters(other, new Random(4));
         Assert.Equal(first, second);
         Assert.NotEqual(first, other);
         IReadOnlyList<double> bounds = check.Reference.InitializationBounds;
-        Assert.Equal(TNetwork.ParameterCount, bounds.Count);
+        Assert.Equal(TNetwork.Description.ParameterCount, bounds.Count);
         for (int i = 0; i < first.Length; i++)
         {
             // PyTorch: U(-1/sqrt(fan_in), 1/sqrt(fan_in)); LeCun et al. 1998: U(-2.4/fan_in, 2.4/fan_in).
             Assert.InRange(first[i], -bounds[i] * 1.000001, bounds[i] * 1.000001);
         }
-        foreach (ParameterTensor tensor in TNetwork.ParameterTensors)
+        foreach (ParameterTensor tensor in TNetwork.Description.ParameterTensors)
         {
             if (tensor.Length >= 8)
             {
@@ -77,7 +77,7 @@ public abstract class GeneratedNetworkTests<TNetwork> where TNetwork : struct, I
         int[] labels = check.RandomLabels(Batch);
         float[] gradients = check.Gradients(images, labels).Parameters;
         var random = new Random(1);
-        foreach (ParameterTensor tensor in TNetwork.ParameterTensors)
+        foreach (ParameterTensor tensor in TNetwork.Description.ParameterTensors)
         {
             IEnumerable<int> indices = tensor.Length <= ParametersCheckedPerTensor
                 ? Enumerable.Range(tensor.Offset, tensor.Length)
@@ -112,18 +112,18 @@ public abstract class GeneratedNetworkTests<TNetwork> where TNetwork : struct, I
         var check = NewCheck();
         float[] images = check.RandomImages(4);
         int[] labels = check.RandomLabels(4);
-        int classes = TNetwork.ClassCount;
-        int size = TNetwork.InputSize;
+        int classes = TNetwork.Description.ClassCount;
+        int size = TNetwork.Description.InputSize;
 
         // Whole batch at once.
         (float[] logits, float[] activations) = check.ForwardTrain(images, 4);
         float[] logitsGradient = NetworkCheck<TNetwork>.LogitsGradient(logits, labels, check.Reference);
-        var whole = new float[TNetwork.ParameterCount];
-        var workspace = new float[4 * TNetwork.WorkspaceSize];
+        var whole = new float[TNetwork.Description.ParameterCount];
+        var workspace = new float[4 * TNetwork.Description.WorkspaceSize];
         TNetwork.Backward(check.Parameters, images, activations, logitsGradient, whole, Span<float>.Empty, workspace, 4);
 
         // Two halves accumulated into one buffer, as the trainer's shards do.
-        var halves = new float[TNetwork.ParameterCount];
+        var halves = new float[TNetwork.Description.ParameterCount];
         for (int half = 0; half < 2; half++)
         {
             float[] part = images.AsSpan(half * 2 * size, 2 * size).ToArray();
@@ -143,11 +143,11 @@ public abstract class GeneratedNetworkTests<TNetwork> where TNetwork : struct, I
         float[] images = check.RandomImages(Batch);
         // A power of two already in the buffer: BackwardCurvature adds to it, and C + x - C loses almost nothing.
         const float prefill = 1f / 256;
-        var curvature = new float[TNetwork.ParameterCount];
+        var curvature = new float[TNetwork.Description.ParameterCount];
         Array.Fill(curvature, prefill);
         check.AddCurvature(images, Batch, curvature);
         double[] expected = check.ReferenceCurvature(images, Batch);
-        foreach (ParameterTensor tensor in TNetwork.ParameterTensors)
+        foreach (ParameterTensor tensor in TNetwork.Description.ParameterTensors)
         {
             double largest = Enumerable.Range(tensor.Offset, tensor.Length).Max(i => expected[i]);
             for (int i = tensor.Offset; i < tensor.Offset + tensor.Length; i++)
@@ -162,10 +162,10 @@ public abstract class GeneratedNetworkTests<TNetwork> where TNetwork : struct, I
     {
         var check = NewCheck();
         float[] images = check.RandomImages(4);
-        int size = TNetwork.InputSize;
-        var whole = new float[TNetwork.ParameterCount];
+        int size = TNetwork.Description.InputSize;
+        var whole = new float[TNetwork.Description.ParameterCount];
         check.AddCurvature(images, 4, whole);
-        var halves = new float[TNetwork.ParameterCount];
+        var halves = new float[TNetwork.Description.ParameterCount];
         check.AddCurvature(images.AsSpan(0, 2 * size).ToArray(), 2, halves);
         check.AddCurvature(images.AsSpan(2 * size, 2 * size).ToArray(), 2, halves);
         for (int i = 0; i < whole.Length; i++)
@@ -174,7 +174,7 @@ public abstract class GeneratedNetworkTests<TNetwork> where TNetwork : struct, I
             Assert.True(Math.Abs(whole[i] - halves[i]) <= 1e-7f + 1e-4f * whole[i], $"parameter {i}: whole batch {whole[i]}, two halves {halves[i]}");
         }
         // The last layer's biases receive p (1 - p) of every image, never all zero.
-        ParameterTensor lastBias = TNetwork.ParameterTensors[^1];
+        ParameterTensor lastBias = TNetwork.Description.ParameterTensors[^1];
         Assert.True(whole.AsSpan(lastBias.Offset, lastBias.Length).ToArray().Sum() > 0, $"{lastBias.Name} received no curvature");
     }
 
@@ -188,8 +188,8 @@ public abstract class GeneratedNetworkTests<TNetwork> where TNetwork : struct, I
         var logitsCurvature = new float[logits.Length];
         Losses.LogitsCurvature<TNetwork>(logits, logitsCurvature);
         float[] parameters = check.Parameters;
-        var curvature = new float[TNetwork.ParameterCount];
-        var workspace = new float[TNetwork.WorkspaceSize];
+        var curvature = new float[TNetwork.Description.ParameterCount];
+        var workspace = new float[TNetwork.Description.WorkspaceSize];
 
         void Run(ReadOnlySpan<float> p, ReadOnlySpan<float> x, ReadOnlySpan<float> a, ReadOnlySpan<float> h, Span<float> c, Span<float> w, int n)
             => TNetwork.BackwardCurvature(p, x, a, h, c, w, n);
@@ -202,7 +202,7 @@ public abstract class GeneratedNetworkTests<TNetwork> where TNetwork : struct, I
         AssertRejected("activations", () => Run(parameters, images, activations.AsSpan(1), logitsCurvature, curvature, workspace, batch));
         AssertRejected("logitsCurvature", () => Run(parameters, images, activations, logitsCurvature.AsSpan(1), curvature, workspace, batch));
         AssertRejected("parameterCurvature", () => Run(parameters, images, activations, logitsCurvature, curvature.AsSpan(1), workspace, batch));
-        if (TNetwork.WorkspaceSize > 0)
+        if (TNetwork.Description.WorkspaceSize > 0)
         {
             AssertRejected("workspace", () => Run(parameters, images, activations, logitsCurvature, curvature, workspace.AsSpan(1), batch));
         }

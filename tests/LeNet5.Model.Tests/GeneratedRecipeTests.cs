@@ -13,7 +13,7 @@ public sealed class GeneratedRecipeTests
         {
             Epochs = 10, BatchSize = 64, Optimizer = OptimizerKind.Sgd, LearningRate = 0.05f, LearningRateDecay = 0.85f, Momentum = 0.9f, WeightDecay = 0, Seed = 1,
         };
-        Assert.Equal(expected, LeNet5Network.Training);
+        Assert.Equal(expected, LeNet5Network.Description.Training);
     }
 
     [Fact]
@@ -25,11 +25,11 @@ public sealed class GeneratedRecipeTests
             LearningRateSchedule = [0.0005f, 0.0005f, 0.0002f, 0.0002f, 0.0002f, 0.0001f, 0.0001f, 0.0001f, 5e-05f, 5e-05f, 5e-05f, 5e-05f, 1e-05f, 1e-05f, 1e-05f, 1e-05f, 1e-05f, 1e-05f, 1e-05f, 1e-05f],
             Damping = 0.5f, CurvatureSamples = 500, Distort = false, Seed = 1,
         };
-        Assert.Equal(expected, PaperNetwork.Training);
+        Assert.Equal(expected, PaperNetwork.Description.Training);
     }
 
     [Fact]
-    public void A_file_without_a_training_section_gets_the_runtimes_defaults() => Assert.Equal(new TrainingRecipe(), ConvCheckNetwork.Training);
+    public void A_file_without_a_training_section_gets_the_runtimes_defaults() => Assert.Equal(new TrainingRecipe(), ConvCheckNetwork.Description.Training);
 
     [Fact]
     public void The_architecture_schema_documents_the_runtimes_defaults_and_optimizer_names()

@@ -11,7 +11,7 @@ internal sealed class NetworkCheck<TNetwork> where TNetwork : struct, INetwork
     public NetworkCheck(string architectureFile)
     {
         _reference = new ReferenceNetwork(RepositoryPaths.Architecture(architectureFile));
-        Parameters = new float[TNetwork.ParameterCount];
+        Parameters = new float[TNetwork.Description.ParameterCount];
         TNetwork.InitializeParameters(Parameters, new Random(7));
     }
 
@@ -21,24 +21,24 @@ internal sealed class NetworkCheck<TNetwork> where TNetwork : struct, INetwork
 
     public float[] RandomImages(int batch)
     {
-        var images = new float[batch * TNetwork.InputSize];
+        var images = new float[batch * TNetwork.Description.InputSize];
         for (int i = 0; i < images.Length; i++) images[i] = (float)(_random.NextDouble() * 4 - 2);
         return images;
     }
 
-    public int[] RandomLabels(int batch) => Enumerable.Range(0, batch).Select(_ => _random.Next(TNetwork.ClassCount)).ToArray();
+    public int[] RandomLabels(int batch) => Enumerable.Range(0, batch).Select(_ => _random.Next(TNetwork.Description.ClassCount)).ToArray();
 
     public float[] Infer(float[] images, int batch)
     {
-        var logits = new float[batch * TNetwork.ClassCount];
-        TNetwork.Infer(Parameters, images, logits, new float[batch * TNetwork.WorkspaceSize], batch);
+        var logits = new float[batch * TNetwork.Description.ClassCount];
+        TNetwork.Infer(Parameters, images, logits, new float[batch * TNetwork.Description.WorkspaceSize], batch);
         return logits;
     }
 
     public (float[] Logits, float[] Activations) ForwardTrain(float[] images, int batch)
     {
-        var logits = new float[batch * TNetwork.ClassCount];
-        var activations = new float[batch * TNetwork.ActivationSize];
+        var logits = new float[batch * TNetwork.Description.ClassCount];
+        var activations = new float[batch * TNetwork.Description.ActivationSize];
         TNetwork.ForwardTrain(Parameters, images, activations, logits, batch);
         return (logits, activations);
     }
@@ -47,10 +47,10 @@ internal sealed class NetworkCheck<TNetwork> where TNetwork : struct, INetwork
     {
         double[] parameters = ToDouble(Parameters);
         double[] input = ToDouble(images);
-        var logits = new double[batch * TNetwork.ClassCount];
+        var logits = new double[batch * TNetwork.Description.ClassCount];
         for (int n = 0; n < batch; n++)
         {
-            _reference.Forward(parameters, input.AsSpan(n * TNetwork.InputSize, TNetwork.InputSize)).CopyTo(logits, n * TNetwork.ClassCount);
+            _reference.Forward(parameters, input.AsSpan(n * TNetwork.Description.InputSize, TNetwork.Description.InputSize)).CopyTo(logits, n * TNetwork.Description.ClassCount);
         }
         return logits;
     }
@@ -61,16 +61,16 @@ internal sealed class NetworkCheck<TNetwork> where TNetwork : struct, INetwork
         int batch = labels.Length;
         (float[] logits, float[] activations) = ForwardTrain(images, batch);
         float[] logitsGradient = LogitsGradient(logits, labels, _reference);
-        var parameterGradients = new float[TNetwork.ParameterCount];
+        var parameterGradients = new float[TNetwork.Description.ParameterCount];
         var inputGradient = new float[images.Length];
-        TNetwork.Backward(Parameters, images, activations, logitsGradient, parameterGradients, inputGradient, new float[batch * TNetwork.WorkspaceSize], batch);
+        TNetwork.Backward(Parameters, images, activations, logitsGradient, parameterGradients, inputGradient, new float[batch * TNetwork.Description.WorkspaceSize], batch);
         return (parameterGradients, inputGradient);
     }
 
     /// <summary>d (mean loss) / d logits, computed in double with the architecture's loss.</summary>
     public static float[] LogitsGradient(float[] logits, int[] labels, ReferenceNetwork reference)
     {
-        int classes = TNetwork.ClassCount;
+        int classes = TNetwork.Description.ClassCount;
         var result = new float[logits.Length];
         var row = new double[classes];
         for (int n = 0; n < labels.Length; n++)
@@ -85,14 +85,14 @@ internal sealed class NetworkCheck<TNetwork> where TNetwork : struct, INetwork
     /// <summary>
     /// Runs the generated training forward, <see cref="Losses.LogitsCurvature{TNetwork}"/> and
     /// <see cref="INetwork.BackwardCurvature"/> into <paramref name="curvature"/> (added to what it holds), with
-    /// exactly the documented <see cref="INetwork.WorkspaceSize"/> floats of workspace.
+    /// exactly the documented <see cref="NetworkDescription.WorkspaceSize"/> floats of workspace.
     /// </summary>
     public void AddCurvature(float[] images, int batch, float[] curvature)
     {
         (float[] logits, float[] activations) = ForwardTrain(images, batch);
         var logitsCurvature = new float[logits.Length];
         Losses.LogitsCurvature<TNetwork>(logits, logitsCurvature);
-        TNetwork.BackwardCurvature(Parameters, images, activations, logitsCurvature, curvature, new float[TNetwork.WorkspaceSize], batch);
+        TNetwork.BackwardCurvature(Parameters, images, activations, logitsCurvature, curvature, new float[TNetwork.Description.WorkspaceSize], batch);
     }
 
     /// <summary>The reference's Gauss-Newton diagonal for the batch, in double, from the reference's own logits.</summary>

@@ -44,8 +44,8 @@ public sealed class PackageTests(LocalPackageFeed feed) : IClassFixture<LocalPac
             for (int i = 0; i < input.Length; i++) input[i] = i / 64f;
             var logits = new float[TinyNetwork.ClassCount];
             TinyNetwork.Infer(parameters, input, logits, new float[TinyNetwork.WorkspaceSize], 1);
-            Console.WriteLine($"{TinyNetwork.Name}: {TinyNetwork.ParameterCount} parameters, {TinyNetwork.Layers.Count} layers, {logits.Length} logits, finite {logits.All(float.IsFinite)}");
-            Console.WriteLine($"{SecondNetwork.Name}: {SecondNetwork.ParameterCount} parameters");
+            Console.WriteLine($"{TinyNetwork.Description.Name}: {TinyNetwork.ParameterCount} parameters, {TinyNetwork.Description.Layers.Count} layers, {logits.Length} logits, finite {logits.All(float.IsFinite)}");
+            Console.WriteLine($"{SecondNetwork.Description.Name}: {SecondNetwork.ParameterCount} parameters");
             TinyPrediction prediction = TinyClassifier.Embedded.Classify(new byte[TinyNetwork.InputSize]);
             Console.WriteLine($"embedded: in place {TinyClassifier.Embedded.ParametersAreInPlace}, first {TinyClassifier.Embedded.Parameters[0]}, class {prediction.ClassName}");
             """);

@@ -40,8 +40,8 @@ public abstract class PyTorchOracleTests<TNetwork> where TNetwork : struct, INet
     /// <summary>The first 64 MNIST test images through the network's input scaling.</summary>
     private static float[] Images()
     {
-        var images = new float[PyTorchOracle.Images * TNetwork.InputSize];
-        TNetwork.InputScaling.Scale(MnistTestSet.Pixels.AsSpan(0, images.Length), images);
+        var images = new float[PyTorchOracle.Images * TNetwork.Description.InputSize];
+        TNetwork.Description.InputScaling.Scale(MnistTestSet.Pixels.AsSpan(0, images.Length), images);
         return images;
     }
 
@@ -56,7 +56,7 @@ public abstract class PyTorchOracleTests<TNetwork> where TNetwork : struct, INet
     public void The_weights_are_the_oracles_rounded_to_float()
     {
         Checkpoint weights = Weights();
-        foreach (ParameterTensor tensor in TNetwork.ParameterTensors)
+        foreach (ParameterTensor tensor in TNetwork.Description.ParameterTensors)
         {
             double[] expected = PyTorchOracle.Doubles($"{Network}.param.{PyTorchName(tensor.Name)}");
             Assert.Equal(tensor.Shape, PyTorchOracle.Shape($"{Network}.param.{PyTorchName(tensor.Name)}"));
@@ -69,15 +69,15 @@ public abstract class PyTorchOracleTests<TNetwork> where TNetwork : struct, INet
     [Fact]
     public void The_pad_layer_makes_the_padded_input_pytorch_was_given()
     {
-        LayerDescription pad = TNetwork.Layers[0];
-        Assert.Equal("pad", pad.Kind);
-        Assert.Equal(TNetwork.InputScaling.Background, pad.PadValue);
+        LayerDescription pad = TNetwork.Description.Layers[0];
+        Assert.Equal(LayerKind.Pad, pad.Kind);
+        Assert.Equal(TNetwork.Description.InputScaling.Background, pad.PadValue);
         double[] expected = PyTorchOracle.Doubles("input");
         Assert.Equal([PyTorchOracle.Images, 1, pad.Output.Height, pad.Output.Width], PyTorchOracle.Shape("input"));
 
         // The first layer's training outputs are the padded images, [batch, 1, 32, 32] at the start of the activations.
-        var activations = new float[PyTorchOracle.Images * TNetwork.ActivationSize];
-        TNetwork.ForwardTrain(Weights().Parameters, Images(), activations, new float[PyTorchOracle.Images * TNetwork.ClassCount], PyTorchOracle.Images);
+        var activations = new float[PyTorchOracle.Images * TNetwork.Description.ActivationSize];
+        TNetwork.ForwardTrain(Weights().Parameters, Images(), activations, new float[PyTorchOracle.Images * TNetwork.Description.ClassCount], PyTorchOracle.Images);
         int border = 0;
         for (int i = 0; i < expected.Length; i++)
         {
@@ -95,12 +95,12 @@ public abstract class PyTorchOracleTests<TNetwork> where TNetwork : struct, INet
     {
         float[] parameters = Weights().Parameters;
         double[] expected = PyTorchOracle.Doubles($"{Network}.logits");
-        var logits = new float[PyTorchOracle.Images * TNetwork.ClassCount];
-        TNetwork.Infer(parameters, Images(), logits, new float[PyTorchOracle.Images * TNetwork.WorkspaceSize], PyTorchOracle.Images);
+        var logits = new float[PyTorchOracle.Images * TNetwork.Description.ClassCount];
+        TNetwork.Infer(parameters, Images(), logits, new float[PyTorchOracle.Images * TNetwork.Description.WorkspaceSize], PyTorchOracle.Images);
         double scale = expected.Max(Math.Abs);
         AssertClose(expected, logits, LogitTolerance * scale, "logits (Infer)");
 
-        var activations = new float[PyTorchOracle.Images * TNetwork.ActivationSize];
+        var activations = new float[PyTorchOracle.Images * TNetwork.Description.ActivationSize];
         TNetwork.ForwardTrain(parameters, Images(), activations, logits, PyTorchOracle.Images);
         AssertClose(expected, logits, LogitTolerance * scale, "logits (ForwardTrain)");
     }
@@ -110,17 +110,17 @@ public abstract class PyTorchOracleTests<TNetwork> where TNetwork : struct, INet
     {
         float[] parameters = Weights().Parameters;
         float[] images = Images();
-        var activations = new float[PyTorchOracle.Images * TNetwork.ActivationSize];
-        var logits = new float[PyTorchOracle.Images * TNetwork.ClassCount];
+        var activations = new float[PyTorchOracle.Images * TNetwork.Description.ActivationSize];
+        var logits = new float[PyTorchOracle.Images * TNetwork.Description.ClassCount];
         TNetwork.ForwardTrain(parameters, images, activations, logits, PyTorchOracle.Images);
         var logitsGradient = new float[logits.Length];
-        float loss = SoftmaxCrossEntropy.MeanLoss(logits, Labels(), TNetwork.ClassCount, logitsGradient);
+        float loss = SoftmaxCrossEntropy.MeanLoss(logits, Labels(), TNetwork.Description.ClassCount, logitsGradient);
         double expectedLoss = PyTorchOracle.Doubles($"{Network}.loss")[0];
         Assert.True(Math.Abs(loss - expectedLoss) <= LogitTolerance * Math.Max(1, expectedLoss), $"loss: PyTorch {expectedLoss:R}, here {loss:R}");
 
-        var gradients = new float[TNetwork.ParameterCount];
-        TNetwork.Backward(parameters, images, activations, logitsGradient, gradients, [], new float[PyTorchOracle.Images * TNetwork.WorkspaceSize], PyTorchOracle.Images);
-        foreach (ParameterTensor tensor in TNetwork.ParameterTensors)
+        var gradients = new float[TNetwork.Description.ParameterCount];
+        TNetwork.Backward(parameters, images, activations, logitsGradient, gradients, [], new float[PyTorchOracle.Images * TNetwork.Description.WorkspaceSize], PyTorchOracle.Images);
+        foreach (ParameterTensor tensor in TNetwork.Description.ParameterTensors)
         {
             double[] expected = PyTorchOracle.Doubles($"{Network}.grad.{PyTorchName(tensor.Name)}");
             double scale = expected.Max(Math.Abs);

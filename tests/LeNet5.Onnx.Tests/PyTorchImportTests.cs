@@ -44,7 +44,7 @@ public sealed class PyTorchImportTests(ImportedSeed seed, ITestOutputHelper outp
     [Fact]
     public void Weights_are_a_checkpoint_of_the_generated_network_in_state_dict_order()
     {
-        var tensors = (IReadOnlyList<ParameterTensor>)seed.NetworkType.GetProperty(nameof(INetwork.ParameterTensors))!.GetValue(null)!;
+        var tensors = ((NetworkDescription)seed.NetworkType.GetProperty(nameof(INetwork.Description))!.GetValue(null)!).ParameterTensors;
         Assert.Equal(tensors.Select(t => (t.Name, t.Offset, t.ShapeText)), seed.Network.ParameterTensors.Select(t => (t.Name, t.Offset, t.ShapeText)));
         Assert.Equal(
             ["c1.weight", "c1.bias", "c3.weight", "c3.bias", "f5.weight", "f5.bias", "f6.weight", "f6.bias", "out.weight", "out.bias"],
@@ -106,7 +106,7 @@ public sealed class PyTorchImportTests(ImportedSeed seed, ITestOutputHelper outp
     private static EvaluationResult Evaluate<TNetwork>(string weights) where TNetwork : struct, INetwork
     {
         Checkpoint checkpoint = Checkpoint.Load<TNetwork>(weights);
-        MnistDataset test = MnistDataset.LoadTest(LeNet5.Tests.MnistTestFolder.Path, TNetwork.InputScaling);
+        MnistDataset test = MnistDataset.LoadTest(LeNet5.Tests.MnistTestFolder.Path, TNetwork.Description.InputScaling);
         using var evaluator = new Evaluator<TNetwork>();
         return evaluator.Evaluate(checkpoint.Parameters, test);
     }
@@ -114,8 +114,8 @@ public sealed class PyTorchImportTests(ImportedSeed seed, ITestOutputHelper outp
     private static float[] Infer<TNetwork>(string weights, int count) where TNetwork : struct, INetwork
     {
         Checkpoint checkpoint = Checkpoint.Load<TNetwork>(weights);
-        var logits = new float[count * TNetwork.ClassCount];
-        TNetwork.Infer(checkpoint.Parameters, Scaled(count), logits, new float[count * TNetwork.WorkspaceSize], count);
+        var logits = new float[count * TNetwork.Description.ClassCount];
+        TNetwork.Infer(checkpoint.Parameters, Scaled(count), logits, new float[count * TNetwork.Description.WorkspaceSize], count);
         return logits;
     }
 }

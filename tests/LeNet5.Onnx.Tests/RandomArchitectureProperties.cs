@@ -41,25 +41,25 @@ public sealed class RandomArchitectureProperties(ITestOutputHelper output)
     private static float Compare<TNetwork>(int seed) where TNetwork : struct, INetwork
     {
         var random = new Random(seed);
-        var parameters = new float[TNetwork.ParameterCount];
+        var parameters = new float[TNetwork.Description.ParameterCount];
         TNetwork.InitializeParameters(parameters, random);
         const int batch = 3;
-        var images = new float[batch * TNetwork.InputSize];
+        var images = new float[batch * TNetwork.Description.InputSize];
         for (int i = 0; i < images.Length; i++) images[i] = (float)(random.NextDouble() * 3 - 0.5);
-        var logits = new float[batch * TNetwork.ClassCount];
-        TNetwork.Infer(parameters, images, logits, new float[Math.Max(1, batch * TNetwork.WorkspaceSize)], batch);
+        var logits = new float[batch * TNetwork.Description.ClassCount];
+        TNetwork.Infer(parameters, images, logits, new float[Math.Max(1, batch * TNetwork.Description.WorkspaceSize)], batch);
 
         byte[] model = OnnxExporter.Export<TNetwork>(parameters);
         using var session = new InferenceSession(model);
         using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName,
-            new DenseTensor<float>(images, [batch, TNetwork.InputChannels, TNetwork.InputHeight, TNetwork.InputWidth]))]);
+            new DenseTensor<float>(images, [batch, TNetwork.Description.Input.Channels, TNetwork.Description.Input.Height, TNetwork.Description.Input.Width]))]);
         float[] expected = results.Single(r => r.Name == OnnxExporter.OutputName).AsEnumerable<float>().ToArray();
         Assert.Equal(logits.Length, expected.Length);
         float worst = 0;
         for (int i = 0; i < logits.Length; i++) worst = Math.Max(worst, Math.Abs(expected[i] - logits[i]) / Math.Max(1, Math.Abs(expected[i])));
 
         // scaled_tanh exports as Mul, Tanh, Mul, which the importer refuses by name (PyTorch has no such layer).
-        if (TNetwork.Layers.Any(l => l.Activation == "scaled_tanh"))
+        if (TNetwork.Description.Layers.Any(l => l.Activation == ActivationKind.ScaledTanh))
             Assert.Contains("(Mul) is an operator the importer does not translate", Assert.Throws<OnnxImportException>(() => OnnxImporter.Import(model, "random.onnx")).Message);
         else
             Assert.Equal(parameters, OnnxImporter.Import(model, "random.onnx").Parameters);

@@ -19,17 +19,17 @@ public sealed class RoundTripTests
         Assert.Equal("LeNet5", imported.Name);
         Assert.Equal(new FeatureShape(1, 28, 28), imported.Input);
         Assert.Equal(InputScaling.Standardized, imported.InputScaling);
-        Assert.Equal(LeNet5Network.ClassNames, imported.ClassNames);
-        Assert.Equal(LeNet5Network.Layers.Count, imported.Layers.Count);
+        Assert.Equal(LeNet5Network.Description.ClassNames, imported.ClassNames);
+        Assert.Equal(LeNet5Network.Description.Layers.Count, imported.Layers.Count);
         for (int i = 0; i < imported.Layers.Count; i++)
         {
-            LayerDescription expected = LeNet5Network.Layers[i], actual = imported.Layers[i];
+            LayerDescription expected = LeNet5Network.Description.Layers[i], actual = imported.Layers[i];
             Assert.Equal(
                 (expected.Name, expected.Kind, expected.Input.Size, expected.Output, expected.Kernel, expected.Padding, expected.PadValue, expected.Activation),
                 (actual.Name, actual.Kind, actual.Input.Size, actual.Output, actual.Kernel, actual.Padding, actual.PadValue, actual.Activation));
             Assert.Equal(expected.ParameterNames, actual.ParameterNames);
         }
-        Assert.Equal(LeNet5Network.ParameterTensors.Select(t => (t.Name, t.Offset, t.ShapeText)), imported.ParameterTensors.Select(t => (t.Name, t.Offset, t.ShapeText)));
+        Assert.Equal(LeNet5Network.Description.ParameterTensors.Select(t => (t.Name, t.Offset, t.ShapeText)), imported.ParameterTensors.Select(t => (t.Name, t.Offset, t.ShapeText)));
         Assert.Equal(DigitClassifier.Parameters.ToArray(), imported.Parameters);
     }
 
@@ -37,7 +37,7 @@ public sealed class RoundTripTests
     public void The_probabilities_output_of_an_export_is_dropped()
     {
         ImportedNetwork imported = TestModels.Exported(new OnnxExportOptions { Probabilities = true }).Import();
-        Assert.Equal(LeNet5Network.Layers.Select(l => l.Name), imported.Layers.Select(l => l.Name));
+        Assert.Equal(LeNet5Network.Description.Layers.Select(l => l.Name), imported.Layers.Select(l => l.Name));
         Assert.Equal(DigitClassifier.Parameters.ToArray(), imported.Parameters);
     }
 

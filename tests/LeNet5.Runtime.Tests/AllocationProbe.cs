@@ -26,20 +26,7 @@ public readonly struct AllocationProbe : INetwork
         Interlocked.Exchange(ref s_samples, 0);
     }
 
-    public static string Name => "AllocationProbe";
-    public static int InputChannels => TinyMlp.InputChannels;
-    public static int InputHeight => TinyMlp.InputHeight;
-    public static int InputWidth => TinyMlp.InputWidth;
-    public static int InputSize => TinyMlp.InputSize;
-    public static int ClassCount => TinyMlp.ClassCount;
-    public static IReadOnlyList<string> ClassNames => TinyMlp.ClassNames;
-    public static int ParameterCount => TinyMlp.ParameterCount;
-    public static int ActivationSize => TinyMlp.ActivationSize;
-    public static int WorkspaceSize => TinyMlp.WorkspaceSize;
-    public static LossKind Loss => TinyMlp.Loss;
-    public static IReadOnlyList<ParameterTensor> ParameterTensors => TinyMlp.ParameterTensors;
-    public static IReadOnlyList<LayerDescription> Layers => TinyMlp.Layers;
-    public static TrainingRecipe Training => TinyMlp.Training;
+    public static NetworkDescription Description { get; } = TinyMlp.Description with { Name = "AllocationProbe" };
 
     public static void InitializeParameters(Span<float> parameters, Random random) => TinyMlp.InitializeParameters(parameters, random);
 

@@ -57,7 +57,7 @@ public sealed class CheckpointTests : IDisposable
     public void Wrong_shape_names_the_file_tensor_and_both_shapes()
     {
         string path = _temp.File("checkpoint.safetensors");
-        var tensors = LeNet5Network.ParameterTensors.ToList();
+        var tensors = LeNet5Network.Description.ParameterTensors.ToList();
         int extra = 2 * 25;
         tensors[0] = new ParameterTensor("c1.weight", 0, [8, 1, 5, 5]);
         for (int i = 1; i < tensors.Count; i++) tensors[i] = tensors[i] with { Offset = tensors[i].Offset + extra };
@@ -70,7 +70,7 @@ public sealed class CheckpointTests : IDisposable
     public void Unexpected_and_missing_names_are_refused()
     {
         string renamed = _temp.File("renamed.safetensors");
-        var tensors = TinyMlp.ParameterTensors.ToList();
+        var tensors = TinyMlp.Description.ParameterTensors.ToList();
         tensors[1] = tensors[1] with { Name = "hidden.offset" };
         SafeTensors.Save(renamed, tensors, new float[TinyMlp.ParameterCount]);
         var error = Assert.Throws<CheckpointException>(() => Checkpoint.Load<TinyMlp>(renamed));
@@ -78,7 +78,7 @@ public sealed class CheckpointTests : IDisposable
         Assert.Contains("'hidden.offset' not in the architecture TinyMlp", error.Message);
 
         string missing = _temp.File("missing.safetensors");
-        SafeTensors.Save(missing, TinyMlp.ParameterTensors.Take(3).ToList(), new float[TinyMlp.ParameterCount]);
+        SafeTensors.Save(missing, TinyMlp.Description.ParameterTensors.Take(3).ToList(), new float[TinyMlp.ParameterCount]);
         error = Assert.Throws<CheckpointException>(() => Checkpoint.Load<TinyMlp>(missing));
         Assert.Contains("tensor 'out.bias' [3] that the architecture TinyMlp expects is missing", error.Message);
     }
@@ -87,7 +87,7 @@ public sealed class CheckpointTests : IDisposable
     public void Checkpoint_of_another_architecture_is_refused()
     {
         string path = _temp.File("other.safetensors");
-        SafeTensors.Save(path, TinyMlp.ParameterTensors, new float[TinyMlp.ParameterCount], new Dictionary<string, string> { ["architecture"] = "Other" });
+        SafeTensors.Save(path, TinyMlp.Description.ParameterTensors, new float[TinyMlp.ParameterCount], new Dictionary<string, string> { ["architecture"] = "Other" });
         var error = Assert.Throws<CheckpointException>(() => Checkpoint.Load<TinyMlp>(path));
         Assert.Contains("'Other'", error.Message);
     }

@@ -32,12 +32,12 @@ public sealed class CheckpointValidationTests : IDisposable
     private static string Header(params string[] entries) => "{" + string.Join(", ", entries) + "}";
 
     private static CheckpointException Refused(byte[] file) =>
-        Assert.Throws<CheckpointException>(() => SafeTensors.Load(file, "x.safetensors", TinyMlp.Name, TinyMlp.ParameterTensors, TinyMlp.ParameterCount));
+        Assert.Throws<CheckpointException>(() => SafeTensors.Load(file, "x.safetensors", TinyMlp.Description.Name, TinyMlp.Description.ParameterTensors, TinyMlp.ParameterCount));
 
     [Fact]
     public void A_valid_handmade_file_loads()
     {
-        Assert.Equal(TinyMlp.ParameterCount, SafeTensors.Load(File(Header(HiddenWeight, HiddenBias, OutWeight, OutBias)), "x", TinyMlp.Name, TinyMlp.ParameterTensors, TinyMlp.ParameterCount).Parameters.Length);
+        Assert.Equal(TinyMlp.ParameterCount, SafeTensors.Load(File(Header(HiddenWeight, HiddenBias, OutWeight, OutBias)), "x", TinyMlp.Description.Name, TinyMlp.Description.ParameterTensors, TinyMlp.ParameterCount).Parameters.Length);
     }
 
     [Theory]
@@ -141,7 +141,7 @@ public sealed class CheckpointValidationTests : IDisposable
 
         // Read in place (embedded weights) too.
         byte[] bytes = System.IO.File.ReadAllBytes(path);
-        error = Assert.Throws<CheckpointException>(() => SafeTensors.FindFlatData(bytes, "embedded", TinyMlp.Name, TinyMlp.ParameterTensors, TinyMlp.ParameterCount));
+        error = Assert.Throws<CheckpointException>(() => SafeTensors.FindFlatData(bytes, "embedded", TinyMlp.Description.Name, TinyMlp.Description.ParameterTensors, TinyMlp.ParameterCount));
         Assert.Contains("tensor 'out.weight' holds", error.Message);
     }
 

@@ -36,7 +36,7 @@ public sealed class CliTests : IDisposable
             Directory.GetFiles(_temp.File("out")).Select(Path.GetFileName).Order());
         Checkpoint saved = Checkpoint.Load<LeNet5.Model.LeNet5Network>(checkpoint);
         Assert.Equal("2", saved.Metadata["epoch"]);
-        Assert.Equal(Optimizers.Name(LeNet5.Model.LeNet5Network.Training.Optimizer), saved.Metadata["optimizer"]);
+        Assert.Equal(Optimizers.Name(LeNet5.Model.LeNet5Network.Description.Training.Optimizer), saved.Metadata["optimizer"]);
 
         var evaluate = Run("evaluate", "--checkpoint", checkpoint, "--data", TestData.MnistFolder);
         Assert.True(evaluate.Code == 0, evaluate.Error);
@@ -224,7 +224,7 @@ public sealed class CliTests : IDisposable
     public void Help_shows_the_architecture_defaults()
     {
         var result = Run("train", "--help");
-        Assert.Contains($"[default: {LeNet5.Model.LeNet5Network.Training.Epochs}]", result.Out);
+        Assert.Contains($"[default: {LeNet5.Model.LeNet5Network.Description.Training.Epochs}]", result.Out);
         Assert.Contains("--threads", result.Out);
         Assert.Contains("--limit", result.Out);
         Assert.Contains("--validation", result.Out);
@@ -239,7 +239,7 @@ public sealed class CliTests : IDisposable
     {
         var result = Run(["train", .. option, "--help"]);
         Assert.Equal(0, result.Code);
-        Assert.Contains($"[default: {LeNet5.Trainer.PaperNetwork.Training.Epochs}]", result.Out);
+        Assert.Contains($"[default: {LeNet5.Trainer.PaperNetwork.Description.Training.Epochs}]", result.Out);
         Assert.Contains("Train Paper on MNIST", result.Out);
     }
 

@@ -98,7 +98,7 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Equal((double)correct / images, root.GetProperty("accuracy").GetDouble());
         Assert.InRange(correct, 9_850, 10_000);
         Assert.True(root.GetProperty("loss").GetDouble() is > 0 and < 0.1);
-        Assert.Equal(LeNet5Network.ClassNames, root.GetProperty("classes").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal(LeNet5Network.Description.ClassNames, root.GetProperty("classes").EnumerateArray().Select(c => c.GetString()));
         Assert.Equal(JsonValueKind.Null, root.GetProperty("pictures").ValueKind);
         Assert.Equal(["lenet5.safetensors"], Directory.GetFiles(Path.GetDirectoryName(checkpoint)!).Select(Path.GetFileName));
 

@@ -16,7 +16,7 @@ public sealed class EvaluationPicturesTests : IDisposable
         TinyMlp.InitializeParameters(parameters, random);
         float[] pixels = [.. Enumerable.Range(0, images * TinyMlp.InputSize).Select(_ => (float)random.NextDouble())];
         byte[] labels = [.. Enumerable.Range(0, images).Select(i => (byte)(i % TinyMlp.ClassCount))];
-        return (parameters, new MnistDataset(pixels, labels, TinyMlp.InputHeight, TinyMlp.InputWidth));
+        return (parameters, new MnistDataset(pixels, labels, TinyMlp.Description.Input.Height, TinyMlp.Description.Input.Width));
     }
 
     [Fact]

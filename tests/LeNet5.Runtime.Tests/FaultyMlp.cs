@@ -5,20 +5,7 @@ namespace LeNet5.Runtime.Tests;
 /// <summary><see cref="TinyMlp"/> whose training forward pass throws on an image whose first value is +infinity.</summary>
 public readonly struct FaultyMlp : INetwork
 {
-    public static string Name => "FaultyMlp";
-    public static int InputChannels => TinyMlp.InputChannels;
-    public static int InputHeight => TinyMlp.InputHeight;
-    public static int InputWidth => TinyMlp.InputWidth;
-    public static int InputSize => TinyMlp.InputSize;
-    public static int ClassCount => TinyMlp.ClassCount;
-    public static IReadOnlyList<string> ClassNames => TinyMlp.ClassNames;
-    public static int ParameterCount => TinyMlp.ParameterCount;
-    public static int ActivationSize => TinyMlp.ActivationSize;
-    public static int WorkspaceSize => TinyMlp.WorkspaceSize;
-    public static LossKind Loss => TinyMlp.Loss;
-    public static IReadOnlyList<ParameterTensor> ParameterTensors => TinyMlp.ParameterTensors;
-    public static IReadOnlyList<LayerDescription> Layers => TinyMlp.Layers;
-    public static TrainingRecipe Training => TinyMlp.Training;
+    public static NetworkDescription Description { get; } = TinyMlp.Description with { Name = "FaultyMlp" };
 
     public static void InitializeParameters(Span<float> parameters, Random random) => TinyMlp.InitializeParameters(parameters, random);
 
@@ -29,7 +16,7 @@ public readonly struct FaultyMlp : INetwork
     {
         for (int b = 0; b < batch; b++)
         {
-            if (float.IsPositiveInfinity(input[b * InputSize])) throw new InvalidOperationException("faulty image");
+            if (float.IsPositiveInfinity(input[b * TinyMlp.InputSize])) throw new InvalidOperationException("faulty image");
         }
         TinyMlp.ForwardTrain(parameters, input, activations, logits, batch);
     }

@@ -81,7 +81,7 @@ public sealed class ImportSafeTensorsCommandTests : IDisposable
     private string TorchFile(string prefix, bool extra)
     {
         List<TorchSaveFile.Tensor> tensors = TorchSaveFile.StateDict(
-            LeNet5Network.ParameterTensors, TorchSaveFile.SeedParameters(), "F64", name => prefix + TorchSaveFile.ReplicationName(name));
+            LeNet5Network.Description.ParameterTensors, TorchSaveFile.SeedParameters(), "F64", name => prefix + TorchSaveFile.ReplicationName(name));
         if (extra) tensors.Add(new(prefix + "bn.running_mean", "F32", [4], new byte[16]));
         string path = _temp.File($"torch-{Guid.NewGuid():N}.safetensors");
         File.WriteAllBytes(path, TorchSaveFile.Write(tensors));

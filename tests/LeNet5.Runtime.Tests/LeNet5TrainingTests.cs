@@ -19,7 +19,7 @@ public sealed class LeNet5TrainingTests
     [Fact]
     public void One_epoch_with_the_architecture_defaults_reaches_97_percent()
     {
-        TrainingRecipe recipe = LeNet5Network.Training;
+        TrainingRecipe recipe = LeNet5Network.Description.Training;
         var execution = new ExecutionSettings { Threads = Environment.ProcessorCount };
         using var trainer = new Trainer<LeNet5Network>(recipe, execution);
         EpochResult epoch = trainer.TrainEpoch(TestData.Train, 0);
@@ -32,7 +32,7 @@ public sealed class LeNet5TrainingTests
 
     private static float[] Train(MnistDataset data, int threads)
     {
-        TrainingRecipe recipe = LeNet5Network.Training;
+        TrainingRecipe recipe = LeNet5Network.Description.Training;
         var execution = new ExecutionSettings { Threads = threads };
         using var trainer = new Trainer<LeNet5Network>(recipe, execution);
         trainer.TrainEpoch(data, 0);

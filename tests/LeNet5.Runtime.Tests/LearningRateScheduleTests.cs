@@ -24,7 +24,7 @@ public sealed class LearningRateScheduleTests
     [Fact]
     public void The_seed_recipe_declares_its_schedule()
     {
-        TrainingRecipe recipe = LeNet5Network.Training;
+        TrainingRecipe recipe = LeNet5Network.Description.Training;
         Assert.Equal(0.85f, recipe.LearningRateDecay);
         Assert.Equal(OptimizerKind.Sgd, recipe.Optimizer);
     }

@@ -18,7 +18,7 @@ public sealed class LogitsCurvatureTests
     [Fact]
     public void Softmax_cross_entropy_curvature_is_the_second_difference_of_the_loss()
     {
-        Assert.Equal(LossKind.SoftmaxCrossEntropy, TinyMlp.Loss);
+        Assert.Equal(LossKind.SoftmaxCrossEntropy, TinyMlp.Description.Loss);
         float[] logits = GridLogits(rows: 4, TinyMlp.ClassCount, low: -4, high: 4, seed: 1);
         AssertSecondDifferences<TinyMlp>(logits, (row, label) => SoftmaxCrossEntropy.SumLoss(row, [label], TinyMlp.ClassCount, [], 0f), tolerance: 5e-4);
     }
@@ -26,18 +26,18 @@ public sealed class LogitsCurvatureTests
     [Fact]
     public void Map_criterion_curvature_is_the_second_difference_of_the_loss_with_its_constant_logit()
     {
-        Assert.Equal(LossKind.MapCriterion, PaperNetwork.Loss);
-        Assert.NotEqual(0f, PaperNetwork.LossConstant);
+        Assert.Equal(LossKind.MapCriterion, PaperNetwork.Description.Loss);
+        Assert.NotEqual(0f, PaperNetwork.Description.LossConstant);
         // Negated RBF distances: mostly below zero, some near the constant logit -j.
         float[] logits = GridLogits(rows: 3, PaperNetwork.ClassCount, low: -5, high: 1, seed: 2);
-        AssertSecondDifferences<PaperNetwork>(logits, (row, label) => MapCriterion.SumLoss(row, [label], PaperNetwork.ClassCount, PaperNetwork.LossConstant, [], 0f), tolerance: 1e-4);
+        AssertSecondDifferences<PaperNetwork>(logits, (row, label) => MapCriterion.SumLoss(row, [label], PaperNetwork.ClassCount, PaperNetwork.Description.LossConstant, [], 0f), tolerance: 1e-4);
 
         // The constant logit matters: without it the same rows would give another curvature.
         var withConstant = new float[logits.Length];
         var without = new float[logits.Length];
         Losses.LogitsCurvature<PaperNetwork>(logits, withConstant);
         Losses.LogitsCurvature<LeNet5Network>(logits, without);
-        Assert.Equal(LossKind.SoftmaxCrossEntropy, LeNet5Network.Loss);
+        Assert.Equal(LossKind.SoftmaxCrossEntropy, LeNet5Network.Description.Loss);
         Assert.Contains(Enumerable.Range(0, logits.Length), i => Math.Abs(withConstant[i] - without[i]) > 1e-3);
     }
 
@@ -77,7 +77,7 @@ public sealed class LogitsCurvatureTests
 
     private static void AssertSecondDifferences<TNetwork>(float[] logits, RowLoss loss, double tolerance) where TNetwork : struct, INetwork
     {
-        int classes = TNetwork.ClassCount;
+        int classes = TNetwork.Description.ClassCount;
         var curvature = new float[logits.Length];
         Losses.LogitsCurvature<TNetwork>(logits, curvature);
         for (int r = 0; r < logits.Length / classes; r++)
@@ -121,24 +121,24 @@ public sealed class TinyMlpCurvatureTests
         for (int i = 0; i < parameters.Length; i++) parameters[i] = MathF.Round(parameters[i] * 4 * 64) / 64;
         var random = new Random(6);
         float[] image = Enumerable.Range(0, TinyMlp.InputSize).Select(_ => random.Next(-128, 129) / 64f).ToArray();
-        var activations = new float[TinyMlp.ActivationSize];
+        var activations = new float[TinyMlp.Description.ActivationSize];
         var logits = new float[TinyMlp.ClassCount];
         TinyMlp.ForwardTrain(parameters, image, activations, logits, 1);
         var logitsCurvature = new float[TinyMlp.ClassCount];
         Losses.LogitsCurvature<TinyMlp>(logits, logitsCurvature);
         var curvature = new float[TinyMlp.ParameterCount];
-        TinyMlp.BackwardCurvature(parameters, image, activations, logitsCurvature, curvature, new float[TinyMlp.WorkspaceSize], 1);
+        TinyMlp.BackwardCurvature(parameters, image, activations, logitsCurvature, curvature, new float[TinyMlp.Description.WorkspaceSize], 1);
         Assert.All(curvature, c => Assert.True(c >= 0 && float.IsFinite(c)));
-        Assert.True(curvature.Take(TinyMlp.ParameterTensors[2].Offset).Sum() > 0, "the hidden layer received no curvature");
+        Assert.True(curvature.Take(TinyMlp.Description.ParameterTensors[2].Offset).Sum() > 0, "the hidden layer received no curvature");
 
         double Loss(float[] p)
         {
             var z = new float[TinyMlp.ClassCount];
-            TinyMlp.Infer(p, image, z, new float[TinyMlp.WorkspaceSize], 1);
+            TinyMlp.Infer(p, image, z, new float[TinyMlp.Description.WorkspaceSize], 1);
             return CrossEntropy(z);
         }
         const float step = 1f / 16;
-        for (int index = TinyMlp.ParameterTensors[2].Offset; index < TinyMlp.ParameterCount; index++)
+        for (int index = TinyMlp.Description.ParameterTensors[2].Offset; index < TinyMlp.ParameterCount; index++)
         {
             float saved = parameters[index];
             double centre = Loss(parameters);

@@ -8,23 +8,11 @@ namespace LeNet5.Runtime.Tests;
 /// </summary>
 public readonly struct NamedClassesNetwork : INetwork
 {
-    public static string Name => "Fashion";
-    public static int InputChannels => LeNet5Network.InputChannels;
-    public static int InputHeight => LeNet5Network.InputHeight;
-    public static int InputWidth => LeNet5Network.InputWidth;
-    public static int InputSize => LeNet5Network.InputSize;
-    public static int ClassCount => LeNet5Network.ClassCount;
-
-    public static IReadOnlyList<string> ClassNames { get; } =
-        ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
-
-    public static int ParameterCount => LeNet5Network.ParameterCount;
-    public static int ActivationSize => LeNet5Network.ActivationSize;
-    public static int WorkspaceSize => LeNet5Network.WorkspaceSize;
-    public static LossKind Loss => LeNet5Network.Loss;
-    public static IReadOnlyList<ParameterTensor> ParameterTensors => LeNet5Network.ParameterTensors;
-    public static IReadOnlyList<LayerDescription> Layers => LeNet5Network.Layers;
-    public static TrainingRecipe Training => LeNet5Network.Training;
+    public static NetworkDescription Description { get; } = LeNet5Network.Description with
+    {
+        Name = "Fashion",
+        ClassNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
+    };
 
     public static void InitializeParameters(Span<float> parameters, Random random) => LeNet5Network.InitializeParameters(parameters, random);
 

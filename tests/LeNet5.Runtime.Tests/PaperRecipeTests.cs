@@ -80,16 +80,16 @@ public sealed class PaperRecipeTests
         Assert.Equal(-0.1f, values[0], 6);
         Assert.Equal(1.175f, values[1], 6);
         Assert.Equal(-0.1f + 0.2f * 1.275f, values[2], 5);
-        Assert.Equal(PaperNetwork.InputScaling, InputScaling.Paper);
-        Assert.Equal(LeNet5Network.InputScaling, InputScaling.Standardized);
+        Assert.Equal(PaperNetwork.Description.InputScaling, InputScaling.Paper);
+        Assert.Equal(LeNet5Network.Description.InputScaling, InputScaling.Standardized);
     }
 
     [Fact]
     public void The_paper_recipe_learns_on_a_subset_with_distortions_and_any_thread_count()
     {
-        MnistDataset train = MnistDataset.LoadTraining(TestData.MnistFolder, PaperNetwork.InputScaling).Take(1500);
-        MnistDataset test = MnistDataset.LoadTest(TestData.MnistFolder, PaperNetwork.InputScaling).Take(1000);
-        TrainingRecipe recipe = PaperNetwork.Training with { Distort = true, CurvatureSamples = 100 };
+        MnistDataset train = MnistDataset.LoadTraining(TestData.MnistFolder, PaperNetwork.Description.InputScaling).Take(1500);
+        MnistDataset test = MnistDataset.LoadTest(TestData.MnistFolder, PaperNetwork.Description.InputScaling).Take(1000);
+        TrainingRecipe recipe = PaperNetwork.Description.Training with { Distort = true, CurvatureSamples = 100 };
         Assert.Equal(OptimizerKind.Sdlm, recipe.Optimizer);
         Assert.Equal(1, recipe.BatchSize);
         float[] one, two;

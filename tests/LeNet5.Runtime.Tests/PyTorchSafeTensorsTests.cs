@@ -32,12 +32,12 @@ public sealed class PyTorchSafeTensorsTests : IDisposable
     {
         float[] parameters = TorchSaveFile.SeedParameters();
         byte[] torch = TorchFile(parameters, "F32");
-        Assert.Equal(-1, SafeTensors.FindFlatData(torch, "torch", LeNet5Network.Name, LeNet5Network.ParameterTensors, LeNet5Network.ParameterCount));
+        Assert.Equal(-1, SafeTensors.FindFlatData(torch, "torch", LeNet5Network.Description.Name, LeNet5Network.Description.ParameterTensors, LeNet5Network.ParameterCount));
 
         string ours = _temp.File("ours.safetensors");
         Checkpoint.Save<LeNet5Network>(ours, parameters);
         byte[] bytes = File.ReadAllBytes(ours);
-        int start = SafeTensors.FindFlatData(bytes, ours, LeNet5Network.Name, LeNet5Network.ParameterTensors, LeNet5Network.ParameterCount);
+        int start = SafeTensors.FindFlatData(bytes, ours, LeNet5Network.Description.Name, LeNet5Network.Description.ParameterTensors, LeNet5Network.ParameterCount);
         Assert.Equal(0, start % 8);
         float[] mapped = new float[parameters.Length];
         for (int i = 0; i < mapped.Length; i++) mapped[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(start + (i * 4)));
@@ -48,7 +48,7 @@ public sealed class PyTorchSafeTensorsTests : IDisposable
     public void Torch_layout_f64_loads_exactly()
     {
         float[] parameters = TorchSaveFile.SeedParameters();
-        Checkpoint loaded = SafeTensors.Load(TorchFile(parameters, "F64"), "torch64", LeNet5Network.Name, LeNet5Network.ParameterTensors, LeNet5Network.ParameterCount);
+        Checkpoint loaded = SafeTensors.Load(TorchFile(parameters, "F64"), "torch64", LeNet5Network.Description.Name, LeNet5Network.Description.ParameterTensors, LeNet5Network.ParameterCount);
         Assert.Equal(parameters, loaded.Parameters);
     }
 
@@ -56,12 +56,12 @@ public sealed class PyTorchSafeTensorsTests : IDisposable
     public void F64_values_round_to_the_nearest_float()
     {
         // 1 + 2^-24 is halfway between two floats and rounds to even; 1 + 3 * 2^-25 rounds up: no truncation.
-        List<TorchSaveFile.Tensor> tensors = TorchSaveFile.StateDict(LeNet5Network.ParameterTensors, TorchSaveFile.SeedParameters(), "F64");
+        List<TorchSaveFile.Tensor> tensors = TorchSaveFile.StateDict(LeNet5Network.Description.ParameterTensors, TorchSaveFile.SeedParameters(), "F64");
         int index = tensors.FindIndex(t => t.Name == "f6.bias");
         BinaryPrimitives.WriteDoubleLittleEndian(tensors[index].Data.AsSpan(0), 1 + Math.Pow(2, -24));
         BinaryPrimitives.WriteDoubleLittleEndian(tensors[index].Data.AsSpan(8), 1 + 3 * Math.Pow(2, -25));
-        Checkpoint loaded = SafeTensors.Load(TorchSaveFile.Write(tensors), "torch64", LeNet5Network.Name, LeNet5Network.ParameterTensors, LeNet5Network.ParameterCount);
-        int offset = LeNet5Network.ParameterTensors.Single(t => t.Name == "f6.bias").Offset;
+        Checkpoint loaded = SafeTensors.Load(TorchSaveFile.Write(tensors), "torch64", LeNet5Network.Description.Name, LeNet5Network.Description.ParameterTensors, LeNet5Network.ParameterCount);
+        int offset = LeNet5Network.Description.ParameterTensors.Single(t => t.Name == "f6.bias").Offset;
         Assert.Equal(1f, loaded.Parameters[offset]);
         Assert.Equal(1f + MathF.Pow(2, -23), loaded.Parameters[offset + 1]);
     }
@@ -72,7 +72,7 @@ public sealed class PyTorchSafeTensorsTests : IDisposable
     public void Torch_layout_half_precision_loads_rounded(string dtype)
     {
         float[] parameters = TorchSaveFile.SeedParameters();
-        Checkpoint loaded = SafeTensors.Load(TorchFile(parameters, dtype), dtype, LeNet5Network.Name, LeNet5Network.ParameterTensors, LeNet5Network.ParameterCount);
+        Checkpoint loaded = SafeTensors.Load(TorchFile(parameters, dtype), dtype, LeNet5Network.Description.Name, LeNet5Network.Description.ParameterTensors, LeNet5Network.ParameterCount);
         float tolerance = dtype == "F16" ? 1e-3f : 1e-2f;
         for (int i = 0; i < parameters.Length; i++)
             Assert.True(Math.Abs(parameters[i] - loaded.Parameters[i]) <= tolerance * Math.Max(1f, Math.Abs(parameters[i])), $"{dtype} parameter {i}: {parameters[i]} vs {loaded.Parameters[i]}");
@@ -83,7 +83,7 @@ public sealed class PyTorchSafeTensorsTests : IDisposable
     {
         float[] parameters = TorchSaveFile.SeedParameters();
         byte[] file = TorchFile(parameters, "F32", extra: "bn.running_mean");
-        var error = Assert.Throws<CheckpointException>(() => SafeTensors.Load(file, "torch", LeNet5Network.Name, LeNet5Network.ParameterTensors, LeNet5Network.ParameterCount));
+        var error = Assert.Throws<CheckpointException>(() => SafeTensors.Load(file, "torch", LeNet5Network.Description.Name, LeNet5Network.Description.ParameterTensors, LeNet5Network.ParameterCount));
         Assert.Contains("'bn.running_mean' not in the architecture LeNet5", error.Message);
     }
 
@@ -92,7 +92,7 @@ public sealed class PyTorchSafeTensorsTests : IDisposable
     {
         float[] parameters = TorchSaveFile.SeedParameters();
         byte[] file = TorchFile(parameters, "F32", transposeF5: true);
-        var error = Assert.Throws<CheckpointException>(() => SafeTensors.Load(file, "torch", LeNet5Network.Name, LeNet5Network.ParameterTensors, LeNet5Network.ParameterCount));
+        var error = Assert.Throws<CheckpointException>(() => SafeTensors.Load(file, "torch", LeNet5Network.Description.Name, LeNet5Network.Description.ParameterTensors, LeNet5Network.ParameterCount));
         Assert.Contains("'f5.weight' has shape [400, 120]", error.Message);
         Assert.Contains("[120, 400]", error.Message);
     }
@@ -111,7 +111,7 @@ public sealed class PyTorchSafeTensorsTests : IDisposable
     /// <summary>What <c>save_file</c> writes for the state_dict holding <paramref name="parameters"/>.</summary>
     private static byte[] TorchFile(float[] parameters, string dtype, string? extra = null, bool transposeF5 = false)
     {
-        List<TorchSaveFile.Tensor> tensors = TorchSaveFile.StateDict(LeNet5Network.ParameterTensors, parameters, dtype);
+        List<TorchSaveFile.Tensor> tensors = TorchSaveFile.StateDict(LeNet5Network.Description.ParameterTensors, parameters, dtype);
         if (transposeF5)
         {
             int index = tensors.FindIndex(t => t.Name == "f5.weight");

@@ -63,7 +63,7 @@ public sealed class RoundTripProperties : IDisposable
             Checkpoint loaded = Checkpoint.Load<TinyMlp>(path);
             Assert.Equal(Bits(parameters), Bits(loaded.Parameters));
             Assert.Equal(Checkpoint.ContentHash(parameters), loaded.Metadata[Checkpoint.ContentHashKey]);
-            Assert.Equal(TinyMlp.Name, loaded.Metadata[Checkpoint.ArchitectureKey]);
+            Assert.Equal(TinyMlp.Description.Name, loaded.Metadata[Checkpoint.ArchitectureKey]);
             foreach ((string key, string value) in metadata.Where(e => e.Key is not (Checkpoint.ContentHashKey or "parameter_count")))
                 Assert.Equal(value, loaded.Metadata[key]);
         }, seed: "0N0XIzNsQ0O2", iter: 100, threads: 1);

@@ -18,7 +18,7 @@ public sealed class StateDictImportTests : IDisposable
     public void A_state_dict_with_out_for_output_loads_through_a_rename()
     {
         float[] parameters = TorchSaveFile.SeedParameters();
-        string path = Save(TorchSaveFile.StateDict(LeNet5Network.ParameterTensors, parameters, "F32", TorchSaveFile.ReplicationName));
+        string path = Save(TorchSaveFile.StateDict(LeNet5Network.Description.ParameterTensors, parameters, "F32", TorchSaveFile.ReplicationName));
 
         var exact = Assert.Throws<CheckpointException>(() => Checkpoint.Load<LeNet5Network>(path));
         Assert.Contains("tensors 'out.bias', 'out.weight' not in the architecture LeNet5", exact.Message);
@@ -34,8 +34,8 @@ public sealed class StateDictImportTests : IDisposable
     {
         // Like the PyTorch oracle's file: two networks' weights and gradients under prefixes, and int64 labels.
         float[] parameters = TorchSaveFile.SeedParameters();
-        List<TorchSaveFile.Tensor> tensors = TorchSaveFile.StateDict(LeNet5Network.ParameterTensors, parameters, "F64", n => "seed.param." + TorchSaveFile.ReplicationName(n));
-        tensors.AddRange(TorchSaveFile.StateDict(LeNet5Network.ParameterTensors, new float[parameters.Length], "F64", n => "seed.grad." + TorchSaveFile.ReplicationName(n)));
+        List<TorchSaveFile.Tensor> tensors = TorchSaveFile.StateDict(LeNet5Network.Description.ParameterTensors, parameters, "F64", n => "seed.param." + TorchSaveFile.ReplicationName(n));
+        tensors.AddRange(TorchSaveFile.StateDict(LeNet5Network.Description.ParameterTensors, new float[parameters.Length], "F64", n => "seed.grad." + TorchSaveFile.ReplicationName(n)));
         tensors.Add(new("labels", "I64", [2], new byte[16]));
         string path = Save(tensors);
         var import = new StateDictImport([new TensorRename("seed.param", ""), new TensorRename("out", "output")], IgnoreExtraTensors: true);
@@ -43,7 +43,7 @@ public sealed class StateDictImportTests : IDisposable
         Checkpoint loaded = Checkpoint.Load<LeNet5Network>(path, import);
 
         Assert.Equal(parameters, loaded.Parameters);
-        Assert.Equal(["labels", .. LeNet5Network.ParameterTensors.Select(t => "seed.grad." + TorchSaveFile.ReplicationName(t.Name)).Order(StringComparer.Ordinal)], loaded.IgnoredTensors);
+        Assert.Equal(["labels", .. LeNet5Network.Description.ParameterTensors.Select(t => "seed.grad." + TorchSaveFile.ReplicationName(t.Name)).Order(StringComparer.Ordinal)], loaded.IgnoredTensors);
         var refused = Assert.Throws<CheckpointException>(() => Checkpoint.Load<LeNet5Network>(path, import with { IgnoreExtraTensors = false }));
         Assert.Contains("tensors 'labels', 'seed.grad.c1.bias', 'seed.grad.c1.weight', 'seed.grad.c3.bias', 'seed.grad.c3.weight', 'seed.grad.f5.bias', 'seed.grad.f5.weight', 'seed.grad.f6.bias' and 3 more not in the architecture LeNet5", refused.Message);
         Assert.EndsWith("; rename them too (--map NAME=NAME) or skip them (--ignore-extra)", refused.Message);
@@ -81,7 +81,7 @@ public sealed class StateDictImportTests : IDisposable
     [Fact]
     public void A_rename_that_matches_nothing_is_refused()
     {
-        string path = Save(TorchSaveFile.StateDict(LeNet5Network.ParameterTensors, TorchSaveFile.SeedParameters(), "F32", TorchSaveFile.ReplicationName));
+        string path = Save(TorchSaveFile.StateDict(LeNet5Network.Description.ParameterTensors, TorchSaveFile.SeedParameters(), "F32", TorchSaveFile.ReplicationName));
         var error = Assert.Throws<CheckpointException>(() => Checkpoint.Load<LeNet5Network>(path, new StateDictImport([new TensorRename("outt", "output")], true)));
         Assert.Equal(
             $"{path}: the rename outt=output matches no tensor name (the file has c1.bias, c1.weight, c3.bias, c3.weight, f5.bias, f5.weight, f6.bias, f6.weight and 2 more); a prefix is one or more whole dotted parts of a name",
@@ -91,7 +91,7 @@ public sealed class StateDictImportTests : IDisposable
     [Fact]
     public void Two_tensors_renamed_to_one_name_are_refused()
     {
-        List<TorchSaveFile.Tensor> tensors = TorchSaveFile.StateDict(LeNet5Network.ParameterTensors, TorchSaveFile.SeedParameters(), "F32", TorchSaveFile.ReplicationName);
+        List<TorchSaveFile.Tensor> tensors = TorchSaveFile.StateDict(LeNet5Network.Description.ParameterTensors, TorchSaveFile.SeedParameters(), "F32", TorchSaveFile.ReplicationName);
         tensors.Add(new("output.bias", "F32", [10], new byte[40]));
         string path = Save(tensors);
         var error = Assert.Throws<CheckpointException>(() => Checkpoint.Load<LeNet5Network>(path, OutToOutput));
@@ -103,7 +103,7 @@ public sealed class StateDictImportTests : IDisposable
     [Fact]
     public void A_shape_mismatch_names_the_tensor_as_in_the_file()
     {
-        List<TorchSaveFile.Tensor> tensors = TorchSaveFile.StateDict(LeNet5Network.ParameterTensors, TorchSaveFile.SeedParameters(), "F32", TorchSaveFile.ReplicationName);
+        List<TorchSaveFile.Tensor> tensors = TorchSaveFile.StateDict(LeNet5Network.Description.ParameterTensors, TorchSaveFile.SeedParameters(), "F32", TorchSaveFile.ReplicationName);
         int index = tensors.FindIndex(t => t.Name == "out.weight");
         tensors[index] = tensors[index] with { Shape = [84, 10] };
         string path = Save(tensors);
@@ -114,7 +114,7 @@ public sealed class StateDictImportTests : IDisposable
     [Fact]
     public void A_parameter_stored_as_integers_is_refused()
     {
-        List<TorchSaveFile.Tensor> tensors = TorchSaveFile.StateDict(LeNet5Network.ParameterTensors, TorchSaveFile.SeedParameters(), "F32");
+        List<TorchSaveFile.Tensor> tensors = TorchSaveFile.StateDict(LeNet5Network.Description.ParameterTensors, TorchSaveFile.SeedParameters(), "F32");
         int index = tensors.FindIndex(t => t.Name == "c1.bias");
         tensors[index] = tensors[index] with { DType = "I32" };
         string path = Save(tensors);

@@ -12,8 +12,8 @@ public sealed class StepwiseTrainingTests
     {
         MnistDataset subset = TestData.Train.Take(300);
         var oneThread = new ExecutionSettings { Threads = 1 };
-        using var whole = new Trainer<LeNet5Network>(LeNet5Network.Training, oneThread);
-        using var stepwise = new Trainer<LeNet5Network>(LeNet5Network.Training, oneThread);
+        using var whole = new Trainer<LeNet5Network>(LeNet5Network.Description.Training, oneThread);
+        using var stepwise = new Trainer<LeNet5Network>(LeNet5Network.Description.Training, oneThread);
         for (int epoch = 0; epoch < 2; epoch++)
         {
             EpochResult expected = whole.TrainEpoch(subset, epoch);
@@ -23,7 +23,7 @@ public sealed class StepwiseTrainingTests
             {
                 TrainingProgress progress = run.Step();
                 steps++;
-                Assert.Equal(Math.Min(steps * LeNet5Network.Training.BatchSize, subset.Count), progress.ImagesDone);
+                Assert.Equal(Math.Min(steps * LeNet5Network.Description.Training.BatchSize, subset.Count), progress.ImagesDone);
             }
             EpochResult actual = run.Finish();
             Assert.Equal(expected.Steps, actual.Steps);

@@ -56,7 +56,7 @@ public sealed class SummaryCommandTests
         Assert.Equal(416_520, rows.Values.Sum(r => r.MultiplyAdds));
         Assert.Matches(new Regex(@"^total\s+61,706\s+429,342\s+416,520$", RegexOptions.Multiline), text);
         Assert.StartsWith("LeNet5: 8 layers, 61,706 parameters, 416,520 multiply-adds per image\n", text);
-        Assert.Equal(416_520, LeNet5Network.Layers.Sum(l => l.MultiplyAdds));
+        Assert.Equal(416_520, LeNet5Network.Description.Layers.Sum(l => l.MultiplyAdds));
 
         Assert.Contains("input: 1x28x28, pixel x -> (x/255 - 0.1307)/0.3081 (0 -> -0.4242, 255 -> 2.8215)\n", text);
         Assert.Contains("classes: 10 (0 1 2 3 4 5 6 7 8 9)\n", text);

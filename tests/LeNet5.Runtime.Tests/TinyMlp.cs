@@ -11,33 +11,31 @@ public readonly struct TinyMlp : INetwork
     private const int In = 16, Hidden = 8, Out = 3;
     private const int W1 = 0, B1 = W1 + Hidden * In, W2 = B1 + Hidden, B2 = W2 + Out * Hidden;
 
-    public static string Name => "TinyMlp";
-    public static int InputChannels => 1;
-    public static int InputHeight => 4;
-    public static int InputWidth => 4;
-    public static int InputSize => In;
-    public static int ClassCount => Out;
-    public static IReadOnlyList<string> ClassNames { get; } = [.. Enumerable.Range(0, Out).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
-    public static int ParameterCount => B2 + Out;
-    public static int ActivationSize => Hidden;
-    public static int WorkspaceSize => Hidden;
-    public static LossKind Loss => LossKind.SoftmaxCrossEntropy;
+    public const int InputSize = In, ClassCount = Out, ParameterCount = B2 + Out;
 
-    public static IReadOnlyList<ParameterTensor> ParameterTensors { get; } =
-    [
-        new("hidden.weight", W1, [Hidden, In]),
-        new("hidden.bias", B1, [Hidden]),
-        new("out.weight", W2, [Out, Hidden]),
-        new("out.bias", B2, [Out]),
-    ];
-
-    public static IReadOnlyList<LayerDescription> Layers { get; } =
-    [
-        new("hidden", "dense", new(1, 4, 4), new(Hidden, 1, 1), 0, 0, 0, 0f, "tanh", ["hidden.weight", "hidden.bias"]),
-        new("out", "dense", new(Hidden, 1, 1), new(Out, 1, 1), 0, 0, 0, 0f, "none", ["out.weight", "out.bias"]),
-    ];
-
-    public static TrainingRecipe Training { get; } = new() { Epochs = 2, BatchSize = 32, Optimizer = OptimizerKind.Sgd, LearningRate = 0.1f, Momentum = 0.9f, WeightDecay = 0f, Seed = 7 };
+    public static NetworkDescription Description { get; } = new()
+    {
+        Name = "TinyMlp",
+        Input = new FeatureShape(1, 4, 4),
+        ClassNames = [.. Enumerable.Range(0, Out).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))],
+        ParameterCount = ParameterCount,
+        ActivationSize = Hidden,
+        WorkspaceSize = Hidden,
+        Loss = LossKind.SoftmaxCrossEntropy,
+        ParameterTensors =
+        [
+            new("hidden.weight", W1, [Hidden, In]),
+            new("hidden.bias", B1, [Hidden]),
+            new("out.weight", W2, [Out, Hidden]),
+            new("out.bias", B2, [Out]),
+        ],
+        Layers =
+        [
+            new("hidden", LayerKind.Dense, new(1, 4, 4), new(Hidden, 1, 1), 0, 0, 0, 0f, ActivationKind.Tanh, ["hidden.weight", "hidden.bias"]),
+            new("out", LayerKind.Dense, new(Hidden, 1, 1), new(Out, 1, 1), 0, 0, 0, 0f, ActivationKind.None, ["out.weight", "out.bias"]),
+        ],
+        Training = new() { Epochs = 2, BatchSize = 32, Optimizer = OptimizerKind.Sgd, LearningRate = 0.1f, Momentum = 0.9f, WeightDecay = 0f, Seed = 7 },
+    };
 
     public static void InitializeParameters(Span<float> parameters, Random random)
     {

@@ -12,14 +12,14 @@ public sealed class TrainerTests
         var parameters = new float[TinyMlp.ParameterCount];
         TinyMlp.InitializeParameters(parameters, new Random(1));
         MnistDataset data = TinyMlp.SyntheticData(3, 5);
-        var activations = new float[3 * TinyMlp.ActivationSize];
+        var activations = new float[3 * TinyMlp.Description.ActivationSize];
         var logits = new float[3 * TinyMlp.ClassCount];
         var dLogits = new float[logits.Length];
         var gradient = new float[parameters.Length];
         var inputGradient = new float[data.Images.Length];
         TinyMlp.ForwardTrain(parameters, data.Images, activations, logits, 3);
         SoftmaxCrossEntropy.MeanLoss(logits, data.Labels, TinyMlp.ClassCount, dLogits);
-        TinyMlp.Backward(parameters, data.Images, activations, dLogits, gradient, inputGradient, new float[3 * TinyMlp.WorkspaceSize], 3);
+        TinyMlp.Backward(parameters, data.Images, activations, dLogits, gradient, inputGradient, new float[3 * TinyMlp.Description.WorkspaceSize], 3);
 
         for (int i = 0; i < parameters.Length; i += 7)
         {
@@ -71,13 +71,13 @@ public sealed class TrainerTests
         float[] before = trainer.Parameters.ToArray();
         EpochResult result = trainer.TrainEpoch(data, 0);
 
-        var activations = new float[37 * TinyMlp.ActivationSize];
+        var activations = new float[37 * TinyMlp.Description.ActivationSize];
         var logits = new float[37 * TinyMlp.ClassCount];
         var dLogits = new float[logits.Length];
         var gradient = new float[before.Length];
         TinyMlp.ForwardTrain(before, data.Images, activations, logits, 37);
         float loss = SoftmaxCrossEntropy.MeanLoss(logits, data.Labels, TinyMlp.ClassCount, dLogits);
-        TinyMlp.Backward(before, data.Images, activations, dLogits, gradient, Span<float>.Empty, new float[37 * TinyMlp.WorkspaceSize], 37);
+        TinyMlp.Backward(before, data.Images, activations, dLogits, gradient, Span<float>.Empty, new float[37 * TinyMlp.Description.WorkspaceSize], 37);
 
         Assert.Equal(1, result.Steps);
         Assert.Equal(loss, result.MeanLoss, 5);
@@ -198,7 +198,7 @@ public sealed class TrainerTests
         double loss = 0;
         for (int i = 0; i < data.Count; i++)
         {
-            TinyMlp.Infer(parameters, data.Image(i), logits, new float[TinyMlp.WorkspaceSize], 1);
+            TinyMlp.Infer(parameters, data.Image(i), logits, new float[TinyMlp.Description.WorkspaceSize], 1);
             int predicted = SoftmaxCrossEntropy.ArgMax(logits);
             confusion[data.Labels[i] * 3 + predicted]++;
             if (predicted == data.Labels[i]) correct++;
@@ -224,7 +224,7 @@ public sealed class TrainerTests
     private static double Loss(float[] parameters, MnistDataset data)
     {
         var logits = new float[data.Count * TinyMlp.ClassCount];
-        TinyMlp.Infer(parameters, data.Images, logits, new float[data.Count * TinyMlp.WorkspaceSize], data.Count);
+        TinyMlp.Infer(parameters, data.Images, logits, new float[data.Count * TinyMlp.Description.WorkspaceSize], data.Count);
         return SoftmaxCrossEntropy.SumLoss(logits, data.Labels, TinyMlp.ClassCount, Span<float>.Empty, 0) / data.Count;
     }
 
@@ -232,7 +232,7 @@ public sealed class TrainerTests
     public void A_trainer_without_options_uses_the_architectures_recipe()
     {
         using var trainer = new Trainer<TinyMlp>();
-        TrainingRecipe recipe = TinyMlp.Training;
+        TrainingRecipe recipe = TinyMlp.Description.Training;
         Assert.Same(recipe, trainer.Recipe);
         Assert.Equal(new ExecutionSettings(), trainer.Execution);
         // Same recipe, same seed: the same initial parameters as a trainer given the recipe.

@@ -90,7 +90,7 @@ public sealed class TrainingRecipeTests : IDisposable
     {
         string path = _temp.File("recipe.safetensors");
         Checkpoint.Save<TinyMlp>(path, new float[TinyMlp.ParameterCount], Unusual.ToMetadata());
-        Assert.Equal(Unusual, TrainingRecipe.FromMetadata(Checkpoint.Load<TinyMlp>(path).Metadata, TinyMlp.Training));
+        Assert.Equal(Unusual, TrainingRecipe.FromMetadata(Checkpoint.Load<TinyMlp>(path).Metadata, TinyMlp.Description.Training));
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class TrainingRecipeTests : IDisposable
         var metadata = Unusual.ToMetadata().Where(e => e.Key is not ("learning_rate_schedule" or "curvature_samples")).ToDictionary();
         TrainingRecipe read = TrainingRecipe.FromMetadata(metadata, new TrainingRecipe { LearningRateSchedule = [0.125f], CurvatureSamples = 9 });
         Assert.Equal(Unusual with { LearningRateSchedule = [0.125f], CurvatureSamples = 9 }, read);
-        Assert.Equal(TinyMlp.Training, TrainingRecipe.FromMetadata(new Dictionary<string, string>(), TinyMlp.Training));
+        Assert.Equal(TinyMlp.Description.Training, TrainingRecipe.FromMetadata(new Dictionary<string, string>(), TinyMlp.Description.Training));
     }
 
     [Theory]
@@ -143,13 +143,13 @@ public sealed class TrainingRecipeTests : IDisposable
         MnistDataset data = TinyMlp.SyntheticData(200, 3);
         float[] Train(ExecutionSettings execution)
         {
-            using var trainer = new Trainer<TinyMlp>(TinyMlp.Training, execution);
+            using var trainer = new Trainer<TinyMlp>(TinyMlp.Description.Training, execution);
             trainer.TrainEpoch(data, 0);
             return trainer.Parameters;
         }
         float[] one = Train(new ExecutionSettings { Threads = 1 }), three = Train(new ExecutionSettings { Threads = 3 });
         Assert.True(MemoryMarshal.AsBytes(one.AsSpan()).SequenceEqual(MemoryMarshal.AsBytes(three.AsSpan())));
-        var error = Assert.Throws<LeNet5Exception>(() => new Trainer<TinyMlp>(TinyMlp.Training, new ExecutionSettings { Threads = 0 }));
+        var error = Assert.Throws<LeNet5Exception>(() => new Trainer<TinyMlp>(TinyMlp.Description.Training, new ExecutionSettings { Threads = 0 }));
         Assert.Equal("threads must be at least 1, not 0", error.Message);
     }
 
@@ -213,7 +213,7 @@ public sealed class TrainingRecipeTests : IDisposable
 
         // As written before this recipe: no schedule (the paper's is the architecture's), no curvature samples.
         Checkpoint first = Checkpoint.Load<LeNet5.Trainer.PaperNetwork>(older);
-        Assert.Equal(LeNet5.Trainer.PaperNetwork.Training with { Epochs = 1 }, TrainingRecipe.FromMetadata(first.Metadata, new TrainingRecipe()));
+        Assert.Equal(LeNet5.Trainer.PaperNetwork.Description.Training with { Epochs = 1 }, TrainingRecipe.FromMetadata(first.Metadata, new TrainingRecipe()));
         Checkpoint.Save<LeNet5.Trainer.PaperNetwork>(older, first.Parameters,
             first.Metadata.Where(e => e.Key is not ("learning_rate_schedule" or "curvature_samples")).ToDictionary());
 

@@ -74,9 +74,9 @@ public sealed class TrainTests(Browser browser, ITestOutputHelper output)
 
     private static (double Loss, double Accuracy) TrainHere(int images, int testImages)
     {
-        MnistDataset train = MnistDataset.LoadTraining(MnistTestFolder.Path, LeNet5Network.InputScaling);
-        MnistDataset test = MnistDataset.LoadTest(MnistTestFolder.Path, LeNet5Network.InputScaling).Take(testImages);
-        using var trainer = new Trainer<LeNet5Network>(LeNet5Network.Training, new ExecutionSettings { Threads = 1 });
+        MnistDataset train = MnistDataset.LoadTraining(MnistTestFolder.Path, LeNet5Network.Description.InputScaling);
+        MnistDataset test = MnistDataset.LoadTest(MnistTestFolder.Path, LeNet5Network.Description.InputScaling).Take(testImages);
+        using var trainer = new Trainer<LeNet5Network>(LeNet5Network.Description.Training, new ExecutionSettings { Threads = 1 });
         Trainer<LeNet5Network>.EpochRun run = trainer.BeginEpoch(train, 0);
         while (run.Progress.ImagesDone < images) run.Step();
         using var evaluator = new Evaluator<LeNet5Network>(threads: 1);

@@ -9,11 +9,8 @@ namespace LeNet5.Generator
     {
         public static readonly DenseEmitter Instance = new DenseEmitter();
 
-
         public override LayerShape? Infer(LayerSpec layer, Shape input, ShapeReport report)
             => new LayerShape(new Shape(layer.Size, 1, 1), input.Size, (long)layer.Size * input.Size, layer.Size);
-
-        public override string KindName(LayerModel layer) => "dense";
 
         public override bool WorksOnTheBatch => true;
 

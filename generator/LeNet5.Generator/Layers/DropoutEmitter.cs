@@ -15,7 +15,6 @@ namespace LeNet5.Generator
     {
         public static readonly DropoutEmitter Instance = new DropoutEmitter();
 
-
         public override LayerShape? Infer(LayerSpec layer, Shape input, ShapeReport report)
             => new LayerShape(input, Kept: input.Size);
 
@@ -24,8 +23,6 @@ namespace LeNet5.Generator
 
         /// <summary>A copy in inference: no multiply-adds, no connections.</summary>
         public override LayerCounts Counts(LayerModel layer) => LayerCounts.None;
-
-        public override string KindName(LayerModel layer) => "dropout";
 
         public override bool HasTrainingForward => true;
 

@@ -127,8 +127,8 @@ namespace LeNet5.Generator
         public virtual LayerArguments CurvatureArguments(LayerModel layer)
             => layer.HasParameters ? LayerArguments.Parameters | LayerArguments.Values : LayerArguments.Values;
 
-        /// <summary>The kind as the <c>Layers</c> table names it (the architecture file's spelling).</summary>
-        public abstract string KindName(LayerModel layer);
+        /// <summary>The kind the <c>Layers</c> table gives: the declared kind unless the emitter knows a more specific one.</summary>
+        public virtual LayerKind DescribedKind(LayerModel layer) => layer.Spec.Kind;
 
         /// <summary>The stride the <c>Layers</c> table gives (0 where the kind has none).</summary>
         public virtual int DescribedStride(LayerModel layer) => 0;

@@ -9,11 +9,8 @@ namespace LeNet5.Generator
     {
         public static readonly PadEmitter Instance = new PadEmitter();
 
-
         public override LayerShape? Infer(LayerSpec layer, Shape input, ShapeReport report)
             => new LayerShape(new Shape(input.Channels, input.Height + (2 * layer.Padding), input.Width + (2 * layer.Padding)));
-
-        public override string KindName(LayerModel layer) => "pad";
 
         public override LayerArguments BackwardArguments(LayerModel layer) => LayerArguments.None;
 

@@ -25,8 +25,6 @@ namespace LeNet5.Generator
                 ? new LayerShape(new Shape(input.Channels, input.Height / layer.Kernel, input.Width / layer.Kernel))
                 : (LayerShape?)null;
 
-        public override string KindName(LayerModel layer) => _max ? "maxpool2d" : "avgpool2d";
-
         public override int DescribedStride(LayerModel layer) => layer.Spec.Stride;
 
         public override string Describe(LayerModel layer)

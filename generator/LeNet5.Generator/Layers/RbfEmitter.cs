@@ -12,7 +12,6 @@ namespace LeNet5.Generator
     {
         public static readonly RbfEmitter Instance = new RbfEmitter();
 
-
         public override LayerShape? Infer(LayerSpec layer, Shape input, ShapeReport report)
         {
             for (int u = 0; u < layer.Prototypes.Count; u++)
@@ -32,8 +31,6 @@ namespace LeNet5.Generator
 
             return new LayerShape(new Shape(layer.Size, 1, 1));
         }
-
-        public override string KindName(LayerModel layer) => "rbf";
 
         public override KernelHelpers Helpers(LayerModel layer) => KernelHelpers.Axpy;
 

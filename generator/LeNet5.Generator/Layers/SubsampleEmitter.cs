@@ -12,13 +12,10 @@ namespace LeNet5.Generator
     {
         public static readonly SubsampleEmitter Instance = new SubsampleEmitter();
 
-
         public override LayerShape? Infer(LayerSpec layer, Shape input, ShapeReport report)
             => ShapeInference.WindowDivides(layer, input, report)
                 ? new LayerShape(new Shape(input.Channels, input.Height / layer.Kernel, input.Width / layer.Kernel), (long)layer.Kernel * layer.Kernel, input.Channels, input.Channels)
                 : (LayerShape?)null;
-
-        public override string KindName(LayerModel layer) => "subsample2d";
 
         public override KernelHelpers Helpers(LayerModel layer)
             => KernelHelpers.MultiplyAdd | KernelHelpers.Sum | Windows2x2Emitter.Helpers(Windows2x2Emitter.Widths(layer));

@@ -39,12 +39,13 @@ internal static class BenchmarkCommand
     {
         if (threads < 1) throw new LeNet5Exception($"--threads must be at least 1, not {threads}");
         if (steps < 10) throw new LeNet5Exception($"--steps must be at least 10, not {steps}");
-        if (TNetwork.InputChannels != 1) throw new LeNet5Exception($"{TNetwork.Name} takes {TNetwork.InputChannels} channels; benchmark makes grey images only");
+        NetworkDescription network = TNetwork.Description;
+        if (network.Input.Channels != 1) throw new LeNet5Exception($"{network.Name} takes {network.Input.Channels} channels; benchmark makes grey images only");
         TextWriter o = output.Out;
         void Line(string key, FormattableString value) => o.WriteLine($"{key}={value.ToString(CultureInfo.InvariantCulture)}");
 
-        Line("network", $"{TNetwork.Name}");
-        Line("parameters", $"{TNetwork.ParameterCount}");
+        Line("network", $"{network.Name}");
+        Line("parameters", $"{network.ParameterCount}");
         Line("processor", $"{MachineVectors.Processor}");
         Line("instruction_sets", $"{MachineVectors.InstructionSets}");
         Line("vector_bits", $"{MachineVectors.WidestBits}");
@@ -52,8 +53,8 @@ internal static class BenchmarkCommand
         Line("fma_peak_gmacs_per_core", $"{MachineVectors.FmaPeakPerCore() / 1e9:F1}");
 
         MnistDataset data = SyntheticDigits<TNetwork>(TrainingBatch * steps);
-        float[] parameters = new float[TNetwork.ParameterCount];
-        TNetwork.InitializeParameters(parameters, new Random(TNetwork.Training.Seed));
+        float[] parameters = new float[network.ParameterCount];
+        TNetwork.InitializeParameters(parameters, new Random(network.Training.Seed));
         Line("single_image_us", $"{SingleImageMicroseconds<TNetwork>(parameters, data):F2}");
         Line("batch1000_images_per_s", $"{BatchImagesPerSecond<TNetwork>(parameters, data, threads):F0}");
         Line("train_images_per_s", $"{TrainingImagesPerSecond<TNetwork>(data, threads):F0}");
@@ -63,8 +64,8 @@ internal static class BenchmarkCommand
     /// <summary>The median over rounds of the mean time of one-image inference calls on one thread.</summary>
     private static double SingleImageMicroseconds<TNetwork>(float[] parameters, MnistDataset data) where TNetwork : struct, INetwork
     {
-        var logits = new float[TNetwork.ClassCount];
-        var workspace = new float[Math.Max(1, TNetwork.WorkspaceSize)];
+        var logits = new float[TNetwork.Description.ClassCount];
+        var workspace = new float[Math.Max(1, TNetwork.Description.WorkspaceSize)];
         const int calls = 1_000;
         var rounds = new double[7];
         for (int round = -2; round < rounds.Length; round++) // two rounds warm the code up
@@ -95,7 +96,7 @@ internal static class BenchmarkCommand
     /// <summary>Images per second of a training epoch at batch 64 with the architecture's optimizer, after a warm-up epoch.</summary>
     private static double TrainingImagesPerSecond<TNetwork>(MnistDataset data, int threads) where TNetwork : struct, INetwork
     {
-        TrainingRecipe recipe = TNetwork.Training with { BatchSize = TrainingBatch, Distort = false };
+        TrainingRecipe recipe = TNetwork.Description.Training with { BatchSize = TrainingBatch, Distort = false };
         using var trainer = new Trainer<TNetwork>(recipe, new ExecutionSettings { Threads = threads });
         trainer.TrainEpoch(data.Take(Math.Min(data.Count, 20 * TrainingBatch)), 0);
         return trainer.TrainEpoch(data, 1).ImagesPerSecond;
@@ -104,7 +105,8 @@ internal static class BenchmarkCommand
     /// <summary>Learnable grey images: a bright square whose place is the class, in noise, scaled like the network's input.</summary>
     private static MnistDataset SyntheticDigits<TNetwork>(int count) where TNetwork : struct, INetwork
     {
-        int height = TNetwork.InputHeight, width = TNetwork.InputWidth, classes = TNetwork.ClassCount;
+        NetworkDescription network = TNetwork.Description;
+        int height = network.Input.Height, width = network.Input.Width, classes = network.ClassCount;
         var random = new Random(1);
         var images = new float[count * height * width];
         var labels = new byte[count];
@@ -119,7 +121,7 @@ internal static class BenchmarkCommand
                 int y = i / width, x = i % width;
                 pixels[i] = y >= top && y < top + 4 && x >= left && x < left + 4 ? (byte)255 : (byte)random.Next(64);
             }
-            TNetwork.InputScaling.Scale(pixels, images.AsSpan(n * pixels.Length, pixels.Length));
+            network.InputScaling.Scale(pixels, images.AsSpan(n * pixels.Length, pixels.Length));
         }
         return new MnistDataset(images, labels, height, width);
     }

@@ -64,6 +64,7 @@ internal static class EvaluateCommand
         if (settings.Threads < 1) throw new LeNet5Exception($"--threads must be at least 1, not {settings.Threads}");
         if (settings.Top < 0) throw new LeNet5Exception($"--top must be 0 or more, not {settings.Top}");
         if (settings.Pictures is not null && File.Exists(settings.Pictures)) throw new LeNet5Exception($"--pictures {settings.Pictures} is a file; give a folder");
+        NetworkDescription network = TNetwork.Description;
         Checkpoint checkpoint = Checkpoint.Load<TNetwork>(settings.Checkpoint);
         DatasetKind dataset = DataSource.Parse(settings.Dataset);
         MnistDataset test = DataSource.LoadTest<TNetwork>(DataSource.Resolve(settings.Data, dataset, output), dataset);
@@ -76,12 +77,12 @@ internal static class EvaluateCommand
 
         if (settings.Json)
         {
-            output.Out.WriteLine(EvaluationJson.Write(TNetwork.Name, settings.Checkpoint, checkpoint.Metadata, TNetwork.ClassNames, result, mistakes, pictures));
+            output.Out.WriteLine(EvaluationJson.Write(network.Name, settings.Checkpoint, checkpoint.Metadata, network.ClassNames, result, mistakes, pictures));
             return 0;
         }
 
         TextWriter o = output.Out;
-        o.WriteLine($"{TNetwork.Name} checkpoint {settings.Checkpoint} on {test.Count:N0} test images");
+        o.WriteLine($"{network.Name} checkpoint {settings.Checkpoint} on {test.Count:N0} test images");
         if (checkpoint.Metadata.TryGetValue("epoch", out string? epoch) && checkpoint.Metadata.TryGetValue("optimizer", out string? optimizer))
         {
             string of = checkpoint.Metadata.TryGetValue("epochs", out string? epochs) ? $" of {epochs}" : "";
@@ -91,11 +92,11 @@ internal static class EvaluateCommand
         o.WriteLine(string.Create(Invariant, $"accuracy: {result.Accuracy * 100:F2}% ({result.Correct} of {result.Count}), error {100 - result.Accuracy * 100:F2}%"));
         o.WriteLine(string.Create(Invariant, $"loss:     {result.MeanLoss:F4}"));
         o.WriteLine();
-        WriteScores(o, result.Report, TNetwork.ClassNames);
+        WriteScores(o, result.Report, network.ClassNames);
         o.WriteLine();
-        WriteConfusion(o, result, TNetwork.ClassNames);
+        WriteConfusion(o, result, network.ClassNames);
         o.WriteLine();
-        WriteMistakes(o, mistakes, settings.Top, TNetwork.ClassNames);
+        WriteMistakes(o, mistakes, settings.Top, network.ClassNames);
         if (pictures is not null)
         {
             o.WriteLine();

@@ -56,9 +56,10 @@ internal static class ExportOnnxCommand
         if (Directory.Exists(model)) throw new LeNet5Exception($"--output {model} is a folder; give the ONNX file's name");
         Checkpoint checkpoint = Checkpoint.Load<TNetwork>(checkpointPath);
         OnnxExporter.Export<TNetwork>(model, checkpoint.Parameters, options);
+        NetworkDescription network = TNetwork.Description;
         string outputs = options.Probabilities ? $"outputs '{OnnxExporter.OutputName}' and '{OnnxExporter.ProbabilitiesName}'" : $"output '{OnnxExporter.OutputName}'";
         output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{TNetwork.Name} checkpoint {checkpointPath} written as ONNX (opset {OnnxExporter.OpsetVersion}, model version {options.ModelVersion}) to {model}: input '{OnnxExporter.InputName}' [batch, {TNetwork.InputChannels}, {TNetwork.InputHeight}, {TNetwork.InputWidth}], {outputs} [batch, {TNetwork.ClassCount}]"));
+            $"{network.Name} checkpoint {checkpointPath} written as ONNX (opset {OnnxExporter.OpsetVersion}, model version {options.ModelVersion}) to {model}: input '{OnnxExporter.InputName}' [batch, {network.Input.Channels}, {network.Input.Height}, {network.Input.Width}], {outputs} [batch, {network.ClassCount}]"));
         return 0;
     }
 }

@@ -62,8 +62,8 @@ internal static class ImportOnnxCommand
             $"{network.Source} imported as {network.Name}: input {network.Input}, {network.Layers.Count} layers, {network.Parameters.Length:N0} parameters, {network.ClassNames.Count} classes"));
         foreach (LayerDescription layer in network.Layers)
         {
-            string activation = layer.Activation == "none" ? "" : " " + layer.Activation;
-            text.WriteLine($"  {layer.Name,-10} {layer.Kind,-10} {layer.Input} -> {layer.Output}{activation}");
+            string activation = layer.Activation == ActivationKind.None ? "" : " " + Activations.Name(layer.Activation);
+            text.WriteLine($"  {layer.Name,-10} {LayerKinds.Name(layer.Kind),-10} {layer.Input} -> {layer.Output}{activation}");
         }
         text.WriteLine($"wrote {files[0]} and {files[1]}");
         FeatureShape input = network.Input;

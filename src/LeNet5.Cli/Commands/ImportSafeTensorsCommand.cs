@@ -56,7 +56,7 @@ internal static class ImportSafeTensorsCommand
                 throw new LeNet5Exception($"--map '{text}' is not NAME=NAME; for example --map out=output, or --map module= to remove a prefix");
             renames.Add(rename);
         }
-        if (string.IsNullOrWhiteSpace(settings.Output)) throw new LeNet5Exception("--output is empty; give the checkpoint's path, for example checkpoints/" + TNetwork.Name.ToLowerInvariant() + ".safetensors");
+        if (string.IsNullOrWhiteSpace(settings.Output)) throw new LeNet5Exception("--output is empty; give the checkpoint's path, for example checkpoints/" + TNetwork.Description.Name.ToLowerInvariant() + ".safetensors");
         if (Directory.Exists(settings.Output)) throw new LeNet5Exception($"--output {settings.Output} is a folder; give the checkpoint's file name");
         // Not under a training run that is writing the same checkpoint.
         using OutputLock outputLock = OutputLock.Acquire(settings.Output);
@@ -75,7 +75,7 @@ internal static class ImportSafeTensorsCommand
 
         TextWriter o = output.Out;
         o.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{TNetwork.Name}: {TNetwork.ParameterTensors.Count} tensors ({TNetwork.ParameterCount:N0} parameters) from {settings.Source} written as F32 to {settings.Output}"));
+            $"{TNetwork.Description.Name}: {TNetwork.Description.ParameterTensors.Count} tensors ({TNetwork.Description.ParameterCount:N0} parameters) from {settings.Source} written as F32 to {settings.Output}"));
         if (renames.Count > 0) o.WriteLine($"renamed: {string.Join(", ", renames)}");
         if (imported.IgnoredTensors.Count > 0)
         {

@@ -75,27 +75,28 @@ internal static class InferCommand
     {
         if (settings.Files.Count == 0 && settings.Indices.Count == 0)
             throw new LeNet5Exception($"infer needs image files and/or --index N (see '{output.Program} infer --help')");
-        if (TNetwork.InputChannels != 1)
-            throw new LeNet5Exception($"{TNetwork.Name} takes {TNetwork.InputChannels} channels; infer reads grey images only");
+        NetworkDescription network = TNetwork.Description;
+        if (network.Input.Channels != 1)
+            throw new LeNet5Exception($"{network.Name} takes {network.Input.Channels} channels; infer reads grey images only");
         Checkpoint checkpoint = Checkpoint.Load<TNetwork>(settings.Checkpoint);
         var options = new DigitImageOptions
         {
-            Height = TNetwork.InputHeight,
-            Width = TNetwork.InputWidth,
+            Height = network.Input.Height,
+            Width = network.Input.Width,
             Polarity = settings.Polarity,
             Framing = settings.Raw ? DigitFraming.WholeImage : DigitFraming.Mnist,
         };
         var shown = settings.Show is null ? null : new ShownImages(settings.Show);
 
-        var logits = new float[TNetwork.ClassCount];
-        var probabilities = new float[TNetwork.ClassCount];
-        var workspace = new float[Math.Max(1, TNetwork.WorkspaceSize)];
+        var logits = new float[network.ClassCount];
+        var probabilities = new float[network.ClassCount];
+        var workspace = new float[Math.Max(1, network.WorkspaceSize)];
         int width = settings.Files.Select(f => f.Length).Concat(settings.Indices.Select(i => $"test[{i}]".Length)).Max();
         void Classify(string label, float[] pixels, int? truth)
         {
             TNetwork.Infer(checkpoint.Parameters, pixels, logits, workspace, 1);
             int classIndex = ClassProbabilities.Compute(logits, probabilities);
-            IReadOnlyList<string> names = TNetwork.ClassNames;
+            IReadOnlyList<string> names = network.ClassNames;
             string line = string.Create(CultureInfo.InvariantCulture, $"{label.PadRight(width)}  class {names[classIndex]}  confidence {probabilities[classIndex] * 100,6:F2}%");
             if (truth is int t) line += t == classIndex ? $"  true {names[t]}" : $"  true {names[t]} (wrong)";
             output.Out.WriteLine(line);
@@ -108,7 +109,7 @@ internal static class InferCommand
             try
             {
                 DigitImage image = DigitImage.Load(file, options);
-                Classify(file, image.Normalize(TNetwork.InputScaling), null);
+                Classify(file, image.Normalize(network.InputScaling), null);
                 shown?.Save(file, image);
             }
             catch (LeNet5Exception e)

@@ -39,19 +39,20 @@ internal static class SummaryCommand
     /// <summary>The summary of <typeparamref name="TNetwork"/>, lines ending in a newline.</summary>
     public static string Describe<TNetwork>() where TNetwork : struct, INetwork
     {
-        IReadOnlyList<LayerDescription> layers = TNetwork.Layers;
+        NetworkDescription network = TNetwork.Description;
+        IReadOnlyList<LayerDescription> layers = network.Layers;
         long multiplyAdds = layers.Sum(l => l.MultiplyAdds), connections = layers.Sum(l => l.ConnectionCount);
         var text = new StringBuilder();
-        text.Append(Invariant, $"{TNetwork.Name}: {layers.Count} layers, {TNetwork.ParameterCount:N0} parameters, {multiplyAdds:N0} multiply-adds per image").Append('\n');
+        text.Append(Invariant, $"{network.Name}: {layers.Count} layers, {network.ParameterCount:N0} parameters, {multiplyAdds:N0} multiply-adds per image").Append('\n');
         text.Append('\n');
 
         string[] header = ["layer", "kind", "output", "activation", "params", "connections", "mult-adds"];
-        var rows = new List<string[]> { new[] { "input", "", new FeatureShape(TNetwork.InputChannels, TNetwork.InputHeight, TNetwork.InputWidth).ToString(), "", "", "", "" } };
+        var rows = new List<string[]> { new[] { "input", "", network.Input.ToString(), "", "", "", "" } };
         foreach (LayerDescription layer in layers)
         {
-            rows.Add([layer.Name, Kind(layer), layer.Output.ToString(), layer.Activation, Count(Parameters<TNetwork>(layer)), Count(layer.ConnectionCount), Count(layer.MultiplyAdds)]);
+            rows.Add([layer.Name, Kind(layer), layer.Output.ToString(), Activations.Name(layer.Activation), Count(Parameters(network, layer)), Count(layer.ConnectionCount), Count(layer.MultiplyAdds)]);
         }
-        string[] total = ["total", "", "", "", Count(TNetwork.ParameterCount), Count(connections), Count(multiplyAdds)];
+        string[] total = ["total", "", "", "", Count(network.ParameterCount), Count(connections), Count(multiplyAdds)];
         bool[] right = [false, false, false, false, true, true, true];
         int[] widths = [.. Enumerable.Range(0, header.Length).Select(c => rows.Append(header).Append(total).Max(r => r[c].Length))];
         // A network with long layer names drops the connections rather than pass 80 columns.
@@ -69,14 +70,14 @@ internal static class SummaryCommand
             int pairs = layer.Connections.Sum(c => c.Count);
             Wrap(text, $"* {layer.Name}: connection table, {pairs} of {layer.Output.Channels * layer.Input.Channels} pairs of filter and input map");
         }
-        Wrap(text, InputText<TNetwork>());
-        Wrap(text, $"classes: {TNetwork.ClassCount} ({string.Join(" ", TNetwork.ClassNames)})");
-        Wrap(text, TNetwork.Loss == LossKind.MapCriterion
-            ? $"loss: MAP criterion (LeCun et al. 1998, eq. 9), j = {Number(TNetwork.LossConstant)}"
+        Wrap(text, InputText(network));
+        Wrap(text, $"classes: {network.ClassCount} ({string.Join(" ", network.ClassNames)})");
+        Wrap(text, network.Loss == LossKind.MapCriterion
+            ? $"loss: MAP criterion (LeCun et al. 1998, eq. 9), j = {Number(network.LossConstant)}"
             : "loss: softmax cross-entropy");
-        Wrap(text, "training: " + Recipe(TNetwork.Training));
+        Wrap(text, "training: " + Recipe(network.Training));
         Wrap(text, string.Create(Invariant,
-            $"memory: {TNetwork.ParameterCount * 4 / 1024.0:F1} KiB of float32 parameters; training keeps {TNetwork.ActivationSize:N0} floats per image"));
+            $"memory: {network.ParameterCount * 4 / 1024.0:F1} KiB of float32 parameters; training keeps {network.ActivationSize:N0} floats per image"));
         text.Append('\n');
         Wrap(text, "mult-adds: products of a weight (or an rbf prototype value) with an input, added into a sum, per image in the "
             + "forward pass; biases, pooling, padding and activations add none. connections: every input of every output value "
@@ -84,33 +85,33 @@ internal static class SummaryCommand
         return text.ToString();
     }
 
-    private static long Parameters<TNetwork>(LayerDescription layer) where TNetwork : struct, INetwork
-        => layer.ParameterNames.Sum(name => (long)TNetwork.ParameterTensors.Single(t => t.Name == name).Length);
+    private static long Parameters(NetworkDescription network, LayerDescription layer)
+        => layer.ParameterNames.Sum(name => (long)network.ParameterTensors.Single(t => t.Name == name).Length);
 
     /// <summary>The kind with its window: <c>conv2d 5x5</c>, <c>conv2d 3x3 s2 p1</c>, <c>avgpool2d 2x2</c>, <c>pad 2 (-0.4242)</c>.</summary>
     private static string Kind(LayerDescription layer)
     {
-        string kind = layer.Kind == "sparse_conv2d" ? "conv2d" : layer.Kind;
+        // A sparse convolution is a conv2d marked '*'; its connection table is summed up below the table.
+        bool convolution = layer.Kind is LayerKind.Conv2d or LayerKind.SparseConv2d;
+        string kind = LayerKinds.Name(convolution ? LayerKind.Conv2d : layer.Kind);
         // Four digits, as the input line gives the background: the seed network's -0.42421296 keeps the table in 80 columns.
-        if (layer.Kind == "pad") return layer.PadValue == 0 ? $"pad {layer.Padding}" : string.Create(Invariant, $"pad {layer.Padding} ({layer.PadValue:G4})");
+        if (layer.Kind == LayerKind.Pad) return layer.PadValue == 0 ? $"pad {layer.Padding}" : string.Create(Invariant, $"pad {layer.Padding} ({layer.PadValue:G4})");
         if (layer.Kernel == 0) return kind;
         var text = new StringBuilder(kind).Append(Invariant, $" {layer.Kernel}x{layer.Kernel}");
-        bool convolution = kind == "conv2d";
         if (convolution && layer.Stride > 1) text.Append(Invariant, $" s{layer.Stride}");
         if (convolution && layer.Padding > 0) text.Append(Invariant, $" p{layer.Padding}");
         if (layer.Connections.Count > 0) text.Append('*');
         return text.ToString();
     }
 
-    private static string InputText<TNetwork>() where TNetwork : struct, INetwork
+    private static string InputText(NetworkDescription network)
     {
-        InputScaling scaling = TNetwork.InputScaling;
+        InputScaling scaling = network.InputScaling;
         float range = scaling.Foreground - scaling.Background;
         string formula = scaling == InputScaling.Standardized
             ? string.Create(Invariant, $"(x/255 - {MnistPreprocessing.Mean:G})/{MnistPreprocessing.StandardDeviation:G}")
             : $"{Number(scaling.Background)} {(range < 0 ? "-" : "+")} {Number(Math.Abs(range))} x/255";
-        var shape = new FeatureShape(TNetwork.InputChannels, TNetwork.InputHeight, TNetwork.InputWidth);
-        return $"input: {shape}, pixel x -> {formula} (0 -> {Number(scaling.Background)}, 255 -> {Number(scaling.Foreground)})";
+        return $"input: {network.Input}, pixel x -> {formula} (0 -> {Number(scaling.Background)}, 255 -> {Number(scaling.Foreground)})";
     }
 
     /// <summary>

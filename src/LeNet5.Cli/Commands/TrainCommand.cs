@@ -159,7 +159,7 @@ internal static class TrainCommand
 
         // Short lines, so that an 80-column terminal shows them unwrapped.
         TextWriter o = output.Out;
-        o.WriteLine(string.Create(Invariant, $"{TNetwork.Name}: {TNetwork.ParameterCount:N0} parameters, {Formatting.Count(execution.Threads, "thread")}"));
+        o.WriteLine(string.Create(Invariant, $"{TNetwork.Description.Name}: {TNetwork.Description.ParameterCount:N0} parameters, {Formatting.Count(execution.Threads, "thread")}"));
         o.WriteLine(string.Create(Invariant, $"data:   {train.Count:N0} training and {test.Count:N0} {evaluated} images from {folder}"));
         o.WriteLine($"recipe: {Describe(recipe)}");
         o.WriteLine(keep switch
@@ -173,7 +173,7 @@ internal static class TrainCommand
         var table = new EpochTable(o, evaluated);
         table.WriteHeader();
 
-        var history = new TrainingHistory(TNetwork.Name, evaluated);
+        var history = new TrainingHistory(TNetwork.Description.Name, evaluated);
         int firstEpoch = 0;
         Checkpoint? resumed = settings.Resume ? EpochFiles.ResumePoint<TNetwork>(checkpoint, recipe, train.Count, settings.Validation ?? 0, out firstEpoch) : null;
         if (settings.Resume && resumed is null) output.Error.WriteLine($"{output.Program}: note: no checkpoint at {checkpoint} yet; the run starts from epoch 1");

@@ -16,20 +16,21 @@ internal static class EvaluationPictures
     public static PicturePaths Write<TNetwork>(string folder, string stem, EvaluationResult result, IReadOnlyList<Misclassification> mistakes, MnistDataset data, ReadOnlySpan<float> parameters)
         where TNetwork : struct, INetwork
     {
-        string network = TNetwork.Name, images = $"{result.Count:N0} test images";
+        NetworkDescription network = TNetwork.Description;
+        string images = $"{result.Count:N0} test images";
         string confusion = Path.Combine(folder, stem + ".confusion.png");
-        Save(confusion, ConfusionPicture.Render($"{network}: confusion matrix on {images}, {result.Accuracy * 100:F2}% correct", TNetwork.ClassNames, result), "confusion matrix");
+        Save(confusion, ConfusionPicture.Render($"{network.Name}: confusion matrix on {images}, {result.Accuracy * 100:F2}% correct", network.ClassNames, result), "confusion matrix");
 
         string misclassified = Path.Combine(folder, stem + ".misclassified.png");
-        Save(misclassified, MistakesPicture.Render($"{network}: misclassified images", TNetwork.ClassNames, mistakes, data, TNetwork.InputScaling), "misclassified images");
+        Save(misclassified, MistakesPicture.Render($"{network.Name}: misclassified images", network.ClassNames, mistakes, data, network.InputScaling), "misclassified images");
 
-        LayerDescription? layer = FiltersPicture.FirstConvolution(TNetwork.Layers);
+        LayerDescription? layer = FiltersPicture.FirstConvolution(network.Layers);
         string? filters = null;
         if (layer is not null)
         {
-            ParameterTensor weight = TNetwork.ParameterTensors.Single(t => t.Name == layer.ParameterNames[0]);
+            ParameterTensor weight = network.ParameterTensors.Single(t => t.Name == layer.ParameterNames[0]);
             filters = Path.Combine(folder, stem + ".filters.png");
-            Save(filters, FiltersPicture.Render($"{network}: filters of the first convolution", layer, parameters.Slice(weight.Offset, weight.Length)), "filters");
+            Save(filters, FiltersPicture.Render($"{network.Name}: filters of the first convolution", layer, parameters.Slice(weight.Offset, weight.Length)), "filters");
         }
         return new PicturePaths(confusion, misclassified, filters);
     }

@@ -18,7 +18,7 @@ internal static class FiltersPicture
 
     /// <summary>The first layer of kind <c>conv2d</c> or <c>sparse_conv2d</c>, or null.</summary>
     public static LayerDescription? FirstConvolution(IReadOnlyList<LayerDescription> layers)
-        => layers.FirstOrDefault(l => l.Kind is "conv2d" or "sparse_conv2d");
+        => layers.FirstOrDefault(l => l.Kind is LayerKind.Conv2d or LayerKind.SparseConv2d);
 
     /// <param name="title">The first line.</param>
     /// <param name="layer">A conv2d or sparse_conv2d layer.</param>

@@ -135,61 +135,46 @@ public readonly unsafe partial struct DropoutNetwork : global::LeNet5.Runtime.IN
     public const int OutActivationOffset = 264;
     #pragma warning restore CS1591
 
-    static int global::LeNet5.Runtime.INetwork.InputChannels => InputChannels;
-    static int global::LeNet5.Runtime.INetwork.InputHeight => InputHeight;
-    static int global::LeNet5.Runtime.INetwork.InputWidth => InputWidth;
-    static int global::LeNet5.Runtime.INetwork.InputSize => InputSize;
-    static int global::LeNet5.Runtime.INetwork.ClassCount => ClassCount;
-    static int global::LeNet5.Runtime.INetwork.ParameterCount => ParameterCount;
-    static int global::LeNet5.Runtime.INetwork.ActivationSize => ActivationSize;
-    static int global::LeNet5.Runtime.INetwork.WorkspaceSize => WorkspaceSize;
     static bool global::LeNet5.Runtime.INetwork.UsesTrainingNoise => true;
 
-    /// <summary>The <c>name</c> declared in the architecture file.</summary>
-    public static string Name => "Dropout";
-
-    /// <summary>The name of each class, by index: the architecture file's <c>classNames</c>, or the indices as text.</summary>
-    public static IReadOnlyList<string> ClassNames { get; } = new[] { "0", "1", "2" };
-
-    /// <summary>The loss the architecture declares.</summary>
-    public static global::LeNet5.Runtime.LossKind Loss => global::LeNet5.Runtime.LossKind.SoftmaxCrossEntropy;
-
-    /// <summary>The constant j of the MAP criterion (the extra logit is -j); 0 for other losses.</summary>
-    public static float LossConstant => 0.0f;
-
-    /// <summary>The values a background (0) and a foreground (255) pixel become; pixels in between are mapped linearly.</summary>
-    public static global::LeNet5.Runtime.InputScaling InputScaling => global::LeNet5.Runtime.InputScaling.Standardized;
-
-    /// <summary>Named parameter tensors in PyTorch <c>state_dict</c> order and layout.</summary>
-    public static IReadOnlyList<global::LeNet5.Runtime.ParameterTensor> ParameterTensors { get; } = new global::LeNet5.Runtime.ParameterTensor[]
+    /// <summary>What the network is: its input, classes, sizes, loss, input scaling, parameter tensors, layers and training recipe.</summary>
+    public static global::LeNet5.Runtime.NetworkDescription Description { get; } = new global::LeNet5.Runtime.NetworkDescription
     {
-        new global::LeNet5.Runtime.ParameterTensor("conv.weight", ConvWeightOffset, new[] { ConvFilters, ConvInputChannels, ConvKernel, ConvKernel }),
-        new global::LeNet5.Runtime.ParameterTensor("conv.bias", ConvBiasOffset, new[] { ConvFilters }),
-        new global::LeNet5.Runtime.ParameterTensor("hidden.weight", HiddenWeightOffset, new[] { HiddenUnits, HiddenInputSize }),
-        new global::LeNet5.Runtime.ParameterTensor("hidden.bias", HiddenBiasOffset, new[] { HiddenUnits }),
-        new global::LeNet5.Runtime.ParameterTensor("out.weight", OutWeightOffset, new[] { OutUnits, OutInputSize }),
-        new global::LeNet5.Runtime.ParameterTensor("out.bias", OutBiasOffset, new[] { OutUnits }),
-    };
-
-    /// <summary>The layers in order, as declared in the architecture file, with their inferred shapes.</summary>
-    public static IReadOnlyList<global::LeNet5.Runtime.LayerDescription> Layers { get; } = new global::LeNet5.Runtime.LayerDescription[]
-    {
-        new global::LeNet5.Runtime.LayerDescription("conv", "conv2d", new global::LeNet5.Runtime.FeatureShape(1, 6, 6), new global::LeNet5.Runtime.FeatureShape(3, 4, 4), Kernel: 3, Stride: 1, Padding: 0, PadValue: 0.0f, Activation: "tanh", ParameterNames: new[] { "conv.weight", "conv.bias" }) { MultiplyAdds = 432, ConnectionCount = 480 },
-        new global::LeNet5.Runtime.LayerDescription("drop1", "dropout", new global::LeNet5.Runtime.FeatureShape(3, 4, 4), new global::LeNet5.Runtime.FeatureShape(3, 4, 4), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: global::System.Array.Empty<string>()) { MultiplyAdds = 0, ConnectionCount = 0 },
-        new global::LeNet5.Runtime.LayerDescription("hidden", "dense", new global::LeNet5.Runtime.FeatureShape(3, 4, 4), new global::LeNet5.Runtime.FeatureShape(40, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "tanh", ParameterNames: new[] { "hidden.weight", "hidden.bias" }) { MultiplyAdds = 1920, ConnectionCount = 1960 },
-        new global::LeNet5.Runtime.LayerDescription("drop2", "dropout", new global::LeNet5.Runtime.FeatureShape(40, 1, 1), new global::LeNet5.Runtime.FeatureShape(40, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: global::System.Array.Empty<string>()) { MultiplyAdds = 0, ConnectionCount = 0 },
-        new global::LeNet5.Runtime.LayerDescription("out", "dense", new global::LeNet5.Runtime.FeatureShape(40, 1, 1), new global::LeNet5.Runtime.FeatureShape(3, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: new[] { "out.weight", "out.bias" }) { MultiplyAdds = 120, ConnectionCount = 123 },
-    };
-
-    /// <summary>The training recipe of the architecture file's <c>training</c> section; what it leaves out keeps <c>TrainingRecipe</c>'s defaults.</summary>
-    public static global::LeNet5.Runtime.TrainingRecipe Training { get; } = new global::LeNet5.Runtime.TrainingRecipe
-    {
-        Epochs = 1,
-        BatchSize = 24,
-        Optimizer = global::LeNet5.Runtime.OptimizerKind.Sgd,
-        LearningRate = 0.1f,
-        Momentum = 0.9f,
-        Seed = 7,
+        Name = "Dropout",
+        Input = new global::LeNet5.Runtime.FeatureShape(InputChannels, InputHeight, InputWidth),
+        ClassNames = new[] { "0", "1", "2" },
+        ParameterCount = ParameterCount,
+        ActivationSize = ActivationSize,
+        WorkspaceSize = WorkspaceSize,
+        Loss = global::LeNet5.Runtime.LossKind.SoftmaxCrossEntropy,
+        LossConstant = 0.0f,
+        InputScaling = global::LeNet5.Runtime.InputScaling.Standardized,
+        ParameterTensors = new global::LeNet5.Runtime.ParameterTensor[]
+        {
+            new global::LeNet5.Runtime.ParameterTensor("conv.weight", ConvWeightOffset, new[] { ConvFilters, ConvInputChannels, ConvKernel, ConvKernel }),
+            new global::LeNet5.Runtime.ParameterTensor("conv.bias", ConvBiasOffset, new[] { ConvFilters }),
+            new global::LeNet5.Runtime.ParameterTensor("hidden.weight", HiddenWeightOffset, new[] { HiddenUnits, HiddenInputSize }),
+            new global::LeNet5.Runtime.ParameterTensor("hidden.bias", HiddenBiasOffset, new[] { HiddenUnits }),
+            new global::LeNet5.Runtime.ParameterTensor("out.weight", OutWeightOffset, new[] { OutUnits, OutInputSize }),
+            new global::LeNet5.Runtime.ParameterTensor("out.bias", OutBiasOffset, new[] { OutUnits }),
+        },
+        Layers = new global::LeNet5.Runtime.LayerDescription[]
+        {
+            new global::LeNet5.Runtime.LayerDescription("conv", global::LeNet5.Runtime.LayerKind.Conv2d, new global::LeNet5.Runtime.FeatureShape(1, 6, 6), new global::LeNet5.Runtime.FeatureShape(3, 4, 4), Kernel: 3, Stride: 1, Padding: 0, PadValue: 0.0f, Activation: global::LeNet5.Runtime.ActivationKind.Tanh, ParameterNames: new[] { "conv.weight", "conv.bias" }) { MultiplyAdds = 432, ConnectionCount = 480 },
+            new global::LeNet5.Runtime.LayerDescription("drop1", global::LeNet5.Runtime.LayerKind.Dropout, new global::LeNet5.Runtime.FeatureShape(3, 4, 4), new global::LeNet5.Runtime.FeatureShape(3, 4, 4), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: global::LeNet5.Runtime.ActivationKind.None, ParameterNames: global::System.Array.Empty<string>()) { MultiplyAdds = 0, ConnectionCount = 0 },
+            new global::LeNet5.Runtime.LayerDescription("hidden", global::LeNet5.Runtime.LayerKind.Dense, new global::LeNet5.Runtime.FeatureShape(3, 4, 4), new global::LeNet5.Runtime.FeatureShape(40, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: global::LeNet5.Runtime.ActivationKind.Tanh, ParameterNames: new[] { "hidden.weight", "hidden.bias" }) { MultiplyAdds = 1920, ConnectionCount = 1960 },
+            new global::LeNet5.Runtime.LayerDescription("drop2", global::LeNet5.Runtime.LayerKind.Dropout, new global::LeNet5.Runtime.FeatureShape(40, 1, 1), new global::LeNet5.Runtime.FeatureShape(40, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: global::LeNet5.Runtime.ActivationKind.None, ParameterNames: global::System.Array.Empty<string>()) { MultiplyAdds = 0, ConnectionCount = 0 },
+            new global::LeNet5.Runtime.LayerDescription("out", global::LeNet5.Runtime.LayerKind.Dense, new global::LeNet5.Runtime.FeatureShape(40, 1, 1), new global::LeNet5.Runtime.FeatureShape(3, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: global::LeNet5.Runtime.ActivationKind.None, ParameterNames: new[] { "out.weight", "out.bias" }) { MultiplyAdds = 120, ConnectionCount = 123 },
+        },
+        Training = new global::LeNet5.Runtime.TrainingRecipe
+        {
+            Epochs = 1,
+            BatchSize = 24,
+            Optimizer = global::LeNet5.Runtime.OptimizerKind.Sgd,
+            LearningRate = 0.1f,
+            Momentum = 0.9f,
+            Seed = 7,
+        },
     };
 
     /// <summary>

@@ -149,59 +149,43 @@ public readonly unsafe partial struct MixedNetwork : global::LeNet5.Runtime.INet
     public const int LogitsActivationOffset = 1712;
     #pragma warning restore CS1591
 
-    static int global::LeNet5.Runtime.INetwork.InputChannels => InputChannels;
-    static int global::LeNet5.Runtime.INetwork.InputHeight => InputHeight;
-    static int global::LeNet5.Runtime.INetwork.InputWidth => InputWidth;
-    static int global::LeNet5.Runtime.INetwork.InputSize => InputSize;
-    static int global::LeNet5.Runtime.INetwork.ClassCount => ClassCount;
-    static int global::LeNet5.Runtime.INetwork.ParameterCount => ParameterCount;
-    static int global::LeNet5.Runtime.INetwork.ActivationSize => ActivationSize;
-    static int global::LeNet5.Runtime.INetwork.WorkspaceSize => WorkspaceSize;
-
-    /// <summary>The <c>name</c> declared in the architecture file.</summary>
-    public static string Name => "Mixed";
-
-    /// <summary>The name of each class, by index: the architecture file's <c>classNames</c>, or the indices as text.</summary>
-    public static IReadOnlyList<string> ClassNames { get; } = new[] { "0", "1", "2", "3", "4" };
-
-    /// <summary>The loss the architecture declares.</summary>
-    public static global::LeNet5.Runtime.LossKind Loss => global::LeNet5.Runtime.LossKind.SoftmaxCrossEntropy;
-
-    /// <summary>The constant j of the MAP criterion (the extra logit is -j); 0 for other losses.</summary>
-    public static float LossConstant => 0.0f;
-
-    /// <summary>The values a background (0) and a foreground (255) pixel become; pixels in between are mapped linearly.</summary>
-    public static global::LeNet5.Runtime.InputScaling InputScaling => global::LeNet5.Runtime.InputScaling.Standardized;
-
-    /// <summary>Named parameter tensors in PyTorch <c>state_dict</c> order and layout.</summary>
-    public static IReadOnlyList<global::LeNet5.Runtime.ParameterTensor> ParameterTensors { get; } = new global::LeNet5.Runtime.ParameterTensor[]
+    /// <summary>What the network is: its input, classes, sizes, loss, input scaling, parameter tensors, layers and training recipe.</summary>
+    public static global::LeNet5.Runtime.NetworkDescription Description { get; } = new global::LeNet5.Runtime.NetworkDescription
     {
-        new global::LeNet5.Runtime.ParameterTensor("conv1.weight", Conv1WeightOffset, new[] { Conv1Filters, Conv1InputChannels, Conv1Kernel, Conv1Kernel }),
-        new global::LeNet5.Runtime.ParameterTensor("conv1.bias", Conv1BiasOffset, new[] { Conv1Filters }),
-        new global::LeNet5.Runtime.ParameterTensor("conv2.weight", Conv2WeightOffset, new[] { Conv2Filters, Conv2InputChannels, Conv2Kernel, Conv2Kernel }),
-        new global::LeNet5.Runtime.ParameterTensor("conv2.bias", Conv2BiasOffset, new[] { Conv2Filters }),
-        new global::LeNet5.Runtime.ParameterTensor("hidden.weight", HiddenWeightOffset, new[] { HiddenUnits, HiddenInputSize }),
-        new global::LeNet5.Runtime.ParameterTensor("hidden.bias", HiddenBiasOffset, new[] { HiddenUnits }),
-        new global::LeNet5.Runtime.ParameterTensor("logits.weight", LogitsWeightOffset, new[] { LogitsUnits, LogitsInputSize }),
-        new global::LeNet5.Runtime.ParameterTensor("logits.bias", LogitsBiasOffset, new[] { LogitsUnits }),
-    };
-
-    /// <summary>The layers in order, as declared in the architecture file, with their inferred shapes.</summary>
-    public static IReadOnlyList<global::LeNet5.Runtime.LayerDescription> Layers { get; } = new global::LeNet5.Runtime.LayerDescription[]
-    {
-        new global::LeNet5.Runtime.LayerDescription("border", "pad", new global::LeNet5.Runtime.FeatureShape(3, 12, 12), new global::LeNet5.Runtime.FeatureShape(3, 14, 14), Kernel: 0, Stride: 0, Padding: 1, PadValue: -0.5f, Activation: "none", ParameterNames: global::System.Array.Empty<string>()) { MultiplyAdds = 0, ConnectionCount = 0 },
-        new global::LeNet5.Runtime.LayerDescription("conv1", "conv2d", new global::LeNet5.Runtime.FeatureShape(3, 14, 14), new global::LeNet5.Runtime.FeatureShape(4, 14, 14), Kernel: 3, Stride: 1, Padding: 1, PadValue: 0.0f, Activation: "relu", ParameterNames: new[] { "conv1.weight", "conv1.bias" }) { MultiplyAdds = 21168, ConnectionCount = 21952 },
-        new global::LeNet5.Runtime.LayerDescription("pool1", "maxpool2d", new global::LeNet5.Runtime.FeatureShape(4, 14, 14), new global::LeNet5.Runtime.FeatureShape(4, 7, 7), Kernel: 2, Stride: 2, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: global::System.Array.Empty<string>()) { MultiplyAdds = 0, ConnectionCount = 784 },
-        new global::LeNet5.Runtime.LayerDescription("conv2", "conv2d", new global::LeNet5.Runtime.FeatureShape(4, 7, 7), new global::LeNet5.Runtime.FeatureShape(8, 4, 4), Kernel: 3, Stride: 2, Padding: 1, PadValue: 0.0f, Activation: "sigmoid", ParameterNames: new[] { "conv2.weight", "conv2.bias" }) { MultiplyAdds = 4608, ConnectionCount = 4736 },
-        new global::LeNet5.Runtime.LayerDescription("hidden", "dense", new global::LeNet5.Runtime.FeatureShape(8, 4, 4), new global::LeNet5.Runtime.FeatureShape(16, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "hidden.weight", "hidden.bias" }) { MultiplyAdds = 2048, ConnectionCount = 2064 },
-        new global::LeNet5.Runtime.LayerDescription("logits", "dense", new global::LeNet5.Runtime.FeatureShape(16, 1, 1), new global::LeNet5.Runtime.FeatureShape(5, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: new[] { "logits.weight", "logits.bias" }) { MultiplyAdds = 80, ConnectionCount = 85 },
-    };
-
-    /// <summary>The training recipe of the architecture file's <c>training</c> section; what it leaves out keeps <c>TrainingRecipe</c>'s defaults.</summary>
-    public static global::LeNet5.Runtime.TrainingRecipe Training { get; } = new global::LeNet5.Runtime.TrainingRecipe
-    {
-        Optimizer = global::LeNet5.Runtime.OptimizerKind.Sgd,
-        LearningRate = 0.01f,
+        Name = "Mixed",
+        Input = new global::LeNet5.Runtime.FeatureShape(InputChannels, InputHeight, InputWidth),
+        ClassNames = new[] { "0", "1", "2", "3", "4" },
+        ParameterCount = ParameterCount,
+        ActivationSize = ActivationSize,
+        WorkspaceSize = WorkspaceSize,
+        Loss = global::LeNet5.Runtime.LossKind.SoftmaxCrossEntropy,
+        LossConstant = 0.0f,
+        InputScaling = global::LeNet5.Runtime.InputScaling.Standardized,
+        ParameterTensors = new global::LeNet5.Runtime.ParameterTensor[]
+        {
+            new global::LeNet5.Runtime.ParameterTensor("conv1.weight", Conv1WeightOffset, new[] { Conv1Filters, Conv1InputChannels, Conv1Kernel, Conv1Kernel }),
+            new global::LeNet5.Runtime.ParameterTensor("conv1.bias", Conv1BiasOffset, new[] { Conv1Filters }),
+            new global::LeNet5.Runtime.ParameterTensor("conv2.weight", Conv2WeightOffset, new[] { Conv2Filters, Conv2InputChannels, Conv2Kernel, Conv2Kernel }),
+            new global::LeNet5.Runtime.ParameterTensor("conv2.bias", Conv2BiasOffset, new[] { Conv2Filters }),
+            new global::LeNet5.Runtime.ParameterTensor("hidden.weight", HiddenWeightOffset, new[] { HiddenUnits, HiddenInputSize }),
+            new global::LeNet5.Runtime.ParameterTensor("hidden.bias", HiddenBiasOffset, new[] { HiddenUnits }),
+            new global::LeNet5.Runtime.ParameterTensor("logits.weight", LogitsWeightOffset, new[] { LogitsUnits, LogitsInputSize }),
+            new global::LeNet5.Runtime.ParameterTensor("logits.bias", LogitsBiasOffset, new[] { LogitsUnits }),
+        },
+        Layers = new global::LeNet5.Runtime.LayerDescription[]
+        {
+            new global::LeNet5.Runtime.LayerDescription("border", global::LeNet5.Runtime.LayerKind.Pad, new global::LeNet5.Runtime.FeatureShape(3, 12, 12), new global::LeNet5.Runtime.FeatureShape(3, 14, 14), Kernel: 0, Stride: 0, Padding: 1, PadValue: -0.5f, Activation: global::LeNet5.Runtime.ActivationKind.None, ParameterNames: global::System.Array.Empty<string>()) { MultiplyAdds = 0, ConnectionCount = 0 },
+            new global::LeNet5.Runtime.LayerDescription("conv1", global::LeNet5.Runtime.LayerKind.Conv2d, new global::LeNet5.Runtime.FeatureShape(3, 14, 14), new global::LeNet5.Runtime.FeatureShape(4, 14, 14), Kernel: 3, Stride: 1, Padding: 1, PadValue: 0.0f, Activation: global::LeNet5.Runtime.ActivationKind.Relu, ParameterNames: new[] { "conv1.weight", "conv1.bias" }) { MultiplyAdds = 21168, ConnectionCount = 21952 },
+            new global::LeNet5.Runtime.LayerDescription("pool1", global::LeNet5.Runtime.LayerKind.MaxPool2d, new global::LeNet5.Runtime.FeatureShape(4, 14, 14), new global::LeNet5.Runtime.FeatureShape(4, 7, 7), Kernel: 2, Stride: 2, Padding: 0, PadValue: 0.0f, Activation: global::LeNet5.Runtime.ActivationKind.None, ParameterNames: global::System.Array.Empty<string>()) { MultiplyAdds = 0, ConnectionCount = 784 },
+            new global::LeNet5.Runtime.LayerDescription("conv2", global::LeNet5.Runtime.LayerKind.Conv2d, new global::LeNet5.Runtime.FeatureShape(4, 7, 7), new global::LeNet5.Runtime.FeatureShape(8, 4, 4), Kernel: 3, Stride: 2, Padding: 1, PadValue: 0.0f, Activation: global::LeNet5.Runtime.ActivationKind.Sigmoid, ParameterNames: new[] { "conv2.weight", "conv2.bias" }) { MultiplyAdds = 4608, ConnectionCount = 4736 },
+            new global::LeNet5.Runtime.LayerDescription("hidden", global::LeNet5.Runtime.LayerKind.Dense, new global::LeNet5.Runtime.FeatureShape(8, 4, 4), new global::LeNet5.Runtime.FeatureShape(16, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: global::LeNet5.Runtime.ActivationKind.ScaledTanh, ParameterNames: new[] { "hidden.weight", "hidden.bias" }) { MultiplyAdds = 2048, ConnectionCount = 2064 },
+            new global::LeNet5.Runtime.LayerDescription("logits", global::LeNet5.Runtime.LayerKind.Dense, new global::LeNet5.Runtime.FeatureShape(16, 1, 1), new global::LeNet5.Runtime.FeatureShape(5, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: global::LeNet5.Runtime.ActivationKind.None, ParameterNames: new[] { "logits.weight", "logits.bias" }) { MultiplyAdds = 80, ConnectionCount = 85 },
+        },
+        Training = new global::LeNet5.Runtime.TrainingRecipe
+        {
+            Optimizer = global::LeNet5.Runtime.OptimizerKind.Sgd,
+            LearningRate = 0.01f,
+        },
     };
 
     /// <summary>

@@ -187,110 +187,94 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
     public const int OutputActivationOffset = 9108;
     #pragma warning restore CS1591
 
-    static int global::LeNet5.Runtime.INetwork.InputChannels => InputChannels;
-    static int global::LeNet5.Runtime.INetwork.InputHeight => InputHeight;
-    static int global::LeNet5.Runtime.INetwork.InputWidth => InputWidth;
-    static int global::LeNet5.Runtime.INetwork.InputSize => InputSize;
-    static int global::LeNet5.Runtime.INetwork.ClassCount => ClassCount;
-    static int global::LeNet5.Runtime.INetwork.ParameterCount => ParameterCount;
-    static int global::LeNet5.Runtime.INetwork.ActivationSize => ActivationSize;
-    static int global::LeNet5.Runtime.INetwork.WorkspaceSize => WorkspaceSize;
-
-    /// <summary>The <c>name</c> declared in the architecture file.</summary>
-    public static string Name => "Paper";
-
-    /// <summary>The name of each class, by index: the architecture file's <c>classNames</c>, or the indices as text.</summary>
-    public static IReadOnlyList<string> ClassNames { get; } = new[] { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9" };
-
-    /// <summary>The loss the architecture declares.</summary>
-    public static global::LeNet5.Runtime.LossKind Loss => global::LeNet5.Runtime.LossKind.MapCriterion;
-
-    /// <summary>The constant j of the MAP criterion (the extra logit is -j); 0 for other losses.</summary>
-    public static float LossConstant => 3.0f;
-
-    /// <summary>The values a background (0) and a foreground (255) pixel become; pixels in between are mapped linearly.</summary>
-    public static global::LeNet5.Runtime.InputScaling InputScaling { get; } = new global::LeNet5.Runtime.InputScaling(Background: -0.1f, Foreground: 1.175f);
-
-    /// <summary>Named parameter tensors in PyTorch <c>state_dict</c> order and layout.</summary>
-    public static IReadOnlyList<global::LeNet5.Runtime.ParameterTensor> ParameterTensors { get; } = new global::LeNet5.Runtime.ParameterTensor[]
+    /// <summary>What the network is: its input, classes, sizes, loss, input scaling, parameter tensors, layers and training recipe.</summary>
+    public static global::LeNet5.Runtime.NetworkDescription Description { get; } = new global::LeNet5.Runtime.NetworkDescription
     {
-        new global::LeNet5.Runtime.ParameterTensor("c1.weight", C1WeightOffset, new[] { C1Filters, C1InputChannels, C1Kernel, C1Kernel }),
-        new global::LeNet5.Runtime.ParameterTensor("c1.bias", C1BiasOffset, new[] { C1Filters }),
-        new global::LeNet5.Runtime.ParameterTensor("s2.weight", S2WeightOffset, new[] { S2OutputChannels }),
-        new global::LeNet5.Runtime.ParameterTensor("s2.bias", S2BiasOffset, new[] { S2OutputChannels }),
-        new global::LeNet5.Runtime.ParameterTensor("c3.weight", C3WeightOffset, new[] { C3Connections, C3Kernel, C3Kernel }),
-        new global::LeNet5.Runtime.ParameterTensor("c3.bias", C3BiasOffset, new[] { C3Filters }),
-        new global::LeNet5.Runtime.ParameterTensor("s4.weight", S4WeightOffset, new[] { S4OutputChannels }),
-        new global::LeNet5.Runtime.ParameterTensor("s4.bias", S4BiasOffset, new[] { S4OutputChannels }),
-        new global::LeNet5.Runtime.ParameterTensor("c5.weight", C5WeightOffset, new[] { C5Filters, C5InputChannels, C5Kernel, C5Kernel }),
-        new global::LeNet5.Runtime.ParameterTensor("c5.bias", C5BiasOffset, new[] { C5Filters }),
-        new global::LeNet5.Runtime.ParameterTensor("f6.weight", F6WeightOffset, new[] { F6Units, F6InputSize }),
-        new global::LeNet5.Runtime.ParameterTensor("f6.bias", F6BiasOffset, new[] { F6Units }),
-    };
-
-    /// <summary>The layers in order, as declared in the architecture file, with their inferred shapes.</summary>
-    public static IReadOnlyList<global::LeNet5.Runtime.LayerDescription> Layers { get; } = new global::LeNet5.Runtime.LayerDescription[]
-    {
-        new global::LeNet5.Runtime.LayerDescription("pad", "pad", new global::LeNet5.Runtime.FeatureShape(1, 28, 28), new global::LeNet5.Runtime.FeatureShape(1, 32, 32), Kernel: 0, Stride: 0, Padding: 2, PadValue: -0.1f, Activation: "none", ParameterNames: global::System.Array.Empty<string>()) { MultiplyAdds = 0, ConnectionCount = 0 },
-        new global::LeNet5.Runtime.LayerDescription("c1", "conv2d", new global::LeNet5.Runtime.FeatureShape(1, 32, 32), new global::LeNet5.Runtime.FeatureShape(6, 28, 28), Kernel: 5, Stride: 1, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "c1.weight", "c1.bias" }) { MultiplyAdds = 117600, ConnectionCount = 122304 },
-        new global::LeNet5.Runtime.LayerDescription("s2", "subsample2d", new global::LeNet5.Runtime.FeatureShape(6, 28, 28), new global::LeNet5.Runtime.FeatureShape(6, 14, 14), Kernel: 2, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "s2.weight", "s2.bias" }) { MultiplyAdds = 1176, ConnectionCount = 5880 },
-        new global::LeNet5.Runtime.LayerDescription("c3", "sparse_conv2d", new global::LeNet5.Runtime.FeatureShape(6, 14, 14), new global::LeNet5.Runtime.FeatureShape(16, 10, 10), Kernel: 5, Stride: 1, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "c3.weight", "c3.bias" })
+        Name = "Paper",
+        Input = new global::LeNet5.Runtime.FeatureShape(InputChannels, InputHeight, InputWidth),
+        ClassNames = new[] { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9" },
+        ParameterCount = ParameterCount,
+        ActivationSize = ActivationSize,
+        WorkspaceSize = WorkspaceSize,
+        Loss = global::LeNet5.Runtime.LossKind.MapCriterion,
+        LossConstant = 3.0f,
+        InputScaling = new global::LeNet5.Runtime.InputScaling(Background: -0.1f, Foreground: 1.175f),
+        ParameterTensors = new global::LeNet5.Runtime.ParameterTensor[]
         {
-            MultiplyAdds = 150000, ConnectionCount = 151600,
-            Connections = new[]
+            new global::LeNet5.Runtime.ParameterTensor("c1.weight", C1WeightOffset, new[] { C1Filters, C1InputChannels, C1Kernel, C1Kernel }),
+            new global::LeNet5.Runtime.ParameterTensor("c1.bias", C1BiasOffset, new[] { C1Filters }),
+            new global::LeNet5.Runtime.ParameterTensor("s2.weight", S2WeightOffset, new[] { S2OutputChannels }),
+            new global::LeNet5.Runtime.ParameterTensor("s2.bias", S2BiasOffset, new[] { S2OutputChannels }),
+            new global::LeNet5.Runtime.ParameterTensor("c3.weight", C3WeightOffset, new[] { C3Connections, C3Kernel, C3Kernel }),
+            new global::LeNet5.Runtime.ParameterTensor("c3.bias", C3BiasOffset, new[] { C3Filters }),
+            new global::LeNet5.Runtime.ParameterTensor("s4.weight", S4WeightOffset, new[] { S4OutputChannels }),
+            new global::LeNet5.Runtime.ParameterTensor("s4.bias", S4BiasOffset, new[] { S4OutputChannels }),
+            new global::LeNet5.Runtime.ParameterTensor("c5.weight", C5WeightOffset, new[] { C5Filters, C5InputChannels, C5Kernel, C5Kernel }),
+            new global::LeNet5.Runtime.ParameterTensor("c5.bias", C5BiasOffset, new[] { C5Filters }),
+            new global::LeNet5.Runtime.ParameterTensor("f6.weight", F6WeightOffset, new[] { F6Units, F6InputSize }),
+            new global::LeNet5.Runtime.ParameterTensor("f6.bias", F6BiasOffset, new[] { F6Units }),
+        },
+        Layers = new global::LeNet5.Runtime.LayerDescription[]
+        {
+            new global::LeNet5.Runtime.LayerDescription("pad", global::LeNet5.Runtime.LayerKind.Pad, new global::LeNet5.Runtime.FeatureShape(1, 28, 28), new global::LeNet5.Runtime.FeatureShape(1, 32, 32), Kernel: 0, Stride: 0, Padding: 2, PadValue: -0.1f, Activation: global::LeNet5.Runtime.ActivationKind.None, ParameterNames: global::System.Array.Empty<string>()) { MultiplyAdds = 0, ConnectionCount = 0 },
+            new global::LeNet5.Runtime.LayerDescription("c1", global::LeNet5.Runtime.LayerKind.Conv2d, new global::LeNet5.Runtime.FeatureShape(1, 32, 32), new global::LeNet5.Runtime.FeatureShape(6, 28, 28), Kernel: 5, Stride: 1, Padding: 0, PadValue: 0.0f, Activation: global::LeNet5.Runtime.ActivationKind.ScaledTanh, ParameterNames: new[] { "c1.weight", "c1.bias" }) { MultiplyAdds = 117600, ConnectionCount = 122304 },
+            new global::LeNet5.Runtime.LayerDescription("s2", global::LeNet5.Runtime.LayerKind.Subsample2d, new global::LeNet5.Runtime.FeatureShape(6, 28, 28), new global::LeNet5.Runtime.FeatureShape(6, 14, 14), Kernel: 2, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: global::LeNet5.Runtime.ActivationKind.ScaledTanh, ParameterNames: new[] { "s2.weight", "s2.bias" }) { MultiplyAdds = 1176, ConnectionCount = 5880 },
+            new global::LeNet5.Runtime.LayerDescription("c3", global::LeNet5.Runtime.LayerKind.SparseConv2d, new global::LeNet5.Runtime.FeatureShape(6, 14, 14), new global::LeNet5.Runtime.FeatureShape(16, 10, 10), Kernel: 5, Stride: 1, Padding: 0, PadValue: 0.0f, Activation: global::LeNet5.Runtime.ActivationKind.ScaledTanh, ParameterNames: new[] { "c3.weight", "c3.bias" })
             {
-                new[] { 0, 1, 2 },
-                new[] { 1, 2, 3 },
-                new[] { 2, 3, 4 },
-                new[] { 3, 4, 5 },
-                new[] { 0, 4, 5 },
-                new[] { 0, 1, 5 },
-                new[] { 0, 1, 2, 3 },
-                new[] { 1, 2, 3, 4 },
-                new[] { 2, 3, 4, 5 },
-                new[] { 0, 3, 4, 5 },
-                new[] { 0, 1, 4, 5 },
-                new[] { 0, 1, 2, 5 },
-                new[] { 0, 1, 3, 4 },
-                new[] { 1, 2, 4, 5 },
-                new[] { 0, 2, 3, 5 },
-                new[] { 0, 1, 2, 3, 4, 5 },
+                MultiplyAdds = 150000, ConnectionCount = 151600,
+                Connections = new[]
+                {
+                    new[] { 0, 1, 2 },
+                    new[] { 1, 2, 3 },
+                    new[] { 2, 3, 4 },
+                    new[] { 3, 4, 5 },
+                    new[] { 0, 4, 5 },
+                    new[] { 0, 1, 5 },
+                    new[] { 0, 1, 2, 3 },
+                    new[] { 1, 2, 3, 4 },
+                    new[] { 2, 3, 4, 5 },
+                    new[] { 0, 3, 4, 5 },
+                    new[] { 0, 1, 4, 5 },
+                    new[] { 0, 1, 2, 5 },
+                    new[] { 0, 1, 3, 4 },
+                    new[] { 1, 2, 4, 5 },
+                    new[] { 0, 2, 3, 5 },
+                    new[] { 0, 1, 2, 3, 4, 5 },
+                },
+            },
+            new global::LeNet5.Runtime.LayerDescription("s4", global::LeNet5.Runtime.LayerKind.Subsample2d, new global::LeNet5.Runtime.FeatureShape(16, 10, 10), new global::LeNet5.Runtime.FeatureShape(16, 5, 5), Kernel: 2, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: global::LeNet5.Runtime.ActivationKind.ScaledTanh, ParameterNames: new[] { "s4.weight", "s4.bias" }) { MultiplyAdds = 400, ConnectionCount = 2000 },
+            new global::LeNet5.Runtime.LayerDescription("c5", global::LeNet5.Runtime.LayerKind.Conv2d, new global::LeNet5.Runtime.FeatureShape(16, 5, 5), new global::LeNet5.Runtime.FeatureShape(120, 1, 1), Kernel: 5, Stride: 1, Padding: 0, PadValue: 0.0f, Activation: global::LeNet5.Runtime.ActivationKind.ScaledTanh, ParameterNames: new[] { "c5.weight", "c5.bias" }) { MultiplyAdds = 48000, ConnectionCount = 48120 },
+            new global::LeNet5.Runtime.LayerDescription("f6", global::LeNet5.Runtime.LayerKind.Dense, new global::LeNet5.Runtime.FeatureShape(120, 1, 1), new global::LeNet5.Runtime.FeatureShape(84, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: global::LeNet5.Runtime.ActivationKind.ScaledTanh, ParameterNames: new[] { "f6.weight", "f6.bias" }) { MultiplyAdds = 10080, ConnectionCount = 10164 },
+            new global::LeNet5.Runtime.LayerDescription("output", global::LeNet5.Runtime.LayerKind.Rbf, new global::LeNet5.Runtime.FeatureShape(84, 1, 1), new global::LeNet5.Runtime.FeatureShape(10, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: global::LeNet5.Runtime.ActivationKind.None, ParameterNames: global::System.Array.Empty<string>())
+            {
+                MultiplyAdds = 840, ConnectionCount = 840,
+                Prototypes = new float[]
+                {
+                    -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f,
+                    -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f,
+                    -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f,
+                    -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f,
+                    -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f,
+                    -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f,
+                    -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f,
+                    -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f,
+                    -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f,
+                    -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f,
+                },
             },
         },
-        new global::LeNet5.Runtime.LayerDescription("s4", "subsample2d", new global::LeNet5.Runtime.FeatureShape(16, 10, 10), new global::LeNet5.Runtime.FeatureShape(16, 5, 5), Kernel: 2, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "s4.weight", "s4.bias" }) { MultiplyAdds = 400, ConnectionCount = 2000 },
-        new global::LeNet5.Runtime.LayerDescription("c5", "conv2d", new global::LeNet5.Runtime.FeatureShape(16, 5, 5), new global::LeNet5.Runtime.FeatureShape(120, 1, 1), Kernel: 5, Stride: 1, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "c5.weight", "c5.bias" }) { MultiplyAdds = 48000, ConnectionCount = 48120 },
-        new global::LeNet5.Runtime.LayerDescription("f6", "dense", new global::LeNet5.Runtime.FeatureShape(120, 1, 1), new global::LeNet5.Runtime.FeatureShape(84, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "scaled_tanh", ParameterNames: new[] { "f6.weight", "f6.bias" }) { MultiplyAdds = 10080, ConnectionCount = 10164 },
-        new global::LeNet5.Runtime.LayerDescription("output", "rbf", new global::LeNet5.Runtime.FeatureShape(84, 1, 1), new global::LeNet5.Runtime.FeatureShape(10, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: global::System.Array.Empty<string>())
+        Training = new global::LeNet5.Runtime.TrainingRecipe
         {
-            MultiplyAdds = 840, ConnectionCount = 840,
-            Prototypes = new float[]
-            {
-                -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f,
-                -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f,
-                -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f,
-                -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f,
-                -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f,
-                -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f,
-                -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f,
-                -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f,
-                -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f,
-                -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, 1.0f, -1.0f, -1.0f, 1.0f, 1.0f, 1.0f, 1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f, -1.0f,
-            },
+            Epochs = 20,
+            BatchSize = 1,
+            Optimizer = global::LeNet5.Runtime.OptimizerKind.Sdlm,
+            LearningRate = 0.0005f,
+            LearningRateSchedule = new global::LeNet5.Runtime.LearningRateSchedule(new float[] { 0.0005f, 0.0005f, 0.0002f, 0.0002f, 0.0002f, 0.0001f, 0.0001f, 0.0001f, 5E-05f, 5E-05f, 5E-05f, 5E-05f, 1E-05f, 1E-05f, 1E-05f, 1E-05f, 1E-05f, 1E-05f, 1E-05f, 1E-05f }),
+            Seed = 1,
+            Distort = false,
+            Damping = 0.5f,
+            CurvatureSamples = 500,
         },
-    };
-
-    /// <summary>The training recipe of the architecture file's <c>training</c> section; what it leaves out keeps <c>TrainingRecipe</c>'s defaults.</summary>
-    public static global::LeNet5.Runtime.TrainingRecipe Training { get; } = new global::LeNet5.Runtime.TrainingRecipe
-    {
-        Epochs = 20,
-        BatchSize = 1,
-        Optimizer = global::LeNet5.Runtime.OptimizerKind.Sdlm,
-        LearningRate = 0.0005f,
-        LearningRateSchedule = new global::LeNet5.Runtime.LearningRateSchedule(new float[] { 0.0005f, 0.0005f, 0.0002f, 0.0002f, 0.0002f, 0.0001f, 0.0001f, 0.0001f, 5E-05f, 5E-05f, 5E-05f, 5E-05f, 1E-05f, 1E-05f, 1E-05f, 1E-05f, 1E-05f, 1E-05f, 1E-05f, 1E-05f }),
-        Seed = 1,
-        Distort = false,
-        Damping = 0.5f,
-        CurvatureSamples = 500,
     };
 
     /// <summary>

@@ -178,69 +178,53 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
     public const int OutputActivationOffset = 9108;
     #pragma warning restore CS1591
 
-    static int global::LeNet5.Runtime.INetwork.InputChannels => InputChannels;
-    static int global::LeNet5.Runtime.INetwork.InputHeight => InputHeight;
-    static int global::LeNet5.Runtime.INetwork.InputWidth => InputWidth;
-    static int global::LeNet5.Runtime.INetwork.InputSize => InputSize;
-    static int global::LeNet5.Runtime.INetwork.ClassCount => ClassCount;
-    static int global::LeNet5.Runtime.INetwork.ParameterCount => ParameterCount;
-    static int global::LeNet5.Runtime.INetwork.ActivationSize => ActivationSize;
-    static int global::LeNet5.Runtime.INetwork.WorkspaceSize => WorkspaceSize;
-
-    /// <summary>The <c>name</c> declared in the architecture file.</summary>
-    public static string Name => "LeNet5";
-
-    /// <summary>The name of each class, by index: the architecture file's <c>classNames</c>, or the indices as text.</summary>
-    public static IReadOnlyList<string> ClassNames { get; } = new[] { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9" };
-
-    /// <summary>The loss the architecture declares.</summary>
-    public static global::LeNet5.Runtime.LossKind Loss => global::LeNet5.Runtime.LossKind.SoftmaxCrossEntropy;
-
-    /// <summary>The constant j of the MAP criterion (the extra logit is -j); 0 for other losses.</summary>
-    public static float LossConstant => 0.0f;
-
-    /// <summary>The values a background (0) and a foreground (255) pixel become; pixels in between are mapped linearly.</summary>
-    public static global::LeNet5.Runtime.InputScaling InputScaling => global::LeNet5.Runtime.InputScaling.Standardized;
-
-    /// <summary>Named parameter tensors in PyTorch <c>state_dict</c> order and layout.</summary>
-    public static IReadOnlyList<global::LeNet5.Runtime.ParameterTensor> ParameterTensors { get; } = new global::LeNet5.Runtime.ParameterTensor[]
+    /// <summary>What the network is: its input, classes, sizes, loss, input scaling, parameter tensors, layers and training recipe.</summary>
+    public static global::LeNet5.Runtime.NetworkDescription Description { get; } = new global::LeNet5.Runtime.NetworkDescription
     {
-        new global::LeNet5.Runtime.ParameterTensor("c1.weight", C1WeightOffset, new[] { C1Filters, C1InputChannels, C1Kernel, C1Kernel }),
-        new global::LeNet5.Runtime.ParameterTensor("c1.bias", C1BiasOffset, new[] { C1Filters }),
-        new global::LeNet5.Runtime.ParameterTensor("c3.weight", C3WeightOffset, new[] { C3Filters, C3InputChannels, C3Kernel, C3Kernel }),
-        new global::LeNet5.Runtime.ParameterTensor("c3.bias", C3BiasOffset, new[] { C3Filters }),
-        new global::LeNet5.Runtime.ParameterTensor("f5.weight", F5WeightOffset, new[] { F5Units, F5InputSize }),
-        new global::LeNet5.Runtime.ParameterTensor("f5.bias", F5BiasOffset, new[] { F5Units }),
-        new global::LeNet5.Runtime.ParameterTensor("f6.weight", F6WeightOffset, new[] { F6Units, F6InputSize }),
-        new global::LeNet5.Runtime.ParameterTensor("f6.bias", F6BiasOffset, new[] { F6Units }),
-        new global::LeNet5.Runtime.ParameterTensor("output.weight", OutputWeightOffset, new[] { OutputUnits, OutputInputSize }),
-        new global::LeNet5.Runtime.ParameterTensor("output.bias", OutputBiasOffset, new[] { OutputUnits }),
-    };
-
-    /// <summary>The layers in order, as declared in the architecture file, with their inferred shapes.</summary>
-    public static IReadOnlyList<global::LeNet5.Runtime.LayerDescription> Layers { get; } = new global::LeNet5.Runtime.LayerDescription[]
-    {
-        new global::LeNet5.Runtime.LayerDescription("pad", "pad", new global::LeNet5.Runtime.FeatureShape(1, 28, 28), new global::LeNet5.Runtime.FeatureShape(1, 32, 32), Kernel: 0, Stride: 0, Padding: 2, PadValue: -0.42421296f, Activation: "none", ParameterNames: global::System.Array.Empty<string>()) { MultiplyAdds = 0, ConnectionCount = 0 },
-        new global::LeNet5.Runtime.LayerDescription("c1", "conv2d", new global::LeNet5.Runtime.FeatureShape(1, 32, 32), new global::LeNet5.Runtime.FeatureShape(6, 28, 28), Kernel: 5, Stride: 1, Padding: 0, PadValue: 0.0f, Activation: "tanh", ParameterNames: new[] { "c1.weight", "c1.bias" }) { MultiplyAdds = 117600, ConnectionCount = 122304 },
-        new global::LeNet5.Runtime.LayerDescription("s2", "avgpool2d", new global::LeNet5.Runtime.FeatureShape(6, 28, 28), new global::LeNet5.Runtime.FeatureShape(6, 14, 14), Kernel: 2, Stride: 2, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: global::System.Array.Empty<string>()) { MultiplyAdds = 0, ConnectionCount = 4704 },
-        new global::LeNet5.Runtime.LayerDescription("c3", "conv2d", new global::LeNet5.Runtime.FeatureShape(6, 14, 14), new global::LeNet5.Runtime.FeatureShape(16, 10, 10), Kernel: 5, Stride: 1, Padding: 0, PadValue: 0.0f, Activation: "tanh", ParameterNames: new[] { "c3.weight", "c3.bias" }) { MultiplyAdds = 240000, ConnectionCount = 241600 },
-        new global::LeNet5.Runtime.LayerDescription("s4", "avgpool2d", new global::LeNet5.Runtime.FeatureShape(16, 10, 10), new global::LeNet5.Runtime.FeatureShape(16, 5, 5), Kernel: 2, Stride: 2, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: global::System.Array.Empty<string>()) { MultiplyAdds = 0, ConnectionCount = 1600 },
-        new global::LeNet5.Runtime.LayerDescription("f5", "dense", new global::LeNet5.Runtime.FeatureShape(16, 5, 5), new global::LeNet5.Runtime.FeatureShape(120, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "tanh", ParameterNames: new[] { "f5.weight", "f5.bias" }) { MultiplyAdds = 48000, ConnectionCount = 48120 },
-        new global::LeNet5.Runtime.LayerDescription("f6", "dense", new global::LeNet5.Runtime.FeatureShape(120, 1, 1), new global::LeNet5.Runtime.FeatureShape(84, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "tanh", ParameterNames: new[] { "f6.weight", "f6.bias" }) { MultiplyAdds = 10080, ConnectionCount = 10164 },
-        new global::LeNet5.Runtime.LayerDescription("output", "dense", new global::LeNet5.Runtime.FeatureShape(84, 1, 1), new global::LeNet5.Runtime.FeatureShape(10, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: "none", ParameterNames: new[] { "output.weight", "output.bias" }) { MultiplyAdds = 840, ConnectionCount = 850 },
-    };
-
-    /// <summary>The training recipe of the architecture file's <c>training</c> section; what it leaves out keeps <c>TrainingRecipe</c>'s defaults.</summary>
-    public static global::LeNet5.Runtime.TrainingRecipe Training { get; } = new global::LeNet5.Runtime.TrainingRecipe
-    {
-        Epochs = 10,
-        BatchSize = 64,
-        Optimizer = global::LeNet5.Runtime.OptimizerKind.Sgd,
-        LearningRate = 0.05f,
-        LearningRateDecay = 0.85f,
-        Momentum = 0.9f,
-        WeightDecay = 0.0f,
-        Seed = 1,
+        Name = "LeNet5",
+        Input = new global::LeNet5.Runtime.FeatureShape(InputChannels, InputHeight, InputWidth),
+        ClassNames = new[] { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9" },
+        ParameterCount = ParameterCount,
+        ActivationSize = ActivationSize,
+        WorkspaceSize = WorkspaceSize,
+        Loss = global::LeNet5.Runtime.LossKind.SoftmaxCrossEntropy,
+        LossConstant = 0.0f,
+        InputScaling = global::LeNet5.Runtime.InputScaling.Standardized,
+        ParameterTensors = new global::LeNet5.Runtime.ParameterTensor[]
+        {
+            new global::LeNet5.Runtime.ParameterTensor("c1.weight", C1WeightOffset, new[] { C1Filters, C1InputChannels, C1Kernel, C1Kernel }),
+            new global::LeNet5.Runtime.ParameterTensor("c1.bias", C1BiasOffset, new[] { C1Filters }),
+            new global::LeNet5.Runtime.ParameterTensor("c3.weight", C3WeightOffset, new[] { C3Filters, C3InputChannels, C3Kernel, C3Kernel }),
+            new global::LeNet5.Runtime.ParameterTensor("c3.bias", C3BiasOffset, new[] { C3Filters }),
+            new global::LeNet5.Runtime.ParameterTensor("f5.weight", F5WeightOffset, new[] { F5Units, F5InputSize }),
+            new global::LeNet5.Runtime.ParameterTensor("f5.bias", F5BiasOffset, new[] { F5Units }),
+            new global::LeNet5.Runtime.ParameterTensor("f6.weight", F6WeightOffset, new[] { F6Units, F6InputSize }),
+            new global::LeNet5.Runtime.ParameterTensor("f6.bias", F6BiasOffset, new[] { F6Units }),
+            new global::LeNet5.Runtime.ParameterTensor("output.weight", OutputWeightOffset, new[] { OutputUnits, OutputInputSize }),
+            new global::LeNet5.Runtime.ParameterTensor("output.bias", OutputBiasOffset, new[] { OutputUnits }),
+        },
+        Layers = new global::LeNet5.Runtime.LayerDescription[]
+        {
+            new global::LeNet5.Runtime.LayerDescription("pad", global::LeNet5.Runtime.LayerKind.Pad, new global::LeNet5.Runtime.FeatureShape(1, 28, 28), new global::LeNet5.Runtime.FeatureShape(1, 32, 32), Kernel: 0, Stride: 0, Padding: 2, PadValue: -0.42421296f, Activation: global::LeNet5.Runtime.ActivationKind.None, ParameterNames: global::System.Array.Empty<string>()) { MultiplyAdds = 0, ConnectionCount = 0 },
+            new global::LeNet5.Runtime.LayerDescription("c1", global::LeNet5.Runtime.LayerKind.Conv2d, new global::LeNet5.Runtime.FeatureShape(1, 32, 32), new global::LeNet5.Runtime.FeatureShape(6, 28, 28), Kernel: 5, Stride: 1, Padding: 0, PadValue: 0.0f, Activation: global::LeNet5.Runtime.ActivationKind.Tanh, ParameterNames: new[] { "c1.weight", "c1.bias" }) { MultiplyAdds = 117600, ConnectionCount = 122304 },
+            new global::LeNet5.Runtime.LayerDescription("s2", global::LeNet5.Runtime.LayerKind.AvgPool2d, new global::LeNet5.Runtime.FeatureShape(6, 28, 28), new global::LeNet5.Runtime.FeatureShape(6, 14, 14), Kernel: 2, Stride: 2, Padding: 0, PadValue: 0.0f, Activation: global::LeNet5.Runtime.ActivationKind.None, ParameterNames: global::System.Array.Empty<string>()) { MultiplyAdds = 0, ConnectionCount = 4704 },
+            new global::LeNet5.Runtime.LayerDescription("c3", global::LeNet5.Runtime.LayerKind.Conv2d, new global::LeNet5.Runtime.FeatureShape(6, 14, 14), new global::LeNet5.Runtime.FeatureShape(16, 10, 10), Kernel: 5, Stride: 1, Padding: 0, PadValue: 0.0f, Activation: global::LeNet5.Runtime.ActivationKind.Tanh, ParameterNames: new[] { "c3.weight", "c3.bias" }) { MultiplyAdds = 240000, ConnectionCount = 241600 },
+            new global::LeNet5.Runtime.LayerDescription("s4", global::LeNet5.Runtime.LayerKind.AvgPool2d, new global::LeNet5.Runtime.FeatureShape(16, 10, 10), new global::LeNet5.Runtime.FeatureShape(16, 5, 5), Kernel: 2, Stride: 2, Padding: 0, PadValue: 0.0f, Activation: global::LeNet5.Runtime.ActivationKind.None, ParameterNames: global::System.Array.Empty<string>()) { MultiplyAdds = 0, ConnectionCount = 1600 },
+            new global::LeNet5.Runtime.LayerDescription("f5", global::LeNet5.Runtime.LayerKind.Dense, new global::LeNet5.Runtime.FeatureShape(16, 5, 5), new global::LeNet5.Runtime.FeatureShape(120, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: global::LeNet5.Runtime.ActivationKind.Tanh, ParameterNames: new[] { "f5.weight", "f5.bias" }) { MultiplyAdds = 48000, ConnectionCount = 48120 },
+            new global::LeNet5.Runtime.LayerDescription("f6", global::LeNet5.Runtime.LayerKind.Dense, new global::LeNet5.Runtime.FeatureShape(120, 1, 1), new global::LeNet5.Runtime.FeatureShape(84, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: global::LeNet5.Runtime.ActivationKind.Tanh, ParameterNames: new[] { "f6.weight", "f6.bias" }) { MultiplyAdds = 10080, ConnectionCount = 10164 },
+            new global::LeNet5.Runtime.LayerDescription("output", global::LeNet5.Runtime.LayerKind.Dense, new global::LeNet5.Runtime.FeatureShape(84, 1, 1), new global::LeNet5.Runtime.FeatureShape(10, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: global::LeNet5.Runtime.ActivationKind.None, ParameterNames: new[] { "output.weight", "output.bias" }) { MultiplyAdds = 840, ConnectionCount = 850 },
+        },
+        Training = new global::LeNet5.Runtime.TrainingRecipe
+        {
+            Epochs = 10,
+            BatchSize = 64,
+            Optimizer = global::LeNet5.Runtime.OptimizerKind.Sgd,
+            LearningRate = 0.05f,
+            LearningRateDecay = 0.85f,
+            Momentum = 0.9f,
+            WeightDecay = 0.0f,
+            Seed = 1,
+        },
     };
 
     /// <summary>

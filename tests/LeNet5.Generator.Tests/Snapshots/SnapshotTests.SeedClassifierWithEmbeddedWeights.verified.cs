@@ -40,7 +40,7 @@ public sealed partial class LeNet5Classifier : global::LeNet5.Runtime.NetworkCla
     /// <exception cref="global::LeNet5.Runtime.CheckpointException">The bytes do not hold a checkpoint that fits; the message names the tensor.</exception>
     public static LeNet5Classifier FromCheckpoint(Stream stream) => new(global::LeNet5.Runtime.ClassifierParameters.FromCheckpoint<LeNet5Network>(stream));
 
-    /// <summary>Uses a copy of <paramref name="parameters"/>, laid out as <see cref="LeNet5Network.ParameterTensors"/> says.</summary>
+    /// <summary>Uses a copy of <paramref name="parameters"/>, laid out as <see cref="LeNet5Network.Description"/>'s parameter tensors say.</summary>
     /// <exception cref="ArgumentException"><paramref name="parameters"/> does not hold <see cref="LeNet5Network.ParameterCount"/> floats.</exception>
     public static LeNet5Classifier FromParameters(ReadOnlySpan<float> parameters) => new(global::LeNet5.Runtime.ClassifierParameters.Copy<LeNet5Network>(parameters));
 
@@ -100,8 +100,8 @@ public readonly struct LeNet5Prediction : global::LeNet5.Runtime.IPrediction<LeN
     /// <summary>The most likely class, 0 to 9: the largest logit, as the runtime's evaluator picks it.</summary>
     public int ClassIndex { get; }
 
-    /// <summary>The name of <see cref="ClassIndex"/> (see <see cref="LeNet5Network.ClassNames"/>).</summary>
-    public string ClassName => LeNet5Network.ClassNames[ClassIndex];
+    /// <summary>The name of <see cref="ClassIndex"/> (see <see cref="LeNet5Network.Description"/>).</summary>
+    public string ClassName => LeNet5Network.Description.ClassNames[ClassIndex];
 
     /// <summary>The probability of <see cref="ClassIndex"/>, in (0, 1].</summary>
     public float Probability => _probabilities[ClassIndex];

@@ -74,8 +74,8 @@ namespace LeNet5.Generator
         public override LayerEmitter Refine(LayerSpec layer, Shape input)
             => FullCoverConv2dEmitter.Covers(layer, input) ? FullCoverConv2dEmitter.Instance : (LayerEmitter)this;
 
-        /// <summary>A conv2d with a connection table is <c>sparse_conv2d</c>, so that tools that only know dense convolutions refuse it.</summary>
-        public override string KindName(LayerModel layer) => layer.Spec.IsSparse ? "sparse_conv2d" : "conv2d";
+        /// <summary>A conv2d with a connection table is described as a sparse one, so that tools cannot mistake it for a dense one.</summary>
+        public override LayerKind DescribedKind(LayerModel layer) => layer.Spec.IsSparse ? LayerKind.SparseConv2d : LayerKind.Conv2d;
 
         public override int DescribedStride(LayerModel layer) => layer.Spec.Stride;
 

@@ -42,7 +42,7 @@ namespace LeNet5.Generator
 
         public override KernelHelpers Helpers(LayerModel layer) => Dense.Helpers(layer);
 
-        public override string KindName(LayerModel layer) => Conv.KindName(layer);
+        public override LayerKind DescribedKind(LayerModel layer) => Conv.DescribedKind(layer);
 
         public override int DescribedStride(LayerModel layer) => Conv.DescribedStride(layer);
 
