@@ -9,7 +9,6 @@ namespace LeNet5.Generator
     /// </summary>
     internal static class ActivationEmitter
     {
-
         public static string Name(ActivationKind activation) => Activations.Name(activation);
 
         private static string Helper(ActivationKind activation)
