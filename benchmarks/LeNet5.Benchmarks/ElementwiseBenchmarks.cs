@@ -4,6 +4,8 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using LeNet5.Model;
 using LeNet5.Runtime;
+using LeNet5.Runtime.Loss;
+using LeNet5.Runtime.Optimization;
 
 namespace LeNet5.Benchmarks;
 

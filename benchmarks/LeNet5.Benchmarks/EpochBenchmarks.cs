@@ -2,6 +2,8 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using LeNet5.Model;
 using LeNet5.Runtime;
+using LeNet5.Runtime.Data;
+using LeNet5.Runtime.Training;
 
 namespace LeNet5.Benchmarks;
 

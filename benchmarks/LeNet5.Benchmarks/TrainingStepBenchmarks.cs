@@ -1,6 +1,9 @@
 using BenchmarkDotNet.Attributes;
 using LeNet5.Model;
 using LeNet5.Runtime;
+using LeNet5.Runtime.Data;
+using LeNet5.Runtime.Optimization;
+using LeNet5.Runtime.Training;
 
 namespace LeNet5.Benchmarks;
 

@@ -76,12 +76,12 @@ namespace LeNet5.Generator
 
                 writer.Line("/// <summary>Loads a safetensors checkpoint and checks it against the architecture.</summary>");
                 writer.Line("/// <param name=\"path\">A checkpoint such as <c>lenet5 train</c> writes, or PyTorch's <c>save_file</c> of a matching <c>state_dict</c>.</param>");
-                writer.Line("/// <exception cref=\"global::LeNet5.Runtime.CheckpointException\">The file is missing, unreadable or does not fit; the message names the file and the tensor.</exception>");
+                writer.Line("/// <exception cref=\"global::LeNet5.Runtime.Checkpoints.CheckpointException\">The file is missing, unreadable or does not fit; the message names the file and the tensor.</exception>");
                 writer.Line("public static " + type + " FromCheckpoint(string path) => new(" + parameters + ".FromCheckpoint<" + network + ">(path));");
                 writer.Line();
                 writer.Line("/// <summary>Loads a safetensors checkpoint from a stream, read to its end, and checks it against the architecture.</summary>");
                 writer.Line("/// <param name=\"stream\">The checkpoint's bytes; a <see cref=\"FileStream\"/>'s name is used in messages.</param>");
-                writer.Line("/// <exception cref=\"global::LeNet5.Runtime.CheckpointException\">The bytes do not hold a checkpoint that fits; the message names the tensor.</exception>");
+                writer.Line("/// <exception cref=\"global::LeNet5.Runtime.Checkpoints.CheckpointException\">The bytes do not hold a checkpoint that fits; the message names the tensor.</exception>");
                 writer.Line("public static " + type + " FromCheckpoint(Stream stream) => new(" + parameters + ".FromCheckpoint<" + network + ">(stream));");
                 writer.Line();
                 writer.Line("/// <summary>Uses a copy of <paramref name=\"parameters\"/>, laid out as <see cref=\"" + network + ".Description\"/>'s parameter tensors say.</summary>");

@@ -25,10 +25,10 @@ namespace LeNet5.Generator
 
         public const string InputScaling = Namespace + ".InputScaling";
 
-        public const string TrainingRecipe = Namespace + ".TrainingRecipe";
+        public const string TrainingRecipe = Namespace + ".Training.TrainingRecipe";
 
-        public const string OptimizerKind = Namespace + ".OptimizerKind";
+        public const string OptimizerKind = Namespace + ".Optimization.OptimizerKind";
 
-        public const string LearningRateSchedule = Namespace + ".LearningRateSchedule";
+        public const string LearningRateSchedule = Namespace + ".Optimization.LearningRateSchedule";
     }
 }

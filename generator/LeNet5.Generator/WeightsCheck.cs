@@ -7,7 +7,7 @@ namespace LeNet5.Generator
 {
     /// <summary>
     /// Matches each embedded weights file to the network that embeds it, and checks it against that network the way
-    /// <c>LeNet5.Runtime.SafeTensors</c> does when it loads it (every tensor present, no other tensor, shapes, data
+    /// <c>LeNet5.Runtime.Checkpoints.SafeTensors</c> does when it loads it (every tensor present, no other tensor, shapes, data
     /// offsets), plus F32, since embedded weights are read in place: so weights that would fail at run time fail the build.
     /// </summary>
     internal static class WeightsCheck

@@ -1,5 +1,8 @@
 using System.Globalization;
 using LeNet5.Runtime;
+using LeNet5.Runtime.Checkpoints;
+using LeNet5.Runtime.Data;
+using LeNet5.Runtime.Training;
 using TrainFromCode;
 
 // Usage: TrainFromCode [DATA_DIR [EPOCHS [IMAGE...]]]

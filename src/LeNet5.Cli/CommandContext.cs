@@ -1,5 +1,7 @@
 using System.CommandLine;
 using LeNet5.Runtime;
+using LeNet5.Runtime.Checkpoints;
+using LeNet5.Runtime.Data;
 
 namespace LeNet5.Cli;
 

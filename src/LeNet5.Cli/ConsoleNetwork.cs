@@ -1,4 +1,5 @@
 using LeNet5.Runtime;
+using LeNet5.Runtime.Training;
 
 namespace LeNet5.Cli;
 

@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Runtime.ExceptionServices;
 using LeNet5.Runtime;
+using LeNet5.Runtime.Checkpoints;
+using LeNet5.Runtime.Optimization;
+using LeNet5.Runtime.Training;
 
 namespace LeNet5.Cli;
 

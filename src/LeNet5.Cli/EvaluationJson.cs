@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using LeNet5.Cli.Pictures;
 using LeNet5.Runtime;
+using LeNet5.Runtime.Training;
 
 namespace LeNet5.Cli;
 

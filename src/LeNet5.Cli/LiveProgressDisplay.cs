@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using LeNet5.Runtime;
+using LeNet5.Runtime.Training;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 

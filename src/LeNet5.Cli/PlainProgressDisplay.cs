@@ -1,5 +1,6 @@
 using System.Globalization;
 using LeNet5.Runtime;
+using LeNet5.Runtime.Training;
 
 namespace LeNet5.Cli;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LeNet5.Runtime;
+using LeNet5.Runtime.Training;
 using Spectre.Console;
 
 namespace LeNet5.Cli;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using LeNet5.Runtime;
+using LeNet5.Runtime.Checkpoints;
 
 namespace LeNet5.Onnx;
 

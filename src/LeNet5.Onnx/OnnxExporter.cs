@@ -3,6 +3,7 @@ using System.Reflection;
 using Google.Protobuf;
 using LeNet5.Onnx.Proto;
 using LeNet5.Runtime;
+using LeNet5.Runtime.Checkpoints;
 
 namespace LeNet5.Onnx;
 

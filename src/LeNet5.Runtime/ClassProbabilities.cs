@@ -1,4 +1,6 @@
 using System.Globalization;
+using LeNet5.Runtime.Loss;
+using LeNet5.Runtime.Training;
 
 namespace LeNet5.Runtime;
 

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using LeNet5.Runtime.Checkpoints;
 
 namespace LeNet5.Runtime;
 

@@ -1,3 +1,5 @@
+using LeNet5.Runtime.Loss;
+
 namespace LeNet5.Runtime;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using LeNet5.Runtime.Data;
+
 namespace LeNet5.Runtime;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using LeNet5.Runtime.Training;
+
 namespace LeNet5.Runtime;
 
 /// <summary>

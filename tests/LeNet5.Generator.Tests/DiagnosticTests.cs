@@ -241,7 +241,7 @@ public sealed class DiagnosticTests
     [Fact]
     public void LN0013_and_the_emitted_recipe_know_the_runtimes_optimizers()
     {
-        IReadOnlyList<string> names = LeNet5.Runtime.Optimizers.Names;
+        IReadOnlyList<string> names = LeNet5.Runtime.Optimization.Optimizers.Names;
         Assert.Equal(names, TrainingSpec.OptimizerNames);
         string unknown = Single(Valid.Replace("\"classes\": 3,", "\"classes\": 3, \"training\": { \"optimizer\": \"rmsprop\" },"), "LN0013").GetMessage();
         Assert.EndsWith("; use " + string.Join(", ", names.Take(names.Count - 1)) + " or " + names[^1], unknown);
@@ -252,7 +252,7 @@ public sealed class DiagnosticTests
             Assert.Empty(result.Diagnostics);
             SnapshotTests.AssertCompiles(output);
             string network = result.GeneratedSources.Single(s => s.HintName == "SmallNetwork.g.cs").SourceText.ToString();
-            Assert.Contains("Optimizer = global::LeNet5.Runtime.OptimizerKind." + LeNet5.Runtime.Optimizers.Parse(name) + ",", network);
+            Assert.Contains("Optimizer = global::LeNet5.Runtime.Optimization.OptimizerKind." + LeNet5.Runtime.Optimization.Optimizers.Parse(name) + ",", network);
             // Only what the file gives: the other settings keep the runtime's defaults.
             Assert.Contains("Epochs = 3,", network);
             Assert.DoesNotContain("BatchSize =", network);

@@ -53,9 +53,9 @@ internal sealed class LoadedNetwork
                     => T.Backward(p, x, a, dz, g, dx is null ? System.Span<float>.Empty : dx, w, batch);
                 public static float[] Train(float[] images, byte[] labels, int height, int width, int threads)
                 {
-                    var execution = new LeNet5.Runtime.ExecutionSettings { Threads = threads, ShardSize = 4 };
-                    using var trainer = new LeNet5.Runtime.Trainer<T>(T.Description.Training, execution);
-                    trainer.TrainEpoch(new LeNet5.Runtime.MnistDataset(images, labels, height, width), 0);
+                    var execution = new LeNet5.Runtime.Training.ExecutionSettings { Threads = threads, ShardSize = 4 };
+                    using var trainer = new LeNet5.Runtime.Training.Trainer<T>(T.Description.Training, execution);
+                    trainer.TrainEpoch(new LeNet5.Runtime.Data.MnistDataset(images, labels, height, width), 0);
                     return trainer.Parameters;
                 }
             }

@@ -1,4 +1,5 @@
 using LeNet5.Runtime;
+using LeNet5.Runtime.Data;
 
 namespace LeNet5.Imaging.Tests;
 

@@ -1,4 +1,6 @@
 using LeNet5.Runtime;
+using LeNet5.Runtime.Checkpoints;
+using LeNet5.Runtime.Data;
 
 namespace LeNet5.Model.Tests;
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using LeNet5.Runtime;
+using LeNet5.Runtime.Optimization;
+using LeNet5.Runtime.Training;
 
 namespace LeNet5.Model.Tests;
 

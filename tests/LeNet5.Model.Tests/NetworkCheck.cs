@@ -1,4 +1,5 @@
 using LeNet5.Runtime;
+using LeNet5.Runtime.Loss;
 
 namespace LeNet5.Model.Tests;
 

@@ -1,4 +1,5 @@
 using LeNet5.Runtime;
+using LeNet5.Runtime.Checkpoints;
 
 namespace LeNet5.Model.Tests;
 

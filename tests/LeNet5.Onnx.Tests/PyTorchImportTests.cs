@@ -1,5 +1,8 @@
 using System.Reflection;
 using LeNet5.Runtime;
+using LeNet5.Runtime.Checkpoints;
+using LeNet5.Runtime.Data;
+using LeNet5.Runtime.Training;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Xunit.Abstractions;

@@ -3,6 +3,8 @@ using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using LeNet5.Cli;
 using LeNet5.Model;
+using LeNet5.Runtime.Checkpoints;
+using LeNet5.Runtime.Training;
 
 namespace LeNet5.Runtime.Tests;
 

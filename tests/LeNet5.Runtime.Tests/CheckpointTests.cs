@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using LeNet5.Model;
 using LeNet5.Runtime;
+using LeNet5.Runtime.Checkpoints;
 
 namespace LeNet5.Runtime.Tests;
 

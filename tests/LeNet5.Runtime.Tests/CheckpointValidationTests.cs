@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Text;
 using LeNet5.Model;
+using LeNet5.Runtime.Checkpoints;
+using LeNet5.Runtime.Optimization;
 
 namespace LeNet5.Runtime.Tests;
 

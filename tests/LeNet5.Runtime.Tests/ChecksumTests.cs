@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using LeNet5.Runtime;
+using LeNet5.Runtime.Data;
 
 namespace LeNet5.Runtime.Tests;
 
@@ -57,7 +58,7 @@ public sealed class ChecksumTests : IDisposable
         // The test files alone serve evaluate and infer --index; train names the file it lacks.
         Assert.Equal(cache, MnistDataLocator.Resolve(cache, MnistFiles.Test));
         string checkpoint = _temp.File("zero.safetensors");
-        LeNet5.Runtime.Checkpoint.Save<LeNet5.Model.LeNet5Network>(checkpoint, new float[LeNet5.Model.LeNet5Network.ParameterCount]);
+        LeNet5.Runtime.Checkpoints.Checkpoint.Save<LeNet5.Model.LeNet5Network>(checkpoint, new float[LeNet5.Model.LeNet5Network.ParameterCount]);
         var evaluate = Lenet5Console.Capture("evaluate", "--checkpoint", checkpoint, "--data", cache);
         Assert.True(evaluate.Code == 0, evaluate.Error);
         var infer = Lenet5Console.Capture("infer", "--checkpoint", checkpoint, "--data", cache, "--index", "0");

@@ -1,3 +1,5 @@
+using LeNet5.Runtime.Training;
+
 namespace LeNet5.Runtime.Tests;
 
 /// <summary>Precision, recall and F1 from confusion matrices worked out by hand.</summary>

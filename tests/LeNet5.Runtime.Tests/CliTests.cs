@@ -1,7 +1,11 @@
-using LeNet5.Tests;
 using System.Text.RegularExpressions;
-using LeNet5.Runtime;
 using LeNet5.Cli;
+using LeNet5.Runtime;
+using LeNet5.Runtime.Checkpoints;
+using LeNet5.Runtime.Data;
+using LeNet5.Runtime.Optimization;
+using LeNet5.Runtime.Training;
+using LeNet5.Tests;
 
 namespace LeNet5.Runtime.Tests;
 

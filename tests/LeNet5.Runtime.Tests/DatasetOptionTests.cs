@@ -1,3 +1,5 @@
+using LeNet5.Runtime.Data;
+
 namespace LeNet5.Runtime.Tests;
 
 /// <summary><c>--dataset idx</c>: IDX datasets other than MNIST itself (Fashion-MNIST, KMNIST, re-gzipped copies).</summary>

@@ -1,3 +1,8 @@
+using LeNet5.Runtime.Checkpoints;
+using LeNet5.Runtime.Data;
+using LeNet5.Runtime.Optimization;
+using LeNet5.Runtime.Training;
+
 namespace LeNet5.Runtime.Tests;
 
 /// <summary>A diverging run stops with exit code 1 and the likely cause, and saves nothing of the diverged epoch.</summary>

@@ -5,6 +5,8 @@ using System.Text.RegularExpressions;
 using LeNet5.Cli;
 using LeNet5.Cli.Commands;
 using LeNet5.Model;
+using LeNet5.Runtime.Checkpoints;
+using LeNet5.Runtime.Training;
 using PaperNetwork = LeNet5.Trainer.PaperNetwork;
 
 namespace LeNet5.Runtime.Tests;

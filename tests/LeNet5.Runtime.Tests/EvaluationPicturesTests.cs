@@ -1,4 +1,6 @@
 using LeNet5.Cli.Pictures;
+using LeNet5.Runtime.Data;
+using LeNet5.Runtime.Training;
 
 namespace LeNet5.Runtime.Tests;
 

@@ -1,6 +1,7 @@
-using LeNet5.Model;
-using PaperNetwork = LeNet5.Trainer.PaperNetwork;
 using LeNet5.Cli;
+using LeNet5.Model;
+using LeNet5.Runtime.Checkpoints;
+using PaperNetwork = LeNet5.Trainer.PaperNetwork;
 
 namespace LeNet5.Runtime.Tests;
 

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using LeNet5.Cli;
 using LeNet5.Model;
+using LeNet5.Runtime.Checkpoints;
 using Xunit.Abstractions;
 
 namespace LeNet5.Runtime.Tests;

@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 using LeNet5.Model;
 using LeNet5.Runtime;
+using LeNet5.Runtime.Data;
+using LeNet5.Runtime.Training;
 
 namespace LeNet5.Runtime.Tests;
 

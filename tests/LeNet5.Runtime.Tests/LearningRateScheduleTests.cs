@@ -1,5 +1,7 @@
 using LeNet5.Model;
 using LeNet5.Runtime;
+using LeNet5.Runtime.Optimization;
+using LeNet5.Runtime.Training;
 
 namespace LeNet5.Runtime.Tests;
 

@@ -1,6 +1,7 @@
 using LeNet5.Model;
-using PaperNetwork = LeNet5.Trainer.PaperNetwork;
 using LeNet5.Runtime;
+using LeNet5.Runtime.Loss;
+using PaperNetwork = LeNet5.Trainer.PaperNetwork;
 
 namespace LeNet5.Runtime.Tests;
 

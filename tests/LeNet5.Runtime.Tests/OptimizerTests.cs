@@ -1,4 +1,6 @@
 using LeNet5.Runtime;
+using LeNet5.Runtime.Optimization;
+using LeNet5.Runtime.Training;
 
 namespace LeNet5.Runtime.Tests;
 

@@ -1,7 +1,11 @@
 using System.Runtime.InteropServices;
 using LeNet5.Model;
-using PaperNetwork = LeNet5.Trainer.PaperNetwork;
 using LeNet5.Runtime;
+using LeNet5.Runtime.Data;
+using LeNet5.Runtime.Loss;
+using LeNet5.Runtime.Optimization;
+using LeNet5.Runtime.Training;
+using PaperNetwork = LeNet5.Trainer.PaperNetwork;
 
 namespace LeNet5.Runtime.Tests;
 

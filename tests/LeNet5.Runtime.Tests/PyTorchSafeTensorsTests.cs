@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using LeNet5.Model;
+using LeNet5.Runtime.Checkpoints;
 
 namespace LeNet5.Runtime.Tests;
 

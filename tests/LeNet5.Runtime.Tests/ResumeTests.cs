@@ -1,6 +1,10 @@
 using System.Runtime.InteropServices;
-using LeNet5.Runtime;
 using LeNet5.Cli;
+using LeNet5.Runtime;
+using LeNet5.Runtime.Checkpoints;
+using LeNet5.Runtime.Data;
+using LeNet5.Runtime.Optimization;
+using LeNet5.Runtime.Training;
 
 namespace LeNet5.Runtime.Tests;
 

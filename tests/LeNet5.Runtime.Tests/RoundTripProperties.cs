@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
 using CsCheck;
+using LeNet5.Runtime.Checkpoints;
+using LeNet5.Runtime.Optimization;
 
 namespace LeNet5.Runtime.Tests;
 

@@ -1,5 +1,7 @@
 using LeNet5.Cli;
 using LeNet5.Model;
+using LeNet5.Runtime.Checkpoints;
+using LeNet5.Runtime.Optimization;
 
 namespace LeNet5.Runtime.Tests;
 

@@ -1,4 +1,8 @@
 using System.Buffers.Binary;
+using LeNet5.Runtime.Checkpoints;
+using LeNet5.Runtime.Data;
+using LeNet5.Runtime.Optimization;
+using LeNet5.Runtime.Training;
 
 namespace LeNet5.Runtime.Tests;
 

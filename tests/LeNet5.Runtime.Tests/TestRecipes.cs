@@ -1,3 +1,6 @@
+using LeNet5.Runtime.Optimization;
+using LeNet5.Runtime.Training;
+
 namespace LeNet5.Runtime.Tests;
 
 /// <summary>Recipes for tests that set their own training options.</summary>

@@ -1,4 +1,6 @@
 using LeNet5.Runtime;
+using LeNet5.Runtime.Data;
+using LeNet5.Runtime.Optimization;
 
 namespace LeNet5.Runtime.Tests;
 

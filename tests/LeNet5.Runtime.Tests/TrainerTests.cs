@@ -1,5 +1,9 @@
 using System.Runtime.InteropServices;
 using LeNet5.Runtime;
+using LeNet5.Runtime.Data;
+using LeNet5.Runtime.Loss;
+using LeNet5.Runtime.Optimization;
+using LeNet5.Runtime.Training;
 
 namespace LeNet5.Runtime.Tests;
 

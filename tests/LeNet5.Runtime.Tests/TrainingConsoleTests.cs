@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using LeNet5.Cli;
+using LeNet5.Runtime.Training;
 using Spectre.Console;
 
 namespace LeNet5.Runtime.Tests;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LeNet5.Runtime;
+using LeNet5.Runtime.Data;
 using LeNet5.Tests;
 using Microsoft.Playwright;
 using Xunit.Abstractions;

@@ -1,6 +1,8 @@
 using System.Globalization;
 using LeNet5.Model;
 using LeNet5.Runtime;
+using LeNet5.Runtime.Data;
+using LeNet5.Runtime.Training;
 using LeNet5.Tests;
 using Microsoft.Playwright;
 using Xunit.Abstractions;

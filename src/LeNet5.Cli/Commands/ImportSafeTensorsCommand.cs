@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using LeNet5.Runtime;
+using LeNet5.Runtime.Checkpoints;
 
 namespace LeNet5.Cli.Commands;
 

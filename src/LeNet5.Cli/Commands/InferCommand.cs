@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using LeNet5.Imaging;
 using LeNet5.Runtime;
+using LeNet5.Runtime.Checkpoints;
+using LeNet5.Runtime.Data;
 
 namespace LeNet5.Cli.Commands;
 

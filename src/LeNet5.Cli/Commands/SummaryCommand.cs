@@ -2,6 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using LeNet5.Runtime;
+using LeNet5.Runtime.Data;
+using LeNet5.Runtime.Optimization;
+using LeNet5.Runtime.Training;
 
 namespace LeNet5.Cli.Commands;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LeNet5.Runtime;
+using LeNet5.Runtime.Training;
 using SkiaSharp;
 
 namespace LeNet5.Cli.Pictures;

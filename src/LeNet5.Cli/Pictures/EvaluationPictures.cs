@@ -1,4 +1,7 @@
 using LeNet5.Runtime;
+using LeNet5.Runtime.Checkpoints;
+using LeNet5.Runtime.Data;
+using LeNet5.Runtime.Training;
 
 namespace LeNet5.Cli.Pictures;
 

@@ -1,5 +1,7 @@
 using System.Globalization;
 using LeNet5.Runtime;
+using LeNet5.Runtime.Data;
+using LeNet5.Runtime.Training;
 using SkiaSharp;
 
 namespace LeNet5.Cli.Pictures;

@@ -125,7 +125,7 @@ public readonly unsafe partial struct TinyNetwork : global::LeNet5.Runtime.INetw
             new global::LeNet5.Runtime.LayerDescription("pool", global::LeNet5.Runtime.LayerKind.AvgPool2d, new global::LeNet5.Runtime.FeatureShape(3, 4, 6), new global::LeNet5.Runtime.FeatureShape(3, 2, 3), Kernel: 2, Stride: 2, Padding: 0, PadValue: 0.0f, Activation: global::LeNet5.Runtime.ActivationKind.Sigmoid, ParameterNames: global::System.Array.Empty<string>()) { MultiplyAdds = 0, ConnectionCount = 72 },
             new global::LeNet5.Runtime.LayerDescription("out", global::LeNet5.Runtime.LayerKind.Dense, new global::LeNet5.Runtime.FeatureShape(3, 2, 3), new global::LeNet5.Runtime.FeatureShape(3, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: global::LeNet5.Runtime.ActivationKind.None, ParameterNames: new[] { "out.weight", "out.bias" }) { MultiplyAdds = 54, ConnectionCount = 57 },
         },
-        Training = new global::LeNet5.Runtime.TrainingRecipe(),
+        Training = new global::LeNet5.Runtime.Training.TrainingRecipe(),
     };
 
     /// <summary>

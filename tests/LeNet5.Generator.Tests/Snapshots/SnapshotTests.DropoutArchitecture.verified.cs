@@ -166,11 +166,11 @@ public readonly unsafe partial struct DropoutNetwork : global::LeNet5.Runtime.IN
             new global::LeNet5.Runtime.LayerDescription("drop2", global::LeNet5.Runtime.LayerKind.Dropout, new global::LeNet5.Runtime.FeatureShape(40, 1, 1), new global::LeNet5.Runtime.FeatureShape(40, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: global::LeNet5.Runtime.ActivationKind.None, ParameterNames: global::System.Array.Empty<string>()) { MultiplyAdds = 0, ConnectionCount = 0 },
             new global::LeNet5.Runtime.LayerDescription("out", global::LeNet5.Runtime.LayerKind.Dense, new global::LeNet5.Runtime.FeatureShape(40, 1, 1), new global::LeNet5.Runtime.FeatureShape(3, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: global::LeNet5.Runtime.ActivationKind.None, ParameterNames: new[] { "out.weight", "out.bias" }) { MultiplyAdds = 120, ConnectionCount = 123 },
         },
-        Training = new global::LeNet5.Runtime.TrainingRecipe
+        Training = new global::LeNet5.Runtime.Training.TrainingRecipe
         {
             Epochs = 1,
             BatchSize = 24,
-            Optimizer = global::LeNet5.Runtime.OptimizerKind.Sgd,
+            Optimizer = global::LeNet5.Runtime.Optimization.OptimizerKind.Sgd,
             LearningRate = 0.1f,
             Momentum = 0.9f,
             Seed = 7,

@@ -181,9 +181,9 @@ public readonly unsafe partial struct MixedNetwork : global::LeNet5.Runtime.INet
             new global::LeNet5.Runtime.LayerDescription("hidden", global::LeNet5.Runtime.LayerKind.Dense, new global::LeNet5.Runtime.FeatureShape(8, 4, 4), new global::LeNet5.Runtime.FeatureShape(16, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: global::LeNet5.Runtime.ActivationKind.ScaledTanh, ParameterNames: new[] { "hidden.weight", "hidden.bias" }) { MultiplyAdds = 2048, ConnectionCount = 2064 },
             new global::LeNet5.Runtime.LayerDescription("logits", global::LeNet5.Runtime.LayerKind.Dense, new global::LeNet5.Runtime.FeatureShape(16, 1, 1), new global::LeNet5.Runtime.FeatureShape(5, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: global::LeNet5.Runtime.ActivationKind.None, ParameterNames: new[] { "logits.weight", "logits.bias" }) { MultiplyAdds = 80, ConnectionCount = 85 },
         },
-        Training = new global::LeNet5.Runtime.TrainingRecipe
+        Training = new global::LeNet5.Runtime.Training.TrainingRecipe
         {
-            Optimizer = global::LeNet5.Runtime.OptimizerKind.Sgd,
+            Optimizer = global::LeNet5.Runtime.Optimization.OptimizerKind.Sgd,
             LearningRate = 0.01f,
         },
     };

@@ -263,13 +263,13 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
                 },
             },
         },
-        Training = new global::LeNet5.Runtime.TrainingRecipe
+        Training = new global::LeNet5.Runtime.Training.TrainingRecipe
         {
             Epochs = 20,
             BatchSize = 1,
-            Optimizer = global::LeNet5.Runtime.OptimizerKind.Sdlm,
+            Optimizer = global::LeNet5.Runtime.Optimization.OptimizerKind.Sdlm,
             LearningRate = 0.0005f,
-            LearningRateSchedule = new global::LeNet5.Runtime.LearningRateSchedule(new float[] { 0.0005f, 0.0005f, 0.0002f, 0.0002f, 0.0002f, 0.0001f, 0.0001f, 0.0001f, 5E-05f, 5E-05f, 5E-05f, 5E-05f, 1E-05f, 1E-05f, 1E-05f, 1E-05f, 1E-05f, 1E-05f, 1E-05f, 1E-05f }),
+            LearningRateSchedule = new global::LeNet5.Runtime.Optimization.LearningRateSchedule(new float[] { 0.0005f, 0.0005f, 0.0002f, 0.0002f, 0.0002f, 0.0001f, 0.0001f, 0.0001f, 5E-05f, 5E-05f, 5E-05f, 5E-05f, 1E-05f, 1E-05f, 1E-05f, 1E-05f, 1E-05f, 1E-05f, 1E-05f, 1E-05f }),
             Seed = 1,
             Distort = false,
             Damping = 0.5f,

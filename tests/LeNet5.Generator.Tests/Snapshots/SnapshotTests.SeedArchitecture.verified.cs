@@ -214,11 +214,11 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
             new global::LeNet5.Runtime.LayerDescription("f6", global::LeNet5.Runtime.LayerKind.Dense, new global::LeNet5.Runtime.FeatureShape(120, 1, 1), new global::LeNet5.Runtime.FeatureShape(84, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: global::LeNet5.Runtime.ActivationKind.Tanh, ParameterNames: new[] { "f6.weight", "f6.bias" }) { MultiplyAdds = 10080, ConnectionCount = 10164 },
             new global::LeNet5.Runtime.LayerDescription("output", global::LeNet5.Runtime.LayerKind.Dense, new global::LeNet5.Runtime.FeatureShape(84, 1, 1), new global::LeNet5.Runtime.FeatureShape(10, 1, 1), Kernel: 0, Stride: 0, Padding: 0, PadValue: 0.0f, Activation: global::LeNet5.Runtime.ActivationKind.None, ParameterNames: new[] { "output.weight", "output.bias" }) { MultiplyAdds = 840, ConnectionCount = 850 },
         },
-        Training = new global::LeNet5.Runtime.TrainingRecipe
+        Training = new global::LeNet5.Runtime.Training.TrainingRecipe
         {
             Epochs = 10,
             BatchSize = 64,
-            Optimizer = global::LeNet5.Runtime.OptimizerKind.Sgd,
+            Optimizer = global::LeNet5.Runtime.Optimization.OptimizerKind.Sgd,
             LearningRate = 0.05f,
             LearningRateDecay = 0.85f,
             Momentum = 0.9f,

@@ -32,12 +32,12 @@ public sealed partial class LeNet5Classifier : global::LeNet5.Runtime.NetworkCla
 
     /// <summary>Loads a safetensors checkpoint and checks it against the architecture.</summary>
     /// <param name="path">A checkpoint such as <c>lenet5 train</c> writes, or PyTorch's <c>save_file</c> of a matching <c>state_dict</c>.</param>
-    /// <exception cref="global::LeNet5.Runtime.CheckpointException">The file is missing, unreadable or does not fit; the message names the file and the tensor.</exception>
+    /// <exception cref="global::LeNet5.Runtime.Checkpoints.CheckpointException">The file is missing, unreadable or does not fit; the message names the file and the tensor.</exception>
     public static LeNet5Classifier FromCheckpoint(string path) => new(global::LeNet5.Runtime.ClassifierParameters.FromCheckpoint<LeNet5Network>(path));
 
     /// <summary>Loads a safetensors checkpoint from a stream, read to its end, and checks it against the architecture.</summary>
     /// <param name="stream">The checkpoint's bytes; a <see cref="FileStream"/>'s name is used in messages.</param>
-    /// <exception cref="global::LeNet5.Runtime.CheckpointException">The bytes do not hold a checkpoint that fits; the message names the tensor.</exception>
+    /// <exception cref="global::LeNet5.Runtime.Checkpoints.CheckpointException">The bytes do not hold a checkpoint that fits; the message names the tensor.</exception>
     public static LeNet5Classifier FromCheckpoint(Stream stream) => new(global::LeNet5.Runtime.ClassifierParameters.FromCheckpoint<LeNet5Network>(stream));
 
     /// <summary>Uses a copy of <paramref name="parameters"/>, laid out as <see cref="LeNet5Network.Description"/>'s parameter tensors say.</summary>
