@@ -59,39 +59,31 @@ namespace LeNet5.Generator
             }
             """;
 
-        private const string EvenOddLanesText = """
-            // the even lanes of a then of b (a0 a2 b0 b2), and the odd ones (a1 a3 b1 b3): one instruction on x64 and ARM64;
-            // elsewhere (WebAssembly) each input's pair is shuffled into place and a select joins the two halves
+        /// <summary>
+        /// The even lanes of a then of b (a0 a2 b0 b2), or the odd ones (a1 a3 b1 b3): one instruction on x64 and ARM64;
+        /// elsewhere (WebAssembly) each input's pair is shuffled into place and a select joins the two halves.
+        /// </summary>
+        private static readonly string EvenOddLanesText =
+            "// the even lanes of a then of b (a0 a2 b0 b2), and the odd ones (a1 a3 b1 b3): one instruction on x64 and ARM64;\n"
+            + "// elsewhere (WebAssembly) each input's pair is shuffled into place and a select joins the two halves\n"
+            + LanesText("Even", "0b10_00_10_00", "0, 2, 1, 3", "1, 3, 0, 2") + "\n\n"
+            + LanesText("Odd", "0b11_01_11_01", "1, 3, 0, 2", "0, 2, 1, 3");
+
+        private static string LanesText(string parity, string sseControl, string fromA, string fromB) => $$"""
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static Vector128<float> EvenLanes(Vector128<float> a, Vector128<float> b)
+            private static Vector128<float> {{parity}}Lanes(Vector128<float> a, Vector128<float> b)
             {
                 if (Sse.IsSupported)
                 {
-                    return Sse.Shuffle(a, b, 0b10_00_10_00);
+                    return Sse.Shuffle(a, b, {{sseControl}});
                 }
 
                 if (AdvSimd.Arm64.IsSupported)
                 {
-                    return AdvSimd.Arm64.UnzipEven(a, b);
+                    return AdvSimd.Arm64.Unzip{{parity}}(a, b);
                 }
 
-                return Vector128.ConditionalSelect(Vector128.Create(-1, -1, 0, 0).AsSingle(), Vector128.Shuffle(a, Vector128.Create(0, 2, 1, 3)), Vector128.Shuffle(b, Vector128.Create(1, 3, 0, 2)));
-            }
-
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            private static Vector128<float> OddLanes(Vector128<float> a, Vector128<float> b)
-            {
-                if (Sse.IsSupported)
-                {
-                    return Sse.Shuffle(a, b, 0b11_01_11_01);
-                }
-
-                if (AdvSimd.Arm64.IsSupported)
-                {
-                    return AdvSimd.Arm64.UnzipOdd(a, b);
-                }
-
-                return Vector128.ConditionalSelect(Vector128.Create(-1, -1, 0, 0).AsSingle(), Vector128.Shuffle(a, Vector128.Create(1, 3, 0, 2)), Vector128.Shuffle(b, Vector128.Create(0, 2, 1, 3)));
+                return Vector128.ConditionalSelect(Vector128.Create(-1, -1, 0, 0).AsSingle(), Vector128.Shuffle(a, Vector128.Create({{fromA}})), Vector128.Shuffle(b, Vector128.Create({{fromB}})));
             }
             """;
 

@@ -34,12 +34,7 @@ namespace LeNet5.Generator
                     yStart = "yStart";
                     yEnd = "yEnd";
                     writer.Line("// rows y whose input row y * stride + ky - padding lies inside the input");
-                    writer.Line(stride == 1
-                        ? "int yStart = Math.Max(0, " + pad + " - ky);"
-                        : "int yStart = ky < " + pad + " ? (" + pad + " - ky + " + s + " - 1) / " + s + " : 0;");
-                    writer.Line(stride == 1
-                        ? "int yEnd = Math.Min(" + p + "OutputHeight, " + p + "InputHeight + " + pad + " - ky);"
-                        : "int yEnd = Math.Min(" + p + "OutputHeight, (" + p + "InputHeight + " + pad + " - ky + " + s + " - 1) / " + s + ");");
+                    EmitClippedRange(writer, "y", "ky", p + "OutputHeight", p + "InputHeight", pad, s, stride == 1);
                 }
 
                 using (writer.Block("for (int kx = 0; kx < " + p + "Kernel; kx++)"))
@@ -48,12 +43,7 @@ namespace LeNet5.Generator
                     {
                         xStart = "xStart";
                         xEnd = "xEnd";
-                        writer.Line(stride == 1
-                            ? "int xStart = Math.Max(0, " + pad + " - kx);"
-                            : "int xStart = kx < " + pad + " ? (" + pad + " - kx + " + s + " - 1) / " + s + " : 0;");
-                        writer.Line(stride == 1
-                            ? "int xEnd = Math.Min(" + outW + ", " + inW + " + " + pad + " - kx);"
-                            : "int xEnd = Math.Min(" + outW + ", (" + inW + " + " + pad + " - kx + " + s + " - 1) / " + s + ");");
+                        EmitClippedRange(writer, "x", "kx", outW, inW, pad, s, stride == 1);
                     }
 
                     writer.Line(before);
@@ -85,6 +75,20 @@ namespace LeNet5.Generator
                     }
                 }
             }
+        }
+
+        /// <summary>
+        /// The outputs [start, end) along one axis whose input coordinate, output * stride + tap - padding, lies inside the
+        /// input: the clipping that lets a padded conv skip the zeros instead of copying the input into a padded buffer.
+        /// </summary>
+        private static void EmitClippedRange(CodeWriter writer, string axis, string tap, string outputs, string inputs, string pad, string stride, bool unitStride)
+        {
+            writer.Line(unitStride
+                ? "int " + axis + "Start = Math.Max(0, " + pad + " - " + tap + ");"
+                : "int " + axis + "Start = " + tap + " < " + pad + " ? (" + pad + " - " + tap + " + " + stride + " - 1) / " + stride + " : 0;");
+            writer.Line(unitStride
+                ? "int " + axis + "End = Math.Min(" + outputs + ", " + inputs + " + " + pad + " - " + tap + ");"
+                : "int " + axis + "End = Math.Min(" + outputs + ", (" + inputs + " + " + pad + " - " + tap + " + " + stride + " - 1) / " + stride + ");");
         }
 
         private static string Scaled(string variable, int stride, string strideName) => stride == 1 ? variable : "(" + variable + " * " + strideName + ")";
