@@ -132,6 +132,47 @@ public sealed unsafe class LayerWidthTests
         AssertSameBits(Backward("Portable"), Backward(width), "PoolBackward" + width);
     }
 
+    /// <summary>
+    /// Max pooling 8 windows wide (the blocked architecture's pool: one vector at 256 bits, two at 128) on values with
+    /// many ties, both zeros among them, so that picking the first maximum, as the window-by-window loop does, matters.
+    /// </summary>
+    [Theory]
+    [InlineData("256")]
+    [InlineData("128")]
+    public void MaxPoolingWindowsGiveTheWindowByWindowBits(string width)
+    {
+        if (width == "256" && !Avx2.IsSupported)
+        {
+            return; // the AVX2 kernel cannot run here
+        }
+
+        LoadedNetwork network = LoadedNetwork.Compile("blocked.architecture.json");
+        var random = new Random(5);
+        int inputSize = Constant(network, "PoolInputChannels") * Constant(network, "PoolInputHeight") * Constant(network, "PoolInputWidth");
+        var input = new float[inputSize];
+        for (int i = 0; i < inputSize; i++)
+        {
+            int level = random.Next(-2, 3);
+            input[i] = level == 0 ? (random.Next(2) == 0 ? 0f : -0f) : level * 0.5f;
+        }
+
+        float[] Forward(string method)
+        {
+            var output = new float[Constant(network, "PoolOutputSize")];
+            fixed (float* x = input)
+            fixed (float* y = output)
+            {
+                Call(network, "PoolForward" + method, Box(x), Box(y));
+            }
+
+            return output;
+        }
+
+        float[] expected = Forward("Portable");
+        Assert.Contains(expected, value => value == 0f && float.IsNegative(value));
+        AssertSameBits(expected, Forward(width), "PoolForward" + width);
+    }
+
     /// <summary>Subsampling 9 windows wide: one vector and an overlapping one of a single window at 256 bits, two and one of a single window at 128.</summary>
     [Theory]
     [InlineData("256")]
@@ -271,11 +312,15 @@ public sealed unsafe class LayerWidthTests
         }
     }
 
-    private static int Constant(string name) => (int)Network.Network.GetField(name)!.GetRawConstantValue()!;
+    private static int Constant(string name) => Constant(Network, name);
 
-    private static object? Call(string method, params object?[] arguments)
+    private static int Constant(LoadedNetwork network, string name) => (int)network.Network.GetField(name)!.GetRawConstantValue()!;
+
+    private static object? Call(string method, params object?[] arguments) => Call(Network, method, arguments);
+
+    private static object? Call(LoadedNetwork network, string method, params object?[] arguments)
     {
-        MethodInfo? info = Network.Network.GetMethod(method, Private);
+        MethodInfo? info = network.Network.GetMethod(method, Private);
         Assert.True(info != null, "no method " + method);
         try
         {

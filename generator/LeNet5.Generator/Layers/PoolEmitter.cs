@@ -3,9 +3,9 @@ using System.Collections.Generic;
 namespace LeNet5.Generator
 {
     /// <summary>
-    /// avgpool2d / maxpool2d over non-overlapping size x size windows (stride = size). 2x2 average pooling on maps at least
-    /// a vector of windows wide goes a vector of windows at a time (<see cref="Windows2x2Emitter"/>), forward and
-    /// backward, with a window-by-window path for hardware without SIMD.
+    /// avgpool2d / maxpool2d over non-overlapping size x size windows (stride = size). 2x2 pooling on maps at least a vector
+    /// of windows wide goes a vector of windows at a time (<see cref="Windows2x2Emitter"/>): forward for both kinds,
+    /// backward for average pooling; with a window-by-window path for hardware without SIMD.
     /// </summary>
     internal sealed class PoolEmitter : LayerEmitter
     {
@@ -43,10 +43,13 @@ namespace LeNet5.Generator
             writer.Line("public const int " + layer.Identifier + "PoolSize = " + CodeWriter.Int(layer.Spec.Kernel) + ";");
         }
 
-        public override KernelHelpers Helpers(LayerModel layer) => Windows2x2Emitter.Helpers(WindowWidths(layer));
+        public override KernelHelpers Helpers(LayerModel layer) => Windows2x2Emitter.Helpers(Windows2x2Emitter.Widths(layer));
 
-        /// <summary>The widths of the vector window kernels that apply: average pooling's, not max pooling's.</summary>
-        private IReadOnlyList<VectorWidth> WindowWidths(LayerModel layer) => _max ? new VectorWidth[0] : Windows2x2Emitter.Widths(layer);
+        /// <summary>
+        /// The widths of the backward's vector window kernels: average pooling's. Max pooling's backward sends each
+        /// gradient to its window's first maximum, a search it does window by window.
+        /// </summary>
+        private IReadOnlyList<VectorWidth> BackwardWidths(LayerModel layer) => _max ? new VectorWidth[0] : Windows2x2Emitter.Widths(layer);
 
         public override void EmitForward(CodeWriter writer, LayerModel layer)
         {
@@ -55,11 +58,11 @@ namespace LeNet5.Generator
             Windows2x2Emitter.EmitMethods(
                 writer,
                 layer,
-                WindowWidths(layer),
+                Windows2x2Emitter.Widths(layer),
                 "Forward",
                 Parameters,
                 "(input, output)",
-                width => EmitVectorAverage2x2(writer, layer, width),
+                width => EmitVectorWindows2x2(writer, layer, width),
                 () => EmitPortableForward(writer, layer));
         }
 
@@ -112,7 +115,7 @@ namespace LeNet5.Generator
             Windows2x2Emitter.EmitMethods(
                 writer,
                 layer,
-                WindowWidths(layer),
+                BackwardWidths(layer),
                 "Backward",
                 "(float* input, float* output, float* outputGradient, float* inputGradient)",
                 "(input, output, outputGradient, inputGradient)",
@@ -172,13 +175,17 @@ namespace LeNet5.Generator
         }
 
         /// <summary>
-        /// 2x2 average pooling, a vector of windows at a time: the window sums add in the scalar loop's order and are then
-        /// scaled, so both paths give the same bits.
+        /// 2x2 pooling, a vector of windows at a time: the window sums add in the scalar loop's order and are then scaled,
+        /// and the maxima are picked as the scalar loop picks them, so both paths give the same bits.
         /// </summary>
-        private static void EmitVectorAverage2x2(CodeWriter writer, LayerModel layer, VectorWidth width)
+        private void EmitVectorWindows2x2(CodeWriter writer, LayerModel layer, VectorWidth width)
         {
             string p = layer.Identifier;
-            writer.Line(width.Type + " scale = " + width.Create(InverseArea(layer)) + ";");
+            if (!_max)
+            {
+                writer.Line(width.Type + " scale = " + width.Create(InverseArea(layer)) + ";");
+            }
+
             Windows2x2Emitter.EmitLoops(
                 writer,
                 layer,
@@ -188,8 +195,16 @@ namespace LeNet5.Generator
                 System.Array.Empty<string>(),
                 start =>
                 {
-                    Windows2x2Emitter.EmitSums(writer, width, start);
-                    writer.Line(width.Store(Windows2x2Emitter.InOrder(width, "sum * scale"), "row" + Windows2x2Emitter.Plus(start)));
+                    if (_max)
+                    {
+                        Windows2x2Emitter.EmitMaxima(writer, width, start);
+                    }
+                    else
+                    {
+                        Windows2x2Emitter.EmitSums(writer, width, start);
+                    }
+
+                    writer.Line(width.Store(Windows2x2Emitter.InOrder(width, _max ? "best" : "sum * scale"), "row" + Windows2x2Emitter.Plus(start)));
                 },
                 layer.Spec.Activation == ActivationKind.None
                     ? null

@@ -6,11 +6,11 @@ namespace LeNet5.Generator
 {
     /// <summary>
     /// 2x2 windows of stride 2 taken a vector at a time, on maps at least a vector of windows wide (the last vector of a
-    /// row may overlap the one before): the window sums of average pooling and trainable subsampling, and the backward
-    /// spreading of one value per window to its four inputs. Two widths: 256-bit with AVX2 (eight windows), and 128-bit
-    /// (four windows) on x64 SSE, ARM64 and, through cross-platform shuffles, elsewhere. AVX-512 hardware takes the AVX2
-    /// kernel: these layers are a small share of the network's work. Every width adds and scales in the
-    /// window-by-window loop's order, so all give its bits.
+    /// row may overlap the one before): the window sums of average pooling and trainable subsampling, the window maxima
+    /// of max pooling, and the backward spreading of one value per window to its four inputs. Two widths: 256-bit with
+    /// AVX2 (eight windows), and 128-bit (four windows) on x64 SSE, ARM64 and, through cross-platform shuffles,
+    /// elsewhere. AVX-512 hardware takes the AVX2 kernel: these layers are a small share of the network's work. Every
+    /// width adds, scales and compares in the window-by-window loop's order, so all give its bits.
     /// </summary>
     internal static class Windows2x2Emitter
     {
@@ -96,7 +96,7 @@ namespace LeNet5.Generator
 
                 if (unused.Length > 0)
                 {
-                    writer.Line("// hardware whose wider kernel does not fit this map goes window by window, as it always did, so its sums keep their order");
+                    writer.Line("// hardware whose wider kernel does not fit this map goes window by window, as it always did (a narrower kernel would sum a subsampling gradient in another order)");
                 }
 
                 writer.FirstOf(branches, () => writer.Line(method + "Portable" + arguments + ";"));
@@ -196,20 +196,53 @@ namespace LeNet5.Generator
         /// </summary>
         public static void EmitSums(CodeWriter writer, VectorWidth width, int start)
         {
+            writer.Line(width == VectorWidth.Bits256
+                ? "// sums in the lane order 0 1 4 5 2 3 6 7: the shuffles pick the left (even), then the right (odd) columns"
+                : "// sums in order: the left (even), then the right (odd) columns");
+            EmitWindowValues(writer, width, start, (column, value) => writer.Line(column == 0
+                ? width.Type + " sum = " + width.Zero + " + " + value + ";"
+                : "sum += " + value + ";"));
+        }
+
+        /// <summary>
+        /// best: the maxima of the vector of windows from start on, as the window-by-window loop picks them (top left,
+        /// then each later value that is greater), so both give the same bits; in the lane order of <see cref="EmitSums"/>.
+        /// </summary>
+        public static void EmitMaxima(CodeWriter writer, VectorWidth width, int start)
+        {
+            writer.Line(width == VectorWidth.Bits256
+                ? "// maxima in the lane order 0 1 4 5 2 3 6 7: the shuffles pick the left (even), then the right (odd) columns"
+                : "// maxima in order: the left (even), then the right (odd) columns");
+            EmitWindowValues(writer, width, start, (column, value) =>
+            {
+                if (column == 0)
+                {
+                    writer.Line(width.Type + " best = " + value + ";");
+                    return;
+                }
+
+                writer.Line((column == 1 ? width.Type + " " : string.Empty) + "value = " + value + ";");
+                writer.Line("best = " + width.Vector + ".ConditionalSelect(" + width.Vector + ".GreaterThan(value, best), value, best);");
+            });
+        }
+
+        /// <summary>
+        /// Loads the two input rows of the vector of windows from start on and hands <paramref name="take"/> each of the
+        /// windows' four columns (0 to 3: top left, top right, bottom left, bottom right), the window-by-window loop's order.
+        /// </summary>
+        private static void EmitWindowValues(CodeWriter writer, VectorWidth width, int start, Action<int, string> take)
+        {
             bool avx2 = width == VectorWidth.Bits256;
             string even(string low, string high) => avx2 ? "Avx.Shuffle(" + low + ", " + high + ", 0b10_00_10_00)" : "EvenLanes(" + low + ", " + high + ")";
             string odd(string low, string high) => avx2 ? "Avx.Shuffle(" + low + ", " + high + ", 0b11_01_11_01)" : "OddLanes(" + low + ", " + high + ")";
-            writer.Line(avx2
-                ? "// sums in the lane order 0 1 4 5 2 3 6 7: the shuffles pick the left (even), then the right (odd) columns"
-                : "// sums in order: the left (even), then the right (odd) columns");
             writer.Line(width.Type + " topLow = " + width.Load("top" + Plus(2 * start)) + ";");
             writer.Line(width.Type + " topHigh = " + width.Load("top" + Plus((2 * start) + width.Lanes)) + ";");
             writer.Line(width.Type + " bottomLow = " + width.Load("bottom" + Plus(2 * start)) + ";");
             writer.Line(width.Type + " bottomHigh = " + width.Load("bottom" + Plus((2 * start) + width.Lanes)) + ";");
-            writer.Line(width.Type + " sum = " + width.Zero + " + " + even("topLow", "topHigh") + ";");
-            writer.Line("sum += " + odd("topLow", "topHigh") + ";");
-            writer.Line("sum += " + even("bottomLow", "bottomHigh") + ";");
-            writer.Line("sum += " + odd("bottomLow", "bottomHigh") + ";");
+            take(0, even("topLow", "topHigh"));
+            take(1, odd("topLow", "topHigh"));
+            take(2, even("bottomLow", "bottomHigh"));
+            take(3, odd("bottomLow", "bottomHigh"));
         }
 
         /// <summary>The lanes of a vector computed from <see cref="EmitSums"/>' sum, in window order.</summary>

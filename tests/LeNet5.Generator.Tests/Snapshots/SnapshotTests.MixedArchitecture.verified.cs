@@ -622,6 +622,70 @@ public readonly unsafe partial struct MixedNetwork : global::LeNet5.Runtime.INet
     // pool1: max pool 4x14x14 -> 4x7x7, 2x2 windows, none
     private static void Pool1Forward(float* input, float* output)
     {
+        // hardware whose wider kernel does not fit this map goes window by window, as it always did (a narrower kernel would sum a subsampling gradient in another order)
+        if (Vector128.IsHardwareAccelerated && !Avx2.IsSupported)
+        {
+            Pool1Forward128(input, output);
+        }
+        else
+        {
+            Pool1ForwardPortable(input, output);
+        }
+    }
+
+    // pool1: the same, 4 windows at a time
+    private static void Pool1Forward128(float* input, float* output)
+    {
+        for (int c = 0; c < Pool1OutputChannels; c++)
+        {
+            float* plane = input + (c * Pool1InputHeight * Pool1InputWidth);
+            float* map = output + (c * Pool1OutputHeight * Pool1OutputWidth);
+            for (int y = 0; y < Pool1OutputHeight; y++)
+            {
+                float* top = plane + (y * Pool1PoolSize * Pool1InputWidth);
+                float* bottom = top + Pool1InputWidth;
+                float* row = map + (y * Pool1OutputWidth);
+
+                // windows 0 to 3
+                {
+                    // maxima in order: the left (even), then the right (odd) columns
+                    Vector128<float> topLow = Vector128.Load(top);
+                    Vector128<float> topHigh = Vector128.Load(top + 4);
+                    Vector128<float> bottomLow = Vector128.Load(bottom);
+                    Vector128<float> bottomHigh = Vector128.Load(bottom + 4);
+                    Vector128<float> best = EvenLanes(topLow, topHigh);
+                    Vector128<float> value = OddLanes(topLow, topHigh);
+                    best = Vector128.ConditionalSelect(Vector128.GreaterThan(value, best), value, best);
+                    value = EvenLanes(bottomLow, bottomHigh);
+                    best = Vector128.ConditionalSelect(Vector128.GreaterThan(value, best), value, best);
+                    value = OddLanes(bottomLow, bottomHigh);
+                    best = Vector128.ConditionalSelect(Vector128.GreaterThan(value, best), value, best);
+                    Vector128.Store(best, row);
+                }
+
+                // windows 3 to 6
+                {
+                    // maxima in order: the left (even), then the right (odd) columns
+                    Vector128<float> topLow = Vector128.Load(top + 6);
+                    Vector128<float> topHigh = Vector128.Load(top + 10);
+                    Vector128<float> bottomLow = Vector128.Load(bottom + 6);
+                    Vector128<float> bottomHigh = Vector128.Load(bottom + 10);
+                    Vector128<float> best = EvenLanes(topLow, topHigh);
+                    Vector128<float> value = OddLanes(topLow, topHigh);
+                    best = Vector128.ConditionalSelect(Vector128.GreaterThan(value, best), value, best);
+                    value = EvenLanes(bottomLow, bottomHigh);
+                    best = Vector128.ConditionalSelect(Vector128.GreaterThan(value, best), value, best);
+                    value = OddLanes(bottomLow, bottomHigh);
+                    best = Vector128.ConditionalSelect(Vector128.GreaterThan(value, best), value, best);
+                    Vector128.Store(best, row + 3);
+                }
+            }
+        }
+    }
+
+    // pool1: the same, window by window, for hardware without SIMD
+    private static void Pool1ForwardPortable(float* input, float* output)
+    {
         for (int c = 0; c < Pool1OutputChannels; c++)
         {
             float* plane = input + (c * Pool1InputHeight * Pool1InputWidth);
@@ -2134,5 +2198,39 @@ public readonly unsafe partial struct MixedNetwork : global::LeNet5.Runtime.INet
         {
             y[j] += a * x[j];
         }
+    }
+
+    // the even lanes of a then of b (a0 a2 b0 b2), and the odd ones (a1 a3 b1 b3): one instruction on x64 and ARM64;
+    // elsewhere (WebAssembly) each input's pair is shuffled into place and a select joins the two halves
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> EvenLanes(Vector128<float> a, Vector128<float> b)
+    {
+        if (Sse.IsSupported)
+        {
+            return Sse.Shuffle(a, b, 0b10_00_10_00);
+        }
+
+        if (AdvSimd.Arm64.IsSupported)
+        {
+            return AdvSimd.Arm64.UnzipEven(a, b);
+        }
+
+        return Vector128.ConditionalSelect(Vector128.Create(-1, -1, 0, 0).AsSingle(), Vector128.Shuffle(a, Vector128.Create(0, 2, 1, 3)), Vector128.Shuffle(b, Vector128.Create(1, 3, 0, 2)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> OddLanes(Vector128<float> a, Vector128<float> b)
+    {
+        if (Sse.IsSupported)
+        {
+            return Sse.Shuffle(a, b, 0b11_01_11_01);
+        }
+
+        if (AdvSimd.Arm64.IsSupported)
+        {
+            return AdvSimd.Arm64.UnzipOdd(a, b);
+        }
+
+        return Vector128.ConditionalSelect(Vector128.Create(-1, -1, 0, 0).AsSingle(), Vector128.Shuffle(a, Vector128.Create(1, 3, 0, 2)), Vector128.Shuffle(b, Vector128.Create(0, 2, 1, 3)));
     }
 }

@@ -3902,7 +3902,7 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
     // s4: trainable subsampling 16x10x10 -> 16x5x5, 2x2 window sums times a coefficient plus a bias per map, scaled_tanh
     private static void S4Forward(float* parameters, float* input, float* output)
     {
-        // hardware whose wider kernel does not fit this map goes window by window, as it always did, so its sums keep their order
+        // hardware whose wider kernel does not fit this map goes window by window, as it always did (a narrower kernel would sum a subsampling gradient in another order)
         if (Vector128.IsHardwareAccelerated && !Avx2.IsSupported)
         {
             S4Forward128(parameters, input, output);
@@ -3999,7 +3999,7 @@ public readonly unsafe partial struct PaperNetwork : global::LeNet5.Runtime.INet
     // s4: backward of trainable subsampling 16x10x10 -> 16x5x5, 2x2 window sums times a coefficient plus a bias per map, scaled_tanh
     private static void S4Backward(float* parameters, float* gradients, float* input, float* output, float* outputGradient, float* inputGradient)
     {
-        // hardware whose wider kernel does not fit this map goes window by window, as it always did, so its sums keep their order
+        // hardware whose wider kernel does not fit this map goes window by window, as it always did (a narrower kernel would sum a subsampling gradient in another order)
         if (Vector128.IsHardwareAccelerated && !Avx2.IsSupported)
         {
             S4Backward128(parameters, gradients, input, output, outputGradient, inputGradient);

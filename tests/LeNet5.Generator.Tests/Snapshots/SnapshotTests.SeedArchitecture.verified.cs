@@ -4168,7 +4168,7 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
     // s4: average pool 16x10x10 -> 16x5x5, 2x2 windows, none
     private static void S4Forward(float* input, float* output)
     {
-        // hardware whose wider kernel does not fit this map goes window by window, as it always did, so its sums keep their order
+        // hardware whose wider kernel does not fit this map goes window by window, as it always did (a narrower kernel would sum a subsampling gradient in another order)
         if (Vector128.IsHardwareAccelerated && !Avx2.IsSupported)
         {
             S4Forward128(input, output);
@@ -4254,7 +4254,7 @@ public readonly unsafe partial struct LeNet5Network : global::LeNet5.Runtime.INe
     // s4: backward of average pool 16x10x10 -> 16x5x5, 2x2 windows, none; the gradient is shared evenly by each window
     private static void S4Backward(float* input, float* output, float* outputGradient, float* inputGradient)
     {
-        // hardware whose wider kernel does not fit this map goes window by window, as it always did, so its sums keep their order
+        // hardware whose wider kernel does not fit this map goes window by window, as it always did (a narrower kernel would sum a subsampling gradient in another order)
         if (Vector128.IsHardwareAccelerated && !Avx2.IsSupported)
         {
             S4Backward128(input, output, outputGradient, inputGradient);
