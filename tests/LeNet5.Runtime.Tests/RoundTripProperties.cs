@@ -92,9 +92,10 @@ public sealed class RoundTripProperties : IDisposable
                 .. run.Optimizer == "sdlm" ? new[] { "--lr", "0.0005" } : [],
             ];
             string straight = _temp.File(folder + "/straight/model.safetensors"), resumed = _temp.File(folder + "/resumed/model.safetensors");
-            Assert.Equal(0, Lenet5Console.Run([.. recipe, "--epochs", run.Epochs.ToString(), "--output", straight], TextWriter.Null, TextWriter.Null));
-            Assert.Equal(0, Lenet5Console.Run([.. recipe, "--epochs", run.StopAt.ToString(), "--output", resumed], TextWriter.Null, TextWriter.Null));
+            // A run's error output goes into the failure message, so that a failure says why.
             var error = new StringWriter();
+            Assert.True(Lenet5Console.Run([.. recipe, "--epochs", run.Epochs.ToString(), "--output", straight], TextWriter.Null, error) == 0, error.ToString());
+            Assert.True(Lenet5Console.Run([.. recipe, "--epochs", run.StopAt.ToString(), "--output", resumed], TextWriter.Null, error) == 0, error.ToString());
             Assert.True(Lenet5Console.Run([.. recipe, "--epochs", run.Epochs.ToString(), "--output", resumed, "--resume"], TextWriter.Null, error) == 0, error.ToString());
 
             Assert.Equal(Bits(Checkpoint.Load<LeNet5.Model.LeNet5Network>(straight).Parameters), Bits(Checkpoint.Load<LeNet5.Model.LeNet5Network>(resumed).Parameters));
